@@ -1,0 +1,145 @@
+"""Rally: digital stamp rallies and year-round promotion for shopping districts."""
+
+import json
+import os
+import secrets
+
+from flask import Flask
+
+from .config import Defaults
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Application factory.
+
+    Configuration comes from :class:`rally.config.Defaults`, then ``instance/config.py``,
+    then the environment (``SECRET_KEY``, ``DATABASE_URL``, ``RALLY_*``), then
+    ``test_config``.
+    """
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object(Defaults)
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(
+        app.instance_path, "rally.sqlite"
+    )
+    app.config.from_pyfile("config.py", silent=True)
+    _load_environment(app)
+    if test_config:
+        app.config.from_mapping(test_config)
+    app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(
+        app.config["SQLALCHEMY_DATABASE_URI"]
+    )
+    _ensure_secret_key(app)
+    app.config.setdefault(
+        "RALLY_COOKIE_SECURE", app.config["RALLY_BASE_URL"].startswith("https://")
+    )
+    app.config["SESSION_COOKIE_SECURE"] = app.config["RALLY_COOKIE_SECURE"]
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_template_helpers(app)
+
+    from . import cli
+
+    cli.init_app(app)
+    return app
+
+
+def _load_environment(app: Flask) -> None:
+    env = os.environ
+    if env.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = env["SECRET_KEY"]
+    if env.get("DATABASE_URL"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = env["DATABASE_URL"]
+    if env.get("RATELIMIT_STORAGE_URI"):
+        app.config["RATELIMIT_STORAGE_URI"] = env["RATELIMIT_STORAGE_URI"]
+    for key, value in env.items():
+        if key.startswith("RALLY_"):
+            try:
+                app.config[key] = json.loads(value)
+            except ValueError:
+                app.config[key] = value
+
+
+def normalise_database_url(url: str) -> str:
+    """Use psycopg 3 for PostgreSQL URLs written the usual way (``postgres://...``)."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _ensure_secret_key(app: Flask) -> None:
+    if app.config.get("SECRET_KEY"):
+        return
+    if app.config["RALLY_ENV"] == "production":
+        raise RuntimeError(
+            "SECRET_KEY is not set. In production, set the SECRET_KEY environment variable "
+            "(or SECRET_KEY in instance/config.py) to a long random value, e.g. "
+            "python -c 'import secrets; print(secrets.token_hex(32))'."
+        )
+    # Development: generate one key per instance folder, so cards and QR codes survive a restart.
+    path = os.path.join(app.instance_path, "secret_key")
+    if not os.path.exists(path):
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    with open(path) as handle:
+        app.config["SECRET_KEY"] = handle.read().strip()
+
+
+def _init_extensions(app: Flask) -> None:
+    from . import database
+    from .extensions import babel, csrf, db, limiter, login_manager, migrate
+    from .i18n import select_locale
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "migrations"))
+    database.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.session_protection = "strong"
+
+    from .auth.models import User
+    from .i18n import _l
+
+    login_manager.login_message = _l("Please log in to open this page.")
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+
+    # Import every model so metadata (create_all, Alembic) sees the whole schema.
+    from .campaigns import models as _campaign_models  # noqa: F401
+    from .stores import models as _store_models  # noqa: F401
+
+
+def _register_blueprints(app: Flask) -> None:
+    from .auth.views import bp as auth_bp
+    from .campaigns.views import bp as campaigns_bp
+    from .i18n.views import bp as i18n_bp
+    from .site.views import bp as site_bp
+
+    app.register_blueprint(site_bp)
+    app.register_blueprint(i18n_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(campaigns_bp)
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from flask_babel import get_locale
+
+    from .i18n import current_language
+
+    @app.context_processor
+    def inject_language():
+        lang = current_language()
+        return {
+            "current_language": lang,
+            "other_language": "en" if lang == "ja" else "ja",
+            "district_name": app.config[f"RALLY_DISTRICT_NAME_{lang.upper()}"],
+            "get_locale": get_locale,
+        }

@@ -1,0 +1,54 @@
+"""Accounts: the association's administrators and merchants."""
+
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Enum, String
+from sqlalchemy.orm import Mapped, mapped_column
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from rally.extensions import db
+from rally.i18n import _l
+from rally.i18n.enums import TitledEnum
+from rally.utils import utcnow
+
+
+class Role(TitledEnum):
+    admin = "admin"
+    merchant = "merchant"
+
+    @classmethod
+    def _titles(cls):
+        return {cls.admin: _l("Association administrator"), cls.merchant: _l("Merchant")}
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120), default="")
+    password_hash: Mapped[str] = mapped_column(String(256), default="")
+    role: Mapped[Role] = mapped_column(
+        Enum(Role, native_enum=False, length=20, validate_strings=True)
+    )
+    locale: Mapped[str | None] = mapped_column(String(8))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
+        return self.active
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role is Role.admin
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+
+    def __repr__(self) -> str:
+        return f"<User {self.email} {self.role.value}>"

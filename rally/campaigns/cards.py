@@ -1,0 +1,43 @@
+"""The visitor's card cookie: a random card key, signed, HttpOnly, SameSite=Lax."""
+
+from flask import current_app, request
+from itsdangerous import BadSignature, URLSafeSerializer
+
+from .models import Card
+from .operations import card_by_key
+
+COOKIE_SALT = "rally.card.v1"
+
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.secret_key, salt=COOKIE_SALT)
+
+
+def card_from_cookie() -> Card | None:
+    """The card whose signed key the visitor's cookie holds, if any and still known."""
+    raw = request.cookies.get(current_app.config["RALLY_CARD_COOKIE"])
+    if not raw:
+        return None
+    try:
+        key = _serializer().loads(raw)
+    except BadSignature:
+        return None
+    return card_by_key(key) if isinstance(key, str) else None
+
+
+def remember_card(response, card: Card):
+    """Set the long-lived card cookie on ``response``.
+
+    SameSite=Lax (not Strict) so the cookie is sent when the phone's camera app opens a
+    stamp link, which is a top-level navigation from outside the site.
+    """
+    config = current_app.config
+    response.set_cookie(
+        config["RALLY_CARD_COOKIE"],
+        _serializer().dumps(card.key),
+        max_age=config["RALLY_CARD_COOKIE_MAX_AGE"],
+        httponly=True,
+        secure=config["RALLY_COOKIE_SECURE"],
+        samesite="Lax",
+    )
+    return response

@@ -1,0 +1,144 @@
+"""Campaigns, their checkpoints and reward tiers, and the visitors' cards and stamps."""
+
+import secrets
+from datetime import datetime, timedelta
+
+from sqlalchemy import Enum, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from rally.errors import StateError
+from rally.extensions import db
+from rally.i18n import Bilingual, _l
+from rally.i18n.enums import TitledEnum
+from rally.utils import utcnow
+
+
+class CampaignState(TitledEnum):
+    draft = "draft"
+    published = "published"
+    ended = "ended"
+
+    @classmethod
+    def _titles(cls):
+        return {
+            cls.draft: _l("Draft"),
+            cls.published: _l("Published"),
+            cls.ended: _l("Ended"),
+        }
+
+
+class Campaign(Bilingual, db.Model):
+    __tablename__ = "campaign"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title_ja: Mapped[str] = mapped_column(String(200), default="")
+    title_en: Mapped[str] = mapped_column(String(200), default="")
+    rules_ja: Mapped[str] = mapped_column(Text, default="")
+    rules_en: Mapped[str] = mapped_column(Text, default="")
+    # Naive UTC; entered and shown in the district's time zone.
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
+    state: Mapped[CampaignState] = mapped_column(
+        Enum(CampaignState, native_enum=False, length=20, validate_strings=True),
+        default=CampaignState.draft,
+        index=True,
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    checkpoints: Mapped[list["Checkpoint"]] = relationship(
+        back_populates="campaign", cascade="all, delete-orphan"
+    )
+    tiers: Mapped[list["RewardTier"]] = relationship(
+        back_populates="campaign",
+        cascade="all, delete-orphan",
+        order_by="RewardTier.stamps_required",
+    )
+
+    @property
+    def last_moment(self) -> datetime:
+        """The last instant of the campaign (``ends_at`` is exclusive), for display as a date."""
+        return self.ends_at - timedelta(seconds=1)
+
+    def is_running(self, now: datetime) -> bool:
+        return self.state is CampaignState.published and self.starts_at <= now < self.ends_at
+
+    def publish(self) -> None:
+        if self.state is not CampaignState.draft:
+            raise StateError(
+                _l("Only a draft campaign can be published."), code="illegal_transition"
+            )
+        self.state = CampaignState.published
+
+    def end(self) -> None:
+        if self.state is not CampaignState.published:
+            raise StateError(
+                _l("Only a published campaign can be ended."), code="illegal_transition"
+            )
+        self.state = CampaignState.ended
+
+    def __repr__(self) -> str:
+        return f"<Campaign {self.id} {self.state.value}>"
+
+
+class Checkpoint(db.Model):
+    """A store taking part in a campaign. Bumping ``key_version`` revokes its printed QR."""
+
+    __tablename__ = "checkpoint"
+    __table_args__ = (UniqueConstraint("campaign_id", "store_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"), index=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("store.id"), index=True)
+    key_version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    campaign: Mapped[Campaign] = relationship(back_populates="checkpoints")
+    store = relationship("Store")
+
+    def __repr__(self) -> str:
+        return f"<Checkpoint {self.id} campaign={self.campaign_id} store={self.store_id}>"
+
+
+class RewardTier(Bilingual, db.Model):
+    __tablename__ = "reward_tier"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"), index=True)
+    stamps_required: Mapped[int]
+    name_ja: Mapped[str] = mapped_column(String(200), default="")
+    name_en: Mapped[str] = mapped_column(String(200), default="")
+    # None means unlimited.
+    stock: Mapped[int | None]
+
+    campaign: Mapped[Campaign] = relationship(back_populates="tiers")
+
+
+def new_card_key() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class Card(db.Model):
+    """An anonymous visitor's stamp card, identified by a random key in a signed cookie."""
+
+    __tablename__ = "card"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True, default=new_card_key)
+    locale: Mapped[str | None] = mapped_column(String(8))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Stamp(db.Model):
+    """One stamp per card per checkpoint: the unique constraint makes a double scan a no-op."""
+
+    __tablename__ = "stamp"
+    __table_args__ = (UniqueConstraint("card_id", "checkpoint_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    card_id: Mapped[int] = mapped_column(ForeignKey("card.id"), index=True)
+    checkpoint_id: Mapped[int] = mapped_column(ForeignKey("checkpoint.id"), index=True)
+    # Denormalised so dashboards group a campaign's stamps without a join.
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+    checkpoint: Mapped[Checkpoint] = relationship()

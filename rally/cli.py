@@ -1,0 +1,123 @@
+"""``flask --app rally ...`` commands."""
+
+import os
+import subprocess
+import sys
+
+import click
+from flask import current_app
+from flask.cli import AppGroup, with_appcontext
+from sqlalchemy import select
+
+from .extensions import db
+from .utils import utcnow
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+TRANSLATIONS = os.path.join(ROOT, "translations")
+POT = os.path.join(ROOT, "messages.pot")
+
+translate = AppGroup("translate", help="Extract, update and compile the message catalogs.")
+
+
+def init_app(app) -> None:
+    app.cli.add_command(init_db)
+    app.cli.add_command(demo)
+    app.cli.add_command(qr_links)
+    app.cli.add_command(translate)
+
+
+def upgrade_database() -> None:
+    """Bring the schema to the newest migration (creates every table on an empty database)."""
+    from flask_migrate import upgrade
+
+    upgrade()
+
+
+@click.command("init-db")
+@with_appcontext
+def init_db():
+    """Create or upgrade the database schema."""
+    upgrade_database()
+    click.echo(f"Database ready: {db.engine.url.render_as_string(hide_password=True)}")
+
+
+@click.command("demo")
+@with_appcontext
+def demo():
+    """Seed the demo district (idempotent) and print its log-ins."""
+    from .demo import seed_demo
+
+    if current_app.config["RALLY_ENV"] == "production":
+        raise click.ClickException("The demo district is not for production databases.")
+    upgrade_database()
+    result = seed_demo(utcnow(), current_app.config["RALLY_TIMEZONE"])
+    db.session.commit()
+    campaign = result["campaign"]
+    click.echo(f"Demo district ready: {result['stores']} stores, campaign #{campaign.id}.")
+    click.echo(f"  Association admin: {result['admin'][0]} / {result['admin'][1]}")
+    click.echo(f"  Merchant:          {result['merchant'][0]} / {result['merchant'][1]}")
+    click.echo("  Stamp links: flask --app rally qr-links")
+
+
+@click.command("qr-links")
+@with_appcontext
+def qr_links():
+    """Print each checkpoint's stamp URL for the campaigns open now."""
+    from .campaigns.models import Checkpoint
+    from .campaigns.operations import open_campaigns
+    from .campaigns.qr import stamp_url
+
+    campaigns = open_campaigns(utcnow())
+    if not campaigns:
+        click.echo("No campaign is open now.")
+    for campaign in campaigns:
+        click.echo(f"# {campaign.title_ja} / {campaign.title_en}")
+        checkpoints = db.session.scalars(
+            select(Checkpoint).where(Checkpoint.campaign_id == campaign.id).order_by(Checkpoint.id)
+        )
+        for checkpoint in checkpoints:
+            store = checkpoint.store
+            click.echo(f"{store.name_ja}\t{store.name_en}\t{stamp_url(checkpoint)}")
+
+
+def _pybabel(*args: str) -> None:
+    # Paths in babel.cfg are relative to the project root.
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True, cwd=ROOT)
+
+
+@translate.command("extract")
+def translate_extract():
+    """Extract messages from the code and templates into messages.pot."""
+    _pybabel(
+        *("extract", "-F", "babel.cfg", "-k", "_l", "-k", "lazy_ngettext:1,2"),
+        *("--no-location", "--sort-output", "-o", POT, "."),
+    )
+
+
+@translate.command("update")
+def translate_update():
+    """Extract, then merge new messages into the ja and en catalogs."""
+    translate_extract.callback()
+    _pybabel("update", "-i", POT, "-d", TRANSLATIONS, "--no-fuzzy-matching", "--ignore-obsolete")
+    os.remove(POT)
+    _fill_source_language(os.path.join(TRANSLATIONS, "en", "LC_MESSAGES", "messages.po"))
+    click.echo("Now translate the empty entries of translations/ja/LC_MESSAGES/messages.po.")
+
+
+def _fill_source_language(path: str) -> None:
+    """The English catalog repeats the msgids: the source strings are written in English."""
+    from babel.messages.pofile import read_po, write_po
+
+    with open(path, "rb") as handle:
+        catalog = read_po(handle)
+    for message in catalog:
+        if message.id and not any(message.string if message.pluralizable else [message.string]):
+            message.string = message.id
+    with open(path, "wb") as handle:
+        write_po(handle, catalog, width=100)
+
+
+@translate.command("compile")
+def translate_compile():
+    """Compile the catalogs into .mo files (not committed: built by set-up and tests)."""
+    _pybabel("compile", "-d", TRANSLATIONS, "--statistics")

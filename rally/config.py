@@ -1,0 +1,27 @@
+"""Default configuration. Overridden by ``instance/config.py``, then the environment."""
+
+from datetime import timedelta
+
+
+class Defaults:
+    RALLY_ENV = "development"
+    RALLY_BASE_URL = "http://127.0.0.1:5000"
+    RALLY_TIMEZONE = "Asia/Tokyo"
+    RALLY_DISTRICT_NAME_JA = "三鷹駅前商店街"
+    RALLY_DISTRICT_NAME_EN = "Mitaka Station Shopping District"
+    # Cookies: the card cookie lives as long as browsers allow (Chrome caps at 400 days).
+    RALLY_CARD_COOKIE = "rally_card"
+    RALLY_CARD_COOKIE_MAX_AGE = int(timedelta(days=400).total_seconds())
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = timedelta(days=365)
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    BABEL_DEFAULT_LOCALE = "ja"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Tokyo"
+    # Relative to the package folder (rally/).
+    BABEL_TRANSLATION_DIRECTORIES = "../translations"
+    RALLY_LANGUAGES = ("ja", "en")
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    WTF_CSRF_TIME_LIMIT = None
+    MAX_CONTENT_LENGTH = 16 * 1024 * 1024

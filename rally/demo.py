@@ -1,0 +1,427 @@
+"""The demo district: stores around Mitaka station, a year-end stamp rally, two accounts.
+
+Idempotent: running it again finds what it made before and adds only what is missing.
+The shops are fictional; the setting follows the Mitaka shopping-district app whose
+year-end digital stamp rally Rally grew from (see shared/seeds).
+"""
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from rally.auth.models import Role, User
+from rally.campaigns.models import Campaign, CampaignState, Checkpoint, RewardTier
+from rally.extensions import db
+from rally.stores.models import Category, Store, StoreStatus
+
+ADMIN_EMAIL = "admin@example.jp"
+ADMIN_PASSWORD = "rally-admin-demo"
+MERCHANT_EMAIL = "merchant@example.jp"
+MERCHANT_PASSWORD = "rally-merchant-demo"
+
+STATION = (35.7027, 139.5606)
+
+# (category, name_ja, name_en, description_ja, description_en, street number, tags)
+STORES = [
+    (
+        "buy",
+        "三鷹青果 八百辰",
+        "Yaotatsu Greengrocer",
+        "朝どれの三鷹野菜と季節の果物。",
+        "Vegetables grown in Mitaka, picked this morning, and fruit of the season.",
+        "3-28-1",
+        "cashless",
+    ),
+    (
+        "buy",
+        "下連雀ブックス",
+        "Shimorenjaku Books",
+        "文学と絵本の町の本屋。太宰治コーナーあり。",
+        "The neighbourhood bookshop, with a Dazai Osamu corner and picture books.",
+        "3-30-4",
+        "cashless wifi",
+    ),
+    (
+        "buy",
+        "中央通り金物店",
+        "Chuo-dori Hardware",
+        "包丁研ぎと日用品の老舗。",
+        "Knife sharpening and household goods since 1958.",
+        "3-31-2",
+        "",
+    ),
+    (
+        "buy",
+        "和紙と文具 こより",
+        "Koyori Washi & Stationery",
+        "手漉き和紙、便箋、御朱印帳。",
+        "Handmade washi paper, letter sets and goshuin books.",
+        "3-27-9",
+        "english tax_free cashless",
+    ),
+    (
+        "buy",
+        "茶舗 玉川園",
+        "Tamagawaen Tea House",
+        "狭山茶と抹茶の量り売り。",
+        "Sayama green tea and matcha sold by weight.",
+        "3-26-5",
+        "english tax_free",
+    ),
+    (
+        "buy",
+        "三鷹シューズ工房",
+        "Mitaka Shoe Workshop",
+        "靴の修理とオーダーメイド。",
+        "Shoe repairs and made-to-measure shoes.",
+        "4-1-3",
+        "",
+    ),
+    (
+        "buy",
+        "花屋 はるの",
+        "Haruno Florist",
+        "季節の花束とお正月飾り。",
+        "Seasonal bouquets and New Year decorations.",
+        "3-29-8",
+        "cashless",
+    ),
+    (
+        "buy",
+        "酒のいしかわ",
+        "Ishikawa Sake Shop",
+        "東京の地酒と試飲カウンター。",
+        "Tokyo craft sake with a tasting counter.",
+        "3-33-1",
+        "english tax_free cashless",
+    ),
+    (
+        "eat",
+        "手打ちそば 上水庵",
+        "Josui-an Soba",
+        "玉川上水ほとりの手打ちそば。",
+        "Hand-made soba by the Tamagawa Aqueduct.",
+        "3-22-6",
+        "english",
+    ),
+    (
+        "eat",
+        "洋食屋 みたか亭",
+        "Mitaka-tei Western Diner",
+        "昭和から続くハンバーグとオムライス。",
+        "Hamburg steak and omurice, the same recipe since the Showa era.",
+        "3-35-2",
+        "cashless",
+    ),
+    (
+        "eat",
+        "ベーカリー 麦の穂",
+        "Mugi-no-ho Bakery",
+        "天然酵母パンと焼き菓子。",
+        "Natural-yeast bread and baked sweets.",
+        "3-36-7",
+        "cashless",
+    ),
+    (
+        "eat",
+        "たい焼き 鳴門屋",
+        "Narutoya Taiyaki",
+        "一丁焼きの薄皮たい焼き。",
+        "Thin-crust taiyaki, grilled one by one.",
+        "3-24-3",
+        "",
+    ),
+    (
+        "eat",
+        "ラーメン 風来",
+        "Ramen Fu-rai",
+        "煮干し醤油の中華そば。",
+        "Niboshi soy-sauce ramen.",
+        "3-21-11",
+        "english",
+    ),
+    (
+        "eat",
+        "珈琲 ともしび",
+        "Tomoshibi Coffee",
+        "自家焙煎の喫茶店。",
+        "A kissaten that roasts its own beans.",
+        "3-37-1",
+        "wifi cashless",
+    ),
+    (
+        "eat",
+        "和菓子 三鷹堂",
+        "Mitakado Japanese Sweets",
+        "季節の上生菓子と豆大福。",
+        "Seasonal namagashi and mame-daifuku.",
+        "3-25-4",
+        "tax_free",
+    ),
+    (
+        "eat",
+        "居酒屋 ぼんぼり",
+        "Izakaya Bonbori",
+        "地元野菜の串焼きと地酒。",
+        "Skewers of local vegetables and Tokyo sake.",
+        "3-38-5",
+        "english cashless",
+    ),
+    (
+        "eat",
+        "インドカレー スパイスロード",
+        "Spice Road Indian Curry",
+        "本格インドカレーとナン。",
+        "Indian curries and fresh naan.",
+        "4-2-8",
+        "english wifi",
+    ),
+    (
+        "play",
+        "三鷹ゲームセンター",
+        "Mitaka Game Centre",
+        "クレーンゲームとレトロゲーム。",
+        "Crane games and retro arcade machines.",
+        "3-40-2",
+        "",
+    ),
+    (
+        "play",
+        "ボードゲームカフェ さいころ",
+        "Saikoro Board Game Café",
+        "300種類以上のボードゲーム。",
+        "More than 300 board games to play.",
+        "3-41-6",
+        "english wifi cashless",
+    ),
+    (
+        "play",
+        "三鷹バッティングスタジアム",
+        "Mitaka Batting Stadium",
+        "雨の日も遊べる屋内バッティング。",
+        "Indoor batting cages, open in any weather.",
+        "4-3-1",
+        "cashless",
+    ),
+    (
+        "play",
+        "カラオケ ハーモニー",
+        "Karaoke Harmony",
+        "英語曲も充実したカラオケ。",
+        "Karaoke with a large English song list.",
+        "3-42-3",
+        "english wifi cashless",
+    ),
+    (
+        "play",
+        "アトリエ 絵筆",
+        "Atelier Efude",
+        "手ぬぐい染め体験と絵付け教室。",
+        "Tenugui dyeing and pottery painting workshops.",
+        "3-43-9",
+        "english",
+    ),
+    (
+        "play",
+        "おもちゃの木馬",
+        "Mokuba Toy Shop",
+        "木のおもちゃと駄菓子。",
+        "Wooden toys and old-fashioned sweets.",
+        "3-44-2",
+        "tax_free",
+    ),
+    (
+        "walk",
+        "三鷹レンタサイクル",
+        "Mitaka Rent-a-Cycle",
+        "電動自転車で井の頭公園へ。",
+        "Electric bikes to ride to Inokashira Park.",
+        "3-46-1",
+        "english cashless",
+    ),
+    (
+        "walk",
+        "上水さんぽ案内所",
+        "Josui Walking Guide Office",
+        "玉川上水と太宰治ゆかりの地を巡るガイド。",
+        "Guided walks along the aqueduct and places linked to Dazai Osamu.",
+        "3-47-5",
+        "english wifi",
+    ),
+    (
+        "walk",
+        "三鷹スポーツ",
+        "Mitaka Sports",
+        "ウォーキングシューズとアウトドア用品。",
+        "Walking shoes and outdoor gear.",
+        "3-48-3",
+        "tax_free cashless",
+    ),
+    (
+        "walk",
+        "まち歩き写真館",
+        "Machi-aruki Photo Studio",
+        "町歩き撮影会と写真プリント。",
+        "Photo walks around town and photo printing.",
+        "3-49-7",
+        "",
+    ),
+    (
+        "walk",
+        "地図と旅の本 ななめ",
+        "Naname Maps & Travel Books",
+        "散歩地図と旅行書の専門店。",
+        "Walking maps and travel books.",
+        "3-50-2",
+        "english",
+    ),
+    (
+        "relax",
+        "銭湯 松の湯",
+        "Matsu-no-yu Public Bath",
+        "富士山のペンキ絵がある昔ながらの銭湯。",
+        "A classic sento with a Mount Fuji mural.",
+        "4-5-2",
+        "english",
+    ),
+    (
+        "relax",
+        "整体 ほぐし処 ゆるり",
+        "Yururi Massage",
+        "肩こり・足つぼマッサージ。",
+        "Shoulder and foot-reflexology massage.",
+        "4-6-4",
+        "english cashless",
+    ),
+    (
+        "relax",
+        "日本茶カフェ 縁側",
+        "Engawa Japanese Tea Café",
+        "縁側で味わう日本茶と甘味。",
+        "Japanese tea and sweets on a wooden veranda.",
+        "4-7-1",
+        "english wifi",
+    ),
+    (
+        "relax",
+        "ヘアサロン そよ風",
+        "Soyokaze Hair Salon",
+        "ヘッドスパが人気の美容室。",
+        "A hair salon known for its head spa.",
+        "4-8-6",
+        "cashless",
+    ),
+    (
+        "relax",
+        "アロマと雑貨 こもれび",
+        "Komorebi Aroma & Gifts",
+        "ヒノキのアロマと手作り石鹸。",
+        "Hinoki aromas and handmade soap.",
+        "4-9-3",
+        "tax_free cashless",
+    ),
+]
+
+CAMPAIGN_TITLE_JA = "三鷹駅前 歳末大売出し デジタルスタンプラリー"
+CAMPAIGN_TITLE_EN = "Mitaka Station Year-End Sale Digital Stamp Rally"
+CAMPAIGN_RULES_JA = (
+    "参加店でお買い物やお食事をしたら、店頭のQRコードをスマートフォンのカメラで読み取ってください。\n"
+    "1店舗につきスタンプは1つです。アプリのダウンロードや会員登録は不要です。\n"
+    "集めたスタンプの数に応じて、商店会事務所で景品と交換できます。"
+)
+CAMPAIGN_RULES_EN = (
+    "After shopping or eating at a participating shop, scan the QR code at the counter with "
+    "your phone's camera.\nOne stamp per shop. No app and no sign-up needed.\n"
+    "Exchange your stamps for rewards at the association office."
+)
+TIERS = [
+    (3, "商店街オリジナル手ぬぐい", "District original tenugui towel", 200),
+    (10, "500円分 商品券", "500-yen shopping voucher", 100),
+    (20, "コンプリート賞 三鷹の名産詰め合わせ", "Grand prize: a box of Mitaka specialities", 20),
+]
+
+
+def _coordinates(index: int) -> tuple[float, float]:
+    # Spread the shops over the streets south of the station, a few hundred metres apart.
+    row, col = divmod(index, 6)
+    return STATION[0] - 0.0012 * (row + 1), STATION[1] - 0.003 + 0.0012 * col
+
+
+def seed_demo(now: datetime, timezone: str = "Asia/Tokyo") -> dict:
+    """Create (or complete) the demo district and return what a person needs to log in.
+
+    :param now: current naive UTC time; the demo campaign runs around it.
+    :param timezone: the district's zone, for the campaign's midnight boundaries.
+    """
+    _user(ADMIN_EMAIL, ADMIN_PASSWORD, Role.admin, "三鷹駅前商店会 事務局")
+    merchant = _user(MERCHANT_EMAIL, MERCHANT_PASSWORD, Role.merchant, "八百辰 店主")
+    stores = []
+    for index, (category, name_ja, name_en, desc_ja, desc_en, number, tags) in enumerate(STORES):
+        store = db.session.scalar(select(Store).where(Store.name_ja == name_ja))
+        if store is None:
+            lat, lon = _coordinates(index)
+            tag_set = set(tags.split())
+            store = Store(
+                category=Category(category),
+                name_ja=name_ja,
+                name_en=name_en,
+                description_ja=desc_ja,
+                description_en=desc_en,
+                address_ja=f"東京都三鷹市下連雀{number}",
+                address_en=f"{number} Shimorenjaku, Mitaka, Tokyo",
+                latitude=lat,
+                longitude=lon,
+                english_spoken="english" in tag_set,
+                tax_free="tax_free" in tag_set,
+                cashless="cashless" in tag_set,
+                wifi="wifi" in tag_set,
+                status=StoreStatus.approved,
+            )
+            db.session.add(store)
+        stores.append(store)
+    if stores[0].owner is None:
+        stores[0].owner = merchant
+    db.session.flush()
+
+    campaign = db.session.scalar(select(Campaign).where(Campaign.title_ja == CAMPAIGN_TITLE_JA))
+    if campaign is None:
+        zone = ZoneInfo(timezone)
+        local_today = now.replace(tzinfo=ZoneInfo("UTC")).astimezone(zone).date()
+        start = datetime.combine(local_today - timedelta(days=7), datetime.min.time(), zone)
+        end = datetime.combine(local_today + timedelta(days=38), datetime.min.time(), zone)
+        campaign = Campaign(
+            title_ja=CAMPAIGN_TITLE_JA,
+            title_en=CAMPAIGN_TITLE_EN,
+            rules_ja=CAMPAIGN_RULES_JA,
+            rules_en=CAMPAIGN_RULES_EN,
+            starts_at=_naive_utc(start),
+            ends_at=_naive_utc(end),
+            state=CampaignState.published,
+        )
+        campaign.checkpoints = [Checkpoint(store=store) for store in stores[:24]]
+        campaign.tiers = [
+            RewardTier(stamps_required=n, name_ja=ja, name_en=en, stock=stock)
+            for n, ja, en, stock in TIERS
+        ]
+        db.session.add(campaign)
+    db.session.flush()
+    return {
+        "admin": (ADMIN_EMAIL, ADMIN_PASSWORD),
+        "merchant": (MERCHANT_EMAIL, MERCHANT_PASSWORD),
+        "stores": len(stores),
+        "campaign": campaign,
+    }
+
+
+def _naive_utc(moment: datetime) -> datetime:
+    return moment.astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
+
+
+def _user(email: str, password: str, role: Role, name: str) -> User:
+    user = db.session.scalar(select(User).where(User.email == email))
+    if user is None:
+        user = User(email=email, role=role, name=name)
+        user.set_password(password)
+        db.session.add(user)
+    return user

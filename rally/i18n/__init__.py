@@ -1,0 +1,30 @@
+"""Languages: locale selection, the language switch, translated helpers.
+
+``_`` and ``_l`` are re-exported so every module imports them from one place.
+"""
+
+from flask import current_app, has_request_context, request, session
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+from flask_login import current_user
+
+from .content import LANGUAGES, Bilingual, current_language, pick
+
+__all__ = ["_", "_l", "ngettext", "LANGUAGES", "Bilingual", "current_language", "pick"]
+
+
+def select_locale() -> str:
+    """The visitor's explicit choice, then their account, then Accept-Language, then ``ja``."""
+    if not has_request_context():  # CLI, background jobs: the district's language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    chosen = session.get("lang")
+    if chosen in LANGUAGES:
+        return chosen
+    user_locale = getattr(current_user, "locale", None) if current_user else None
+    if user_locale in LANGUAGES:
+        return user_locale
+    best = request.accept_languages.best_match(LANGUAGES)
+    if best:
+        return best
+    return current_app.config["BABEL_DEFAULT_LOCALE"]

@@ -1,0 +1,1 @@
+"""The district's public pages."""

@@ -1,0 +1,40 @@
+"""Home page and error pages."""
+
+from flask import Blueprint, render_template
+from flask_wtf.csrf import CSRFError
+
+from rally.campaigns.operations import open_campaigns
+from rally.i18n import _l
+from rally.utils import utcnow
+
+bp = Blueprint("site", __name__, template_folder="templates")
+
+ERROR_MESSAGES = {
+    400: _l("The request could not be understood."),
+    403: _l("You do not have permission to open this page."),
+    404: _l("This page does not exist."),
+    405: _l("This action is not allowed here."),
+    429: _l("Too many requests. Please wait a moment and try again."),
+    500: _l("Something went wrong on our side. Please try again later."),
+}
+
+
+@bp.get("/")
+def home():
+    return render_template("site/home.html", campaigns=open_campaigns(utcnow()))
+
+
+@bp.app_errorhandler(CSRFError)
+def csrf_error(error):
+    message = _l("Your form expired or was sent from another site. Please try again.")
+    return render_template("site/error.html", status=400, message=message), 400
+
+
+def _error_page(error):
+    status = getattr(error, "code", 500) or 500
+    message = ERROR_MESSAGES.get(status, ERROR_MESSAGES[500])
+    return render_template("site/error.html", status=status, message=message), status
+
+
+for _status in ERROR_MESSAGES:
+    bp.app_errorhandler(_status)(_error_page)

@@ -1,0 +1,1 @@
+"""Store registry, profiles and directory pages."""

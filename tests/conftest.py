@@ -1,0 +1,127 @@
+"""Fixtures in the style of Flask's tutorial: a throwaway database file per test."""
+
+import itertools
+from datetime import timedelta
+
+import pytest
+
+from rally import create_app
+from rally.auth.models import Role, User
+from rally.campaigns.models import Campaign, CampaignState, Checkpoint, RewardTier
+from rally.extensions import db
+from rally.stores.models import Category, Store, StoreStatus
+from rally.utils import utcnow
+
+_counter = itertools.count(1)
+
+
+@pytest.fixture
+def app(tmp_path):
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'rally.sqlite'}",
+            "RALLY_BASE_URL": "http://rally.test",
+            "WTF_CSRF_ENABLED": False,
+            "RATELIMIT_ENABLED": False,
+        }
+    )
+    with app.app_context():
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def ctx(app):
+    """An application context for tests that call operations directly."""
+    with app.app_context():
+        yield
+
+
+@pytest.fixture
+def make_user(app):
+    def make(role=Role.merchant, password="correct horse battery", **kw):
+        with app.app_context():
+            user = User(email=kw.pop("email", f"user{next(_counter)}@example.jp"), role=role, **kw)
+            user.set_password(password)
+            db.session.add(user)
+            db.session.commit()
+            return db.session.get(User, user.id)
+
+    return make
+
+
+@pytest.fixture
+def make_store(app):
+    def make(**kw):
+        n = next(_counter)
+        values = {
+            "name_ja": f"テスト商店{n}",
+            "name_en": f"Test Shop {n}",
+            "category": Category.buy,
+            "address_ja": f"東京都三鷹市下連雀{n}",
+            "address_en": f"{n} Shimorenjaku, Mitaka",
+            "status": StoreStatus.approved,
+        }
+        values.update(kw)
+        with app.app_context():
+            store = Store(**values)
+            db.session.add(store)
+            db.session.commit()
+            return store.id
+
+    return make
+
+
+@pytest.fixture
+def make_campaign(app, make_store):
+    """Create a campaign; returns ``(campaign_id, [checkpoint_ids])``."""
+
+    def make(stores=3, state=CampaignState.published, starts=-1, ends=30, tiers=(2, 3), **kw):
+        now = utcnow()
+        with app.app_context():
+            campaign = Campaign(
+                title_ja=kw.pop("title_ja", "歳末スタンプラリー"),
+                title_en=kw.pop("title_en", "Year-End Stamp Rally"),
+                starts_at=now + timedelta(days=starts),
+                ends_at=now + timedelta(days=ends),
+                state=state,
+                **kw,
+            )
+            store_ids = [make_store() for _ in range(stores)]
+            campaign.checkpoints = [Checkpoint(store_id=store_id) for store_id in store_ids]
+            campaign.tiers = [
+                RewardTier(stamps_required=n, name_ja=f"景品{n}", name_en=f"Prize {n}", stock=10)
+                for n in tiers
+            ]
+            db.session.add(campaign)
+            db.session.commit()
+            return campaign.id, [cp.id for cp in campaign.checkpoints]
+
+    return make
+
+
+@pytest.fixture
+def stamp_path(app):
+    """The path part of a checkpoint's stamp URL, ``/s/<token>``."""
+    from rally.campaigns.qr import checkpoint_token
+
+    def path(checkpoint_id):
+        with app.app_context():
+            return "/s/" + checkpoint_token(db.session.get(Checkpoint, checkpoint_id))
+
+    return path
