@@ -122,11 +122,13 @@ def _register_blueprints(app: Flask) -> None:
     from .campaigns.views import bp as campaigns_bp
     from .i18n.views import bp as i18n_bp
     from .site.views import bp as site_bp
+    from .stores.views import bp as stores_bp
 
     app.register_blueprint(site_bp)
     app.register_blueprint(i18n_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(campaigns_bp)
+    app.register_blueprint(stores_bp)
 
 
 def _register_template_helpers(app: Flask) -> None:

@@ -70,6 +70,8 @@ class Store(Bilingual, db.Model):
     tax_free: Mapped[bool] = mapped_column(default=False)
     cashless: Mapped[bool] = mapped_column(default=False)
     wifi: Mapped[bool] = mapped_column(default=False)
+    # File name under instance/uploads/stores/ (random, set by the upload operation).
+    photo_filename: Mapped[str | None] = mapped_column(String(80))
     status: Mapped[StoreStatus] = mapped_column(
         Enum(StoreStatus, native_enum=False, length=20, validate_strings=True),
         default=StoreStatus.pending,

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: a0746f8a1d3b
+Revision ID: 5e89f048c60e
 Revises: 
-Create Date: 2026-11-23 19:40:02.270157
+Create Date: 2026-11-23 19:44:43.484261
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'a0746f8a1d3b'
+revision = '5e89f048c60e'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -86,6 +86,7 @@ def upgrade():
     sa.Column('tax_free', sa.Boolean(), nullable=False),
     sa.Column('cashless', sa.Boolean(), nullable=False),
     sa.Column('wifi', sa.Boolean(), nullable=False),
+    sa.Column('photo_filename', sa.String(length=80), nullable=True),
     sa.Column('status', sa.Enum('pending', 'approved', 'suspended', name='storestatus', native_enum=False, length=20), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['owner_id'], ['user.id'], name=op.f('fk_store_owner_id_user')),
