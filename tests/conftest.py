@@ -1,6 +1,7 @@
 """Fixtures in the style of Flask's tutorial: a throwaway database file per test."""
 
 import itertools
+import os
 from datetime import timedelta
 
 import pytest
@@ -14,20 +15,37 @@ from rally.utils import utcnow
 
 _counter = itertools.count(1)
 
+# scripts/test runs the suite twice: on SQLite files, then on PostgreSQL through this URL.
+POSTGRES_URL = os.environ.get("RALLY_TEST_DATABASE_URL")
+
+
+def reset_postgres_schema() -> None:
+    """Start each test from an empty database (Alembic's version table included)."""
+    with db.engine.begin() as connection:
+        connection.exec_driver_sql("DROP SCHEMA public CASCADE")
+        connection.exec_driver_sql("CREATE SCHEMA public")
+
 
 @pytest.fixture
-def app(tmp_path):
+def database_url(tmp_path):
+    return POSTGRES_URL or f"sqlite:///{tmp_path / 'rally.sqlite'}"
+
+
+@pytest.fixture
+def app(database_url):
     app = create_app(
         {
             "TESTING": True,
             "SECRET_KEY": "test-secret",
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'rally.sqlite'}",
+            "SQLALCHEMY_DATABASE_URI": database_url,
             "RALLY_BASE_URL": "http://rally.test",
             "WTF_CSRF_ENABLED": False,
             "RATELIMIT_ENABLED": False,
         }
     )
     with app.app_context():
+        if POSTGRES_URL:
+            reset_postgres_schema()
         db.create_all()
     yield app
     with app.app_context():

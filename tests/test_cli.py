@@ -9,12 +9,9 @@ from rally.stores.models import Store
 from rally.utils import utcnow
 
 
-def test_init_db_creates_schema_from_migrations(tmp_path):
-    from rally import create_app
-
-    app = create_app(
-        {"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'new.sqlite'}"}
-    )
+def test_init_db_creates_schema_from_migrations(app):
+    with app.app_context():
+        db.drop_all()
     result = app.test_cli_runner().invoke(args=["init-db"])
     assert result.exit_code == 0, result.output
     assert "Database ready" in result.output

@@ -63,7 +63,20 @@ def test_sqlite_runs_in_wal_with_foreign_keys(app):
     from rally.extensions import db
 
     with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            pytest.skip("SQLite pragmas")
         with db.engine.connect() as connection:
             assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
             assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
             assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 10000
+
+
+def test_postgres_runs_through_psycopg3(app):
+    from rally.extensions import db
+
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("runs in the PostgreSQL pass of scripts/test")
+        assert db.engine.dialect.driver == "psycopg"
+        with db.engine.connect() as connection:
+            assert connection.exec_driver_sql("SHOW server_encoding").scalar() == "UTF8"
