@@ -114,6 +114,7 @@ def _init_extensions(app: Flask) -> None:
 
     # Import every model so metadata (create_all, Alembic) sees the whole schema.
     from .campaigns import models as _campaign_models  # noqa: F401
+    from .rewards import models as _reward_models  # noqa: F401
     from .stores import models as _store_models  # noqa: F401
 
 
@@ -121,6 +122,7 @@ def _register_blueprints(app: Flask) -> None:
     from .auth.views import bp as auth_bp
     from .campaigns.views import bp as campaigns_bp
     from .i18n.views import bp as i18n_bp
+    from .rewards.views import bp as rewards_bp
     from .site.views import bp as site_bp
     from .stores.views import bp as stores_bp
 
@@ -128,6 +130,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(i18n_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(campaigns_bp)
+    app.register_blueprint(rewards_bp)
     app.register_blueprint(stores_bp)
 
 

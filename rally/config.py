@@ -21,7 +21,12 @@ class Defaults:
     # Relative to the package folder (rally/).
     BABEL_TRANSLATION_DIRECTORIES = "../translations"
     RALLY_LANGUAGES = ("ja", "en")
+    # Flask-Limiter: memory:// for one process; redis://... (or memcached://) when several
+    # servers share the load, so a limit counts across all of them.
     RATELIMIT_STORAGE_URI = "memory://"
+    RALLY_SCAN_LIMIT_PER_CARD = "20 per minute;200 per day"
+    RALLY_SCAN_LIMIT_PER_ADDRESS = "120 per minute"
+    RALLY_CLAIM_LIMIT = "10 per minute"
     RATELIMIT_HEADERS_ENABLED = True
     WTF_CSRF_TIME_LIMIT = None
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024

@@ -27,6 +27,20 @@ class CampaignState(TitledEnum):
         }
 
 
+class QrMode(TitledEnum):
+    """Printed posters, or a code on the merchant's tablet that changes every 30 seconds."""
+
+    static = "static"
+    rotating = "rotating"
+
+    @classmethod
+    def _titles(cls):
+        return {
+            cls.static: _l("Printed poster (fixed code)"),
+            cls.rotating: _l("Tablet at the counter (code changes every 30 seconds)"),
+        }
+
+
 class Campaign(Bilingual, db.Model):
     __tablename__ = "campaign"
 
@@ -42,6 +56,11 @@ class Campaign(Bilingual, db.Model):
         Enum(CampaignState, native_enum=False, length=20, validate_strings=True),
         default=CampaignState.draft,
         index=True,
+    )
+    qr_mode: Mapped[QrMode] = mapped_column(
+        Enum(QrMode, native_enum=False, length=20, validate_strings=True),
+        default=QrMode.static,
+        server_default=QrMode.static.value,
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

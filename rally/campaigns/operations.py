@@ -14,8 +14,8 @@ from rally.errors import RallyError
 from rally.extensions import db
 from rally.i18n import _l
 
-from .models import Campaign, CampaignState, Card, Checkpoint, Stamp
-from .qr import InvalidToken, read_checkpoint_token
+from .models import Campaign, CampaignState, Card, Checkpoint, QrMode, Stamp
+from .qr import InvalidToken, read_checkpoint_token, time_step
 
 
 class StampError(RallyError):
@@ -37,28 +37,32 @@ def resolve_checkpoint(token: str, now: datetime) -> Checkpoint:
     :param now: the current time, naive UTC.
     :raise StampError: ``invalid_token`` (forged or damaged, no database access),
         ``token_revoked`` (the checkpoint's key was rotated), ``store_not_in_campaign``,
-        ``campaign_not_started``, ``campaign_ended``.
+        ``campaign_not_started``, ``campaign_ended``; for campaigns whose shops show a
+        rotating code: ``token_expired`` (older than the previous 30-second step) and
+        ``rotating_code_required`` (a printed code where only the tablet's code counts).
     """
     try:
-        checkpoint_id, key_version = read_checkpoint_token(token)
+        data = read_checkpoint_token(token)
     except InvalidToken:
         raise StampError(
             _l("This QR code is not a valid Rally stamp code."), code="invalid_token", status=404
         ) from None
-    checkpoint = db.session.get(Checkpoint, checkpoint_id)
+    checkpoint = db.session.get(Checkpoint, data.checkpoint_id)
     if checkpoint is None:
         raise StampError(
             _l("This shop no longer takes part in the campaign."),
             code="store_not_in_campaign",
             status=404,
         )
-    if checkpoint.key_version != key_version:
+    if checkpoint.key_version != data.key_version:
         raise StampError(
             _l("This QR code has been replaced by the shop. Please scan the current poster."),
             code="token_revoked",
             status=410,
         )
     check_campaign_open(checkpoint.campaign, now)
+    if checkpoint.campaign.qr_mode is QrMode.rotating:
+        check_rotating_step(data.step, now)
     if not checkpoint.store.is_approved:
         raise StampError(
             _l("This shop does not take part in the campaign at the moment."),
@@ -76,6 +80,27 @@ def check_campaign_open(campaign: Campaign, now: datetime) -> None:
         )
     if campaign.state is CampaignState.ended or now >= campaign.ends_at:
         raise StampError(_l("This campaign has ended."), code="campaign_ended", status=410)
+
+
+def check_rotating_step(step: int | None, now: datetime) -> None:
+    """Accept the current and the previous 30-second step (the visitor may have scanned just
+    before the tablet changed); the next one too, for servers whose clocks differ slightly.
+
+    :raise StampError: ``rotating_code_required`` or ``token_expired``.
+    """
+    if step is None:
+        raise StampError(
+            _l("This shop shows a changing code on its tablet. Please scan the code there."),
+            code="rotating_code_required",
+            status=403,
+        )
+    current = time_step(now)
+    if not current - 1 <= step <= current + 1:
+        raise StampError(
+            _l("This code has expired. Please scan the code on the shop's tablet again."),
+            code="token_expired",
+            status=410,
+        )
 
 
 def card_by_key(key: str | None) -> Card | None:
@@ -221,4 +246,230 @@ def open_campaigns(now: datetime) -> list[Campaign]:
             )
             .order_by(Campaign.ends_at)
         )
+    )
+
+
+# --- The association's side: creating, editing, publishing and ending campaigns ---------
+
+
+class CampaignError(RallyError):
+    """A refused change to a campaign; ``code`` says why."""
+
+    status = 409
+
+
+@dataclass(frozen=True)
+class TierInput:
+    """One reward tier row as entered; ``id`` names an existing tier, ``None`` a new one."""
+
+    id: int | None
+    stamps_required: int
+    name_ja: str
+    name_en: str
+    stock: int | None
+
+
+@dataclass(frozen=True)
+class CampaignInput:
+    """Validated values of the campaign form. Times are naive UTC."""
+
+    title_ja: str
+    title_en: str
+    rules_ja: str
+    rules_en: str
+    starts_at: datetime
+    ends_at: datetime
+    store_ids: list[int]
+    tiers: list[TierInput]
+
+
+def create_campaign(data: CampaignInput) -> Campaign:
+    """Create a draft campaign with its checkpoints and reward tiers.
+
+    :param data: the validated form values.
+    :raise CampaignError: ``end_before_start``, ``store_not_approved``.
+    """
+    campaign = Campaign(state=CampaignState.draft)
+    _save(campaign, data)
+    db.session.add(campaign)
+    db.session.flush()
+    return campaign
+
+
+def update_campaign(campaign: Campaign, data: CampaignInput) -> None:
+    """Change a draft or published campaign without taking anything from a visitor.
+
+    Every rule is checked before anything changes, so a refusal leaves the campaign as it was.
+
+    :param campaign: the campaign to change.
+    :param data: the validated form values.
+    :raise CampaignError: ``campaign_ended`` (an ended campaign is archived),
+        ``end_before_start``, ``start_after_stamps`` / ``end_before_stamps`` (stamps already
+        given would fall outside the campaign), ``checkpoint_has_stamps`` (removing a shop
+        whose stamps visitors hold), ``store_not_approved``, ``unknown_tier``; for a published
+        campaign: ``tier_requirement_raised`` and ``tier_removed``.
+    """
+    if campaign.state is CampaignState.ended:
+        raise CampaignError(
+            _l("An ended campaign can no longer be changed."), code="campaign_ended"
+        )
+    _save(campaign, data)
+    db.session.flush()
+
+
+def _save(campaign: Campaign, data: CampaignInput) -> None:
+    from .models import RewardTier
+
+    if data.ends_at <= data.starts_at:
+        raise CampaignError(
+            _l("The campaign must end after it starts."), code="end_before_start", status=400
+        )
+    if campaign.id is not None:
+        _check_stamps_inside(campaign, data)
+    removed, added = _checkpoint_changes(campaign, data.store_ids)
+    tier_plan = _tier_changes(campaign, data.tiers)
+
+    campaign.title_ja = data.title_ja.strip()
+    campaign.title_en = data.title_en.strip()
+    campaign.rules_ja = data.rules_ja.strip()
+    campaign.rules_en = data.rules_en.strip()
+    campaign.starts_at = data.starts_at
+    campaign.ends_at = data.ends_at
+    for checkpoint in removed:
+        campaign.checkpoints.remove(checkpoint)
+    for store_id in added:
+        campaign.checkpoints.append(Checkpoint(store_id=store_id))
+    tiers = []
+    for tier, row in tier_plan:
+        tier = tier or RewardTier()
+        tier.stamps_required = row.stamps_required
+        tier.name_ja = row.name_ja.strip()
+        tier.name_en = row.name_en.strip()
+        tier.stock = row.stock
+        tiers.append(tier)
+    campaign.tiers = sorted(tiers, key=lambda tier: tier.stamps_required)
+
+
+def _check_stamps_inside(campaign: Campaign, data: CampaignInput) -> None:
+    first, last = db.session.execute(
+        select(func.min(Stamp.created_at), func.max(Stamp.created_at)).where(
+            Stamp.campaign_id == campaign.id
+        )
+    ).one()
+    if first is not None and data.starts_at > first:
+        raise CampaignError(
+            _l("Visitors already collected stamps before this start; choose an earlier start."),
+            code="start_after_stamps",
+        )
+    if last is not None and data.ends_at <= last:
+        raise CampaignError(
+            _l("Visitors already collected stamps after this end; choose a later end."),
+            code="end_before_stamps",
+        )
+
+
+def _checkpoint_changes(
+    campaign: Campaign, store_ids: list[int]
+) -> tuple[list[Checkpoint], list[int]]:
+    """The checkpoints to remove and the store ids to add; refuses what would lose stamps."""
+    from rally.stores.models import Store, StoreStatus
+
+    wanted = set(store_ids)
+    current = {checkpoint.store_id: checkpoint for checkpoint in campaign.checkpoints}
+    removed = [cp for store_id, cp in current.items() if store_id not in wanted]
+    if removed:
+        stamped = db.session.scalar(
+            select(Stamp.checkpoint_id)
+            .where(Stamp.checkpoint_id.in_([cp.id for cp in removed if cp.id is not None]))
+            .limit(1)
+        )
+        if stamped is not None:
+            raise CampaignError(
+                _l("Visitors already hold stamps from a shop you removed; it must stay."),
+                code="checkpoint_has_stamps",
+            )
+    added = sorted(wanted - set(current))
+    if added:
+        approved = set(
+            db.session.scalars(
+                select(Store.id).where(Store.id.in_(added), Store.status == StoreStatus.approved)
+            )
+        )
+        if approved != set(added):
+            raise CampaignError(
+                _l("Only approved stores can take part in a campaign."),
+                code="store_not_approved",
+            )
+    return removed, added
+
+
+def _tier_changes(campaign: Campaign, rows: list[TierInput]) -> list[tuple]:
+    """Pair each row with its existing tier; refuses what a published campaign promised."""
+    existing = {tier.id: tier for tier in campaign.tiers}
+    plan = []
+    for row in rows:
+        tier = None
+        if row.id is not None:
+            tier = existing.get(row.id)
+            if tier is None:
+                raise CampaignError(
+                    _l("This reward tier does not belong to the campaign."),
+                    code="unknown_tier",
+                    status=400,
+                )
+        plan.append((tier, row))
+    if campaign.state is CampaignState.published:
+        kept = {tier.id: row for tier, row in plan if tier is not None}
+        if set(kept) != set(existing):
+            raise CampaignError(
+                _l("A reward tier of a published campaign cannot be removed."),
+                code="tier_removed",
+            )
+        for tier_id, row in kept.items():
+            if row.stamps_required > existing[tier_id].stamps_required:
+                raise CampaignError(
+                    _l("A published campaign's reward cannot require more stamps than before."),
+                    code="tier_requirement_raised",
+                )
+    return plan
+
+
+def publish_campaign(campaign: Campaign, now: datetime) -> None:
+    """Open a draft campaign to visitors (they can scan from its start).
+
+    :raise CampaignError: ``no_checkpoints``, ``already_over`` (its end has passed).
+    :raise StateError: ``illegal_transition`` (not a draft).
+    """
+    if campaign.state is CampaignState.draft:
+        if not campaign.checkpoints:
+            raise CampaignError(
+                _l("Add at least one participating store before publishing."),
+                code="no_checkpoints",
+            )
+        if campaign.ends_at <= now:
+            raise CampaignError(
+                _l("This campaign's end has already passed; change its dates first."),
+                code="already_over",
+            )
+    campaign.publish()
+    db.session.flush()
+
+
+def end_campaign(campaign: Campaign) -> None:
+    """Close a published campaign now: no more stamps, the campaign can no longer change.
+
+    :raise StateError: ``illegal_transition`` (not published).
+    """
+    campaign.end()
+    db.session.flush()
+
+
+def stamp_counts(campaign: Campaign) -> dict[int, int]:
+    """Number of stamps per checkpoint id of ``campaign``."""
+    return dict(
+        db.session.execute(
+            select(Stamp.checkpoint_id, func.count())
+            .where(Stamp.campaign_id == campaign.id)
+            .group_by(Stamp.checkpoint_id)
+        ).all()
     )

@@ -3,10 +3,14 @@
 A token is ``[checkpoint_id, key_version]`` signed with the app secret (itsdangerous, as
 Flask's own session is). A forged or edited token fails the signature check before any
 database access; bumping a checkpoint's ``key_version`` revokes every poster printed with
-the old token.
+the old token. A rotating token (shown on a merchant's tablet) adds the 30-second time step
+it was issued for: ``[checkpoint_id, key_version, step]``, so a photo of it soon expires.
 """
 
 import io
+import math
+from dataclasses import dataclass
+from datetime import datetime
 from functools import lru_cache
 
 import qrcode
@@ -16,6 +20,24 @@ from itsdangerous import BadSignature, URLSafeSerializer
 
 TOKEN_SALT = "rally.checkpoint.v1"
 MAX_TOKEN_LENGTH = 200
+STEP_SECONDS = 30
+EPOCH = datetime(1970, 1, 1)
+
+
+@dataclass(frozen=True)
+class TokenData:
+    checkpoint_id: int
+    key_version: int
+    step: int | None  # None for a printed (static) code
+
+
+def time_step(now: datetime) -> int:
+    """The 30-second step that ``now`` (naive UTC) falls in."""
+    return math.floor((now - EPOCH).total_seconds() / STEP_SECONDS)
+
+
+def seconds_left_in_step(now: datetime) -> float:
+    return STEP_SECONDS - ((now - EPOCH).total_seconds() % STEP_SECONDS)
 
 
 class InvalidToken(Exception):
@@ -31,8 +53,13 @@ def checkpoint_token(checkpoint) -> str:
     return _serializer().dumps([checkpoint.id, checkpoint.key_version])
 
 
-def read_checkpoint_token(token: str) -> tuple[int, int]:
-    """Return ``(checkpoint_id, key_version)`` from a token.
+def rotating_token(checkpoint, step: int) -> str:
+    """The token a merchant's tablet shows during time step ``step``."""
+    return _serializer().dumps([checkpoint.id, checkpoint.key_version, step])
+
+
+def read_checkpoint_token(token: str) -> TokenData:
+    """Decode a printed or rotating token.
 
     :raise InvalidToken: bad signature, wrong shape, or absurd length.
     """
@@ -44,17 +71,21 @@ def read_checkpoint_token(token: str) -> tuple[int, int]:
         raise InvalidToken(token) from exc
     if (
         not isinstance(data, list)
-        or len(data) != 2
+        or len(data) not in (2, 3)
         or not all(isinstance(part, int) and not isinstance(part, bool) for part in data)
     ):
         raise InvalidToken(token)
-    return data[0], data[1]
+    return TokenData(data[0], data[1], data[2] if len(data) == 3 else None)
 
 
-def stamp_url(checkpoint) -> str:
-    """The public URL a phone camera opens: ``RALLY_BASE_URL/s/<token>``."""
+def stamp_url(checkpoint, step: int | None = None) -> str:
+    """The public URL a phone camera opens: ``RALLY_BASE_URL/s/<token>``.
+
+    :param step: a time step for a rotating code; ``None`` for the printed code.
+    """
     base = current_app.config["RALLY_BASE_URL"].rstrip("/")
-    return f"{base}/s/{checkpoint_token(checkpoint)}"
+    token = checkpoint_token(checkpoint) if step is None else rotating_token(checkpoint, step)
+    return f"{base}/s/{token}"
 
 
 def _qr(data: str) -> qrcode.QRCode:

@@ -1,9 +1,13 @@
 """Visitor-facing campaign views: scanning a stamp link and the stamp card."""
 
+import base64
+import math
+
 from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
     redirect,
     render_template,
     request,
@@ -12,19 +16,29 @@ from flask import (
 from flask_login import current_user, login_required
 
 from rally.database import writes
-from rally.extensions import db
+from rally.extensions import db, limiter
 from rally.i18n import current_language
+from rally.rewards.forms import ClaimForm
+from rally.rewards.operations import claims_of_card
 from rally.utils import utcnow
 
 from . import operations
 from .cards import card_from_cookie, remember_card
 from .models import Campaign, Checkpoint
-from .qr import qr_png, qr_svg, stamp_url
+from .qr import qr_png, qr_svg, seconds_left_in_step, stamp_url, time_step
 
 bp = Blueprint("campaigns", __name__, template_folder="templates")
 
 
+def _card_limit_key() -> str:
+    """Rate-limit key of the visitor's card (its signed cookie), else their address."""
+    cookie = request.cookies.get(current_app.config["RALLY_CARD_COOKIE"])
+    return f"card:{cookie}" if cookie else f"addr:{request.remote_addr}"
+
+
 @bp.get("/s/<token>")
+@limiter.limit(lambda: current_app.config["RALLY_SCAN_LIMIT_PER_ADDRESS"])
+@limiter.limit(lambda: current_app.config["RALLY_SCAN_LIMIT_PER_CARD"], key_func=_card_limit_key)
 @writes
 def scan(token: str):
     """The URL inside every shop's QR code: give the stamp, then show the card."""
@@ -64,7 +78,8 @@ def card(campaign_id: int):
     campaign = db.session.get(Campaign, campaign_id)
     if campaign is None or campaign.state.value == "draft":
         abort(404)
-    progress = operations.card_progress(card_from_cookie(), campaign)
+    card = card_from_cookie()
+    progress = operations.card_progress(card, campaign)
     highlight = request.args.get("new", type=int) or request.args.get("again", type=int)
     highlighted = progress.stamps.get(highlight)
     return render_template(
@@ -73,20 +88,51 @@ def card(campaign_id: int):
         campaign=campaign,
         highlighted=highlighted,
         is_new="new" in request.args,
-        now=utcnow(),
+        claims=claims_of_card(card, campaign.id),
+        claim_form=ClaimForm(),
     )
+
+
+def _staff_checkpoint(checkpoint_id: int) -> Checkpoint:
+    """The checkpoint, if the logged-in user is the association or the store's merchant."""
+    checkpoint = db.session.get(Checkpoint, checkpoint_id) or abort(404)
+    if not (current_user.is_admin or checkpoint.store.owner_id == current_user.id):
+        abort(403)
+    return checkpoint
 
 
 @bp.get("/checkpoints/<int:checkpoint_id>/qr.<fmt>")
 @login_required
 def checkpoint_qr(checkpoint_id: int, fmt: str):
     """The QR image of a checkpoint, for its merchant and the association."""
-    checkpoint = db.session.get(Checkpoint, checkpoint_id) or abort(404)
-    if not (current_user.is_admin or checkpoint.store.owner_id == current_user.id):
-        abort(403)
+    checkpoint = _staff_checkpoint(checkpoint_id)
     url = stamp_url(checkpoint)
     if fmt == "png":
         return Response(qr_png(url), mimetype="image/png")
     if fmt == "svg":
         return Response(qr_svg(url), mimetype="image/svg+xml")
     abort(404)
+
+
+@bp.get("/checkpoints/<int:checkpoint_id>/tablet")
+@login_required
+def tablet(checkpoint_id: int):
+    """The counter tablet: a QR code that changes every 30 seconds.
+
+    The page reloads itself at the next step boundary (a meta refresh: no JavaScript, so
+    it keeps going on an old tablet left open overnight). The server's clock alone decides
+    the step, so a tablet whose own clock is wrong still shows a valid code.
+    """
+    checkpoint = _staff_checkpoint(checkpoint_id)
+    now = utcnow()
+    step = time_step(now)
+    url = stamp_url(checkpoint, step=step)
+    image = "data:image/svg+xml;base64," + base64.b64encode(qr_svg(url)).decode()
+    refresh = max(1, math.ceil(seconds_left_in_step(now)))
+    response = current_app.make_response(
+        render_template(
+            "campaigns/tablet.html", checkpoint=checkpoint, image=image, url=url, refresh=refresh
+        )
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,1 @@
+"""Rewards: claiming a tier, one-time redemption codes, the staff redemption counter."""

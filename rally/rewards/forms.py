@@ -1,0 +1,36 @@
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, SelectMultipleField, StringField, SubmitField
+from wtforms.validators import DataRequired, Length
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from rally.i18n import _l
+
+
+class ClaimForm(FlaskForm):
+    submit = SubmitField(_l("Claim this reward"))
+
+
+class RedeemLookupForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET look-up changes nothing
+
+    code = StringField(
+        _l("Redemption code"),
+        validators=[DataRequired(_l("Please enter the code.")), Length(max=200)],
+    )
+
+
+class RedeemConfirmForm(FlaskForm):
+    code = HiddenField(validators=[DataRequired()])
+    submit = SubmitField(_l("Confirm hand-over"))
+
+
+class CountersForm(FlaskForm):
+    stores = SelectMultipleField(
+        _l("Shops that hand out rewards"),
+        coerce=int,
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+        validate_choice=True,
+    )
+    submit = SubmitField(_l("Save"))

@@ -1,0 +1,48 @@
+"""Claims of reward tiers and where they may be redeemed."""
+
+from datetime import datetime
+
+from sqlalchemy import Column, ForeignKey, String, Table, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from rally.extensions import db
+from rally.utils import utcnow
+
+# Stores whose merchants may hand out a campaign's rewards (the association always may).
+redemption_counter = Table(
+    "redemption_counter",
+    db.metadata,
+    Column("campaign_id", ForeignKey("campaign.id"), primary_key=True),
+    Column("store_id", ForeignKey("store.id"), primary_key=True, index=True),
+)
+
+
+class Claim(db.Model):
+    """A card's claim of a reward tier, with its one-time redemption code.
+
+    One claim per card per tier (unique constraint); ``redeemed_at`` is set once, by a
+    conditional update, when staff hand the reward over.
+    """
+
+    __tablename__ = "claim"
+    __table_args__ = (UniqueConstraint("card_id", "tier_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    card_id: Mapped[int] = mapped_column(ForeignKey("card.id"), index=True)
+    tier_id: Mapped[int] = mapped_column(ForeignKey("reward_tier.id"), index=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"), index=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    redeemed_at: Mapped[datetime | None] = mapped_column(index=True)
+    redeemed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    redeemed_store_id: Mapped[int | None] = mapped_column(ForeignKey("store.id"), index=True)
+
+    tier = relationship("RewardTier")
+    campaign = relationship("Campaign")
+    redeemed_by = relationship("User")
+    redeemed_store = relationship("Store")
+
+    @property
+    def display_code(self) -> str:
+        """``ABCD-EFGH``: two groups are easier to read out at a counter."""
+        return f"{self.code[:4]}-{self.code[4:]}"

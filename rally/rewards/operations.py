@@ -1,0 +1,193 @@
+"""Claiming and redeeming rewards. Each one-time step is atomic in the database."""
+
+import re
+import secrets
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from rally.campaigns.models import CampaignState, Card, RewardTier, Stamp
+from rally.errors import RallyError
+from rally.extensions import db
+from rally.i18n import _l
+
+from .models import Claim, redemption_counter
+
+# No 0/O, 1/I: a code read aloud or typed from a phone screen cannot be mistaken.
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 8
+
+
+class RewardError(RallyError):
+    """A claim or redemption that cannot go ahead; ``code`` says why."""
+
+
+def new_redemption_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalise_code(raw: str) -> str:
+    """Accept what staff type: lower case, spaces, hyphens, or the whole staff URL."""
+    raw = (raw or "").strip()
+    match = re.search(r"[?&]code=([^&#]+)", raw)
+    if match:
+        raw = match.group(1)
+    return re.sub(r"[\s\-]", "", raw).upper()
+
+
+def stamp_count(card: Card, campaign_id: int) -> int:
+    return db.session.scalar(
+        select(func.count())
+        .select_from(Stamp)
+        .where(Stamp.card_id == card.id, Stamp.campaign_id == campaign_id)
+    )
+
+
+def claims_of_card(card: Card | None, campaign_id: int) -> dict[int, Claim]:
+    """The card's claims in a campaign, by tier id."""
+    if card is None:
+        return {}
+    claims = db.session.scalars(
+        select(Claim).where(Claim.card_id == card.id, Claim.campaign_id == campaign_id)
+    )
+    return {claim.tier_id: claim for claim in claims}
+
+
+def claim_reward(card: Card, tier: RewardTier, now: datetime) -> Claim:
+    """Claim ``tier`` for ``card`` and reserve one unit of its stock.
+
+    Claiming twice returns the first claim. The stock goes down by a conditional
+    ``UPDATE ... WHERE stock > 0`` inside the same savepoint as the claim's insert, so it
+    never goes below zero and a lost race on the unique constraint gives the unit back.
+
+    :raise RewardError: ``campaign_not_started``, ``not_enough_stamps``, ``out_of_stock``.
+    """
+    existing = claims_of_card(card, tier.campaign_id).get(tier.id)
+    if existing is not None:
+        return existing
+    if tier.campaign.state is CampaignState.draft:
+        raise RewardError(
+            _l("This campaign has not started yet."), code="campaign_not_started", status=403
+        )
+    if stamp_count(card, tier.campaign_id) < tier.stamps_required:
+        raise RewardError(
+            _l("You do not have enough stamps for this reward yet."),
+            code="not_enough_stamps",
+            status=403,
+        )
+    try:
+        with db.session.begin_nested():
+            if tier.stock is not None:
+                taken = db.session.execute(
+                    update(RewardTier)
+                    .where(RewardTier.id == tier.id, RewardTier.stock > 0)
+                    .values(stock=RewardTier.stock - 1)
+                    .execution_options(synchronize_session=False)
+                ).rowcount
+                if taken != 1:
+                    raise RewardError(
+                        _l("Sorry, this reward has run out."), code="out_of_stock", status=409
+                    )
+            claim = Claim(
+                card_id=card.id,
+                tier_id=tier.id,
+                campaign_id=tier.campaign_id,
+                code=new_redemption_code(),
+                created_at=now,
+            )
+            db.session.add(claim)
+    except IntegrityError:
+        # The same card claimed the same tier in a parallel request: that claim stands.
+        existing = claims_of_card(card, tier.campaign_id).get(tier.id)
+        if existing is None:
+            raise
+        return existing
+    db.session.refresh(tier)
+    return claim
+
+
+def find_claim(code: str) -> Claim:
+    """:raise RewardError: ``unknown_code``."""
+    claim = db.session.scalar(select(Claim).where(Claim.code == normalise_code(code)))
+    if claim is None:
+        raise RewardError(
+            _l("No reward has this code. Please check the code and try again."),
+            code="unknown_code",
+            status=404,
+        )
+    return claim
+
+
+def counter_store_ids(campaign_id: int) -> set[int]:
+    return set(
+        db.session.scalars(
+            select(redemption_counter.c.store_id).where(
+                redemption_counter.c.campaign_id == campaign_id
+            )
+        )
+    )
+
+
+def staff_store_for(user, campaign_id: int):
+    """The store through which ``user`` may redeem this campaign's rewards.
+
+    Returns ``None`` for the association (it may always redeem).
+
+    :raise RewardError: ``not_redemption_staff``.
+    """
+    if user.is_admin:
+        return None
+    allowed = counter_store_ids(campaign_id)
+    for store in user.stores:
+        if store.id in allowed and store.is_approved:
+            return store
+    raise RewardError(
+        _l("Your shop does not hand out the rewards of this campaign."),
+        code="not_redemption_staff",
+        status=403,
+    )
+
+
+def redeem_claim(claim: Claim, staff, now: datetime) -> Claim:
+    """Hand the reward over, once.
+
+    ``UPDATE claim SET redeemed_at = ... WHERE id = ... AND redeemed_at IS NULL``: of any
+    number of simultaneous confirmations exactly one changes the row.
+
+    :param staff: the logged-in user at the counter.
+    :raise RewardError: ``not_redemption_staff``, ``already_redeemed`` (the error's
+        ``claim`` says when and where).
+    """
+    store = staff_store_for(staff, claim.campaign_id)
+    changed = db.session.execute(
+        update(Claim)
+        .where(Claim.id == claim.id, Claim.redeemed_at.is_(None))
+        .values(
+            redeemed_at=now,
+            redeemed_by_id=staff.id,
+            redeemed_store_id=store.id if store else None,
+        )
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.refresh(claim)
+    if changed != 1:
+        error = RewardError(
+            _l("This reward has already been handed over."), code="already_redeemed", status=409
+        )
+        error.claim = claim
+        raise error
+    return claim
+
+
+def set_redemption_counters(campaign, store_ids: set[int]) -> None:
+    """Name the stores whose merchants may hand out ``campaign``'s rewards."""
+    db.session.execute(
+        redemption_counter.delete().where(redemption_counter.c.campaign_id == campaign.id)
+    )
+    if store_ids:
+        db.session.execute(
+            redemption_counter.insert(),
+            [{"campaign_id": campaign.id, "store_id": store_id} for store_id in sorted(store_ids)],
+        )
+    db.session.flush()

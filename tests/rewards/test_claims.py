@@ -1,0 +1,254 @@
+"""Claiming rewards and redeeming them at the counter, once."""
+
+import threading
+
+import pytest
+from sqlalchemy import func, select
+
+from rally.campaigns.models import Card, RewardTier
+from rally.extensions import db
+from rally.rewards import operations
+from rally.rewards.models import Claim
+from rally.utils import utcnow
+
+from .conftest import login
+
+
+def card_cookie(app, card_id):
+    from rally.campaigns.cards import _serializer
+
+    with app.test_request_context():
+        return _serializer().dumps(db.session.get(Card, card_id).key)
+
+
+def visitor(app, card_id):
+    client = app.test_client()
+    client.set_cookie("rally_card", card_cookie(app, card_id), domain="localhost")
+    return client
+
+
+def test_codes_are_short_and_unambiguous():
+    codes = {operations.new_redemption_code() for _ in range(200)}
+    assert len(codes) == 200
+    for code in codes:
+        assert len(code) == 8
+        assert not set(code) & set("01IO")
+
+
+@pytest.mark.parametrize(
+    "typed", ["abcd-efgh", " ABCD EFGH ", "http://x/staff/redeem?code=ABCDEFGH"]
+)
+def test_typed_codes_are_normalised(typed):
+    assert operations.normalise_code(typed) == "ABCDEFGH"
+
+
+def test_claim_needs_enough_stamps(app, ctx, make_campaign, card_with_stamps, tier_ids):
+    campaign_id, checkpoints = make_campaign(tiers=(2,))
+    card = db.session.get(Card, card_with_stamps(checkpoints[:1]))
+    tier = db.session.get(RewardTier, tier_ids(campaign_id)[0])
+    with pytest.raises(operations.RewardError) as info:
+        operations.claim_reward(card, tier, utcnow())
+    assert info.value.code == "not_enough_stamps"
+
+
+def test_claim_reserves_stock_and_is_idempotent(
+    app, ctx, make_campaign, card_with_stamps, tier_ids
+):
+    campaign_id, checkpoints = make_campaign(tiers=(2,))
+    card = db.session.get(Card, card_with_stamps(checkpoints[:2]))
+    tier = db.session.get(RewardTier, tier_ids(campaign_id)[0])
+    first = operations.claim_reward(card, tier, utcnow())
+    second = operations.claim_reward(card, tier, utcnow())
+    assert first.id == second.id
+    assert tier.stock == 9  # 10 at the start, one reserved once
+
+
+def test_out_of_stock(app, ctx, make_campaign, card_with_stamps, tier_ids):
+    campaign_id, checkpoints = make_campaign(tiers=(1,))
+    tier = db.session.get(RewardTier, tier_ids(campaign_id)[0])
+    tier.stock = 0
+    db.session.commit()
+    card = db.session.get(Card, card_with_stamps(checkpoints[:1]))
+    with pytest.raises(operations.RewardError) as info:
+        operations.claim_reward(card, tier, utcnow())
+    assert info.value.code == "out_of_stock"
+    assert db.session.scalar(select(func.count()).select_from(Claim)) == 0
+
+
+def test_unlimited_stock(app, ctx, make_campaign, card_with_stamps, tier_ids):
+    campaign_id, checkpoints = make_campaign(tiers=(1,))
+    tier = db.session.get(RewardTier, tier_ids(campaign_id)[0])
+    tier.stock = None
+    db.session.commit()
+    card = db.session.get(Card, card_with_stamps(checkpoints[:1]))
+    operations.claim_reward(card, tier, utcnow())
+    assert tier.stock is None
+
+
+def test_claim_from_card_page_shows_code(app, make_campaign, card_with_stamps, tier_ids):
+    campaign_id, checkpoints = make_campaign(tiers=(2, 3))
+    card_id = card_with_stamps(checkpoints[:2])
+    client = visitor(app, card_id)
+    page = client.get(f"/card/{campaign_id}", headers={"Accept-Language": "en"})
+    html = page.get_data(as_text=True)
+    assert html.count("Claim this reward") == 1  # the 2-stamp tier only
+    tier_id = tier_ids(campaign_id)[0]
+    response = client.post(f"/card/{campaign_id}/tiers/{tier_id}/claim")
+    assert response.status_code == 303
+    claim_page = client.get(response.headers["Location"], headers={"Accept-Language": "en"})
+    html = claim_page.get_data(as_text=True)
+    with app.app_context():
+        claim = db.session.scalar(select(Claim))
+    assert claim.display_code in html
+    assert client.get(f"/card/claims/{claim.code}/qr.svg").mimetype == "image/svg+xml"
+
+
+def test_claim_page_is_private_to_its_card(
+    app, make_campaign, card_with_stamps, tier_ids, make_claim
+):
+    campaign_id, checkpoints = make_campaign(tiers=(1,))
+    code = make_claim(card_with_stamps(checkpoints[:1]), tier_ids(campaign_id)[0])
+    stranger = visitor(app, card_with_stamps(checkpoints[1:2]))
+    assert stranger.get(f"/card/claims/{code}").status_code == 404
+    assert app.test_client().get(f"/card/claims/{code}").status_code == 404
+
+
+def test_claim_without_enough_stamps_flashes_error(app, make_campaign, card_with_stamps, tier_ids):
+    campaign_id, checkpoints = make_campaign(tiers=(3,))
+    client = visitor(app, card_with_stamps(checkpoints[:1]))
+    response = client.post(f"/card/{campaign_id}/tiers/{tier_ids(campaign_id)[0]}/claim")
+    assert response.status_code == 303
+    html = client.get(response.headers["Location"], headers={"Accept-Language": "en"}).get_data(
+        as_text=True
+    )
+    assert "You do not have enough stamps for this reward yet." in html
+
+
+def test_staff_redeem_once_then_says_when(
+    app, client, admin, make_campaign, card_with_stamps, tier_ids, make_claim
+):
+    campaign_id, checkpoints = make_campaign(tiers=(1,))
+    code = make_claim(card_with_stamps(checkpoints[:1]), tier_ids(campaign_id)[0])
+    login(client, admin)
+    lookup = client.get(f"/staff/redeem?code={code.lower()}", headers={"Accept-Language": "en"})
+    assert "Hand over: Prize 1" in lookup.get_data(as_text=True)
+    first = client.post("/staff/redeem", data={"code": code})
+    assert first.status_code == 303
+    second = client.post("/staff/redeem", data={"code": code}, headers={"Accept-Language": "en"})
+    html = second.get_data(as_text=True)
+    assert second.status_code == 409
+    assert 'data-code="already_redeemed"' in html
+    assert "Handed over on" in html and "by the association" in html
+
+
+def test_unknown_code(app, client, admin):
+    login(client, admin)
+    response = client.get("/staff/redeem?code=ZZZZZZZZ", headers={"Accept-Language": "en"})
+    assert response.status_code == 404
+    assert "No reward has this code" in response.get_data(as_text=True)
+
+
+def test_merchant_counter_must_be_named(
+    app, client, make_user, make_campaign, card_with_stamps, tier_ids, make_claim
+):
+    from rally.campaigns.models import Campaign
+    from rally.rewards.operations import set_redemption_counters
+    from rally.stores.models import Store
+
+    campaign_id, checkpoints = make_campaign(tiers=(1,))
+    code = make_claim(card_with_stamps(checkpoints[:1]), tier_ids(campaign_id)[0])
+    merchant = make_user()
+    with app.app_context():
+        store = db.session.scalars(select(Store)).first()
+        store.owner_id = merchant.id
+        db.session.commit()
+        store_id = store.id
+    login(client, merchant)
+    refused = client.post("/staff/redeem", data={"code": code})
+    assert refused.status_code == 403
+    assert 'data-code="not_redemption_staff"' in refused.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(Claim)).redeemed_at is None
+        set_redemption_counters(db.session.get(Campaign, campaign_id), {store_id})
+        db.session.commit()
+    assert client.post("/staff/redeem", data={"code": code}).status_code == 303
+    with app.app_context():
+        claim = db.session.scalar(select(Claim))
+        assert claim.redeemed_store_id == store_id
+        assert claim.redeemed_by_id == merchant.id
+
+
+def test_staff_page_needs_log_in(client):
+    response = client.get("/staff/redeem")
+    assert response.status_code == 302
+    assert "/auth/login" in response.headers["Location"]
+
+
+def test_counters_page_is_admin_only(app, client, make_user, make_campaign):
+    campaign_id, _ = make_campaign()
+    login(client, make_user())
+    assert client.get(f"/manage/campaigns/{campaign_id}/counters").status_code == 403
+
+
+def test_200_concurrent_confirmations_redeem_once(
+    app, admin, make_campaign, card_with_stamps, tier_ids, make_claim
+):
+    campaign_id, checkpoints = make_campaign(tiers=(1,))
+    code = make_claim(card_with_stamps(checkpoints[:1]), tier_ids(campaign_id)[0])
+    staff = app.test_client()
+    login(staff, admin)
+    session_cookie = staff.get_cookie("session").value
+
+    attempts = 200
+    barrier = threading.Barrier(attempts)
+    statuses, errors = [], []
+
+    def confirm():
+        client = app.test_client()
+        client.set_cookie("session", session_cookie, domain="localhost")
+        barrier.wait()
+        try:
+            statuses.append(client.post("/staff/redeem", data={"code": code}).status_code)
+        except Exception as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=confirm) for _ in range(attempts)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sorted(statuses) == [303] + [409] * (attempts - 1)
+
+
+def test_50_cards_race_for_the_last_prize(app, make_campaign, card_with_stamps, tier_ids):
+    campaign_id, checkpoints = make_campaign(tiers=(1,))
+    tier_id = tier_ids(campaign_id)[0]
+    with app.app_context():
+        db.session.get(RewardTier, tier_id).stock = 1
+        db.session.commit()
+    cookies = [card_cookie(app, card_with_stamps(checkpoints[:1])) for _ in range(50)]
+    barrier = threading.Barrier(len(cookies))
+    statuses, errors = [], []
+
+    def claim(cookie):
+        client = app.test_client()
+        client.set_cookie("rally_card", cookie, domain="localhost")
+        barrier.wait()
+        try:
+            response = client.post(f"/card/{campaign_id}/tiers/{tier_id}/claim")
+            statuses.append((response.status_code, response.headers.get("Location", "")))
+        except Exception as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=claim, args=(cookie,)) for cookie in cookies]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert all(status == 303 for status, _ in statuses)
+    assert sum("/card/claims/" in location for _, location in statuses) == 1
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Claim)) == 1
+        assert db.session.get(RewardTier, tier_id).stock == 0

@@ -1,0 +1,88 @@
+"""Rotating codes on the merchant's tablet: a photo of the code soon stops working."""
+
+from datetime import timedelta
+
+import pytest
+
+from rally.auth.models import Role
+from rally.campaigns import operations
+from rally.campaigns.models import Campaign, Checkpoint, QrMode
+from rally.campaigns.qr import STEP_SECONDS, rotating_token, time_step
+from rally.extensions import db
+from rally.utils import utcnow
+
+from .conftest import login
+
+
+@pytest.fixture
+def rotating_campaign(app, make_campaign):
+    campaign_id, checkpoints = make_campaign()
+    with app.app_context():
+        db.session.get(Campaign, campaign_id).qr_mode = QrMode.rotating
+        db.session.commit()
+    return campaign_id, checkpoints
+
+
+def token_for(checkpoint_id, steps_ago):
+    checkpoint = db.session.get(Checkpoint, checkpoint_id)
+    return rotating_token(checkpoint, time_step(utcnow()) - steps_ago)
+
+
+@pytest.mark.parametrize("steps_ago", [0, 1])
+def test_current_and_previous_step_accepted(app, ctx, rotating_campaign, steps_ago):
+    _, checkpoints = rotating_campaign
+    checkpoint = operations.resolve_checkpoint(token_for(checkpoints[0], steps_ago), utcnow())
+    assert checkpoint.id == checkpoints[0]
+
+
+@pytest.mark.parametrize("steps_ago", [2, 3, 2880])
+def test_older_steps_refused_as_expired(app, ctx, rotating_campaign, steps_ago):
+    _, checkpoints = rotating_campaign
+    with pytest.raises(operations.StampError) as info:
+        operations.resolve_checkpoint(token_for(checkpoints[0], steps_ago), utcnow())
+    assert info.value.code == "token_expired"
+
+
+def test_previous_step_expires_a_minute_later(app, ctx, rotating_campaign):
+    _, checkpoints = rotating_campaign
+    token = token_for(checkpoints[0], 0)
+    later = utcnow() + timedelta(seconds=2 * STEP_SECONDS)
+    with pytest.raises(operations.StampError) as info:
+        operations.resolve_checkpoint(token, later)
+    assert info.value.code == "token_expired"
+
+
+def test_printed_code_refused_in_rotating_campaign(app, client, rotating_campaign, stamp_path):
+    _, checkpoints = rotating_campaign
+    response = client.get(stamp_path(checkpoints[0]))
+    assert response.status_code == 403
+    assert 'data-code="rotating_code_required"' in response.get_data(as_text=True)
+
+
+def test_expired_code_page_is_translated(app, client, rotating_campaign):
+    _, checkpoints = rotating_campaign
+    with app.app_context():
+        token = token_for(checkpoints[0], 3)
+    response = client.get(f"/s/{token}", headers={"Accept-Language": "en"})
+    assert response.status_code == 410
+    assert "This code has expired" in response.get_data(as_text=True)
+
+
+def test_tablet_page_shows_a_scannable_current_code(app, client, make_user, rotating_campaign):
+    _, checkpoints = rotating_campaign
+    login(client, make_user(role=Role.admin))
+    response = client.get(f"/checkpoints/{checkpoints[0]}/tablet")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-store"
+    refresh = int(html.split('http-equiv="refresh" content="', 1)[1].split('"', 1)[0])
+    assert 1 <= refresh <= STEP_SECONDS
+    url = html.split('data-url="', 1)[1].split('"', 1)[0]
+    visitor = app.test_client()
+    assert visitor.get(url.removeprefix("http://rally.test")).status_code == 303
+
+
+def test_tablet_is_for_the_shop_only(app, client, make_user, rotating_campaign):
+    _, checkpoints = rotating_campaign
+    login(client, make_user())
+    assert client.get(f"/checkpoints/{checkpoints[0]}/tablet").status_code == 403
