@@ -114,22 +114,33 @@ def _init_extensions(app: Flask) -> None:
 
     # Import every model so metadata (create_all, Alembic) sees the whole schema.
     from .campaigns import models as _campaign_models  # noqa: F401
+    from .news import models as _news_models  # noqa: F401
     from .rewards import models as _reward_models  # noqa: F401
+    from .spots import models as _spot_models  # noqa: F401
+    from .stores import hours as _store_hours  # noqa: F401
     from .stores import models as _store_models  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:
     from .auth.views import bp as auth_bp
+    from .campaigns.landing import bp as landing_bp
     from .campaigns.views import bp as campaigns_bp
     from .i18n.views import bp as i18n_bp
+    from .news.views import bp as news_bp
     from .rewards.views import bp as rewards_bp
     from .site.views import bp as site_bp
+    from .spots.views import bp as spots_bp
+    from .stores.directory import bp as directory_bp
     from .stores.views import bp as stores_bp
 
     app.register_blueprint(site_bp)
     app.register_blueprint(i18n_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(campaigns_bp)
+    app.register_blueprint(landing_bp)
+    app.register_blueprint(directory_bp)
+    app.register_blueprint(spots_bp)
+    app.register_blueprint(news_bp)
     app.register_blueprint(rewards_bp)
     app.register_blueprint(stores_bp)
 

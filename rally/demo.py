@@ -13,6 +13,7 @@ from sqlalchemy import select
 from rally.auth.models import Role, User
 from rally.campaigns.models import Campaign, CampaignState, Checkpoint, RewardTier
 from rally.extensions import db
+from rally.news.demo import seed_showcase
 from rally.stores.models import Category, Store, StoreStatus
 
 ADMIN_EMAIL = "admin@example.jp"
@@ -406,6 +407,7 @@ def seed_demo(now: datetime, timezone: str = "Asia/Tokyo") -> dict:
         ]
         db.session.add(campaign)
     db.session.flush()
+    seed_showcase(now, stores)
     return {
         "admin": (ADMIN_EMAIL, ADMIN_PASSWORD),
         "merchant": (MERCHANT_EMAIL, MERCHANT_PASSWORD),

@@ -5,6 +5,8 @@ from flask_wtf.csrf import CSRFError
 
 from rally.campaigns.operations import open_campaigns
 from rally.i18n import _l
+from rally.news.operations import latest_news, upcoming_events
+from rally.stores.models import Category
 from rally.utils import utcnow
 
 bp = Blueprint("site", __name__, template_folder="templates")
@@ -21,7 +23,14 @@ ERROR_MESSAGES = {
 
 @bp.get("/")
 def home():
-    return render_template("site/home.html", campaigns=open_campaigns(utcnow()))
+    now = utcnow()
+    return render_template(
+        "site/home.html",
+        campaigns=open_campaigns(now),
+        events=upcoming_events(now, limit=3),
+        news=latest_news(now, limit=5),
+        categories=list(Category),
+    )
 
 
 @bp.app_errorhandler(CSRFError)

@@ -1,0 +1,49 @@
+"""A campaign's public landing page: rules, rewards, shops, dates, sharing."""
+
+from contextlib import nullcontext
+
+from flask import Blueprint, abort, current_app, render_template, request, session, url_for
+from flask_babel import force_locale
+
+from rally.extensions import db
+from rally.i18n import LANGUAGES, current_language
+from rally.stores.directory import TAG_LABELS
+from rally.stores.search import campaign_stores
+from rally.utils import utcnow
+
+from .models import Campaign, CampaignState
+
+bp = Blueprint("landing", __name__, template_folder="templates")
+
+OG_LOCALES = {"ja": "ja_JP", "en": "en_US"}
+
+
+@bp.get("/campaigns/<int:campaign_id>")
+def campaign(campaign_id: int):
+    """The landing page. ``?lang=`` picks the language for link previews and shared links,
+    unless the visitor has chosen a language on the site (their choice wins)."""
+    campaign = db.session.get(Campaign, campaign_id)
+    if campaign is None or campaign.state is CampaignState.draft:
+        abort(404)
+    lang = request.args.get("lang")
+    forced = lang in LANGUAGES and "lang" not in session
+    with force_locale(lang) if forced else nullcontext():
+        lang = current_language()
+        base = current_app.config["RALLY_BASE_URL"].rstrip("/")
+        page_urls = {
+            code: base + url_for(".campaign", campaign_id=campaign.id, lang=code)
+            for code in LANGUAGES
+        }
+        now = utcnow()
+        return render_template(
+            "campaigns/landing.html",
+            campaign=campaign,
+            stores=campaign_stores(campaign),
+            tag_labels=TAG_LABELS,
+            page_url=page_urls[lang],
+            page_urls=page_urls,
+            og_locale=OG_LOCALES[lang],
+            og_alternate=[OG_LOCALES[code] for code in LANGUAGES if code != lang],
+            running=campaign.is_running(now),
+            upcoming=now < campaign.starts_at and campaign.state is CampaignState.published,
+        )

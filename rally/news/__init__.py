@@ -1,0 +1,1 @@
+"""Announcements, events, store news and coupons, with their feeds."""

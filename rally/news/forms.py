@@ -1,0 +1,64 @@
+"""Forms of the publishing pages (association and merchants)."""
+
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from flask_wtf import FlaskForm
+from wtforms import DateTimeLocalField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from rally.i18n import _l
+
+DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
+
+
+def district_zone():
+    """Times are typed in the district's zone (the form field attaches it)."""
+    return ZoneInfo(current_app.config["RALLY_TIMEZONE"])
+
+
+def _when(label, required=False):
+    validators = [DataRequired(_l("Please enter a date and time."))] if required else [Optional()]
+    return DateTimeLocalField(
+        label, validators=validators, format=DATETIME_FORMATS, tz=district_zone
+    )
+
+
+def _title(label):
+    return StringField(label, validators=[Length(max=200)])
+
+
+class NewsForm(FlaskForm):
+    store_id = SelectField(_l("Published by"), coerce=int)
+    title_ja = _title(_l("Title (Japanese)"))
+    title_en = _title(_l("Title (English)"))
+    body_ja = TextAreaField(_l("Text (Japanese)"), validators=[Length(max=10000)])
+    body_en = TextAreaField(_l("Text (English)"), validators=[Length(max=10000)])
+    publish_at = _when(_l("Publish from (empty: now)"))
+    expires_at = _when(_l("Publish until (empty: no end)"))
+    submit = SubmitField(_l("Save"))
+
+
+class CouponForm(FlaskForm):
+    store_id = SelectField(_l("Store"), coerce=int)
+    title_ja = _title(_l("Offer (Japanese)"))
+    title_en = _title(_l("Offer (English)"))
+    terms_ja = TextAreaField(_l("Conditions (Japanese)"), validators=[Length(max=5000)])
+    terms_en = TextAreaField(_l("Conditions (English)"), validators=[Length(max=5000)])
+    publish_at = _when(_l("Valid from (empty: now)"))
+    expires_at = _when(_l("Valid until (empty: no end)"))
+    submit = SubmitField(_l("Save"))
+
+
+class EventForm(FlaskForm):
+    title_ja = _title(_l("Title (Japanese)"))
+    title_en = _title(_l("Title (English)"))
+    body_ja = TextAreaField(_l("Text (Japanese)"), validators=[Length(max=10000)])
+    body_en = TextAreaField(_l("Text (English)"), validators=[Length(max=10000)])
+    place_ja = StringField(_l("Place (Japanese)"), validators=[Length(max=255)])
+    place_en = StringField(_l("Place (English)"), validators=[Length(max=255)])
+    starts_at = _when(_l("Starts"), required=True)
+    ends_at = _when(_l("Ends"), required=True)
+    publish_at = _when(_l("Publish from (empty: now)"))
+    expires_at = _when(_l("Publish until (empty: until it ends)"))
+    submit = SubmitField(_l("Save"))

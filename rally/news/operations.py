@@ -1,0 +1,244 @@
+"""Business rules of publishing: who may post for which store, scheduling, listings.
+
+Functions here change state and ``flush()``; the request commits once.
+"""
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from rally.errors import RallyError
+from rally.extensions import db
+from rally.i18n import _l
+from rally.stores.models import Store, StoreStatus
+
+from .models import Coupon, Event, NewsPost
+
+
+class PublishError(RallyError):
+    """A post, event or coupon that cannot be saved; ``code`` says why."""
+
+
+def to_utc(moment: datetime | None, timezone: str) -> datetime | None:
+    """A form's local (or aware) datetime as the naive UTC the database stores."""
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo(timezone))
+    return moment.astimezone(UTC).replace(tzinfo=None)
+
+
+def to_local(moment: datetime | None, timezone: str) -> datetime | None:
+    """Stored naive UTC as an aware datetime in the district's zone (to fill a form)."""
+    if moment is None:
+        return None
+    return moment.replace(tzinfo=UTC).astimezone(ZoneInfo(timezone))
+
+
+def check_store_rights(user, store_id: int | None) -> Store | None:
+    """The store ``user`` may publish for; ``None`` stands for the association.
+
+    :raise PublishError: ``association_only`` (a merchant posting without a store),
+        ``unknown_store``, ``not_your_store`` (a merchant posting for another's store).
+    """
+    if store_id is None:
+        if not user.is_admin:
+            raise PublishError(
+                _l("Only the association can publish district announcements."),
+                code="association_only",
+                status=403,
+            )
+        return None
+    store = db.session.get(Store, store_id)
+    if store is None:
+        raise PublishError(_l("This store does not exist."), code="unknown_store", status=404)
+    if not user.is_admin and store.owner_id != user.id:
+        raise PublishError(
+            _l("You can only publish for your own store."), code="not_your_store", status=403
+        )
+    return store
+
+
+def _check_schedule(publish_at: datetime, expires_at: datetime | None) -> None:
+    if expires_at is not None and expires_at <= publish_at:
+        raise PublishError(
+            _l("The end of publication must come after its start."),
+            code="expires_before_publish",
+        )
+
+
+def _check_title(data: dict) -> None:
+    if not (data.get("title_ja") or "").strip() and not (data.get("title_en") or "").strip():
+        raise PublishError(
+            _l("Please enter a title in Japanese or English."), code="title_required"
+        )
+
+
+def _apply(item, data: dict, now: datetime):
+    data = dict(data)
+    data["publish_at"] = data.get("publish_at") or now
+    _check_title(data)
+    _check_schedule(data["publish_at"], data.get("expires_at"))
+    for key, value in data.items():
+        setattr(item, key, value)
+    return item
+
+
+def save_news(user, data: dict, now: datetime, post: NewsPost | None = None) -> NewsPost:
+    """Create or update a news post (store news, or an association announcement).
+
+    :param user: the author; merchants may only post for their own stores.
+    :param data: ``store_id`` (``None`` = announcement), ``title_ja``, ``title_en``,
+        ``body_ja``, ``body_en``, ``publish_at`` (naive UTC, ``None`` = now), ``expires_at``.
+    :param post: the post to update, or ``None`` to create one.
+    :raise PublishError: ``association_only``, ``unknown_store``, ``not_your_store``,
+        ``title_required``, ``expires_before_publish``.
+    """
+    if post is not None:
+        check_store_rights(user, post.store_id)
+    check_store_rights(user, data.get("store_id"))
+    if post is None:
+        post = NewsPost(author_id=user.id)
+    _apply(post, data, now)
+    db.session.add(post)
+    db.session.flush()
+    return post
+
+
+def save_coupon(user, data: dict, now: datetime, coupon: Coupon | None = None) -> Coupon:
+    """Create or update a store's coupon.
+
+    :param data: ``store_id``, ``title_ja``, ``title_en``, ``terms_ja``, ``terms_en``,
+        ``publish_at``, ``expires_at``.
+    :raise PublishError: ``store_required``, ``unknown_store``, ``not_your_store``,
+        ``title_required``, ``expires_before_publish``.
+    """
+    if data.get("store_id") is None:
+        raise PublishError(_l("A coupon belongs to a store."), code="store_required")
+    if coupon is not None:
+        check_store_rights(user, coupon.store_id)
+    check_store_rights(user, data["store_id"])
+    if coupon is None:
+        coupon = Coupon(author_id=user.id)
+    _apply(coupon, data, now)
+    db.session.add(coupon)
+    db.session.flush()
+    return coupon
+
+
+def save_event(user, data: dict, now: datetime, event: Event | None = None) -> Event:
+    """Create or update an association event.
+
+    :param data: ``title_*``, ``body_*``, ``place_*``, ``starts_at``, ``ends_at``,
+        ``publish_at``, ``expires_at`` (naive UTC).
+    :raise PublishError: ``association_only``, ``title_required``,
+        ``event_ends_before_start``, ``expires_before_publish``.
+    """
+    check_store_rights(user, None)
+    if data["ends_at"] <= data["starts_at"]:
+        raise PublishError(
+            _l("The event must end after it starts."), code="event_ends_before_start"
+        )
+    if event is None:
+        event = Event(author_id=user.id)
+    _apply(event, data, now)
+    db.session.add(event)
+    db.session.flush()
+    return event
+
+
+def delete_item(user, item) -> None:
+    """Delete a news post, coupon or event the user may edit.
+
+    :raise PublishError: ``association_only``, ``not_your_store``.
+    """
+    check_store_rights(user, getattr(item, "store_id", None))
+    db.session.delete(item)
+    db.session.flush()
+
+
+def stores_of(user) -> list[Store]:
+    """Stores ``user`` may publish for: their own, or every store for the association."""
+    query = select(Store).order_by(Store.name_ja)
+    if not user.is_admin:
+        query = query.where(Store.owner_id == user.id)
+    return list(db.session.scalars(query))
+
+
+def editable(user, model) -> list:
+    """Items of ``model`` that ``user`` may edit, newest first."""
+    query = select(model).order_by(model.publish_at.desc(), model.id.desc())
+    if not user.is_admin:
+        if model is Event:
+            return []
+        query = query.join(Store, model.store_id == Store.id).where(Store.owner_id == user.id)
+    return list(db.session.scalars(query))
+
+
+# Public listings -----------------------------------------------------------------------
+
+
+def _public_news(now: datetime):
+    """Visible news: announcements, and store news of approved stores."""
+    return (
+        select(NewsPost)
+        .outerjoin(Store, NewsPost.store_id == Store.id)
+        .where(
+            NewsPost.visible_clause(now),
+            (NewsPost.store_id.is_(None)) | (Store.status == StoreStatus.approved),
+        )
+        .order_by(NewsPost.publish_at.desc(), NewsPost.id.desc())
+    )
+
+
+def latest_news(now: datetime, limit: int = 20, store: Store | None = None) -> list[NewsPost]:
+    """The district's news feed (or one store's), newest first."""
+    query = _public_news(now)
+    if store is not None:
+        query = query.where(NewsPost.store_id == store.id)
+    return list(db.session.scalars(query.limit(limit)))
+
+
+def visible_news(post_id: int, now: datetime) -> NewsPost | None:
+    return db.session.scalar(_public_news(now).where(NewsPost.id == post_id))
+
+
+def upcoming_events(now: datetime, limit: int | None = None) -> list[Event]:
+    """Published events that have not ended yet, soonest first."""
+    query = (
+        select(Event)
+        .where(Event.visible_clause(now), Event.ends_at > now)
+        .order_by(Event.starts_at, Event.id)
+    )
+    if limit:
+        query = query.limit(limit)
+    return list(db.session.scalars(query))
+
+
+def visible_event(event_id: int, now: datetime) -> Event | None:
+    """An event a visitor may open: published and not expired (past events stay readable)."""
+    return db.session.scalar(select(Event).where(Event.id == event_id, Event.visible_clause(now)))
+
+
+def store_coupons(store: Store, now: datetime) -> list[Coupon]:
+    """A store's coupons valid now, ending soonest first."""
+    return list(
+        db.session.scalars(
+            select(Coupon)
+            .where(Coupon.store_id == store.id, Coupon.visible_clause(now))
+            .order_by(Coupon.expires_at.is_(None), Coupon.expires_at, Coupon.id)
+        )
+    )
+
+
+def current_coupons(now: datetime) -> list[Coupon]:
+    """Coupons valid now at approved stores."""
+    return list(
+        db.session.scalars(
+            select(Coupon)
+            .join(Store, Coupon.store_id == Store.id)
+            .where(Coupon.visible_clause(now), Store.status == StoreStatus.approved)
+            .order_by(Coupon.expires_at.is_(None), Coupon.expires_at, Coupon.id)
+        )
+    )

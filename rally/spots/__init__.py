@@ -1,0 +1,1 @@
+"""Tourist spots (parks, museums, shrines) and the district map."""

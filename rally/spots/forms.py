@@ -1,0 +1,42 @@
+"""The association's form for tourist spots."""
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, FloatField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import URL, Length, NumberRange, Optional
+
+from rally.i18n import _l
+
+from .models import SpotKind
+
+
+class SpotForm(FlaskForm):
+    kind = SelectField(_l("Kind of place"), choices=[], coerce=SpotKind)
+    name_ja = StringField(_l("Name (Japanese)"), validators=[Length(max=120)])
+    name_en = StringField(_l("Name (English)"), validators=[Length(max=120)])
+    description_ja = TextAreaField(_l("Description (Japanese)"), validators=[Length(max=5000)])
+    description_en = TextAreaField(_l("Description (English)"), validators=[Length(max=5000)])
+    address_ja = StringField(_l("Address (Japanese)"), validators=[Length(max=255)])
+    address_en = StringField(_l("Address (English)"), validators=[Length(max=255)])
+    hours_ja = StringField(_l("Opening hours (Japanese)"), validators=[Length(max=255)])
+    hours_en = StringField(_l("Opening hours (English)"), validators=[Length(max=255)])
+    latitude = FloatField(
+        _l("Latitude"),
+        validators=[Optional(), NumberRange(-90, 90, _l("Enter a latitude between -90 and 90."))],
+    )
+    longitude = FloatField(
+        _l("Longitude"),
+        validators=[
+            Optional(),
+            NumberRange(-180, 180, _l("Enter a longitude between -180 and 180.")),
+        ],
+    )
+    website = StringField(
+        _l("Website"),
+        validators=[Optional(), URL(message=_l("Please enter a web address.")), Length(max=255)],
+    )
+    published = BooleanField(_l("Show on the public pages and the map"), default=True)
+    submit = SubmitField(_l("Save"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind.choices = [(kind, kind.label) for kind in SpotKind]

@@ -1,0 +1,55 @@
+"""Places of the district that are not shops: parks, museums, shrines."""
+
+from datetime import datetime
+
+from sqlalchemy import Enum, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from rally.extensions import db
+from rally.i18n import Bilingual, _l
+from rally.i18n.enums import TitledEnum
+from rally.utils import utcnow
+
+
+class SpotKind(TitledEnum):
+    park = "park"
+    museum = "museum"
+    shrine = "shrine"
+    temple = "temple"
+    landmark = "landmark"
+
+    @classmethod
+    def _titles(cls):
+        return {
+            cls.park: _l("Park"),
+            cls.museum: _l("Museum"),
+            cls.shrine: _l("Shrine"),
+            cls.temple: _l("Temple"),
+            cls.landmark: _l("Landmark"),
+        }
+
+
+class Spot(Bilingual, db.Model):
+    __tablename__ = "spot"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[SpotKind] = mapped_column(
+        Enum(SpotKind, native_enum=False, length=20, validate_strings=True), index=True
+    )
+    name_ja: Mapped[str] = mapped_column(String(120), default="")
+    name_en: Mapped[str] = mapped_column(String(120), default="")
+    description_ja: Mapped[str] = mapped_column(Text, default="")
+    description_en: Mapped[str] = mapped_column(Text, default="")
+    address_ja: Mapped[str] = mapped_column(String(255), default="")
+    address_en: Mapped[str] = mapped_column(String(255), default="")
+    hours_ja: Mapped[str] = mapped_column(String(255), default="")
+    hours_en: Mapped[str] = mapped_column(String(255), default="")
+    latitude: Mapped[float | None]
+    longitude: Mapped[float | None]
+    website: Mapped[str] = mapped_column(String(255), default="")
+    # Hidden spots stay in the back office but leave the public pages and the map.
+    published: Mapped[bool] = mapped_column(default=True, index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<Spot {self.id} {self.name_en or self.name_ja}>"

@@ -1,0 +1,58 @@
+"""Business rules of tourist spots. Functions ``flush()``; the request commits once."""
+
+from sqlalchemy import select
+
+from rally.errors import RallyError
+from rally.extensions import db
+from rally.i18n import _l
+
+from .models import Spot
+
+
+class SpotError(RallyError):
+    """A spot that cannot be saved; ``code`` says why."""
+
+
+def save_spot(data: dict, spot: Spot | None = None) -> Spot:
+    """Create or update a tourist spot.
+
+    :param data: column values (``kind``, ``name_ja``, ``name_en``, ``latitude``, ...).
+    :param spot: the spot to update, or ``None`` to create one.
+    :raise SpotError: ``name_required`` (no name in either language),
+        ``coordinates_incomplete`` (a latitude without a longitude, or the reverse).
+    """
+    if not (data.get("name_ja") or "").strip() and not (data.get("name_en") or "").strip():
+        raise SpotError(_l("Please enter a name in Japanese or English."), code="name_required")
+    if (data.get("latitude") is None) != (data.get("longitude") is None):
+        raise SpotError(
+            _l("Please enter both the latitude and the longitude, or neither."),
+            code="coordinates_incomplete",
+        )
+    spot = spot or Spot()
+    for key, value in data.items():
+        setattr(spot, key, value)
+    db.session.add(spot)
+    db.session.flush()
+    return spot
+
+
+def delete_spot(spot: Spot) -> None:
+    db.session.delete(spot)
+    db.session.flush()
+
+
+def all_spots() -> list[Spot]:
+    return list(db.session.scalars(select(Spot).order_by(Spot.kind, Spot.name_ja)))
+
+
+def public_spots() -> list[Spot]:
+    return list(
+        db.session.scalars(
+            select(Spot).where(Spot.published.is_(True)).order_by(Spot.kind, Spot.name_ja)
+        )
+    )
+
+
+def public_spot(spot_id: int) -> Spot | None:
+    spot = db.session.get(Spot, spot_id)
+    return spot if spot is not None and spot.published else None

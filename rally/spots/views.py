@@ -1,0 +1,125 @@
+"""Tourist spots, the district map, and the association's spot pages."""
+
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    url_for,
+)
+
+from rally.auth.decorators import admin_required
+from rally.extensions import db
+from rally.i18n import _, _l
+from rally.stores import search
+from rally.stores.directory import TAG_LABELS
+
+from . import operations
+from .forms import SpotForm
+from .models import Spot
+
+bp = Blueprint(
+    "spots", __name__, template_folder="templates", static_folder="static",
+    static_url_path="/spots/static",
+)  # fmt: skip
+
+DEFAULT_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+DEFAULT_ATTRIBUTION = (
+    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+)
+# Centre of the map when nothing has coordinates yet: Mitaka station.
+DEFAULT_CENTER = (35.7027, 139.5606)
+
+
+@bp.get("/spots")
+def index():
+    return render_template("spots/index.html", spots=operations.public_spots())
+
+
+@bp.get("/spots/<int:spot_id>")
+def spot(spot_id: int):
+    spot = operations.public_spot(spot_id) or abort(404)
+    return render_template("spots/spot.html", spot=spot)
+
+
+@bp.get("/map", endpoint="map")
+def district_map():
+    """Stores and spots as a list that works without JavaScript; the map opens on request.
+
+    Tiles come from ``RALLY_MAP_TILES`` (a Leaflet URL template) with
+    ``RALLY_MAP_ATTRIBUTION``; nothing is fetched from the tile host until the visitor
+    opens the map.
+    """
+    tiles = current_app.config.get("RALLY_MAP_TILES") or DEFAULT_TILES
+    places = [
+        {"id": f"store-{store.id}", "item": store, "kind": store.category.label,
+         "url": url_for("directory.store", store_id=store.id), "type": "store"}
+        for store in search.mapped_stores()
+    ] + [
+        {"id": f"spot-{spot.id}", "item": spot, "kind": spot.kind.label,
+         "url": url_for(".spot", spot_id=spot.id), "type": "spot"}
+        for spot in operations.public_spots()
+        if spot.latitude is not None and spot.longitude is not None
+    ]  # fmt: skip
+    return render_template(
+        "spots/map.html",
+        places=places,
+        tiles=tiles,
+        tiles_host=urlsplit(tiles).hostname or "",
+        attribution=current_app.config.get("RALLY_MAP_ATTRIBUTION", DEFAULT_ATTRIBUTION),
+        center=current_app.config.get("RALLY_MAP_CENTER", DEFAULT_CENTER),
+        tag_labels=TAG_LABELS,
+    )
+
+
+# The association's pages ----------------------------------------------------------------
+
+
+@bp.get("/manage/spots")
+@admin_required
+def manage():
+    return render_template("spots/manage.html", spots=operations.all_spots())
+
+
+@bp.route("/manage/spots/new", methods=["GET", "POST"])
+@bp.route("/manage/spots/<int:spot_id>/edit", methods=["GET", "POST"])
+@admin_required
+def edit(spot_id: int | None = None):
+    spot = (db.session.get(Spot, spot_id) or abort(404)) if spot_id else None
+    form = SpotForm(obj=spot)
+    if form.validate_on_submit():
+        data = {
+            name: (value.strip() if isinstance(value, str) else value)
+            for name, value in form.data.items()
+            if name not in ("csrf_token", "submit")
+        }
+        try:
+            operations.save_spot(data, spot)
+        except operations.SpotError as error:
+            db.session.rollback()
+            form.form_errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for(".manage"), 303)
+    status = 400 if form.errors else 200
+    return render_template(
+        "news/manage/form.html",
+        form=form,
+        title=_l("Edit spot") if spot else _l("New spot"),
+        cancel_url=url_for(".manage"),
+    ), status
+
+
+@bp.post("/manage/spots/<int:spot_id>/delete")
+@admin_required
+def delete(spot_id: int):
+    spot = db.session.get(Spot, spot_id) or abort(404)
+    operations.delete_spot(spot)
+    db.session.commit()
+    flash(_("Deleted."), "success")
+    return redirect(url_for(".manage"), 303)

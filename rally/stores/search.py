@@ -1,0 +1,117 @@
+"""Queries behind the public store directory: filters, search in both languages, listings."""
+
+from datetime import datetime
+
+from sqlalchemy import and_, or_, select
+
+from rally.campaigns.models import Campaign, CampaignState, Checkpoint
+from rally.extensions import db
+
+from .hours import StoreHours
+from .models import Category, Store, StoreStatus
+
+# Tags that matter to visitors from abroad, in the order the filter shows them.
+TOURIST_TAGS = ("english_spoken", "tax_free", "cashless", "wifi")
+PER_PAGE = 12
+
+
+def escape_like(text: str) -> str:
+    """Escape LIKE wildcards so a search for ``50%`` or ``a_b`` means exactly that."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def directory_query(category: Category | None = None, tags: tuple[str, ...] = (), text: str = ""):
+    """Approved stores matching every filter; each search word in either language.
+
+    :param category: one of the five ways in, or ``None`` for all.
+    :param tags: names from :data:`TOURIST_TAGS`; a store must have all of them.
+    :param text: words looked up in the Japanese and English names and descriptions.
+    """
+    query = select(Store).where(Store.status == StoreStatus.approved)
+    if category is not None:
+        query = query.where(Store.category == category)
+    for tag in tags:
+        if tag in TOURIST_TAGS:
+            query = query.where(getattr(Store, tag).is_(True))
+    words = text.split()[:8]
+    for word in words:
+        pattern = f"%{escape_like(word)}%"
+        query = query.where(
+            or_(
+                *(
+                    column.ilike(pattern, escape="\\")
+                    for column in (
+                        Store.name_ja,
+                        Store.name_en,
+                        Store.description_ja,
+                        Store.description_en,
+                    )
+                )
+            )
+        )
+    return query.order_by(Store.category, Store.name_ja, Store.id)
+
+
+def search_stores(page: int = 1, per_page: int = PER_PAGE, **filters):
+    """One page of :func:`directory_query` (a Flask-SQLAlchemy ``Pagination``)."""
+    return db.paginate(
+        directory_query(**filters), page=page, per_page=per_page, max_per_page=50, error_out=False
+    )
+
+
+def public_store(store_id: int) -> Store | None:
+    """A store whose page visitors may open (approved only)."""
+    store = db.session.get(Store, store_id)
+    return store if store is not None and store.is_approved else None
+
+
+def mapped_stores() -> list[Store]:
+    """Approved stores that have coordinates, for the map and its list."""
+    return list(
+        db.session.scalars(
+            select(Store)
+            .where(
+                Store.status == StoreStatus.approved,
+                Store.latitude.is_not(None),
+                Store.longitude.is_not(None),
+            )
+            .order_by(Store.category, Store.name_ja)
+        )
+    )
+
+
+def store_hours(store: Store) -> list[StoreHours]:
+    return list(
+        db.session.scalars(
+            select(StoreHours)
+            .where(StoreHours.store_id == store.id)
+            .order_by(StoreHours.weekday, StoreHours.opens)
+        )
+    )
+
+
+def campaigns_of_store(store: Store, now: datetime) -> list[Campaign]:
+    """Published campaigns, running or to come, in which ``store`` is a checkpoint."""
+    return list(
+        db.session.scalars(
+            select(Campaign)
+            .join(Checkpoint, Checkpoint.campaign_id == Campaign.id)
+            .where(
+                Checkpoint.store_id == store.id,
+                and_(Campaign.state == CampaignState.published, Campaign.ends_at > now),
+            )
+            .order_by(Campaign.starts_at)
+        )
+    )
+
+
+def campaign_stores(campaign: Campaign) -> list[Store]:
+    """The approved stores taking part in ``campaign``."""
+    return list(
+        db.session.scalars(
+            select(Store)
+            .join(Checkpoint, Checkpoint.store_id == Store.id)
+            .where(Checkpoint.campaign_id == campaign.id, Store.status == StoreStatus.approved)
+            .order_by(Store.category, Store.name_ja)
+        )
+    )
