@@ -1,8 +1,11 @@
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SubmitField
-from wtforms.validators import DataRequired, Email, Length
+from wtforms import EmailField, PasswordField, StringField, SubmitField
+from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from rally.i18n import _l
+from rally.stores.forms import StoreBasicsMixin
+
+MIN_PASSWORD_LENGTH = 10
 
 
 class LoginForm(FlaskForm):
@@ -18,3 +21,74 @@ class LoginForm(FlaskForm):
         _l("Password"), validators=[DataRequired(_l("Please enter your password."))]
     )
     submit = SubmitField(_l("Log in"))
+
+
+def _password_field(label):
+    return PasswordField(
+        label,
+        validators=[
+            DataRequired(_l("Please choose a password.")),
+            Length(
+                min=MIN_PASSWORD_LENGTH,
+                max=200,
+                message=_l(
+                    "The password must have at least %(min)d characters.",
+                    min=MIN_PASSWORD_LENGTH,
+                ),
+            ),
+        ],
+    )
+
+
+def _confirm_field():
+    return PasswordField(
+        _l("Password again"),
+        validators=[
+            DataRequired(_l("Please type the password again.")),
+            EqualTo("password", _l("The two passwords are different.")),
+        ],
+    )
+
+
+def _name_field():
+    return StringField(
+        _l("Your name"),
+        validators=[DataRequired(_l("Please enter your name.")), Length(max=120)],
+    )
+
+
+def _email_field():
+    return EmailField(
+        _l("E-mail address"),
+        validators=[
+            DataRequired(_l("Please enter your e-mail address.")),
+            Email(_l("Please enter a valid e-mail address.")),
+            Length(max=254),
+        ],
+    )
+
+
+class InvitationForm(FlaskForm):
+    email = _email_field()
+    submit = SubmitField(_l("Create the invitation link"))
+
+
+class AcceptInvitationForm(FlaskForm):
+    name = _name_field()
+    password = _password_field(_l("Password"))
+    confirm = _confirm_field()
+    submit = SubmitField(_l("Create my account"))
+
+
+class SignupForm(StoreBasicsMixin, FlaskForm):
+    name = _name_field()
+    email = _email_field()
+    password = _password_field(_l("Password"))
+    confirm = _confirm_field()
+    submit = SubmitField(_l("Sign up"))
+
+    def store_data(self) -> dict:
+        return {
+            key: self[key].data
+            for key in ("name_ja", "name_en", "category", "address_ja", "address_en")
+        }

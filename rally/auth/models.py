@@ -1,9 +1,10 @@
 """Accounts: the association's administrators and merchants."""
 
+import hashlib
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Enum, String
+from sqlalchemy import Enum, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -52,3 +53,33 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role.value}>"
+
+
+def hash_token(token: str) -> str:
+    """The stored form of an invitation token: a leaked database reveals no usable link."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class Invitation(db.Model):
+    """A one-time, expiring link the association sends to a merchant.
+
+    Only the SHA-256 of the token is stored; ``used_at`` is set once, by a conditional
+    ``UPDATE ... WHERE used_at IS NULL`` (see :func:`rally.auth.operations.accept_invitation`).
+    """
+
+    __tablename__ = "invitation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+    def is_expired(self, now: datetime) -> bool:
+        return now >= self.expires_at
+
+    def __repr__(self) -> str:
+        return f"<Invitation {self.id} {self.email}>"

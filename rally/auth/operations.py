@@ -1,12 +1,17 @@
-"""Account rules."""
+"""Account rules: log-in, invitations, self sign-up."""
 
-from sqlalchemy import func, select
+import secrets
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select, update
 
 from rally.errors import RallyError
 from rally.extensions import db
 from rally.i18n import _l
 
-from .models import Role, User
+from .models import Invitation, Role, User, hash_token
+
+INVITATION_LIFETIME = timedelta(days=7)
 
 
 class AuthError(RallyError):
@@ -18,11 +23,23 @@ def authenticate(email: str, password: str) -> User:
 
     :raise AuthError: ``bad_credentials``; the same message whether the address is unknown
         or the password wrong, so the form does not reveal who has an account.
+        ``account_inactive`` when the password is right but the association closed the
+        account (only someone who knows the password learns that).
     """
-    user = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
-    if user is None or not user.active or not user.check_password(password):
+    user = find_user(email)
+    if user is None or not user.check_password(password):
         raise AuthError(_l("Wrong e-mail address or password."), code="bad_credentials")
+    if not user.active:
+        raise AuthError(
+            _l("This account has been deactivated. Please contact the association."),
+            code="account_inactive",
+            status=403,
+        )
     return user
+
+
+def find_user(email: str) -> User | None:
+    return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
 
 
 def create_user(email: str, password: str, role: Role, name: str = "") -> User:
@@ -31,12 +48,118 @@ def create_user(email: str, password: str, role: Role, name: str = "") -> User:
     :raise AuthError: ``email_taken``.
     """
     email = email.strip().lower()
-    if db.session.scalar(select(User.id).where(func.lower(User.email) == email)):
+    if find_user(email) is not None:
         raise AuthError(
             _l("An account with this e-mail address already exists."), code="email_taken"
         )
-    user = User(email=email, role=role, name=name)
+    user = User(email=email, role=role, name=name.strip())
     user.set_password(password)
     db.session.add(user)
     db.session.flush()
+    return user
+
+
+def create_invitation(email: str, invited_by: User, now: datetime) -> tuple[Invitation, str]:
+    """Invite a merchant; return the invitation and its token (shown once, never stored).
+
+    :param email: the merchant's address; the account will be created with it.
+    :param invited_by: the administrator sending the invitation.
+    :param now: naive UTC; the link expires :data:`INVITATION_LIFETIME` later.
+    :raise AuthError: ``email_taken`` if an account already uses the address.
+    """
+    email = email.strip().lower()
+    if find_user(email) is not None:
+        raise AuthError(
+            _l("An account with this e-mail address already exists."), code="email_taken"
+        )
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation(
+        email=email,
+        token_hash=hash_token(token),
+        invited_by_id=invited_by.id,
+        created_at=now,
+        expires_at=now + INVITATION_LIFETIME,
+    )
+    db.session.add(invitation)
+    db.session.flush()
+    return invitation, token
+
+
+def find_invitation(token: str, now: datetime) -> Invitation:
+    """Return the open invitation a link names.
+
+    :raise AuthError: ``invalid_invitation`` (unknown or altered token, 404),
+        ``invitation_used`` or ``invitation_expired`` (410).
+    """
+    invitation = db.session.scalar(
+        select(Invitation).where(Invitation.token_hash == hash_token(token))
+    )
+    if invitation is None:
+        raise AuthError(
+            _l("This invitation link is not valid. Please check that you copied all of it."),
+            code="invalid_invitation",
+            status=404,
+        )
+    if invitation.used_at is not None:
+        raise AuthError(
+            _l("This invitation has already been used. Please log in instead."),
+            code="invitation_used",
+            status=410,
+        )
+    if invitation.is_expired(now):
+        raise AuthError(
+            _l("This invitation has expired. Please ask the association for a new one."),
+            code="invitation_expired",
+            status=410,
+        )
+    return invitation
+
+
+def accept_invitation(token: str, name: str, password: str, now: datetime) -> User:
+    """Create the invited merchant's account; the link works once.
+
+    The invitation is claimed by a conditional ``UPDATE ... WHERE used_at IS NULL`` so two
+    simultaneous submissions cannot both succeed, whatever Python saw before.
+
+    :raise AuthError: the codes of :func:`find_invitation`, ``email_taken``.
+    """
+    invitation = find_invitation(token, now)
+    user = create_user(invitation.email, password, Role.merchant, name)
+    claimed = db.session.execute(
+        update(Invitation)
+        .where(
+            Invitation.id == invitation.id,
+            Invitation.used_at.is_(None),
+            Invitation.expires_at > now,
+        )
+        .values(used_at=now, user_id=user.id)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed != 1:
+        raise AuthError(
+            _l("This invitation has already been used. Please log in instead."),
+            code="invitation_used",
+            status=410,
+        )
+    db.session.refresh(invitation)
+    return user
+
+
+def recent_invitations(limit: int = 50) -> list[Invitation]:
+    return list(
+        db.session.scalars(select(Invitation).order_by(Invitation.created_at.desc()).limit(limit))
+    )
+
+
+def sign_up(email: str, name: str, password: str, store_data: dict) -> User:
+    """A merchant registers themselves and their first store, which waits for approval.
+
+    :param store_data: the first store's fields, see
+        :func:`rally.stores.operations.register_store`.
+    :raise AuthError: ``email_taken``.
+    """
+    from rally.stores.operations import register_store
+
+    user = create_user(email, password, Role.merchant, name)
+    register_store(user, store_data)
     return user

@@ -1,19 +1,29 @@
-"""Log-in and log-out."""
+"""Log-in and log-out, invitations sent by the association, merchants' own sign-up."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import login_required, login_user, logout_user
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
 
-from rally.extensions import db
+from rally.extensions import db, limiter
 from rally.i18n import _
-from rally.utils import safe_next_url
+from rally.utils import safe_next_url, utcnow
 
-from .forms import LoginForm
+from . import operations
+from .decorators import admin_required
+from .forms import AcceptInvitationForm, InvitationForm, LoginForm, SignupForm
 from .operations import AuthError, authenticate
 
 bp = Blueprint("auth", __name__, url_prefix="/auth", template_folder="templates")
 
+# Slow down password guessing and mass sign-ups; reading the pages is never limited.
+FORM_LIMIT = "20 per 10 minutes"
+
+
+def _home_endpoint() -> str:
+    return "stores.merchant_home" if current_user.is_authenticated else "site.home"
+
 
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(FORM_LIMIT, methods=["POST"])
 def login():
     form = LoginForm()
     if form.validate_on_submit():
@@ -25,7 +35,7 @@ def login():
             login_user(user)
             db.session.commit()
             flash(_("You are logged in."), "success")
-            return redirect(safe_next_url(request.args.get("next")), 303)
+            return redirect(safe_next_url(request.args.get("next"), _home_endpoint()), 303)
     return render_template("auth/login.html", form=form), 400 if form.errors else 200
 
 
@@ -35,3 +45,90 @@ def logout():
     logout_user()
     flash(_("You are logged out."), "success")
     return redirect(url_for("site.home"), 303)
+
+
+@bp.route("/invitations", methods=["GET", "POST"])
+@admin_required
+def invitations():
+    """The association invites a merchant: the link is shown once, to copy into an e-mail."""
+    form = InvitationForm()
+    link = None
+    status = 200
+    if form.validate_on_submit():
+        try:
+            _, token = operations.create_invitation(form.email.data, current_user, utcnow())
+        except AuthError as error:
+            form.email.errors.append(error.message)
+            status = error.status
+        else:
+            db.session.commit()
+            # The public address, as on posters: the admin may be on an internal host name.
+            link = current_app.config["RALLY_BASE_URL"].rstrip("/") + url_for(
+                "auth.accept_invitation", token=token
+            )
+            form = InvitationForm(formdata=None)
+    elif form.errors:
+        status = 400
+    return render_template(
+        "auth/invitations.html",
+        form=form,
+        link=link,
+        invitations=operations.recent_invitations(),
+        now=utcnow(),
+    ), status
+
+
+@bp.route("/invitations/<token>", methods=["GET", "POST"])
+@limiter.limit(FORM_LIMIT, methods=["POST"])
+def accept_invitation(token: str):
+    """The invited merchant chooses a name and a password; the link then stops working."""
+    try:
+        invitation = operations.find_invitation(token, utcnow())
+    except AuthError as error:
+        return render_template("auth/invitation_refused.html", message=error.message), error.status
+    form = AcceptInvitationForm()
+    if form.validate_on_submit():
+        try:
+            user = operations.accept_invitation(token, form.name.data, form.password.data, utcnow())
+        except AuthError as error:
+            db.session.rollback()
+            if error.code == "email_taken":
+                form.name.errors.append(error.message)
+            else:
+                return render_template(
+                    "auth/invitation_refused.html", message=error.message
+                ), error.status
+        else:
+            db.session.commit()
+            login_user(user)
+            flash(_("Welcome! Your merchant account is ready."), "success")
+            return redirect(url_for("stores.merchant_home"), 303)
+    return render_template(
+        "auth/invitation_accept.html", form=form, invitation=invitation
+    ), 400 if form.errors else 200
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+@limiter.limit(FORM_LIMIT, methods=["POST"])
+def signup():
+    """A merchant registers themselves and their first store, which waits for approval."""
+    if current_user.is_authenticated:
+        return redirect(url_for("stores.new_store"), 303)
+    form = SignupForm()
+    if form.validate_on_submit():
+        try:
+            user = operations.sign_up(
+                form.email.data, form.name.data, form.password.data, form.store_data()
+            )
+        except AuthError as error:
+            db.session.rollback()
+            form.email.errors.append(error.message)
+        else:
+            db.session.commit()
+            login_user(user)
+            flash(
+                _("Your account is ready. The association will check your store soon."),
+                "success",
+            )
+            return redirect(url_for("stores.merchant_home"), 303)
+    return render_template("auth/signup.html", form=form), 400 if form.errors else 200

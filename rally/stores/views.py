@@ -1,18 +1,28 @@
-"""Store pages and files."""
+"""Store pages and files, and the merchant area (own stores, profile, photo, figures)."""
 
-import os
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    send_from_directory,
+    url_for,
+)
+from flask_login import current_user
 
-from flask import Blueprint, abort, current_app, send_from_directory
-
+from rally.auth.decorators import merchant_required
 from rally.extensions import db
+from rally.i18n import _
+from rally.utils import utcnow
 
+from . import operations
+from .forms import PhotoForm, StoreProfileForm
 from .models import Store
+from .photos import PhotoError, delete_photo, photo_directory
 
 bp = Blueprint("stores", __name__, template_folder="templates")
-
-
-def photo_directory() -> str:
-    return os.path.join(current_app.instance_path, "uploads", "stores")
 
 
 @bp.get("/stores/<int:store_id>/photo")
@@ -24,3 +34,88 @@ def photo(store_id: int):
     response = send_from_directory(photo_directory(), store.photo_filename, max_age=3600)
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def _editable_store(store_id: int) -> Store:
+    try:
+        return operations.store_for_editing(store_id, current_user)
+    except operations.StoreError as error:
+        abort(error.status)
+
+
+@bp.get("/merchant/")
+@merchant_required
+def merchant_home():
+    return render_template("stores/merchant/index.html", stores=operations.stores_of(current_user))
+
+
+@bp.route("/merchant/stores/new", methods=["GET", "POST"])
+@merchant_required
+def new_store():
+    form = StoreProfileForm()
+    if form.validate_on_submit():
+        store = operations.register_store(current_user, form.profile_data())
+        db.session.commit()
+        flash(
+            _(
+                "“%(name)s” is registered and waits for the association's approval.",
+                name=store.tr("name"),
+            ),
+            "success",
+        )
+        return redirect(url_for(".merchant_home"), 303)
+    return render_template(
+        "stores/merchant/edit.html", form=form, store=None
+    ), 400 if form.errors else 200
+
+
+@bp.route("/merchant/stores/<int:store_id>/edit", methods=["GET", "POST"])
+@merchant_required
+def edit_store(store_id: int):
+    store = _editable_store(store_id)
+    form = StoreProfileForm(obj=store)
+    if form.validate_on_submit():
+        operations.update_profile(store, form.profile_data())
+        db.session.commit()
+        flash(_("The profile of “%(name)s” is saved.", name=store.tr("name")), "success")
+        return redirect(url_for(".merchant_home"), 303)
+    return render_template(
+        "stores/merchant/edit.html", form=form, store=store
+    ), 400 if form.errors else 200
+
+
+@bp.route("/merchant/stores/<int:store_id>/photo", methods=["GET", "POST"])
+@merchant_required
+def edit_photo(store_id: int):
+    store = _editable_store(store_id)
+    form = PhotoForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            old = operations.replace_photo(store, form.photo.data.stream)
+        except PhotoError as error:
+            db.session.rollback()
+            form.photo.errors.append(error.message)
+            status = error.status
+        else:
+            new = store.photo_filename
+            try:
+                db.session.commit()
+            except Exception:
+                delete_photo(new)
+                raise
+            delete_photo(old)
+            flash(_("The photo of “%(name)s” is saved.", name=store.tr("name")), "success")
+            return redirect(url_for(".edit_photo", store_id=store.id), 303)
+    elif form.errors:
+        status = 400
+    return render_template("stores/merchant/photo.html", form=form, store=store), status
+
+
+@bp.get("/merchant/figures")
+@merchant_required
+def figures():
+    figures = operations.stamps_per_day(
+        operations.stores_of(current_user), utcnow(), current_app.config["RALLY_TIMEZONE"]
+    )
+    return render_template("stores/merchant/figures.html", figures=figures)

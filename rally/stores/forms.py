@@ -1,0 +1,120 @@
+"""Forms of the merchant area: a store's bilingual profile and its photo."""
+
+from urllib.parse import urlsplit
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField, FloatField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import Length, NumberRange, Optional, Regexp, ValidationError
+
+from rally.i18n import _l
+
+from .models import Category
+
+
+class CoordinateField(FloatField):
+    """A decimal number with a translated message when it is not one."""
+
+    def process_formdata(self, valuelist):
+        if valuelist and valuelist[0].strip():
+            try:
+                self.data = float(valuelist[0].strip().replace(",", "."))
+            except ValueError:
+                self.data = None
+                raise ValueError(_l("Please enter a decimal number, e.g. 35.7027.")) from None
+        else:
+            self.data = None
+
+
+def web_address(form, field):
+    """Only ``http``/``https`` addresses with a host: no ``javascript:`` or ``data:`` links."""
+    if not field.data:
+        return
+    parts = urlsplit(field.data.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValidationError(_l("Please enter a web address starting with http:// or https://."))
+
+
+def category_choices():
+    return [(category.value, category.label) for category in Category]
+
+
+class StoreBasicsMixin:
+    """The fields a new store needs before the association can look at it."""
+
+    name_ja = StringField(_l("Name (Japanese)"), validators=[Length(max=120)])
+    name_en = StringField(_l("Name (English)"), validators=[Length(max=120)])
+    category = SelectField(_l("Category"), choices=category_choices, coerce=Category)
+    address_ja = StringField(_l("Address (Japanese)"), validators=[Length(max=255)])
+    address_en = StringField(_l("Address (English)"), validators=[Length(max=255)])
+
+    def validate_name_ja(self, field):
+        if not (field.data or "").strip() and not (self.name_en.data or "").strip():
+            raise ValidationError(_l("Please enter the store's name in at least one language."))
+
+
+class StoreProfileForm(StoreBasicsMixin, FlaskForm):
+    description_ja = TextAreaField(_l("Description (Japanese)"), validators=[Length(max=2000)])
+    description_en = TextAreaField(_l("Description (English)"), validators=[Length(max=2000)])
+    latitude = CoordinateField(
+        _l("Latitude"),
+        validators=[
+            Optional(),
+            NumberRange(-90, 90, _l("The latitude must be between -90 and 90.")),
+        ],
+    )
+    longitude = CoordinateField(
+        _l("Longitude"),
+        validators=[
+            Optional(),
+            NumberRange(-180, 180, _l("The longitude must be between -180 and 180.")),
+        ],
+    )
+    hours_ja = StringField(_l("Opening hours (Japanese)"), validators=[Length(max=255)])
+    hours_en = StringField(_l("Opening hours (English)"), validators=[Length(max=255)])
+    phone = StringField(
+        _l("Phone"),
+        validators=[
+            Optional(),
+            Length(max=40),
+            Regexp(
+                r"^\+?[0-9()\- ]{3,40}$",
+                message=_l("Please enter a phone number with digits only, e.g. 0422-00-0000."),
+            ),
+        ],
+    )
+    website = StringField(_l("Website"), validators=[Optional(), Length(max=255), web_address])
+    english_spoken = BooleanField(_l("English spoken"))
+    tax_free = BooleanField(_l("Tax-free shopping"))
+    cashless = BooleanField(_l("Cashless payment"))
+    wifi = BooleanField(_l("Free Wi-Fi"))
+    submit = SubmitField(_l("Save"))
+
+    def profile_data(self) -> dict:
+        return {name: self[name].data for name in PROFILE_FORM_FIELDS}
+
+
+PROFILE_FORM_FIELDS = (
+    "name_ja",
+    "name_en",
+    "description_ja",
+    "description_en",
+    "category",
+    "address_ja",
+    "address_en",
+    "latitude",
+    "longitude",
+    "hours_ja",
+    "hours_en",
+    "phone",
+    "website",
+    "english_spoken",
+    "tax_free",
+    "cashless",
+    "wifi",
+)
+
+
+class PhotoForm(FlaskForm):
+    photo = FileField(_l("Photo"), validators=[FileRequired(_l("Please choose a photo."))])
+    submit = SubmitField(_l("Upload"))

@@ -1,0 +1,167 @@
+"""Store rules for merchants: ownership, registration, profile edits, figures."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from rally.errors import RallyError
+from rally.extensions import db
+from rally.i18n import _l
+
+from .models import Store, StoreStatus
+
+# Fields a merchant may change on its store's profile (never status nor owner).
+PROFILE_FIELDS = (
+    "name_ja",
+    "name_en",
+    "description_ja",
+    "description_en",
+    "category",
+    "address_ja",
+    "address_en",
+    "latitude",
+    "longitude",
+    "hours_ja",
+    "hours_en",
+    "phone",
+    "website",
+    "english_spoken",
+    "tax_free",
+    "cashless",
+    "wifi",
+)
+
+
+class StoreError(RallyError):
+    """A refused store action; ``code`` says why."""
+
+
+def can_edit(user, store: Store) -> bool:
+    """Administrators edit any store; a merchant only the stores it owns."""
+    return bool(user.is_authenticated) and (user.is_admin or store.owner_id == user.id)
+
+
+def store_for_editing(store_id: int, user) -> Store:
+    """Return the store ``user`` may edit.
+
+    :raise StoreError: ``store_not_found`` (404), ``not_your_store`` (403).
+    """
+    store = db.session.get(Store, store_id)
+    if store is None:
+        raise StoreError(_l("This store does not exist."), code="store_not_found", status=404)
+    if not can_edit(user, store):
+        raise StoreError(
+            _l("You can only edit your own stores."), code="not_your_store", status=403
+        )
+    return store
+
+
+def stores_of(user) -> list[Store]:
+    return list(
+        db.session.scalars(select(Store).where(Store.owner_id == user.id).order_by(Store.id))
+    )
+
+
+def register_store(owner, data: dict) -> Store:
+    """Register a new store for ``owner``; it waits for the association's approval.
+
+    :param data: validated profile values, keys among :data:`PROFILE_FIELDS`.
+    """
+    store = Store(owner_id=owner.id, status=StoreStatus.pending)
+    _apply(store, data)
+    db.session.add(store)
+    db.session.flush()
+    return store
+
+
+def update_profile(store: Store, data: dict) -> None:
+    """Write validated profile values; the status and the owner never change here."""
+    _apply(store, data)
+    db.session.flush()
+
+
+def _apply(store: Store, data: dict) -> None:
+    for name in PROFILE_FIELDS:
+        if name in data:
+            value = data[name]
+            setattr(store, name, value.strip() if isinstance(value, str) else value)
+
+
+@dataclass(frozen=True)
+class DayCount:
+    day: date
+    stamps: int
+
+
+@dataclass(frozen=True)
+class StoreFigures:
+    store: Store
+    days: list[DayCount]  # newest first, only days with stamps
+    total: int
+    busiest: int
+
+
+def stamps_per_day(
+    stores: list[Store], now: datetime, timezone: str, days: int = 30
+) -> list[StoreFigures]:
+    """Count each store's stamps per local day over the last ``days`` days.
+
+    Grouping happens in Python on the district's zone so SQLite and PostgreSQL agree and
+    a stamp at 23:30 Tokyo time counts for that Tokyo day, not the UTC one.
+
+    :param now: naive UTC.
+    :param timezone: the district's zone, e.g. ``Asia/Tokyo``.
+    """
+    from rally.campaigns.models import Checkpoint, Stamp
+
+    if not stores:
+        return []
+    zone = ZoneInfo(timezone)
+    utc = ZoneInfo("UTC")
+    local_today = now.replace(tzinfo=utc).astimezone(zone).date()
+    first_day = local_today - timedelta(days=days - 1)
+    since = (
+        datetime.combine(first_day, datetime.min.time(), zone).astimezone(utc).replace(tzinfo=None)
+    )
+    rows = db.session.execute(
+        select(Checkpoint.store_id, Stamp.created_at)
+        .join(Checkpoint, Stamp.checkpoint_id == Checkpoint.id)
+        .where(Checkpoint.store_id.in_([store.id for store in stores]), Stamp.created_at >= since)
+    )
+    counts: dict[int, dict[date, int]] = defaultdict(lambda: defaultdict(int))
+    for store_id, created_at in rows:
+        counts[store_id][created_at.replace(tzinfo=utc).astimezone(zone).date()] += 1
+    figures = []
+    for store in stores:
+        per_day = counts.get(store.id, {})
+        day_counts = [DayCount(day, per_day[day]) for day in sorted(per_day, reverse=True)]
+        figures.append(
+            StoreFigures(
+                store=store,
+                days=day_counts,
+                total=sum(per_day.values()),
+                busiest=max(per_day.values(), default=0),
+            )
+        )
+    return figures
+
+
+def replace_photo(store: Store, stream) -> str | None:
+    """Store a new photo for ``store``; return the old file name, to delete after commit.
+
+    Nothing changes when the file is refused: the old photo stays.
+
+    :param stream: the uploaded file (anything with ``read``).
+    :raise PhotoError: ``photo_empty``, ``photo_too_large``, ``not_an_image``,
+        ``photo_too_many_pixels``, ``photo_damaged``.
+    """
+    from .photos import normalise_photo, read_upload, save_photo
+
+    jpeg = normalise_photo(read_upload(stream))
+    old = store.photo_filename
+    store.photo_filename = save_photo(jpeg)
+    db.session.flush()
+    return old
