@@ -27,6 +27,11 @@ class Defaults:
     RALLY_SCAN_LIMIT_PER_CARD = "20 per minute;200 per day"
     RALLY_SCAN_LIMIT_PER_ADDRESS = "120 per minute"
     RALLY_CLAIM_LIMIT = "10 per minute"
+    # Seconds a card must wait between two new stamps (0: no minimum).
+    RALLY_MIN_STAMP_INTERVAL = 20
+    # Faster than this between two stamps raises an "impossible travel" flag (a rental
+    # bicycle in a shopping street stays well under it).
+    RALLY_MAX_TRAVEL_SPEED_KMH = 20
     RATELIMIT_HEADERS_ENABLED = True
     WTF_CSRF_TIME_LIMIT = None
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024

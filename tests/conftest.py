@@ -41,6 +41,8 @@ def app(database_url):
             "RALLY_BASE_URL": "http://rally.test",
             "WTF_CSRF_ENABLED": False,
             "RATELIMIT_ENABLED": False,
+            # Tests scan several shops within a second; tests/rewards/test_fraud.py sets it.
+            "RALLY_MIN_STAMP_INTERVAL": 0,
         }
     )
     with app.app_context():

@@ -129,11 +129,18 @@ def grant_stamp(card: Card, checkpoint: Checkpoint, now: datetime) -> Stamp:
     The unique constraint on ``(card_id, checkpoint_id)`` decides under concurrency: the
     insert runs in a savepoint, and losing the race is the same as having scanned before.
 
+    Also refuses a new stamp too soon after the card's previous one and flags impossible
+    travel for the association (:mod:`rally.fraud.operations`).
+
     :raise StampError: ``already_stamped`` (status 200: a harmless repeat) with the
-        existing stamp in ``error.stamp``.
+        existing stamp in ``error.stamp``; ``too_soon``.
     """
+    from rally.fraud.operations import check_pace, flag_impossible_travel
+
     existing = _existing_stamp(card, checkpoint)
     if existing is None:
+        check_pace(card, now, StampError)
+        flag_impossible_travel(card, checkpoint, now)
         stamp = Stamp(
             card_id=card.id,
             checkpoint_id=checkpoint.id,

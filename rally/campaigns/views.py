@@ -13,11 +13,12 @@ from flask import (
     request,
     url_for,
 )
+from flask_limiter.errors import RateLimitExceeded
 from flask_login import current_user, login_required
 
 from rally.database import writes
 from rally.extensions import db, limiter
-from rally.i18n import current_language
+from rally.i18n import _l, current_language
 from rally.rewards.forms import ClaimForm
 from rally.rewards.operations import claims_of_card
 from rally.utils import utcnow
@@ -56,6 +57,21 @@ def scan(token: str):
     db.session.commit()
     target = url_for(".card", campaign_id=checkpoint.campaign_id, **{outcome: checkpoint.id})
     return remember_card(redirect(target, 303), card)
+
+
+@bp.app_errorhandler(RateLimitExceeded)
+def rate_limited(error):
+    """Too many scans or claims from one card or address: a translated refusal page."""
+    refusal = operations.StampError(
+        _l("Too many requests. Please wait a moment and try again."),
+        code="rate_limited",
+        status=429,
+    )
+    response = current_app.make_response(
+        (render_template("campaigns/refused.html", error=refusal), 429)
+    )
+    response.headers["Retry-After"] = "60"
+    return response
 
 
 @bp.get("/card")

@@ -116,7 +116,10 @@ def test_claim_page_is_private_to_its_card(
 def test_claim_without_enough_stamps_flashes_error(app, make_campaign, card_with_stamps, tier_ids):
     campaign_id, checkpoints = make_campaign(tiers=(3,))
     client = visitor(app, card_with_stamps(checkpoints[:1]))
-    response = client.post(f"/card/{campaign_id}/tiers/{tier_ids(campaign_id)[0]}/claim")
+    response = client.post(
+        f"/card/{campaign_id}/tiers/{tier_ids(campaign_id)[0]}/claim",
+        headers={"Accept-Language": "en"},  # the message is translated when it is sent
+    )
     assert response.status_code == 303
     html = client.get(response.headers["Location"], headers={"Accept-Language": "en"}).get_data(
         as_text=True

@@ -1,0 +1,1 @@
+"""Fraud controls on the scan path: pace, impossible travel, flags the association reviews."""

@@ -1,0 +1,36 @@
+from datetime import datetime
+
+from sqlalchemy import JSON, Enum, ForeignKey
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from rally.extensions import db
+from rally.i18n import _l
+from rally.i18n.enums import TitledEnum
+from rally.utils import utcnow
+
+
+class FlagKind(TitledEnum):
+    impossible_travel = "impossible_travel"
+
+    @classmethod
+    def _titles(cls):
+        return {cls.impossible_travel: _l("Impossible travel")}
+
+
+class FraudFlag(db.Model):
+    """Something about a card that the association should look at."""
+
+    __tablename__ = "fraud_flag"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    card_id: Mapped[int] = mapped_column(ForeignKey("card.id"), index=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"), index=True)
+    kind: Mapped[FlagKind] = mapped_column(
+        Enum(FlagKind, native_enum=False, length=30, validate_strings=True), index=True
+    )
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    resolved_at: Mapped[datetime | None]
+    resolution: Mapped[str | None] = mapped_column(default=None)
+
+    campaign = relationship("Campaign")

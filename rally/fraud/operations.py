@@ -1,0 +1,131 @@
+"""Pace and travel checks on new stamps, and voiding a card's stamps."""
+
+import math
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import delete, func, select, update
+
+from rally.campaigns.models import Card, Checkpoint, RewardTier, Stamp
+from rally.errors import RallyError
+from rally.extensions import db
+from rally.i18n import _l
+
+from .models import FlagKind, FraudFlag
+
+
+def _last_stamp(card: Card) -> Stamp | None:
+    return db.session.scalar(
+        select(Stamp).where(Stamp.card_id == card.id).order_by(Stamp.created_at.desc()).limit(1)
+    )
+
+
+def check_pace(card: Card, now: datetime, error_class: type[RallyError]) -> None:
+    """Refuse a new stamp that follows the card's last one too closely.
+
+    :raise error_class: ``too_soon`` within ``RALLY_MIN_STAMP_INTERVAL`` seconds.
+    """
+    interval = current_app.config["RALLY_MIN_STAMP_INTERVAL"]
+    last = _last_stamp(card)
+    if interval and last is not None and now - last.created_at < timedelta(seconds=interval):
+        raise error_class(
+            _l("Stamps come one shop at a time. Please try again in a moment."),
+            code="too_soon",
+            status=429,
+        )
+
+
+def distance_m(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Great-circle distance in metres between two (latitude, longitude) points."""
+    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
+    return 2 * 6_371_000 * math.asin(math.sqrt(h))
+
+
+def flag_impossible_travel(card: Card, checkpoint: Checkpoint, now: datetime) -> FraudFlag | None:
+    """Flag (never refuse) a stamp further from the previous one than anyone could walk.
+
+    Call before the new stamp is added. The stamp is kept: the association decides.
+    """
+    previous = _last_stamp(card)
+    if previous is None:
+        return None
+    here, there = checkpoint.store, previous.checkpoint.store
+    if None in (here.latitude, here.longitude, there.latitude, there.longitude):
+        return None
+    metres = distance_m((there.latitude, there.longitude), (here.latitude, here.longitude))
+    seconds = max((now - previous.created_at).total_seconds(), 1.0)
+    speed_kmh = metres / seconds * 3.6
+    if speed_kmh <= current_app.config["RALLY_MAX_TRAVEL_SPEED_KMH"] or metres < 200:
+        return None
+    flag = FraudFlag(
+        card_id=card.id,
+        campaign_id=checkpoint.campaign_id,
+        kind=FlagKind.impossible_travel,
+        detail={
+            "from_store_id": there.id,
+            "to_store_id": here.id,
+            "metres": round(metres),
+            "seconds": round(seconds),
+        },
+        created_at=now,
+    )
+    db.session.add(flag)
+    return flag
+
+
+def void_card(flag: FraudFlag, now: datetime) -> int:
+    """Void the stamps of the flagged card in the flag's campaign.
+
+    Unredeemed claims of that card in the campaign are cancelled and their stock given
+    back; redeemed ones stay on record. Every open flag of the card in the campaign is
+    resolved.
+
+    :return: the number of stamps removed.
+    """
+    from rally.rewards.models import Claim
+
+    card_id, campaign_id = flag.card_id, flag.campaign_id
+    open_claims = db.session.scalars(
+        select(Claim).where(
+            Claim.card_id == card_id, Claim.campaign_id == campaign_id, Claim.redeemed_at.is_(None)
+        )
+    ).all()
+    for claim in open_claims:
+        db.session.execute(
+            update(RewardTier)
+            .where(RewardTier.id == claim.tier_id, RewardTier.stock.is_not(None))
+            .values(stock=RewardTier.stock + 1)
+        )
+        db.session.delete(claim)
+    removed = db.session.execute(
+        delete(Stamp).where(Stamp.card_id == card_id, Stamp.campaign_id == campaign_id)
+    ).rowcount
+    resolution = f"voided {removed} stamps, cancelled {len(open_claims)} claims"
+    db.session.execute(
+        update(FraudFlag)
+        .where(
+            FraudFlag.card_id == card_id,
+            FraudFlag.campaign_id == campaign_id,
+            FraudFlag.resolved_at.is_(None),
+        )
+        .values(resolved_at=now, resolution=resolution)
+    )
+    db.session.flush()
+    return removed
+
+
+def dismiss_flag(flag: FraudFlag, now: datetime) -> None:
+    """The association looked and found nothing wrong."""
+    flag.resolved_at = now
+    flag.resolution = "dismissed"
+    db.session.flush()
+
+
+def open_flag_count() -> int:
+    return db.session.scalar(
+        select(func.count()).select_from(FraudFlag).where(FraudFlag.resolved_at.is_(None))
+    )

@@ -1,0 +1,74 @@
+"""The association's list of fraud flags, with void and dismiss."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
+from sqlalchemy import func, select
+from wtforms import SubmitField
+
+from rally.auth.decorators import admin_required
+from rally.campaigns.models import Stamp
+from rally.extensions import db
+from rally.i18n import _, _l, ngettext
+from rally.utils import utcnow
+
+from . import operations
+from .models import FraudFlag
+
+bp = Blueprint("fraud", __name__, url_prefix="/manage/flags", template_folder="templates")
+PER_PAGE = 25
+
+
+class VoidForm(FlaskForm):
+    submit = SubmitField(_l("Void the stamps"))
+
+
+class DismissForm(FlaskForm):
+    submit = SubmitField(_l("Dismiss"))
+
+
+@bp.get("/")
+@admin_required
+def index():
+    show_resolved = request.args.get("resolved") == "1"
+    query = select(FraudFlag).order_by(FraudFlag.created_at.desc())
+    if not show_resolved:
+        query = query.where(FraudFlag.resolved_at.is_(None))
+    page = db.paginate(query, per_page=PER_PAGE, error_out=False)
+    return render_template(
+        "fraud/index.html", page=page, show_resolved=show_resolved, dismiss_form=DismissForm()
+    )
+
+
+def _flag(flag_id: int) -> FraudFlag:
+    return db.session.get(FraudFlag, flag_id) or abort(404)
+
+
+@bp.route("/<int:flag_id>/void", methods=["GET", "POST"])
+@admin_required
+def void(flag_id: int):
+    """Confirm, then void the flagged card's stamps in the campaign."""
+    flag = _flag(flag_id)
+    form = VoidForm()
+    if form.validate_on_submit():
+        removed = operations.void_card(flag, utcnow())
+        db.session.commit()
+        flash(ngettext("%(num)d stamp voided.", "%(num)d stamps voided.", removed), "success")
+        return redirect(url_for(".index"), 303)
+    stamps = db.session.scalar(
+        select(func.count())
+        .select_from(Stamp)
+        .where(Stamp.card_id == flag.card_id, Stamp.campaign_id == flag.campaign_id)
+    )
+    return render_template("fraud/void.html", flag=flag, form=form, stamps=stamps)
+
+
+@bp.post("/<int:flag_id>/dismiss")
+@admin_required
+def dismiss(flag_id: int):
+    flag = _flag(flag_id)
+    if not DismissForm().validate_on_submit():
+        abort(400)
+    operations.dismiss_flag(flag, utcnow())
+    db.session.commit()
+    flash(_("Flag dismissed."), "success")
+    return redirect(url_for(".index"), 303)

@@ -1,0 +1,169 @@
+"""Fraud controls: rate limits, minimum interval, impossible travel, voiding a card."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from rally.auth.models import Role
+from rally.campaigns import operations
+from rally.campaigns.models import Card, Checkpoint, RewardTier, Stamp
+from rally.extensions import db, limiter
+from rally.fraud.models import FraudFlag
+from rally.fraud.operations import distance_m, void_card
+from rally.rewards.models import Claim
+from rally.rewards.operations import claim_reward
+from rally.utils import utcnow
+
+from .conftest import login
+
+
+def place(app, checkpoint_id, lat, lon):
+    with app.app_context():
+        store = db.session.get(Checkpoint, checkpoint_id).store
+        store.latitude, store.longitude = lat, lon
+        db.session.commit()
+
+
+def test_distance_is_plausible():
+    mitaka, kichijoji = (35.7027, 139.5606), (35.7030, 139.5795)
+    assert 1650 < distance_m(mitaka, kichijoji) < 1750
+
+
+def test_second_new_stamp_too_soon_is_refused(app, ctx, make_campaign):
+    app.config["RALLY_MIN_STAMP_INTERVAL"] = 20
+    _, checkpoints = make_campaign()
+    card = operations.open_card(None)
+    now = utcnow()
+    operations.grant_stamp(card, db.session.get(Checkpoint, checkpoints[0]), now)
+    with pytest.raises(operations.StampError) as info:
+        operations.grant_stamp(
+            card, db.session.get(Checkpoint, checkpoints[1]), now + timedelta(seconds=19)
+        )
+    assert info.value.code == "too_soon"
+    operations.grant_stamp(
+        card, db.session.get(Checkpoint, checkpoints[1]), now + timedelta(seconds=20)
+    )
+
+
+def test_repeat_scan_stays_kind_even_when_too_soon(app, ctx, make_campaign):
+    app.config["RALLY_MIN_STAMP_INTERVAL"] = 20
+    _, checkpoints = make_campaign()
+    card = operations.open_card(None)
+    checkpoint = db.session.get(Checkpoint, checkpoints[0])
+    operations.grant_stamp(card, checkpoint, utcnow())
+    with pytest.raises(operations.StampError) as info:
+        operations.grant_stamp(card, checkpoint, utcnow())
+    assert info.value.code == "already_stamped"
+
+
+def test_impossible_travel_is_flagged_not_refused(app, make_campaign, stamp_path):
+    _, checkpoints = make_campaign()
+    place(app, checkpoints[0], 35.7027, 139.5606)  # Mitaka
+    place(app, checkpoints[1], 35.6896, 139.7006)  # Shinjuku, 13 km away
+    client = app.test_client()
+    client.get(stamp_path(checkpoints[0]))
+    assert client.get(stamp_path(checkpoints[1])).status_code == 303
+    with app.app_context():
+        flag = db.session.scalar(select(FraudFlag))
+        assert flag.kind.value == "impossible_travel"
+        assert flag.detail["metres"] > 12_000
+        assert db.session.scalar(select(func.count()).select_from(Stamp)) == 2
+
+
+def test_walking_pace_is_not_flagged(app, ctx, make_campaign):
+    _, checkpoints = make_campaign()
+    place(app, checkpoints[0], 35.7027, 139.5606)
+    place(app, checkpoints[1], 35.7000, 139.5606)  # 300 m south
+    card = operations.open_card(None)
+    now = utcnow()
+    operations.grant_stamp(card, db.session.get(Checkpoint, checkpoints[0]), now)
+    later = now + timedelta(minutes=4)  # 4.5 km/h
+    operations.grant_stamp(card, db.session.get(Checkpoint, checkpoints[1]), later)
+    assert db.session.scalar(select(func.count()).select_from(FraudFlag)) == 0
+
+
+def test_void_removes_stamps_and_returns_unredeemed_stock(app, ctx, make_campaign):
+    campaign_id, checkpoints = make_campaign(tiers=(1,))
+    place(app, checkpoints[0], 35.7027, 139.5606)
+    place(app, checkpoints[1], 35.6896, 139.7006)
+    card = operations.open_card(None)
+    now = utcnow()
+    for checkpoint_id in checkpoints[:2]:
+        operations.grant_stamp(card, db.session.get(Checkpoint, checkpoint_id), now)
+    tier = db.session.scalar(select(RewardTier).where(RewardTier.campaign_id == campaign_id))
+    claim_reward(card, tier, now)
+    assert tier.stock == 9
+    flag = db.session.scalar(select(FraudFlag))
+    assert void_card(flag, now) == 2
+    db.session.commit()
+    assert db.session.scalar(select(func.count()).select_from(Stamp)) == 0
+    assert db.session.scalar(select(func.count()).select_from(Claim)) == 0
+    db.session.refresh(tier)
+    assert tier.stock == 10
+    assert flag.resolved_at is not None
+
+
+def test_flags_page_and_void_with_confirmation(app, client, make_user, make_campaign, stamp_path):
+    _, checkpoints = make_campaign()
+    place(app, checkpoints[0], 35.7027, 139.5606)
+    place(app, checkpoints[1], 35.6896, 139.7006)
+    visitor = app.test_client()
+    visitor.get(stamp_path(checkpoints[0]))
+    visitor.get(stamp_path(checkpoints[1]))
+    admin = make_user(role=Role.admin)
+    client.post("/auth/login", data={"email": admin.email, "password": "correct horse battery"})
+    html = client.get("/manage/flags/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert html.count('data-testid="flag"') == 1
+    with app.app_context():
+        flag_id = db.session.scalar(select(FraudFlag.id))
+    confirm = client.get(f"/manage/flags/{flag_id}/void", headers={"Accept-Language": "en"})
+    assert "holds 2 stamps" in confirm.get_data(as_text=True)
+    with app.app_context():  # the confirmation page changed nothing
+        assert db.session.scalar(select(func.count()).select_from(Stamp)) == 2
+    assert client.post(f"/manage/flags/{flag_id}/void").status_code == 303
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Stamp)) == 0
+
+
+def test_flags_are_for_the_association_only(app, client, make_user):
+    login(client, make_user())
+    assert client.get("/manage/flags/").status_code == 403
+
+
+@pytest.fixture
+def limited_app(app):
+    """A second app on the same database with rate limiting on (the suite turns it off)."""
+    from rally import create_app
+
+    config = {key: app.config[key] for key in ("SECRET_KEY", "SQLALCHEMY_DATABASE_URI")}
+    limited = create_app(
+        {
+            **config,
+            "TESTING": True,
+            "RATELIMIT_ENABLED": True,
+            "RATELIMIT_STORAGE_URI": "memory://",
+            "RALLY_SCAN_LIMIT_PER_CARD": "3 per minute",
+            "RALLY_MIN_STAMP_INTERVAL": 0,
+        }
+    )
+    limiter.reset()
+    yield limited
+    limiter.reset()
+
+
+def test_scan_rate_limit_per_card(limited_app, make_campaign, stamp_path):
+    _, checkpoints = make_campaign()
+    app = limited_app
+    client = app.test_client()
+    path = stamp_path(checkpoints[0])
+    # The first scan has no card yet (counted by address); then 3 per minute for the card.
+    statuses = [client.get(path).status_code for _ in range(5)]
+    assert statuses == [303, 303, 303, 303, 429]
+    response = client.get(path, headers={"Accept-Language": "en"})
+    assert 'data-code="rate_limited"' in response.get_data(as_text=True)
+    assert response.headers["Retry-After"] == "60"
+    other_visitor = app.test_client()  # another card at the same address is not blocked
+    assert other_visitor.get(path).status_code == 303
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Card)) == 2
