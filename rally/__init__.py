@@ -123,11 +123,14 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from .admin.views import bp as admin_bp
     from .auth.views import bp as auth_bp
     from .campaigns.landing import bp as landing_bp
     from .campaigns.views import bp as campaigns_bp
+    from .exports.views import bp as exports_bp
     from .fraud.views import bp as fraud_bp
     from .i18n.views import bp as i18n_bp
+    from .posters.views import bp as posters_bp
     from .news.views import bp as news_bp
     from .rewards.views import bp as rewards_bp
     from .site.views import bp as site_bp
@@ -146,6 +149,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(rewards_bp)
     app.register_blueprint(fraud_bp)
     app.register_blueprint(stores_bp)
+    app.register_blueprint(admin_bp)
+    app.register_blueprint(posters_bp)
+    app.register_blueprint(exports_bp)
 
 
 def _register_template_helpers(app: Flask) -> None:

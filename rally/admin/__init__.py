@@ -1,0 +1,1 @@
+"""The merchants' association's back office: stores, campaigns, posters and exports."""

@@ -1,0 +1,268 @@
+"""The association's back office: approve stores and run campaigns (administrators only)."""
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from sqlalchemy import func, or_, select
+
+from rally.auth.decorators import admin_required
+from rally.campaigns import operations
+from rally.campaigns.forms import CampaignForm
+from rally.campaigns.models import Campaign, CampaignState, Checkpoint
+from rally.errors import RallyError
+from rally.extensions import db
+from rally.i18n import _
+from rally.stores.models import Store, StoreStatus
+from rally.utils import utcnow
+
+from .forms import ConfirmForm
+
+bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
+
+STORES_PER_PAGE = 20
+
+
+@bp.before_request
+@admin_required
+def _only_administrators():
+    """Every view here is for the association; the decorator answers 403 or the log-in page."""
+
+
+def _refused(error: RallyError, target: str):
+    """Undo the request's changes and say why, translated, on the page we go back to."""
+    db.session.rollback()
+    flash(error.message, "error")
+    return redirect(target, 303)
+
+
+@bp.get("/")
+def index():
+    pending = db.session.scalar(
+        select(func.count()).select_from(Store).where(Store.status == StoreStatus.pending)
+    )
+    return render_template("admin/index.html", pending=pending)
+
+
+# --- Stores -------------------------------------------------------------------------------
+
+
+@bp.get("/stores")
+def stores():
+    status = request.args.get("status", "")
+    query = select(Store).order_by(Store.created_at.desc(), Store.id.desc())
+    if status in StoreStatus.__members__:
+        query = query.where(Store.status == StoreStatus(status))
+    else:
+        status = ""
+    page = db.paginate(query, per_page=STORES_PER_PAGE, error_out=False, count=True)
+    return render_template(
+        "admin/stores.html",
+        page=page,
+        status=status,
+        statuses=list(StoreStatus),
+        form=ConfirmForm(),
+    )
+
+
+def _store(store_id: int) -> Store:
+    return db.session.get(Store, store_id) or abort(404)
+
+
+def _back_to_stores() -> str:
+    # Keep the list's filter and page after an action; only our own list URL is accepted.
+    status = request.form.get("status", "")
+    page = request.form.get("page", type=int) or 1
+    return url_for(".stores", status=status or None, page=page if page > 1 else None)
+
+
+def _store_moved(transition: str, name: str) -> str:
+    if transition == "approve":
+        return _("The store “%(name)s” is approved.", name=name)
+    if transition == "suspend":
+        return _("The store “%(name)s” is suspended.", name=name)
+    return _("The store “%(name)s” is reinstated.", name=name)
+
+
+@bp.post("/stores/<int:store_id>/approve")
+def approve_store(store_id: int):
+    return _move_store(store_id, "approve")
+
+
+@bp.post("/stores/<int:store_id>/reinstate")
+def reinstate_store(store_id: int):
+    return _move_store(store_id, "reinstate")
+
+
+@bp.route("/stores/<int:store_id>/suspend", methods=["GET", "POST"])
+def suspend_store(store_id: int):
+    """Suspending hides the store and stops its stamps: a confirmation page comes first."""
+    store = _store(store_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        return _move_store(store_id, "suspend")
+    return render_template("admin/confirm_suspend.html", store=store, form=form)
+
+
+def _move_store(store_id: int, transition: str):
+    store = _store(store_id)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        getattr(store, transition)()
+        db.session.flush()
+    except RallyError as error:
+        return _refused(error, _back_to_stores())
+    name = store.tr("name")
+    db.session.commit()
+    flash(_store_moved(transition, name), "success")
+    return redirect(_back_to_stores(), 303)
+
+
+# --- Campaigns ----------------------------------------------------------------------------
+
+
+def _campaign(campaign_id: int) -> Campaign:
+    return db.session.get(Campaign, campaign_id) or abort(404)
+
+
+def _timezone() -> str:
+    return current_app.config["RALLY_TIMEZONE"]
+
+
+def _store_choices(campaign: Campaign | None) -> list[tuple[int, str]]:
+    """Approved stores, plus those already taking part (so they can be seen and kept)."""
+    current = [cp.store_id for cp in campaign.checkpoints] if campaign else []
+    condition = Store.status == StoreStatus.approved
+    if current:
+        condition = or_(condition, Store.id.in_(current))
+    stores = db.session.scalars(select(Store).where(condition).order_by(Store.category, Store.id))
+    choices = []
+    for store in stores:
+        label = store.tr("name")
+        if not store.is_approved:
+            label = _("%(name)s (%(status)s)", name=label, status=store.status.label)
+        choices.append((store.id, label))
+    return choices
+
+
+@bp.get("/campaigns")
+def campaigns():
+    items = db.session.scalars(select(Campaign).order_by(Campaign.starts_at.desc())).all()
+    return render_template("admin/campaigns.html", campaigns=items)
+
+
+@bp.route("/campaigns/new", methods=["GET", "POST"])
+def new_campaign():
+    form = CampaignForm()
+    form.stores.choices = _store_choices(None)
+    error = None
+    if form.validate_on_submit():
+        try:
+            campaign = operations.create_campaign(form.to_input(_timezone()))
+        except RallyError as refused:
+            db.session.rollback()
+            error = refused
+        else:
+            db.session.commit()
+            flash(_("The campaign is saved as a draft."), "success")
+            return redirect(url_for(".campaign", campaign_id=campaign.id), 303)
+    return _form_page(form, None, error)
+
+
+@bp.route("/campaigns/<int:campaign_id>/edit", methods=["GET", "POST"])
+def edit_campaign(campaign_id: int):
+    campaign = _campaign(campaign_id)
+    if campaign.state is CampaignState.ended:
+        flash(_("An ended campaign can no longer be changed."), "error")
+        return redirect(url_for(".campaign", campaign_id=campaign.id), 303)
+    form = CampaignForm()
+    form.stores.choices = _store_choices(campaign)
+    if request.method == "GET":
+        form.fill_from(campaign, _timezone())
+    error = None
+    if form.validate_on_submit():
+        try:
+            operations.update_campaign(campaign, form.to_input(_timezone()))
+        except RallyError as refused:
+            db.session.rollback()
+            error = refused
+        else:
+            db.session.commit()
+            flash(_("The campaign is saved."), "success")
+            return redirect(url_for(".campaign", campaign_id=campaign.id), 303)
+    return _form_page(form, campaign, error)
+
+
+def _form_page(form: CampaignForm, campaign: Campaign | None, error: RallyError | None):
+    status = error.status if error else (400 if form.errors else 200)
+    return (
+        render_template("admin/campaign_form.html", form=form, campaign=campaign, error=error),
+        status,
+    )
+
+
+@bp.get("/campaigns/<int:campaign_id>")
+def campaign(campaign_id: int):
+    campaign = _campaign(campaign_id)
+    checkpoints = sorted(campaign.checkpoints, key=lambda cp: (cp.store.category, cp.store_id))
+    return render_template(
+        "admin/campaign.html",
+        campaign=campaign,
+        checkpoints=checkpoints,
+        counts=operations.stamp_counts(campaign),
+        form=ConfirmForm(),
+        now=utcnow(),
+    )
+
+
+@bp.post("/campaigns/<int:campaign_id>/publish")
+def publish_campaign(campaign_id: int):
+    campaign = _campaign(campaign_id)
+    target = url_for(".campaign", campaign_id=campaign.id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        operations.publish_campaign(campaign, utcnow())
+    except RallyError as error:
+        return _refused(error, target)
+    db.session.commit()
+    flash(_("The campaign is published."), "success")
+    return redirect(target, 303)
+
+
+@bp.route("/campaigns/<int:campaign_id>/end", methods=["GET", "POST"])
+def end_campaign(campaign_id: int):
+    """Ending stops every stamp at once and cannot be undone: a confirmation page first."""
+    campaign = _campaign(campaign_id)
+    target = url_for(".campaign", campaign_id=campaign.id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            operations.end_campaign(campaign)
+        except RallyError as error:
+            return _refused(error, target)
+        db.session.commit()
+        flash(_("The campaign has ended."), "success")
+        return redirect(target, 303)
+    return render_template("admin/confirm_end.html", campaign=campaign, form=form)
+
+
+@bp.route(
+    "/campaigns/<int:campaign_id>/checkpoints/<int:checkpoint_id>/rotate", methods=["GET", "POST"]
+)
+def rotate_checkpoint(campaign_id: int, checkpoint_id: int):
+    """Revoke a leaked poster: its QR stops working and a new poster must be printed."""
+    checkpoint = db.session.get(Checkpoint, checkpoint_id)
+    if checkpoint is None or checkpoint.campaign_id != campaign_id:
+        abort(404)
+    target = url_for(".campaign", campaign_id=campaign_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        operations.rotate_checkpoint_key(checkpoint)
+        name = checkpoint.store.tr("name")
+        db.session.commit()
+        flash(
+            _("The old QR code of “%(name)s” no longer works. Print its new poster.", name=name),
+            "success",
+        )
+        return redirect(target, 303)
+    return render_template("admin/confirm_rotate.html", checkpoint=checkpoint, form=form)

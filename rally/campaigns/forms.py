@@ -1,0 +1,145 @@
+"""The association's campaign form: bilingual texts, local dates, stores and reward tiers."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateTimeLocalField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from rally.i18n import _l
+
+from .operations import CampaignInput, TierInput
+
+TIER_ROWS = 5
+UTC = ZoneInfo("UTC")
+
+
+def district_to_utc(local: datetime, timezone: str) -> datetime:
+    """A wall-clock time entered in the district's zone, as the naive UTC we store."""
+    return local.replace(tzinfo=ZoneInfo(timezone)).astimezone(UTC).replace(tzinfo=None)
+
+
+def utc_to_district(moment: datetime, timezone: str) -> datetime:
+    """A stored naive UTC time as the district's naive wall-clock time, for a form field."""
+    return moment.replace(tzinfo=UTC).astimezone(ZoneInfo(timezone)).replace(tzinfo=None)
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """Checkboxes, one per choice: easier than a multi-select on a phone."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class TierForm(Form):
+    """One reward tier row; a row left blank is no tier."""
+
+    tier_id = HiddenField()
+    stamps_required = IntegerField(
+        _l("Stamps required"),
+        validators=[Optional(), NumberRange(min=1, message=_l("At least one stamp."))],
+    )
+    name_ja = StringField(_l("Reward (Japanese)"), validators=[Length(max=200)])
+    name_en = StringField(_l("Reward (English)"), validators=[Length(max=200)])
+    stock = IntegerField(
+        _l("Stock (empty: unlimited)"),
+        validators=[Optional(), NumberRange(min=0, message=_l("The stock cannot be negative."))],
+    )
+
+    def is_blank(self) -> bool:
+        """Blank rows are ignored; blanking an existing tier's row removes that tier."""
+        return (
+            self.stamps_required.data is None
+            and not (self.name_ja.data or "").strip()
+            and not (self.name_en.data or "").strip()
+            and self.stock.data is None
+        )
+
+    def validate_stamps_required(self, field) -> None:
+        if field.data is None and not self.is_blank():
+            raise ValidationError(_l("How many stamps does this reward need?"))
+
+    def validate_name_ja(self, field) -> None:
+        if self.stamps_required.data is not None and not (
+            (field.data or "").strip() or (self.name_en.data or "").strip()
+        ):
+            raise ValidationError(_l("Name the reward in at least one language."))
+
+
+class CampaignForm(FlaskForm):
+    title_ja = StringField(_l("Title (Japanese)"), validators=[Length(max=200)])
+    title_en = StringField(_l("Title (English)"), validators=[Length(max=200)])
+    rules_ja = TextAreaField(_l("Rules (Japanese)"), validators=[Length(max=5000)])
+    rules_en = TextAreaField(_l("Rules (English)"), validators=[Length(max=5000)])
+    starts_at = DateTimeLocalField(
+        _l("Starts (district time)"),
+        format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
+        validators=[DataRequired(_l("Please enter a start date and time."))],
+    )
+    ends_at = DateTimeLocalField(
+        _l("Ends (district time)"),
+        format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
+        validators=[DataRequired(_l("Please enter an end date and time."))],
+    )
+    stores = MultiCheckboxField(_l("Participating stores"), coerce=int, validate_choice=True)
+    tiers = FieldList(FormField(TierForm), min_entries=TIER_ROWS, max_entries=TIER_ROWS)
+    submit = SubmitField(_l("Save"))
+
+    def validate_title_ja(self, field) -> None:
+        if not (field.data or "").strip() and not (self.title_en.data or "").strip():
+            raise ValidationError(_l("Give the campaign a title in at least one language."))
+
+    def validate_ends_at(self, field) -> None:
+        if field.data and self.starts_at.data and field.data <= self.starts_at.data:
+            raise ValidationError(_l("The campaign must end after it starts."))
+
+    def fill_from(self, campaign, timezone: str) -> None:
+        """Show a stored campaign: UTC times as district wall-clock times."""
+        for name in ("title_ja", "title_en", "rules_ja", "rules_en"):
+            getattr(self, name).data = getattr(campaign, name)
+        self.starts_at.data = utc_to_district(campaign.starts_at, timezone)
+        self.ends_at.data = utc_to_district(campaign.ends_at, timezone)
+        self.stores.data = [checkpoint.store_id for checkpoint in campaign.checkpoints]
+        for row, tier in zip(self.tiers, campaign.tiers, strict=False):
+            row.tier_id.data = str(tier.id)
+            row.stamps_required.data = tier.stamps_required
+            row.name_ja.data = tier.name_ja
+            row.name_en.data = tier.name_en
+            row.stock.data = tier.stock
+
+    def to_input(self, timezone: str) -> CampaignInput:
+        """The validated values for :mod:`rally.campaigns.operations`, times in naive UTC."""
+        tiers = [
+            TierInput(
+                id=int(row.tier_id.data) if (row.tier_id.data or "").isdigit() else None,
+                stamps_required=row.stamps_required.data,
+                name_ja=row.name_ja.data or "",
+                name_en=row.name_en.data or "",
+                stock=row.stock.data,
+            )
+            for row in self.tiers
+            if row.stamps_required.data is not None
+        ]
+        return CampaignInput(
+            title_ja=self.title_ja.data or "",
+            title_en=self.title_en.data or "",
+            rules_ja=self.rules_ja.data or "",
+            rules_en=self.rules_en.data or "",
+            starts_at=district_to_utc(self.starts_at.data, timezone),
+            ends_at=district_to_utc(self.ends_at.data, timezone),
+            store_ids=list(self.stores.data or []),
+            tiers=tiers,
+        )

@@ -1,0 +1,1 @@
+"""CSV exports for the association, made to open correctly in Japanese Excel."""

@@ -1,0 +1,123 @@
+"""What each export contains: one function per table returning a header and rows.
+
+A new export (redemptions, once they exist) is one more function in :data:`TABLES`.
+Times are written in the district's time zone, as the association reads them.
+"""
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from rally.extensions import db
+from rally.i18n import _, _l
+
+
+@dataclass(frozen=True)
+class Table:
+    header: list[str]
+    rows: Iterator[list]
+
+
+def local_time(moment: datetime | None) -> str:
+    """Naive UTC as ``YYYY-MM-DD HH:MM:SS`` in the district's zone (Excel reads it as a date)."""
+    if moment is None:
+        return ""
+    zone = ZoneInfo(current_app.config["RALLY_TIMEZONE"])
+    return moment.replace(tzinfo=ZoneInfo("UTC")).astimezone(zone).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def stores_table(campaign_id: int | None = None) -> Table:
+    """Every store with its status, contact and owner."""
+    from rally.stores.models import Store
+
+    stores = db.session.scalars(select(Store).options(joinedload(Store.owner)).order_by(Store.id))
+    header = [
+        _("Store ID"),
+        _("Name (Japanese)"),
+        _("Name (English)"),
+        _("Category"),
+        _("Status"),
+        _("Address (Japanese)"),
+        _("Address (English)"),
+        _("Phone"),
+        _("Website"),
+        _("Owner e-mail"),
+        _("Registered"),
+    ]
+    rows = (
+        [
+            store.id,
+            store.name_ja,
+            store.name_en,
+            store.category.label,
+            store.status.label,
+            store.address_ja,
+            store.address_en,
+            store.phone,
+            store.website,
+            store.owner.email if store.owner else "",
+            local_time(store.created_at),
+        ]
+        for store in stores
+    )
+    return Table(header, rows)
+
+
+def stamps_table(campaign_id: int | None = None) -> Table:
+    """Every stamp (of one campaign, if given): when, which campaign, which store, which card.
+
+    The card is its number only: the card's key is the visitor's secret.
+    """
+    from rally.campaigns.models import Campaign, Checkpoint, Stamp
+    from rally.stores.models import Store
+
+    query = (
+        select(Stamp.id, Stamp.created_at, Campaign, Store, Stamp.card_id)
+        .join(Campaign, Stamp.campaign_id == Campaign.id)
+        .join(Checkpoint, Stamp.checkpoint_id == Checkpoint.id)
+        .join(Store, Checkpoint.store_id == Store.id)
+        .order_by(Stamp.created_at, Stamp.id)
+    )
+    if campaign_id is not None:
+        query = query.where(Stamp.campaign_id == campaign_id)
+    header = [
+        _("Stamp ID"),
+        _("Time"),
+        _("Campaign ID"),
+        _("Campaign"),
+        _("Store ID"),
+        _("Store"),
+        _("Card number"),
+    ]
+    rows = (
+        [
+            stamp_id,
+            local_time(created_at),
+            campaign.id,
+            campaign.tr("title"),
+            store.id,
+            store.tr("name"),
+            card_id,
+        ]
+        for stamp_id, created_at, campaign, store, card_id in db.session.execute(query)
+    )
+    return Table(header, rows)
+
+
+@dataclass(frozen=True)
+class Export:
+    title: object  # a lazy translated string
+    build: Callable[[int | None], Table]
+    by_campaign: bool
+
+
+TABLES: dict[str, Export] = {
+    "stores": Export(_l("Stores"), stores_table, by_campaign=False),
+    "stamps": Export(_l("Stamps"), stamps_table, by_campaign=True),
+    # "redemptions": Export(_l("Redemptions"), redemptions_table, by_campaign=True),
+}

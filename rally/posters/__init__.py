@@ -1,0 +1,1 @@
+"""Printable A4 posters of the checkpoints' QR codes."""

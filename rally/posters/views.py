@@ -1,0 +1,67 @@
+"""Poster downloads: each checkpoint's poster for its merchant and the association, and the
+whole campaign's posters in one PDF for the association's print shop."""
+
+from flask import Blueprint, Response, abort, render_template
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from rally.auth.decorators import admin_required, merchant_required
+from rally.campaigns.models import Campaign, CampaignState, Checkpoint
+from rally.extensions import db
+from rally.stores.models import Store
+
+from . import render
+
+bp = Blueprint("posters", __name__, template_folder="templates")
+
+MIMETYPES = {"pdf": "application/pdf", "png": "image/png"}
+
+
+def _download(data: bytes, fmt: str, filename: str) -> Response:
+    response = Response(data, mimetype=MIMETYPES[fmt])
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    # A poster carries a working stamp link: keep it out of shared caches.
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/posters/checkpoints/<int:checkpoint_id>/poster-<lang>.<fmt>")
+@login_required
+def checkpoint_poster(checkpoint_id: int, lang: str, fmt: str):
+    """One checkpoint's A4 poster, for the association and the store's own merchant."""
+    if lang not in render.LANGUAGES or fmt not in MIMETYPES:
+        abort(404)
+    checkpoint = db.session.get(Checkpoint, checkpoint_id) or abort(404)
+    if not (current_user.is_admin or checkpoint.store.owner_id == current_user.id):
+        abort(403)
+    if fmt == "pdf":
+        data = render.poster_pdf(checkpoint, lang)
+    else:
+        data = render.poster_png(checkpoint, lang)
+    return _download(data, fmt, f"poster-{checkpoint.id}-{lang}.{fmt}")
+
+
+@bp.get("/admin/campaigns/<int:campaign_id>/posters.pdf")
+@admin_required
+def campaign_posters(campaign_id: int):
+    """Every poster of a campaign: each checkpoint's Japanese page, then its English page."""
+    campaign = db.session.get(Campaign, campaign_id) or abort(404)
+    checkpoints = sorted(campaign.checkpoints, key=lambda cp: (cp.store.category, cp.store_id))
+    if not checkpoints:
+        abort(404)
+    data = render.campaign_posters_pdf(campaign, checkpoints)
+    return _download(data, "pdf", f"posters-campaign-{campaign.id}.pdf")
+
+
+@bp.get("/posters/")
+@merchant_required
+def mine():
+    """A merchant's posters: its stores' checkpoints in campaigns that are not over."""
+    checkpoints = db.session.scalars(
+        select(Checkpoint)
+        .join(Store, Checkpoint.store_id == Store.id)
+        .join(Campaign, Checkpoint.campaign_id == Campaign.id)
+        .where(Store.owner_id == current_user.id, Campaign.state != CampaignState.ended)
+        .order_by(Campaign.starts_at.desc(), Store.id)
+    ).all()
+    return render_template("posters/mine.html", checkpoints=checkpoints)

@@ -1,0 +1,332 @@
+"""Creating, editing, publishing and ending campaigns; every refusal has its code."""
+
+from datetime import datetime, timedelta
+
+import pytest
+
+from rally.campaigns import operations
+from rally.campaigns.forms import district_to_utc, utc_to_district
+from rally.campaigns.models import Campaign, CampaignState, Card, Checkpoint, Stamp
+from rally.campaigns.operations import CampaignError, CampaignInput, TierInput
+from rally.errors import StateError
+from rally.extensions import db
+from rally.stores.models import StoreStatus
+from rally.utils import utcnow
+
+
+def form_data(store_ids, **overrides):
+    data = {
+        "title_ja": "春のスタンプラリー",
+        "title_en": "Spring Stamp Rally",
+        "rules_ja": "3店舗で景品",
+        "rules_en": "Three shops for a prize",
+        "starts_at": "2030-04-01T00:00",
+        "ends_at": "2030-05-01T00:00",
+        "stores": [str(store_id) for store_id in store_ids],
+        "tiers-0-stamps_required": "2",
+        "tiers-0-name_ja": "お茶",
+        "tiers-0-name_en": "Tea",
+        "tiers-0-stock": "50",
+    }
+    data.update(overrides)
+    return data
+
+
+def the_input(campaign, **changes):
+    """The campaign as the edit form would send it back, with ``changes``."""
+    values = {
+        "title_ja": campaign.title_ja,
+        "title_en": campaign.title_en,
+        "rules_ja": campaign.rules_ja,
+        "rules_en": campaign.rules_en,
+        "starts_at": campaign.starts_at,
+        "ends_at": campaign.ends_at,
+        "store_ids": [cp.store_id for cp in campaign.checkpoints],
+        "tiers": [
+            TierInput(t.id, t.stamps_required, t.name_ja, t.name_en, t.stock)
+            for t in campaign.tiers
+        ],
+    }
+    values.update(changes)
+    return CampaignInput(**values)
+
+
+def stamp(checkpoint, when=None):
+    card = Card()
+    db.session.add(card)
+    db.session.flush()
+    db.session.add(
+        Stamp(
+            card_id=card.id,
+            checkpoint_id=checkpoint.id,
+            campaign_id=checkpoint.campaign_id,
+            created_at=when or utcnow(),
+        )
+    )
+    db.session.flush()
+
+
+def refusal(call, *args):
+    with pytest.raises(CampaignError) as refused:
+        call(*args)
+    return refused.value.code
+
+
+# --- Time zone --------------------------------------------------------------------------
+
+
+def test_district_times_are_stored_as_naive_utc():
+    assert district_to_utc(datetime(2030, 4, 1, 0, 0), "Asia/Tokyo") == datetime(2030, 3, 31, 15)
+    assert utc_to_district(datetime(2030, 3, 31, 15), "Asia/Tokyo") == datetime(2030, 4, 1)
+
+
+def test_create_through_the_form_converts_tokyo_dates(app, admin_client, make_store):
+    stores = [make_store() for _ in range(3)]
+    response = admin_client.post("/admin/campaigns/new", data=form_data(stores))
+    assert response.status_code == 303
+    with app.app_context():
+        campaign = db.session.scalars(db.select(Campaign)).one()
+        assert campaign.state is CampaignState.draft
+        assert campaign.starts_at == datetime(2030, 3, 31, 15, 0)
+        assert campaign.ends_at == datetime(2030, 4, 30, 15, 0)
+        assert sorted(cp.store_id for cp in campaign.checkpoints) == sorted(stores)
+        assert [(t.stamps_required, t.name_en, t.stock) for t in campaign.tiers] == [(2, "Tea", 50)]
+
+
+def test_edit_form_shows_tokyo_times(app, admin_client, make_store):
+    stores = [make_store()]
+    admin_client.post("/admin/campaigns/new", data=form_data(stores))
+    html = admin_client.get("/admin/campaigns/1/edit").get_data(True)
+    assert 'value="2030-04-01T00:00"' in html
+
+
+def test_end_before_start_is_a_form_error_and_nothing_is_saved(app, admin_client, make_store):
+    data = form_data([make_store()], ends_at="2030-03-01T00:00")
+    response = admin_client.post("/admin/campaigns/new", data=data)
+    assert response.status_code == 400
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(Campaign)) == 0
+
+
+def test_end_before_start_code(ctx, make_campaign):
+    campaign = db.session.get(Campaign, make_campaign()[0])
+    data = the_input(campaign, ends_at=campaign.starts_at)
+    assert refusal(operations.update_campaign, campaign, data) == "end_before_start"
+
+
+def test_tier_row_needs_a_name(app, admin_client, make_store):
+    data = form_data([make_store()], **{"tiers-0-name_ja": "", "tiers-0-name_en": ""})
+    assert admin_client.post("/admin/campaigns/new", data=data).status_code == 400
+
+
+# --- Refusals -----------------------------------------------------------------------------
+
+
+def test_removing_a_checkpoint_with_stamps(ctx, make_campaign):
+    campaign = db.session.get(Campaign, make_campaign()[0])
+    stamp(campaign.checkpoints[0])
+    data = the_input(campaign, store_ids=[cp.store_id for cp in campaign.checkpoints[1:]])
+    assert refusal(operations.update_campaign, campaign, data) == "checkpoint_has_stamps"
+
+
+def test_removing_a_checkpoint_without_stamps_is_fine(ctx, make_campaign):
+    campaign = db.session.get(Campaign, make_campaign()[0])
+    stamp(campaign.checkpoints[0])
+    keep = [cp.store_id for cp in campaign.checkpoints[:2]]
+    operations.update_campaign(campaign, the_input(campaign, store_ids=keep))
+    assert sorted(cp.store_id for cp in campaign.checkpoints) == sorted(keep)
+
+
+def test_adding_a_store_that_is_not_approved(ctx, make_campaign, make_store):
+    campaign = db.session.get(Campaign, make_campaign(state=CampaignState.draft)[0])
+    pending = make_store(status=StoreStatus.pending)
+    stores = [cp.store_id for cp in campaign.checkpoints] + [pending]
+    data = the_input(campaign, store_ids=stores)
+    assert refusal(operations.update_campaign, campaign, data) == "store_not_approved"
+
+
+def test_raising_a_tier_of_a_published_campaign(ctx, make_campaign):
+    campaign = db.session.get(Campaign, make_campaign(tiers=(2, 3))[0])
+    tier = campaign.tiers[0]
+    tiers = [TierInput(tier.id, 3, tier.name_ja, tier.name_en, tier.stock)] + [
+        TierInput(t.id, t.stamps_required, t.name_ja, t.name_en, t.stock)
+        for t in campaign.tiers[1:]
+    ]
+    data = the_input(campaign, tiers=tiers)
+    assert refusal(operations.update_campaign, campaign, data) == "tier_requirement_raised"
+
+
+def test_lowering_a_tier_of_a_published_campaign_is_fine(ctx, make_campaign):
+    campaign = db.session.get(Campaign, make_campaign(tiers=(2, 3))[0])
+    top = campaign.tiers[1]
+    tiers = [
+        TierInput(campaign.tiers[0].id, 2, "景品2", "Prize 2", 10),
+        TierInput(top.id, 1, "景品3", "Prize 3", 5),
+    ]
+    operations.update_campaign(campaign, the_input(campaign, tiers=tiers))
+    assert [(t.stamps_required, t.stock) for t in campaign.tiers] == [(1, 5), (2, 10)]
+
+
+def test_removing_a_tier_of_a_published_campaign(ctx, make_campaign):
+    campaign = db.session.get(Campaign, make_campaign(tiers=(2, 3))[0])
+    data = the_input(campaign, tiers=the_input(campaign).tiers[:1])
+    assert refusal(operations.update_campaign, campaign, data) == "tier_removed"
+
+
+def test_removing_a_tier_of_a_draft_is_fine(ctx, make_campaign):
+    campaign = db.session.get(Campaign, make_campaign(state=CampaignState.draft)[0])
+    operations.update_campaign(campaign, the_input(campaign, tiers=the_input(campaign).tiers[:1]))
+    assert len(campaign.tiers) == 1
+
+
+def test_a_tier_of_another_campaign(ctx, make_campaign):
+    campaign_id, other_id = make_campaign(state=CampaignState.draft)[0], make_campaign()[0]
+    campaign, other = db.session.get(Campaign, campaign_id), db.session.get(Campaign, other_id)
+    foreign = other.tiers[0]
+    tiers = [TierInput(foreign.id, 1, "x", "x", None)]
+    data = the_input(campaign, tiers=tiers)
+    assert refusal(operations.update_campaign, campaign, data) == "unknown_tier"
+
+
+def test_moving_the_start_after_existing_stamps(ctx, make_campaign):
+    campaign = db.session.get(Campaign, make_campaign(starts=-5)[0])
+    stamp(campaign.checkpoints[0], utcnow() - timedelta(days=3))
+    data = the_input(campaign, starts_at=utcnow() - timedelta(days=1))
+    assert refusal(operations.update_campaign, campaign, data) == "start_after_stamps"
+
+
+def test_moving_the_end_before_existing_stamps(ctx, make_campaign):
+    campaign = db.session.get(Campaign, make_campaign(starts=-5)[0])
+    stamp(campaign.checkpoints[0], utcnow() - timedelta(days=1))
+    data = the_input(campaign, ends_at=utcnow() - timedelta(days=2))
+    assert refusal(operations.update_campaign, campaign, data) == "end_before_stamps"
+
+
+def test_editing_an_ended_campaign(ctx, make_campaign):
+    campaign = db.session.get(Campaign, make_campaign(state=CampaignState.ended)[0])
+    assert refusal(operations.update_campaign, campaign, the_input(campaign)) == "campaign_ended"
+
+
+def test_publishing_without_checkpoints(ctx, make_campaign):
+    campaign = db.session.get(Campaign, make_campaign(stores=0, state=CampaignState.draft)[0])
+    assert refusal(operations.publish_campaign, campaign, utcnow()) == "no_checkpoints"
+
+
+def test_publishing_a_campaign_whose_end_has_passed(ctx, make_campaign):
+    campaign_id = make_campaign(state=CampaignState.draft, starts=-10, ends=-1)[0]
+    campaign = db.session.get(Campaign, campaign_id)
+    assert refusal(operations.publish_campaign, campaign, utcnow()) == "already_over"
+
+
+@pytest.mark.parametrize("state", [CampaignState.published, CampaignState.ended])
+def test_publishing_twice_is_an_illegal_transition(ctx, make_campaign, state):
+    campaign = db.session.get(Campaign, make_campaign(state=state)[0])
+    with pytest.raises(StateError) as refused:
+        operations.publish_campaign(campaign, utcnow())
+    assert refused.value.code == "illegal_transition"
+
+
+def test_ending_a_draft_is_an_illegal_transition(ctx, make_campaign):
+    campaign = db.session.get(Campaign, make_campaign(state=CampaignState.draft)[0])
+    with pytest.raises(StateError) as refused:
+        operations.end_campaign(campaign)
+    assert refused.value.code == "illegal_transition"
+
+
+# --- Through the views ----------------------------------------------------------------------
+
+
+def test_refused_edit_shows_the_code_and_saves_nothing(app, admin_client, make_campaign):
+    campaign_id, checkpoints = make_campaign()
+    with app.app_context():
+        stamp(db.session.get(Checkpoint, checkpoints[0]))
+        db.session.commit()
+        campaign = db.session.get(Campaign, campaign_id)
+        keep = [str(cp.store_id) for cp in campaign.checkpoints[1:]]
+    data = form_data([], stores=keep, starts_at="2020-01-01T00:00", ends_at="2040-01-01T00:00")
+    data.update({"tiers-0-tier_id": "", "title_en": "Changed"})
+    response = admin_client.post(f"/admin/campaigns/{campaign_id}/edit", data=data)
+    assert response.status_code == 409
+    assert 'data-code="checkpoint_has_stamps"' in response.get_data(True)
+    with app.app_context():
+        campaign = db.session.get(Campaign, campaign_id)
+        assert campaign.title_en == "Year-End Stamp Rally" and len(campaign.checkpoints) == 3
+
+
+def test_publish_and_end(app, admin_client, make_campaign):
+    campaign_id, _ = make_campaign(state=CampaignState.draft)
+    assert admin_client.post(f"/admin/campaigns/{campaign_id}/publish").status_code == 303
+    confirm = admin_client.get(f"/admin/campaigns/{campaign_id}/end")
+    assert confirm.status_code == 200
+    with app.app_context():
+        assert db.session.get(Campaign, campaign_id).state is CampaignState.published
+    assert admin_client.post(f"/admin/campaigns/{campaign_id}/end").status_code == 303
+    with app.app_context():
+        assert db.session.get(Campaign, campaign_id).state is CampaignState.ended
+
+
+def test_publish_without_stores_is_a_flash(app, admin_client, make_campaign, english):
+    campaign_id, _ = make_campaign(stores=0, state=CampaignState.draft)
+    response = admin_client.post(f"/admin/campaigns/{campaign_id}/publish", headers=english)
+    html = admin_client.get(response.headers["Location"], headers=english).get_data(True)
+    assert "Add at least one participating store" in html
+    with app.app_context():
+        assert db.session.get(Campaign, campaign_id).state is CampaignState.draft
+
+
+def test_ended_campaign_edit_page_redirects(app, admin_client, make_campaign):
+    campaign_id, _ = make_campaign(state=CampaignState.ended)
+    response = admin_client.post(f"/admin/campaigns/{campaign_id}/edit", data={})
+    assert response.status_code == 303
+
+
+def test_rotate_asks_first_then_revokes(app, admin_client, make_campaign, stamp_path, client):
+    campaign_id, checkpoints = make_campaign()
+    old_path = stamp_path(checkpoints[0])
+    url = f"/admin/campaigns/{campaign_id}/checkpoints/{checkpoints[0]}/rotate"
+    assert admin_client.get(url).status_code == 200
+    with app.app_context():
+        assert db.session.get(Checkpoint, checkpoints[0]).key_version == 1
+    assert admin_client.post(url).status_code == 303
+    with app.app_context():
+        assert db.session.get(Checkpoint, checkpoints[0]).key_version == 2
+    assert client.get(old_path).status_code == 410  # token_revoked
+
+
+def test_rotate_checks_the_campaign(app, admin_client, make_campaign):
+    campaign_id, _ = make_campaign()
+    _, others = make_campaign()
+    url = f"/admin/campaigns/{campaign_id}/checkpoints/{others[0]}/rotate"
+    assert admin_client.post(url).status_code == 404
+
+
+# --- Roles ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("get", "/admin/campaigns"),
+        ("get", "/admin/campaigns/new"),
+        ("post", "/admin/campaigns/new"),
+        ("get", "/admin/campaigns/{id}"),
+        ("post", "/admin/campaigns/{id}/edit"),
+        ("post", "/admin/campaigns/{id}/publish"),
+        ("post", "/admin/campaigns/{id}/end"),
+        ("post", "/admin/campaigns/{id}/checkpoints/{cp}/rotate"),
+    ],
+)
+def test_merchant_cannot_run_campaigns(app, merchant_client, client, make_campaign, method, path):
+    campaign_id, checkpoints = make_campaign(state=CampaignState.draft)
+    url = path.format(id=campaign_id, cp=checkpoints[0])
+    data = form_data([]) if method == "post" else None
+    kwargs = {"data": data} if data else {}
+    assert getattr(merchant_client, method)(url, **kwargs).status_code == 403
+    anonymous = getattr(client, method)(url, **kwargs)
+    assert anonymous.status_code == 302 and "/auth/login" in anonymous.headers["Location"]
+    with app.app_context():
+        campaign = db.session.get(Campaign, campaign_id)
+        assert campaign.state is CampaignState.draft
+        assert campaign.title_en == "Year-End Stamp Rally"
+        assert db.session.get(Checkpoint, checkpoints[0]).key_version == 1
+        assert db.session.scalar(db.select(db.func.count()).select_from(Campaign)) == 1
