@@ -130,8 +130,8 @@ def _register_blueprints(app: Flask) -> None:
     from .exports.views import bp as exports_bp
     from .fraud.views import bp as fraud_bp
     from .i18n.views import bp as i18n_bp
-    from .posters.views import bp as posters_bp
     from .news.views import bp as news_bp
+    from .posters.views import bp as posters_bp
     from .rewards.views import bp as rewards_bp
     from .site.views import bp as site_bp
     from .spots.views import bp as spots_bp
