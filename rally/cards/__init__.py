@@ -1,0 +1,1 @@
+"""Keeping a card: moving it to another phone with a one-time transfer code."""

@@ -1,0 +1,103 @@
+"""Moving a card to another phone: one-time code, never a silent merge."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from rally.campaigns.models import Card, Stamp
+from rally.cards import operations
+from rally.extensions import db
+from rally.utils import utcnow
+
+
+def test_code_moves_the_card_and_old_phone_loses_it(app, make_campaign, stamp_path):
+    campaign_id, checkpoints = make_campaign()
+    old_phone, new_phone = app.test_client(), app.test_client()
+    old_phone.get(stamp_path(checkpoints[0]))
+    page = old_phone.post("/card/keep", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    code = page.split('data-testid="transfer-code">', 1)[1].split("<", 1)[0]
+    assert len(code) == 9
+
+    form = new_phone.get(f"/card/receive?code={code}").get_data(as_text=True)
+    assert code in form  # the scanned link fills the code in; nothing moved yet
+    response = new_phone.post("/card/receive", data={"code": code})
+    assert response.status_code == 303
+    html = new_phone.get(f"/card/{campaign_id}", headers={"Accept-Language": "en"}).get_data(
+        as_text=True
+    )
+    assert "1 of 3 stamps collected" in html
+    html = old_phone.get(f"/card/{campaign_id}", headers={"Accept-Language": "en"}).get_data(
+        as_text=True
+    )
+    assert "0 of 3 stamps collected" in html
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Card)) == 1
+
+
+def test_code_works_once(app, ctx, make_campaign):
+    card = Card()
+    db.session.add(card)
+    db.session.flush()
+    code = operations.start_transfer(card, utcnow())
+    operations.complete_transfer(code, None, utcnow())
+    with pytest.raises(operations.TransferError) as info:
+        operations.complete_transfer(code, None, utcnow())
+    assert info.value.code == "invalid_transfer_code"
+
+
+def test_code_expires(app, ctx):
+    card = Card()
+    db.session.add(card)
+    db.session.flush()
+    now = utcnow()
+    code = operations.start_transfer(card, now)
+    with pytest.raises(operations.TransferError) as info:
+        operations.complete_transfer(code, None, now + operations.TRANSFER_LIFETIME)
+    assert info.value.code == "transfer_expired"
+    operations.complete_transfer(
+        code, None, now + operations.TRANSFER_LIFETIME - timedelta(seconds=1)
+    )
+
+
+def test_new_code_replaces_the_old_one(app, ctx):
+    card = Card()
+    db.session.add(card)
+    db.session.flush()
+    first = operations.start_transfer(card, utcnow())
+    operations.start_transfer(card, utcnow())
+    with pytest.raises(operations.TransferError) as info:
+        operations.complete_transfer(first, None, utcnow())
+    assert info.value.code == "transfer_expired"
+
+
+def test_never_merges_silently(app, make_campaign, stamp_path):
+    campaign_id, checkpoints = make_campaign()
+    old_phone, new_phone = app.test_client(), app.test_client()
+    old_phone.get(stamp_path(checkpoints[0]))
+    new_phone.get(stamp_path(checkpoints[1]))
+    code = (
+        old_phone.post("/card/keep")
+        .get_data(as_text=True)
+        .split('data-testid="transfer-code">', 1)[1]
+        .split("<", 1)[0]
+    )
+    refused = new_phone.post(
+        "/card/receive", data={"code": code}, headers={"Accept-Language": "en"}
+    )
+    assert refused.status_code == 409
+    assert "Cards are not merged" in refused.get_data(as_text=True)
+    accepted = new_phone.post("/card/receive", data={"code": code, "replace": "y"})
+    assert accepted.status_code == 303
+    with app.app_context():
+        # Both cards still exist with their own stamps: nothing was merged or lost.
+        assert db.session.scalar(select(func.count()).select_from(Card)) == 2
+        assert db.session.scalar(select(func.count()).select_from(Stamp)) == 2
+
+
+def test_wrong_code_is_refused_kindly(client):
+    response = client.post(
+        "/card/receive", data={"code": "ZZZZ-ZZZZ"}, headers={"Accept-Language": "en"}
+    )
+    assert response.status_code == 404
+    assert "This transfer code is not valid" in response.get_data(as_text=True)
