@@ -1,0 +1,80 @@
+"""CSV exports open in Japanese Excel and cannot run formulas."""
+
+import csv
+import io
+
+import pytest
+
+from rally.campaigns.models import Card, Stamp
+from rally.exports.csvfile import BOM, csv_text, neutralise
+from rally.extensions import db
+from rally.stores.models import Store
+
+
+def rows(response) -> list[list[str]]:
+    text = response.data.decode("utf-8")
+    assert text.startswith(BOM)
+    return list(csv.reader(io.StringIO(text[1:])))
+
+
+@pytest.mark.parametrize("dangerous", ["=1+1", "+81-3-1234", "-2+3", "@SUM(A1)", "\t=1", "\r=1"])
+def test_formula_starts_are_neutralised(dangerous):
+    assert neutralise(dangerous) == "'" + dangerous
+
+
+@pytest.mark.parametrize("value", ["三鷹青果", "Books", "a=b", 42, -3])
+def test_ordinary_values_are_unchanged(value):
+    assert neutralise(value) == str(value)
+
+
+def test_file_starts_with_bom_and_uses_crlf():
+    text = csv_text(["a", "b"], [["x", "=cmd"]])
+    assert text.startswith("\ufeffa,b\r\n")
+    assert "x,'=cmd\r\n" in text
+
+
+def test_stores_export(app, admin_client, make_store):
+    store_id = make_store(name_ja="三鷹青果", name_en='=HYPERLINK("http://evil")', phone="+81 422")
+    response = admin_client.get("/admin/exports/stores.csv", headers={"Accept-Language": "en"})
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv" and "charset=utf-8" in response.content_type
+    assert "attachment" in response.headers["Content-Disposition"]
+    table = rows(response)
+    assert table[0][:3] == ["Store ID", "Name (Japanese)", "Name (English)"]
+    (row,) = [r for r in table[1:] if r[0] == str(store_id)]
+    assert row[1] == "三鷹青果"
+    assert row[2] == '\'=HYPERLINK("http://evil")'
+    assert row[7] == "'+81 422"
+
+
+def test_stamps_export_by_campaign(app, admin_client, make_campaign):
+    campaign_id, checkpoints = make_campaign()
+    other_id, other_checkpoints = make_campaign()
+    with app.app_context():
+        for checkpoint_id in (checkpoints[0], checkpoints[1], other_checkpoints[0]):
+            card = Card()
+            db.session.add(card)
+            db.session.flush()
+            cp_campaign = campaign_id if checkpoint_id in checkpoints else other_id
+            db.session.add(
+                Stamp(card_id=card.id, checkpoint_id=checkpoint_id, campaign_id=cp_campaign)
+            )
+        db.session.commit()
+    everything = rows(admin_client.get("/admin/exports/stamps.csv"))
+    assert len(everything) == 1 + 3
+    one = rows(admin_client.get(f"/admin/exports/stamps.csv?campaign={campaign_id}"))
+    assert len(one) == 1 + 2 and {r[2] for r in one[1:]} == {str(campaign_id)}
+
+
+def test_unknown_export(admin_client):
+    assert admin_client.get("/admin/exports/passwords.csv").status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/admin/exports/", "/admin/exports/stores.csv"])
+def test_exports_are_for_the_association_only(app, merchant_client, client, make_store, path):
+    make_store()
+    assert merchant_client.get(path).status_code == 403
+    anonymous = client.get(path)
+    assert anonymous.status_code == 302 and "/auth/login" in anonymous.headers["Location"]
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(Store)) == 1
