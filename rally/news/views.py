@@ -245,8 +245,8 @@ def _form_data(form) -> dict:
         value = field.data
         if isinstance(value, datetime):
             value = operations.to_utc(value, zone)
-        elif isinstance(value, str):
-            value = value.strip()
+        elif field.type in ("StringField", "TextAreaField"):
+            value = (value or "").strip()
         if field.name == "store_id":
             value = value or None
         data[field.name] = value

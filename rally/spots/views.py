@@ -93,9 +93,11 @@ def edit(spot_id: int | None = None):
     form = SpotForm(obj=spot)
     if form.validate_on_submit():
         data = {
-            name: (value.strip() if isinstance(value, str) else value)
-            for name, value in form.data.items()
-            if name not in ("csrf_token", "submit")
+            field.name: (field.data or "").strip()
+            if field.type in ("StringField", "TextAreaField")
+            else field.data
+            for field in form
+            if field.name not in ("csrf_token", "submit")
         }
         try:
             operations.save_spot(data, spot)
