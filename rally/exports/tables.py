@@ -1,6 +1,6 @@
 """What each export contains: one function per table returning a header and rows.
 
-A new export (redemptions, once they exist) is one more function in :data:`TABLES`.
+A new export is one more function in :data:`TABLES`.
 Times are written in the district's time zone, as the association reads them.
 """
 
@@ -109,6 +109,56 @@ def stamps_table(campaign_id: int | None = None) -> Table:
     return Table(header, rows)
 
 
+def redemptions_table(campaign_id: int | None = None) -> Table:
+    """Every reward claim (of one campaign, if given) and whether and where it was handed
+    over. The one-time code is left out: it is the visitor's proof."""
+    from rally.campaigns.models import Campaign, RewardTier
+    from rally.rewards.models import Claim
+
+    query = (
+        select(Claim)
+        .join(Campaign, Claim.campaign_id == Campaign.id)
+        .join(RewardTier, Claim.tier_id == RewardTier.id)
+        .options(
+            joinedload(Claim.campaign),
+            joinedload(Claim.tier),
+            joinedload(Claim.redeemed_store),
+            joinedload(Claim.redeemed_by),
+        )
+        .order_by(Claim.created_at, Claim.id)
+    )
+    if campaign_id is not None:
+        query = query.where(Claim.campaign_id == campaign_id)
+    header = [
+        _("Claim ID"),
+        _("Claimed"),
+        _("Campaign ID"),
+        _("Campaign"),
+        _("Reward"),
+        _("Stamps required"),
+        _("Card number"),
+        _("Handed over"),
+        _("Handed over at store"),
+        _("Handed over by"),
+    ]
+    rows = (
+        [
+            claim.id,
+            local_time(claim.created_at),
+            claim.campaign_id,
+            claim.campaign.tr("title"),
+            claim.tier.tr("name"),
+            claim.tier.stamps_required,
+            claim.card_id,
+            local_time(claim.redeemed_at),
+            claim.redeemed_store.tr("name") if claim.redeemed_store else "",
+            claim.redeemed_by.email if claim.redeemed_by else "",
+        ]
+        for claim in db.session.scalars(query)
+    )
+    return Table(header, rows)
+
+
 @dataclass(frozen=True)
 class Export:
     title: object  # a lazy translated string
@@ -119,5 +169,5 @@ class Export:
 TABLES: dict[str, Export] = {
     "stores": Export(_l("Stores"), stores_table, by_campaign=False),
     "stamps": Export(_l("Stamps"), stamps_table, by_campaign=True),
-    # "redemptions": Export(_l("Redemptions"), redemptions_table, by_campaign=True),
+    "redemptions": Export(_l("Redemptions"), redemptions_table, by_campaign=True),
 }

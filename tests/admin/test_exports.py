@@ -2,6 +2,7 @@
 
 import csv
 import io
+from datetime import datetime
 
 import pytest
 
@@ -78,3 +79,42 @@ def test_exports_are_for_the_association_only(app, merchant_client, client, make
     assert anonymous.status_code == 302 and "/auth/login" in anonymous.headers["Location"]
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count()).select_from(Store)) == 1
+
+
+def test_redemptions_export_leaves_out_the_code(app, admin_client, make_campaign, make_store):
+    from rally.campaigns.models import Campaign
+    from rally.rewards.models import Claim
+
+    campaign_id, _ = make_campaign()
+    with app.app_context():
+        campaign = db.session.get(Campaign, campaign_id)
+        cards = [Card(), Card()]
+        db.session.add_all(cards)
+        db.session.flush()
+        db.session.add_all(
+            [
+                Claim(
+                    card_id=cards[0].id,
+                    tier_id=campaign.tiers[0].id,
+                    campaign_id=campaign_id,
+                    code="SECRETCODE000001",
+                ),
+                Claim(
+                    card_id=cards[1].id,
+                    tier_id=campaign.tiers[1].id,
+                    campaign_id=campaign_id,
+                    code="SECRETCODE000002",
+                    redeemed_at=datetime(2030, 1, 1, 3, 0),
+                    redeemed_store_id=campaign.checkpoints[0].store_id,
+                ),
+            ]
+        )
+        db.session.commit()
+    response = admin_client.get(f"/admin/exports/redemptions.csv?campaign={campaign_id}")
+    table = rows(response)
+    assert len(table) == 1 + 2
+    assert b"SECRETCODE" not in response.data
+    handed_over = table[2]
+    assert handed_over[7] == "2030-01-01 12:00:00"  # Tokyo time
+    assert handed_over[8].startswith("テスト商店")
+    assert table[1][7] == ""
