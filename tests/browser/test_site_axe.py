@@ -27,8 +27,9 @@ def pages(app, make_campaign, make_store):
 
     from rally.campaigns.models import Checkpoint
 
-    campaign_id, checkpoints = make_campaign(stores=3, rules_ja="店頭のQRを読み取る。",
-                                             rules_en="Scan the QR code at the counter.")  # fmt: skip
+    campaign_id, checkpoints = make_campaign(
+        stores=3, rules_ja="店頭のQRを読み取る。", rules_en="Scan the QR code at the counter."
+    )
     now = utcnow()
     with app.app_context():
         store_id = db.session.get(Checkpoint, checkpoints[0]).store_id

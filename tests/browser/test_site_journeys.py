@@ -43,12 +43,18 @@ def district(app, make_store):
     """A soba shop with a coupon, a bakery further north, a shrine, an upcoming event."""
     app.config["RALLY_MAP_TILES"] = f"https://{TILE_HOST}/{{z}}/{{x}}/{{y}}.png"
     soba = make_store(
-        category=Category.eat, name_ja="手打ちそば 上水庵", name_en="Josui-an Soba",
-        latitude=35.6990, longitude=139.5600,
+        category=Category.eat,
+        name_ja="手打ちそば 上水庵",
+        name_en="Josui-an Soba",
+        latitude=35.6990,
+        longitude=139.5600,
     )
     make_store(
-        category=Category.eat, name_ja="ベーカリー 麦の穂", name_en="Mugi-no-ho Bakery",
-        latitude=35.7020, longitude=139.5610,
+        category=Category.eat,
+        name_ja="ベーカリー 麦の穂",
+        name_en="Mugi-no-ho Bakery",
+        latitude=35.7020,
+        longitude=139.5610,
     )
     make_store(category=Category.buy, name_ja="下連雀ブックス", name_en="Shimorenjaku Books")
     now = utcnow()
