@@ -4,6 +4,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 
 from rally.errors import RallyError
 from rally.extensions import db
@@ -54,8 +55,15 @@ def create_user(email: str, password: str, role: Role, name: str = "") -> User:
         )
     user = User(email=email, role=role, name=name.strip())
     user.set_password(password)
-    db.session.add(user)
-    db.session.flush()
+    try:
+        # A savepoint: if another request took the address meanwhile, only this insert
+        # is undone and the visitor gets the form error instead of a 500.
+        with db.session.begin_nested():
+            db.session.add(user)
+    except IntegrityError:
+        raise AuthError(
+            _l("An account with this e-mail address already exists."), code="email_taken"
+        ) from None
     return user
 
 
@@ -118,13 +126,13 @@ def find_invitation(token: str, now: datetime) -> Invitation:
 def accept_invitation(token: str, name: str, password: str, now: datetime) -> User:
     """Create the invited merchant's account; the link works once.
 
-    The invitation is claimed by a conditional ``UPDATE ... WHERE used_at IS NULL`` so two
-    simultaneous submissions cannot both succeed, whatever Python saw before.
+    The invitation is claimed first, by a conditional ``UPDATE ... WHERE used_at IS NULL``:
+    of two simultaneous submissions the database lets exactly one through, whatever Python
+    saw before; the other waits for the row lock, then finds nothing left to claim.
 
     :raise AuthError: the codes of :func:`find_invitation`, ``email_taken``.
     """
     invitation = find_invitation(token, now)
-    user = create_user(invitation.email, password, Role.merchant, name)
     claimed = db.session.execute(
         update(Invitation)
         .where(
@@ -132,7 +140,7 @@ def accept_invitation(token: str, name: str, password: str, now: datetime) -> Us
             Invitation.used_at.is_(None),
             Invitation.expires_at > now,
         )
-        .values(used_at=now, user_id=user.id)
+        .values(used_at=now)
         .execution_options(synchronize_session=False)
     ).rowcount
     if claimed != 1:
@@ -141,7 +149,10 @@ def accept_invitation(token: str, name: str, password: str, now: datetime) -> Us
             code="invitation_used",
             status=410,
         )
+    user = create_user(invitation.email, password, Role.merchant, name)
     db.session.refresh(invitation)
+    invitation.user_id = user.id
+    db.session.flush()
     return user
 
 
