@@ -114,6 +114,8 @@ def _init_extensions(app: Flask) -> None:
 
     # Import every model so metadata (create_all, Alembic) sees the whole schema.
     from .campaigns import models as _campaign_models  # noqa: F401
+    from .lottery import models as _lottery_models  # noqa: F401
+    from .visitors import models as _visitor_models  # noqa: F401
     from .cards import models as _card_models  # noqa: F401
     from .fraud import models as _fraud_models  # noqa: F401
     from .news import models as _news_models  # noqa: F401
@@ -128,6 +130,8 @@ def _register_blueprints(app: Flask) -> None:
     from .auth.views import bp as auth_bp
     from .campaigns.landing import bp as landing_bp
     from .campaigns.views import bp as campaigns_bp
+    from .lottery.views import bp as lottery_bp
+    from .visitors.views import bp as visitors_bp
     from .cards.views import bp as cards_bp
     from .exports.views import bp as exports_bp
     from .fraud.views import bp as fraud_bp
@@ -151,6 +155,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(rewards_bp)
     app.register_blueprint(fraud_bp)
     app.register_blueprint(cards_bp)
+    app.register_blueprint(visitors_bp)
+    app.register_blueprint(lottery_bp)
     app.register_blueprint(stores_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(posters_bp)

@@ -17,6 +17,7 @@ TRANSLATIONS = os.path.join(ROOT, "translations")
 POT = os.path.join(ROOT, "messages.pot")
 
 translate = AppGroup("translate", help="Extract, update and compile the message catalogs.")
+lottery = AppGroup("lottery", help="Lotteries anyone can check.")
 
 
 def init_app(app) -> None:
@@ -24,6 +25,7 @@ def init_app(app) -> None:
     app.cli.add_command(demo)
     app.cli.add_command(qr_links)
     app.cli.add_command(translate)
+    app.cli.add_command(lottery)
 
 
 def upgrade_database() -> None:
@@ -121,3 +123,30 @@ def _fill_source_language(path: str) -> None:
 def translate_compile():
     """Compile the catalogs into .mo files (not committed: built by set-up and tests)."""
     _pybabel("compile", "-d", TRANSLATIONS, "--statistics")
+
+
+@lottery.command("verify")
+@click.argument("source")
+def lottery_verify(source):
+    """Re-run a draw from its published data: a JSON file, or a lottery id in this database."""
+    import json
+
+    from .lottery import draw
+    from .lottery.models import Lottery
+    from .lottery.operations import published_data
+
+    if source.isdigit():
+        found = db.session.get(Lottery, int(source))
+        if found is None:
+            raise click.ClickException(f"No lottery {source}.")
+        data = published_data(found)
+    else:
+        with open(source, encoding="utf-8") as handle:
+            data = json.load(handle)
+    problems = draw.verify(data)
+    if problems:
+        raise click.ClickException("NOT VERIFIED: " + "; ".join(problems))
+    click.echo(
+        f"Verified: the seed matches the commitment and {len(data['winners'])} winners "
+        f"follow from {len(data['entries'])} entries: {' '.join(data['winners'])}"
+    )

@@ -27,6 +27,14 @@ class Defaults:
     RALLY_SCAN_LIMIT_PER_CARD = "20 per minute;200 per day"
     RALLY_SCAN_LIMIT_PER_ADDRESS = "120 per minute"
     RALLY_CLAIM_LIMIT = "10 per minute"
+    # E-mail (rally/mail.py): "outbox" writes to instance/outbox/; "smtp" really sends.
+    RALLY_MAIL_BACKEND = "outbox"
+    RALLY_MAIL_FROM = "Rally <no-reply@localhost>"
+    RALLY_SMTP_HOST = "localhost"
+    RALLY_SMTP_PORT = 587
+    RALLY_SMTP_STARTTLS = True
+    RALLY_SMTP_USER = ""
+    RALLY_SMTP_PASSWORD = ""
     # Seconds a card must wait between two new stamps (0: no minimum).
     RALLY_MIN_STAMP_INTERVAL = 20
     # Faster than this between two stamps raises an "impossible travel" flag (a rental

@@ -19,6 +19,7 @@ from flask_login import current_user, login_required
 from rally.database import writes
 from rally.extensions import db, limiter
 from rally.i18n import _l, current_language
+from rally.lottery.operations import lotteries_on_card
 from rally.rewards.forms import ClaimForm
 from rally.rewards.operations import claims_of_card
 from rally.utils import utcnow
@@ -105,6 +106,7 @@ def card(campaign_id: int):
         highlighted=highlighted,
         is_new="new" in request.args,
         claims=claims_of_card(card, campaign.id),
+        lotteries=lotteries_on_card(card, campaign.id),
         claim_form=ClaimForm(),
     )
 

@@ -150,6 +150,9 @@ def limited_app(app):
     limiter.reset()
     yield limited
     limiter.reset()
+    with limited.app_context():
+        db.session.remove()
+        db.engine.dispose()  # close its own pool's connections, not leave them to the GC
 
 
 def test_scan_rate_limit_per_card(limited_app, make_campaign, stamp_path):

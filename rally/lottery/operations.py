@@ -1,0 +1,163 @@
+"""Creating, entering and drawing lotteries."""
+
+import secrets
+from datetime import datetime
+
+from flask_babel import force_locale
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from rally.campaigns.models import Card, RewardTier
+from rally.errors import RallyError
+from rally.extensions import db
+from rally.i18n import _, _l
+from rally.mail import send_mail
+from rally.rewards.operations import stamp_count
+
+from . import draw as lottery_draw
+from .models import Lottery, LotteryEntry
+
+
+class LotteryError(RallyError):
+    """A lottery step that cannot go ahead; ``code`` says why."""
+
+
+def create_lottery(tier: RewardTier, winners_count: int) -> Lottery:
+    """Make ``tier`` grant lottery entries; the commitment is public from now on.
+
+    :raise LotteryError: ``lottery_exists``, ``invalid_winners``.
+    """
+    if winners_count < 1:
+        raise LotteryError(_l("A lottery needs at least one winner."), code="invalid_winners")
+    if db.session.scalar(select(Lottery.id).where(Lottery.tier_id == tier.id)):
+        raise LotteryError(
+            _l("This reward already has a lottery."), code="lottery_exists", status=409
+        )
+    seed = lottery_draw.new_seed()
+    lottery = Lottery(
+        campaign_id=tier.campaign_id,
+        tier_id=tier.id,
+        winners_count=winners_count,
+        seed=seed,
+        commitment=lottery_draw.commitment(seed),
+    )
+    db.session.add(lottery)
+    db.session.flush()
+    return lottery
+
+
+def lottery_for_tier(tier_id: int) -> Lottery | None:
+    return db.session.scalar(select(Lottery).where(Lottery.tier_id == tier_id))
+
+
+def entry_of(lottery: Lottery, card: Card | None) -> LotteryEntry | None:
+    if card is None:
+        return None
+    return db.session.scalar(
+        select(LotteryEntry).where(
+            LotteryEntry.lottery_id == lottery.id, LotteryEntry.card_id == card.id
+        )
+    )
+
+
+def enter_lottery(lottery: Lottery, card: Card, visitor, now: datetime) -> LotteryEntry:
+    """Enter ``card`` (saved to ``visitor``'s verified account) into ``lottery``, once.
+
+    :raise LotteryError: ``account_required``, ``email_not_verified``, ``lottery_drawn``,
+        ``not_enough_stamps``, ``already_entered`` (one entry per person, whatever the card).
+    """
+    if visitor is None or card.visitor_id != visitor.id:
+        raise LotteryError(
+            _l("Save your card to an account to take part in the lottery."),
+            code="account_required",
+            status=403,
+        )
+    if not visitor.is_verified:
+        raise LotteryError(
+            _l("Please confirm your e-mail address first: open the link we sent you."),
+            code="email_not_verified",
+            status=403,
+        )
+    if lottery.is_drawn:
+        raise LotteryError(
+            _l("This lottery has already been drawn."), code="lottery_drawn", status=409
+        )
+    if stamp_count(card, lottery.campaign_id) < lottery.tier.stamps_required:
+        raise LotteryError(
+            _l("You do not have enough stamps for this reward yet."),
+            code="not_enough_stamps",
+            status=403,
+        )
+    existing = entry_of(lottery, card)
+    if existing is not None:
+        return existing
+    entry = LotteryEntry(
+        lottery_id=lottery.id,
+        visitor_id=visitor.id,
+        card_id=card.id,
+        public_id=secrets.token_hex(6),
+        created_at=now,
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(entry)
+    except IntegrityError:
+        raise LotteryError(
+            _l("You have already entered this lottery."), code="already_entered", status=409
+        ) from None
+    return entry
+
+
+def published_data(lottery: Lottery) -> dict:
+    """What anyone may see and re-check; the seed only once the lottery is drawn."""
+    data = {
+        "lottery": lottery.id,
+        "campaign": lottery.campaign_id,
+        "commitment": lottery.commitment,
+        "winners_count": lottery.winners_count,
+        "entries": [entry.public_id for entry in lottery.entries],
+    }
+    if lottery.is_drawn:
+        data["entries_digest"] = lottery.entries_digest
+        data["seed"] = lottery.seed
+        data["winners"] = lottery_draw.draw(lottery.seed, data["entries"], lottery.winners_count)
+    return data
+
+
+def draw_lottery(lottery: Lottery, now: datetime) -> list[LotteryEntry]:
+    """Close entries, draw the winners, reveal the seed, and tell the winners by e-mail.
+
+    :raise LotteryError: ``lottery_drawn``.
+    """
+    if lottery.is_drawn:
+        raise LotteryError(
+            _l("This lottery has already been drawn."), code="lottery_drawn", status=409
+        )
+    by_id = {entry.public_id: entry for entry in lottery.entries}
+    winning = set(lottery_draw.draw(lottery.seed, list(by_id), lottery.winners_count))
+    for public_id, entry in by_id.items():
+        entry.won = public_id in winning
+    lottery.drawn_at = now
+    lottery.entries_digest = lottery_draw.entries_digest(list(by_id))
+    db.session.flush()
+    winners = [entry for entry in by_id.values() if entry.won]
+    for entry in winners:
+        visitor = entry.visitor
+        with force_locale(visitor.locale):
+            send_mail(
+                visitor.email,
+                _("You won a prize in the stamp rally lottery!"),
+                _(
+                    "Congratulations! You won “%(prize)s” in “%(campaign)s”.\n"
+                    "Open your stamp card to see how to receive it.",
+                    prize=lottery.tier.tr("name", visitor.locale),
+                    campaign=lottery.campaign.tr("title", visitor.locale),
+                ),
+            )
+    return winners
+
+
+def lotteries_on_card(card: Card | None, campaign_id: int) -> dict[int, tuple]:
+    """``{tier_id: (lottery, entry or None)}`` for the campaign's lottery tiers."""
+    lotteries = db.session.scalars(select(Lottery).where(Lottery.campaign_id == campaign_id))
+    return {lottery.tier_id: (lottery, entry_of(lottery, card)) for lottery in lotteries}

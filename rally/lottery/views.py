@@ -1,0 +1,128 @@
+"""Entering a lottery from the card, its public page, and the association's controls."""
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import IntegerField, SelectField, SubmitField
+from wtforms.validators import DataRequired, NumberRange
+
+from rally.auth.decorators import admin_required
+from rally.campaigns.cards import card_from_cookie
+from rally.campaigns.models import Campaign, RewardTier
+from rally.extensions import db
+from rally.i18n import _, _l
+from rally.utils import utcnow
+from rally.visitors.views import current_visitor
+
+from . import operations
+from .models import Lottery
+
+bp = Blueprint("lottery", __name__, template_folder="templates")
+
+
+class EnterForm(FlaskForm):
+    submit = SubmitField(_l("Enter the lottery"))
+
+
+class CreateForm(FlaskForm):
+    tier = SelectField(_l("Reward"), coerce=int, validators=[DataRequired()])
+    winners = IntegerField(
+        _l("Number of winners"),
+        validators=[
+            DataRequired(_l("Please enter a number.")),
+            NumberRange(min=1, max=100000, message=_l("Please enter a number from 1.")),
+        ],
+    )
+    submit = SubmitField(_l("Create the lottery"))
+
+
+class DrawForm(FlaskForm):
+    submit = SubmitField(_l("Draw the winners now"))
+
+
+@bp.post("/card/<int:campaign_id>/tiers/<int:tier_id>/enter")
+def enter(campaign_id: int, tier_id: int):
+    lottery = operations.lottery_for_tier(tier_id)
+    card = card_from_cookie()
+    if lottery is None or lottery.campaign_id != campaign_id:
+        abort(404)
+    if card is None or not EnterForm().validate_on_submit():
+        abort(400)
+    try:
+        operations.enter_lottery(lottery, card, current_visitor(), utcnow())
+    except operations.LotteryError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        if error.code == "account_required":
+            return redirect(url_for("visitors.save"), 303)
+    else:
+        db.session.commit()
+        flash(_("You are in the lottery. Good luck!"), "success")
+    return redirect(url_for("campaigns.card", campaign_id=campaign_id), 303)
+
+
+def _lottery(lottery_id: int) -> Lottery:
+    return db.session.get(Lottery, lottery_id) or abort(404)
+
+
+@bp.get("/lotteries/<int:lottery_id>")
+def public(lottery_id: int):
+    """The published commitment, entries and, after the draw, seed and winners."""
+    lottery = _lottery(lottery_id)
+    return render_template(
+        "lottery/public.html", lottery=lottery, data=operations.published_data(lottery)
+    )
+
+
+@bp.get("/lotteries/<int:lottery_id>.json")
+def public_json(lottery_id: int):
+    return jsonify(operations.published_data(_lottery(lottery_id)))
+
+
+@bp.route("/manage/lotteries", methods=["GET", "POST"])
+@admin_required
+def manage():
+    lotteries = db.session.scalars(select(Lottery).order_by(Lottery.created_at.desc())).all()
+    taken = {lottery.tier_id for lottery in lotteries}
+    tiers = db.session.scalars(
+        select(RewardTier).join(Campaign).order_by(Campaign.id.desc(), RewardTier.stamps_required)
+    ).all()
+    form = CreateForm()
+    form.tier.choices = [
+        (tier.id, f"{tier.campaign.tr('title')} — {tier.tr('name')}")
+        for tier in tiers
+        if tier.id not in taken
+    ]
+    if form.validate_on_submit():
+        try:
+            lottery = operations.create_lottery(
+                db.session.get(RewardTier, form.tier.data), form.winners.data
+            )
+        except operations.LotteryError as error:
+            db.session.rollback()
+            form.winners.errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("Lottery created. Its commitment is published now."), "success")
+            return redirect(url_for(".public", lottery_id=lottery.id), 303)
+    status = 400 if request.method == "POST" else 200
+    return render_template("lottery/manage.html", lotteries=lotteries, form=form), status
+
+
+@bp.route("/manage/lotteries/<int:lottery_id>/draw", methods=["GET", "POST"])
+@admin_required
+def draw(lottery_id: int):
+    """Confirm, then draw: entries close and the seed is revealed."""
+    lottery = _lottery(lottery_id)
+    form = DrawForm()
+    if form.validate_on_submit():
+        try:
+            winners = operations.draw_lottery(lottery, utcnow())
+        except operations.LotteryError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("Drawn: %(num)d winners were told by e-mail.", num=len(winners)), "success")
+        return redirect(url_for(".public", lottery_id=lottery.id), 303)
+    return render_template("lottery/draw.html", lottery=lottery, form=form)

@@ -1,0 +1,1 @@
+"""Visitor accounts: a card saved to an e-mail address and password (needed for lotteries)."""

@@ -1,0 +1,50 @@
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, SubmitField
+from wtforms.validators import DataRequired, Email, EqualTo, Length
+
+from rally.i18n import _l
+
+MIN_PASSWORD = 8
+
+
+class SaveCardForm(FlaskForm):
+    email = EmailField(
+        _l("E-mail address"),
+        validators=[
+            DataRequired(_l("Please enter your e-mail address.")),
+            Email(_l("Please enter a valid e-mail address.")),
+            Length(max=254),
+        ],
+    )
+    password = PasswordField(
+        _l("Password"),
+        validators=[
+            DataRequired(_l("Please choose a password.")),
+            Length(
+                min=MIN_PASSWORD,
+                max=200,
+                message=_l("The password must have at least %(min)d characters.", min=MIN_PASSWORD),
+            ),
+        ],
+    )
+    confirm = PasswordField(
+        _l("Password again"),
+        validators=[EqualTo("password", _l("The two passwords are different."))],
+    )
+    submit = SubmitField(_l("Save my card"))
+
+
+class VisitorLoginForm(FlaskForm):
+    email = EmailField(
+        _l("E-mail address"),
+        validators=[DataRequired(_l("Please enter your e-mail address.")), Length(max=254)],
+    )
+    password = PasswordField(
+        _l("Password"), validators=[DataRequired(_l("Please enter your password."))]
+    )
+    replace = BooleanField(_l("Replace the card on this phone (its stamps stay behind)"))
+    submit = SubmitField(_l("Log in"))
+
+
+class SimpleForm(FlaskForm):
+    """A button that only needs CSRF protection."""

@@ -1,0 +1,138 @@
+"""Saving a card to a visitor account, verifying its e-mail address, logging in."""
+
+from datetime import datetime
+
+from flask import current_app, url_for
+from flask_babel import force_locale
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import func, select
+
+from rally.campaigns.models import Card
+from rally.errors import RallyError
+from rally.extensions import db
+from rally.i18n import _, _l
+from rally.mail import send_mail
+
+from .models import Visitor
+
+VERIFY_SALT = "rally.visitor.verify.v1"
+VERIFY_MAX_AGE = 3 * 24 * 3600
+
+
+class VisitorError(RallyError):
+    """An account step that cannot go ahead; ``code`` says why."""
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt=VERIFY_SALT)
+
+
+def find_by_email(email: str) -> Visitor | None:
+    return db.session.scalar(
+        select(Visitor).where(func.lower(Visitor.email) == email.strip().lower())
+    )
+
+
+def save_card(card: Card, email: str, password: str, locale: str) -> Visitor:
+    """Create an account for ``card`` and send the verification e-mail.
+
+    :raise VisitorError: ``card_already_saved``, ``email_taken``.
+    """
+    if card.visitor_id is not None:
+        raise VisitorError(
+            _l("This card is already saved to an account. Please log in."),
+            code="card_already_saved",
+            status=409,
+        )
+    if find_by_email(email) is not None:
+        raise VisitorError(
+            _l("An account with this e-mail address already exists. Please log in."),
+            code="email_taken",
+            status=409,
+        )
+    visitor = Visitor(email=email.strip().lower(), locale=locale)
+    visitor.set_password(password)
+    db.session.add(visitor)
+    db.session.flush()
+    card.visitor_id = visitor.id
+    db.session.flush()
+    send_verification(visitor)
+    return visitor
+
+
+def send_verification(visitor: Visitor) -> None:
+    """E-mail the verification link, in the visitor's language."""
+    token = _serializer().dumps({"v": visitor.id, "e": visitor.email})
+    base = current_app.config["RALLY_BASE_URL"].rstrip("/")
+    link = base + url_for("visitors.verify", token=token)
+    with force_locale(visitor.locale):
+        subject = _("Please confirm your e-mail address")
+        body = _(
+            "Thank you for saving your stamp card.\n\n"
+            "Open this link to confirm your e-mail address (valid for 3 days):\n"
+            "%(link)s\n\n"
+            "If you did not ask for this, you can ignore this message.",
+            link=link,
+        )
+    send_mail(visitor.email, subject, body)
+
+
+def verify_email(token: str, now: datetime) -> Visitor:
+    """:raise VisitorError: ``link_expired``, ``invalid_link``."""
+    try:
+        data = _serializer().loads(token, max_age=VERIFY_MAX_AGE)
+    except SignatureExpired:
+        raise VisitorError(
+            _l("This link has expired. Log in to receive a new one."),
+            code="link_expired",
+            status=410,
+        ) from None
+    except BadSignature:
+        raise VisitorError(_l("This link is not valid."), code="invalid_link", status=404) from None
+    visitor = db.session.get(Visitor, data.get("v")) if isinstance(data, dict) else None
+    if visitor is None or visitor.email != data.get("e"):
+        raise VisitorError(_l("This link is not valid."), code="invalid_link", status=404)
+    if visitor.verified_at is None:
+        visitor.verified_at = now
+        db.session.flush()
+    return visitor
+
+
+def authenticate(email: str, password: str) -> Visitor:
+    """:raise VisitorError: ``bad_credentials`` (same message for unknown and wrong)."""
+    visitor = find_by_email(email)
+    if visitor is None or not visitor.check_password(password):
+        raise VisitorError(
+            _l("Wrong e-mail address or password."), code="bad_credentials", status=400
+        )
+    return visitor
+
+
+def card_of(visitor: Visitor) -> Card | None:
+    return db.session.scalar(select(Card).where(Card.visitor_id == visitor.id))
+
+
+def open_account_card(
+    visitor: Visitor, current: Card | None, has_stamps: bool, replace: bool
+) -> Card:
+    """The card to show on this phone after logging in. Never merges two cards.
+
+    :param current: the card this phone holds now.
+    :param has_stamps: whether ``current`` holds stamps.
+    :raise VisitorError: ``would_replace_card`` when this phone holds another card with
+        stamps and the visitor did not confirm leaving it.
+    """
+    card = card_of(visitor)
+    if card is None:
+        if current is None:
+            raise VisitorError(_l("This account has no card."), code="no_card", status=404)
+        current.visitor_id = visitor.id
+        db.session.flush()
+        return current
+    if current is not None and current.id != card.id and has_stamps and not replace:
+        raise VisitorError(
+            _l("This phone already has a card with stamps. Cards are not merged."),
+            code="would_replace_card",
+            status=409,
+        )
+    return card

@@ -1,0 +1,123 @@
+"""The visitor's account: save the card, verify the address, log in on another phone."""
+
+from flask import Blueprint, flash, redirect, render_template, session, url_for
+
+from rally.campaigns.cards import card_from_cookie, remember_card
+from rally.cards.operations import stamp_total
+from rally.extensions import db, limiter
+from rally.i18n import _, current_language
+from rally.utils import utcnow
+
+from . import operations
+from .forms import SaveCardForm, SimpleForm, VisitorLoginForm
+from .models import Visitor
+
+bp = Blueprint("visitors", __name__, url_prefix="/me", template_folder="templates")
+SESSION_KEY = "visitor_id"
+
+
+def current_visitor() -> Visitor | None:
+    visitor_id = session.get(SESSION_KEY)
+    return db.session.get(Visitor, visitor_id) if isinstance(visitor_id, int) else None
+
+
+def _log_in(visitor: Visitor) -> None:
+    session[SESSION_KEY] = visitor.id
+    session.permanent = True
+
+
+@bp.get("/")
+def account():
+    visitor = current_visitor()
+    if visitor is None:
+        return redirect(url_for(".login"))
+    return render_template("visitors/account.html", visitor=visitor, form=SimpleForm())
+
+
+@bp.route("/save", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"])
+def save():
+    """Save this phone's card to a new account (e-mail and password)."""
+    card = card_from_cookie()
+    form = SaveCardForm()
+    status = 200
+    if card is not None and form.validate_on_submit():
+        try:
+            visitor = operations.save_card(
+                card, form.email.data, form.password.data, current_language()
+            )
+        except operations.VisitorError as error:
+            db.session.rollback()
+            form.email.errors.append(error.message)
+            status = error.status
+        else:
+            db.session.commit()
+            _log_in(visitor)
+            flash(_("Your card is saved. Please open the link we sent to your e-mail."), "success")
+            return redirect(url_for(".account"), 303)
+    elif form.errors:
+        status = 400
+    return render_template("visitors/save.html", form=form, card=card), status
+
+
+@bp.get("/verify/<token>")
+def verify(token: str):
+    try:
+        visitor = operations.verify_email(token, utcnow())
+    except operations.VisitorError as error:
+        db.session.rollback()
+        return render_template("visitors/link_refused.html", error=error), error.status
+    db.session.commit()
+    flash(_("Thank you: your e-mail address is confirmed."), "success")
+    _log_in(visitor)
+    return redirect(url_for(".account"), 303)
+
+
+@bp.post("/resend")
+@limiter.limit("5 per hour")
+def resend():
+    visitor = current_visitor()
+    if visitor is None or not SimpleForm().validate_on_submit():
+        return redirect(url_for(".login"))
+    if not visitor.is_verified:
+        operations.send_verification(visitor)
+        flash(_("We sent the link again."), "success")
+    return redirect(url_for(".account"), 303)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit("20 per hour", methods=["POST"])
+def login():
+    """Log in to an account: its card opens on this phone (never merged with another)."""
+    current = card_from_cookie()
+    form = VisitorLoginForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            visitor = operations.authenticate(form.email.data, form.password.data)
+            card = operations.open_account_card(
+                visitor, current, bool(stamp_total(current)), form.replace.data
+            )
+        except operations.VisitorError as error:
+            db.session.rollback()
+            form.password.errors.append(error.message)
+            status = error.status
+        else:
+            db.session.commit()
+            _log_in(visitor)
+            flash(_("You are logged in. Your card is on this phone."), "success")
+            return remember_card(redirect(url_for("campaigns.cards"), 303), card)
+    elif form.errors:
+        status = 400
+    return (
+        render_template("visitors/login.html", form=form, current_stamps=stamp_total(current)),
+        status,
+    )
+
+
+@bp.post("/logout")
+def logout():
+    if SimpleForm().validate_on_submit():
+        session.pop(SESSION_KEY, None)
+        flash(_("You are logged out."), "success")
+    return redirect(url_for("campaigns.cards"), 303)

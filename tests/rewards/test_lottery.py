@@ -1,0 +1,229 @@
+"""Lotteries anyone can verify, entered from a card saved to a verified account."""
+
+import json
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from rally.auth.models import Role
+from rally.campaigns.models import Card, RewardTier
+from rally.extensions import db
+from rally.lottery import draw
+from rally.lottery.models import Lottery, LotteryEntry
+from rally.lottery.operations import create_lottery
+from rally.mail import outbox
+
+from .conftest import login
+
+
+def test_draw_is_deterministic_and_order_free():
+    seed = draw.new_seed()
+    entries = [f"e{n}" for n in range(50)]
+    assert draw.draw(seed, entries, 5) == draw.draw(seed, list(reversed(entries)), 5)
+    assert len(draw.draw(seed, entries, 5)) == 5
+    assert draw.draw(seed, entries, 100) != [] and len(draw.draw(seed, entries, 100)) == 50
+
+
+def test_published_data_verifies_and_tampering_does_not():
+    seed = draw.new_seed()
+    entries = [f"entry{n}" for n in range(20)]
+    data = {
+        "commitment": draw.commitment(seed),
+        "winners_count": 3,
+        "entries": entries,
+        "entries_digest": draw.entries_digest(entries),
+        "seed": seed,
+        "winners": draw.draw(seed, entries, 3),
+    }
+    assert draw.verify(data) == []
+    other_seed = dict(data, seed=draw.new_seed())
+    assert any("commitment" in problem for problem in draw.verify(other_seed))
+    fewer_entries = dict(data, entries=[e for e in entries if e not in data["winners"][:1]])
+    assert any("entry list" in problem for problem in draw.verify(fewer_entries))
+    assert any("winners" in problem for problem in draw.verify(dict(data, winners=entries[:3])))
+    assert draw.verify(dict(data, seed=None)) == ["the seed has not been revealed yet"]
+
+
+def save_and_verify(app, client, email, lang="en"):
+    """Save the client's card to an account and open the verification link from the e-mail."""
+    response = client.post(
+        "/me/save",
+        data={"email": email, "password": "long enough pw", "confirm": "long enough pw"},
+        headers={"Accept-Language": lang},
+    )
+    assert response.status_code == 303
+    with app.app_context():
+        message = outbox()[-1]
+    assert message["To"] == email
+    link = re.search(r"http://rally\.test(/me/verify/\S+)", message.get_content()).group(1)
+    assert client.get(link).status_code == 303
+    return message
+
+
+@pytest.fixture
+def lottery_campaign(app, make_campaign):
+    campaign_id, checkpoints = make_campaign(tiers=(2,))
+    with app.app_context():
+        tier = db.session.scalar(select(RewardTier).where(RewardTier.campaign_id == campaign_id))
+        lottery = create_lottery(tier, winners_count=1)
+        db.session.commit()
+        return campaign_id, checkpoints, tier.id, lottery.id
+
+
+def visitor_with_stamps(app, stamp_path, checkpoints):
+    client = app.test_client()
+    for checkpoint_id in checkpoints:
+        client.get(stamp_path(checkpoint_id))
+    return client
+
+
+def test_verification_mail_is_in_the_visitors_language(app, make_campaign, stamp_path):
+    _, checkpoints = make_campaign()
+    client = visitor_with_stamps(app, stamp_path, checkpoints[:1])
+    message = save_and_verify(app, client, "hanako@example.jp", lang="ja")
+    assert message["Subject"] == "メールアドレスの確認をお願いします"
+    html = client.get("/me/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert 'data-testid="verified"' in html
+
+
+def test_entry_needs_an_account(app, lottery_campaign, stamp_path):
+    campaign_id, checkpoints, tier_id, _ = lottery_campaign
+    client = visitor_with_stamps(app, stamp_path, checkpoints[:2])
+    response = client.post(f"/card/{campaign_id}/tiers/{tier_id}/enter")
+    assert response.headers["Location"] == "/me/save"
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(LotteryEntry)) == 0
+
+
+def test_entry_needs_a_verified_address(app, lottery_campaign, stamp_path):
+    campaign_id, checkpoints, tier_id, _ = lottery_campaign
+    client = visitor_with_stamps(app, stamp_path, checkpoints[:2])
+    client.post(
+        "/me/save",
+        data={
+            "email": "taro@example.jp",
+            "password": "long enough pw",
+            "confirm": "long enough pw",
+        },
+    )
+    response = client.post(
+        f"/card/{campaign_id}/tiers/{tier_id}/enter", headers={"Accept-Language": "en"}
+    )
+    html = client.get(response.headers["Location"], headers={"Accept-Language": "en"}).get_data(
+        as_text=True
+    )
+    assert "Please confirm your e-mail address first" in html
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(LotteryEntry)) == 0
+
+
+def test_one_entry_per_person_and_the_draw_is_verifiable(
+    app, runner, client, make_user, lottery_campaign, stamp_path, tmp_path
+):
+    campaign_id, checkpoints, tier_id, lottery_id = lottery_campaign
+    players = []
+    for n in range(3):
+        player = visitor_with_stamps(app, stamp_path, checkpoints[:2])
+        save_and_verify(app, player, f"player{n}@example.jp")
+        assert player.post(f"/card/{campaign_id}/tiers/{tier_id}/enter").status_code == 303
+        players.append(player)
+    players[0].post(f"/card/{campaign_id}/tiers/{tier_id}/enter")  # twice: still one entry
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(LotteryEntry)) == 3
+
+    public = client.get(f"/lotteries/{lottery_id}.json").get_json()
+    assert "seed" not in public and len(public["entries"]) == 3
+
+    login(client, make_user(role=Role.admin))
+    confirm = client.get(f"/manage/lotteries/{lottery_id}/draw")
+    assert confirm.status_code == 200
+    assert client.post(f"/manage/lotteries/{lottery_id}/draw").status_code == 303
+
+    published = client.get(f"/lotteries/{lottery_id}.json").get_json()
+    assert published["commitment"] == public["commitment"]  # unchanged by the draw
+    path = tmp_path / "lottery.json"
+    path.write_text(json.dumps(published))
+    result = runner.invoke(args=["lottery", "verify", str(path)])
+    assert result.exit_code == 0, result.output
+    assert published["winners"][0] in result.output
+    published["entries"].append("ffffffffffff")
+    path.write_text(json.dumps(published))
+    assert runner.invoke(args=["lottery", "verify", str(path)]).exit_code != 0
+
+    results = [
+        player.get(f"/card/{campaign_id}", headers={"Accept-Language": "en"}).get_data(as_text=True)
+        for player in players
+    ]
+    assert sum("You won this lottery!" in html for html in results) == 1
+    assert sum("Not this time." in html for html in results) == 2
+    with app.app_context():
+        winner_mails = [m for m in outbox() if "won" in m["Subject"]]
+        winner = db.session.scalar(select(LotteryEntry).where(LotteryEntry.won.is_(True)))
+        assert [m["To"] for m in winner_mails] == [winner.visitor.email]
+
+
+def test_second_card_of_same_person_cannot_enter_twice(app, ctx, lottery_campaign):
+    from rally.lottery.operations import LotteryError, enter_lottery
+    from rally.utils import utcnow
+    from rally.visitors.models import Visitor
+
+    _, _, _, lottery_id = lottery_campaign
+    lottery = db.session.get(Lottery, lottery_id)
+    visitor = Visitor(email="same@example.jp", password_hash="x", verified_at=utcnow())
+    db.session.add(visitor)
+    db.session.flush()
+    first, second = Card(visitor_id=visitor.id), Card()
+    db.session.add_all([first, second])
+    db.session.flush()
+    lottery.tier.stamps_required = 0
+    enter_lottery(lottery, first, visitor, utcnow())
+    second.visitor_id = None
+    with pytest.raises(LotteryError) as info:
+        enter_lottery(lottery, second, visitor, utcnow())
+    assert info.value.code == "account_required"
+
+
+def test_drawing_twice_is_refused(app, ctx, lottery_campaign):
+    from rally.lottery.operations import LotteryError, draw_lottery
+    from rally.utils import utcnow
+
+    lottery = db.session.get(Lottery, lottery_campaign[3])
+    draw_lottery(lottery, utcnow())
+    with pytest.raises(LotteryError) as info:
+        draw_lottery(lottery, utcnow())
+    assert info.value.code == "lottery_drawn"
+
+
+def test_verify_from_database_id(app, runner, lottery_campaign):
+    from rally.lottery.operations import draw_lottery
+    from rally.utils import utcnow
+
+    with app.app_context():
+        draw_lottery(db.session.get(Lottery, lottery_campaign[3]), utcnow())
+        db.session.commit()
+    result = runner.invoke(args=["lottery", "verify", str(lottery_campaign[3])])
+    assert result.exit_code == 0 and "Verified" in result.output
+
+
+def test_lottery_admin_is_admin_only(app, client, make_user):
+    login(client, make_user())
+    assert client.get("/manage/lotteries").status_code == 403
+
+
+def test_account_login_opens_card_on_new_phone_without_merging(app, make_campaign, stamp_path):
+    campaign_id, checkpoints = make_campaign()
+    first_phone = visitor_with_stamps(app, stamp_path, checkpoints[:2])
+    save_and_verify(app, first_phone, "keiko@example.jp")
+    second_phone = visitor_with_stamps(app, stamp_path, checkpoints[2:3])
+    data = {"email": "keiko@example.jp", "password": "long enough pw"}
+    refused = second_phone.post("/me/login", data=data, headers={"Accept-Language": "en"})
+    assert refused.status_code == 409
+    assert "Cards are not merged" in refused.get_data(as_text=True)
+    assert second_phone.post("/me/login", data={**data, "replace": "y"}).status_code == 303
+    html = second_phone.get(f"/card/{campaign_id}", headers={"Accept-Language": "en"}).get_data(
+        as_text=True
+    )
+    assert "2 of 3 stamps collected" in html
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Card)) == 2
