@@ -7,10 +7,12 @@ from flask_wtf import FlaskForm
 from wtforms import (
     DateTimeLocalField,
     FieldList,
+    FloatField,
     Form,
     FormField,
     HiddenField,
     IntegerField,
+    RadioField,
     SelectMultipleField,
     StringField,
     SubmitField,
@@ -21,6 +23,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from rally.i18n import _l
 
+from .models import QrMode
 from .operations import CampaignInput, TierInput
 
 TIER_ROWS = 5
@@ -94,9 +97,14 @@ class CampaignForm(FlaskForm):
         format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
         validators=[DataRequired(_l("Please enter an end date and time."))],
     )
+    qr_mode = RadioField(_l("How shops show their QR code"), default=QrMode.static.value)
     stores = MultiCheckboxField(_l("Participating stores"), coerce=int, validate_choice=True)
     tiers = FieldList(FormField(TierForm), min_entries=TIER_ROWS, max_entries=TIER_ROWS)
     submit = SubmitField(_l("Save"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.qr_mode.choices = [(mode.value, mode.label) for mode in QrMode]
 
     def validate_title_ja(self, field) -> None:
         if not (field.data or "").strip() and not (self.title_en.data or "").strip():
@@ -112,6 +120,7 @@ class CampaignForm(FlaskForm):
             getattr(self, name).data = getattr(campaign, name)
         self.starts_at.data = utc_to_district(campaign.starts_at, timezone)
         self.ends_at.data = utc_to_district(campaign.ends_at, timezone)
+        self.qr_mode.data = campaign.qr_mode.value
         self.stores.data = [checkpoint.store_id for checkpoint in campaign.checkpoints]
         for row, tier in zip(self.tiers, campaign.tiers, strict=False):
             row.tier_id.data = str(tier.id)
@@ -142,4 +151,18 @@ class CampaignForm(FlaskForm):
             ends_at=district_to_utc(self.ends_at.data, timezone),
             store_ids=list(self.stores.data or []),
             tiers=tiers,
+            qr_mode=QrMode(self.qr_mode.data),
         )
+
+
+class LocateForm(FlaskForm):
+    """The phone's position, filled in by static/locate.js; empty when the visitor declines."""
+
+    latitude = FloatField(validators=[Optional(), NumberRange(min=-90, max=90)])
+    longitude = FloatField(validators=[Optional(), NumberRange(min=-180, max=180)])
+    accuracy = FloatField(validators=[Optional(), NumberRange(min=0)])
+
+    def position(self) -> tuple[float, float, float] | None:
+        if self.latitude.data is None or self.longitude.data is None:
+            return None
+        return self.latitude.data, self.longitude.data, self.accuracy.data or 0.0

@@ -103,6 +103,29 @@ def check_rotating_step(step: int | None, now: datetime) -> None:
         )
 
 
+def check_geofence(checkpoint: Checkpoint, position: tuple | None) -> None:
+    """Refuse a stamp scanned too far from the shop, when the campaign has a geofence.
+
+    :param position: ``(latitude, longitude, accuracy_m)`` from the browser, or ``None``
+        when the visitor declined (the caller then flags the stamp instead).
+    :raise StampError: ``outside_area``.
+    """
+    from rally.fraud.operations import distance_m
+
+    store, radius = checkpoint.store, checkpoint.campaign.geofence_m
+    if not radius or position is None or store.latitude is None or store.longitude is None:
+        return
+    latitude, longitude, accuracy = position
+    # A phone's fix can be off by its stated accuracy; more than 100 m of doubt is not given.
+    allowed = radius + min(max(accuracy or 0, 0), 100)
+    if distance_m((latitude, longitude), (store.latitude, store.longitude)) > allowed:
+        raise StampError(
+            _l("You seem to be away from the shop. Please scan the code at the shop itself."),
+            code="outside_area",
+            status=403,
+        )
+
+
 def card_by_key(key: str | None) -> Card | None:
     if not key:
         return None
@@ -288,6 +311,7 @@ class CampaignInput:
     ends_at: datetime
     store_ids: list[int]
     tiers: list[TierInput]
+    qr_mode: QrMode = QrMode.static
 
 
 def create_campaign(data: CampaignInput) -> Campaign:
@@ -342,6 +366,7 @@ def _save(campaign: Campaign, data: CampaignInput) -> None:
     campaign.rules_en = data.rules_en.strip()
     campaign.starts_at = data.starts_at
     campaign.ends_at = data.ends_at
+    campaign.qr_mode = data.qr_mode
     for checkpoint in removed:
         campaign.checkpoints.remove(checkpoint)
     for store_id in added:

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from rally.auth.decorators import admin_required, merchant_required
-from rally.campaigns.models import Campaign, CampaignState, Checkpoint
+from rally.campaigns.models import Campaign, CampaignState, Checkpoint, QrMode
 from rally.extensions import db
 from rally.stores.models import Store
 
@@ -34,6 +34,8 @@ def checkpoint_poster(checkpoint_id: int, lang: str, fmt: str):
     checkpoint = db.session.get(Checkpoint, checkpoint_id) or abort(404)
     if not (current_user.is_admin or checkpoint.store.owner_id == current_user.id):
         abort(403)
+    if checkpoint.campaign.qr_mode is not QrMode.static:
+        abort(404)  # only the tablet's changing code stamps: a printed one would be refused
     if fmt == "pdf":
         data = render.poster_pdf(checkpoint, lang)
     else:
@@ -47,7 +49,7 @@ def campaign_posters(campaign_id: int):
     """Every poster of a campaign: each checkpoint's Japanese page, then its English page."""
     campaign = db.session.get(Campaign, campaign_id) or abort(404)
     checkpoints = sorted(campaign.checkpoints, key=lambda cp: (cp.store.category, cp.store_id))
-    if not checkpoints:
+    if not checkpoints or campaign.qr_mode is not QrMode.static:
         abort(404)
     data = render.campaign_posters_pdf(campaign, checkpoints)
     return _download(data, "pdf", f"posters-campaign-{campaign.id}.pdf")
@@ -61,7 +63,11 @@ def mine():
         select(Checkpoint)
         .join(Store, Checkpoint.store_id == Store.id)
         .join(Campaign, Checkpoint.campaign_id == Campaign.id)
-        .where(Store.owner_id == current_user.id, Campaign.state != CampaignState.ended)
+        .where(
+            Store.owner_id == current_user.id,
+            Campaign.state != CampaignState.ended,
+            Campaign.qr_mode == QrMode.static,
+        )
         .order_by(Campaign.starts_at.desc(), Store.id)
     ).all()
     return render_template("posters/mine.html", checkpoints=checkpoints)

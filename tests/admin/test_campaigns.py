@@ -330,3 +330,12 @@ def test_merchant_cannot_run_campaigns(app, merchant_client, client, make_campai
         assert campaign.title_en == "Year-End Stamp Rally"
         assert db.session.get(Checkpoint, checkpoints[0]).key_version == 1
         assert db.session.scalar(db.select(db.func.count()).select_from(Campaign)) == 1
+
+
+def test_the_form_sets_how_shops_show_their_code(app, admin_client, make_store):
+    from rally.campaigns.models import QrMode
+
+    data = form_data([make_store()], qr_mode="rotating")
+    assert admin_client.post("/admin/campaigns/new", data=data).status_code == 303
+    with app.app_context():
+        assert db.session.scalars(db.select(Campaign)).one().qr_mode is QrMode.rotating

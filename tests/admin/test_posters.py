@@ -156,3 +156,13 @@ def test_english_wraps_at_spaces(ctx):
     lines = wrap("Scan this QR code with your phone's camera to collect the stamp.", 20, 200)
     assert all(not line.startswith(" ") for line in lines)
     assert " ".join(lines) == "Scan this QR code with your phone's camera to collect the stamp."
+
+
+def test_no_printed_poster_for_a_tablet_campaign(admin_client, make_campaign):
+    from rally.campaigns.models import QrMode
+
+    campaign_id, checkpoints = make_campaign(qr_mode=QrMode.rotating)
+    assert (
+        admin_client.get(f"/posters/checkpoints/{checkpoints[0]}/poster-ja.pdf").status_code == 404
+    )
+    assert admin_client.get(f"/admin/campaigns/{campaign_id}/posters.pdf").status_code == 404
