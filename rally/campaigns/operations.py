@@ -335,7 +335,8 @@ def update_campaign(campaign: Campaign, data: CampaignInput) -> None:
     :param campaign: the campaign to change.
     :param data: the validated form values.
     :raise CampaignError: ``campaign_ended`` (an ended campaign is archived),
-        ``end_before_start``, ``start_after_stamps`` / ``end_before_stamps`` (stamps already
+        ``end_before_start``, ``no_checkpoints`` (a published campaign keeps one store at
+        least), ``start_after_stamps`` / ``end_before_stamps`` (stamps already
         given would fall outside the campaign), ``checkpoint_has_stamps`` (removing a shop
         whose stamps visitors hold), ``store_not_approved``, ``unknown_tier``; for a published
         campaign: ``tier_requirement_raised`` and ``tier_removed``.
@@ -354,6 +355,11 @@ def _save(campaign: Campaign, data: CampaignInput) -> None:
     if data.ends_at <= data.starts_at:
         raise CampaignError(
             _l("The campaign must end after it starts."), code="end_before_start", status=400
+        )
+    if campaign.state is CampaignState.published and not data.store_ids:
+        raise CampaignError(
+            _l("A published campaign needs at least one participating store."),
+            code="no_checkpoints",
         )
     if campaign.id is not None:
         _check_stamps_inside(campaign, data)

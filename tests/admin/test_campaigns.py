@@ -339,3 +339,33 @@ def test_the_form_sets_how_shops_show_their_code(app, admin_client, make_store):
     assert admin_client.post("/admin/campaigns/new", data=data).status_code == 303
     with app.app_context():
         assert db.session.scalars(db.select(Campaign)).one().qr_mode is QrMode.rotating
+
+
+def test_saving_a_published_campaign_as_shown_keeps_its_tiers(app, admin_client, make_campaign):
+    import re
+
+    campaign_id, _ = make_campaign(tiers=(2, 3))
+    html = admin_client.get(f"/admin/campaigns/{campaign_id}/edit").get_data(True)
+    data = {}
+    for name, value in re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', html):
+        data[name] = value
+    data["stores"] = [
+        re.search(r'value="(\d+)"', tag).group(1)
+        for tag in re.findall(r'<input[^>]*name="stores"[^>]*>', html)
+        if "checked" in tag
+    ]
+    data["qr_mode"] = "static"
+    data["title_en"] = "Renamed Rally"
+    response = admin_client.post(f"/admin/campaigns/{campaign_id}/edit", data=data)
+    assert response.status_code == 303, response.get_data(True)
+    with app.app_context():
+        campaign = db.session.get(Campaign, campaign_id)
+        assert campaign.title_en == "Renamed Rally"
+        assert [t.stamps_required for t in campaign.tiers] == [2, 3]
+        assert len(campaign.checkpoints) == 3
+
+
+def test_a_published_campaign_keeps_at_least_one_store(ctx, make_campaign):
+    campaign = db.session.get(Campaign, make_campaign()[0])
+    data = the_input(campaign, store_ids=[])
+    assert refusal(operations.update_campaign, campaign, data) == "no_checkpoints"
