@@ -1,5 +1,6 @@
 """Forms of the publishing pages (association and merchants)."""
 
+import re
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -10,6 +11,13 @@ from wtforms.validators import DataRequired, Length, Optional
 from rally.i18n import _l
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
+# Characters XML 1.0 forbids even when escaped (NUL also breaks PostgreSQL text).
+XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def clean_text(value: str | None) -> str:
+    """Typed text without control characters (they break feeds and PostgreSQL), stripped."""
+    return XML_INVALID.sub("", value or "").strip()
 
 
 def district_zone():

@@ -1,6 +1,5 @@
 """News, events and coupons: the public pages, the feeds and the publishing pages."""
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -25,19 +24,16 @@ from rally.stores import search
 from rally.utils import utcnow
 
 from . import operations
-from .forms import CouponForm, EventForm, NewsForm
+from .forms import XML_INVALID, CouponForm, EventForm, NewsForm, clean_text
 from .models import Coupon, Event, NewsPost
 
 bp = Blueprint("news", __name__, template_folder="templates")
-
-# Characters XML 1.0 forbids even when escaped.
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 @bp.app_template_filter("xml_safe")
 def xml_safe(value) -> str:
     """Drop characters no XML document may hold; autoescaping handles ``<&>"'``."""
-    return _XML_INVALID.sub("", str(value or ""))
+    return XML_INVALID.sub("", str(value or ""))
 
 
 # Public pages -------------------------------------------------------------------------
@@ -246,7 +242,7 @@ def _form_data(form) -> dict:
         if isinstance(value, datetime):
             value = operations.to_utc(value, zone)
         elif field.type in ("StringField", "TextAreaField"):
-            value = (value or "").strip()
+            value = clean_text(value)
         if field.name == "store_id":
             value = value or None
         data[field.name] = value

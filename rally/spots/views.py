@@ -15,6 +15,7 @@ from flask import (
 from rally.auth.decorators import admin_required
 from rally.extensions import db
 from rally.i18n import _, _l
+from rally.news.forms import clean_text
 from rally.stores import search
 from rally.stores.directory import TAG_LABELS
 
@@ -93,7 +94,7 @@ def edit(spot_id: int | None = None):
     form = SpotForm(obj=spot)
     if form.validate_on_submit():
         data = {
-            field.name: (field.data or "").strip()
+            field.name: clean_text(field.data)
             if field.type in ("StringField", "TextAreaField")
             else field.data
             for field in form

@@ -4,16 +4,22 @@ from datetime import UTC
 from zoneinfo import ZoneInfo
 
 from babel.dates import get_day_names
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, SubmitField, TimeField
+from wtforms.validators import Optional
 
-from rally.i18n import _l
+from rally.auth.decorators import merchant_required
+from rally.extensions import db
+from rally.i18n import _, _l
 from rally.news import operations as news
 from rally.utils import utcnow
 
 from . import search
-from .hours import is_open
-from .models import Category
+from .hours import HoursError, is_open, set_weekly_hours
+from .models import Category, Store
 
 bp = Blueprint("directory", __name__, template_folder="templates")
 
@@ -70,3 +76,76 @@ def store(store_id: int):
         campaigns=search.campaigns_of_store(store, now),
         now=now,
     )
+
+
+# Weekly hours, for the merchant (or the association) --------------------------------------
+
+
+class WeeklyHoursForm(FlaskForm):
+    """Per weekday (0 = Monday): ``open_<d>``, ``opens_<d>``, ``closes_<d>``."""
+
+    submit = SubmitField(_l("Save"))
+
+    def day(self, weekday: int):
+        return self[f"open_{weekday}"], self[f"opens_{weekday}"], self[f"closes_{weekday}"]
+
+
+for _weekday in range(7):
+    setattr(WeeklyHoursForm, f"open_{_weekday}", BooleanField(_l("Open")))
+    setattr(WeeklyHoursForm, f"opens_{_weekday}", TimeField(_l("Opens"), validators=[Optional()]))
+    setattr(WeeklyHoursForm, f"closes_{_weekday}", TimeField(_l("Closes"), validators=[Optional()]))
+
+
+@bp.get("/manage/hours")
+@merchant_required
+def manage_hours():
+    """The stores whose "open now" hours the user may set."""
+    return render_template(
+        "stores/directory/manage_hours.html", stores=news.stores_of(current_user)
+    )
+
+
+@bp.route("/manage/hours/<int:store_id>", methods=["GET", "POST"])
+@merchant_required
+def edit_hours(store_id: int):
+    """One store's weekly hours: one interval per day; closing before opening runs past midnight."""
+    store = db.session.get(Store, store_id) or abort(404)
+    if not current_user.is_admin and store.owner_id != current_user.id:
+        abort(403)
+    form = WeeklyHoursForm()
+    if request.method == "GET":
+        rows = {row.weekday: row for row in search.store_hours(store)}
+        for weekday in range(7):
+            is_open_field, opens, closes = form.day(weekday)
+            row = rows.get(weekday)
+            is_open_field.data = row is not None
+            opens.data = row.opens if row else None
+            closes.data = row.closes if row else None
+    if form.validate_on_submit():
+        days, missing = {}, False
+        for weekday in range(7):
+            is_open_field, opens, closes = form.day(weekday)
+            if not is_open_field.data:
+                days[weekday] = None
+            elif opens.data is None or closes.data is None:
+                opens.errors = [*opens.errors, _("Please enter both times.")]
+                missing = True
+            else:
+                days[weekday] = (opens.data, closes.data)
+        if not missing:
+            try:
+                set_weekly_hours(current_user, store, days)
+            except HoursError as error:
+                db.session.rollback()
+                form.form_errors.append(error.message)
+            else:
+                db.session.commit()
+                flash(_("Saved."), "success")
+                return redirect(url_for(".manage_hours"), 303)
+    failed = request.method == "POST"
+    return render_template(
+        "stores/directory/edit_hours.html",
+        form=form,
+        store=store,
+        day_names=get_day_names("wide", locale=get_locale()),
+    ), 400 if failed else 200

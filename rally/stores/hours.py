@@ -7,10 +7,12 @@ directory tell whether a shop is open at this moment in the district's time zone
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-from sqlalchemy import ForeignKey
+from sqlalchemy import ForeignKey, delete
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from rally.errors import RallyError
 from rally.extensions import db
+from rally.i18n import _l
 
 
 class StoreHours(db.Model):
@@ -64,3 +66,38 @@ def is_open(hours: list[StoreHours], local_now: datetime) -> bool | None:
         if interval.start <= local_now < interval.end:
             return True
     return False
+
+
+class HoursError(RallyError):
+    """Opening hours that cannot be saved; ``code`` says why."""
+
+
+def set_weekly_hours(user, store, days: dict[int, tuple[time, time] | None]) -> None:
+    """Replace ``store``'s structured hours: one interval (or ``None``: closed) per weekday.
+
+    :param user: the merchant who owns the store, or an association administrator.
+    :param days: ``{weekday: (opens, closes) or None}``, 0 = Monday; ``closes <= opens``
+        means the shop closes after midnight.
+    :raise HoursError: ``not_your_store`` (403), ``invalid_hours`` (opening equals closing).
+    """
+    if not user.is_admin and store.owner_id != user.id:
+        raise HoursError(
+            _l("You can only change the hours of your own store."),
+            code="not_your_store",
+            status=403,
+        )
+    for interval in days.values():
+        if interval is not None and interval[0] == interval[1] and interval[0] != time(0):
+            raise HoursError(
+                _l("Opening and closing times must differ (00:00–00:00 means all day)."),
+                code="invalid_hours",
+            )
+    db.session.execute(delete(StoreHours).where(StoreHours.store_id == store.id))
+    for weekday, interval in sorted(days.items()):
+        if interval is not None:
+            db.session.add(
+                StoreHours(
+                    store_id=store.id, weekday=weekday, opens=interval[0], closes=interval[1]
+                )
+            )
+    db.session.flush()

@@ -64,3 +64,77 @@ def test_store_page_uses_the_district_time_zone(app, client, make_store):
             as_text=True
         )
     assert "Closed now" in html
+
+
+def _week(**days):
+    """Form data: every day closed except ``days`` = {"0": ("10:00", "19:00"), ...}."""
+    data = {}
+    for weekday, (opens, closes) in days.items():
+        index = int(weekday.lstrip("d"))
+        data[f"open_{index}"] = "y"
+        data[f"opens_{index}"] = opens
+        data[f"closes_{index}"] = closes
+    return data
+
+
+def test_merchant_sets_the_weekly_hours_of_their_store(app, client, make_user, make_store, login):
+    from rally.extensions import db
+
+    merchant = login(make_user())
+    store_id = make_store(owner_id=merchant.id)
+    response = client.post(
+        f"/manage/hours/{store_id}", data=_week(d0=("10:00", "19:00"), d4=("17:00", "01:00"))
+    )
+    assert response.status_code == 303
+    with app.app_context():
+        rows = db.session.query(StoreHours).order_by(StoreHours.weekday).all()
+        assert [(r.weekday, r.opens, r.closes) for r in rows] == [
+            (0, time(10), time(19)),
+            (4, time(17), time(1)),
+        ]
+    form = client.get(f"/manage/hours/{store_id}").get_data(as_text=True)
+    assert 'value="17:00"' in form
+
+
+def test_merchant_cannot_set_hours_of_another_store(client, make_user, make_store, login):
+    login(make_user())
+    store_id = make_store(owner_id=make_user().id)
+    assert client.get(f"/manage/hours/{store_id}").status_code == 403
+    assert client.post(f"/manage/hours/{store_id}", data=_week()).status_code == 403
+
+
+def test_hours_operation_refuses_another_merchant(app, make_user, make_store):
+    import pytest
+
+    from rally.extensions import db
+    from rally.stores.hours import HoursError, set_weekly_hours
+    from rally.stores.models import Store
+
+    intruder = make_user()
+    store_id = make_store(owner_id=make_user().id)
+    with app.app_context():
+        with pytest.raises(HoursError) as error:
+            set_weekly_hours(intruder, db.session.get(Store, store_id), {0: None})
+        assert error.value.code == "not_your_store"
+
+
+def test_same_opening_and_closing_time_is_refused(app, make_user, make_store):
+    import pytest
+
+    from rally.extensions import db
+    from rally.stores.hours import HoursError, set_weekly_hours
+    from rally.stores.models import Store
+
+    owner = make_user()
+    store_id = make_store(owner_id=owner.id)
+    with app.app_context():
+        with pytest.raises(HoursError) as error:
+            set_weekly_hours(owner, db.session.get(Store, store_id), {0: (time(10), time(10))})
+        assert error.value.code == "invalid_hours"
+
+
+def test_an_open_day_needs_both_times(app, client, make_user, make_store, login):
+    merchant = login(make_user())
+    store_id = make_store(owner_id=merchant.id)
+    response = client.post(f"/manage/hours/{store_id}", data={"open_0": "y"})
+    assert response.status_code == 400
