@@ -25,6 +25,12 @@ def card_from_cookie() -> Card | None:
     return card_by_key(key) if isinstance(key, str) else None
 
 
+def card_limit_key() -> str:
+    """Rate-limit key of the visitor's card (its signed cookie), else their address."""
+    cookie = request.cookies.get(current_app.config["RALLY_CARD_COOKIE"])
+    return f"card:{cookie}" if cookie else f"addr:{request.remote_addr}"
+
+
 def remember_card(response, card: Card):
     """Set the long-lived card cookie on ``response``.
 

@@ -62,6 +62,8 @@ class Campaign(Bilingual, db.Model):
         default=QrMode.static,
         server_default=QrMode.static.value,
     )
+    # Optional: a stamp needs the phone within this many metres of the shop (or a flag).
+    geofence_m: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     checkpoints: Mapped[list["Checkpoint"]] = relationship(

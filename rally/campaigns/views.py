@@ -18,6 +18,7 @@ from flask_login import current_user, login_required
 
 from rally.database import writes
 from rally.extensions import db, limiter
+from rally.fraud.operations import flag_no_location
 from rally.i18n import _l, current_language
 from rally.lottery.operations import lotteries_on_card
 from rally.rewards.forms import ClaimForm
@@ -25,30 +26,44 @@ from rally.rewards.operations import claims_of_card
 from rally.utils import utcnow
 
 from . import operations
-from .cards import card_from_cookie, remember_card
+from .cards import card_from_cookie, card_limit_key, remember_card
+from .forms import LocateForm
 from .models import Campaign, Checkpoint
 from .qr import qr_png, qr_svg, seconds_left_in_step, stamp_url, time_step
 
 bp = Blueprint("campaigns", __name__, template_folder="templates")
 
 
-def _card_limit_key() -> str:
-    """Rate-limit key of the visitor's card (its signed cookie), else their address."""
-    cookie = request.cookies.get(current_app.config["RALLY_CARD_COOKIE"])
-    return f"card:{cookie}" if cookie else f"addr:{request.remote_addr}"
-
-
-@bp.get("/s/<token>")
+@bp.route("/s/<token>", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["RALLY_SCAN_LIMIT_PER_ADDRESS"])
-@limiter.limit(lambda: current_app.config["RALLY_SCAN_LIMIT_PER_CARD"], key_func=_card_limit_key)
+@limiter.limit(lambda: current_app.config["RALLY_SCAN_LIMIT_PER_CARD"], key_func=card_limit_key)
 @writes
 def scan(token: str):
-    """The URL inside every shop's QR code: give the stamp, then show the card."""
+    """The URL inside every shop's QR code: give the stamp, then show the card.
+
+    In a campaign with a geofence, the GET shows a page that asks for the phone's location
+    and posts it back here; a visitor who declines still gets the stamp, flagged for the
+    association.
+    """
     now = utcnow()
     try:
         checkpoint = operations.resolve_checkpoint(token, now)
+        fenced = bool(checkpoint.campaign.geofence_m)
+        if fenced:
+            form = LocateForm()
+            if request.method == "GET":
+                db.session.rollback()
+                return render_template("campaigns/locate.html", checkpoint=checkpoint, form=form)
+            if not form.validate_on_submit():
+                abort(400)
+            position = form.position()
+            operations.check_geofence(checkpoint, position)
+        elif request.method == "POST":
+            abort(405)
         card = operations.open_card(card_from_cookie(), locale=current_language())
         operations.grant_stamp(card, checkpoint, now)
+        if fenced and position is None:
+            flag_no_location(card, checkpoint, now)
         outcome = "new"
     except operations.StampError as error:
         if error.code != "already_stamped":

@@ -11,10 +11,14 @@ from rally.utils import utcnow
 
 class FlagKind(TitledEnum):
     impossible_travel = "impossible_travel"
+    no_location = "no_location"
 
     @classmethod
     def _titles(cls):
-        return {cls.impossible_travel: _l("Impossible travel")}
+        return {
+            cls.impossible_travel: _l("Impossible travel"),
+            cls.no_location: _l("Stamp without location in a geofenced campaign"),
+        }
 
 
 class FraudFlag(db.Model):

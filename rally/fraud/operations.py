@@ -77,6 +77,19 @@ def flag_impossible_travel(card: Card, checkpoint: Checkpoint, now: datetime) ->
     return flag
 
 
+def flag_no_location(card: Card, checkpoint: Checkpoint, now: datetime) -> FraudFlag:
+    """The visitor declined to share their location where the campaign asks for it."""
+    flag = FraudFlag(
+        card_id=card.id,
+        campaign_id=checkpoint.campaign_id,
+        kind=FlagKind.no_location,
+        detail={"to_store_id": checkpoint.store_id},
+        created_at=now,
+    )
+    db.session.add(flag)
+    return flag
+
+
 def void_card(flag: FraudFlag, now: datetime) -> int:
     """Void the stamps of the flagged card in the flag's campaign.
 

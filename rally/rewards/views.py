@@ -15,7 +15,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from rally.auth.decorators import admin_required, merchant_required
-from rally.campaigns.cards import card_from_cookie
+from rally.campaigns.cards import card_from_cookie, card_limit_key
 from rally.campaigns.models import Campaign, RewardTier
 from rally.campaigns.qr import qr_svg
 from rally.extensions import db, limiter
@@ -36,6 +36,7 @@ def _claim_limit() -> str:
 
 @bp.post("/card/<int:campaign_id>/tiers/<int:tier_id>/claim")
 @limiter.limit(_claim_limit)
+@limiter.limit(_claim_limit, key_func=card_limit_key)
 def claim(campaign_id: int, tier_id: int):
     """Claim a reached tier; shows the one-time code to present at the counter."""
     tier = db.session.get(RewardTier, tier_id)
