@@ -136,6 +136,7 @@ def test_open_the_list_sort_by_distance_then_the_map(browser, live_server, distr
         assert places.first.is_visible()
         # The list works as loaded; the map and its tiles wait for the visitor.
         assert not page.locator("#district-map").is_visible()
+        assert page.get_by_test_id("show-map").is_visible()
         assert foreign(requests, live_server) == []
 
         page.get_by_test_id("sort-distance").click()
@@ -147,6 +148,7 @@ def test_open_the_list_sort_by_distance_then_the_map(browser, live_server, distr
 
         page.get_by_test_id("show-map").click()
         page.locator(".leaflet-container").wait_for()
+        assert not page.get_by_test_id("show-map").is_visible()
         page.locator(".leaflet-interactive").first.wait_for()
         assert page.locator(".leaflet-interactive").count() == 3
         page.wait_for_load_state("networkidle")
@@ -182,5 +184,19 @@ def test_campaign_landing_and_card_load_nothing_from_other_hosts(
             page.goto(live_server + path)
             page.wait_for_load_state("networkidle")
         assert foreign(requests, live_server) == []
+    finally:
+        context.close()
+
+
+def test_the_list_works_without_javascript(browser, live_server, district):
+    context = browser.new_context(viewport=PHONE, locale="en-US", java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto(live_server + "/map")
+        assert page.get_by_test_id("place").count() == 3
+        assert page.get_by_role("link", name="Josui-an Soba").is_visible()
+        # Buttons that need JavaScript stay out of the way.
+        assert not page.get_by_test_id("show-map").is_visible()
+        assert not page.get_by_test_id("sort-distance").is_visible()
     finally:
         context.close()
