@@ -1,7 +1,6 @@
 """The association's back office: approve stores and run campaigns (administrators only)."""
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from sqlalchemy import func, or_, select
 
 from rally.auth.decorators import admin_required
 from rally.campaigns import operations
@@ -13,6 +12,7 @@ from rally.i18n import _
 from rally.stores.models import Store, StoreStatus
 from rally.utils import utcnow
 
+from . import operations as back_office
 from .forms import ConfirmForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
@@ -35,10 +35,7 @@ def _refused(error: RallyError, target: str):
 
 @bp.get("/")
 def index():
-    pending = db.session.scalar(
-        select(func.count()).select_from(Store).where(Store.status == StoreStatus.pending)
-    )
-    return render_template("admin/index.html", pending=pending)
+    return render_template("admin/index.html", pending=back_office.pending_store_count())
 
 
 # --- Stores -------------------------------------------------------------------------------
@@ -47,12 +44,13 @@ def index():
 @bp.get("/stores")
 def stores():
     status = request.args.get("status", "")
-    query = select(Store).order_by(Store.created_at.desc(), Store.id.desc())
-    if status in StoreStatus.__members__:
-        query = query.where(Store.status == StoreStatus(status))
-    else:
+    if status not in StoreStatus.__members__:
         status = ""
-    page = db.paginate(query, per_page=STORES_PER_PAGE, error_out=False, count=True)
+    page = back_office.stores_page(
+        StoreStatus(status) if status else None,
+        page=request.args.get("page", 1, type=int),
+        per_page=STORES_PER_PAGE,
+    )
     return render_template(
         "admin/stores.html",
         page=page,
@@ -107,8 +105,7 @@ def _move_store(store_id: int, transition: str):
     if not form.validate_on_submit():
         abort(400)
     try:
-        getattr(store, transition)()
-        db.session.flush()
+        back_office.move_store(store, transition)
     except RallyError as error:
         return _refused(error, _back_to_stores())
     name = store.tr("name")
@@ -130,13 +127,8 @@ def _timezone() -> str:
 
 def _store_choices(campaign: Campaign | None) -> list[tuple[int, str]]:
     """Approved stores, plus those already taking part (so they can be seen and kept)."""
-    current = [cp.store_id for cp in campaign.checkpoints] if campaign else []
-    condition = Store.status == StoreStatus.approved
-    if current:
-        condition = or_(condition, Store.id.in_(current))
-    stores = db.session.scalars(select(Store).where(condition).order_by(Store.category, Store.id))
     choices = []
-    for store in stores:
+    for store in back_office.campaign_store_choices(campaign):
         label = store.tr("name")
         if not store.is_approved:
             label = _("%(name)s (%(status)s)", name=label, status=store.status.label)
@@ -146,8 +138,7 @@ def _store_choices(campaign: Campaign | None) -> list[tuple[int, str]]:
 
 @bp.get("/campaigns")
 def campaigns():
-    items = db.session.scalars(select(Campaign).order_by(Campaign.starts_at.desc())).all()
-    return render_template("admin/campaigns.html", campaigns=items)
+    return render_template("admin/campaigns.html", campaigns=back_office.all_campaigns())
 
 
 @bp.route("/campaigns/new", methods=["GET", "POST"])
@@ -203,11 +194,10 @@ def _form_page(form: CampaignForm, campaign: Campaign | None, error: RallyError 
 @bp.get("/campaigns/<int:campaign_id>")
 def campaign(campaign_id: int):
     campaign = _campaign(campaign_id)
-    checkpoints = sorted(campaign.checkpoints, key=lambda cp: (cp.store.category, cp.store_id))
     return render_template(
         "admin/campaign.html",
         campaign=campaign,
-        checkpoints=checkpoints,
+        checkpoints=back_office.checkpoints_of(campaign),
         counts=operations.stamp_counts(campaign),
         form=ConfirmForm(),
         now=utcnow(),

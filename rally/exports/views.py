@@ -1,8 +1,8 @@
 """CSV downloads for the association."""
 
 from flask import Blueprint, Response, abort, render_template, request
-from sqlalchemy import select
 
+from rally.admin.operations import all_campaigns
 from rally.auth.decorators import admin_required
 from rally.campaigns.models import Campaign
 from rally.extensions import db
@@ -22,8 +22,7 @@ def _only_administrators():
 
 @bp.get("/")
 def index():
-    campaigns = db.session.scalars(select(Campaign).order_by(Campaign.starts_at.desc())).all()
-    return render_template("exports/index.html", tables=TABLES, campaigns=campaigns)
+    return render_template("exports/index.html", tables=TABLES, campaigns=all_campaigns())
 
 
 @bp.get("/<name>.csv")

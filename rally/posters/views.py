@@ -3,12 +3,11 @@ whole campaign's posters in one PDF for the association's print shop."""
 
 from flask import Blueprint, Response, abort, render_template
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
+from rally.admin.operations import checkpoints_of, poster_checkpoints_of_owner
 from rally.auth.decorators import admin_required, merchant_required
-from rally.campaigns.models import Campaign, CampaignState, Checkpoint, QrMode
+from rally.campaigns.models import Campaign, Checkpoint, QrMode
 from rally.extensions import db
-from rally.stores.models import Store
 
 from . import render
 
@@ -48,7 +47,7 @@ def checkpoint_poster(checkpoint_id: int, lang: str, fmt: str):
 def campaign_posters(campaign_id: int):
     """Every poster of a campaign: each checkpoint's Japanese page, then its English page."""
     campaign = db.session.get(Campaign, campaign_id) or abort(404)
-    checkpoints = sorted(campaign.checkpoints, key=lambda cp: (cp.store.category, cp.store_id))
+    checkpoints = checkpoints_of(campaign)
     if not checkpoints or campaign.qr_mode is not QrMode.static:
         abort(404)
     data = render.campaign_posters_pdf(campaign, checkpoints)
@@ -59,15 +58,6 @@ def campaign_posters(campaign_id: int):
 @merchant_required
 def mine():
     """A merchant's posters: its stores' checkpoints in campaigns that are not over."""
-    checkpoints = db.session.scalars(
-        select(Checkpoint)
-        .join(Store, Checkpoint.store_id == Store.id)
-        .join(Campaign, Checkpoint.campaign_id == Campaign.id)
-        .where(
-            Store.owner_id == current_user.id,
-            Campaign.state != CampaignState.ended,
-            Campaign.qr_mode == QrMode.static,
-        )
-        .order_by(Campaign.starts_at.desc(), Store.id)
-    ).all()
-    return render_template("posters/mine.html", checkpoints=checkpoints)
+    return render_template(
+        "posters/mine.html", checkpoints=poster_checkpoints_of_owner(current_user)
+    )

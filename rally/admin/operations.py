@@ -1,0 +1,87 @@
+"""What the back office reads and the store moves it makes; views stay free of SQL."""
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import contains_eager, joinedload
+
+from rally.campaigns.models import Campaign, CampaignState, Checkpoint, QrMode
+from rally.extensions import db
+from rally.stores.models import Store, StoreStatus
+
+STORE_TRANSITIONS = ("approve", "suspend", "reinstate")
+
+
+def pending_store_count() -> int:
+    return db.session.scalar(
+        select(func.count()).select_from(Store).where(Store.status == StoreStatus.pending)
+    )
+
+
+def stores_page(status: StoreStatus | None, page: int, per_page: int):
+    """One page of stores, newest first, optionally of one status (Flask-SQLAlchemy page)."""
+    query = (
+        select(Store)
+        .options(joinedload(Store.owner))
+        .order_by(Store.created_at.desc(), Store.id.desc())
+    )
+    if status is not None:
+        query = query.where(Store.status == status)
+    return db.paginate(query, page=page, per_page=per_page, error_out=False, count=True)
+
+
+def move_store(store: Store, transition: str) -> None:
+    """Approve, suspend or reinstate ``store``.
+
+    :param transition: one of :data:`STORE_TRANSITIONS`.
+    :raise StateError: ``illegal_transition`` (e.g. reinstating an approved store).
+    """
+    if transition not in STORE_TRANSITIONS:
+        raise ValueError(transition)
+    getattr(store, transition)()
+    db.session.flush()
+
+
+def campaign_store_choices(campaign: Campaign | None) -> list[Store]:
+    """Stores a campaign may list: the approved ones, plus those already taking part (so
+    they stay visible and kept even if suspended since)."""
+    current = [cp.store_id for cp in campaign.checkpoints] if campaign else []
+    condition = Store.status == StoreStatus.approved
+    if current:
+        condition = or_(condition, Store.id.in_(current))
+    return list(
+        db.session.scalars(select(Store).where(condition).order_by(Store.category, Store.id))
+    )
+
+
+def all_campaigns() -> list[Campaign]:
+    return list(db.session.scalars(select(Campaign).order_by(Campaign.starts_at.desc())))
+
+
+def checkpoints_of(campaign: Campaign) -> list[Checkpoint]:
+    """A campaign's checkpoints with their stores, in the order posters are printed."""
+    return list(
+        db.session.scalars(
+            select(Checkpoint)
+            .join(Store, Checkpoint.store_id == Store.id)
+            .options(contains_eager(Checkpoint.store))
+            .where(Checkpoint.campaign_id == campaign.id)
+            .order_by(Store.category, Store.id)
+        )
+    )
+
+
+def poster_checkpoints_of_owner(user) -> list[Checkpoint]:
+    """A merchant's checkpoints that print posters: its stores in campaigns not yet over."""
+    return list(
+        db.session.scalars(
+            select(Checkpoint)
+            .join(Store, Checkpoint.store_id == Store.id)
+            .join(Campaign, Checkpoint.campaign_id == Campaign.id)
+            .options(contains_eager(Checkpoint.store), contains_eager(Checkpoint.campaign))
+            .where(
+                Store.owner_id == user.id,
+                Campaign.state != CampaignState.ended,
+                Campaign.qr_mode == QrMode.static,
+            )
+            .order_by(Campaign.starts_at.desc(), Store.id)
+        )
+    )
