@@ -148,7 +148,8 @@ def _width(text: str, size: float) -> float:
 
 def wrap(text: str, size: float, width: float) -> list[str]:
     """Break ``text`` into lines no wider than ``width``: at spaces where there are some
-    (English), else between any two characters (Japanese has no spaces)."""
+    (English), else after a Japanese comma or full stop in the line's second half, else
+    between any two characters (Japanese has no spaces)."""
     lines: list[str] = []
     for paragraph in text.splitlines() or [""]:
         line = ""
@@ -157,9 +158,13 @@ def wrap(text: str, size: float, width: float) -> list[str]:
                 line += char
                 continue
             cut = line.rfind(" ")
+            mark = max(line.rfind("、"), line.rfind("。"))
             if cut > 0 and not char.isspace():
                 lines.append(line[:cut])
                 line = line[cut + 1 :] + char
+            elif mark >= len(line) // 2:
+                lines.append(line[: mark + 1])
+                line = line[mark + 1 :] + char
             else:
                 lines.append(line.rstrip())
                 line = char.lstrip()

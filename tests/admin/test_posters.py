@@ -166,3 +166,12 @@ def test_no_printed_poster_for_a_tablet_campaign(admin_client, make_campaign):
         admin_client.get(f"/posters/checkpoints/{checkpoints[0]}/poster-ja.pdf").status_code == 404
     )
     assert admin_client.get(f"/admin/campaigns/{campaign_id}/posters.pdf").status_code == 404
+
+
+def test_japanese_prefers_to_break_after_a_comma(ctx):
+    from rally.posters.render import _register_font, _width, font_path
+
+    _register_font(font_path())
+    text = "スマホのカメラでQRコードを読み取って、スタンプをゲット！"
+    width = _width("スマホのカメラでQRコードを読み取って、スタン", 20)
+    assert wrap(text, 20, width) == ["スマホのカメラでQRコードを読み取って、", "スタンプをゲット！"]
