@@ -42,6 +42,11 @@ class User(UserMixin, db.Model):
         return self.active
 
     @property
+    def is_authenticated(self) -> bool:
+        # An account closed while its owner is logged in stops working at the next request.
+        return self.active
+
+    @property
     def is_admin(self) -> bool:
         return self.role is Role.admin
 

@@ -76,3 +76,14 @@ def test_logout_ends_the_session(client, login, merchant):
 
 def test_session_protection_is_strong(app):
     assert login_manager.session_protection == "strong"
+
+
+def test_account_closed_during_a_session_stops_working(client, login, merchant, app):
+    login(merchant)
+    assert client.get("/merchant/").status_code == 200
+    with app.app_context():
+        db.session.get(type(merchant), merchant.id).active = False
+        db.session.commit()
+    response = client.get("/merchant/")
+    assert response.status_code == 302
+    assert "/auth/login" in response.headers["Location"]

@@ -67,6 +67,7 @@ def test_good_photo_is_stored_as_jpeg(upload, own_store, photo_path, client, app
     assert served.status_code == 200
     assert served.mimetype == "image/jpeg"
     served.close()
+    assert f"/stores/{own_store}/photo?v=" in client.get("/merchant/").text
 
 
 def test_webp_is_accepted(upload, own_store, photo_path):
