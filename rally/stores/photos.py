@@ -39,6 +39,11 @@ def _limit(name: str, default: int) -> int:
     return int(current_app.config.get(name, default))
 
 
+def too_large_message():
+    size = max(1, _limit("RALLY_PHOTO_MAX_BYTES", MAX_BYTES) // (1024 * 1024))
+    return _l("This file is too large. Please choose a photo under %(size)s MB.", size=size)
+
+
 def read_upload(stream) -> bytes:
     """Read at most the allowed size from an uploaded file.
 
@@ -47,14 +52,7 @@ def read_upload(stream) -> bytes:
     max_bytes = _limit("RALLY_PHOTO_MAX_BYTES", MAX_BYTES)
     data = stream.read(max_bytes + 1)
     if len(data) > max_bytes:
-        raise PhotoError(
-            _l(
-                "This file is too large. Please choose a photo under %(size)s MB.",
-                size=max_bytes // (1024 * 1024),
-            ),
-            code="photo_too_large",
-            status=413,
-        )
+        raise PhotoError(too_large_message(), code="photo_too_large", status=413)
     if not data:
         raise PhotoError(_l("Please choose a photo."), code="photo_empty")
     return data

@@ -20,7 +20,7 @@ from rally.utils import utcnow
 from . import operations
 from .forms import PhotoForm, StoreProfileForm
 from .models import Store
-from .photos import PhotoError, delete_photo, photo_directory
+from .photos import PhotoError, delete_photo, photo_directory, too_large_message
 
 bp = Blueprint("stores", __name__, template_folder="templates")
 
@@ -34,6 +34,12 @@ def photo(store_id: int):
     response = send_from_directory(photo_directory(), store.photo_filename, max_age=3600)
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@bp.errorhandler(413)
+def upload_too_large(error):
+    """A body over ``MAX_CONTENT_LENGTH`` is cut off by Werkzeug before our own size check."""
+    return render_template("site/error.html", status=413, message=too_large_message()), 413
 
 
 def _editable_store(store_id: int) -> Store:

@@ -189,3 +189,11 @@ def test_anonymous_cannot_upload(client, own_store, app):
     assert response.status_code == 302
     with app.app_context():
         assert db.session.get(Store, own_store).photo_filename is None
+
+
+def test_body_over_the_request_limit_gets_a_clear_error(app, upload, own_store, photo_path):
+    app.config["MAX_CONTENT_LENGTH"] = 50_000
+    response = upload(os.urandom(60_000))
+    assert response.status_code == 413
+    assert "too large" in response.text
+    assert photo_path(own_store) is None
