@@ -99,3 +99,28 @@ def test_the_opened_map_has_no_serious_accessibility_violation(browser, live_ser
         assert violations(page) == []
     finally:
         context.close()
+
+
+def test_publishing_pages_have_no_serious_accessibility_violation(
+    browser, live_server, make_user, make_store
+):
+    merchant = make_user(email="shop@example.jp")
+    store_id = make_store(owner_id=merchant.id)
+    context = browser.new_context(viewport=PHONE, locale="en-US")
+    page = context.new_page()
+    try:
+        page.goto(live_server + "/auth/login")
+        page.get_by_label("E-mail address").fill("shop@example.jp")
+        page.get_by_label("Password").fill("correct horse battery")
+        page.get_by_role("button", name="Log in").click()
+        page.wait_for_load_state()
+        found = {}
+        for path in ("/manage/coupons", "/manage/coupons/new", "/manage/news/new",
+                     f"/manage/hours/{store_id}"):  # fmt: skip
+            assert page.goto(live_server + path).status == 200, path
+            problems = violations(page)
+            if problems:
+                found[path] = problems
+        assert found == {}
+    finally:
+        context.close()
