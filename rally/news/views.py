@@ -131,12 +131,31 @@ def _news_entries(posts: list[NewsPost], lang: str) -> list[FeedEntry]:
     ]
 
 
+def _event_entries(events: list[Event], lang: str) -> list[FeedEntry]:
+    district = current_app.config[f"RALLY_DISTRICT_NAME_{lang.upper()}"]
+    return [
+        FeedEntry(
+            url=_absolute("news.event", event_id=event.id),
+            title=event.tr("title", lang),
+            body="\n".join(filter(None, [event.tr("place", lang), event.tr("body", lang)])),
+            author=district,
+            published=event.publish_at,
+            updated=max(event.publish_at, event.updated_at),
+        )
+        for event in events
+    ]
+
+
 @bp.get("/feed.atom")
 def feed():
-    """The district's Atom feed, in ``?lang=`` (default: the visitor's language)."""
+    """The district's Atom feed (news and upcoming events), in ``?lang=`` (default: the
+    visitor's language)."""
     lang = _feed_language()
+    now = utcnow()
     with force_locale(lang):
-        entries = _news_entries(operations.latest_news(utcnow(), limit=30), lang)
+        entries = _news_entries(operations.latest_news(now, limit=30), lang)
+        entries += _event_entries(operations.upcoming_events(now, limit=30), lang)
+        entries.sort(key=lambda entry: entry.published, reverse=True)
         district = current_app.config[f"RALLY_DISTRICT_NAME_{lang.upper()}"]
         return _atom(
             entries,

@@ -91,3 +91,13 @@ def test_control_characters_typed_in_a_form_are_dropped(app, client, make_user, 
         assert db.session.query(NewsPost).one().title_en == "Bell rings"
     entry = feed(client, "/feed.atom?lang=en").find(f"{ATOM}entry")
     assert entry.findtext(f"{ATOM}title") == "Bell rings"
+
+
+def test_district_feed_announces_upcoming_events(client, make_event, make_news):
+    make_event(title_en="Lantern walk", place_en="Aqueduct", publish=-1)
+    make_event(title_en="Old walk", starts=-5, publish=-10)
+    make_news(title_en="Notice", publish=-2)
+    entries = feed(client, "/feed.atom?lang=en").findall(f"{ATOM}entry")
+    assert [entry.findtext(f"{ATOM}title") for entry in entries] == ["Lantern walk", "Notice"]
+    assert "/events/" in entries[0].find(f"{ATOM}link").get("href")
+    assert entries[0].findtext(f"{ATOM}content").startswith("Aqueduct")
