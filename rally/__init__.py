@@ -114,15 +114,16 @@ def _init_extensions(app: Flask) -> None:
 
     # Import every model so metadata (create_all, Alembic) sees the whole schema.
     from .campaigns import models as _campaign_models  # noqa: F401
-    from .lottery import models as _lottery_models  # noqa: F401
-    from .visitors import models as _visitor_models  # noqa: F401
     from .cards import models as _card_models  # noqa: F401
+    from .dashboard import models as _dashboard_models  # noqa: F401
     from .fraud import models as _fraud_models  # noqa: F401
+    from .lottery import models as _lottery_models  # noqa: F401
     from .news import models as _news_models  # noqa: F401
     from .rewards import models as _reward_models  # noqa: F401
     from .spots import models as _spot_models  # noqa: F401
     from .stores import hours as _store_hours  # noqa: F401
     from .stores import models as _store_models  # noqa: F401
+    from .visitors import models as _visitor_models  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -130,12 +131,12 @@ def _register_blueprints(app: Flask) -> None:
     from .auth.views import bp as auth_bp
     from .campaigns.landing import bp as landing_bp
     from .campaigns.views import bp as campaigns_bp
-    from .lottery.views import bp as lottery_bp
-    from .visitors.views import bp as visitors_bp
     from .cards.views import bp as cards_bp
+    from .dashboard.views import bp as dashboard_bp
     from .exports.views import bp as exports_bp
     from .fraud.views import bp as fraud_bp
     from .i18n.views import bp as i18n_bp
+    from .lottery.views import bp as lottery_bp
     from .news.views import bp as news_bp
     from .posters.views import bp as posters_bp
     from .rewards.views import bp as rewards_bp
@@ -143,6 +144,7 @@ def _register_blueprints(app: Flask) -> None:
     from .spots.views import bp as spots_bp
     from .stores.directory import bp as directory_bp
     from .stores.views import bp as stores_bp
+    from .visitors.views import bp as visitors_bp
 
     app.register_blueprint(site_bp)
     app.register_blueprint(i18n_bp)
@@ -157,6 +159,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(cards_bp)
     app.register_blueprint(visitors_bp)
     app.register_blueprint(lottery_bp)
+    app.register_blueprint(dashboard_bp)
     app.register_blueprint(stores_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(posters_bp)

@@ -3,7 +3,7 @@
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import Enum, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import Enum, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from rally.errors import StateError
@@ -155,7 +155,12 @@ class Stamp(db.Model):
     """One stamp per card per checkpoint: the unique constraint makes a double scan a no-op."""
 
     __tablename__ = "stamp"
-    __table_args__ = (UniqueConstraint("card_id", "checkpoint_id"),)
+    __table_args__ = (
+        UniqueConstraint("card_id", "checkpoint_id"),
+        # Covering indexes for the dashboard's two scans (rally/dashboard/operations.py).
+        Index("ix_stamp_dashboard_time", "campaign_id", "created_at", "checkpoint_id"),
+        Index("ix_stamp_dashboard_card", "campaign_id", "card_id", "created_at", "locale"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     card_id: Mapped[int] = mapped_column(ForeignKey("card.id"), index=True)
@@ -163,5 +168,7 @@ class Stamp(db.Model):
     # Denormalised so dashboards group a campaign's stamps without a join.
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    # The language the visitor browsed in when scanning (the dashboard's inbound measure).
+    locale: Mapped[str | None] = mapped_column(String(8))
 
     checkpoint: Mapped[Checkpoint] = relationship()

@@ -136,9 +136,12 @@ def open_card(card: Card | None, locale: str | None = None) -> Card:
     """Return ``card``, or a new anonymous card when the visitor has none yet.
 
     :param card: the card from the visitor's cookie, if any.
-    :param locale: the visitor's language, kept for later messages.
+    :param locale: the language the visitor browses in now; kept on the card for messages
+        and copied onto each new stamp for the dashboard's inbound measure.
     """
     if card is not None:
+        if locale and card.locale != locale:
+            card.locale = locale
         return card
     card = Card(locale=locale)
     db.session.add(card)
@@ -158,6 +161,7 @@ def grant_stamp(card: Card, checkpoint: Checkpoint, now: datetime) -> Stamp:
     :raise StampError: ``already_stamped`` (status 200: a harmless repeat) with the
         existing stamp in ``error.stamp``; ``too_soon``.
     """
+    from rally.dashboard.tallies import record_stamp
     from rally.fraud.operations import check_pace, flag_impossible_travel
 
     existing = _existing_stamp(card, checkpoint)
@@ -169,10 +173,13 @@ def grant_stamp(card: Card, checkpoint: Checkpoint, now: datetime) -> Stamp:
             checkpoint_id=checkpoint.id,
             campaign_id=checkpoint.campaign_id,
             created_at=now,
+            locale=card.locale,
         )
         try:
             with db.session.begin_nested():
                 db.session.add(stamp)
+                db.session.flush()
+                record_stamp(stamp)
             return stamp
         except IntegrityError:
             existing = _existing_stamp(card, checkpoint)

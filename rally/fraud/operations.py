@@ -99,6 +99,7 @@ def void_card(flag: FraudFlag, now: datetime) -> int:
 
     :return: the number of stamps removed.
     """
+    from rally.dashboard.tallies import forget_card
     from rally.rewards.models import Claim
 
     card_id, campaign_id = flag.card_id, flag.campaign_id
@@ -114,6 +115,7 @@ def void_card(flag: FraudFlag, now: datetime) -> int:
             .values(stock=RewardTier.stock + 1)
         )
         db.session.delete(claim)
+    forget_card(card_id, campaign_id)
     removed = db.session.execute(
         delete(Stamp).where(Stamp.card_id == card_id, Stamp.campaign_id == campaign_id)
     ).rowcount

@@ -1,0 +1,1 @@
+"""The organizers' live dashboard: participation, stores, hours, funnel, rewards."""
