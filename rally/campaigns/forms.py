@@ -98,6 +98,18 @@ class CampaignForm(FlaskForm):
         validators=[DataRequired(_l("Please enter an end date and time."))],
     )
     qr_mode = RadioField(_l("How shops show their QR code"), default=QrMode.static.value)
+    geofence_m = IntegerField(
+        _l("Geofence in metres (empty: none)"),
+        description=_l(
+            "With a geofence, the phone's location is asked once per stamp and a stamp "
+            "further than this from the shop is refused. Visitors who decline still get the "
+            "stamp, flagged for review."
+        ),
+        validators=[
+            Optional(),
+            NumberRange(min=20, max=5000, message=_l("Please enter 20 to 5,000 metres.")),
+        ],
+    )
     stores = MultiCheckboxField(_l("Participating stores"), coerce=int, validate_choice=True)
     tiers = FieldList(FormField(TierForm), min_entries=TIER_ROWS, max_entries=TIER_ROWS)
     submit = SubmitField(_l("Save"))
@@ -121,6 +133,7 @@ class CampaignForm(FlaskForm):
         self.starts_at.data = utc_to_district(campaign.starts_at, timezone)
         self.ends_at.data = utc_to_district(campaign.ends_at, timezone)
         self.qr_mode.data = campaign.qr_mode.value
+        self.geofence_m.data = campaign.geofence_m
         self.stores.data = [checkpoint.store_id for checkpoint in campaign.checkpoints]
         for row, tier in zip(self.tiers, campaign.tiers, strict=False):
             row.tier_id.data = str(tier.id)
@@ -152,6 +165,7 @@ class CampaignForm(FlaskForm):
             store_ids=list(self.stores.data or []),
             tiers=tiers,
             qr_mode=QrMode(self.qr_mode.data),
+            geofence_m=self.geofence_m.data,
         )
 
 

@@ -319,6 +319,7 @@ class CampaignInput:
     store_ids: list[int]
     tiers: list[TierInput]
     qr_mode: QrMode = QrMode.static
+    geofence_m: int | None = None
 
 
 def create_campaign(data: CampaignInput) -> Campaign:
@@ -380,6 +381,7 @@ def _save(campaign: Campaign, data: CampaignInput) -> None:
     campaign.starts_at = data.starts_at
     campaign.ends_at = data.ends_at
     campaign.qr_mode = data.qr_mode
+    campaign.geofence_m = data.geofence_m
     for checkpoint in removed:
         campaign.checkpoints.remove(checkpoint)
     for store_id in added:

@@ -6,7 +6,7 @@ Names are fictional or generic.
 
 from datetime import datetime, time, timedelta
 
-from sqlalchemy import inspect, select
+from sqlalchemy import select
 
 from rally.extensions import db
 from rally.spots.models import Spot, SpotKind
@@ -202,9 +202,6 @@ def seed_showcase(now: datetime, stores: list) -> None:
     :param now: current naive UTC time; news and events are placed around it.
     :param stores: the demo stores, in the order of ``rally.demo.STORES``.
     """
-    # Until the lead's migration creates these tables, a migrated database lacks them.
-    if not inspect(db.session.connection()).has_table("news_post"):
-        return
     for kind, name_ja, name_en, desc_ja, desc_en, addr_ja, addr_en, h_ja, h_en, (lat, lon) in SPOTS:
         if db.session.scalar(select(Spot.id).where(Spot.name_ja == name_ja)) is None:
             db.session.add(
