@@ -10,6 +10,7 @@ from wtforms.validators import Length, NumberRange, Optional, Regexp, Validation
 from rally.i18n import _l
 
 from .models import Category
+from .operations import PROFILE_FIELDS
 
 
 class CoordinateField(FloatField):
@@ -91,28 +92,7 @@ class StoreProfileForm(StoreBasicsMixin, FlaskForm):
     submit = SubmitField(_l("Save"))
 
     def profile_data(self) -> dict:
-        return {name: self[name].data for name in PROFILE_FORM_FIELDS}
-
-
-PROFILE_FORM_FIELDS = (
-    "name_ja",
-    "name_en",
-    "description_ja",
-    "description_en",
-    "category",
-    "address_ja",
-    "address_en",
-    "latitude",
-    "longitude",
-    "hours_ja",
-    "hours_en",
-    "phone",
-    "website",
-    "english_spoken",
-    "tax_free",
-    "cashless",
-    "wifi",
-)
+        return {name: self[name].data for name in PROFILE_FIELDS}
 
 
 class PhotoForm(FlaskForm):

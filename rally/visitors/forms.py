@@ -2,6 +2,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
+from rally.auth.forms import LoginForm
 from rally.i18n import _l
 
 MIN_PASSWORD = 8
@@ -34,16 +35,10 @@ class SaveCardForm(FlaskForm):
     submit = SubmitField(_l("Save my card"))
 
 
-class VisitorLoginForm(FlaskForm):
-    email = EmailField(
-        _l("E-mail address"),
-        validators=[DataRequired(_l("Please enter your e-mail address.")), Length(max=254)],
-    )
-    password = PasswordField(
-        _l("Password"), validators=[DataRequired(_l("Please enter your password."))]
-    )
+class VisitorLoginForm(LoginForm):
+    """The staff log-in's fields, plus the choice that keeps cards from merging silently."""
+
     replace = BooleanField(_l("Replace the card on this phone (its stamps stay behind)"))
-    submit = SubmitField(_l("Log in"))
 
 
 class SimpleForm(FlaskForm):
