@@ -26,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import traceback
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
@@ -548,6 +549,7 @@ def write_results(args, started: dt.datetime, about: str) -> Path:
         f"- Date: {started:%Y-%m-%d %H:%M} UTC, took {time.time() - started.timestamp():.0f} s",
         f"- Machine: {about}",
         f"- Command: `{command}`",
+        f"- Code: {code_version()}",
         f"- Scan load: wrk, {CONNECTIONS} connections, {args.threads} threads, "
         f"{args.duration} s per round after a {args.warmup} s warm-up, {args.rounds} round(s) "
         f"per app (best round reported); gunicorn {args.workers} sync workers.",
@@ -604,22 +606,17 @@ def main() -> None:
                     continue
             else:
                 sys.exit(f"unknown database {database!r}")
+            attempt("Schema", database, _schema, url)
             if "scan" in only:
-                scan_benchmark(database, url, args, work)
+                attempt("Scan /s/<token>", database, scan_benchmark, database, url, args, work)
             if "card" in only:
                 log(f"{database}: card page")
-                if "scan" not in only:
-                    _schema(url)
-                card_page_benchmark(database, url, args)
+                attempt("Card page", database, card_page_benchmark, database, url, args)
             if "dashboard" in only:
-                if "scan" not in only and "card" not in only:
-                    _schema(url)
-                dashboard_benchmark(database, url, args)
+                attempt("Dashboard", database, dashboard_benchmark, database, url, args)
             if "posters" in only and database == "sqlite":
                 log("posters")
-                if not only & {"scan", "card", "dashboard"}:
-                    _schema(url)
-                posters_benchmark(url)
+                attempt("Posters", database, posters_benchmark, url)
         finally:
             if folder:
                 stop_postgres(folder)
@@ -627,6 +624,29 @@ def main() -> None:
     print(table())
     path = write_results(args, started, about)
     print(f"\nWritten to {path.relative_to(ROOT)}; logs and databases in {work}")
+
+
+def attempt(label: str, database: str, measure, *args) -> None:
+    """Run one measurement; a failure becomes an ERROR row and the run goes on."""
+    try:
+        measure(*args)
+    except Exception as error:
+        log(f"{label} on {database} failed:\n{traceback.format_exc()}")
+        message = " ".join(f"{type(error).__name__}: {error}".split())[:300]
+        ROWS.append(Row(label, database, f"error: {message}", "", "ERROR"))
+
+
+def code_version() -> str:
+    """The commit measured, and whether Rally's code had uncommitted changes."""
+
+    def git(*command):
+        return subprocess.run(
+            ["git", *command], cwd=ROOT, capture_output=True, text=True
+        ).stdout.strip()
+
+    commit = git("rev-parse", "--short", "HEAD") or "unknown"
+    dirty = git("status", "--porcelain", "--", "rally")
+    return commit + (" with uncommitted changes in rally/" if dirty else "")
 
 
 def _schema(url: str) -> None:
