@@ -78,7 +78,7 @@ def qr_links():
             select(Checkpoint).where(Checkpoint.campaign_id == campaign.id).order_by(Checkpoint.id)
         )
         for checkpoint in checkpoints:
-            store = checkpoint.store
+            store = checkpoint.place
             click.echo(f"{store.name_ja}\t{store.name_en}\t{stamp_url(checkpoint)}")
 
 

@@ -14,6 +14,7 @@ from rally.auth.models import Role, User
 from rally.campaigns.models import Campaign, CampaignState, Checkpoint, RewardTier
 from rally.extensions import db
 from rally.news.demo import seed_showcase
+from rally.spots.models import Spot
 from rally.stores.models import Category, Store, StoreStatus
 
 ADMIN_EMAIL = "admin@example.jp"
@@ -408,6 +409,11 @@ def seed_demo(now: datetime, timezone: str = "Asia/Tokyo") -> dict:
         db.session.add(campaign)
     db.session.flush()
     seed_showcase(now, stores)
+    if not any(checkpoint.spot_id for checkpoint in campaign.checkpoints):
+        # Sightseeing feeds shopping: two tourist spots collect stamps too.
+        spots = db.session.scalars(select(Spot).order_by(Spot.id).limit(2)).all()
+        campaign.checkpoints.extend(Checkpoint(spot=spot) for spot in spots)
+        db.session.flush()
     return {
         "admin": (ADMIN_EMAIL, ADMIN_PASSWORD),
         "merchant": (MERCHANT_EMAIL, MERCHANT_PASSWORD),

@@ -43,7 +43,7 @@ def move_store(store: Store, transition: str) -> None:
 def campaign_store_choices(campaign: Campaign | None) -> list[Store]:
     """Stores a campaign may list: the approved ones, plus those already taking part (so
     they stay visible and kept even if suspended since)."""
-    current = [cp.store_id for cp in campaign.checkpoints] if campaign else []
+    current = [cp.store_id for cp in campaign.checkpoints if cp.store_id] if campaign else []
     condition = Store.status == StoreStatus.approved
     if current:
         condition = or_(condition, Store.id.in_(current))
@@ -52,19 +52,33 @@ def campaign_store_choices(campaign: Campaign | None) -> list[Store]:
     )
 
 
+def campaign_spot_choices(campaign: Campaign | None) -> list:
+    """Tourist spots a campaign may list: the public ones, plus those already taking part."""
+    from rally.spots.models import Spot
+
+    current = [cp.spot_id for cp in campaign.checkpoints if cp.spot_id] if campaign else []
+    condition = Spot.published.is_(True)
+    if current:
+        condition = or_(condition, Spot.id.in_(current))
+    return list(db.session.scalars(select(Spot).where(condition).order_by(Spot.kind, Spot.id)))
+
+
 def all_campaigns() -> list[Campaign]:
     return list(db.session.scalars(select(Campaign).order_by(Campaign.starts_at.desc())))
 
 
 def checkpoints_of(campaign: Campaign) -> list[Checkpoint]:
-    """A campaign's checkpoints with their stores, in the order posters are printed."""
+    """A campaign's checkpoints, shops then spots, in the order posters are printed."""
+    from rally.spots.models import Spot
+
     return list(
         db.session.scalars(
             select(Checkpoint)
-            .join(Store, Checkpoint.store_id == Store.id)
-            .options(contains_eager(Checkpoint.store))
+            .outerjoin(Store, Checkpoint.store_id == Store.id)
+            .outerjoin(Spot, Checkpoint.spot_id == Spot.id)
+            .options(contains_eager(Checkpoint.store), contains_eager(Checkpoint.spot))
             .where(Checkpoint.campaign_id == campaign.id)
-            .order_by(Store.category, Store.id)
+            .order_by(Checkpoint.spot_id.is_not(None), Store.category, Store.id, Spot.id)
         )
     )
 

@@ -136,6 +136,13 @@ def _store_choices(campaign: Campaign | None) -> list[tuple[int, str]]:
     return choices
 
 
+def _spot_choices(campaign: Campaign | None) -> list[tuple[int, str]]:
+    return [
+        (spot.id, _("%(name)s (%(kind)s)", name=spot.tr("name"), kind=spot.kind.label))
+        for spot in back_office.campaign_spot_choices(campaign)
+    ]
+
+
 @bp.get("/campaigns")
 def campaigns():
     return render_template("admin/campaigns.html", campaigns=back_office.all_campaigns())
@@ -145,6 +152,7 @@ def campaigns():
 def new_campaign():
     form = CampaignForm()
     form.stores.choices = _store_choices(None)
+    form.spots.choices = _spot_choices(None)
     error = None
     if form.validate_on_submit():
         try:
@@ -167,6 +175,7 @@ def edit_campaign(campaign_id: int):
         return redirect(url_for(".campaign", campaign_id=campaign.id), 303)
     form = CampaignForm()
     form.stores.choices = _store_choices(campaign)
+    form.spots.choices = _spot_choices(campaign)
     if request.method == "GET":
         form.fill_from(campaign, _timezone())
     error = None
@@ -248,7 +257,7 @@ def rotate_checkpoint(campaign_id: int, checkpoint_id: int):
     form = ConfirmForm()
     if form.validate_on_submit():
         operations.rotate_checkpoint_key(checkpoint)
-        name = checkpoint.store.tr("name")
+        name = checkpoint.place.tr("name")
         db.session.commit()
         flash(
             _("The old QR code of “%(name)s” no longer works. Print its new poster.", name=name),

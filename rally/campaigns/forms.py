@@ -111,6 +111,7 @@ class CampaignForm(FlaskForm):
         ],
     )
     stores = MultiCheckboxField(_l("Participating stores"), coerce=int, validate_choice=True)
+    spots = MultiCheckboxField(_l("Participating tourist spots"), coerce=int, validate_choice=True)
     tiers = FieldList(FormField(TierForm), min_entries=TIER_ROWS, max_entries=TIER_ROWS)
     submit = SubmitField(_l("Save"))
 
@@ -134,7 +135,8 @@ class CampaignForm(FlaskForm):
         self.ends_at.data = utc_to_district(campaign.ends_at, timezone)
         self.qr_mode.data = campaign.qr_mode.value
         self.geofence_m.data = campaign.geofence_m
-        self.stores.data = [checkpoint.store_id for checkpoint in campaign.checkpoints]
+        self.stores.data = [cp.store_id for cp in campaign.checkpoints if cp.store_id is not None]
+        self.spots.data = [cp.spot_id for cp in campaign.checkpoints if cp.spot_id is not None]
         for row, tier in zip(self.tiers, campaign.tiers, strict=False):
             row.tier_id.data = str(tier.id)
             row.stamps_required.data = tier.stamps_required
@@ -166,6 +168,7 @@ class CampaignForm(FlaskForm):
             tiers=tiers,
             qr_mode=QrMode(self.qr_mode.data),
             geofence_m=self.geofence_m.data,
+            spot_ids=list(self.spots.data or []),
         )
 
 

@@ -8,7 +8,7 @@ from flask_babel import force_locale
 from rally.extensions import db
 from rally.i18n import LANGUAGES, current_language
 from rally.stores.directory import TAG_LABELS
-from rally.stores.search import campaign_stores
+from rally.stores.search import campaign_spots, campaign_stores
 from rally.utils import utcnow
 
 from .models import Campaign, CampaignState
@@ -39,6 +39,7 @@ def campaign(campaign_id: int):
             "campaigns/landing.html",
             campaign=campaign,
             stores=campaign_stores(campaign),
+            spots=campaign_spots(campaign),
             tag_labels=TAG_LABELS,
             page_url=page_urls[lang],
             page_urls=page_urls,

@@ -3,7 +3,7 @@
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import Enum, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Enum, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from rally.errors import StateError
@@ -102,22 +102,53 @@ class Campaign(Bilingual, db.Model):
 
 
 class Checkpoint(db.Model):
-    """A store taking part in a campaign. Bumping ``key_version`` revokes its printed QR."""
+    """A place taking part in a campaign: a store, or a tourist spot (park, shrine, museum).
+
+    Exactly one of ``store_id`` and ``spot_id`` is set. Bumping ``key_version`` revokes the
+    checkpoint's printed QR code.
+    """
 
     __tablename__ = "checkpoint"
-    __table_args__ = (UniqueConstraint("campaign_id", "store_id"),)
+    __table_args__ = (
+        UniqueConstraint("campaign_id", "store_id"),
+        UniqueConstraint("campaign_id", "spot_id"),
+        CheckConstraint("(store_id IS NULL) <> (spot_id IS NULL)", name="one_place"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"), index=True)
-    store_id: Mapped[int] = mapped_column(ForeignKey("store.id"), index=True)
+    store_id: Mapped[int | None] = mapped_column(ForeignKey("store.id"), index=True)
+    spot_id: Mapped[int | None] = mapped_column(ForeignKey("spot.id"), index=True)
     key_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     campaign: Mapped[Campaign] = relationship(back_populates="checkpoints")
     store = relationship("Store")
+    spot = relationship("Spot")
+
+    @property
+    def place(self):
+        """The store or spot: both have ``tr("name")``, ``tr("address")`` and coordinates."""
+        return self.store if self.store_id is not None else self.spot
+
+    @property
+    def place_label(self) -> str:
+        """The store's category or the spot's kind, translated."""
+        return self.store.category.label if self.store_id is not None else self.spot.kind.label
+
+    @property
+    def is_open(self) -> bool:
+        """An approved store, or a spot shown to the public."""
+        return self.store.is_approved if self.store_id is not None else self.spot.published
+
+    @property
+    def owner_id(self) -> int | None:
+        """The merchant who may print this checkpoint's poster (spots: the association only)."""
+        return self.store.owner_id if self.store_id is not None else None
 
     def __repr__(self) -> str:
-        return f"<Checkpoint {self.id} campaign={self.campaign_id} store={self.store_id}>"
+        place = f"store={self.store_id}" if self.store_id is not None else f"spot={self.spot_id}"
+        return f"<Checkpoint {self.id} campaign={self.campaign_id} {place}>"
 
 
 class RewardTier(Bilingual, db.Model):

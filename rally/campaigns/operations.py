@@ -3,7 +3,7 @@
 Functions here change state and ``flush()``; the request commits once.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -63,7 +63,7 @@ def resolve_checkpoint(token: str, now: datetime) -> Checkpoint:
     check_campaign_open(checkpoint.campaign, now)
     if checkpoint.campaign.qr_mode is QrMode.rotating:
         check_rotating_step(data.step, now)
-    if not checkpoint.store.is_approved:
+    if not checkpoint.is_open:
         raise StampError(
             _l("This shop does not take part in the campaign at the moment."),
             code="store_not_in_campaign",
@@ -112,7 +112,7 @@ def check_geofence(checkpoint: Checkpoint, position: tuple | None) -> None:
     """
     from rally.fraud.operations import distance_m
 
-    store, radius = checkpoint.store, checkpoint.campaign.geofence_m
+    store, radius = checkpoint.place, checkpoint.campaign.geofence_m
     if not radius or position is None or store.latitude is None or store.longitude is None:
         return
     latitude, longitude, accuracy = position
@@ -236,15 +236,18 @@ class CardProgress:
 
 def card_progress(card: Card | None, campaign: Campaign) -> CardProgress:
     """Stamps of ``card`` in ``campaign`` beside the campaign's checkpoints and tiers."""
+    from rally.spots.models import Spot
     from rally.stores.models import Store
 
+    # Shops first, grouped by category, then the tourist spots.
     checkpoints = list(
         db.session.scalars(
             select(Checkpoint)
-            .join(Store, Checkpoint.store_id == Store.id)
-            .options(contains_eager(Checkpoint.store))
+            .outerjoin(Store, Checkpoint.store_id == Store.id)
+            .outerjoin(Spot, Checkpoint.spot_id == Spot.id)
+            .options(contains_eager(Checkpoint.store), contains_eager(Checkpoint.spot))
             .where(Checkpoint.campaign_id == campaign.id)
-            .order_by(Store.category, Store.id)
+            .order_by(Checkpoint.spot_id.is_not(None), Store.category, Store.id, Spot.id)
         )
     )
     stamps = {}
@@ -320,6 +323,7 @@ class CampaignInput:
     tiers: list[TierInput]
     qr_mode: QrMode = QrMode.static
     geofence_m: int | None = None
+    spot_ids: list[int] = field(default_factory=list)
 
 
 def create_campaign(data: CampaignInput) -> Campaign:
@@ -364,14 +368,14 @@ def _save(campaign: Campaign, data: CampaignInput) -> None:
         raise CampaignError(
             _l("The campaign must end after it starts."), code="end_before_start", status=400
         )
-    if campaign.state is CampaignState.published and not data.store_ids:
+    if campaign.state is CampaignState.published and not (data.store_ids or data.spot_ids):
         raise CampaignError(
             _l("A published campaign needs at least one participating store."),
             code="no_checkpoints",
         )
     if campaign.id is not None:
         _check_stamps_inside(campaign, data)
-    removed, added = _checkpoint_changes(campaign, data.store_ids)
+    removed, added = _checkpoint_changes(campaign, data.store_ids, data.spot_ids)
     tier_plan = _tier_changes(campaign, data.tiers)
 
     campaign.title_ja = data.title_ja.strip()
@@ -384,8 +388,8 @@ def _save(campaign: Campaign, data: CampaignInput) -> None:
     campaign.geofence_m = data.geofence_m
     for checkpoint in removed:
         campaign.checkpoints.remove(checkpoint)
-    for store_id in added:
-        campaign.checkpoints.append(Checkpoint(store_id=store_id))
+    for kind, place_id in added:
+        campaign.checkpoints.append(Checkpoint(**{f"{kind}_id": place_id}))
     tiers = []
     for tier, row in tier_plan:
         tier = tier or RewardTier()
@@ -416,14 +420,21 @@ def _check_stamps_inside(campaign: Campaign, data: CampaignInput) -> None:
 
 
 def _checkpoint_changes(
-    campaign: Campaign, store_ids: list[int]
-) -> tuple[list[Checkpoint], list[int]]:
-    """The checkpoints to remove and the store ids to add; refuses what would lose stamps."""
+    campaign: Campaign, store_ids: list[int], spot_ids: list[int]
+) -> tuple[list[Checkpoint], list[tuple[str, int]]]:
+    """The checkpoints to remove and the ``("store" | "spot", id)`` places to add.
+
+    Refuses what would lose stamps, and places that are not approved or not public.
+    """
+    from rally.spots.models import Spot
     from rally.stores.models import Store, StoreStatus
 
-    wanted = set(store_ids)
-    current = {checkpoint.store_id: checkpoint for checkpoint in campaign.checkpoints}
-    removed = [cp for store_id, cp in current.items() if store_id not in wanted]
+    wanted = {("store", i) for i in store_ids} | {("spot", i) for i in spot_ids}
+    current = {
+        ("store", cp.store_id) if cp.store_id is not None else ("spot", cp.spot_id): cp
+        for cp in campaign.checkpoints
+    }
+    removed = [cp for place, cp in current.items() if place not in wanted]
     if removed:
         stamped = db.session.scalar(
             select(Stamp.checkpoint_id)
@@ -436,16 +447,29 @@ def _checkpoint_changes(
                 code="checkpoint_has_stamps",
             )
     added = sorted(wanted - set(current))
-    if added:
+    new_stores = {place_id for kind, place_id in added if kind == "store"}
+    if new_stores:
         approved = set(
             db.session.scalars(
-                select(Store.id).where(Store.id.in_(added), Store.status == StoreStatus.approved)
+                select(Store.id).where(
+                    Store.id.in_(new_stores), Store.status == StoreStatus.approved
+                )
             )
         )
-        if approved != set(added):
+        if approved != new_stores:
             raise CampaignError(
                 _l("Only approved stores can take part in a campaign."),
                 code="store_not_approved",
+            )
+    new_spots = {place_id for kind, place_id in added if kind == "spot"}
+    if new_spots:
+        shown = set(
+            db.session.scalars(select(Spot.id).where(Spot.id.in_(new_spots), Spot.published))
+        )
+        if shown != new_spots:
+            raise CampaignError(
+                _l("Only spots shown to the public can take part in a campaign."),
+                code="spot_not_published",
             )
     return removed, added
 

@@ -129,7 +129,7 @@ def card(campaign_id: int):
 def _staff_checkpoint(checkpoint_id: int) -> Checkpoint:
     """The checkpoint, if the logged-in user is the association or the store's merchant."""
     checkpoint = db.session.get(Checkpoint, checkpoint_id) or abort(404)
-    if not (current_user.is_admin or checkpoint.store.owner_id == current_user.id):
+    if not (current_user.is_admin or checkpoint.owner_id == current_user.id):
         abort(403)
     return checkpoint
 

@@ -21,7 +21,6 @@ from rally.campaigns.models import Campaign, Checkpoint, RewardTier, Stamp
 from rally.extensions import db
 from rally.fraud.models import FraudFlag
 from rally.rewards.models import Claim
-from rally.stores.models import Store
 
 from .models import CardTally, StampTally
 from .tallies import hour_of
@@ -35,7 +34,7 @@ class Dashboard:
     participants: int = 0
     stamps: int = 0
     english: int = 0
-    per_store: list[tuple[Store, int]] = field(default_factory=list)
+    per_store: list[tuple] = field(default_factory=list)  # (store or spot, stamps)
     heatmap: list[list[int]] = field(default_factory=lambda: [[0] * 24 for _ in range(7)])
     funnel: list[tuple[int, int]] = field(default_factory=list)  # (n stamps, cards with >= n)
     rewards: list[tuple[RewardTier, int, int]] = field(default_factory=list)
@@ -113,7 +112,7 @@ def dashboard_data(
         result.heatmap[local.weekday()][local.hour] += int(count)
     result.stamps = int(sum(per_checkpoint.values()))
     result.per_store = sorted(
-        ((checkpoints[cid].store, int(per_checkpoint.get(cid, 0))) for cid in checkpoints),
+        ((checkpoints[cid].place, int(per_checkpoint.get(cid, 0))) for cid in checkpoints),
         key=lambda pair: (-pair[1], pair[0].id),
     )
 

@@ -69,18 +69,21 @@ def stores_table(campaign_id: int | None = None) -> Table:
 
 
 def stamps_table(campaign_id: int | None = None) -> Table:
-    """Every stamp (of one campaign, if given): when, which campaign, which store, which card.
+    """Every stamp (of one campaign, if given): when, which campaign, which place, which card.
 
-    The card is its number only: the card's key is the visitor's secret.
+    The place is a store (its ID in the store column) or a tourist spot (its ID in the spot
+    column). The card is its number only: the card's key is the visitor's secret.
     """
     from rally.campaigns.models import Campaign, Checkpoint, Stamp
+    from rally.spots.models import Spot
     from rally.stores.models import Store
 
     query = (
-        select(Stamp.id, Stamp.created_at, Campaign, Store, Stamp.card_id)
+        select(Stamp.id, Stamp.created_at, Campaign, Store, Spot, Stamp.card_id)
         .join(Campaign, Stamp.campaign_id == Campaign.id)
         .join(Checkpoint, Stamp.checkpoint_id == Checkpoint.id)
-        .join(Store, Checkpoint.store_id == Store.id)
+        .outerjoin(Store, Checkpoint.store_id == Store.id)
+        .outerjoin(Spot, Checkpoint.spot_id == Spot.id)
         .order_by(Stamp.created_at, Stamp.id)
     )
     if campaign_id is not None:
@@ -91,7 +94,8 @@ def stamps_table(campaign_id: int | None = None) -> Table:
         _("Campaign ID"),
         _("Campaign"),
         _("Store ID"),
-        _("Store"),
+        _("Spot ID"),
+        _("Place"),
         _("Card number"),
     ]
     rows = (
@@ -100,11 +104,12 @@ def stamps_table(campaign_id: int | None = None) -> Table:
             local_time(created_at),
             campaign.id,
             campaign.tr("title"),
-            store.id,
-            store.tr("name"),
+            store.id if store else "",
+            spot.id if spot else "",
+            (store or spot).tr("name"),
             card_id,
         ]
-        for stamp_id, created_at, campaign, store, card_id in db.session.execute(query)
+        for stamp_id, created_at, campaign, store, spot, card_id in db.session.execute(query)
     )
     return Table(header, rows)
 

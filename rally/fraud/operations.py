@@ -53,7 +53,7 @@ def flag_impossible_travel(card: Card, checkpoint: Checkpoint, now: datetime) ->
     previous = _last_stamp(card)
     if previous is None:
         return None
-    here, there = checkpoint.store, previous.checkpoint.store
+    here, there = checkpoint.place, previous.checkpoint.place
     if None in (here.latitude, here.longitude, there.latitude, there.longitude):
         return None
     metres = distance_m((there.latitude, there.longitude), (here.latitude, here.longitude))
@@ -66,8 +66,8 @@ def flag_impossible_travel(card: Card, checkpoint: Checkpoint, now: datetime) ->
         campaign_id=checkpoint.campaign_id,
         kind=FlagKind.impossible_travel,
         detail={
-            "from_store_id": there.id,
-            "to_store_id": here.id,
+            "from_checkpoint_id": previous.checkpoint_id,
+            "to_checkpoint_id": checkpoint.id,
             "metres": round(metres),
             "seconds": round(seconds),
         },
@@ -83,7 +83,7 @@ def flag_no_location(card: Card, checkpoint: Checkpoint, now: datetime) -> Fraud
         card_id=card.id,
         campaign_id=checkpoint.campaign_id,
         kind=FlagKind.no_location,
-        detail={"to_store_id": checkpoint.store_id},
+        detail={"to_checkpoint_id": checkpoint.id},
         created_at=now,
     )
     db.session.add(flag)

@@ -123,7 +123,7 @@ class PosterText:
 
 def poster_text(checkpoint, lang: str) -> PosterText:
     """The texts of ``checkpoint``'s poster in ``lang`` (``ja`` or ``en``)."""
-    campaign, store = checkpoint.campaign, checkpoint.store
+    campaign, store = checkpoint.campaign, checkpoint.place
     with force_locale(lang):
         instruction = _("Scan this QR code with your phone's camera to collect the stamp.")
         footer = _(

@@ -31,7 +31,7 @@ def checkpoint_poster(checkpoint_id: int, lang: str, fmt: str):
     if lang not in render.LANGUAGES or fmt not in MIMETYPES:
         abort(404)
     checkpoint = db.session.get(Checkpoint, checkpoint_id) or abort(404)
-    if not (current_user.is_admin or checkpoint.store.owner_id == current_user.id):
+    if not (current_user.is_admin or checkpoint.owner_id == current_user.id):
         abort(403)
     if checkpoint.campaign.qr_mode is not QrMode.static:
         abort(404)  # only the tablet's changing code stamps: a printed one would be refused

@@ -115,3 +115,17 @@ def campaign_stores(campaign: Campaign) -> list[Store]:
             .order_by(Store.category, Store.name_ja)
         )
     )
+
+
+def campaign_spots(campaign: Campaign) -> list:
+    """The public tourist spots taking part in ``campaign``."""
+    from rally.spots.models import Spot
+
+    return list(
+        db.session.scalars(
+            select(Spot)
+            .join(Checkpoint, Checkpoint.spot_id == Spot.id)
+            .where(Checkpoint.campaign_id == campaign.id, Spot.published.is_(True))
+            .order_by(Spot.kind, Spot.name_ja)
+        )
+    )

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 1223285c6667
+Revision ID: dae360ec68d9
 Revises: 
-Create Date: 2026-11-23 20:18:41.536376
+Create Date: 2026-11-23 20:31:43.782262
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '1223285c6667'
+revision = 'dae360ec68d9'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -208,16 +208,21 @@ def upgrade():
     op.create_table('checkpoint',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('campaign_id', sa.Integer(), nullable=False),
-    sa.Column('store_id', sa.Integer(), nullable=False),
+    sa.Column('store_id', sa.Integer(), nullable=True),
+    sa.Column('spot_id', sa.Integer(), nullable=True),
     sa.Column('key_version', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.CheckConstraint('(store_id IS NULL) <> (spot_id IS NULL)', name=op.f('ck_checkpoint_one_place')),
     sa.ForeignKeyConstraint(['campaign_id'], ['campaign.id'], name=op.f('fk_checkpoint_campaign_id_campaign')),
+    sa.ForeignKeyConstraint(['spot_id'], ['spot.id'], name=op.f('fk_checkpoint_spot_id_spot')),
     sa.ForeignKeyConstraint(['store_id'], ['store.id'], name=op.f('fk_checkpoint_store_id_store')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_checkpoint')),
+    sa.UniqueConstraint('campaign_id', 'spot_id', name=op.f('uq_checkpoint_campaign_id_spot_id')),
     sa.UniqueConstraint('campaign_id', 'store_id', name=op.f('uq_checkpoint_campaign_id_store_id'))
     )
     with op.batch_alter_table('checkpoint', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_checkpoint_campaign_id'), ['campaign_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_checkpoint_spot_id'), ['spot_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_checkpoint_store_id'), ['store_id'], unique=False)
 
     op.create_table('claim',
@@ -472,6 +477,7 @@ def downgrade():
     op.drop_table('claim')
     with op.batch_alter_table('checkpoint', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_checkpoint_store_id'))
+        batch_op.drop_index(batch_op.f('ix_checkpoint_spot_id'))
         batch_op.drop_index(batch_op.f('ix_checkpoint_campaign_id'))
 
     op.drop_table('checkpoint')
