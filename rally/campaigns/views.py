@@ -83,11 +83,8 @@ def rate_limited(error):
         code="rate_limited",
         status=429,
     )
-    response = current_app.make_response(
-        (render_template("campaigns/refused.html", error=refusal), 429)
-    )
-    response.headers["Retry-After"] = "60"
-    return response
+    # Flask-Limiter adds Retry-After with the seconds left in the window.
+    return render_template("campaigns/refused.html", error=refusal), 429
 
 
 @bp.get("/card")

@@ -165,7 +165,7 @@ def test_scan_rate_limit_per_card(limited_app, make_campaign, stamp_path):
     assert statuses == [303, 303, 303, 303, 429]
     response = client.get(path, headers={"Accept-Language": "en"})
     assert 'data-code="rate_limited"' in response.get_data(as_text=True)
-    assert response.headers["Retry-After"] == "60"
+    assert 1 <= int(response.headers["Retry-After"]) <= 60
     other_visitor = app.test_client()  # another card at the same address is not blocked
     assert other_visitor.get(path).status_code == 303
     with app.app_context():
