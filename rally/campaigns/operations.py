@@ -162,12 +162,13 @@ def grant_stamp(card: Card, checkpoint: Checkpoint, now: datetime) -> Stamp:
         existing stamp in ``error.stamp``; ``too_soon``.
     """
     from rally.dashboard.tallies import record_stamp
-    from rally.fraud.operations import check_pace, flag_impossible_travel
+    from rally.fraud.operations import check_pace, flag_impossible_travel, last_stamp
 
     existing = _existing_stamp(card, checkpoint)
     if existing is None:
-        check_pace(card, now, StampError)
-        flag_impossible_travel(card, checkpoint, now)
+        previous = last_stamp(card)
+        check_pace(previous, now, StampError)
+        flag_impossible_travel(card, checkpoint, previous, now)
         stamp = Stamp(
             card_id=card.id,
             checkpoint_id=checkpoint.id,

@@ -14,19 +14,20 @@ from rally.i18n import _l
 from .models import FlagKind, FraudFlag
 
 
-def _last_stamp(card: Card) -> Stamp | None:
+def last_stamp(card: Card) -> Stamp | None:
+    """The card's most recent stamp, in any campaign."""
     return db.session.scalar(
         select(Stamp).where(Stamp.card_id == card.id).order_by(Stamp.created_at.desc()).limit(1)
     )
 
 
-def check_pace(card: Card, now: datetime, error_class: type[RallyError]) -> None:
+def check_pace(last: Stamp | None, now: datetime, error_class: type[RallyError]) -> None:
     """Refuse a new stamp that follows the card's last one too closely.
 
+    :param last: the card's most recent stamp (:func:`last_stamp`).
     :raise error_class: ``too_soon`` within ``RALLY_MIN_STAMP_INTERVAL`` seconds.
     """
     interval = current_app.config["RALLY_MIN_STAMP_INTERVAL"]
-    last = _last_stamp(card)
     if interval and last is not None and now - last.created_at < timedelta(seconds=interval):
         raise error_class(
             _l("Stamps come one shop at a time. Please try again in a moment."),
@@ -45,12 +46,14 @@ def distance_m(a: tuple[float, float], b: tuple[float, float]) -> float:
     return 2 * 6_371_000 * math.asin(math.sqrt(h))
 
 
-def flag_impossible_travel(card: Card, checkpoint: Checkpoint, now: datetime) -> FraudFlag | None:
+def flag_impossible_travel(
+    card: Card, checkpoint: Checkpoint, previous: Stamp | None, now: datetime
+) -> FraudFlag | None:
     """Flag (never refuse) a stamp further from the previous one than anyone could walk.
 
-    Call before the new stamp is added. The stamp is kept: the association decides.
+    :param previous: the card's most recent stamp before this one (:func:`last_stamp`).
+    The stamp is kept: the association decides.
     """
-    previous = _last_stamp(card)
     if previous is None:
         return None
     here, there = checkpoint.place, previous.checkpoint.place
