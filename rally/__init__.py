@@ -138,6 +138,7 @@ def _register_blueprints(app: Flask) -> None:
     from .i18n.views import bp as i18n_bp
     from .lottery.views import bp as lottery_bp
     from .news.views import bp as news_bp
+    from .pins.views import bp as pins_bp
     from .posters.views import bp as posters_bp
     from .rewards.views import bp as rewards_bp
     from .site.views import bp as site_bp
@@ -164,6 +165,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp)
     app.register_blueprint(posters_bp)
     app.register_blueprint(exports_bp)
+    app.register_blueprint(pins_bp)
 
 
 def _register_template_helpers(app: Flask) -> None:

@@ -1,0 +1,1 @@
+"""Other ways to collect a stamp: the venue's daily PIN and NFC tags."""

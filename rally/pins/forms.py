@@ -1,0 +1,24 @@
+from flask_wtf import FlaskForm
+from wtforms import SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, InputRequired, Regexp
+
+from rally.i18n import _l
+
+
+class PinForm(FlaskForm):
+    """The visitor chooses the place and types the PIN its staff told them."""
+
+    checkpoint = SelectField(
+        _l("Place"),
+        coerce=int,
+        validators=[InputRequired(_l("Please choose the place."))],
+        validate_choice=True,
+    )
+    pin = StringField(
+        _l("PIN (4 digits)"),
+        validators=[
+            DataRequired(_l("Please enter the PIN.")),
+            Regexp(r"^\s*\d{4}\s*$", message=_l("The PIN has 4 digits.")),
+        ],
+    )
+    submit = SubmitField(_l("Collect the stamp"))

@@ -1,0 +1,175 @@
+"""Venue PINs and NFC tags: two more ways to reach the same stamp as the QR code.
+
+A venue PIN is four digits derived (never stored) from the app secret, the checkpoint, its
+key version and the district's local date: it changes every day at local midnight, and
+rotating the checkpoint's key (a new poster) changes it too. A stamp entered with a PIN
+goes through the same checks and the same :func:`rally.campaigns.operations.grant_stamp`
+as a scan.
+
+An NFC tag holds the printed stamp URL as an NDEF URI record; the functions here build its
+exact bytes and say whether it fits a tag.
+"""
+
+import hashlib
+import hmac
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+
+from rally.campaigns.models import Campaign, Card, Checkpoint, QrMode, Stamp
+from rally.campaigns.operations import StampError, check_campaign_open, grant_stamp, open_card
+from rally.i18n import _l
+
+PIN_DIGITS = 4
+# Yesterday's PIN still counts this long after local midnight: a visitor told the PIN at
+# 23:58 may finish typing it after the change.
+PIN_GRACE = timedelta(minutes=10)
+
+# NDEF URI identifier codes (NFC Forum URI Record Type Definition) for the prefixes a
+# stamp URL can start with; the prefix is stored as one byte instead of its text.
+URI_PREFIXES = (("https://", 0x04), ("http://", 0x03))
+# NDEF bytes available to a message on common tags (NXP NTAG21x user memory).
+TAG_CAPACITIES = (("NTAG213", 137), ("NTAG215", 504))
+
+
+def local_now(now: datetime) -> datetime:
+    """``now`` (naive UTC) as a naive time in the district's zone (``RALLY_TIMEZONE``)."""
+    zone = ZoneInfo(current_app.config["RALLY_TIMEZONE"])
+    return now.replace(tzinfo=ZoneInfo("UTC")).astimezone(zone).replace(tzinfo=None)
+
+
+def venue_pin(checkpoint: Checkpoint, day: date) -> str:
+    """The four-digit PIN of ``checkpoint`` on the local date ``day``."""
+    message = f"pin:{checkpoint.id}:{checkpoint.key_version}:{day.isoformat()}".encode()
+    digest = hmac.new(current_app.secret_key.encode(), message, hashlib.sha256).digest()
+    number = int.from_bytes(digest, "big") % 10**PIN_DIGITS
+    return f"{number:0{PIN_DIGITS}d}"
+
+
+def todays_pin(checkpoint: Checkpoint, now: datetime) -> str:
+    """The PIN the shop tells visitors today (district time)."""
+    return venue_pin(checkpoint, local_now(now).date())
+
+
+def accepted_pins(checkpoint: Checkpoint, now: datetime) -> list[str]:
+    """Today's PIN, and yesterday's during the first minutes after local midnight."""
+    local = local_now(now)
+    pins = [venue_pin(checkpoint, local.date())]
+    midnight = datetime.combine(local.date(), datetime.min.time())
+    if local - midnight < PIN_GRACE:
+        pins.append(venue_pin(checkpoint, local.date() - timedelta(days=1)))
+    return pins
+
+
+def check_pin(checkpoint: Checkpoint, pin: str, now: datetime) -> None:
+    """:raise StampError: ``wrong_pin`` unless ``pin`` is one of :func:`accepted_pins`."""
+    entered = (pin or "").strip().encode()
+    # Compare every accepted PIN in constant time, without stopping at the first match.
+    accepted = accepted_pins(checkpoint, now)
+    matches = [hmac.compare_digest(entered, good.encode()) for good in accepted]
+    if not any(matches):
+        raise StampError(
+            _l("This PIN is not right. Please ask the shop for today's PIN."),
+            code="wrong_pin",
+            status=400,
+        )
+
+
+def check_checkpoint_open(checkpoint: Checkpoint, now: datetime) -> None:
+    """The checks a scan makes once it knows the checkpoint, for a stamp that has no token.
+
+    The key version and the rotating step belong to the token: a PIN carries the key
+    version itself (rotating the key changes the PIN) and rotates daily, so a campaign with
+    rotating codes accepts it.
+
+    :raise StampError: ``campaign_not_started``, ``campaign_ended``,
+        ``store_not_in_campaign``.
+    """
+    check_campaign_open(checkpoint.campaign, now)
+    if not checkpoint.is_open:
+        raise StampError(
+            _l("This shop does not take part in the campaign at the moment."),
+            code="store_not_in_campaign",
+            status=404,
+        )
+
+
+@dataclass(frozen=True)
+class PinStamp:
+    card: Card
+    checkpoint: Checkpoint
+    stamp: Stamp
+    created: bool
+
+
+def stamp_with_pin(
+    card: Card | None, checkpoint: Checkpoint, pin: str, now: datetime, locale: str | None = None
+) -> PinStamp:
+    """Give the stamp of ``checkpoint`` to the visitor who typed the venue's PIN.
+
+    :param card: the card from the visitor's cookie; a new card is opened when ``None``.
+    :param pin: the digits the visitor typed.
+    :param now: the current time, naive UTC.
+    :param locale: the visitor's language, kept on the card as a scan does.
+    :raise StampError: ``wrong_pin``, ``campaign_not_started``, ``campaign_ended``,
+        ``store_not_in_campaign``, ``too_soon``. A repeat is not an error: ``created`` is
+        ``False`` and ``stamp`` is the existing stamp.
+    """
+    check_checkpoint_open(checkpoint, now)
+    check_pin(checkpoint, pin, now)
+    card = open_card(card, locale=locale)
+    try:
+        stamp = grant_stamp(card, checkpoint, now)
+    except StampError as error:
+        if error.code != "already_stamped":
+            raise
+        return PinStamp(card, checkpoint, error.stamp, created=False)
+    return PinStamp(card, checkpoint, stamp, created=True)
+
+
+def pin_checkpoints(campaign: Campaign) -> list[Checkpoint]:
+    """The campaign's checkpoints a visitor can choose on the PIN page, by name."""
+    return sorted(
+        (cp for cp in campaign.checkpoints if cp.is_open), key=lambda cp: cp.place.tr("name")
+    )
+
+
+# --- NFC tags ------------------------------------------------------------------------------
+
+
+def nfc_allowed(checkpoint: Checkpoint) -> bool:
+    """A tag holds one fixed code: a rotating-code campaign refuses it
+    (``rotating_code_required``)."""
+    return checkpoint.campaign.qr_mode is not QrMode.rotating
+
+
+def ndef_uri_message(url: str) -> bytes:
+    """A one-record NDEF message holding ``url`` as a well-known URI record ("U").
+
+    The scheme prefix becomes its URI identifier code; the record is a short record (one
+    length byte) up to 255 bytes of payload, a normal record (four length bytes) beyond.
+    """
+    code, rest = 0x00, url
+    for prefix, prefix_code in URI_PREFIXES:
+        if url.startswith(prefix):
+            code, rest = prefix_code, url[len(prefix) :]
+            break
+    payload = bytes([code]) + rest.encode()
+    record_type = b"U"
+    # MB (first record) | ME (last record) | SR (short) | TNF 0x01 (NFC Forum well-known type)
+    header = 0x80 | 0x40 | 0x01
+    if len(payload) <= 255:
+        length = bytes([len(payload)])
+        header |= 0x10
+    else:
+        length = len(payload).to_bytes(4, "big")
+    return bytes([header, len(record_type)]) + length + record_type + payload
+
+
+def nfc_tag_bytes(url: str) -> int:
+    """Bytes of tag memory ``url`` takes: its NDEF message inside the NDEF TLV
+    (tag 0x03 and a one-byte length, three bytes from 255 on)."""
+    message = len(ndef_uri_message(url))
+    return message + (2 if message < 255 else 4)

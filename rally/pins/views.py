@@ -1,0 +1,146 @@
+"""The venue PIN (visitor's entry page, staff's display) and the NFC tag page."""
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    url_for,
+)
+from flask_login import current_user, login_required
+
+from rally.campaigns.cards import card_from_cookie, card_limit_key, remember_card
+from rally.campaigns.models import Campaign, CampaignState, Checkpoint
+from rally.campaigns.operations import StampError
+from rally.campaigns.qr import stamp_url
+from rally.extensions import db, limiter
+from rally.i18n import current_language
+from rally.utils import utcnow
+
+from . import operations
+from .forms import PinForm
+
+bp = Blueprint("pins", __name__, template_folder="templates")
+
+# Only refused attempts count: a visitor collecting stamps with PINs all day is not limited.
+PIN_LIMIT_PER_CARD = "5 per 10 minutes"
+PIN_LIMIT_PER_ADDRESS = "10 per 10 minutes"
+
+
+def _per_card_limit() -> str:
+    return current_app.config.get("RALLY_PIN_LIMIT_PER_CARD", PIN_LIMIT_PER_CARD)
+
+
+def _per_address_limit() -> str:
+    return current_app.config.get("RALLY_PIN_LIMIT_PER_ADDRESS", PIN_LIMIT_PER_ADDRESS)
+
+
+def _refused(response) -> bool:
+    return response.status_code != 303
+
+
+@bp.app_template_global()
+def venue_pin_today(checkpoint: Checkpoint) -> str:
+    """Today's PIN, for staff pages that show it (the counter tablet)."""
+    return operations.todays_pin(checkpoint, utcnow())
+
+
+@bp.route("/card/<int:campaign_id>/pin", methods=["GET", "POST"])
+@limiter.limit(_per_address_limit, methods=["POST"], deduct_when=_refused)
+@limiter.limit(_per_card_limit, key_func=card_limit_key, methods=["POST"], deduct_when=_refused)
+def enter_pin(campaign_id: int):
+    """When the camera fails: choose the place, type the PIN the staff says, get the stamp."""
+    campaign = db.session.get(Campaign, campaign_id)
+    if campaign is None or campaign.state is CampaignState.draft:
+        abort(404)
+    form = PinForm()
+    checkpoints = operations.pin_checkpoints(campaign)
+    form.checkpoint.choices = [(cp.id, cp.place.tr("name")) for cp in checkpoints]
+    error = None
+    if form.validate_on_submit():
+        checkpoint = db.session.get(Checkpoint, form.checkpoint.data)
+        try:
+            result = operations.stamp_with_pin(
+                card_from_cookie(), checkpoint, form.pin.data, utcnow(), current_language()
+            )
+        except StampError as refusal:
+            db.session.rollback()
+            if refusal.code != "wrong_pin":
+                return render_template("campaigns/refused.html", error=refusal), refusal.status
+            error = refusal
+            form.pin.errors.append(refusal.message)
+        else:
+            db.session.commit()
+            outcome = "new" if result.created else "again"
+            target = url_for(
+                "campaigns.card", campaign_id=campaign.id, **{outcome: result.checkpoint.id}
+            )
+            return remember_card(redirect(target, 303), result.card)
+    status = 400 if form.errors else 200
+    return render_template(
+        "pins/enter.html", campaign=campaign, form=form, error=error, has_places=bool(checkpoints)
+    ), status
+
+
+def _staff_checkpoint(checkpoint_id: int) -> Checkpoint:
+    """The checkpoint, for the association and the store's own merchant only."""
+    checkpoint = db.session.get(Checkpoint, checkpoint_id) or abort(404)
+    if not (current_user.is_admin or checkpoint.owner_id == current_user.id):
+        abort(403)
+    return checkpoint
+
+
+@bp.get("/checkpoints/<int:checkpoint_id>/pin")
+@login_required
+def staff_pin(checkpoint_id: int):
+    """Today's PIN for the shop's staff to tell visitors whose camera fails."""
+    checkpoint = _staff_checkpoint(checkpoint_id)
+    now = utcnow()
+    response = current_app.make_response(
+        render_template(
+            "pins/staff_pin.html",
+            checkpoint=checkpoint,
+            pin=operations.todays_pin(checkpoint, now),
+            today=operations.local_now(now).date(),
+        )
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/checkpoints/<int:checkpoint_id>/nfc")
+@login_required
+def nfc(checkpoint_id: int):
+    """How to write the checkpoint's stamp URL to an NFC tag."""
+    checkpoint = _staff_checkpoint(checkpoint_id)
+    url = stamp_url(checkpoint)
+    needed = operations.nfc_tag_bytes(url)
+    response = current_app.make_response(
+        render_template(
+            "pins/nfc.html",
+            checkpoint=checkpoint,
+            allowed=operations.nfc_allowed(checkpoint),
+            url=url,
+            url_bytes=len(url.encode()),
+            needed=needed,
+            tags=[(name, size, needed <= size) for name, size in operations.TAG_CAPACITIES],
+        )
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/checkpoints/<int:checkpoint_id>/stamp.ndef")
+@login_required
+def nfc_download(checkpoint_id: int):
+    """The raw NDEF message of the stamp URL, for NFC writer apps that import a file."""
+    checkpoint = _staff_checkpoint(checkpoint_id)
+    if not operations.nfc_allowed(checkpoint):
+        abort(404)  # a fixed code would be refused by a rotating-code campaign
+    data = operations.ndef_uri_message(stamp_url(checkpoint))
+    response = Response(data, mimetype="application/octet-stream")
+    response.headers["Content-Disposition"] = f'attachment; filename="stamp-{checkpoint.id}.ndef"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,42 @@
+import pytest
+
+from rally.auth.models import Role
+from rally.campaigns.models import Checkpoint
+from rally.extensions import db
+
+
+@pytest.fixture
+def admin(make_user):
+    return make_user(role=Role.admin)
+
+
+@pytest.fixture
+def merchant(make_user):
+    return make_user(role=Role.merchant)
+
+
+@pytest.fixture
+def owned_checkpoint(app, make_campaign, merchant):
+    """A campaign of two shops whose first checkpoint belongs to ``merchant``."""
+
+    def make(**kw):
+        campaign_id, checkpoints = make_campaign(stores=2, **kw)
+        with app.app_context():
+            db.session.get(Checkpoint, checkpoints[0]).store.owner_id = merchant.id
+            db.session.commit()
+        return campaign_id, checkpoints
+
+    return make
+
+
+def login(client, user, password="correct horse battery"):
+    response = client.post("/auth/login", data={"email": user.email, "password": password})
+    assert response.status_code == 303
+
+
+def pin_of(app, checkpoint_id, now=None):
+    from rally.pins.operations import todays_pin
+    from rally.utils import utcnow
+
+    with app.app_context():
+        return todays_pin(db.session.get(Checkpoint, checkpoint_id), now or utcnow())
