@@ -177,6 +177,8 @@ class Card(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(64), unique=True, default=new_card_key)
     locale: Mapped[str | None] = mapped_column(String(8))
+    # True while a card created in this request holds no stamp (``open_card``; not stored).
+    is_new = False
     # The visitor account the card was saved to (rally/visitors), if any.
     visitor_id: Mapped[int | None] = mapped_column(ForeignKey("visitor.id"), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import contains_eager, joinedload
 
 from rally.errors import RallyError
 from rally.extensions import db
@@ -47,7 +47,16 @@ def resolve_checkpoint(token: str, now: datetime) -> Checkpoint:
         raise StampError(
             _l("This QR code is not a valid Rally stamp code."), code="invalid_token", status=404
         ) from None
-    checkpoint = db.session.get(Checkpoint, data.checkpoint_id)
+    # One query for the checkpoint, its campaign and its place (all needed below).
+    checkpoint = db.session.get(
+        Checkpoint,
+        data.checkpoint_id,
+        options=[
+            joinedload(Checkpoint.campaign),
+            joinedload(Checkpoint.store),
+            joinedload(Checkpoint.spot),
+        ],
+    )
     if checkpoint is None:
         raise StampError(
             _l("This shop no longer takes part in the campaign."),
@@ -146,6 +155,7 @@ def open_card(card: Card | None, locale: str | None = None) -> Card:
     card = Card(locale=locale)
     db.session.add(card)
     db.session.flush()
+    card.is_new = True  # no stamps yet: grant_stamp skips looking for them
     return card
 
 
@@ -164,9 +174,9 @@ def grant_stamp(card: Card, checkpoint: Checkpoint, now: datetime) -> Stamp:
     from rally.dashboard.tallies import record_stamp
     from rally.fraud.operations import check_pace, flag_impossible_travel, last_stamp
 
-    existing = _existing_stamp(card, checkpoint)
+    existing = None if card.is_new else _existing_stamp(card, checkpoint)
     if existing is None:
-        previous = last_stamp(card)
+        previous = None if card.is_new else last_stamp(card)
         check_pace(previous, now, StampError)
         flag_impossible_travel(card, checkpoint, previous, now)
         stamp = Stamp(
@@ -181,6 +191,7 @@ def grant_stamp(card: Card, checkpoint: Checkpoint, now: datetime) -> Stamp:
                 db.session.add(stamp)
                 db.session.flush()
                 record_stamp(stamp)
+            card.is_new = False
             return stamp
         except IntegrityError:
             existing = _existing_stamp(card, checkpoint)

@@ -70,9 +70,12 @@ def scan(token: str):
             db.session.rollback()
             return render_template("campaigns/refused.html", error=error), error.status
         outcome = "again"
-    db.session.commit()
+    # Build the answer before the commit: afterwards every attribute would be reloaded in a
+    # second transaction (on SQLite, a second write lock).
     target = url_for(".card", campaign_id=checkpoint.campaign_id, **{outcome: checkpoint.id})
-    return remember_card(redirect(target, 303), card)
+    response = remember_card(redirect(target, 303), card)
+    db.session.commit()
+    return response
 
 
 @bp.app_errorhandler(RateLimitExceeded)

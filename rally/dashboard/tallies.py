@@ -2,8 +2,18 @@
 
 from datetime import UTC, datetime
 
-from sqlalchemy import case, delete, func, insert, select, true, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    bindparam,
+    case,
+    delete,
+    func,
+    insert,
+    select,
+    text,
+    update,
+)
 
 from rally.campaigns.models import Stamp
 from rally.extensions import db
@@ -16,43 +26,42 @@ def hour_of(moment: datetime) -> int:
     return int(moment.replace(tzinfo=UTC).timestamp()) // 3600
 
 
-def _upsert(model, values: dict, index: list[str], set_: dict) -> None:
-    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(model).values(**values)
-    db.session.execute(statement.on_conflict_do_update(index_elements=index, set_=set_))
+# Plain SQL that SQLite (3.24+) and PostgreSQL both understand: the scan path runs these
+# for every new stamp, and a prepared text statement costs far less than building the ORM's.
+_ADD_TO_STAMP_TALLY = text(
+    "INSERT INTO stamp_tally (campaign_id, hour, checkpoint_id, stamps) "
+    "VALUES (:campaign_id, :hour, :checkpoint_id, 1) "
+    "ON CONFLICT (campaign_id, hour, checkpoint_id) "
+    "DO UPDATE SET stamps = stamp_tally.stamps + 1"
+)
+_ADD_TO_CARD_TALLY = text(
+    "INSERT INTO card_tally (campaign_id, card_id, stamps, english, first_at, last_at) "
+    "VALUES (:campaign_id, :card_id, 1, :english, :at, :at) "
+    "ON CONFLICT (campaign_id, card_id) DO UPDATE SET "
+    "stamps = card_tally.stamps + 1, "
+    "english = card_tally.english OR excluded.english, "
+    "last_at = CASE WHEN excluded.last_at > card_tally.last_at "
+    "THEN excluded.last_at ELSE card_tally.last_at END"
+).bindparams(bindparam("english", type_=Boolean), bindparam("at", type_=DateTime))
 
 
 def record_stamp(stamp: Stamp) -> None:
     """Add a new stamp to both tallies (an atomic upsert each, safe under concurrency)."""
-    _upsert(
-        StampTally,
+    db.session.execute(
+        _ADD_TO_STAMP_TALLY,
         {
             "campaign_id": stamp.campaign_id,
             "hour": hour_of(stamp.created_at),
             "checkpoint_id": stamp.checkpoint_id,
-            "stamps": 1,
         },
-        ["campaign_id", "hour", "checkpoint_id"],
-        {"stamps": StampTally.stamps + 1},
     )
-    english = stamp.locale == "en"
-    _upsert(
-        CardTally,
+    db.session.execute(
+        _ADD_TO_CARD_TALLY,
         {
             "campaign_id": stamp.campaign_id,
             "card_id": stamp.card_id,
-            "stamps": 1,
-            "english": english,
-            "first_at": stamp.created_at,
-            "last_at": stamp.created_at,
-        },
-        ["campaign_id", "card_id"],
-        {
-            "stamps": CardTally.stamps + 1,
-            "english": true() if english else CardTally.english,
-            "last_at": func.max(CardTally.last_at, stamp.created_at)
-            if db.engine.dialect.name == "sqlite"
-            else func.greatest(CardTally.last_at, stamp.created_at),
+            "english": stamp.locale == "en",
+            "at": stamp.created_at,
         },
     )
 

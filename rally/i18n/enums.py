@@ -4,6 +4,9 @@
 
 import enum
 
+# Lazy strings, built once per enum class; each translates when it is turned into text.
+_TITLES: dict[type, dict] = {}
+
 
 class TitledEnum(enum.StrEnum):
     """A string enum; subclasses define ``_titles()`` returning lazy strings per member."""
@@ -14,4 +17,8 @@ class TitledEnum(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return str(self._titles()[self])
+        cls = type(self)
+        titles = _TITLES.get(cls)
+        if titles is None:
+            titles = _TITLES[cls] = cls._titles()
+        return str(titles[self])
