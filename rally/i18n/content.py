@@ -30,4 +30,10 @@ class Bilingual:
     """Mixin for models with ``<field>_ja`` / ``<field>_en`` columns."""
 
     def tr(self, field: str, lang: str | None = None) -> str:
-        return pick({code: getattr(self, f"{field}_{code}", None) for code in LANGUAGES}, lang)
+        # The same rule as pick(), without building a dict: pages call this per row.
+        lang = lang or current_language()
+        value = getattr(self, f"{field}_{lang}", None)
+        if value and value.strip():
+            return value
+        other = getattr(self, f"{field}_{'en' if lang == 'ja' else 'ja'}", None)
+        return other if other and other.strip() else ""
