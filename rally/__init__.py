@@ -133,6 +133,7 @@ def _register_blueprints(app: Flask) -> None:
     from .campaigns.views import bp as campaigns_bp
     from .cards.views import bp as cards_bp
     from .dashboard.views import bp as dashboard_bp
+    from .designs.views import bp as designs_bp
     from .exports.views import bp as exports_bp
     from .fraud.views import bp as fraud_bp
     from .i18n.views import bp as i18n_bp
@@ -164,6 +165,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(stores_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(posters_bp)
+    app.register_blueprint(designs_bp)
     app.register_blueprint(exports_bp)
     app.register_blueprint(pins_bp)
 

@@ -120,6 +120,8 @@ class Checkpoint(db.Model):
     store_id: Mapped[int | None] = mapped_column(ForeignKey("store.id"), index=True)
     spot_id: Mapped[int | None] = mapped_column(ForeignKey("spot.id"), index=True)
     key_version: Mapped[int] = mapped_column(default=1)
+    # An uploaded stamp design under <upload folder>/stamps (rally/designs); None: a hanko.
+    stamp_image_filename: Mapped[str | None] = mapped_column(String(80))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     campaign: Mapped[Campaign] = relationship(back_populates="checkpoints")
