@@ -43,7 +43,9 @@ def local_now(now: datetime) -> datetime:
 def venue_pin(checkpoint: Checkpoint, day: date) -> str:
     """The four-digit PIN of ``checkpoint`` on the local date ``day``."""
     message = f"pin:{checkpoint.id}:{checkpoint.key_version}:{day.isoformat()}".encode()
-    digest = hmac.new(current_app.secret_key.encode(), message, hashlib.sha256).digest()
+    secret = current_app.secret_key
+    key = secret if isinstance(secret, bytes) else secret.encode()
+    digest = hmac.new(key, message, hashlib.sha256).digest()
     number = int.from_bytes(digest, "big") % 10**PIN_DIGITS
     return f"{number:0{PIN_DIGITS}d}"
 
