@@ -181,7 +181,8 @@ def _is_wide(char: str) -> bool:
     return unicodedata.east_asian_width(char) in ("W", "F")
 
 
-@lru_cache(maxsize=1024)
+# About 50 kB each: 256 seals cost some 13 MB per worker; browsers keep them a day (ETag).
+@lru_cache(maxsize=256)
 def _hanko(checkpoint_id: int, name: str, font: str) -> bytes:
     """Cached by checkpoint and name: drawing costs a few milliseconds."""
     size = STAMP_SIZE * SUPERSAMPLE

@@ -21,7 +21,6 @@ def test_complete_card_shows_seals_and_saves_the_badge(
     assert images.first.get_attribute("alt").startswith("テスト商店")
     assert phone.get_by_test_id("stamp-collected").count() == 3
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
-    phone.screenshot(path=str(tmp_path / "card.png"), full_page=True)
 
     with phone.expect_download() as download:
         phone.get_by_test_id("save-badge").click()
