@@ -27,6 +27,9 @@ class Defaults:
     RALLY_SCAN_LIMIT_PER_CARD = "20 per minute;200 per day"
     RALLY_SCAN_LIMIT_PER_ADDRESS = "120 per minute"
     RALLY_CLAIM_LIMIT = "10 per minute"
+    # Wrong venue PINs allowed (rally/pins); right ones never count against the limit.
+    RALLY_PIN_LIMIT_PER_CARD = "5 per 10 minutes"
+    RALLY_PIN_LIMIT_PER_ADDRESS = "10 per 10 minutes"
     # E-mail (rally/mail.py): "outbox" writes to instance/outbox/; "smtp" really sends.
     RALLY_MAIL_BACKEND = "outbox"
     RALLY_MAIL_FROM = "Rally <no-reply@localhost>"

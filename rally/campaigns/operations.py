@@ -69,16 +69,26 @@ def resolve_checkpoint(token: str, now: datetime) -> Checkpoint:
             code="token_revoked",
             status=410,
         )
-    check_campaign_open(checkpoint.campaign, now)
     if checkpoint.campaign.qr_mode is QrMode.rotating:
+        check_campaign_open(checkpoint.campaign, now)
         check_rotating_step(data.step, now)
+    check_checkpoint_open(checkpoint, now)
+    return checkpoint
+
+
+def check_checkpoint_open(checkpoint: Checkpoint, now: datetime) -> None:
+    """The checks of any stamp once its checkpoint is known (by token, PIN, ...).
+
+    :raise StampError: ``campaign_not_started``, ``campaign_ended``,
+        ``store_not_in_campaign``.
+    """
+    check_campaign_open(checkpoint.campaign, now)
     if not checkpoint.is_open:
         raise StampError(
             _l("This shop does not take part in the campaign at the moment."),
             code="store_not_in_campaign",
             status=404,
         )
-    return checkpoint
 
 
 def check_campaign_open(campaign: Campaign, now: datetime) -> None:

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 
 from rally.campaigns.models import Campaign, Card, Checkpoint, QrMode, Stamp
-from rally.campaigns.operations import StampError, check_campaign_open, grant_stamp, open_card
+from rally.campaigns.operations import StampError, check_checkpoint_open, grant_stamp, open_card
 from rally.i18n import _l
 
 PIN_DIGITS = 4
@@ -76,25 +76,6 @@ def check_pin(checkpoint: Checkpoint, pin: str, now: datetime) -> None:
             _l("This PIN is not right. Please ask the shop for today's PIN."),
             code="wrong_pin",
             status=400,
-        )
-
-
-def check_checkpoint_open(checkpoint: Checkpoint, now: datetime) -> None:
-    """The checks a scan makes once it knows the checkpoint, for a stamp that has no token.
-
-    The key version and the rotating step belong to the token: a PIN carries the key
-    version itself (rotating the key changes the PIN) and rotates daily, so a campaign with
-    rotating codes accepts it.
-
-    :raise StampError: ``campaign_not_started``, ``campaign_ended``,
-        ``store_not_in_campaign``.
-    """
-    check_campaign_open(checkpoint.campaign, now)
-    if not checkpoint.is_open:
-        raise StampError(
-            _l("This shop does not take part in the campaign at the moment."),
-            code="store_not_in_campaign",
-            status=404,
         )
 
 

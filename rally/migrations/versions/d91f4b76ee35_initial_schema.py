@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: dae360ec68d9
+Revision ID: d91f4b76ee35
 Revises: 
-Create Date: 2026-11-23 20:31:43.782262
+Create Date: 2026-11-23 20:59:13.392553
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'dae360ec68d9'
+revision = 'd91f4b76ee35'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -211,6 +211,7 @@ def upgrade():
     sa.Column('store_id', sa.Integer(), nullable=True),
     sa.Column('spot_id', sa.Integer(), nullable=True),
     sa.Column('key_version', sa.Integer(), nullable=False),
+    sa.Column('stamp_image_filename', sa.String(length=80), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.CheckConstraint('(store_id IS NULL) <> (spot_id IS NULL)', name=op.f('ck_checkpoint_one_place')),
     sa.ForeignKeyConstraint(['campaign_id'], ['campaign.id'], name=op.f('fk_checkpoint_campaign_id_campaign')),
