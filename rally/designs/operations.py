@@ -12,7 +12,6 @@ import io
 import math
 import os
 import random
-import secrets
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
@@ -27,7 +26,14 @@ from rally.errors import RallyError
 from rally.extensions import db
 from rally.i18n import _, _l
 from rally.posters.render import font_path
-from rally.stores.photos import ACCEPTED_FORMATS, normalise_photo, photo_directory, read_upload
+from rally.stores.photos import (
+    ACCEPTED_FORMATS,
+    normalise_photo,
+    photo_directory,
+    read_upload,
+    remove_upload,
+    write_upload,
+)
 
 STAMP_SIZE = 256
 BADGE_SIZE = 1080
@@ -110,24 +116,12 @@ def normalise_stamp(data: bytes) -> bytes:
 
 
 def _save_stamp_file(png: bytes) -> str:
-    directory = stamp_directory()
-    os.makedirs(directory, exist_ok=True)
-    filename = secrets.token_hex(16) + ".png"
-    temporary = os.path.join(directory, "." + filename + ".tmp")
-    with open(temporary, "wb") as handle:
-        handle.write(png)
-    os.replace(temporary, os.path.join(directory, filename))
-    return filename
+    return write_upload(stamp_directory(), png, ".png")
 
 
 def delete_stamp_file(filename: str | None) -> None:
-    """Remove a design file no checkpoint points to any more (missing: nothing to do)."""
-    if not filename or os.path.basename(filename) != filename:
-        return
-    try:
-        os.remove(os.path.join(stamp_directory(), filename))
-    except FileNotFoundError:
-        pass
+    """Remove a design file no checkpoint points to any more."""
+    remove_upload(stamp_directory(), filename)
 
 
 def replace_stamp_design(checkpoint: Checkpoint, stream) -> str | None:

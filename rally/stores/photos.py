@@ -115,23 +115,32 @@ def _flatten(image: Image.Image) -> Image.Image:
     return image.convert("RGB")
 
 
-def save_photo(jpeg: bytes) -> str:
-    """Write a normalised photo under a random name; return that name."""
-    directory = photo_directory()
+def write_upload(directory: str, data: bytes, suffix: str) -> str:
+    """Write ``data`` under a random name in ``directory`` (atomically); return the name."""
     os.makedirs(directory, exist_ok=True)
-    filename = secrets.token_hex(16) + ".jpg"
+    filename = secrets.token_hex(16) + suffix
     temporary = os.path.join(directory, "." + filename + ".tmp")
     with open(temporary, "wb") as handle:
-        handle.write(jpeg)
+        handle.write(data)
     os.replace(temporary, os.path.join(directory, filename))
     return filename
 
 
-def delete_photo(filename: str | None) -> None:
-    """Remove a photo file that no store points to any more (missing file: nothing to do)."""
+def remove_upload(directory: str, filename: str | None) -> None:
+    """Remove a file nothing points to any more (a missing file or a path: nothing to do)."""
     if not filename or os.path.basename(filename) != filename:
         return
     try:
-        os.remove(os.path.join(photo_directory(), filename))
+        os.remove(os.path.join(directory, filename))
     except FileNotFoundError:
         pass
+
+
+def save_photo(jpeg: bytes) -> str:
+    """Write a normalised photo under a random name; return that name."""
+    return write_upload(photo_directory(), jpeg, ".jpg")
+
+
+def delete_photo(filename: str | None) -> None:
+    """Remove a photo file that no store points to any more."""
+    remove_upload(photo_directory(), filename)
