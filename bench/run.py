@@ -37,7 +37,7 @@ ROOT = BENCH.parent
 sys.path.insert(0, str(BENCH))
 VENV_BIN = Path(sys.executable).parent
 SECRET = "bench-secret-not-for-production"
-PG_PORT = os.environ.get("RALLY_PG_PORT", "55440")
+PG_PORT = os.environ.get("RALLY_PG_PORT", "25440")
 
 CONNECTIONS = 16
 # (name, gunicorn app, table each request writes one row into)
