@@ -18,7 +18,7 @@ from rally.campaigns.cards import card_from_cookie
 from rally.campaigns.models import Campaign
 from rally.extensions import db
 from rally.i18n import _
-from rally.stores.photos import PhotoError, too_large_message
+from rally.stores.photos import PhotoError, commit_replacing_file, too_large_message
 
 from . import operations
 from .forms import RemoveDesignForm, StampDesignForm
@@ -84,14 +84,10 @@ def design(checkpoint_id: int):
             form.image.errors.append(error.message)
             status = error.status
         else:
-            new = checkpoint.stamp_image_filename
             name = checkpoint.place.tr("name")
-            try:
-                db.session.commit()
-            except Exception:
-                operations.delete_stamp_file(new)
-                raise
-            operations.delete_stamp_file(old)
+            commit_replacing_file(
+                old, checkpoint.stamp_image_filename, operations.delete_stamp_file
+            )
             flash(_("The stamp of “%(name)s” is saved.", name=name), "success")
             return redirect(url_for(".design", checkpoint_id=checkpoint_id), 303)
     elif form.errors:

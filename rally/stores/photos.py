@@ -13,6 +13,7 @@ from flask import current_app
 from PIL import Image, ImageOps
 
 from rally.errors import RallyError
+from rally.extensions import db
 from rally.i18n import _l
 
 ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP")
@@ -134,6 +135,19 @@ def remove_upload(directory: str, filename: str | None) -> None:
         os.remove(os.path.join(directory, filename))
     except FileNotFoundError:
         pass
+
+
+def commit_replacing_file(old: str | None, new: str | None, remove) -> None:
+    """Commit the request that swapped ``old`` for ``new``; then remove the file that lost.
+
+    :param remove: the function that deletes a file of this kind by name.
+    """
+    try:
+        db.session.commit()
+    except Exception:
+        remove(new)
+        raise
+    remove(old)
 
 
 def save_photo(jpeg: bytes) -> str:

@@ -20,7 +20,13 @@ from rally.utils import utcnow
 from . import operations
 from .forms import PhotoForm, StoreProfileForm
 from .models import Store
-from .photos import PhotoError, delete_photo, photo_directory, too_large_message
+from .photos import (
+    PhotoError,
+    commit_replacing_file,
+    delete_photo,
+    photo_directory,
+    too_large_message,
+)
 
 bp = Blueprint("stores", __name__, template_folder="templates")
 
@@ -104,13 +110,7 @@ def edit_photo(store_id: int):
             form.photo.errors.append(error.message)
             status = error.status
         else:
-            new = store.photo_filename
-            try:
-                db.session.commit()
-            except Exception:
-                delete_photo(new)
-                raise
-            delete_photo(old)
+            commit_replacing_file(old, store.photo_filename, delete_photo)
             flash(_("The photo of “%(name)s” is saved.", name=store.tr("name")), "success")
             return redirect(url_for(".edit_photo", store_id=store.id), 303)
     elif form.errors:
