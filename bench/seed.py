@@ -63,7 +63,7 @@ def make_campaign(stores: int, *, days_before: int = 1, days_after: int = 30) ->
         )
         campaign.checkpoints.append(Checkpoint(store=store))
     campaign.tiers = [
-        RewardTier(stamps_required=n, name_ja=f"景品{n}", name_en=f"Prize {n}", stock=1000)
+        RewardTier(threshold=n, name_ja=f"景品{n}", name_en=f"Prize {n}", stock=1000)
         for n in (5, 15, stores)
     ]
     db.session.add(campaign)

@@ -403,7 +403,7 @@ def seed_demo(now: datetime, timezone: str = "Asia/Tokyo") -> dict:
         )
         campaign.checkpoints = [Checkpoint(store=store) for store in stores[:24]]
         campaign.tiers = [
-            RewardTier(stamps_required=n, name_ja=ja, name_en=en, stock=stock)
+            RewardTier(threshold=n, name_ja=ja, name_en=en, stock=stock)
             for n, ja, en, stock in TIERS
         ]
         db.session.add(campaign)

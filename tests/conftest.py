@@ -125,7 +125,7 @@ def make_campaign(app, make_store):
             store_ids = [make_store() for _ in range(stores)]
             campaign.checkpoints = [Checkpoint(store_id=store_id) for store_id in store_ids]
             campaign.tiers = [
-                RewardTier(stamps_required=n, name_ja=f"景品{n}", name_en=f"Prize {n}", stock=10)
+                RewardTier(threshold=n, name_ja=f"景品{n}", name_en=f"Prize {n}", stock=10)
                 for n in tiers
             ]
             db.session.add(campaign)

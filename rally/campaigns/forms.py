@@ -51,7 +51,7 @@ class TierForm(Form):
     """One reward tier row; a row left blank is no tier."""
 
     tier_id = HiddenField()
-    stamps_required = IntegerField(
+    threshold = IntegerField(
         _l("Stamps required"),
         validators=[Optional(), NumberRange(min=1, message=_l("At least one stamp."))],
     )
@@ -65,18 +65,18 @@ class TierForm(Form):
     def is_blank(self) -> bool:
         """Blank rows are ignored; blanking an existing tier's row removes that tier."""
         return (
-            self.stamps_required.data is None
+            self.threshold.data is None
             and not (self.name_ja.data or "").strip()
             and not (self.name_en.data or "").strip()
             and self.stock.data is None
         )
 
-    def validate_stamps_required(self, field) -> None:
+    def validate_threshold(self, field) -> None:
         if field.data is None and not self.is_blank():
             raise ValidationError(_l("How many stamps does this reward need?"))
 
     def validate_name_ja(self, field) -> None:
-        if self.stamps_required.data is not None and not (
+        if self.threshold.data is not None and not (
             (field.data or "").strip() or (self.name_en.data or "").strip()
         ):
             raise ValidationError(_l("Name the reward in at least one language."))
@@ -139,7 +139,7 @@ class CampaignForm(FlaskForm):
         self.spots.data = [cp.spot_id for cp in campaign.checkpoints if cp.spot_id is not None]
         for row, tier in zip(self.tiers, campaign.tiers, strict=False):
             row.tier_id.data = str(tier.id)
-            row.stamps_required.data = tier.stamps_required
+            row.threshold.data = tier.threshold
             row.name_ja.data = tier.name_ja
             row.name_en.data = tier.name_en
             row.stock.data = tier.stock
@@ -149,13 +149,13 @@ class CampaignForm(FlaskForm):
         tiers = [
             TierInput(
                 id=int(row.tier_id.data) if (row.tier_id.data or "").isdigit() else None,
-                stamps_required=row.stamps_required.data,
+                threshold=row.threshold.data,
                 name_ja=row.name_ja.data or "",
                 name_en=row.name_en.data or "",
                 stock=row.stock.data,
             )
             for row in self.tiers
-            if row.stamps_required.data is not None
+            if row.threshold.data is not None
         ]
         return CampaignInput(
             title_ja=self.title_ja.data or "",

@@ -4,7 +4,7 @@ Functions here change state and ``flush()``; the request commits once.
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -13,8 +13,19 @@ from sqlalchemy.orm import contains_eager, joinedload
 from rally.errors import RallyError
 from rally.extensions import db
 from rally.i18n import _l
+from rally.utils import next_local_midnight
 
-from .models import Campaign, CampaignState, Card, Checkpoint, QrMode, Stamp
+from .models import (
+    Campaign,
+    CampaignState,
+    Card,
+    Checkpoint,
+    QrMode,
+    Recheck,
+    RewardTier,
+    Stamp,
+)
+from .progress import CardProgress, TierProgress, build_progress
 from .qr import InvalidToken, read_checkpoint_token, time_step
 
 
@@ -169,53 +180,155 @@ def open_card(card: Card | None, locale: str | None = None) -> Card:
     return card
 
 
-def grant_stamp(card: Card, checkpoint: Checkpoint, now: datetime) -> Stamp:
-    """Give ``card`` the stamp of ``checkpoint``, once.
+def grant_stamp(
+    card: Card,
+    checkpoint: Checkpoint,
+    now: datetime,
+    *,
+    count: int = 1,
+    code_id: int | None = None,
+    staff=None,
+    nonce: str | None = None,
+) -> Stamp:
+    """Give ``card`` the stamp of ``checkpoint`` under the campaign's rules.
 
-    The unique constraint on ``(card_id, checkpoint_id)`` decides under concurrency: the
-    insert runs in a savepoint, and losing the race is the same as having scanned before.
+    One stamp per checkpoint: the unique ``(card_id, checkpoint_id, slot)`` with slot 0
+    decides under concurrency, and losing the race is the same as having scanned before.
+    Repeat check-ins (daily, or after some hours) and purchases take the slot after the
+    card's last one at this checkpoint, so two simultaneous grants cannot both take it.
 
-    Also refuses a new stamp too soon after the card's previous one and flags impossible
-    travel for the association (:mod:`rally.fraud.operations`).
+    Visitors' own scans are also refused too soon after the card's previous stamp and
+    flagged for impossible travel (:mod:`rally.fraud.operations`); staff grants are not.
 
-    :raise StampError: ``already_stamped`` (status 200: a harmless repeat) with the
-        existing stamp in ``error.stamp``; ``too_soon``.
+    :param count: stamps in this grant (a purchase at the register), 1 otherwise.
+    :param code_id: the further code of the checkpoint that was scanned, if any.
+    :param staff: the user giving the stamp at the register or on a paper card.
+    :param nonce: a register's one-time purchase code; a second use is refused.
+    :raise StampError: ``already_stamped`` (status 200: a harmless repeat, the existing
+        stamp in ``error.stamp``); ``checked_in_recently`` (repeat check-ins: the next
+        moment in ``error.next_at``); ``too_soon``; ``purchase_at_register`` (a visitor's
+        own scan in a purchase campaign); ``too_many_stamps``; ``code_used``.
     """
     from rally.dashboard.tallies import record_stamp
     from rally.fraud.operations import check_pace, flag_impossible_travel, last_stamp
 
-    existing = None if card.is_new else _existing_stamp(card, checkpoint)
-    if existing is None:
-        previous = None if card.is_new else last_stamp(card)
-        check_pace(previous, now, StampError)
-        flag_impossible_travel(card, checkpoint, previous, now)
+    campaign = checkpoint.campaign
+    _check_count(campaign, count, by_staff=staff is not None)
+    for _attempt in range(3):
+        latest = None if card.is_new else _latest_stamp(card, checkpoint)
+        slot = _next_slot(campaign, latest, now, staff is not None)
+        if staff is None:
+            previous = None if card.is_new else last_stamp(card)
+            check_pace(previous, now, StampError)
+            flag_impossible_travel(card, checkpoint, previous, now)
         stamp = Stamp(
             card_id=card.id,
             checkpoint_id=checkpoint.id,
             campaign_id=checkpoint.campaign_id,
             created_at=now,
             locale=card.locale,
+            slot=slot,
+            count=count,
+            points=count * checkpoint.points,
+            code_id=code_id,
+            granted_by_id=staff.id if staff is not None else None,
+            grant_nonce=nonce,
         )
+        if card.is_new:
+            # Nobody else can hold this card's stamps yet: no savepoint needed.
+            db.session.add(stamp)
+            db.session.flush()
+            record_stamp(stamp)
+            card.is_new = False
+            return stamp
         try:
             with db.session.begin_nested():
                 db.session.add(stamp)
                 db.session.flush()
                 record_stamp(stamp)
-            card.is_new = False
             return stamp
         except IntegrityError:
-            existing = _existing_stamp(card, checkpoint)
+            if nonce is not None and _nonce_used(nonce):
+                raise StampError(
+                    _l("This purchase code has already been used."), code="code_used", status=409
+                ) from None
+            if campaign.recheck is Recheck.once and not campaign.is_purchase:
+                break
+            # A parallel grant took the slot: read it and decide again (it may now be too
+            # soon for a repeat check-in, or the purchase takes the following slot).
     error = StampError(
         _l("You already have this shop's stamp."), code="already_stamped", status=200
     )
-    error.stamp = existing
+    error.stamp = _latest_stamp(card, checkpoint)
     raise error
 
 
-def _existing_stamp(card: Card, checkpoint: Checkpoint) -> Stamp | None:
+def _check_count(campaign: Campaign, count: int, by_staff: bool) -> None:
+    if campaign.is_purchase and not by_staff:
+        raise StampError(
+            _l("In this campaign the shop's staff give the stamps at the register."),
+            code="purchase_at_register",
+            status=403,
+        )
+    limit = (campaign.max_stamps_per_purchase or 1) if campaign.is_purchase else 1
+    if not 1 <= count <= limit:
+        raise StampError(
+            _l("A purchase earns at most %(num)d stamps in this campaign.", num=limit),
+            code="too_many_stamps",
+            status=400,
+        )
+
+
+def _next_slot(campaign: Campaign, latest: Stamp | None, now: datetime, by_staff: bool) -> int:
+    """The slot a new stamp takes, or :class:`StampError` when the rules allow none yet."""
+    if latest is None:
+        return 0
+    if campaign.is_purchase:
+        return latest.slot + 1
+    next_at = next_check_in(campaign, latest.created_at)
+    if next_at is None:
+        error = StampError(
+            _l("You already have this shop's stamp."), code="already_stamped", status=200
+        )
+        error.stamp = latest
+        raise error
+    if now < next_at:
+        error = StampError(
+            _l("You checked in here recently. You can collect this stamp again later."),
+            code="checked_in_recently",
+            status=200,
+        )
+        error.stamp = latest
+        error.next_at = next_at
+        raise error
+    return latest.slot + 1
+
+
+def next_check_in(campaign: Campaign, last_at: datetime) -> datetime | None:
+    """When a card stamped at ``last_at`` may check in at the same place again (naive UTC);
+    ``None`` when the campaign gives one stamp per checkpoint.
+
+    Daily means from the next midnight in the district's time zone; hours are counted from
+    the previous stamp.
+    """
+    if campaign.recheck is Recheck.daily:
+        return next_local_midnight(last_at)
+    if campaign.recheck is Recheck.hours and campaign.recheck_hours:
+        return last_at + timedelta(hours=campaign.recheck_hours)
+    return None
+
+
+def _latest_stamp(card: Card, checkpoint: Checkpoint) -> Stamp | None:
     return db.session.scalar(
-        select(Stamp).where(Stamp.card_id == card.id, Stamp.checkpoint_id == checkpoint.id)
+        select(Stamp)
+        .where(Stamp.card_id == card.id, Stamp.checkpoint_id == checkpoint.id)
+        .order_by(Stamp.slot.desc())
+        .limit(1)
     )
+
+
+def _nonce_used(nonce: str) -> bool:
+    return db.session.scalar(select(Stamp.id).where(Stamp.grant_nonce == nonce)) is not None
 
 
 def rotate_checkpoint_key(checkpoint: Checkpoint) -> None:
@@ -224,40 +337,9 @@ def rotate_checkpoint_key(checkpoint: Checkpoint) -> None:
     db.session.flush()
 
 
-@dataclass(frozen=True)
-class CardProgress:
-    """What the card page shows for one campaign."""
-
-    campaign: Campaign
-    checkpoints: list[Checkpoint]
-    stamps: dict[int, Stamp]  # checkpoint id -> stamp
-
-    @property
-    def collected(self) -> int:
-        return len(self.stamps)
-
-    @property
-    def total(self) -> int:
-        return len(self.checkpoints)
-
-    @property
-    def to_visit(self) -> list[Checkpoint]:
-        return [cp for cp in self.checkpoints if cp.id not in self.stamps]
-
-    def tiers(self) -> list[tuple]:
-        """``(tier, reached, stamps_to_go)`` for each reward tier, lowest first."""
-        return [
-            (
-                tier,
-                self.collected >= tier.stamps_required,
-                max(0, tier.stamps_required - self.collected),
-            )
-            for tier in self.campaign.tiers
-        ]
-
-
 def card_progress(card: Card | None, campaign: Campaign) -> CardProgress:
-    """Stamps of ``card`` in ``campaign`` beside the campaign's checkpoints and tiers."""
+    """Stamps of ``card`` in ``campaign`` beside the campaign's checkpoints, areas and tiers."""
+    from rally.areas.models import Area
     from rally.spots.models import Spot
     from rally.stores.models import Store
 
@@ -272,15 +354,27 @@ def card_progress(card: Card | None, campaign: Campaign) -> CardProgress:
             .order_by(Checkpoint.spot_id.is_not(None), Store.category, Store.id, Spot.id)
         )
     )
-    stamps = {}
+    stamps = []
     if card is not None:
-        stamps = {
-            stamp.checkpoint_id: stamp
-            for stamp in db.session.scalars(
+        stamps = list(
+            db.session.scalars(
                 select(Stamp).where(Stamp.card_id == card.id, Stamp.campaign_id == campaign.id)
             )
-        }
-    return CardProgress(campaign=campaign, checkpoints=checkpoints, stamps=stamps)
+        )
+    area_ids = {cp.place.area_id for cp in checkpoints} - {None}
+    areas = []
+    if area_ids:
+        areas = list(
+            db.session.scalars(
+                select(Area).where(Area.id.in_(area_ids)).order_by(Area.position, Area.id)
+            )
+        )
+    return build_progress(campaign, checkpoints, stamps, areas)
+
+
+def tier_progress(card: Card, tier: RewardTier) -> TierProgress:
+    """How often ``card`` has reached ``tier`` (claims and lottery entries count on this)."""
+    return card_progress(card, tier.campaign).tier(tier)
 
 
 def campaigns_of_card(card: Card) -> list[Campaign]:
@@ -325,7 +419,7 @@ class TierInput:
     """One reward tier row as entered; ``id`` names an existing tier, ``None`` a new one."""
 
     id: int | None
-    stamps_required: int
+    threshold: int
     name_ja: str
     name_en: str
     stock: int | None
@@ -384,8 +478,6 @@ def update_campaign(campaign: Campaign, data: CampaignInput) -> None:
 
 
 def _save(campaign: Campaign, data: CampaignInput) -> None:
-    from .models import RewardTier
-
     if data.ends_at <= data.starts_at:
         raise CampaignError(
             _l("The campaign must end after it starts."), code="end_before_start", status=400
@@ -415,12 +507,12 @@ def _save(campaign: Campaign, data: CampaignInput) -> None:
     tiers = []
     for tier, row in tier_plan:
         tier = tier or RewardTier()
-        tier.stamps_required = row.stamps_required
+        tier.threshold = row.threshold
         tier.name_ja = row.name_ja.strip()
         tier.name_en = row.name_en.strip()
         tier.stock = row.stock
         tiers.append(tier)
-    campaign.tiers = sorted(tiers, key=lambda tier: tier.stamps_required)
+    campaign.tiers = sorted(tiers, key=lambda tier: tier.threshold)
 
 
 def _check_stamps_inside(campaign: Campaign, data: CampaignInput) -> None:
@@ -519,7 +611,7 @@ def _tier_changes(campaign: Campaign, rows: list[TierInput]) -> list[tuple]:
                 code="tier_removed",
             )
         for tier_id, row in kept.items():
-            if row.stamps_required > existing[tier_id].stamps_required:
+            if row.threshold > existing[tier_id].threshold:
                 raise CampaignError(
                     _l("A published campaign's reward cannot require more stamps than before."),
                     code="tier_requirement_raised",

@@ -28,10 +28,13 @@ from rally.utils import utcnow
 from . import operations
 from .cards import card_from_cookie, card_limit_key, remember_card
 from .forms import LocateForm
-from .models import Campaign, Checkpoint
+from .labels import tier_requirement, tier_to_go
+from .models import Campaign, Checkpoint, TierBasis
 from .qr import qr_png, qr_svg, seconds_left_in_step, stamp_url, time_step
 
 bp = Blueprint("campaigns", __name__, template_folder="templates")
+bp.add_app_template_global(tier_requirement)
+bp.add_app_template_global(tier_to_go)
 
 
 @bp.route("/s/<token>", methods=["GET", "POST"])
@@ -66,7 +69,7 @@ def scan(token: str):
             flag_no_location(card, checkpoint, now)
         outcome = "new"
     except operations.StampError as error:
-        if error.code != "already_stamped":
+        if error.code not in ("already_stamped", "checked_in_recently"):
             db.session.rollback()
             return render_template("campaigns/refused.html", error=error), error.status
         outcome = "again"
@@ -114,12 +117,21 @@ def card(campaign_id: int):
     progress = operations.card_progress(card, campaign)
     highlight = request.args.get("new", type=int) or request.args.get("again", type=int)
     highlighted = progress.stamps.get(highlight)
+    is_new = "new" in request.args
+    next_at = None
+    if highlighted is not None and not is_new:
+        next_at = operations.next_check_in(campaign, highlighted.created_at)
+    show_points = any(t.basis is TierBasis.points for t in campaign.tiers) or any(
+        cp.points != 1 for cp in progress.checkpoints
+    )
     return render_template(
         "campaigns/card.html",
         progress=progress,
         campaign=campaign,
         highlighted=highlighted,
-        is_new="new" in request.args,
+        is_new=is_new,
+        next_at=next_at,
+        show_points=show_points,
         claims=claims_of_card(card, campaign.id),
         lotteries=lotteries_on_card(card, campaign.id),
         claim_form=ClaimForm(),

@@ -127,7 +127,7 @@ def dashboard_data(
         # of its stores each of them visited.
         cards = (
             select(
-                func.count().label("stamps"),
+                func.sum(Stamp.count).label("stamps"),
                 (func.max(case((Stamp.locale == "en", 1), else_=0)) == 1).label("english"),
             )
             .where(

@@ -30,15 +30,15 @@ def hour_of(moment: datetime) -> int:
 # for every new stamp, and a prepared text statement costs far less than building the ORM's.
 _ADD_TO_STAMP_TALLY = text(
     "INSERT INTO stamp_tally (campaign_id, hour, checkpoint_id, stamps) "
-    "VALUES (:campaign_id, :hour, :checkpoint_id, 1) "
+    "VALUES (:campaign_id, :hour, :checkpoint_id, :count) "
     "ON CONFLICT (campaign_id, hour, checkpoint_id) "
-    "DO UPDATE SET stamps = stamp_tally.stamps + 1"
+    "DO UPDATE SET stamps = stamp_tally.stamps + excluded.stamps"
 )
 _ADD_TO_CARD_TALLY = text(
     "INSERT INTO card_tally (campaign_id, card_id, stamps, english, first_at, last_at) "
-    "VALUES (:campaign_id, :card_id, 1, :english, :at, :at) "
+    "VALUES (:campaign_id, :card_id, :count, :english, :at, :at) "
     "ON CONFLICT (campaign_id, card_id) DO UPDATE SET "
-    "stamps = card_tally.stamps + 1, "
+    "stamps = card_tally.stamps + excluded.stamps, "
     "english = card_tally.english OR excluded.english, "
     "last_at = CASE WHEN excluded.last_at > card_tally.last_at "
     "THEN excluded.last_at ELSE card_tally.last_at END"
@@ -53,6 +53,7 @@ def record_stamp(stamp: Stamp) -> None:
             "campaign_id": stamp.campaign_id,
             "hour": hour_of(stamp.created_at),
             "checkpoint_id": stamp.checkpoint_id,
+            "count": stamp.count,
         },
     )
     db.session.execute(
@@ -62,6 +63,7 @@ def record_stamp(stamp: Stamp) -> None:
             "card_id": stamp.card_id,
             "english": stamp.locale == "en",
             "at": stamp.created_at,
+            "count": stamp.count,
         },
     )
 
@@ -69,11 +71,11 @@ def record_stamp(stamp: Stamp) -> None:
 def forget_card(card_id: int, campaign_id: int) -> None:
     """Take a card's stamps in a campaign out of the tallies (before they are deleted)."""
     stamps = db.session.execute(
-        select(Stamp.checkpoint_id, Stamp.created_at).where(
+        select(Stamp.checkpoint_id, Stamp.created_at, Stamp.count).where(
             Stamp.card_id == card_id, Stamp.campaign_id == campaign_id
         )
     ).all()
-    for checkpoint_id, created_at in stamps:
+    for checkpoint_id, created_at, count in stamps:
         db.session.execute(
             update(StampTally)
             .where(
@@ -81,7 +83,7 @@ def forget_card(card_id: int, campaign_id: int) -> None:
                 StampTally.hour == hour_of(created_at),
                 StampTally.checkpoint_id == checkpoint_id,
             )
-            .values(stamps=StampTally.stamps - 1)
+            .values(stamps=StampTally.stamps - count)
         )
     db.session.execute(
         delete(CardTally).where(CardTally.campaign_id == campaign_id, CardTally.card_id == card_id)
@@ -99,7 +101,7 @@ def rebuild_tallies(campaign_id: int) -> None:
     db.session.execute(
         insert(StampTally).from_select(
             ["campaign_id", "hour", "checkpoint_id", "stamps"],
-            select(Stamp.campaign_id, hour, Stamp.checkpoint_id, func.count())
+            select(Stamp.campaign_id, hour, Stamp.checkpoint_id, func.sum(Stamp.count))
             .where(Stamp.campaign_id == campaign_id)
             .group_by(Stamp.campaign_id, hour, Stamp.checkpoint_id),
         )
@@ -111,7 +113,7 @@ def rebuild_tallies(campaign_id: int) -> None:
             select(
                 Stamp.campaign_id,
                 Stamp.card_id,
-                func.count(),
+                func.sum(Stamp.count),
                 english,
                 func.min(Stamp.created_at),
                 func.max(Stamp.created_at),

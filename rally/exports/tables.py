@@ -153,7 +153,7 @@ def redemptions_table(campaign_id: int | None = None) -> Table:
             claim.campaign_id,
             claim.campaign.tr("title"),
             claim.tier.tr("name"),
-            claim.tier.stamps_required,
+            claim.tier.threshold,
             claim.card_id,
             local_time(claim.redeemed_at),
             claim.redeemed_store.tr("name") if claim.redeemed_store else "",

@@ -37,3 +37,7 @@ class Bilingual:
             return value
         other = getattr(self, f"{field}_{'en' if lang == 'ja' else 'ja'}", None)
         return other if other and other.strip() else ""
+
+    def tr_lines(self, field: str, lang: str | None = None) -> list[str]:
+        """The non-empty lines of a bilingual text field (choices of a quiz or question)."""
+        return [line.strip() for line in self.tr(field, lang).splitlines() if line.strip()]

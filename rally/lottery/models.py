@@ -35,18 +35,20 @@ class Lottery(db.Model):
 
 
 class LotteryEntry(db.Model):
-    """One entry per person (visitor account) and per card in a lottery."""
+    """One entry per person (visitor account) and card in a lottery, per occurrence of its tier."""
 
     __tablename__ = "lottery_entry"
     __table_args__ = (
-        UniqueConstraint("lottery_id", "visitor_id"),
-        UniqueConstraint("lottery_id", "card_id"),
+        UniqueConstraint("lottery_id", "visitor_id", "occurrence"),
+        UniqueConstraint("lottery_id", "card_id", "occurrence"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     lottery_id: Mapped[int] = mapped_column(ForeignKey("lottery.id"), index=True)
     visitor_id: Mapped[int] = mapped_column(ForeignKey("visitor.id"), index=True)
     card_id: Mapped[int] = mapped_column(ForeignKey("card.id"), index=True)
+    # A repeating tier gives one entry per multiple of its threshold.
+    occurrence: Mapped[int] = mapped_column(default=1, server_default="1")
     # Published in the entry list: random, says nothing about the person.
     public_id: Mapped[str] = mapped_column(String(16), unique=True)
     won: Mapped[bool | None]

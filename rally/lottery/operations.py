@@ -12,7 +12,6 @@ from rally.errors import RallyError
 from rally.extensions import db
 from rally.i18n import _, _l
 from rally.mail import send_mail
-from rally.rewards.operations import stamp_count
 
 from . import draw as lottery_draw
 from .models import Lottery, LotteryEntry
@@ -50,22 +49,29 @@ def lottery_for_tier(tier_id: int) -> Lottery | None:
     return db.session.scalar(select(Lottery).where(Lottery.tier_id == tier_id))
 
 
-def entry_of(lottery: Lottery, card: Card | None) -> LotteryEntry | None:
+def entries_of(lottery: Lottery, card: Card | None) -> list[LotteryEntry]:
+    """The card's entries in ``lottery`` (several for a repeating tier), first one first."""
     if card is None:
-        return None
-    return db.session.scalar(
-        select(LotteryEntry).where(
-            LotteryEntry.lottery_id == lottery.id, LotteryEntry.card_id == card.id
+        return []
+    return list(
+        db.session.scalars(
+            select(LotteryEntry)
+            .where(LotteryEntry.lottery_id == lottery.id, LotteryEntry.card_id == card.id)
+            .order_by(LotteryEntry.occurrence)
         )
     )
 
 
 def enter_lottery(lottery: Lottery, card: Card, visitor, now: datetime) -> LotteryEntry:
-    """Enter ``card`` (saved to ``visitor``'s verified account) into ``lottery``, once.
+    """Enter ``card`` (saved to ``visitor``'s verified account) into ``lottery``: once, or
+    once per time a repeating tier was reached (each call adds the next entry due).
 
     :raise LotteryError: ``account_required``, ``email_not_verified``, ``lottery_drawn``,
-        ``not_enough_stamps``, ``already_entered`` (one entry per person, whatever the card).
+        ``not_enough_stamps``, ``already_entered`` (one entry per person and occurrence,
+        whatever the card).
     """
+    from rally.campaigns.operations import tier_progress
+
     if visitor is None or card.visitor_id != visitor.id:
         raise LotteryError(
             _l("Save your card to an account to take part in the lottery."),
@@ -82,19 +88,21 @@ def enter_lottery(lottery: Lottery, card: Card, visitor, now: datetime) -> Lotte
         raise LotteryError(
             _l("This lottery has already been drawn."), code="lottery_drawn", status=409
         )
-    if stamp_count(card, lottery.campaign_id) < lottery.tier.stamps_required:
+    reached = tier_progress(card, lottery.tier).reached
+    if reached < 1:
         raise LotteryError(
             _l("You do not have enough stamps for this reward yet."),
             code="not_enough_stamps",
             status=403,
         )
-    existing = entry_of(lottery, card)
-    if existing is not None:
-        return existing
+    entries = entries_of(lottery, card)
+    if len(entries) >= reached:
+        return entries[-1]
     entry = LotteryEntry(
         lottery_id=lottery.id,
         visitor_id=visitor.id,
         card_id=card.id,
+        occurrence=len(entries) + 1,
         public_id=secrets.token_hex(6),
         created_at=now,
     )
@@ -158,6 +166,6 @@ def draw_lottery(lottery: Lottery, now: datetime) -> list[LotteryEntry]:
 
 
 def lotteries_on_card(card: Card | None, campaign_id: int) -> dict[int, tuple]:
-    """``{tier_id: (lottery, entry or None)}`` for the campaign's lottery tiers."""
+    """``{tier_id: (lottery, the card's entries)}`` for the campaign's lottery tiers."""
     lotteries = db.session.scalars(select(Lottery).where(Lottery.campaign_id == campaign_id))
-    return {lottery.tier_id: (lottery, entry_of(lottery, card)) for lottery in lotteries}
+    return {lottery.tier_id: (lottery, entries_of(lottery, card)) for lottery in lotteries}

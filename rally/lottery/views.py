@@ -85,7 +85,7 @@ def manage():
     lotteries = db.session.scalars(select(Lottery).order_by(Lottery.created_at.desc())).all()
     taken = {lottery.tier_id for lottery in lotteries}
     tiers = db.session.scalars(
-        select(RewardTier).join(Campaign).order_by(Campaign.id.desc(), RewardTier.stamps_required)
+        select(RewardTier).join(Campaign).order_by(Campaign.id.desc(), RewardTier.threshold)
     ).all()
     form = CreateForm()
     form.tier.choices = [

@@ -20,17 +20,19 @@ redemption_counter = Table(
 class Claim(db.Model):
     """A card's claim of a reward tier, with its one-time redemption code.
 
-    One claim per card per tier (unique constraint); ``redeemed_at`` is set once, by a
+    One claim per card per tier and occurrence (unique constraint: a repeating tier is
+    claimed once at each multiple of its threshold); ``redeemed_at`` is set once, by a
     conditional update, when staff hand the reward over.
     """
 
     __tablename__ = "claim"
-    __table_args__ = (UniqueConstraint("card_id", "tier_id"),)
+    __table_args__ = (UniqueConstraint("card_id", "tier_id", "occurrence"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     card_id: Mapped[int] = mapped_column(ForeignKey("card.id"), index=True)
     tier_id: Mapped[int] = mapped_column(ForeignKey("reward_tier.id"), index=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"), index=True)
+    occurrence: Mapped[int] = mapped_column(default=1, server_default="1")
     code: Mapped[str] = mapped_column(String(16), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     redeemed_at: Mapped[datetime | None] = mapped_column(index=True)

@@ -4,10 +4,10 @@ import re
 import secrets
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from rally.campaigns.models import CampaignState, Card, RewardTier, Stamp
+from rally.campaigns.models import CampaignState, Card, RewardTier
 from rally.errors import RallyError
 from rally.extensions import db
 from rally.i18n import _l
@@ -36,44 +36,62 @@ def normalise_code(raw: str) -> str:
     return re.sub(r"[\s\-]", "", raw).upper()
 
 
-def stamp_count(card: Card, campaign_id: int) -> int:
-    return db.session.scalar(
-        select(func.count())
-        .select_from(Stamp)
-        .where(Stamp.card_id == card.id, Stamp.campaign_id == campaign_id)
-    )
-
-
-def claims_of_card(card: Card | None, campaign_id: int) -> dict[int, Claim]:
-    """The card's claims in a campaign, by tier id."""
+def claims_of_card(card: Card | None, campaign_id: int) -> dict[int, list[Claim]]:
+    """The card's claims in a campaign: tier id -> claims, first occurrence first."""
     if card is None:
         return {}
-    claims = db.session.scalars(
-        select(Claim).where(Claim.card_id == card.id, Claim.campaign_id == campaign_id)
+    claims: dict[int, list[Claim]] = {}
+    for claim in db.session.scalars(
+        select(Claim)
+        .where(Claim.card_id == card.id, Claim.campaign_id == campaign_id)
+        .order_by(Claim.tier_id, Claim.occurrence)
+    ):
+        claims.setdefault(claim.tier_id, []).append(claim)
+    return claims
+
+
+def _claim_of(card: Card, tier: RewardTier, occurrence: int) -> Claim | None:
+    return db.session.scalar(
+        select(Claim).where(
+            Claim.card_id == card.id, Claim.tier_id == tier.id, Claim.occurrence == occurrence
+        )
     )
-    return {claim.tier_id: claim for claim in claims}
 
 
-def claim_reward(card: Card, tier: RewardTier, now: datetime) -> Claim:
+def claim_reward(card: Card, tier: RewardTier, now: datetime, occurrence: int = 1) -> Claim:
     """Claim ``tier`` for ``card`` and reserve one unit of its stock.
 
-    Claiming twice returns the first claim. The stock goes down by a conditional
-    ``UPDATE ... WHERE stock > 0`` inside the same savepoint as the claim's insert, so it
-    never goes below zero and a lost race on the unique constraint gives the unit back.
+    A repeating tier is claimed once per time it was reached: ``occurrence`` says which
+    (the card page posts the next unclaimed one, so a double submission claims it once).
+    Claiming an occurrence twice returns the first claim. The stock goes down by a
+    conditional ``UPDATE ... WHERE stock > 0`` inside the same savepoint as the claim's
+    insert, so it never goes below zero and a lost race on the unique constraint gives the
+    unit back.
 
-    :raise RewardError: ``campaign_not_started``, ``not_enough_stamps``, ``out_of_stock``.
+    :raise RewardError: ``campaign_not_started``, ``not_enough_stamps`` (the card has not
+        reached the tier that many times), ``questionnaire_required`` (the campaign asks
+        its questions first), ``out_of_stock``.
     """
-    existing = claims_of_card(card, tier.campaign_id).get(tier.id)
+    from rally.campaigns.operations import tier_progress
+    from rally.questionnaires.operations import questionnaire_done
+
+    existing = _claim_of(card, tier, occurrence)
     if existing is not None:
         return existing
     if tier.campaign.state is CampaignState.draft:
         raise RewardError(
             _l("This campaign has not started yet."), code="campaign_not_started", status=403
         )
-    if stamp_count(card, tier.campaign_id) < tier.stamps_required:
+    if occurrence < 1 or tier_progress(card, tier).reached < occurrence:
         raise RewardError(
             _l("You do not have enough stamps for this reward yet."),
             code="not_enough_stamps",
+            status=403,
+        )
+    if not questionnaire_done(card, tier.campaign):
+        raise RewardError(
+            _l("Please answer the short questionnaire before claiming a reward."),
+            code="questionnaire_required",
             status=403,
         )
     try:
@@ -93,13 +111,14 @@ def claim_reward(card: Card, tier: RewardTier, now: datetime) -> Claim:
                 card_id=card.id,
                 tier_id=tier.id,
                 campaign_id=tier.campaign_id,
+                occurrence=occurrence,
                 code=new_redemption_code(),
                 created_at=now,
             )
             db.session.add(claim)
     except IntegrityError:
-        # The same card claimed the same tier in a parallel request: that claim stands.
-        existing = claims_of_card(card, tier.campaign_id).get(tier.id)
+        # The same card claimed the same occurrence in a parallel request: that claim stands.
+        existing = _claim_of(card, tier, occurrence)
         if existing is None:
             raise
         return existing

@@ -46,7 +46,8 @@ def claim(campaign_id: int, tier_id: int):
     if card is None or not ClaimForm().validate_on_submit():
         abort(400)
     try:
-        claimed = operations.claim_reward(card, tier, utcnow())
+        occurrence = request.form.get("occurrence", default=1, type=int)
+        claimed = operations.claim_reward(card, tier, utcnow(), occurrence=occurrence)
     except operations.RewardError as error:
         db.session.rollback()
         flash(error.message, "error")

@@ -2,8 +2,8 @@
 
 from datetime import datetime
 
-from sqlalchemy import Enum, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import Enum, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from rally.extensions import db
 from rally.i18n import Bilingual, _l
@@ -47,6 +47,9 @@ class Spot(Bilingual, db.Model):
     latitude: Mapped[float | None]
     longitude: Mapped[float | None]
     website: Mapped[str] = mapped_column(String(255), default="")
+    # The street or neighbourhood it belongs to (rally/areas), for per-area rally rules.
+    area_id: Mapped[int | None] = mapped_column(ForeignKey("area.id"), index=True)
+    area = relationship("Area")
     # Hidden spots stay in the back office but leave the public pages and the map.
     published: Mapped[bool] = mapped_column(default=True, index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

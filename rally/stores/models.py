@@ -72,6 +72,9 @@ class Store(Bilingual, db.Model):
     wifi: Mapped[bool] = mapped_column(default=False)
     # File name under instance/uploads/stores/ (random, set by the upload operation).
     photo_filename: Mapped[str | None] = mapped_column(String(80))
+    # The street or neighbourhood it belongs to (rally/areas), for per-area rally rules.
+    area_id: Mapped[int | None] = mapped_column(ForeignKey("area.id"), index=True)
+    area = relationship("Area")
     status: Mapped[StoreStatus] = mapped_column(
         Enum(StoreStatus, native_enum=False, length=20, validate_strings=True),
         default=StoreStatus.pending,

@@ -23,7 +23,7 @@ def form_data(store_ids, **overrides):
         "starts_at": "2030-04-01T00:00",
         "ends_at": "2030-05-01T00:00",
         "stores": [str(store_id) for store_id in store_ids],
-        "tiers-0-stamps_required": "2",
+        "tiers-0-threshold": "2",
         "tiers-0-name_ja": "お茶",
         "tiers-0-name_en": "Tea",
         "tiers-0-stock": "50",
@@ -43,7 +43,7 @@ def the_input(campaign, **changes):
         "ends_at": campaign.ends_at,
         "store_ids": [cp.store_id for cp in campaign.checkpoints],
         "tiers": [
-            TierInput(t.id, t.stamps_required, t.name_ja, t.name_en, t.stock)
+            TierInput(t.id, t.threshold, t.name_ja, t.name_en, t.stock)
             for t in campaign.tiers
         ],
     }
@@ -90,7 +90,7 @@ def test_create_through_the_form_converts_tokyo_dates(app, admin_client, make_st
         assert campaign.starts_at == datetime(2030, 3, 31, 15, 0)
         assert campaign.ends_at == datetime(2030, 4, 30, 15, 0)
         assert sorted(cp.store_id for cp in campaign.checkpoints) == sorted(stores)
-        assert [(t.stamps_required, t.name_en, t.stock) for t in campaign.tiers] == [(2, "Tea", 50)]
+        assert [(t.threshold, t.name_en, t.stock) for t in campaign.tiers] == [(2, "Tea", 50)]
 
 
 def test_edit_form_shows_tokyo_times(app, admin_client, make_store):
@@ -149,7 +149,7 @@ def test_raising_a_tier_of_a_published_campaign(ctx, make_campaign):
     campaign = db.session.get(Campaign, make_campaign(tiers=(2, 3))[0])
     tier = campaign.tiers[0]
     tiers = [TierInput(tier.id, 3, tier.name_ja, tier.name_en, tier.stock)] + [
-        TierInput(t.id, t.stamps_required, t.name_ja, t.name_en, t.stock)
+        TierInput(t.id, t.threshold, t.name_ja, t.name_en, t.stock)
         for t in campaign.tiers[1:]
     ]
     data = the_input(campaign, tiers=tiers)
@@ -164,7 +164,7 @@ def test_lowering_a_tier_of_a_published_campaign_is_fine(ctx, make_campaign):
         TierInput(top.id, 1, "景品3", "Prize 3", 5),
     ]
     operations.update_campaign(campaign, the_input(campaign, tiers=tiers))
-    assert [(t.stamps_required, t.stock) for t in campaign.tiers] == [(1, 5), (2, 10)]
+    assert [(t.threshold, t.stock) for t in campaign.tiers] == [(1, 5), (2, 10)]
 
 
 def test_removing_a_tier_of_a_published_campaign(ctx, make_campaign):
@@ -361,7 +361,7 @@ def test_saving_a_published_campaign_as_shown_keeps_its_tiers(app, admin_client,
     with app.app_context():
         campaign = db.session.get(Campaign, campaign_id)
         assert campaign.title_en == "Renamed Rally"
-        assert [t.stamps_required for t in campaign.tiers] == [2, 3]
+        assert [t.threshold for t in campaign.tiers] == [2, 3]
         assert len(campaign.checkpoints) == 3
 
 

@@ -44,7 +44,7 @@ def test_admin_creates_publishes_and_downloads_posters(app, live_server, desk, d
     stores = page.locator("input[name=stores]")
     for index in range(3):
         stores.nth(index).check()
-    page.fill("input[name='tiers-0-stamps_required']", "3")
+    page.fill("input[name='tiers-0-threshold']", "3")
     page.fill("input[name='tiers-0-name_ja']", "特製手ぬぐい")
     page.fill("input[name='tiers-0-name_en']", "Tenugui towel")
     page.fill("input[name='tiers-0-stock']", "100")

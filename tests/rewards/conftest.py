@@ -47,7 +47,7 @@ def tier_ids(app):
                 for tier in db.session.scalars(
                     db.select(RewardTier)
                     .where(RewardTier.campaign_id == campaign_id)
-                    .order_by(RewardTier.stamps_required)
+                    .order_by(RewardTier.threshold)
                 )
             ]
 

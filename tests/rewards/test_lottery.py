@@ -176,7 +176,7 @@ def test_second_card_of_same_person_cannot_enter_twice(app, ctx, lottery_campaig
     first, second = Card(visitor_id=visitor.id), Card()
     db.session.add_all([first, second])
     db.session.flush()
-    lottery.tier.stamps_required = 0
+    lottery.tier.threshold = 0
     enter_lottery(lottery, first, visitor, utcnow())
     second.visitor_id = None
     with pytest.raises(LotteryError) as info:

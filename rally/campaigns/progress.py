@@ -1,0 +1,163 @@
+"""A card's progress in a campaign under its rules: stamps, points, areas and tiers.
+
+Pure computation over rows loaded once (:func:`rally.campaigns.operations.card_progress`),
+so the card page, claims and lottery entries all count the same way.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from .models import Campaign, Checkpoint, RewardTier, Stamp, TierBasis
+
+
+@dataclass(frozen=True)
+class AreaProgress:
+    """Stamps of one area; ``area`` is ``None`` for places outside any area."""
+
+    area: object | None
+    checkpoints: list[Checkpoint]
+    stamps: int
+    required: int
+    visited: int
+
+    @property
+    def complete(self) -> bool:
+        return self.area is not None and self.stamps >= self.required
+
+    @property
+    def to_go(self) -> int:
+        return max(0, self.required - self.stamps)
+
+
+@dataclass(frozen=True)
+class TierProgress:
+    """Where a card stands against one tier.
+
+    ``reached`` counts the times the tier was reached: 0 or 1, or any number for a
+    repeating tier ("every 7 points"); ``to_go`` is what the next one still needs.
+    """
+
+    tier: RewardTier
+    value: int
+    reached: int
+    to_go: int
+    target: int
+
+
+@dataclass(frozen=True)
+class CardProgress:
+    """What the card page shows for one campaign."""
+
+    campaign: Campaign
+    checkpoints: list[Checkpoint]
+    # checkpoint id -> the card's latest stamp there
+    stamps: dict[int, Stamp]
+    # checkpoint id -> stamps collected there (several with repeat check-ins or purchases)
+    counts: dict[int, int] = field(default_factory=dict)
+    points: int = 0
+    areas: list[AreaProgress] = field(default_factory=list)
+
+    @property
+    def collected(self) -> int:
+        """Checkpoints visited at least once."""
+        return len(self.stamps)
+
+    @property
+    def total(self) -> int:
+        return len(self.checkpoints)
+
+    @property
+    def stamp_total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def complete(self) -> bool:
+        return self.total > 0 and self.collected == self.total
+
+    @property
+    def to_visit(self) -> list[Checkpoint]:
+        return [cp for cp in self.checkpoints if cp.id not in self.stamps]
+
+    @property
+    def has_areas(self) -> bool:
+        return any(area.area is not None for area in self.areas)
+
+    @property
+    def areas_complete(self) -> int:
+        return sum(1 for area in self.areas if area.complete)
+
+    @property
+    def area_total(self) -> int:
+        return sum(1 for area in self.areas if area.area is not None)
+
+    def value_of(self, basis: TierBasis) -> int:
+        if basis is TierBasis.points:
+            return self.points
+        if basis in (TierBasis.areas, TierBasis.all_areas):
+            return self.areas_complete
+        return self.stamp_total
+
+    def tier(self, tier: RewardTier) -> TierProgress:
+        value = self.value_of(tier.basis)
+        target = self.area_total if tier.basis is TierBasis.all_areas else tier.threshold
+        if target <= 0:
+            # A zero threshold is reached from the start, once; "every area" of a campaign
+            # without areas never is.
+            reached = int(tier.basis is not TierBasis.all_areas)
+            return TierProgress(tier, value, reached, 0, target)
+        if tier.repeats and tier.basis is not TierBasis.all_areas:
+            reached = value // target
+            to_go = target - value % target
+        else:
+            reached = int(value >= target)
+            to_go = max(0, target - value)
+        return TierProgress(tier, value, reached, to_go, target)
+
+    def tiers(self) -> list[TierProgress]:
+        return [self.tier(tier) for tier in self.campaign.tiers]
+
+
+def build_progress(
+    campaign: Campaign, checkpoints: list[Checkpoint], stamps: list[Stamp], areas: list
+) -> CardProgress:
+    """Count ``stamps`` (one card's, in ``campaign``) against the campaign's rules.
+
+    :param checkpoints: the campaign's checkpoints with their places loaded, in page order.
+    :param areas: the district's areas, in their order.
+    """
+    latest: dict[int, Stamp] = {}
+    counts: dict[int, int] = defaultdict(int)
+    points = 0
+    for stamp in stamps:
+        counts[stamp.checkpoint_id] += stamp.count
+        points += stamp.points
+        current = latest.get(stamp.checkpoint_id)
+        if current is None or stamp.slot > current.slot:
+            latest[stamp.checkpoint_id] = stamp
+
+    by_area: dict[int | None, list[Checkpoint]] = defaultdict(list)
+    for checkpoint in checkpoints:
+        by_area[checkpoint.place.area_id].append(checkpoint)
+    required = max(campaign.stamps_per_area or 1, 1)
+    area_rows = []
+    for area in [*areas, None]:
+        members = by_area.get(area.id if area is not None else None)
+        if not members:
+            continue
+        area_rows.append(
+            AreaProgress(
+                area=area,
+                checkpoints=members,
+                stamps=sum(counts.get(cp.id, 0) for cp in members),
+                required=required,
+                visited=sum(1 for cp in members if cp.id in latest),
+            )
+        )
+    return CardProgress(
+        campaign=campaign,
+        checkpoints=checkpoints,
+        stamps=latest,
+        counts=dict(counts),
+        points=points,
+        areas=area_rows,
+    )

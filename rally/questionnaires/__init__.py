@@ -1,0 +1,1 @@
+"""A short questionnaire a campaign asks before a prize is claimed."""
