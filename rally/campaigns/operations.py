@@ -20,6 +20,7 @@ from .models import (
     CampaignState,
     Card,
     Checkpoint,
+    CheckpointCode,
     QrMode,
     Recheck,
     RewardTier,
@@ -41,7 +42,20 @@ class ScanOutcome:
     created: bool
 
 
+@dataclass(frozen=True)
+class ScanTarget:
+    """What a scanned token names: the checkpoint, and which of its codes (None: its own)."""
+
+    checkpoint: Checkpoint
+    code_id: int | None
+
+
 def resolve_checkpoint(token: str, now: datetime) -> Checkpoint:
+    """:func:`resolve_scan` for callers that only need the checkpoint."""
+    return resolve_scan(token, now).checkpoint
+
+
+def resolve_scan(token: str, now: datetime, late_steps: int = 1) -> ScanTarget:
     """Find the checkpoint a scanned token names and check that it may stamp now.
 
     :param token: the token from the QR code's URL.
@@ -49,7 +63,7 @@ def resolve_checkpoint(token: str, now: datetime) -> Checkpoint:
     :raise StampError: ``invalid_token`` (forged or damaged, no database access),
         ``token_revoked`` (the checkpoint's key was rotated), ``store_not_in_campaign``,
         ``campaign_not_started``, ``campaign_ended``; for campaigns whose shops show a
-        rotating code: ``token_expired`` (older than the previous 30-second step) and
+        rotating code: ``token_expired`` (older than ``late_steps`` 30-second steps) and
         ``rotating_code_required`` (a printed code where only the tablet's code counts).
     """
     try:
@@ -74,7 +88,11 @@ def resolve_checkpoint(token: str, now: datetime) -> Checkpoint:
             code="store_not_in_campaign",
             status=404,
         )
-    if checkpoint.key_version != data.key_version:
+    key_version = checkpoint.key_version
+    if data.code_id is not None:
+        code = db.session.get(CheckpointCode, data.code_id)
+        key_version = code.key_version if code and code.checkpoint_id == checkpoint.id else None
+    if key_version != data.key_version:
         raise StampError(
             _l("This QR code has been replaced by the shop. Please scan the current poster."),
             code="token_revoked",
@@ -82,9 +100,9 @@ def resolve_checkpoint(token: str, now: datetime) -> Checkpoint:
         )
     if checkpoint.campaign.qr_mode is QrMode.rotating:
         check_campaign_open(checkpoint.campaign, now)
-        check_rotating_step(data.step, now)
+        check_rotating_step(data.step, now, late_steps)
     check_checkpoint_open(checkpoint, now)
-    return checkpoint
+    return ScanTarget(checkpoint, data.code_id)
 
 
 def check_checkpoint_open(checkpoint: Checkpoint, now: datetime) -> None:
@@ -112,7 +130,27 @@ def check_campaign_open(campaign: Campaign, now: datetime) -> None:
         raise StampError(_l("This campaign has ended."), code="campaign_ended", status=410)
 
 
-def check_rotating_step(step: int | None, now: datetime) -> None:
+def check_quiz_answer(checkpoint: Checkpoint, answer: int | None) -> None:
+    """A checkpoint with a quiz gives its stamp for the right answer only.
+
+    :param answer: the 1-based number of the chosen answer.
+    :raise StampError: ``quiz_unanswered`` (no answer yet), ``wrong_answer``.
+    """
+    if not checkpoint.has_quiz:
+        return
+    if answer is None:
+        raise StampError(
+            _l("Answer the question to collect this stamp."), code="quiz_unanswered", status=200
+        )
+    if answer != checkpoint.quiz_answer:
+        raise StampError(
+            _l("That is not the right answer. Look around you and try again."),
+            code="wrong_answer",
+            status=422,
+        )
+
+
+def check_rotating_step(step: int | None, now: datetime, late_steps: int = 1) -> None:
     """Accept the current and the previous 30-second step (the visitor may have scanned just
     before the tablet changed); the next one too, for servers whose clocks differ slightly.
 
@@ -125,7 +163,7 @@ def check_rotating_step(step: int | None, now: datetime) -> None:
             status=403,
         )
     current = time_step(now)
-    if not current - 1 <= step <= current + 1:
+    if not current - late_steps <= step <= current + 1:
         raise StampError(
             _l("This code has expired. Please scan the code on the shop's tablet again."),
             code="token_expired",
@@ -154,6 +192,15 @@ def check_geofence(checkpoint: Checkpoint, position: tuple | None) -> None:
             code="outside_area",
             status=403,
         )
+
+
+def holds_stamp_for_good(card: Card | None, checkpoint: Checkpoint) -> bool:
+    """Whether ``card`` already holds the one stamp ``checkpoint`` gives (once-only visit
+    campaigns): a scan can then skip the quiz and say so at once."""
+    campaign = checkpoint.campaign
+    if card is None or campaign.is_purchase or campaign.recheck is not Recheck.once:
+        return False
+    return _latest_stamp(card, checkpoint) is not None
 
 
 def card_by_key(key: str | None) -> Card | None:

@@ -5,6 +5,8 @@ Flask's own session is). A forged or edited token fails the signature check befo
 database access; bumping a checkpoint's ``key_version`` revokes every poster printed with
 the old token. A rotating token (shown on a merchant's tablet) adds the 30-second time step
 it was issued for: ``[checkpoint_id, key_version, step]``, so a photo of it soon expires.
+A further code of a checkpoint (a second register, another entrance) signs
+``[checkpoint_id, code_key_version, step or -1, code_id]``: revoked on its own.
 """
 
 import io
@@ -29,6 +31,7 @@ class TokenData:
     checkpoint_id: int
     key_version: int
     step: int | None  # None for a printed (static) code
+    code_id: int | None = None  # a further code of the checkpoint (CheckpointCode)
 
 
 def time_step(now: datetime) -> int:
@@ -58,6 +61,13 @@ def rotating_token(checkpoint, step: int) -> str:
     return _serializer().dumps([checkpoint.id, checkpoint.key_version, step])
 
 
+def code_token(code, step: int | None = None) -> str:
+    """The token of a further code of a checkpoint, printed or (with ``step``) rotating."""
+    return _serializer().dumps(
+        [code.checkpoint_id, code.key_version, -1 if step is None else step, code.id]
+    )
+
+
 def read_checkpoint_token(token: str) -> TokenData:
     """Decode a printed or rotating token.
 
@@ -71,20 +81,28 @@ def read_checkpoint_token(token: str) -> TokenData:
         raise InvalidToken(token) from exc
     if (
         not isinstance(data, list)
-        or len(data) not in (2, 3)
+        or len(data) not in (2, 3, 4)
         or not all(isinstance(part, int) and not isinstance(part, bool) for part in data)
     ):
         raise InvalidToken(token)
+    if len(data) == 4:
+        return TokenData(data[0], data[1], None if data[2] < 0 else data[2], data[3])
     return TokenData(data[0], data[1], data[2] if len(data) == 3 else None)
 
 
-def stamp_url(checkpoint, step: int | None = None) -> str:
+def stamp_url(checkpoint, step: int | None = None, code=None) -> str:
     """The public URL a phone camera opens: ``RALLY_BASE_URL/s/<token>``.
 
     :param step: a time step for a rotating code; ``None`` for the printed code.
+    :param code: a further code of the checkpoint (:class:`CheckpointCode`), if not its own.
     """
     base = current_app.config["RALLY_BASE_URL"].rstrip("/")
-    token = checkpoint_token(checkpoint) if step is None else rotating_token(checkpoint, step)
+    if code is not None:
+        token = code_token(code, step)
+    elif step is None:
+        token = checkpoint_token(checkpoint)
+    else:
+        token = rotating_token(checkpoint, step)
     return f"{base}/s/{token}"
 
 

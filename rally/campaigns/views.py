@@ -31,6 +31,7 @@ from .forms import LocateForm
 from .labels import tier_requirement, tier_to_go
 from .models import Campaign, Checkpoint, TierBasis
 from .qr import qr_png, qr_svg, seconds_left_in_step, stamp_url, time_step
+from .quiz import QuizForm
 
 bp = Blueprint("campaigns", __name__, template_folder="templates")
 bp.add_app_template_global(tier_requirement)
@@ -49,26 +50,47 @@ def scan(token: str):
     association.
     """
     now = utcnow()
+    posted = request.method == "POST"
     try:
-        checkpoint = operations.resolve_checkpoint(token, now)
+        # A posted answer or location may come a few minutes after a tablet's code changed.
+        target = operations.resolve_scan(token, now, late_steps=10 if posted else 1)
+        checkpoint = target.checkpoint
         fenced = bool(checkpoint.campaign.geofence_m)
+        card = card_from_cookie()
+        asks_quiz = checkpoint.has_quiz and not operations.holds_stamp_for_good(card, checkpoint)
+        if posted and not (fenced or asks_quiz):
+            abort(405)
+        if asks_quiz:
+            quiz = QuizForm(checkpoint)
+            if not posted:
+                db.session.rollback()
+                return _quiz_page(checkpoint, quiz)
+            if not quiz.validate_on_submit():
+                db.session.rollback()
+                return _quiz_page(checkpoint, quiz, status=422)
+            operations.check_quiz_answer(checkpoint, quiz.answer.data)
+        position = None
         if fenced:
             form = LocateForm()
-            if request.method == "GET":
+            if not posted or (asks_quiz and "latitude" not in request.form):
                 db.session.rollback()
-                return render_template("campaigns/locate.html", checkpoint=checkpoint, form=form)
+                answer = quiz.answer.data if asks_quiz else None
+                return render_template(
+                    "campaigns/locate.html", checkpoint=checkpoint, form=form, answer=answer
+                )
             if not form.validate_on_submit():
                 abort(400)
             position = form.position()
             operations.check_geofence(checkpoint, position)
-        elif request.method == "POST":
-            abort(405)
-        card = operations.open_card(card_from_cookie(), locale=current_language())
-        operations.grant_stamp(card, checkpoint, now)
+        card = operations.open_card(card, locale=current_language())
+        operations.grant_stamp(card, checkpoint, now, code_id=target.code_id)
         if fenced and position is None:
             flag_no_location(card, checkpoint, now)
         outcome = "new"
     except operations.StampError as error:
+        if error.code == "wrong_answer":
+            db.session.rollback()
+            return _quiz_page(checkpoint, quiz, error=error, status=error.status)
         if error.code not in ("already_stamped", "checked_in_recently"):
             db.session.rollback()
             return render_template("campaigns/refused.html", error=error), error.status
@@ -79,6 +101,13 @@ def scan(token: str):
     response = remember_card(redirect(target, 303), card)
     db.session.commit()
     return response
+
+
+def _quiz_page(checkpoint, form, error=None, status=200):
+    return (
+        render_template("campaigns/quiz.html", checkpoint=checkpoint, form=form, error=error),
+        status,
+    )
 
 
 @bp.app_errorhandler(RateLimitExceeded)
@@ -128,6 +157,7 @@ def card(campaign_id: int):
         "campaigns/card.html",
         progress=progress,
         campaign=campaign,
+        card=card,
         highlighted=highlighted,
         is_new=is_new,
         next_at=next_at,
