@@ -130,6 +130,7 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from .admin.views import bp as admin_bp
+    from .areas.views import bp as areas_bp
     from .auth.views import bp as auth_bp
     from .campaigns.landing import bp as landing_bp
     from .campaigns.views import bp as campaigns_bp
@@ -166,6 +167,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(stores_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(areas_bp)
     app.register_blueprint(posters_bp)
     app.register_blueprint(designs_bp)
     app.register_blueprint(exports_bp)

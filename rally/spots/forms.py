@@ -4,6 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, FloatField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import URL, Length, NumberRange, Optional
 
+from rally.areas.forms import area_field
 from rally.i18n import _l
 
 from .models import SpotKind
@@ -11,6 +12,7 @@ from .models import SpotKind
 
 class SpotForm(FlaskForm):
     kind = SelectField(_l("Kind of place"), choices=[], coerce=SpotKind)
+    area_id = area_field()
     name_ja = StringField(_l("Name (Japanese)"), validators=[Length(max=120)])
     name_en = StringField(_l("Name (English)"), validators=[Length(max=120)])
     description_ja = TextAreaField(_l("Description (Japanese)"), validators=[Length(max=5000)])

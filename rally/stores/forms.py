@@ -7,6 +7,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, FloatField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import Length, NumberRange, Optional, Regexp, ValidationError
 
+from rally.areas.forms import area_field
 from rally.i18n import _l
 
 from .models import Category
@@ -89,6 +90,7 @@ class StoreProfileForm(StoreBasicsMixin, FlaskForm):
     tax_free = BooleanField(_l("Tax-free shopping"))
     cashless = BooleanField(_l("Cashless payment"))
     wifi = BooleanField(_l("Free Wi-Fi"))
+    area_id = area_field()
     submit = SubmitField(_l("Save"))
 
     def profile_data(self) -> dict:

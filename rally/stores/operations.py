@@ -32,6 +32,7 @@ PROFILE_FIELDS = (
     "tax_free",
     "cashless",
     "wifi",
+    "area_id",
 )
 
 
