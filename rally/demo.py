@@ -10,8 +10,16 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from rally.areas.models import Area
 from rally.auth.models import Role, User
-from rally.campaigns.models import Campaign, CampaignState, Checkpoint, RewardTier
+from rally.campaigns.models import (
+    Campaign,
+    CampaignKind,
+    CampaignState,
+    Checkpoint,
+    RewardTier,
+    TierBasis,
+)
 from rally.extensions import db
 from rally.news.demo import seed_showcase
 from rally.spots.models import Spot
@@ -343,6 +351,37 @@ TIERS = [
     (20, "コンプリート賞 三鷹の名産詰め合わせ", "Grand prize: a box of Mitaka specialities", 20),
 ]
 
+# The district's streets: (name_ja, name_en, stores from this index on).
+AREAS = [
+    ("南口駅前", "Station South Exit", 0),
+    ("中央通り", "Chuo-dori", 8),
+    ("下連雀", "Shimorenjaku", 16),
+    ("さくら通り", "Sakura-dori", 24),
+]
+# The year-end rally's "every area" prize: two stamps in each street.
+AREA_PRIZE = ("エリア制覇賞 三鷹の地ビール", "Every-street prize: Mitaka craft beer", 50)
+STAMPS_PER_AREA = 2
+# A landmark quiz at the literature museum (the second tourist spot of the rally).
+QUIZ = (
+    "この町に住んだ作家で『人間失格』を書いたのは誰？",
+    "Which writer who lived in this town wrote “No Longer Human”?",
+    "太宰治\n夏目漱石\n芥川龍之介",
+    "Dazai Osamu\nNatsume Soseki\nAkutagawa Ryunosuke",
+    1,
+)
+PURCHASE_TITLE_JA = "歳末福引 お買い物スタンプ"
+PURCHASE_TITLE_EN = "Year-End Lucky Draw Shopping Stamps"
+PURCHASE_RULES_JA = (
+    "参加店でのお買い物1,000円ごとにスタンプ1個（1回のお会計で最大2個）。レジでカード番号を"
+    "伝えるか、店員が表示するQRコードを読み取ってください。\n"
+    "スタンプ5個ごとにガラポン抽選券1枚と交換できます。"
+)
+PURCHASE_RULES_EN = (
+    "One stamp for every 1,000 yen spent at a participating shop (at most two per purchase). "
+    "Tell the staff your card number at the register, or scan the QR code they show you.\n"
+    "Every 5 stamps earn a ticket for the lucky-draw wheel."
+)
+
 
 def _coordinates(index: int) -> tuple[float, float]:
     # Spread the shops over the streets south of the station, a few hundred metres apart.
@@ -414,12 +453,86 @@ def seed_demo(now: datetime, timezone: str = "Asia/Tokyo") -> dict:
         spots = db.session.scalars(select(Spot).order_by(Spot.id).limit(2)).all()
         campaign.checkpoints.extend(Checkpoint(spot=spot) for spot in spots)
         db.session.flush()
+    _seed_rules(now, stores, campaign, timezone)
     return {
         "admin": (ADMIN_EMAIL, ADMIN_PASSWORD),
         "merchant": (MERCHANT_EMAIL, MERCHANT_PASSWORD),
         "stores": len(stores),
         "campaign": campaign,
     }
+
+
+def _seed_rules(now: datetime, stores: list[Store], rally: Campaign, timezone: str) -> None:
+    """Areas for every store and spot, an every-street prize and a landmark quiz in the
+    year-end rally, and a purchase campaign with a repeating lottery-ticket tier."""
+    areas = []
+    for position, (name_ja, name_en, _first) in enumerate(AREAS, 1):
+        area = db.session.scalar(select(Area).where(Area.name_ja == name_ja))
+        if area is None:
+            area = Area(name_ja=name_ja, name_en=name_en, position=position)
+            db.session.add(area)
+        areas.append(area)
+    db.session.flush()
+    firsts = [first for *_, first in AREAS]
+    for index, store in enumerate(stores):
+        if store.area_id is None:
+            # The last street whose first store index is not after this store's.
+            store.area_id = areas[sum(1 for first in firsts if index >= first) - 1].id
+    spots = db.session.scalars(select(Spot).order_by(Spot.id)).all()
+    for spot, area in zip(spots, [areas[2], areas[0], areas[1], areas[3]], strict=False):
+        if spot.area_id is None:
+            spot.area_id = area.id
+
+    rally.stamps_per_area = STAMPS_PER_AREA
+    if not any(tier.basis is TierBasis.all_areas for tier in rally.tiers):
+        name_ja, name_en, stock = AREA_PRIZE
+        rally.tiers.append(
+            RewardTier(
+                basis=TierBasis.all_areas,
+                threshold=len(AREAS),
+                name_ja=name_ja,
+                name_en=name_en,
+                stock=stock,
+            )
+        )
+    landmarks = [cp for cp in rally.checkpoints if cp.spot_id is not None]
+    if len(landmarks) > 1 and landmarks[1].quiz_answer is None:
+        quiz = landmarks[1]
+        (
+            quiz.quiz_question_ja,
+            quiz.quiz_question_en,
+            quiz.quiz_choices_ja,
+            quiz.quiz_choices_en,
+            quiz.quiz_answer,
+        ) = QUIZ
+
+    purchase = db.session.scalar(select(Campaign).where(Campaign.title_ja == PURCHASE_TITLE_JA))
+    if purchase is None:
+        purchase = Campaign(
+            title_ja=PURCHASE_TITLE_JA,
+            title_en=PURCHASE_TITLE_EN,
+            rules_ja=PURCHASE_RULES_JA,
+            rules_en=PURCHASE_RULES_EN,
+            starts_at=rally.starts_at,
+            ends_at=rally.ends_at,
+            state=CampaignState.published,
+            kind=CampaignKind.purchase,
+            yen_per_stamp=1000,
+            max_stamps_per_purchase=2,
+        )
+        purchase.checkpoints = [Checkpoint(store=store) for store in stores[:12]]
+        purchase.tiers = [
+            RewardTier(
+                basis=TierBasis.stamps,
+                threshold=5,
+                repeats=True,
+                name_ja="ガラポン抽選券 1枚",
+                name_en="One lucky-draw ticket",
+                stock=None,
+            )
+        ]
+        db.session.add(purchase)
+    db.session.flush()
 
 
 def _naive_utc(moment: datetime) -> datetime:

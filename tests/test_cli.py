@@ -45,9 +45,21 @@ def test_demo_is_idempotent_and_complete(app, runner):
         assert {store.category.value for store in stores} == {"buy", "eat", "play", "walk", "relax"}
         assert all(store.name_ja and store.name_en for store in stores)
         assert all(store.description_ja and store.description_en for store in stores)
-        campaign = db.session.scalar(select(Campaign))
+        campaign, purchase = db.session.scalars(select(Campaign).order_by(Campaign.id)).all()
         assert campaign.is_running(utcnow())
-        assert len(campaign.tiers) == 3
+        assert sorted(tier.basis.value for tier in campaign.tiers) == [
+            "all_areas",
+            "stamps",
+            "stamps",
+            "stamps",
+        ]
+        # Every place of the rally belongs to a street; a landmark asks a quiz.
+        assert all(checkpoint.place.area_id for checkpoint in campaign.checkpoints)
+        assert len({checkpoint.place.area_id for checkpoint in campaign.checkpoints}) == 4
+        assert [cp.quiz_answer for cp in campaign.checkpoints if cp.has_quiz] == [1]
+        assert purchase.is_purchase and purchase.is_running(utcnow())
+        assert (purchase.yen_per_stamp, purchase.max_stamps_per_purchase) == (1000, 2)
+        assert [(t.threshold, t.repeats) for t in purchase.tiers] == [(5, True)]
         roles = {user.role for user in db.session.scalars(select(User))}
         assert roles == {Role.admin, Role.merchant}
         merchant = db.session.scalar(select(User).where(User.role == Role.merchant))
