@@ -354,9 +354,9 @@ TIERS = [
 # The district's streets: (name_ja, name_en, stores from this index on).
 AREAS = [
     ("南口駅前", "Station South Exit", 0),
-    ("中央通り", "Chuo-dori", 8),
-    ("下連雀", "Shimorenjaku", 16),
-    ("さくら通り", "Sakura-dori", 24),
+    ("中央通り", "Chuo-dori", 6),
+    ("下連雀", "Shimorenjaku", 12),
+    ("さくら通り", "Sakura-dori", 18),
 ]
 # The year-end rally's "every area" prize: two stamps in each street.
 AREA_PRIZE = ("エリア制覇賞 三鷹の地ビール", "Every-street prize: Mitaka craft beer", 50)
