@@ -144,6 +144,7 @@ def _register_blueprints(app: Flask) -> None:
     from .news.views import bp as news_bp
     from .pins.views import bp as pins_bp
     from .posters.views import bp as posters_bp
+    from .questionnaires.views import bp as questionnaires_bp
     from .rewards.views import bp as rewards_bp
     from .site.views import bp as site_bp
     from .spots.views import bp as spots_bp
@@ -172,6 +173,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(designs_bp)
     app.register_blueprint(exports_bp)
     app.register_blueprint(pins_bp)
+    app.register_blueprint(questionnaires_bp)
 
 
 def _register_template_helpers(app: Flask) -> None:

@@ -164,6 +164,44 @@ def redemptions_table(campaign_id: int | None = None) -> Table:
     return Table(header, rows)
 
 
+def answers_table(campaign_id: int | None = None) -> Table:
+    """Every questionnaire answer (of one campaign, if given): the question and the answer
+    in Japanese (a choice's wording, or the text typed), by card number."""
+    from rally.campaigns.models import Campaign, card_number
+    from rally.questionnaires.models import Answer, Question
+    from rally.questionnaires.operations import answer_text
+
+    query = (
+        select(Answer, Campaign)
+        .join(Campaign, Answer.campaign_id == Campaign.id)
+        .join(Question, Answer.question_id == Question.id)
+        .options(joinedload(Answer.question))
+        .order_by(Answer.campaign_id, Answer.card_id, Question.position, Question.id)
+    )
+    if campaign_id is not None:
+        query = query.where(Answer.campaign_id == campaign_id)
+    header = [
+        _("Campaign ID"),
+        _("Campaign"),
+        _("Card number"),
+        _("Question"),
+        _("Answer"),
+        _("Answered"),
+    ]
+    rows = (
+        [
+            campaign.id,
+            campaign.tr("title"),
+            card_number(answer.card_id),
+            answer.question.tr("text", "ja"),
+            answer_text(answer, "ja"),
+            local_time(answer.created_at),
+        ]
+        for answer, campaign in db.session.execute(query)
+    )
+    return Table(header, rows)
+
+
 @dataclass(frozen=True)
 class Export:
     title: object  # a lazy translated string
@@ -175,4 +213,5 @@ TABLES: dict[str, Export] = {
     "stores": Export(_l("Stores"), stores_table, by_campaign=False),
     "stamps": Export(_l("Stamps"), stamps_table, by_campaign=True),
     "redemptions": Export(_l("Redemptions"), redemptions_table, by_campaign=True),
+    "answers": Export(_l("Questionnaire answers"), answers_table, by_campaign=True),
 }

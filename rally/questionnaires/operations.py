@@ -1,8 +1,9 @@
 """Answering a campaign's questionnaire before a prize is claimed."""
 
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import exists, func, select
 
 from rally.errors import RallyError
 from rally.extensions import db
@@ -52,30 +53,23 @@ def save_answers(card, campaign, values: dict[int, str], now: datetime) -> None:
 
     :param values: question id -> the submitted value: the 1-based number of a choice, or
         the text of a free answer.
-    :raise QuestionnaireError: ``answer_required``, ``invalid_choice``, ``answer_too_long``.
+    :raise QuestionnaireError: ``answer_required``, ``invalid_choice``, ``answer_too_long``,
+        for the first question at fault (``question_id``); ``errors`` holds every refused
+        question's error by question id, so a page can mark them all at once.
     """
     cleaned: dict[int, str] = {}
+    errors: dict[int, QuestionnaireError] = {}
     for question in campaign.questions:
         value = (values.get(question.id) or "").strip()
-        if not value:
-            if question.required:
-                raise _error(
-                    _l("Please answer every question marked as required."),
-                    "answer_required",
-                    question,
-                )
-            continue
-        choices = question.tr_lines("choices")
-        if choices:
-            if not value.isdigit() or not 1 <= int(value) <= len(choices):
-                raise _error(_l("Please choose one of the answers."), "invalid_choice", question)
-        elif len(value) > MAX_ANSWER_LENGTH:
-            raise _error(
-                _l("Please keep your answer under %(num)d characters.", num=MAX_ANSWER_LENGTH),
-                "answer_too_long",
-                question,
-            )
-        cleaned[question.id] = value
+        error = _refusal(question, value)
+        if error is not None:
+            errors[question.id] = error
+        elif value:
+            cleaned[question.id] = value
+    if errors:
+        first = next(iter(errors.values()))
+        first.errors = errors
+        raise first
     existing = answers_of(card, campaign)
     for question_id, value in cleaned.items():
         answer = existing.get(question_id)
@@ -95,9 +89,33 @@ def save_answers(card, campaign, values: dict[int, str], now: datetime) -> None:
     db.session.flush()
 
 
+def _refusal(question: Question, value: str) -> "QuestionnaireError | None":
+    """Why ``value`` (stripped) cannot answer ``question``, or ``None`` when it can."""
+    if not value:
+        if question.required:
+            return _error(
+                _l("Please answer every question marked as required."),
+                "answer_required",
+                question,
+            )
+        return None
+    choices = question.tr_lines("choices")
+    if choices:
+        if not value.isdigit() or not 1 <= int(value) <= len(choices):
+            return _error(_l("Please choose one of the answers."), "invalid_choice", question)
+    elif len(value) > MAX_ANSWER_LENGTH:
+        return _error(
+            _l("Please keep your answer under %(num)d characters.", num=MAX_ANSWER_LENGTH),
+            "answer_too_long",
+            question,
+        )
+    return None
+
+
 def _error(message, code: str, question: Question) -> QuestionnaireError:
     error = QuestionnaireError(message, code=code)
     error.question_id = question.id
+    error.errors = {question.id: error}
     return error
 
 
@@ -107,3 +125,138 @@ def answer_text(answer: Answer, language: str = "ja") -> str:
     if choices and answer.value.isdigit() and 1 <= int(answer.value) <= len(choices):
         return choices[int(answer.value) - 1]
     return answer.value
+
+
+# --- The association's editing ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QuestionInput:
+    """A question as the association typed it; choices one per line, none for free text."""
+
+    text_ja: str
+    text_en: str
+    choices_ja: str
+    choices_en: str
+    required: bool
+
+
+def _lines(text: str | None) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def _checked(data: QuestionInput) -> tuple[str, str, str, str]:
+    """The texts to store (trimmed, choices without blank lines), or the refusal."""
+    text_ja, text_en = data.text_ja.strip(), data.text_en.strip()
+    if not text_ja and not text_en:
+        raise QuestionnaireError(
+            _l("Please write the question in at least one language."), code="text_required"
+        )
+    choices_ja, choices_en = _lines(data.choices_ja), _lines(data.choices_en)
+    if choices_ja and choices_en and len(choices_ja) != len(choices_en):
+        raise QuestionnaireError(
+            _l("Give the same number of choices in Japanese and in English, one per line."),
+            code="choices_mismatch",
+        )
+    if len(choices_ja or choices_en) == 1:
+        raise QuestionnaireError(
+            _l("Give at least two choices, or none for a free-text answer."),
+            code="too_few_choices",
+        )
+    return text_ja, text_en, "\n".join(choices_ja), "\n".join(choices_en)
+
+
+def question_has_answers(question: Question) -> bool:
+    """Whether a card answered ``question``: its choices and its existence are then fixed."""
+    return bool(db.session.scalar(select(exists().where(Answer.question_id == question.id))))
+
+
+def answer_counts(campaign) -> dict[int, int]:
+    """How many cards answered each question of ``campaign``, by question id."""
+    return dict(
+        db.session.execute(
+            select(Answer.question_id, func.count())
+            .where(Answer.campaign_id == campaign.id)
+            .group_by(Answer.question_id)
+        ).all()
+    )
+
+
+def _ordered(campaign) -> list[Question]:
+    """The questions in their order, numbered 1, 2, 3... again (ties keep creation order)."""
+    questions = sorted(campaign.questions, key=lambda question: (question.position, question.id))
+    for position, question in enumerate(questions, start=1):
+        question.position = position
+    return questions
+
+
+def add_question(campaign, data: QuestionInput) -> Question:
+    """Add a question at the end of ``campaign``'s questionnaire.
+
+    :raise QuestionnaireError: ``text_required``, ``choices_mismatch``, ``too_few_choices``.
+    """
+    text_ja, text_en, choices_ja, choices_en = _checked(data)
+    db.session.flush()  # earlier additions get their id, so the order is stable
+    position = len(_ordered(campaign)) + 1
+    question = Question(
+        text_ja=text_ja,
+        text_en=text_en,
+        choices_ja=choices_ja,
+        choices_en=choices_en,
+        required=data.required,
+        position=position,
+    )
+    campaign.questions.append(question)
+    db.session.flush()
+    return question
+
+
+def update_question(question: Question, data: QuestionInput) -> None:
+    """Change a question. Its wording may change at any time; its choices only while no card
+    answered it, since an answer is kept as the number of a choice.
+
+    :raise QuestionnaireError: ``text_required``, ``choices_mismatch``, ``too_few_choices``,
+        ``question_has_answers`` (the choices changed on an answered question).
+    """
+    text_ja, text_en, choices_ja, choices_en = _checked(data)
+    choices_changed = _lines(question.choices_ja) != _lines(choices_ja) or _lines(
+        question.choices_en
+    ) != _lines(choices_en)
+    if choices_changed and question_has_answers(question):
+        raise QuestionnaireError(
+            _l("Visitors already answered this question: its choices can no longer change."),
+            code="question_has_answers",
+            status=409,
+        )
+    question.text_ja, question.text_en = text_ja, text_en
+    question.choices_ja, question.choices_en = choices_ja, choices_en
+    question.required = data.required
+    db.session.flush()
+
+
+def delete_question(question: Question) -> None:
+    """Remove a question nobody answered; the others keep their order.
+
+    :raise QuestionnaireError: ``question_has_answers``.
+    """
+    if question_has_answers(question):
+        raise QuestionnaireError(
+            _l("Visitors already answered this question: it can no longer be deleted."),
+            code="question_has_answers",
+            status=409,
+        )
+    campaign = question.campaign
+    campaign.questions.remove(question)  # delete-orphan: the row goes with the flush
+    _ordered(campaign)
+    db.session.flush()
+
+
+def move_question(question: Question, offset: int) -> None:
+    """Move a question one place up (``offset`` -1) or down (+1); at either end, no change."""
+    questions = _ordered(question.campaign)
+    index = questions.index(question)
+    other = index + (1 if offset > 0 else -1)
+    if 0 <= other < len(questions):
+        neighbour = questions[other]
+        question.position, neighbour.position = neighbour.position, question.position
+    db.session.flush()

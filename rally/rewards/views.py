@@ -51,7 +51,13 @@ def claim(campaign_id: int, tier_id: int):
     except operations.RewardError as error:
         db.session.rollback()
         flash(error.message, "error")
-        return redirect(url_for("campaigns.card", campaign_id=campaign_id), 303)
+        card_page = url_for("campaigns.card", campaign_id=campaign_id)
+        if error.code == "questionnaire_required":
+            # The questions come first; their page leads back to the card to claim again.
+            return redirect(
+                url_for("questionnaires.answer", campaign_id=campaign_id, next=card_page), 303
+            )
+        return redirect(card_page, 303)
     db.session.commit()
     return redirect(url_for(".claim_page", code=claimed.code), 303)
 

@@ -1,0 +1,87 @@
+"""Fixtures of the questionnaire tests: cards with stamps, questions, a visitor's client."""
+
+import pytest
+
+from rally.auth.models import Role
+from rally.campaigns.cards import _serializer
+from rally.campaigns.models import Campaign, Card, Checkpoint, RewardTier
+from rally.campaigns.operations import grant_stamp, open_card
+from rally.extensions import db
+from rally.questionnaires.models import Question
+from rally.utils import utcnow
+
+
+@pytest.fixture
+def admin(make_user):
+    return make_user(role=Role.admin)
+
+
+@pytest.fixture
+def card_with_stamps(app):
+    """Create a card holding stamps at the given checkpoints; returns the card id."""
+
+    def make(checkpoint_ids):
+        with app.app_context():
+            card = open_card(None)
+            for checkpoint_id in checkpoint_ids:
+                grant_stamp(card, db.session.get(Checkpoint, checkpoint_id), utcnow())
+            db.session.commit()
+            return card.id
+
+    return make
+
+
+@pytest.fixture
+def first_tier(app):
+    def tier_id(campaign_id):
+        with app.app_context():
+            return db.session.get(Campaign, campaign_id).tiers[0].id
+
+    return tier_id
+
+
+@pytest.fixture
+def make_question(app):
+    """Add a question to a campaign; returns its id. Choices are given in both languages."""
+
+    def make(campaign_id, text="好きな店は?", choices=("パン屋", "花屋"), required=True, **kw):
+        with app.app_context():
+            campaign = db.session.get(Campaign, campaign_id)
+            question = Question(
+                text_ja=text,
+                text_en=kw.pop("text_en", "Your favourite shop?"),
+                choices_ja="\n".join(choices),
+                choices_en=kw.pop(
+                    "choices_en", "\n".join(f"Choice {n}" for n, _ in enumerate(choices, 1))
+                ),
+                required=required,
+                position=len(campaign.questions) + 1,
+            )
+            campaign.questions.append(question)
+            db.session.commit()
+            return question.id
+
+    return make
+
+
+@pytest.fixture
+def visitor(app):
+    """A test client holding the cookie of card ``card_id``."""
+
+    def client_of(card_id):
+        with app.test_request_context():
+            cookie = _serializer().dumps(db.session.get(Card, card_id).key)
+        client = app.test_client()
+        client.set_cookie(app.config["RALLY_CARD_COOKIE"], cookie, domain="localhost")
+        return client
+
+    return client_of
+
+
+def login(client, user, password="correct horse battery"):
+    response = client.post("/auth/login", data={"email": user.email, "password": password})
+    assert response.status_code == 303
+
+
+def tier(campaign_id) -> RewardTier:
+    return db.session.get(Campaign, campaign_id).tiers[0]
