@@ -135,6 +135,7 @@ def _register_blueprints(app: Flask) -> None:
     from .campaigns.landing import bp as landing_bp
     from .campaigns.views import bp as campaigns_bp
     from .cards.views import bp as cards_bp
+    from .checkpoints.views import bp as checkpoints_bp
     from .dashboard.views import bp as dashboard_bp
     from .designs.views import bp as designs_bp
     from .exports.views import bp as exports_bp
@@ -173,6 +174,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(designs_bp)
     app.register_blueprint(exports_bp)
     app.register_blueprint(pins_bp)
+    app.register_blueprint(checkpoints_bp)
     app.register_blueprint(questionnaires_bp)
 
 

@@ -15,7 +15,7 @@ import importlib.util
 import io
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import qrcode
@@ -330,4 +330,77 @@ def poster_png(checkpoint, lang: str, dpi: int = PNG_DPI) -> bytes:
             )
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", optimize=True, dpi=(dpi, dpi))
+    return buffer.getvalue()
+
+
+# --- Further codes of a checkpoint ------------------------------------------------------------
+
+
+def code_poster_text(code, lang: str) -> PosterText:
+    """The texts of the poster of ``code`` (a :class:`CheckpointCode`) in ``lang``: its
+    checkpoint's poster with the code's own link and footer."""
+    checkpoint = code.checkpoint
+    with force_locale(lang):
+        footer = _(
+            "No app needed · Code %(checkpoint)d-%(code)d-%(version)d",
+            checkpoint=checkpoint.id,
+            code=code.id,
+            version=code.key_version,
+        )
+    return replace(
+        poster_text(checkpoint, lang),
+        footer=footer,
+        url=stamp_url(checkpoint, code=code),
+    )
+
+
+def code_layout(text: PosterText, label: str) -> list:
+    """:func:`layout` with the code's name (``label``) under the shop's name; the QR code
+    is a little smaller so that everything still fits on the page."""
+    _register_font(font_path())
+    width = PAGE_WIDTH - 2 * MARGIN
+    center = PAGE_WIDTH / 2
+    ops: list = [Box(0, 0, PAGE_WIDTH, 64, ACCENT)]
+    district_size, district_lines = _fit(text.district, 18, 10, width, 1)
+    ops.append(Text(center, 40, district_size, district_lines[0], WHITE))
+
+    y = 64 + 30
+    size, lines = _fit(text.title, 34, 16, width, 2)
+    for line in lines:
+        y += size * 1.25
+        ops.append(Text(center, y, size, line))
+
+    y += 20
+    size, lines = _fit(text.store, 30, 14, width, 2)
+    for line in lines:
+        y += size * 1.25
+        ops.append(Text(center, y, size, line, ACCENT))
+
+    y += 6
+    size, lines = _fit(label, 22, 12, width, 1)
+    y += size * 1.25
+    ops.append(Text(center, y, size, lines[0], MUTED))
+
+    qr_size = 320
+    qr_top = y + 20
+    ops.append(Qr(center - qr_size / 2, qr_top, qr_size, qr_matrix(text.url)))
+
+    y = qr_top + qr_size + 14
+    size, lines = _fit(text.instruction, 20, 12, width, 3)
+    for line in lines:
+        y += size * 1.3
+        ops.append(Text(center, y, size, line))
+
+    ops.append(Text(center, PAGE_HEIGHT - MARGIN, 10, text.footer, MUTED))
+    return ops
+
+
+def code_poster_pdf(code, lang: str) -> bytes:
+    """One A4 page: the poster of a further code of a checkpoint, in ``lang``."""
+    text = code_poster_text(code, lang)
+    label = code.tr("label", lang)
+    buffer = io.BytesIO()
+    pdf = _new_pdf(buffer, f"{text.title} – {text.store} – {label}")
+    _draw_pdf_page(pdf, code_layout(text, label))
+    pdf.save()
     return buffer.getvalue()

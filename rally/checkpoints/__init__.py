@@ -1,0 +1,1 @@
+"""Checkpoint settings (points, landmark quiz) and further codes per checkpoint."""
