@@ -68,11 +68,15 @@ def claim_reward(card: Card, tier: RewardTier, now: datetime, occurrence: int = 
     insert, so it never goes below zero and a lost race on the unique constraint gives the
     unit back.
 
-    :raise RewardError: ``campaign_not_started``, ``not_enough_stamps`` (the card has not
-        reached the tier that many times), ``questionnaire_required`` (the campaign asks
+    A tier drawn by lottery is claimed here only when it also has a stock (a first-come
+    prize beside the lottery); without one it is won in the lottery only.
+
+    :raise RewardError: ``campaign_not_started``, ``lottery_only``, ``not_enough_stamps``
+        (the card has not reached the tier that many times), ``questionnaire_required`` (the campaign asks
         its questions first), ``out_of_stock``.
     """
     from rally.campaigns.operations import tier_progress
+    from rally.lottery.operations import lottery_for_tier
     from rally.questionnaires.operations import questionnaire_done
 
     existing = _claim_of(card, tier, occurrence)
@@ -81,6 +85,12 @@ def claim_reward(card: Card, tier: RewardTier, now: datetime, occurrence: int = 
     if tier.campaign.state is CampaignState.draft:
         raise RewardError(
             _l("This campaign has not started yet."), code="campaign_not_started", status=403
+        )
+    if tier.stock is None and lottery_for_tier(tier.id) is not None:
+        raise RewardError(
+            _l("This reward is given by lottery: please enter the lottery instead."),
+            code="lottery_only",
+            status=403,
         )
     if occurrence < 1 or tier_progress(card, tier).reached < occurrence:
         raise RewardError(
