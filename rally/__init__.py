@@ -143,9 +143,11 @@ def _register_blueprints(app: Flask) -> None:
     from .i18n.views import bp as i18n_bp
     from .lottery.views import bp as lottery_bp
     from .news.views import bp as news_bp
+    from .paper.views import bp as paper_bp
     from .pins.views import bp as pins_bp
     from .posters.views import bp as posters_bp
     from .questionnaires.views import bp as questionnaires_bp
+    from .register.views import bp as register_bp
     from .rewards.views import bp as rewards_bp
     from .site.views import bp as site_bp
     from .spots.views import bp as spots_bp
@@ -176,6 +178,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(pins_bp)
     app.register_blueprint(checkpoints_bp)
     app.register_blueprint(questionnaires_bp)
+    app.register_blueprint(register_bp)
+    app.register_blueprint(paper_bp)
 
 
 def _register_template_helpers(app: Flask) -> None:

@@ -1,0 +1,1 @@
+"""Numbered paper stamp cards for visitors without a smartphone."""

@@ -1,0 +1,104 @@
+"""Paper cards: created in numbered batches, opened later on a phone by their printed QR.
+
+The QR carries the card's key signed with the app secret (itsdangerous, its own salt): a
+forged or edited token fails before any database access. The key is not rotated when the
+card is opened on a phone, so the printed QR keeps working for staff and for the visitor.
+"""
+
+from flask import current_app, url_for
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import func, select
+
+from rally.campaigns.models import Card, Stamp
+from rally.campaigns.operations import card_by_key
+from rally.errors import RallyError
+from rally.extensions import db
+from rally.i18n import _l
+
+TOKEN_SALT = "rally.paper-card.v1"
+MAX_BATCH = 500
+MAX_TOKEN_LENGTH = 200
+
+
+class PaperCardError(RallyError):
+    """A paper card that cannot be opened; ``code`` says why."""
+
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.secret_key, salt=TOKEN_SALT)
+
+
+def card_token(card: Card) -> str:
+    """The signed token printed in ``card``'s QR code."""
+    return _serializer().dumps(card.key)
+
+
+def open_url(card: Card) -> str:
+    """The public URL of ``card``'s QR code: ``RALLY_BASE_URL/card/open/<token>``."""
+    base = current_app.config["RALLY_BASE_URL"].rstrip("/")
+    return base + url_for("paper.open_card", token=card_token(card))
+
+
+def card_from_token(token: str) -> Card:
+    """The paper card a printed token names.
+
+    :raise PaperCardError: ``invalid_token`` (forged, damaged, or no such paper card).
+    """
+    key = None
+    if token and len(token) <= MAX_TOKEN_LENGTH:
+        try:
+            key = _serializer().loads(token)
+        except BadSignature:
+            key = None
+    card = card_by_key(key) if isinstance(key, str) else None
+    if card is None or not card.paper:
+        raise PaperCardError(
+            _l("This QR code is not a valid Rally paper card."), code="invalid_token", status=404
+        )
+    return card
+
+
+def create_paper_cards(number: int) -> list[Card]:
+    """Create ``number`` new paper cards, numbered in a row.
+
+    :param number: how many cards, 1 to :data:`MAX_BATCH`.
+    :raise PaperCardError: ``invalid_batch_size``.
+    """
+    if not 1 <= number <= MAX_BATCH:
+        raise PaperCardError(
+            _l("Print between 1 and %(num)d cards at a time.", num=MAX_BATCH),
+            code="invalid_batch_size",
+        )
+    cards = [Card(paper=True) for _ in range(number)]
+    db.session.add_all(cards)
+    db.session.flush()
+    return cards
+
+
+def paper_cards_between(first: int, last: int) -> list[Card]:
+    """The paper cards whose ids run from ``first`` to ``last`` (at most one batch)."""
+    if last < first or last - first >= MAX_BATCH:
+        return []
+    return list(
+        db.session.scalars(
+            select(Card)
+            .where(Card.paper.is_(True), Card.id >= first, Card.id <= last)
+            .order_by(Card.id)
+        )
+    )
+
+
+def stamp_total(card: Card | None) -> int:
+    if card is None:
+        return 0
+    return db.session.scalar(
+        select(func.count()).select_from(Stamp).where(Stamp.card_id == card.id)
+    )
+
+
+def needs_confirmation(paper: Card, current: Card | None) -> bool:
+    """Whether opening ``paper`` on this phone would leave the phone's own stamps behind.
+
+    Cards are never merged: a phone holding another card with stamps asks first.
+    """
+    return current is not None and current.id != paper.id and stamp_total(current) > 0

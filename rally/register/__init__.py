@@ -1,0 +1,1 @@
+"""The register page: staff give purchase stamps by a one-time QR or on a card number."""
