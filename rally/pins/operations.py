@@ -97,25 +97,35 @@ def stamp_with_pin(
     :param now: the current time, naive UTC.
     :param locale: the visitor's language, kept on the card as a scan does.
     :raise StampError: ``wrong_pin``, ``campaign_not_started``, ``campaign_ended``,
-        ``store_not_in_campaign``, ``too_soon``. A repeat is not an error: ``created`` is
-        ``False`` and ``stamp`` is the existing stamp.
+        ``store_not_in_campaign``, ``too_soon``, ``quiz_required`` (a landmark with a quiz
+        is collected by scanning and answering), and the campaign's own refusals
+        (``purchase_at_register``). A repeat is not an error: ``created`` is ``False`` and
+        ``stamp`` is the card's latest stamp there.
     """
     check_checkpoint_open(checkpoint, now)
+    if checkpoint.has_quiz:
+        raise StampError(
+            _l("This place asks a quiz: please scan its code and answer the question."),
+            code="quiz_required",
+            status=403,
+        )
     check_pin(checkpoint, pin, now)
     card = open_card(card, locale=locale)
     try:
         stamp = grant_stamp(card, checkpoint, now)
     except StampError as error:
-        if error.code != "already_stamped":
+        if error.code not in ("already_stamped", "checked_in_recently"):
             raise
         return PinStamp(card, checkpoint, error.stamp, created=False)
     return PinStamp(card, checkpoint, stamp, created=True)
 
 
 def pin_checkpoints(campaign: Campaign) -> list[Checkpoint]:
-    """The campaign's checkpoints a visitor can choose on the PIN page, by name."""
+    """The campaign's checkpoints a visitor can choose on the PIN page, by name (not the
+    landmarks that ask a quiz)."""
     return sorted(
-        (cp for cp in campaign.checkpoints if cp.is_open), key=lambda cp: cp.place.tr("name")
+        (cp for cp in campaign.checkpoints if cp.is_open and not cp.has_quiz),
+        key=lambda cp: cp.place.tr("name"),
     )
 
 

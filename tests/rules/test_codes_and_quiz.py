@@ -109,3 +109,18 @@ def test_quiz_choices_follow_the_language(app, client, make_campaign, stamp_path
     _quiz(app, checkpoint_id)
     page = client.get(stamp_path(checkpoint_id), headers={"Accept-Language": "ja"}).text
     assert "鳥居は何色？" in page and "赤" in page and "Red" not in page
+
+
+def test_a_quiz_landmark_is_not_collected_by_pin(app, client, make_campaign):
+    from rally.pins.operations import todays_pin
+    from rally.utils import utcnow
+
+    campaign_id, (shop_id, landmark_id) = make_campaign(stores=2)
+    _quiz(app, landmark_id)
+    with app.app_context():
+        pin = todays_pin(checkpoint(landmark_id), utcnow())
+    page = client.get(f"/card/{campaign_id}/pin").text
+    assert f'value="{shop_id}"' in page and f'value="{landmark_id}"' not in page
+    response = client.post(f"/card/{campaign_id}/pin", data={"checkpoint": landmark_id, "pin": pin})
+    assert response.status_code == 400  # not a choice of the form
+    assert _stamps(app) == []
