@@ -79,3 +79,43 @@ def test_scan_too_soon_shows_when_to_come_back(app, client, recheck_campaign, st
         from rally.campaigns.models import Stamp
 
         assert db.session.scalar(db.select(db.func.count()).select_from(Stamp)) == 1
+
+
+def test_simultaneous_repeat_check_ins_give_one_new_stamp(app, recheck_campaign, stamp_path):
+    import threading
+    from datetime import timedelta as hours_ago
+
+    from rally.campaigns.models import Stamp
+
+    campaign_id, (checkpoint_id,) = recheck_campaign(recheck=Recheck.hours, recheck_hours=1)
+    first = app.test_client()
+    assert first.get(stamp_path(checkpoint_id)).status_code == 303
+    with app.app_context():
+        stamp = db.session.scalar(db.select(Stamp))
+        stamp.created_at -= hours_ago(hours=2)  # the interval has passed
+        db.session.commit()
+    cookie = first.get_cookie("rally_card").value
+    target = stamp_path(checkpoint_id)
+    threads_count = 16
+    barrier = threading.Barrier(threads_count)
+    statuses, errors = [], []
+
+    def scan():
+        client = app.test_client()
+        client.set_cookie("rally_card", cookie, domain="localhost")
+        barrier.wait()
+        try:
+            statuses.append(client.get(target).status_code)
+        except Exception as exc:  # a crash must fail the test, not vanish in a thread
+            errors.append(exc)
+
+    threads = [threading.Thread(target=scan) for _ in range(threads_count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert statuses == [303] * threads_count
+    with app.app_context():
+        slots = sorted(db.session.scalars(db.select(Stamp.slot)))
+    assert slots == [0, 1]
