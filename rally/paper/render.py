@@ -19,6 +19,7 @@ from rally.posters.render import (
     MUTED,
     Qr,
     _draw_pdf_qr,
+    _fit,
     _new_pdf,
     _register_font,
     _rgb,
@@ -72,7 +73,8 @@ def _draw_card(pdf, card, column: int, row: int, texts: dict) -> None:
 
     y = top + 10
     for name in texts["district"]:
-        _text(pdf, left, y, 9, wrap(name, 9, text_width)[0], MUTED)
+        size, lines = _fit(name, 9, 6, text_width, 1)
+        _text(pdf, left, y, size, lines[0], MUTED)
         y += 12
     y += 8
     _text(pdf, left, y, 14, texts["heading"]["ja"])
