@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     DateTimeLocalField,
     FieldList,
     FloatField,
@@ -13,6 +14,7 @@ from wtforms import (
     HiddenField,
     IntegerField,
     RadioField,
+    SelectField,
     SelectMultipleField,
     StringField,
     SubmitField,
@@ -23,8 +25,8 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from rally.i18n import _l
 
-from .models import QrMode
-from .operations import CampaignInput, TierInput
+from .models import CampaignKind, QrMode, Recheck, TierBasis
+from .operations import MAX_RECHECK_HOURS, CampaignInput, TierInput
 
 TIER_ROWS = 5
 UTC = ZoneInfo("UTC")
@@ -51,10 +53,16 @@ class TierForm(Form):
     """One reward tier row; a row left blank is no tier."""
 
     tier_id = HiddenField()
-    threshold = IntegerField(
-        _l("Stamps required"),
-        validators=[Optional(), NumberRange(min=1, message=_l("At least one stamp."))],
+    basis = SelectField(
+        _l("Reached by"),
+        choices=lambda: [(basis.value, basis.label) for basis in TierBasis],
+        default=TierBasis.stamps.value,
     )
+    threshold = IntegerField(
+        _l("Number required"),
+        validators=[Optional(), NumberRange(min=1, message=_l("Please enter 1 or more."))],
+    )
+    repeats = BooleanField(_l("Repeats: reached again at every multiple of this number"))
     name_ja = StringField(_l("Reward (Japanese)"), validators=[Length(max=200)])
     name_en = StringField(_l("Reward (English)"), validators=[Length(max=200)])
     stock = IntegerField(
@@ -71,12 +79,22 @@ class TierForm(Form):
             and self.stock.data is None
         )
 
-    def validate_threshold(self, field) -> None:
-        if field.data is None and not self.is_blank():
-            raise ValidationError(_l("How many stamps does this reward need?"))
+    @property
+    def counts_every_area(self) -> bool:
+        return self.basis.data == TierBasis.all_areas.value
+
+    def validate(self, extra_validators=None) -> bool:
+        # Checked here: an empty number stops the field's own validators (``Optional``).
+        valid = super().validate(extra_validators)
+        field = self.threshold
+        if field.data is None and not field.errors and not self.is_blank():
+            if not self.counts_every_area:
+                field.errors.append(_l("How many does this reward need?"))
+                valid = False
+        return valid
 
     def validate_name_ja(self, field) -> None:
-        if self.threshold.data is not None and not (
+        if not self.is_blank() and not (
             (field.data or "").strip() or (self.name_en.data or "").strip()
         ):
             raise ValidationError(_l("Name the reward in at least one language."))
@@ -110,6 +128,49 @@ class CampaignForm(FlaskForm):
             NumberRange(min=20, max=5000, message=_l("Please enter 20 to 5,000 metres.")),
         ],
     )
+    kind = SelectField(
+        _l("How visitors earn stamps"),
+        choices=lambda: [(kind.value, kind.label) for kind in CampaignKind],
+        default=CampaignKind.visit.value,
+    )
+    yen_per_stamp = IntegerField(
+        _l("Yen per stamp (purchase campaigns)"),
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=1_000_000, message=_l("Please enter 1 to 1,000,000 yen.")),
+        ],
+    )
+    max_stamps_per_purchase = IntegerField(
+        _l("Most stamps for one purchase (purchase campaigns)"),
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=100, message=_l("Please enter 1 to 100 stamps.")),
+        ],
+    )
+    recheck = SelectField(
+        _l("Collecting the same place again"),
+        choices=lambda: [(recheck.value, recheck.label) for recheck in Recheck],
+        default=Recheck.once.value,
+    )
+    recheck_hours = IntegerField(
+        _l("Hours before the same place stamps again"),
+        validators=[
+            Optional(),
+            NumberRange(
+                min=1,
+                max=MAX_RECHECK_HOURS,
+                message=_l("Please enter 1 to %(num)d hours.", num=MAX_RECHECK_HOURS),
+            ),
+        ],
+    )
+    stamps_per_area = IntegerField(
+        _l("Stamps that complete an area"),
+        default=1,
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=999, message=_l("Please enter 1 to 999 stamps.")),
+        ],
+    )
     stores = MultiCheckboxField(_l("Participating stores"), coerce=int, validate_choice=True)
     spots = MultiCheckboxField(_l("Participating tourist spots"), coerce=int, validate_choice=True)
     tiers = FieldList(FormField(TierForm), min_entries=TIER_ROWS, max_entries=TIER_ROWS)
@@ -123,6 +184,33 @@ class CampaignForm(FlaskForm):
         if not (field.data or "").strip() and not (self.title_en.data or "").strip():
             raise ValidationError(_l("Give the campaign a title in at least one language."))
 
+    @property
+    def is_purchase(self) -> bool:
+        return self.kind.data == CampaignKind.purchase.value
+
+    def validate(self, extra_validators=None) -> bool:
+        # Fields required by another field's choice are checked here: an empty number stops
+        # the field's own validators (``Optional``).
+        valid = super().validate(extra_validators)
+        required = []
+        if self.is_purchase:
+            required += [
+                (self.yen_per_stamp, _l("A purchase campaign needs the yen per stamp.")),
+                (
+                    self.max_stamps_per_purchase,
+                    _l("A purchase campaign needs the most stamps per purchase."),
+                ),
+            ]
+        if self.recheck.data == Recheck.hours.value:
+            required.append(
+                (self.recheck_hours, _l("How many hours before the same place stamps again?"))
+            )
+        for field, message in required:
+            if field.data is None and not field.errors:
+                field.errors.append(message)
+                valid = False
+        return valid
+
     def validate_ends_at(self, field) -> None:
         if field.data and self.starts_at.data and field.data <= self.starts_at.data:
             raise ValidationError(_l("The campaign must end after it starts."))
@@ -135,11 +223,19 @@ class CampaignForm(FlaskForm):
         self.ends_at.data = utc_to_district(campaign.ends_at, timezone)
         self.qr_mode.data = campaign.qr_mode.value
         self.geofence_m.data = campaign.geofence_m
+        self.kind.data = campaign.kind.value
+        self.yen_per_stamp.data = campaign.yen_per_stamp
+        self.max_stamps_per_purchase.data = campaign.max_stamps_per_purchase
+        self.recheck.data = campaign.recheck.value
+        self.recheck_hours.data = campaign.recheck_hours
+        self.stamps_per_area.data = campaign.stamps_per_area
         self.stores.data = [cp.store_id for cp in campaign.checkpoints if cp.store_id is not None]
         self.spots.data = [cp.spot_id for cp in campaign.checkpoints if cp.spot_id is not None]
         for row, tier in zip(self.tiers, campaign.tiers, strict=False):
             row.tier_id.data = str(tier.id)
-            row.threshold.data = tier.threshold
+            row.basis.data = tier.basis.value
+            row.threshold.data = None if tier.basis is TierBasis.all_areas else tier.threshold
+            row.repeats.data = tier.repeats
             row.name_ja.data = tier.name_ja
             row.name_en.data = tier.name_en
             row.stock.data = tier.stock
@@ -153,10 +249,13 @@ class CampaignForm(FlaskForm):
                 name_ja=row.name_ja.data or "",
                 name_en=row.name_en.data or "",
                 stock=row.stock.data,
+                basis=TierBasis(row.basis.data),
+                repeats=bool(row.repeats.data),
             )
             for row in self.tiers
-            if row.threshold.data is not None
+            if not row.is_blank()
         ]
+        purchase = self.is_purchase
         return CampaignInput(
             title_ja=self.title_ja.data or "",
             title_en=self.title_en.data or "",
@@ -169,6 +268,12 @@ class CampaignForm(FlaskForm):
             qr_mode=QrMode(self.qr_mode.data),
             geofence_m=self.geofence_m.data,
             spot_ids=list(self.spots.data or []),
+            kind=CampaignKind(self.kind.data),
+            yen_per_stamp=self.yen_per_stamp.data if purchase else None,
+            max_stamps_per_purchase=self.max_stamps_per_purchase.data if purchase else None,
+            recheck=Recheck(self.recheck.data),
+            recheck_hours=self.recheck_hours.data,
+            stamps_per_area=self.stamps_per_area.data or 1,
         )
 
 

@@ -454,6 +454,12 @@ def open_campaigns(now: datetime) -> list[Campaign]:
 
 # --- The association's side: creating, editing, publishing and ending campaigns ---------
 
+# Imported here rather than at the top: everything above belongs to the visitors' side.
+from .models import CampaignKind, TierBasis  # noqa: E402
+
+# Bounds of the campaign rules, checked by the form and again here.
+MAX_RECHECK_HOURS = 720
+
 
 class CampaignError(RallyError):
     """A refused change to a campaign; ``code`` says why."""
@@ -470,6 +476,10 @@ class TierInput:
     name_ja: str
     name_en: str
     stock: int | None
+    # What the threshold counts; ``all_areas`` ignores the threshold.
+    basis: TierBasis = TierBasis.stamps
+    # Reached again at every multiple of the threshold ("every 7 points").
+    repeats: bool = False
 
 
 @dataclass(frozen=True)
@@ -487,13 +497,22 @@ class CampaignInput:
     qr_mode: QrMode = QrMode.static
     geofence_m: int | None = None
     spot_ids: list[int] = field(default_factory=list)
+    kind: CampaignKind = CampaignKind.visit
+    # Purchase campaigns only: one stamp per this many yen, at most this many per purchase.
+    yen_per_stamp: int | None = None
+    max_stamps_per_purchase: int | None = None
+    recheck: Recheck = Recheck.once
+    recheck_hours: int | None = None
+    stamps_per_area: int = 1
 
 
 def create_campaign(data: CampaignInput) -> Campaign:
     """Create a draft campaign with its checkpoints and reward tiers.
 
     :param data: the validated form values.
-    :raise CampaignError: ``end_before_start``, ``store_not_approved``.
+    :raise CampaignError: ``end_before_start``, ``store_not_approved``, and the rules'
+        codes: ``purchase_rule_incomplete``, ``recheck_hours_invalid``,
+        ``stamps_per_area_invalid``.
     """
     campaign = Campaign(state=CampaignState.draft)
     _save(campaign, data)
@@ -514,7 +533,10 @@ def update_campaign(campaign: Campaign, data: CampaignInput) -> None:
         least), ``start_after_stamps`` / ``end_before_stamps`` (stamps already
         given would fall outside the campaign), ``checkpoint_has_stamps`` (removing a shop
         whose stamps visitors hold), ``store_not_approved``, ``unknown_tier``; for a published
-        campaign: ``tier_requirement_raised`` and ``tier_removed``.
+        campaign: ``tier_requirement_raised``, ``tier_removed`` and ``tier_rule_changed``
+        (a tier's basis changed, or its repeating switched off); ``kind_has_stamps`` (visit
+        or purchase changed once visitors hold stamps); the rules' codes
+        ``purchase_rule_incomplete``, ``recheck_hours_invalid``, ``stamps_per_area_invalid``.
     """
     if campaign.state is CampaignState.ended:
         raise CampaignError(
@@ -534,8 +556,10 @@ def _save(campaign: Campaign, data: CampaignInput) -> None:
             _l("A published campaign needs at least one participating store."),
             code="no_checkpoints",
         )
+    _check_rules(data)
     if campaign.id is not None:
         _check_stamps_inside(campaign, data)
+        _check_kind_kept(campaign, data)
     removed, added = _checkpoint_changes(campaign, data.store_ids, data.spot_ids)
     tier_plan = _tier_changes(campaign, data.tiers)
 
@@ -547,6 +571,13 @@ def _save(campaign: Campaign, data: CampaignInput) -> None:
     campaign.ends_at = data.ends_at
     campaign.qr_mode = data.qr_mode
     campaign.geofence_m = data.geofence_m
+    campaign.kind = data.kind
+    purchase = data.kind is CampaignKind.purchase
+    campaign.yen_per_stamp = data.yen_per_stamp if purchase else None
+    campaign.max_stamps_per_purchase = data.max_stamps_per_purchase if purchase else None
+    campaign.recheck = data.recheck
+    campaign.recheck_hours = data.recheck_hours if data.recheck is Recheck.hours else None
+    campaign.stamps_per_area = data.stamps_per_area
     for checkpoint in removed:
         campaign.checkpoints.remove(checkpoint)
     for kind, place_id in added:
@@ -554,12 +585,60 @@ def _save(campaign: Campaign, data: CampaignInput) -> None:
     tiers = []
     for tier, row in tier_plan:
         tier = tier or RewardTier()
-        tier.threshold = row.threshold
+        tier.basis = row.basis
+        tier.repeats = row.repeats and row.basis is not TierBasis.all_areas
+        # "Every area" has no number of its own; 1 keeps the column valid and sorts it first.
+        tier.threshold = row.threshold if row.threshold else 1
         tier.name_ja = row.name_ja.strip()
         tier.name_en = row.name_en.strip()
         tier.stock = row.stock
         tiers.append(tier)
     campaign.tiers = sorted(tiers, key=lambda tier: tier.threshold)
+
+
+def _check_rules(data: CampaignInput) -> None:
+    """The campaign's own rules: purchase steps, the re-check-in interval, area completion."""
+    if data.kind is CampaignKind.purchase and not (
+        (data.yen_per_stamp or 0) >= 1 and (data.max_stamps_per_purchase or 0) >= 1
+    ):
+        raise CampaignError(
+            _l("A purchase campaign needs the yen per stamp and the most stamps per purchase."),
+            code="purchase_rule_incomplete",
+            status=400,
+        )
+    if data.recheck is Recheck.hours and not (
+        data.recheck_hours is not None and 1 <= data.recheck_hours <= MAX_RECHECK_HOURS
+    ):
+        raise CampaignError(
+            _l("Please enter 1 to %(num)d hours between two stamps.", num=MAX_RECHECK_HOURS),
+            code="recheck_hours_invalid",
+            status=400,
+        )
+    if data.stamps_per_area < 1:
+        raise CampaignError(
+            _l("An area needs at least one stamp to be completed."),
+            code="stamps_per_area_invalid",
+            status=400,
+        )
+    for row in data.tiers:
+        if row.basis is not TierBasis.all_areas and not (row.threshold or 0) >= 1:
+            raise CampaignError(
+                _l("Every reward tier needs a number of at least 1."),
+                code="tier_threshold_invalid",
+                status=400,
+            )
+
+
+def _check_kind_kept(campaign: Campaign, data: CampaignInput) -> None:
+    """Visit or purchase decides what a stamp means: it stays once visitors hold stamps."""
+    if data.kind is campaign.kind:
+        return
+    stamped = db.session.scalar(select(Stamp.id).where(Stamp.campaign_id == campaign.id).limit(1))
+    if stamped is not None:
+        raise CampaignError(
+            _l("Visitors already hold stamps: visit or purchase can no longer change."),
+            code="kind_has_stamps",
+        )
 
 
 def _check_stamps_inside(campaign: Campaign, data: CampaignInput) -> None:
@@ -658,7 +737,18 @@ def _tier_changes(campaign: Campaign, rows: list[TierInput]) -> list[tuple]:
                 code="tier_removed",
             )
         for tier_id, row in kept.items():
-            if row.threshold > existing[tier_id].threshold:
+            tier = existing[tier_id]
+            if row.basis is not tier.basis or (tier.repeats and not row.repeats):
+                raise CampaignError(
+                    _l(
+                        "A published campaign's reward keeps what it counts, and a repeating "
+                        "reward keeps repeating."
+                    ),
+                    code="tier_rule_changed",
+                )
+            if tier.basis is TierBasis.all_areas:
+                continue
+            if row.threshold > tier.threshold:
                 raise CampaignError(
                     _l("A published campaign's reward cannot require more stamps than before."),
                     code="tier_requirement_raised",
