@@ -28,7 +28,7 @@ from rally.utils import utcnow
 from . import operations
 from .cards import card_from_cookie, card_limit_key, remember_card
 from .forms import LocateForm
-from .labels import tier_requirement, tier_to_go
+from .labels import campaign_rules, tier_requirement, tier_to_go
 from .models import Campaign, Checkpoint, TierBasis
 from .qr import qr_png, qr_svg, seconds_left_in_step, stamp_url, time_step
 from .quiz import QuizForm
@@ -36,6 +36,7 @@ from .quiz import QuizForm
 bp = Blueprint("campaigns", __name__, template_folder="templates")
 bp.add_app_template_global(tier_requirement)
 bp.add_app_template_global(tier_to_go)
+bp.add_app_template_global(campaign_rules)
 
 
 @bp.route("/s/<token>", methods=["GET", "POST"])

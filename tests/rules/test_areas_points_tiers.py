@@ -134,3 +134,15 @@ def test_staff_purchase_counts_several_stamps_in_tallies(ctx, make_campaign, new
     assert db.session.scalar(db.select(db.func.sum(StampTally.stamps))) == 2
     progress = card_progress(card, campaign_of(campaign_id))
     assert (progress.collected, progress.stamp_total) == (1, 2)
+
+
+def test_rules_in_words_on_the_landing_page(app, client, make_campaign):
+    from rally.campaigns.models import CampaignKind
+
+    campaign_id, _ = make_campaign(
+        stores=1, kind=CampaignKind.purchase, yen_per_stamp=1000, max_stamps_per_purchase=2
+    )
+    english = client.get(f"/campaigns/{campaign_id}", headers={"Accept-Language": "en"}).text
+    assert "One stamp for every ¥1,000 spent, at most 2 stamps per purchase." in english
+    japanese = client.get(f"/campaigns/{campaign_id}", headers={"Accept-Language": "ja"}).text
+    assert "￥1,000" in japanese or "¥1,000" in japanese
