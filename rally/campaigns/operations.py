@@ -787,10 +787,10 @@ def end_campaign(campaign: Campaign) -> None:
 
 
 def stamp_counts(campaign: Campaign) -> dict[int, int]:
-    """Number of stamps per checkpoint id of ``campaign``."""
+    """Number of stamps per checkpoint id of ``campaign`` (a purchase may give several)."""
     return dict(
         db.session.execute(
-            select(Stamp.checkpoint_id, func.count())
+            select(Stamp.checkpoint_id, func.sum(Stamp.count))
             .where(Stamp.campaign_id == campaign.id)
             .group_by(Stamp.checkpoint_id)
         ).all()

@@ -128,13 +128,14 @@ def stamps_per_day(
         datetime.combine(first_day, datetime.min.time(), zone).astimezone(utc).replace(tzinfo=None)
     )
     rows = db.session.execute(
-        select(Checkpoint.store_id, Stamp.created_at)
+        select(Checkpoint.store_id, Stamp.created_at, Stamp.count)
         .join(Checkpoint, Stamp.checkpoint_id == Checkpoint.id)
         .where(Checkpoint.store_id.in_([store.id for store in stores]), Stamp.created_at >= since)
     )
     counts: dict[int, dict[date, int]] = defaultdict(lambda: defaultdict(int))
-    for store_id, created_at in rows:
-        counts[store_id][created_at.replace(tzinfo=utc).astimezone(zone).date()] += 1
+    for store_id, created_at, count in rows:
+        # A purchase at the register can give several stamps at once.
+        counts[store_id][created_at.replace(tzinfo=utc).astimezone(zone).date()] += count
     figures = []
     for store in stores:
         per_day = counts.get(store.id, {})
