@@ -7,15 +7,79 @@ up front with ``BEGIN IMMEDIATE``; read-only requests keep plain ``BEGIN`` and n
 The pysqlite driver's own transaction handling is switched off so that the ``BEGIN`` we
 emit is the one that runs (SQLAlchemy's documented recipe), which also makes savepoints
 work.
+
+Writers queue in the kernel before ``BEGIN IMMEDIATE`` (:class:`WriterQueue`): SQLite's
+busy handler polls with sleeps growing to 100 ms, so under a burst of scans a waiting
+writer kept missing the lock and the slowest scans took a second; a blocked ``flock`` wakes
+the next writer as soon as the previous one is done.
 """
 
+import fcntl
+import os
 import sqlite3
+import threading
 
 from flask import current_app, g, has_app_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.pool import Pool
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+BUSY_TIMEOUT_S = 10
+
+
+class WriterQueue:
+    """One writer at a time per SQLite file, across threads and processes, waiting in order.
+
+    A thread lock orders the threads of one process, an exclusive ``flock`` on
+    ``<database>-writer`` orders the processes (gunicorn workers); both wake a waiter at
+    once on release. The queue is held from ``BEGIN IMMEDIATE`` until the connection goes
+    back to the pool (just after the commit or rollback), or is closed or invalidated.
+    A thread that already holds the queue through another connection does not queue again
+    (it would wait for itself): SQLite's busy timeout decides, as without the queue.
+    """
+
+    def __init__(self, path: str):
+        self.fd = os.open(f"{path}-writer", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        self.pid = os.getpid()
+        self._threads = threading.Lock()
+        self.owner: int | None = None  # thread ident
+        self.holder = None  # the DB-API connection that took it
+
+    def acquire(self, dbapi_connection) -> None:
+        me = threading.get_ident()
+        if self.owner == me:
+            return
+        if not self._threads.acquire(timeout=BUSY_TIMEOUT_S):
+            return  # a stuck thread: fall back to SQLite's busy timeout
+        try:
+            fcntl.flock(self.fd, fcntl.LOCK_EX)
+        except BaseException:
+            self._threads.release()
+            raise
+        self.owner, self.holder = me, dbapi_connection
+
+    def release(self, dbapi_connection) -> None:
+        if dbapi_connection is None or self.holder is not dbapi_connection:
+            return
+        self.owner = self.holder = None
+        fcntl.flock(self.fd, fcntl.LOCK_UN)
+        self._threads.release()
+
+
+# Keyed by (process, file): a forked worker must not share its parent's open file, whose
+# flock it would share too.
+_queues: dict[tuple[int, str], WriterQueue] = {}
+_queues_lock = threading.Lock()
+
+
+def writer_queue(path: str) -> WriterQueue:
+    key = (os.getpid(), path)
+    with _queues_lock:
+        queue = _queues.get(key)
+        if queue is None:
+            queue = _queues[key] = WriterQueue(path)
+        return queue
 
 
 @event.listens_for(Engine, "connect")
@@ -27,16 +91,59 @@ def _configure_sqlite(dbapi_connection, connection_record):
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_S * 1000}")
+    path = next((row[2] for row in cursor.execute("PRAGMA database_list") if row[1] == "main"), "")
     cursor.close()
+    if path:  # not for in-memory databases
+        connection_record.info["rally_writer_queue"] = writer_queue(path)
 
 
 @event.listens_for(Engine, "begin")
 def _begin_sqlite(conn):
     if conn.dialect.name != "sqlite":
         return
-    immediate = has_app_context() and g.get("write_lock", False)
-    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+    if not (has_app_context() and g.get("write_lock", False)):
+        conn.exec_driver_sql("BEGIN")
+        return
+    pooled = conn.connection
+    queue = pooled.info.get("rally_writer_queue")
+    if queue is not None:
+        queue.acquire(pooled.dbapi_connection)
+    try:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    except BaseException:
+        if queue is not None:
+            queue.release(pooled.dbapi_connection)
+        raise
+
+
+def _release_queue(dbapi_connection, connection_record=None) -> None:
+    if dbapi_connection is None:
+        return
+    queue = connection_record.info.get("rally_writer_queue") if connection_record else None
+    for candidate in [queue] if queue is not None else list(_queues.values()):
+        candidate.release(dbapi_connection)
+
+
+@event.listens_for(Pool, "checkin")
+def _released_on_checkin(dbapi_connection, connection_record):
+    _release_queue(dbapi_connection, connection_record)
+
+
+@event.listens_for(Pool, "close")
+@event.listens_for(Pool, "detach")
+def _released_on_close(dbapi_connection, connection_record):
+    _release_queue(dbapi_connection, connection_record)
+
+
+@event.listens_for(Pool, "invalidate")
+def _released_on_invalidate(dbapi_connection, connection_record, exception):
+    _release_queue(dbapi_connection, connection_record)
+
+
+@event.listens_for(Pool, "close_detached")
+def _released_on_close_detached(dbapi_connection):
+    _release_queue(dbapi_connection)
 
 
 def writes(view):
@@ -57,4 +164,4 @@ def init_app(app) -> None:
         g.write_lock = request.method not in SAFE_METHODS or getattr(view, "rally_writes", False)
 
 
-__all__ = ["writes", "take_write_lock", "init_app"]
+__all__ = ["writes", "take_write_lock", "init_app", "WriterQueue"]
