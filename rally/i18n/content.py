@@ -1,14 +1,69 @@
 """Bilingual content: pick the visitor's language, fall back to the other one."""
 
+from flask import g
 from flask_babel import get_locale
+
+try:  # the context variable behind ``flask.g``: ten times cheaper than the proxy per call
+    from flask.globals import _cv_app
+except ImportError:  # pragma: no cover - another Flask: the proxy does the same, slower
+    _cv_app = None
 
 LANGUAGES = ("ja", "en")
 
 
-def current_language() -> str:
+def _locale_state() -> tuple[str, dict | None]:
+    """The active language and a cache of strings translated into it.
+
+    Resolved once per request (pages ask for the language once per row), and stored beside
+    Flask-Babel's own per-request locale, tagged with the locale object it was made for: a
+    ``force_locale`` block or a ``refresh()`` sets another locale object, so the language
+    follows them. Outside an application context nothing is cached.
+    """
+    babel_ctx = _babel_context()
+    if babel_ctx is not None:
+        state = getattr(babel_ctx, "rally_language", None)
+        if state is not None and state[0] is getattr(babel_ctx, "babel_locale", None):
+            return state[1], state[2]
     locale = get_locale()
     lang = locale.language if locale is not None else "ja"
-    return lang if lang in LANGUAGES else "ja"
+    lang = lang if lang in LANGUAGES else "ja"
+    if locale is None:
+        return lang, None
+    cache: dict = {}
+    babel_ctx = _babel_context()  # get_locale() made it
+    if babel_ctx is not None and getattr(babel_ctx, "babel_locale", None) is locale:
+        babel_ctx.rally_language = (locale, lang, cache)
+    return lang, cache
+
+
+def _babel_context():
+    """Flask-Babel's per-request namespace on ``g``, or None (none yet, or no context)."""
+    if _cv_app is not None:
+        app_ctx = _cv_app.get(None)
+        return getattr(app_ctx.g, "_flask_babel", None) if app_ctx is not None else None
+    try:
+        return g.get("_flask_babel")
+    except RuntimeError:  # no application context
+        return None
+
+
+def current_language() -> str:
+    """``ja`` or ``en``: the language of the active locale (see ``select_locale``)."""
+    return _locale_state()[0]
+
+
+def translated_once(key, make):
+    """``make()``, kept for the rest of the request in the active language under ``key``.
+
+    For strings a page shows once per row, such as an enum's label.
+    """
+    cache = _locale_state()[1]
+    if cache is None:
+        return make()
+    value = cache.get(key)
+    if value is None:
+        value = cache[key] = make()
+    return value
 
 
 def pick(values: dict[str, str | None], lang: str | None = None) -> str:

@@ -4,6 +4,8 @@
 
 import enum
 
+from .content import translated_once
+
 # Lazy strings, built once per enum class; each translates when it is turned into text.
 _TITLES: dict[type, dict] = {}
 
@@ -17,6 +19,10 @@ class TitledEnum(enum.StrEnum):
 
     @property
     def label(self) -> str:
+        # Pages show a label per row: translated once per request and language.
+        return translated_once((type(self), self._name_), self._translate_label)
+
+    def _translate_label(self) -> str:
         cls = type(self)
         titles = _TITLES.get(cls)
         if titles is None:
