@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import exists, func, select
+from sqlalchemy.exc import IntegrityError
 
 from rally.errors import RallyError
 from rally.extensions import db
@@ -74,18 +75,27 @@ def save_answers(card, campaign, values: dict[int, str], now: datetime) -> None:
     for question_id, value in cleaned.items():
         answer = existing.get(question_id)
         if answer is None:
-            db.session.add(
-                Answer(
-                    card_id=card.id,
-                    question_id=question_id,
-                    campaign_id=campaign.id,
-                    value=value,
-                    created_at=now,
+            try:
+                with db.session.begin_nested():
+                    db.session.add(
+                        Answer(
+                            card_id=card.id,
+                            question_id=question_id,
+                            campaign_id=campaign.id,
+                            value=value,
+                            created_at=now,
+                        )
+                    )
+                continue
+            except IntegrityError:
+                # A parallel submission (a double tap) saved it first: this one replaces it.
+                answer = db.session.scalar(
+                    select(Answer).where(
+                        Answer.card_id == card.id, Answer.question_id == question_id
+                    )
                 )
-            )
-        else:
-            answer.value = value
-            answer.created_at = now
+        answer.value = value
+        answer.created_at = now
     db.session.flush()
 
 

@@ -240,7 +240,10 @@ def test_missing_answer_marked_per_question_and_answers_kept(
     assert f'aria-describedby="question-{free}-error"' in html
     assert "Please answer every question marked as required." in html
     assert f'id="question-{choice}-error"' not in html
-    assert f'<input checked id="question-{choice}-1" name="question-{choice}" type="radio" value="2">' in html
+    assert (
+        f'<input checked id="question-{choice}-1" name="question-{choice}" type="radio" value="2">'
+        in html
+    )
     with app.app_context():
         assert count(Answer) == 0
 

@@ -209,3 +209,20 @@ def test_questions_move_up_and_down(app, ctx, make_campaign):
     db.session.commit()
     db.session.expire(campaign)
     assert [q.text_ja for q in campaign.questions] == ["一", "三", "二"]
+
+
+def test_a_parallel_first_answer_is_replaced_not_an_error(
+    app, ctx, make_campaign, card_with_stamps, make_question, monkeypatch
+):
+    campaign_id, checkpoints = make_campaign()
+    question_id = make_question(campaign_id)
+    card = db.session.get(Card, card_with_stamps(checkpoints[:1]))
+    campaign = db.session.get(Campaign, campaign_id)
+    operations.save_answers(card, campaign, {question_id: "1"}, utcnow())
+    db.session.commit()
+    # As if the other request's insert landed after this one looked for earlier answers.
+    monkeypatch.setattr(operations, "answers_of", lambda card, campaign: {})
+    operations.save_answers(card, campaign, {question_id: "2"}, utcnow())
+    db.session.commit()
+    assert answers_count() == 1
+    assert db.session.scalar(select(Answer.value)) == "2"
