@@ -284,3 +284,17 @@ def test_draft_campaign_has_no_questionnaire(app, client, make_campaign):
 
     campaign_id, _ = make_campaign(state=CampaignState.draft)
     assert client.get(f"/card/{campaign_id}/questionnaire").status_code == 404
+
+
+def test_choices_read_only_once_answered(
+    app, client, admin, make_campaign, make_question, card_with_stamps, visitor
+):
+    campaign_id, checkpoints = make_campaign()
+    question_id = make_question(campaign_id)
+    login(client, admin)
+    assert "readonly" not in client.get(f"/admin/campaigns/{campaign_id}/questions/new").text
+    assert "readonly" not in client.get(f"/admin/questions/{question_id}/edit").text
+    visitor(card_with_stamps(checkpoints[:1])).post(
+        f"/card/{campaign_id}/questionnaire", data={f"question-{question_id}": "1"}
+    )
+    assert client.get(f"/admin/questions/{question_id}/edit").text.count("readonly") == 2
