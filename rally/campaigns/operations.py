@@ -17,6 +17,7 @@ from rally.utils import next_local_midnight
 
 from .models import (
     Campaign,
+    CampaignKind,
     CampaignState,
     Card,
     Checkpoint,
@@ -25,6 +26,7 @@ from .models import (
     Recheck,
     RewardTier,
     Stamp,
+    TierBasis,
 )
 from .progress import CardProgress, TierProgress, build_progress
 from .qr import InvalidToken, read_checkpoint_token, time_step
@@ -454,9 +456,6 @@ def open_campaigns(now: datetime) -> list[Campaign]:
 
 # --- The association's side: creating, editing, publishing and ending campaigns ---------
 
-# Imported here rather than at the top: everything above belongs to the visitors' side.
-from .models import CampaignKind, TierBasis  # noqa: E402
-
 # Bounds of the campaign rules, checked by the form and again here.
 MAX_RECHECK_HOURS = 720
 
@@ -534,7 +533,8 @@ def update_campaign(campaign: Campaign, data: CampaignInput) -> None:
         given would fall outside the campaign), ``checkpoint_has_stamps`` (removing a shop
         whose stamps visitors hold), ``store_not_approved``, ``unknown_tier``; for a published
         campaign: ``tier_requirement_raised``, ``tier_removed`` and ``tier_rule_changed``
-        (a tier's basis changed, or its repeating switched off); ``kind_has_stamps`` (visit
+        (a tier's basis changed, or its repeating switched off), ``area_requirement_raised``
+        (more stamps per area); ``kind_has_stamps`` (visit
         or purchase changed once visitors hold stamps); the rules' codes
         ``purchase_rule_incomplete``, ``recheck_hours_invalid``, ``stamps_per_area_invalid``.
     """
@@ -560,6 +560,14 @@ def _save(campaign: Campaign, data: CampaignInput) -> None:
     if campaign.id is not None:
         _check_stamps_inside(campaign, data)
         _check_kind_kept(campaign, data)
+    if (
+        campaign.state is CampaignState.published
+        and data.stamps_per_area > campaign.stamps_per_area
+    ):
+        raise CampaignError(
+            _l("A published campaign cannot ask for more stamps per area than before."),
+            code="area_requirement_raised",
+        )
     removed, added = _checkpoint_changes(campaign, data.store_ids, data.spot_ids)
     tier_plan = _tier_changes(campaign, data.tiers)
 

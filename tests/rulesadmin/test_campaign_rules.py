@@ -369,3 +369,16 @@ def test_a_refused_rule_changes_nothing_through_the_form(app, admin_client, make
         campaign = db.session.get(Campaign, campaign_id)
         assert campaign.title_en == "Year-End Stamp Rally"
         assert [t.basis for t in campaign.tiers] == [TierBasis.stamps, TierBasis.stamps]
+
+
+def test_a_published_campaign_cannot_ask_more_stamps_per_area(ctx, make_campaign):
+    campaign = db.session.get(Campaign, make_campaign()[0])
+    data = the_input(campaign, stamps_per_area=2)
+    assert refusal(operations.update_campaign, campaign, data) == "area_requirement_raised"
+    assert campaign.stamps_per_area == 1
+
+
+def test_a_draft_campaign_may_ask_more_stamps_per_area(ctx, make_campaign):
+    campaign = db.session.get(Campaign, make_campaign(state=CampaignState.draft)[0])
+    operations.update_campaign(campaign, the_input(campaign, stamps_per_area=3))
+    assert campaign.stamps_per_area == 3
