@@ -9,9 +9,33 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 
-from .content import LANGUAGES, Bilingual, current_language, pick
+from .content import LANGUAGES, Bilingual, current_language, pick, translations
 
-__all__ = ["_", "_l", "ngettext", "LANGUAGES", "Bilingual", "current_language", "pick"]
+__all__ = [
+    "_",
+    "_l",
+    "ngettext",
+    "LANGUAGES",
+    "Bilingual",
+    "current_language",
+    "pick",
+    "install_template_gettext",
+]
+
+
+def install_template_gettext(app) -> None:
+    """Templates' ``_`` and ``ngettext`` from the catalog looked up once per request.
+
+    The same callables Flask-Babel installs (call after ``babel.init_app``), minus its
+    catalog look-up at every string.
+    """
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: translations().ugettext(s),
+        ngettext=lambda s, p, n: translations().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
+    )
 
 
 def select_locale() -> str:

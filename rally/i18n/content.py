@@ -1,7 +1,7 @@
 """Bilingual content: pick the visitor's language, fall back to the other one."""
 
 from flask import g
-from flask_babel import get_locale
+from flask_babel import get_locale, get_translations
 
 try:  # the context variable behind ``flask.g``: ten times cheaper than the proxy per call
     from flask.globals import _cv_app
@@ -64,6 +64,17 @@ def translated_once(key, make):
     if value is None:
         value = cache[key] = make()
     return value
+
+
+_CATALOG = object()  # the cache key of the catalog itself
+
+
+def translations():
+    """Flask-Babel's catalog for the active locale, looked up once per request and locale.
+
+    Flask-Babel finds it again at every ``_()`` (about 20 µs here), and a page has dozens.
+    """
+    return translated_once(_CATALOG, get_translations)
 
 
 def pick(values: dict[str, str | None], lang: str | None = None) -> str:

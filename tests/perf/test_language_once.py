@@ -66,3 +66,17 @@ def test_labels_outside_a_request(app):
         assert current_language() == "ja"
         assert Category.walk.label == "歩く"
     assert Category.walk.label == "Walk"  # no application at all: the msgid
+
+
+def test_templates_translate_with_the_catalog_of_the_moment(app):
+    from flask import render_template_string
+
+    from rally.i18n import install_template_gettext
+
+    install_template_gettext(app)
+    page = "{{ _('Rewards') }}|{{ ngettext('%(num)d point', '%(num)d points', 2) }}"
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        assert render_template_string(page) == "Rewards|2 points"
+        with force_locale("ja"):
+            assert render_template_string(page) == "景品|2ポイント"
+        assert render_template_string(page) == "Rewards|2 points"
