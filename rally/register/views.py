@@ -31,6 +31,9 @@ from .forms import AddStampsForm, CardLookupForm, PurchaseForm
 
 bp = Blueprint("register", __name__, template_folder="templates")
 
+# Each purchase code is shown once: skip qr_svg's cache, which is for codes shown again.
+_one_time_qr_svg = qr_svg.__wrapped__
+
 
 def _register_checkpoint(checkpoint_id: int) -> Checkpoint:
     checkpoint = db.session.get(Checkpoint, checkpoint_id) or abort(404)
@@ -86,7 +89,8 @@ def register(checkpoint_id: int):
                     "url": url,
                     "count": count,
                     "amount": purchase.amount.data if not purchase.count.data else None,
-                    "image": "data:image/svg+xml;base64," + base64.b64encode(qr_svg(url)).decode(),
+                    "image": "data:image/svg+xml;base64,"
+                    + base64.b64encode(_one_time_qr_svg(url)).decode(),
                     "minutes": int(operations.TOKEN_LIFETIME.total_seconds() // 60),
                 }
         else:

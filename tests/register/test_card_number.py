@@ -36,6 +36,15 @@ def test_look_up_and_add_two_stamps(app, staff, purchase_shop):
     assert (stamp.count, stamp.granted_by_id) == (2, purchase_shop.merchant.id)
 
 
+def test_number_as_printed_with_a_hyphen(app, staff, purchase_shop):
+    number = new_card(app)
+    page = staff.get(
+        f"/register/{purchase_shop.checkpoint_id}",
+        query_string={"code": f"{number[:-1]}-{number[-1]}"},
+    )
+    assert 'data-testid="card-found"' in page.get_data(as_text=True)
+
+
 def test_typo_in_the_number_is_caught(app, staff, purchase_shop):
     number = new_card(app)
     typo = number[:-2] + str((int(number[-2]) + 1) % 10) + number[-1]
