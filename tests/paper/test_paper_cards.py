@@ -66,7 +66,7 @@ def test_pdf_has_eight_cards_a_page_whose_codes_open_them(app, admin_client, tmp
         ["pdftotext", str(tmp_path / "cards.pdf"), "-"], capture_output=True, text=True
     ).stdout
     assert all(f"{n[:-1]}-{n[-1]}" in text for n in numbers)
-    assert "紙のスタンプカード" in text or "Paper stamp card" in text
+    assert "紙のスタンプカード" in text and "Paper stamp card" in text
 
 
 def test_scanned_paper_card_opens_on_a_phone(app, admin_client, client, make_campaign, tmp_path):
