@@ -72,18 +72,34 @@ def stamps_table(campaign_id: int | None = None) -> Table:
     """Every stamp (of one campaign, if given): when, which campaign, which place, which card.
 
     The place is a store (its ID in the store column) or a tourist spot (its ID in the spot
-    column). The card is its number only: the card's key is the visitor's secret.
+    column). The card is its number only (the one staff type, with its check digit): the
+    card's key is the visitor's secret. A purchase row may hold several stamps ("Stamps");
+    "Code" names the further code scanned, "Given by" the staff at the register.
     """
-    from rally.campaigns.models import Campaign, Checkpoint, Stamp
+    from rally.auth.models import User
+    from rally.campaigns.models import Campaign, Checkpoint, CheckpointCode, Stamp, card_number
     from rally.spots.models import Spot
     from rally.stores.models import Store
 
     query = (
-        select(Stamp.id, Stamp.created_at, Campaign, Store, Spot, Stamp.card_id)
+        select(
+            Stamp.id,
+            Stamp.created_at,
+            Campaign,
+            Store,
+            Spot,
+            Stamp.card_id,
+            Stamp.count,
+            Stamp.points,
+            CheckpointCode.label_ja,
+            User.email,
+        )
         .join(Campaign, Stamp.campaign_id == Campaign.id)
         .join(Checkpoint, Stamp.checkpoint_id == Checkpoint.id)
         .outerjoin(Store, Checkpoint.store_id == Store.id)
         .outerjoin(Spot, Checkpoint.spot_id == Spot.id)
+        .outerjoin(CheckpointCode, Stamp.code_id == CheckpointCode.id)
+        .outerjoin(User, Stamp.granted_by_id == User.id)
         .order_by(Stamp.created_at, Stamp.id)
     )
     if campaign_id is not None:
@@ -97,6 +113,10 @@ def stamps_table(campaign_id: int | None = None) -> Table:
         _("Spot ID"),
         _("Place"),
         _("Card number"),
+        _("Stamps"),
+        _("Points"),
+        _("Code"),
+        _("Given by"),
     ]
     rows = (
         [
@@ -107,9 +127,24 @@ def stamps_table(campaign_id: int | None = None) -> Table:
             store.id if store else "",
             spot.id if spot else "",
             (store or spot).tr("name"),
-            card_id,
+            card_number(card_id),
+            count,
+            points,
+            code_label or "",
+            staff or "",
         ]
-        for stamp_id, created_at, campaign, store, spot, card_id in db.session.execute(query)
+        for (
+            stamp_id,
+            created_at,
+            campaign,
+            store,
+            spot,
+            card_id,
+            count,
+            points,
+            code_label,
+            staff,
+        ) in db.session.execute(query)
     )
     return Table(header, rows)
 
@@ -117,7 +152,8 @@ def stamps_table(campaign_id: int | None = None) -> Table:
 def redemptions_table(campaign_id: int | None = None) -> Table:
     """Every reward claim (of one campaign, if given) and whether and where it was handed
     over. The one-time code is left out: it is the visitor's proof."""
-    from rally.campaigns.models import Campaign, RewardTier
+    from rally.campaigns.labels import tier_requirement
+    from rally.campaigns.models import Campaign, RewardTier, card_number
     from rally.rewards.models import Claim
 
     query = (
@@ -140,7 +176,8 @@ def redemptions_table(campaign_id: int | None = None) -> Table:
         _("Campaign ID"),
         _("Campaign"),
         _("Reward"),
-        _("Stamps required"),
+        _("Requirement"),
+        _("Times reached"),
         _("Card number"),
         _("Handed over"),
         _("Handed over at store"),
@@ -153,8 +190,9 @@ def redemptions_table(campaign_id: int | None = None) -> Table:
             claim.campaign_id,
             claim.campaign.tr("title"),
             claim.tier.tr("name"),
-            claim.tier.threshold,
-            claim.card_id,
+            tier_requirement(claim.tier),
+            claim.occurrence,
+            card_number(claim.card_id),
             local_time(claim.redeemed_at),
             claim.redeemed_store.tr("name") if claim.redeemed_store else "",
             claim.redeemed_by.email if claim.redeemed_by else "",

@@ -110,11 +110,47 @@ def test_redemptions_export_leaves_out_the_code(app, admin_client, make_campaign
             ]
         )
         db.session.commit()
+        second_number = cards[1].number
     response = admin_client.get(f"/admin/exports/redemptions.csv?campaign={campaign_id}")
     table = rows(response)
     assert len(table) == 1 + 2
     assert b"SECRETCODE" not in response.data
     handed_over = table[2]
-    assert handed_over[7] == "2030-01-01 12:00:00"  # Tokyo time
-    assert handed_over[8].startswith("テスト商店")
-    assert table[1][7] == ""
+    column = {name: i for i, name in enumerate(table[0])}
+    assert handed_over[column["引き渡し日時"]] == "2030-01-01 12:00:00"  # Tokyo time
+    assert handed_over[column["引き渡し店舗"]].startswith("テスト商店")
+    assert table[1][column["引き渡し日時"]] == ""
+    # The number staff type (with its check digit), and which time a repeating tier it was.
+    assert handed_over[column["カード番号"]] == second_number
+    assert handed_over[column["達成回数"]] == "1"
+
+
+def test_stamps_export_shows_purchases_codes_and_staff(app, admin_client, make_campaign):
+    from rally.auth.models import User
+    from rally.campaigns.models import CheckpointCode
+
+    campaign_id, (checkpoint_id,) = make_campaign(stores=1)
+    with app.app_context():
+        card = Card()
+        code = CheckpointCode(checkpoint_id=checkpoint_id, label_ja="2番レジ", label_en="Till 2")
+        db.session.add_all([card, code])
+        db.session.flush()
+        staff = db.session.scalar(db.select(User))
+        db.session.add(
+            Stamp(
+                card_id=card.id,
+                checkpoint_id=checkpoint_id,
+                campaign_id=campaign_id,
+                count=2,
+                points=2,
+                code_id=code.id,
+                granted_by_id=staff.id,
+            )
+        )
+        db.session.commit()
+        number, email = card.number, staff.email
+    table = rows(admin_client.get(f"/admin/exports/stamps.csv?campaign={campaign_id}"))
+    row = dict(zip(table[0], table[1], strict=True))
+    assert row["カード番号"] == number
+    assert (row["スタンプ数"], row["ポイント"]) == ("2", "2")
+    assert (row["コード"], row["付与したスタッフ"]) == ("2番レジ", email)
