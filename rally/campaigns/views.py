@@ -21,6 +21,7 @@ from rally.extensions import db, limiter
 from rally.fraud.operations import flag_no_location
 from rally.i18n import _l, current_language
 from rally.lottery.operations import lotteries_on_card
+from rally.questionnaires.operations import questionnaire_done
 from rally.rewards.forms import ClaimForm
 from rally.rewards.operations import claims_of_card
 from rally.utils import utcnow
@@ -162,6 +163,7 @@ def card(campaign_id: int):
         highlighted=highlighted,
         is_new=is_new,
         next_at=next_at,
+        questionnaire_done=bool(card and campaign.questions and questionnaire_done(card, campaign)),
         show_points=show_points,
         claims=claims_of_card(card, campaign.id),
         lotteries=lotteries_on_card(card, campaign.id),

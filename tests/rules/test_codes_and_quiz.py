@@ -124,3 +124,26 @@ def test_a_quiz_landmark_is_not_collected_by_pin(app, client, make_campaign):
     response = client.post(f"/card/{campaign_id}/pin", data={"checkpoint": landmark_id, "pin": pin})
     assert response.status_code == 400  # not a choice of the form
     assert _stamps(app) == []
+
+
+def test_card_links_to_the_questionnaire_until_answered(app, client, make_campaign, stamp_path):
+    from rally.questionnaires.models import Question
+
+    campaign_id, checkpoints = make_campaign(stores=1)
+    with app.app_context():
+        db.session.add(
+            Question(
+                campaign_id=campaign_id,
+                text_ja="年代は？",
+                text_en="Your age group?",
+                choices_ja="10代\n20代",
+                choices_en="Teens\n20s",
+            )
+        )
+        db.session.commit()
+    client.get(stamp_path(checkpoints[0]))
+    en = {"Accept-Language": "en"}
+    assert "needed before claiming a reward" in client.get(f"/card/{campaign_id}", headers=en).text
+    client.post(f"/card/{campaign_id}/questionnaire", data={"question-1": "1"}, headers=en)
+    page = client.get(f"/card/{campaign_id}", headers=en).text
+    assert "Change my answers" in page
