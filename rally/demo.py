@@ -17,11 +17,13 @@ from rally.campaigns.models import (
     CampaignKind,
     CampaignState,
     Checkpoint,
+    CheckpointCode,
     RewardTier,
     TierBasis,
 )
 from rally.extensions import db
 from rally.news.demo import seed_showcase
+from rally.questionnaires.models import Question
 from rally.spots.models import Spot
 from rally.stores.models import Category, Store, StoreStatus
 
@@ -369,6 +371,31 @@ QUIZ = (
     "Dazai Osamu\nNatsume Soseki\nAkutagawa Ryunosuke",
     1,
 )
+# Asked before a prize is claimed; the answers go to the association's exports.
+QUESTIONS = [
+    (
+        "年代を教えてください。",
+        "Your age group?",
+        "10代\n20代\n30代\n40代\n50代\n60代以上",
+        "Teens\n20s\n30s\n40s\n50s\n60s or older",
+        True,
+    ),
+    (
+        "このラリーを何で知りましたか？",
+        "How did you hear about this rally?",
+        "店頭ポスター\n市報・チラシ\nSNS\n友人・家族\nその他",
+        "A poster in a shop\nThe city newsletter or a flyer\nSocial media\n"
+        "Friends or family\nOther",
+        True,
+    ),
+    (
+        "商店街へのご意見・ご感想をお聞かせください。",
+        "Any comments for the shopping street?",
+        "",
+        "",
+        False,
+    ),
+]
 PURCHASE_TITLE_JA = "歳末福引 お買い物スタンプ"
 PURCHASE_TITLE_EN = "Year-End Lucky Draw Shopping Stamps"
 PURCHASE_RULES_JA = (
@@ -506,6 +533,21 @@ def _seed_rules(now: datetime, stores: list[Store], rally: Campaign, timezone: s
             quiz.quiz_answer,
         ) = QUIZ
 
+    if not rally.questions:
+        rally.questions = [
+            Question(
+                position=position,
+                text_ja=text_ja,
+                text_en=text_en,
+                choices_ja=choices_ja,
+                choices_en=choices_en,
+                required=required,
+            )
+            for position, (text_ja, text_en, choices_ja, choices_en, required) in enumerate(
+                QUESTIONS, 1
+            )
+        ]
+
     purchase = db.session.scalar(select(Campaign).where(Campaign.title_ja == PURCHASE_TITLE_JA))
     if purchase is None:
         purchase = Campaign(
@@ -521,6 +563,8 @@ def _seed_rules(now: datetime, stores: list[Store], rally: Campaign, timezone: s
             max_stamps_per_purchase=2,
         )
         purchase.checkpoints = [Checkpoint(store=store) for store in stores[:12]]
+        # The greengrocer (the demo merchant's shop) has a second till with its own code.
+        purchase.checkpoints[0].codes = [CheckpointCode(label_ja="2番レジ", label_en="Till 2")]
         purchase.tiers = [
             RewardTier(
                 basis=TierBasis.stamps,

@@ -60,6 +60,8 @@ def test_demo_is_idempotent_and_complete(app, runner):
         assert purchase.is_purchase and purchase.is_running(utcnow())
         assert (purchase.yen_per_stamp, purchase.max_stamps_per_purchase) == (1000, 2)
         assert [(t.threshold, t.repeats) for t in purchase.tiers] == [(5, True)]
+        assert [q.required for q in campaign.questions] == [True, True, False]
+        assert [code.label_en for code in purchase.checkpoints[0].codes] == ["Till 2"]
         roles = {user.role for user in db.session.scalars(select(User))}
         assert roles == {Role.admin, Role.merchant}
         merchant = db.session.scalar(select(User).where(User.role == Role.merchant))
