@@ -43,8 +43,7 @@ def the_input(campaign, **changes):
         "ends_at": campaign.ends_at,
         "store_ids": [cp.store_id for cp in campaign.checkpoints],
         "tiers": [
-            TierInput(t.id, t.threshold, t.name_ja, t.name_en, t.stock)
-            for t in campaign.tiers
+            TierInput(t.id, t.threshold, t.name_ja, t.name_en, t.stock) for t in campaign.tiers
         ],
     }
     values.update(changes)
@@ -149,8 +148,7 @@ def test_raising_a_tier_of_a_published_campaign(ctx, make_campaign):
     campaign = db.session.get(Campaign, make_campaign(tiers=(2, 3))[0])
     tier = campaign.tiers[0]
     tiers = [TierInput(tier.id, 3, tier.name_ja, tier.name_en, tier.stock)] + [
-        TierInput(t.id, t.threshold, t.name_ja, t.name_en, t.stock)
-        for t in campaign.tiers[1:]
+        TierInput(t.id, t.threshold, t.name_ja, t.name_en, t.stock) for t in campaign.tiers[1:]
     ]
     data = the_input(campaign, tiers=tiers)
     assert refusal(operations.update_campaign, campaign, data) == "tier_requirement_raised"
