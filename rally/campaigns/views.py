@@ -27,6 +27,7 @@ from rally.rewards.operations import claims_of_card
 from rally.utils import utcnow
 
 from . import operations
+from .cardpage import area_rows, place_rows
 from .cards import card_from_cookie, card_limit_key, remember_card
 from .forms import LocateForm
 from .labels import campaign_rules, tier_requirement, tier_to_go
@@ -152,12 +153,15 @@ def card(campaign_id: int):
     next_at = None
     if highlighted is not None and not is_new:
         next_at = operations.next_check_in(campaign, highlighted.created_at)
+    places = place_rows(progress)
     show_points = any(t.basis is TierBasis.points for t in campaign.tiers) or any(
         cp.points != 1 for cp in progress.checkpoints
     )
     return render_template(
         "campaigns/card.html",
         progress=progress,
+        places=places,
+        groups=area_rows(progress, places),
         campaign=campaign,
         card=card,
         highlighted=highlighted,

@@ -72,8 +72,8 @@ def claim_reward(card: Card, tier: RewardTier, now: datetime, occurrence: int = 
     prize beside the lottery); without one it is won in the lottery only.
 
     :raise RewardError: ``campaign_not_started``, ``lottery_only``, ``not_enough_stamps``
-        (the card has not reached the tier that many times), ``questionnaire_required`` (the campaign asks
-        its questions first), ``out_of_stock``.
+        (the card has not reached the tier that many times), ``questionnaire_required``
+        (the campaign asks its questions first), ``out_of_stock``.
     """
     from rally.campaigns.operations import tier_progress
     from rally.lottery.operations import lottery_for_tier
