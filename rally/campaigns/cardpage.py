@@ -41,16 +41,15 @@ def place_rows(progress: CardProgress) -> dict[int, PlaceRow]:
     labels: dict = {}
     rows = {}
     for checkpoint in progress.checkpoints:
-        place = checkpoint.place
-        kind = place.category if checkpoint.store_id is not None else place.kind
+        kind = checkpoint.kind
         label = labels.get(kind)
         if label is None:
             label = labels[kind] = kind.label
         stamp = progress.stamps.get(checkpoint.id)
         rows[checkpoint.id] = PlaceRow(
             checkpoint_id=checkpoint.id,
-            name=place.tr("name", language),
-            address=place.tr("address", language),
+            name=checkpoint.tr("name", language),
+            address=checkpoint.tr("address", language),
             label=label,
             stamp=stamp,
             count=progress.counts.get(checkpoint.id, 0),

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy.orm import joinedload
 
 from rally.errors import RallyError
 from rally.extensions import db
@@ -28,7 +28,7 @@ from .models import (
     Stamp,
     TierBasis,
 )
-from .progress import CardProgress, TierProgress, build_progress
+from .progress import CardProgress, CheckpointRow, TierProgress, build_progress
 from .qr import InvalidToken, read_checkpoint_token, time_step
 
 
@@ -393,24 +393,47 @@ def card_progress(card: Card | None, campaign: Campaign) -> CardProgress:
     from rally.stores.models import Store
 
     # Shops first, grouped by category, then the tourist spots.
-    checkpoints = list(
-        db.session.scalars(
-            select(Checkpoint)
-            .outerjoin(Store, Checkpoint.store_id == Store.id)
-            .outerjoin(Spot, Checkpoint.spot_id == Spot.id)
-            .options(contains_eager(Checkpoint.store), contains_eager(Checkpoint.spot))
-            .where(Checkpoint.campaign_id == campaign.id)
-            .order_by(Checkpoint.spot_id.is_not(None), Store.category, Store.id, Spot.id)
+    rows = db.session.execute(
+        select(
+            Checkpoint.id,
+            Checkpoint.campaign_id,
+            Checkpoint.store_id,
+            Checkpoint.spot_id,
+            Checkpoint.points,
+            Checkpoint.stamp_image_filename,
+            func.coalesce(Store.area_id, Spot.area_id),
+            func.coalesce(Store.name_ja, Spot.name_ja),
+            func.coalesce(Store.name_en, Spot.name_en),
+            func.coalesce(Store.address_ja, Spot.address_ja),
+            func.coalesce(Store.address_en, Spot.address_en),
+            Store.category,
+            Spot.kind,
         )
+        .outerjoin(Store, Checkpoint.store_id == Store.id)
+        .outerjoin(Spot, Checkpoint.spot_id == Spot.id)
+        .where(Checkpoint.campaign_id == campaign.id)
+        .order_by(Checkpoint.spot_id.is_not(None), Store.category, Store.id, Spot.id)
     )
+    checkpoints = [
+        CheckpointRow(*row[:11], kind=row[11] if row.store_id is not None else row[12])
+        for row in rows
+    ]
     stamps = []
     if card is not None:
+        # Plain rows (id, checkpoint_id, created_at, slot, count, points), as for checkpoints.
         stamps = list(
-            db.session.scalars(
-                select(Stamp).where(Stamp.card_id == card.id, Stamp.campaign_id == campaign.id)
+            db.session.execute(
+                select(
+                    Stamp.id,
+                    Stamp.checkpoint_id,
+                    Stamp.created_at,
+                    Stamp.slot,
+                    Stamp.count,
+                    Stamp.points,
+                ).where(Stamp.card_id == card.id, Stamp.campaign_id == campaign.id)
             )
         )
-    area_ids = {cp.place.area_id for cp in checkpoints} - {None}
+    area_ids = {cp.area_id for cp in checkpoints} - {None}
     areas = []
     if area_ids:
         areas = list(

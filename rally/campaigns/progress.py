@@ -7,7 +7,38 @@ so the card page, claims and lottery entries all count the same way.
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from .models import Campaign, Checkpoint, RewardTier, Stamp, TierBasis
+from rally.i18n import Bilingual
+
+from .models import Campaign, RewardTier, Stamp, TierBasis
+
+
+@dataclass(frozen=True, eq=False)
+class CheckpointRow(Bilingual):
+    """What a card shows of a checkpoint and its place, read as one plain row per checkpoint
+    (the card page lists up to 60: whole ORM objects for each cost more than the page)."""
+
+    id: int
+    campaign_id: int
+    store_id: int | None
+    spot_id: int | None
+    points: int
+    stamp_image_filename: str | None
+    area_id: int | None
+    name_ja: str
+    name_en: str
+    address_ja: str
+    address_en: str
+    # The store's category or the spot's kind (a TitledEnum with a translated label).
+    kind: object
+
+    @property
+    def place(self) -> "CheckpointRow":
+        """The row stands for its place too: ``tr("name")``, ``tr("address")``, ``area_id``."""
+        return self
+
+    @property
+    def place_label(self) -> str:
+        return self.kind.label
 
 
 @dataclass(frozen=True)
@@ -15,7 +46,7 @@ class AreaProgress:
     """Stamps of one area; ``area`` is ``None`` for places outside any area."""
 
     area: object | None
-    checkpoints: list[Checkpoint]
+    checkpoints: list[CheckpointRow]
     stamps: int
     required: int
     visited: int
@@ -49,8 +80,9 @@ class CardProgress:
     """What the card page shows for one campaign."""
 
     campaign: Campaign
-    checkpoints: list[Checkpoint]
-    # checkpoint id -> the card's latest stamp there
+    checkpoints: list[CheckpointRow]
+    # checkpoint id -> the card's latest stamp there (a row: id, checkpoint_id, created_at,
+    # slot, count, points)
     stamps: dict[int, Stamp]
     # checkpoint id -> stamps collected there (several with repeat check-ins or purchases)
     counts: dict[int, int] = field(default_factory=dict)
@@ -75,7 +107,7 @@ class CardProgress:
         return self.total > 0 and self.collected == self.total
 
     @property
-    def to_visit(self) -> list[Checkpoint]:
+    def to_visit(self) -> list[CheckpointRow]:
         return [cp for cp in self.checkpoints if cp.id not in self.stamps]
 
     @property
@@ -118,11 +150,11 @@ class CardProgress:
 
 
 def build_progress(
-    campaign: Campaign, checkpoints: list[Checkpoint], stamps: list[Stamp], areas: list
+    campaign: Campaign, checkpoints: list[CheckpointRow], stamps: list[Stamp], areas: list
 ) -> CardProgress:
     """Count ``stamps`` (one card's, in ``campaign``) against the campaign's rules.
 
-    :param checkpoints: the campaign's checkpoints with their places loaded, in page order.
+    :param checkpoints: the campaign's checkpoints with their places, in page order.
     :param areas: the district's areas, in their order.
     """
     latest: dict[int, Stamp] = {}
@@ -135,9 +167,9 @@ def build_progress(
         if current is None or stamp.slot > current.slot:
             latest[stamp.checkpoint_id] = stamp
 
-    by_area: dict[int | None, list[Checkpoint]] = defaultdict(list)
+    by_area: dict[int | None, list[CheckpointRow]] = defaultdict(list)
     for checkpoint in checkpoints:
-        by_area[checkpoint.place.area_id].append(checkpoint)
+        by_area[checkpoint.area_id].append(checkpoint)
     required = max(campaign.stamps_per_area or 1, 1)
     area_rows = []
     for area in [*areas, None]:
