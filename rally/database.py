@@ -40,6 +40,7 @@ class WriterQueue:
     """
 
     def __init__(self, path: str):
+        self.path = path
         self.fd = os.open(f"{path}-writer", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
         self.pid = os.getpid()
         self._threads = threading.Lock()
@@ -108,6 +109,8 @@ def _begin_sqlite(conn):
     pooled = conn.connection
     queue = pooled.info.get("rally_writer_queue")
     if queue is not None:
+        if queue.pid != os.getpid():  # a connection inherited through fork()
+            queue = pooled.info["rally_writer_queue"] = writer_queue(queue.path)
         queue.acquire(pooled.dbapi_connection)
     try:
         conn.exec_driver_sql("BEGIN IMMEDIATE")

@@ -147,3 +147,19 @@ def test_second_write_connection_of_one_thread_does_not_wait_for_itself(app):
         finally:
             inner.close()
             outer.close()
+
+
+def test_forked_process_queues_on_its_own_file_handle(app, monkeypatch):
+    """After fork() a connection must not share its parent's lock (one open file, one lock)."""
+    import os
+
+    parent_queue = queue_of(app)
+    monkeypatch.setattr(os, "getpid", lambda: parent_queue.pid + 1)
+    with app.app_context():
+        take_write_lock()
+        connection = db.session.connection()
+        child_queue = connection.connection.info["rally_writer_queue"]
+        assert child_queue is not parent_queue
+        assert child_queue.holder is connection.connection.dbapi_connection
+        db.session.rollback()
+    assert child_queue.holder is None
