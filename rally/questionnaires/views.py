@@ -1,11 +1,20 @@
 """The association edits a campaign's questionnaire; the visitor answers it on their card."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 
 from rally.auth.decorators import admin_required
-from rally.campaigns.cards import card_from_cookie
+from rally.campaigns.cards import card_from_cookie, card_limit_key
 from rally.campaigns.models import Campaign, CampaignState
-from rally.extensions import db
+from rally.extensions import db, limiter
 from rally.i18n import _
 from rally.utils import safe_next_url, utcnow
 
@@ -135,7 +144,13 @@ def _back_to_card(campaign_id: int) -> str:
     return card_page
 
 
+def _answer_limit() -> str:
+    return current_app.config["RALLY_CLAIM_LIMIT"]
+
+
 @bp.route("/card/<int:campaign_id>/questionnaire", methods=["GET", "POST"])
+@limiter.limit(_answer_limit, methods=["POST"])
+@limiter.limit(_answer_limit, methods=["POST"], key_func=card_limit_key)
 def answer(campaign_id: int):
     """The campaign's questions for the visitor's own card; answers can be changed later."""
     campaign = db.session.get(Campaign, campaign_id)

@@ -1,0 +1,46 @@
+"""Answers are posted at most RALLY_CLAIM_LIMIT times per card and address."""
+
+import pytest
+
+from rally.extensions import db, limiter
+from rally.questionnaires.models import Question
+
+
+@pytest.fixture
+def limited_app(app):
+    """A second app on the same database with rate limiting on (the suite turns it off)."""
+    from rally import create_app
+
+    config = {key: app.config[key] for key in ("SECRET_KEY", "SQLALCHEMY_DATABASE_URI")}
+    limited = create_app(
+        {
+            **config,
+            "TESTING": True,
+            "WTF_CSRF_ENABLED": False,
+            "RATELIMIT_ENABLED": True,
+            "RATELIMIT_STORAGE_URI": "memory://",
+            "RALLY_CLAIM_LIMIT": "2 per minute",
+            "RALLY_MIN_STAMP_INTERVAL": 0,
+        }
+    )
+    limiter.reset()
+    yield limited
+    limiter.reset()
+    with limited.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_answers_are_rate_limited(limited_app, make_campaign, stamp_path):
+    campaign_id, checkpoints = make_campaign(stores=1)
+    with limited_app.app_context():
+        question = Question(campaign_id=campaign_id, text_ja="感想", text_en="Comments")
+        db.session.add(question)
+        db.session.commit()
+        field = f"question-{question.id}"
+    client = limited_app.test_client()
+    client.get(stamp_path(checkpoints[0]))
+    path = f"/card/{campaign_id}/questionnaire"
+    statuses = [client.post(path, data={field: "楽しい"}).status_code for _ in range(3)]
+    assert statuses == [303, 303, 429]
+    assert client.get(path).status_code == 200  # reading the page is not limited
