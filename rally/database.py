@@ -15,6 +15,7 @@ the next writer as soon as the previous one is done.
 """
 
 import fcntl
+import logging
 import os
 import sqlite3
 import threading
@@ -24,6 +25,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.pool import Pool
 
+logger = logging.getLogger(__name__)
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 BUSY_TIMEOUT_S = 10
 
@@ -41,7 +43,9 @@ class WriterQueue:
 
     def __init__(self, path: str):
         self.path = path
-        self.fd = os.open(f"{path}-writer", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        # Readable and writable by whoever may write the database, like SQLite's -wal file.
+        mode = os.stat(path).st_mode & 0o666
+        self.fd = os.open(f"{path}-writer", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, mode)
         self.pid = os.getpid()
         self._threads = threading.Lock()
         self.owner: int | None = None  # thread ident
@@ -95,8 +99,12 @@ def _configure_sqlite(dbapi_connection, connection_record):
     cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_S * 1000}")
     path = next((row[2] for row in cursor.execute("PRAGMA database_list") if row[1] == "main"), "")
     cursor.close()
-    if path:  # not for in-memory databases
+    if not path:  # an in-memory database
+        return
+    try:
         connection_record.info["rally_writer_queue"] = writer_queue(path)
+    except OSError as error:  # a read-only folder, another user's lock file
+        logger.warning("No writer queue for %s (%s): SQLite's busy timeout only", path, error)
 
 
 @event.listens_for(Engine, "begin")

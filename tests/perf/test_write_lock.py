@@ -163,3 +163,22 @@ def test_forked_process_queues_on_its_own_file_handle(app, monkeypatch):
         assert child_queue.holder is connection.connection.dbapi_connection
         db.session.rollback()
     assert child_queue.holder is None
+
+
+def test_without_a_lock_file_writes_still_work(
+    app, client, make_campaign, stamp_path, caplog, monkeypatch
+):
+    """A lock file the app may not open (another user's) leaves SQLite's busy timeout."""
+    import rally.database
+
+    _, checkpoints = make_campaign()
+    path = stamp_path(checkpoints[0])
+
+    def refused(path):
+        raise PermissionError(13, "Permission denied", path + "-writer")
+
+    monkeypatch.setattr(rally.database, "writer_queue", refused)
+    with app.app_context():
+        db.engine.dispose()  # new connections, without a queue
+    assert client.get(path).status_code == 303
+    assert "No writer queue" in caplog.text
