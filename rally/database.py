@@ -67,6 +67,8 @@ class WriterQueue:
     def release(self, dbapi_connection) -> None:
         if dbapi_connection is None or self.holder is not dbapi_connection:
             return
+        if self.pid != os.getpid():
+            return  # a copy inherited through fork(): unlocking would free the parent's lock
         self.owner = self.holder = None
         fcntl.flock(self.fd, fcntl.LOCK_UN)
         self._threads.release()
