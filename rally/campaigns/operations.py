@@ -5,6 +5,7 @@ Functions here change state and ``flush()``; the request commits once.
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cache
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -44,6 +45,17 @@ class ScanOutcome:
     created: bool
 
 
+@cache
+def _scan_loads() -> tuple:
+    """One query for the checkpoint, its campaign and its place (all a scan needs); the
+    options are built once (at first use: every model must be mapped by then)."""
+    return (
+        joinedload(Checkpoint.campaign),
+        joinedload(Checkpoint.store),
+        joinedload(Checkpoint.spot),
+    )
+
+
 @dataclass(frozen=True)
 class ScanTarget:
     """What a scanned token names: the checkpoint, and which of its codes (None: its own)."""
@@ -74,16 +86,7 @@ def resolve_scan(token: str, now: datetime, late_steps: int = 1) -> ScanTarget:
         raise StampError(
             _l("This QR code is not a valid Rally stamp code."), code="invalid_token", status=404
         ) from None
-    # One query for the checkpoint, its campaign and its place (all needed below).
-    checkpoint = db.session.get(
-        Checkpoint,
-        data.checkpoint_id,
-        options=[
-            joinedload(Checkpoint.campaign),
-            joinedload(Checkpoint.store),
-            joinedload(Checkpoint.spot),
-        ],
-    )
+    checkpoint = db.session.get(Checkpoint, data.checkpoint_id, options=_scan_loads())
     if checkpoint is None:
         raise StampError(
             _l("This shop no longer takes part in the campaign."),
