@@ -181,8 +181,13 @@ def _fit(text: str, size: float, smallest: float, width: float, max_lines: int):
         size -= 2
 
 
-def layout(text: PosterText) -> list:
-    """The drawing operations of one A4 poster, in points from the top-left corner."""
+def layout(text: PosterText, label: str | None = None) -> list:
+    """The drawing operations of one A4 poster, in points from the top-left corner.
+
+    :param label: the name of a further code of the checkpoint ("Till 2"), printed under the
+        shop's name; the title then keeps to two lines and the QR code is a little smaller,
+        so that everything still fits on the page.
+    """
     _register_font(font_path())
     width = PAGE_WIDTH - 2 * MARGIN
     center = PAGE_WIDTH / 2
@@ -191,19 +196,25 @@ def layout(text: PosterText) -> list:
     ops.append(Text(center, 40, district_size, district_lines[0], WHITE))
 
     y = 64 + 30
-    size, lines = _fit(text.title, 34, 16, width, 3)
+    size, lines = _fit(text.title, 34, 16, width, 3 if label is None else 2)
     for line in lines:
         y += size * 1.25
         ops.append(Text(center, y, size, line))
 
-    y += 22
+    y += 22 if label is None else 20
     size, lines = _fit(text.store, 30, 14, width, 2)
     for line in lines:
         y += size * 1.25
         ops.append(Text(center, y, size, line, ACCENT))
 
-    qr_size = 360
-    qr_top = y + 24
+    qr_size, qr_gap = 360, 24
+    if label is not None:
+        y += 6
+        size, lines = _fit(label, 22, 12, width, 1)
+        y += size * 1.25
+        ops.append(Text(center, y, size, lines[0], MUTED))
+        qr_size, qr_gap = 320, 20
+    qr_top = y + qr_gap
     ops.append(Qr(center - qr_size / 2, qr_top, qr_size, qr_matrix(text.url)))
 
     y = qr_top + qr_size + 14
@@ -354,53 +365,12 @@ def code_poster_text(code, lang: str) -> PosterText:
     )
 
 
-def code_layout(text: PosterText, label: str) -> list:
-    """:func:`layout` with the code's name (``label``) under the shop's name; the QR code
-    is a little smaller so that everything still fits on the page."""
-    _register_font(font_path())
-    width = PAGE_WIDTH - 2 * MARGIN
-    center = PAGE_WIDTH / 2
-    ops: list = [Box(0, 0, PAGE_WIDTH, 64, ACCENT)]
-    district_size, district_lines = _fit(text.district, 18, 10, width, 1)
-    ops.append(Text(center, 40, district_size, district_lines[0], WHITE))
-
-    y = 64 + 30
-    size, lines = _fit(text.title, 34, 16, width, 2)
-    for line in lines:
-        y += size * 1.25
-        ops.append(Text(center, y, size, line))
-
-    y += 20
-    size, lines = _fit(text.store, 30, 14, width, 2)
-    for line in lines:
-        y += size * 1.25
-        ops.append(Text(center, y, size, line, ACCENT))
-
-    y += 6
-    size, lines = _fit(label, 22, 12, width, 1)
-    y += size * 1.25
-    ops.append(Text(center, y, size, lines[0], MUTED))
-
-    qr_size = 320
-    qr_top = y + 20
-    ops.append(Qr(center - qr_size / 2, qr_top, qr_size, qr_matrix(text.url)))
-
-    y = qr_top + qr_size + 14
-    size, lines = _fit(text.instruction, 20, 12, width, 3)
-    for line in lines:
-        y += size * 1.3
-        ops.append(Text(center, y, size, line))
-
-    ops.append(Text(center, PAGE_HEIGHT - MARGIN, 10, text.footer, MUTED))
-    return ops
-
-
 def code_poster_pdf(code, lang: str) -> bytes:
     """One A4 page: the poster of a further code of a checkpoint, in ``lang``."""
     text = code_poster_text(code, lang)
     label = code.tr("label", lang)
     buffer = io.BytesIO()
     pdf = _new_pdf(buffer, f"{text.title} – {text.store} – {label}")
-    _draw_pdf_page(pdf, code_layout(text, label))
+    _draw_pdf_page(pdf, layout(text, label))
     pdf.save()
     return buffer.getvalue()
