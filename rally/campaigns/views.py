@@ -154,6 +154,9 @@ def card(campaign_id: int):
     if highlighted is not None and not is_new:
         next_at = operations.next_check_in(campaign, highlighted.created_at)
     places = place_rows(progress)
+    tiers = progress.tiers()
+    # Claims and lottery entries only show beside a reached tier: most cards have none yet.
+    reached = any(row.reached for row in tiers)
     show_points = any(t.basis is TierBasis.points for t in campaign.tiers) or any(
         cp.points != 1 for cp in progress.checkpoints
     )
@@ -169,8 +172,9 @@ def card(campaign_id: int):
         next_at=next_at,
         questionnaire_done=bool(card and campaign.questions and questionnaire_done(card, campaign)),
         show_points=show_points,
-        claims=claims_of_card(card, campaign.id),
-        lotteries=lotteries_on_card(card, campaign.id),
+        tiers=tiers,
+        claims=claims_of_card(card, campaign.id) if reached else {},
+        lotteries=lotteries_on_card(card, campaign.id) if reached else {},
         claim_form=ClaimForm(),
     )
 
