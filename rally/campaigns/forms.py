@@ -55,7 +55,7 @@ class TierForm(Form):
     tier_id = HiddenField()
     basis = SelectField(
         _l("Reached by"),
-        choices=lambda: [(basis.value, basis.label) for basis in TierBasis],
+        choices=TierBasis.choices,
         default=TierBasis.stamps.value,
     )
     threshold = IntegerField(
@@ -130,7 +130,7 @@ class CampaignForm(FlaskForm):
     )
     kind = SelectField(
         _l("How visitors earn stamps"),
-        choices=lambda: [(kind.value, kind.label) for kind in CampaignKind],
+        choices=CampaignKind.choices,
         default=CampaignKind.visit.value,
     )
     yen_per_stamp = IntegerField(
@@ -149,7 +149,7 @@ class CampaignForm(FlaskForm):
     )
     recheck = SelectField(
         _l("Collecting the same place again"),
-        choices=lambda: [(recheck.value, recheck.label) for recheck in Recheck],
+        choices=Recheck.choices,
         default=Recheck.once.value,
     )
     recheck_hours = IntegerField(
@@ -178,7 +178,7 @@ class CampaignForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.qr_mode.choices = [(mode.value, mode.label) for mode in QrMode]
+        self.qr_mode.choices = QrMode.choices()
 
     def validate_title_ja(self, field) -> None:
         if not (field.data or "").strip() and not (self.title_en.data or "").strip():

@@ -17,6 +17,11 @@ class TitledEnum(enum.StrEnum):
     def _titles(cls) -> dict:
         raise NotImplementedError
 
+    @classmethod
+    def choices(cls) -> list[tuple[str, str]]:
+        """``(value, translated label)`` of every member, for a form's select or radios."""
+        return [(member.value, member.label) for member in cls]
+
     @property
     def label(self) -> str:
         # Pages show a label per row: translated once per request and language.

@@ -41,4 +41,4 @@ class SpotForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.kind.choices = [(kind, kind.label) for kind in SpotKind]
+        self.kind.choices = SpotKind.choices()

@@ -37,16 +37,12 @@ def web_address(form, field):
         raise ValidationError(_l("Please enter a web address starting with http:// or https://."))
 
 
-def category_choices():
-    return [(category.value, category.label) for category in Category]
-
-
 class StoreBasicsMixin:
     """The fields a new store needs before the association can look at it."""
 
     name_ja = StringField(_l("Name (Japanese)"), validators=[Length(max=120)])
     name_en = StringField(_l("Name (English)"), validators=[Length(max=120)])
-    category = SelectField(_l("Category"), choices=category_choices, coerce=Category)
+    category = SelectField(_l("Category"), choices=Category.choices, coerce=Category)
     address_ja = StringField(_l("Address (Japanese)"), validators=[Length(max=255)])
     address_en = StringField(_l("Address (English)"), validators=[Length(max=255)])
 
