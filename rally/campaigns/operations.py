@@ -36,6 +36,13 @@ from .qr import InvalidToken, read_checkpoint_token, time_step
 class StampError(RallyError):
     """A scan that cannot give a stamp; ``code`` says why."""
 
+    @property
+    def is_repeat(self) -> bool:
+        """The card already holds this stamp for now (``already_stamped``, or
+        ``checked_in_recently`` with repeat check-ins): a harmless repeat, not a refusal;
+        ``self.stamp`` is the card's latest stamp there."""
+        return self.code in ("already_stamped", "checked_in_recently")
+
 
 @dataclass(frozen=True)
 class ScanOutcome:
@@ -261,15 +268,16 @@ def grant_stamp(
         moment in ``error.next_at``); ``too_soon``; ``purchase_at_register`` (a visitor's
         own scan in a purchase campaign); ``too_many_stamps``; ``code_used``.
     """
-    from rally.dashboard.tallies import record_stamp
     from rally.fraud.operations import check_pace, flag_impossible_travel, last_stamp
 
     campaign = checkpoint.campaign
     _check_count(campaign, count, by_staff=staff is not None)
-    for _attempt in range(3):
+    for attempt in range(3):
         latest = None if card.is_new else _latest_stamp(card, checkpoint)
-        slot = _next_slot(campaign, latest, now, staff is not None)
-        if staff is None:
+        slot = _next_slot(campaign, latest, now)
+        if staff is None and attempt == 0:
+            # Once, after the repeat checks (a repeat is answered as such, never too_soon),
+            # not again when a lost race on the slot sends us round.
             previous = None if card.is_new else last_stamp(card)
             check_pace(previous, now, StampError)
             flag_impossible_travel(card, checkpoint, previous, now)
@@ -288,16 +296,12 @@ def grant_stamp(
         )
         if card.is_new:
             # Nobody else can hold this card's stamps yet: no savepoint needed.
-            db.session.add(stamp)
-            db.session.flush()
-            record_stamp(stamp)
+            _save_stamp(stamp)
             card.is_new = False
             return stamp
         try:
             with db.session.begin_nested():
-                db.session.add(stamp)
-                db.session.flush()
-                record_stamp(stamp)
+                _save_stamp(stamp)
             return stamp
         except IntegrityError:
             if nonce is not None and _nonce_used(nonce):
@@ -308,11 +312,24 @@ def grant_stamp(
                 break
             # A parallel grant took the slot: read it and decide again (it may now be too
             # soon for a repeat check-in, or the purchase takes the following slot).
+    raise _already_stamped(_latest_stamp(card, checkpoint))
+
+
+def _save_stamp(stamp: Stamp) -> None:
+    """Insert ``stamp`` and count it in the dashboard's tallies, in the same transaction."""
+    from rally.dashboard.tallies import record_stamp
+
+    db.session.add(stamp)
+    db.session.flush()
+    record_stamp(stamp)
+
+
+def _already_stamped(stamp: Stamp | None) -> StampError:
     error = StampError(
         _l("You already have this shop's stamp."), code="already_stamped", status=200
     )
-    error.stamp = _latest_stamp(card, checkpoint)
-    raise error
+    error.stamp = stamp
+    return error
 
 
 def _check_count(campaign: Campaign, count: int, by_staff: bool) -> None:
@@ -331,7 +348,7 @@ def _check_count(campaign: Campaign, count: int, by_staff: bool) -> None:
         )
 
 
-def _next_slot(campaign: Campaign, latest: Stamp | None, now: datetime, by_staff: bool) -> int:
+def _next_slot(campaign: Campaign, latest: Stamp | None, now: datetime) -> int:
     """The slot a new stamp takes, or :class:`StampError` when the rules allow none yet."""
     if latest is None:
         return 0
@@ -339,11 +356,7 @@ def _next_slot(campaign: Campaign, latest: Stamp | None, now: datetime, by_staff
         return latest.slot + 1
     next_at = next_check_in(campaign, latest.created_at)
     if next_at is None:
-        error = StampError(
-            _l("You already have this shop's stamp."), code="already_stamped", status=200
-        )
-        error.stamp = latest
-        raise error
+        raise _already_stamped(latest)
     if now < next_at:
         error = StampError(
             _l("You checked in here recently. You can collect this stamp again later."),

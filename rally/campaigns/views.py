@@ -94,14 +94,14 @@ def scan(token: str):
         if error.code == "wrong_answer":
             db.session.rollback()
             return _quiz_page(checkpoint, quiz, error=error, status=error.status)
-        if error.code not in ("already_stamped", "checked_in_recently"):
+        if not error.is_repeat:
             db.session.rollback()
             return render_template("campaigns/refused.html", error=error), error.status
         outcome = "again"
     # Build the answer before the commit: afterwards every attribute would be reloaded in a
     # second transaction (on SQLite, a second write lock).
-    target = url_for(".card", campaign_id=checkpoint.campaign_id, **{outcome: checkpoint.id})
-    response = remember_card(redirect(target, 303), card)
+    card_url = url_for(".card", campaign_id=checkpoint.campaign_id, **{outcome: checkpoint.id})
+    response = remember_card(redirect(card_url, 303), card)
     db.session.commit()
     return response
 

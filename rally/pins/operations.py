@@ -114,7 +114,7 @@ def stamp_with_pin(
     try:
         stamp = grant_stamp(card, checkpoint, now)
     except StampError as error:
-        if error.code not in ("already_stamped", "checked_in_recently"):
+        if not error.is_repeat:
             raise
         return PinStamp(card, checkpoint, error.stamp, created=False)
     return PinStamp(card, checkpoint, stamp, created=True)

@@ -177,7 +177,7 @@ def redeem_purchase(token: str, card: Card | None, now: datetime, locale: str | 
     except IntegrityError:
         raise _code_used() from None
     except StampError as error:
-        if error.code != "already_stamped":
+        if not error.is_repeat:
             raise
         return Redeemed(card, checkpoint, created=False)
     return Redeemed(card, checkpoint, created=True)

@@ -123,7 +123,7 @@ def add_to_card(checkpoint_id: int):
         operations.add_stamps(card, checkpoint, form.count.data, current_user, utcnow())
     except StampError as refusal:
         db.session.rollback()
-        if refusal.code in ("already_stamped", "checked_in_recently"):
+        if refusal.is_repeat:
             number = format_number(card.number)
             if refusal.code == "already_stamped":
                 message = _("Card No. %(number)s already has this stamp.", number=number)
