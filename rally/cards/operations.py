@@ -48,10 +48,11 @@ def start_transfer(card: Card, now: datetime) -> str:
 
 
 def stamp_total(card: Card | None) -> int:
+    """The stamps ``card`` holds in every campaign (a purchase row may hold several)."""
     if card is None:
         return 0
     return db.session.scalar(
-        select(func.count()).select_from(Stamp).where(Stamp.card_id == card.id)
+        select(func.coalesce(func.sum(Stamp.count), 0)).where(Stamp.card_id == card.id)
     )
 
 

@@ -7,10 +7,11 @@ card is opened on a phone, so the printed QR keeps working for staff and for the
 
 from flask import current_app, url_for
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from rally.campaigns.models import Card, Stamp
+from rally.campaigns.models import Card
 from rally.campaigns.operations import card_by_key
+from rally.cards.operations import stamp_total
 from rally.errors import RallyError
 from rally.extensions import db
 from rally.i18n import _l
@@ -85,14 +86,6 @@ def paper_cards_between(first: int, last: int) -> list[Card]:
             .where(Card.paper.is_(True), Card.id >= first, Card.id <= last)
             .order_by(Card.id)
         )
-    )
-
-
-def stamp_total(card: Card | None) -> int:
-    if card is None:
-        return 0
-    return db.session.scalar(
-        select(func.count()).select_from(Stamp).where(Stamp.card_id == card.id)
     )
 
 

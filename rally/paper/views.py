@@ -4,6 +4,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 
 from rally.auth.decorators import admin_required
 from rally.campaigns.cards import card_from_cookie, remember_card
+from rally.cards.operations import stamp_total
 from rally.extensions import db
 from rally.i18n import _
 
@@ -73,7 +74,7 @@ def open_card(token: str):
             "paper/replace.html",
             form=form,
             number=render.format_number(paper.number),
-            current_stamps=operations.stamp_total(current),
+            current_stamps=stamp_total(current),
         )
     if current is None or current.id != paper.id:
         flash(
