@@ -13,8 +13,8 @@ def _serializer() -> URLSafeSerializer:
     return URLSafeSerializer(current_app.secret_key, salt=COOKIE_SALT)
 
 
-def card_from_cookie() -> Card | None:
-    """The card whose signed key the visitor's cookie holds, if any and still known."""
+def card_key_from_cookie() -> str | None:
+    """The card key the visitor's cookie holds, if its signature is ours."""
     raw = request.cookies.get(current_app.config["RALLY_CARD_COOKIE"])
     if not raw:
         return None
@@ -22,7 +22,12 @@ def card_from_cookie() -> Card | None:
         key = _serializer().loads(raw)
     except BadSignature:
         return None
-    return card_by_key(key) if isinstance(key, str) else None
+    return key if isinstance(key, str) else None
+
+
+def card_from_cookie() -> Card | None:
+    """The card whose signed key the visitor's cookie holds, if any and still known."""
+    return card_by_key(card_key_from_cookie())
 
 
 def card_limit_key() -> str:
@@ -32,7 +37,12 @@ def card_limit_key() -> str:
 
 
 def remember_card(response, card: Card):
-    """Set the long-lived card cookie on ``response``.
+    """Set the long-lived card cookie on ``response``."""
+    return remember_card_key(response, card.key)
+
+
+def remember_card_key(response, key: str):
+    """Set the long-lived cookie of the card with ``key`` on ``response``.
 
     SameSite=Lax (not Strict) so the cookie is sent when the phone's camera app opens a
     stamp link, which is a top-level navigation from outside the site.
@@ -40,7 +50,7 @@ def remember_card(response, card: Card):
     config = current_app.config
     response.set_cookie(
         config["RALLY_CARD_COOKIE"],
-        _serializer().dumps(card.key),
+        _serializer().dumps(key),
         max_age=config["RALLY_CARD_COOKIE_MAX_AGE"],
         httponly=True,
         secure=config["RALLY_COOKIE_SECURE"],

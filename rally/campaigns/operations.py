@@ -274,7 +274,7 @@ def grant_stamp(
     _check_count(campaign, count, by_staff=staff is not None)
     for attempt in range(3):
         latest = None if card.is_new else _latest_stamp(card, checkpoint)
-        slot = _next_slot(campaign, latest, now)
+        slot = next_slot(campaign, latest, now)
         if staff is None and attempt == 0:
             # Once, after the repeat checks (a repeat is answered as such, never too_soon),
             # not again when a lost race on the slot sends us round.
@@ -348,7 +348,7 @@ def _check_count(campaign: Campaign, count: int, by_staff: bool) -> None:
         )
 
 
-def _next_slot(campaign: Campaign, latest: Stamp | None, now: datetime) -> int:
+def next_slot(campaign: Campaign, latest: Stamp | None, now: datetime) -> int:
     """The slot a new stamp takes, or :class:`StampError` when the rules allow none yet."""
     if latest is None:
         return 0

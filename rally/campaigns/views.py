@@ -28,11 +28,18 @@ from rally.utils import utcnow
 
 from . import operations
 from .cardpage import area_rows, place_rows
-from .cards import card_from_cookie, card_limit_key, remember_card
+from .cards import (
+    card_from_cookie,
+    card_key_from_cookie,
+    card_limit_key,
+    remember_card,
+    remember_card_key,
+)
 from .forms import LocateForm
 from .labels import campaign_rules, tier_requirement, tier_to_go
 from .models import Campaign, Checkpoint, TierBasis
 from .qr import qr_png, qr_svg, seconds_left_in_step, stamp_url, time_step
+from .quickscan import quick_scan
 from .quiz import QuizForm
 
 bp = Blueprint("campaigns", __name__, template_folder="templates")
@@ -54,6 +61,19 @@ def scan(token: str):
     """
     now = utcnow()
     posted = request.method == "POST"
+    if not posted:
+        # Most scans: a plain shop's one stamp, written as plain rows (None: full path).
+        try:
+            quick = quick_scan(token, card_key_from_cookie(), current_language(), now)
+        except operations.StampError as error:
+            return _refused(error)
+        if quick is not None:
+            card_url = url_for(
+                ".card", campaign_id=quick.campaign_id, **{quick.outcome: quick.checkpoint_id}
+            )
+            response = remember_card_key(redirect(card_url, 303), quick.card_key)
+            db.session.commit()
+            return response
     try:
         # A posted answer or location may come a few minutes after a tablet's code changed.
         target = operations.resolve_scan(token, now, late_steps=10 if posted else 1)
@@ -95,8 +115,7 @@ def scan(token: str):
             db.session.rollback()
             return _quiz_page(checkpoint, quiz, error=error, status=error.status)
         if not error.is_repeat:
-            db.session.rollback()
-            return render_template("campaigns/refused.html", error=error), error.status
+            return _refused(error)
         outcome = "again"
     # Build the answer before the commit: afterwards every attribute would be reloaded in a
     # second transaction (on SQLite, a second write lock).
@@ -104,6 +123,11 @@ def scan(token: str):
     response = remember_card(redirect(card_url, 303), card)
     db.session.commit()
     return response
+
+
+def _refused(error: operations.StampError):
+    db.session.rollback()
+    return render_template("campaigns/refused.html", error=error), error.status
 
 
 def _quiz_page(checkpoint, form, error=None, status=200):

@@ -2,6 +2,7 @@
 
 import math
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from flask import current_app
 from sqlalchemy import delete, func, select, update
@@ -46,6 +47,15 @@ def distance_m(a: tuple[float, float], b: tuple[float, float]) -> float:
     return 2 * 6_371_000 * math.asin(math.sqrt(h))
 
 
+class Visit(NamedTuple):
+    """Where and when a card's stamp was given: what the travel check compares."""
+
+    checkpoint_id: int
+    created_at: datetime
+    latitude: float | None
+    longitude: float | None
+
+
 def flag_impossible_travel(
     card: Card, checkpoint: Checkpoint, previous: Stamp | None, now: datetime
 ) -> FraudFlag | None:
@@ -56,16 +66,37 @@ def flag_impossible_travel(
     """
     if previous is None:
         return None
-    here, there = checkpoint.place, previous.checkpoint.place
-    if None in (here.latitude, here.longitude, there.latitude, there.longitude):
+    there, here = previous.checkpoint.place, checkpoint.place
+    return flag_travel(
+        card.id,
+        checkpoint,
+        (here.latitude, here.longitude),
+        Visit(previous.checkpoint_id, previous.created_at, there.latitude, there.longitude),
+        now,
+    )
+
+
+def flag_travel(
+    card_id: int,
+    checkpoint,
+    here: tuple[float | None, float | None],
+    previous: Visit | None,
+    now: datetime,
+) -> FraudFlag | None:
+    """:func:`flag_impossible_travel` from plain values (the scan path reads rows).
+
+    :param checkpoint: anything with ``id`` and ``campaign_id``.
+    :param here: the checkpoint's place (latitude, longitude).
+    """
+    if previous is None or None in (*here, previous.latitude, previous.longitude):
         return None
-    metres = distance_m((there.latitude, there.longitude), (here.latitude, here.longitude))
+    metres = distance_m((previous.latitude, previous.longitude), here)
     seconds = max((now - previous.created_at).total_seconds(), 1.0)
     speed_kmh = metres / seconds * 3.6
     if speed_kmh <= current_app.config["RALLY_MAX_TRAVEL_SPEED_KMH"] or metres < 200:
         return None
     flag = FraudFlag(
-        card_id=card.id,
+        card_id=card_id,
         campaign_id=checkpoint.campaign_id,
         kind=FlagKind.impossible_travel,
         detail={
