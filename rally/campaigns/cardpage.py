@@ -34,23 +34,21 @@ class AreaRows:
     places: list[PlaceRow]
 
 
-def place_rows(progress: CardProgress) -> dict[int, PlaceRow]:
-    """One row per checkpoint of the card, by checkpoint id."""
-    language = current_language()
+def place_rows(progress: CardProgress, texts: dict) -> dict[int, PlaceRow]:
+    """One row per checkpoint of the card, by checkpoint id.
+
+    :param texts: each checkpoint's :class:`~.sheet.PlaceText` in the visitor's language.
+    """
     image_url = stamp_image_url_maker()
-    labels: dict = {}
     rows = {}
     for checkpoint in progress.checkpoints:
-        kind = checkpoint.kind
-        label = labels.get(kind)
-        if label is None:
-            label = labels[kind] = kind.label
+        text = texts[checkpoint.id]
         stamp = progress.stamps.get(checkpoint.id)
         rows[checkpoint.id] = PlaceRow(
             checkpoint_id=checkpoint.id,
-            name=checkpoint.tr("name", language),
-            address=checkpoint.tr("address", language),
-            label=label,
+            name=text.name,
+            address=text.address,
+            label=text.label,
             stamp=stamp,
             count=progress.counts.get(checkpoint.id, 0),
             image_url=image_url(checkpoint) if stamp is not None else None,

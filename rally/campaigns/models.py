@@ -3,7 +3,18 @@
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import CheckConstraint, Enum, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    DDL,
+    BigInteger,
+    CheckConstraint,
+    Enum,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from rally.errors import StateError
@@ -382,3 +393,22 @@ class Stamp(db.Model):
     grant_nonce: Mapped[str | None] = mapped_column(String(32), unique=True)
 
     checkpoint: Mapped[Checkpoint] = relationship()
+
+
+class ContentRevision(db.Model):
+    """One counter, raised in the same transaction as any change to what a stamp card shows
+    (campaigns, their checkpoints and tiers, places, areas, questions): the card page's
+    per-process copy of a campaign (:mod:`rally.campaigns.sheet`) is current while the
+    counter has not moved. The single row is created with the table."""
+
+    __tablename__ = "content_revision"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    value: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+
+
+event.listen(
+    ContentRevision.__table__,
+    "after_create",
+    DDL("INSERT INTO content_revision (id, value) VALUES (1, 0)"),
+)

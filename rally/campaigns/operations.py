@@ -218,7 +218,7 @@ def holds_stamp_for_good(card: Card | None, checkpoint: Checkpoint) -> bool:
 def card_by_key(key: str | None) -> Card | None:
     if not key:
         return None
-    return db.session.scalar(select(Card).where(Card.key == key))
+    return db.session.scalar(_statements()["card_by_key"], {"key": key})
 
 
 def open_card(card: Card | None, locale: str | None = None) -> Card:
@@ -402,15 +402,57 @@ def rotate_checkpoint_key(checkpoint: Checkpoint) -> None:
     db.session.flush()
 
 
-def card_progress(card: Card | None, campaign: Campaign) -> CardProgress:
-    """Stamps of ``card`` in ``campaign`` beside the campaign's checkpoints, areas and tiers."""
+def campaign_rows(campaign: Campaign) -> tuple[list[CheckpointRow], list]:
+    """The campaign's checkpoints with their places, in the card's order (shops first,
+    grouped by category, then the tourist spots), and the areas they lie in, in order."""
     from rally.areas.models import Area
+
+    checkpoints = [
+        CheckpointRow(*row[:11], kind=row[11] if row.store_id is not None else row[12])
+        for row in db.session.execute(
+            _statements()["checkpoint_rows"], {"campaign_id": campaign.id}
+        )
+    ]
+    area_ids = {cp.area_id for cp in checkpoints} - {None}
+    areas = []
+    if area_ids:
+        areas = list(
+            db.session.scalars(
+                select(Area).where(Area.id.in_(area_ids)).order_by(Area.position, Area.id)
+            )
+        )
+    return checkpoints, areas
+
+
+def card_progress(
+    card: Card | None, campaign: Campaign, rows: tuple[list, list] | None = None
+) -> CardProgress:
+    """Stamps of ``card`` in ``campaign`` beside the campaign's checkpoints, areas and tiers.
+
+    :param rows: :func:`campaign_rows` of the campaign, when the caller has them already.
+    """
+    checkpoints, areas = rows or campaign_rows(campaign)
+    stamps = []
+    if card is not None:
+        # Plain rows (id, checkpoint_id, created_at, slot, count, points), as for checkpoints.
+        stamps = list(
+            db.session.execute(
+                _statements()["card_stamps"], {"card_id": card.id, "campaign_id": campaign.id}
+            )
+        )
+    return build_progress(campaign, checkpoints, stamps, areas)
+
+
+@cache
+def _statements() -> dict:
+    """The card page's queries, built once (each page only binds its parameters)."""
+    from sqlalchemy import bindparam
+
     from rally.spots.models import Spot
     from rally.stores.models import Store
 
-    # Shops first, grouped by category, then the tourist spots.
-    rows = db.session.execute(
-        select(
+    return {
+        "checkpoint_rows": select(
             Checkpoint.id,
             Checkpoint.campaign_id,
             Checkpoint.store_id,
@@ -427,37 +469,20 @@ def card_progress(card: Card | None, campaign: Campaign) -> CardProgress:
         )
         .outerjoin(Store, Checkpoint.store_id == Store.id)
         .outerjoin(Spot, Checkpoint.spot_id == Spot.id)
-        .where(Checkpoint.campaign_id == campaign.id)
-        .order_by(Checkpoint.spot_id.is_not(None), Store.category, Store.id, Spot.id)
-    )
-    checkpoints = [
-        CheckpointRow(*row[:11], kind=row[11] if row.store_id is not None else row[12])
-        for row in rows
-    ]
-    stamps = []
-    if card is not None:
-        # Plain rows (id, checkpoint_id, created_at, slot, count, points), as for checkpoints.
-        stamps = list(
-            db.session.execute(
-                select(
-                    Stamp.id,
-                    Stamp.checkpoint_id,
-                    Stamp.created_at,
-                    Stamp.slot,
-                    Stamp.count,
-                    Stamp.points,
-                ).where(Stamp.card_id == card.id, Stamp.campaign_id == campaign.id)
-            )
-        )
-    area_ids = {cp.area_id for cp in checkpoints} - {None}
-    areas = []
-    if area_ids:
-        areas = list(
-            db.session.scalars(
-                select(Area).where(Area.id.in_(area_ids)).order_by(Area.position, Area.id)
-            )
-        )
-    return build_progress(campaign, checkpoints, stamps, areas)
+        .where(Checkpoint.campaign_id == bindparam("campaign_id"))
+        .order_by(Checkpoint.spot_id.is_not(None), Store.category, Store.id, Spot.id),
+        "card_stamps": select(
+            Stamp.id,
+            Stamp.checkpoint_id,
+            Stamp.created_at,
+            Stamp.slot,
+            Stamp.count,
+            Stamp.points,
+        ).where(
+            Stamp.card_id == bindparam("card_id"), Stamp.campaign_id == bindparam("campaign_id")
+        ),
+        "card_by_key": select(Card).where(Card.key == bindparam("key")),
+    }
 
 
 def tier_progress(card: Card, tier: RewardTier) -> TierProgress:

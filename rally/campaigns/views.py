@@ -37,10 +37,11 @@ from .cards import (
 )
 from .forms import LocateForm
 from .labels import campaign_rules, tier_requirement, tier_to_go
-from .models import Campaign, Checkpoint, TierBasis
+from .models import Checkpoint
 from .qr import qr_png, qr_svg, seconds_left_in_step, stamp_url, time_step
 from .quickscan import quick_scan
 from .quiz import QuizForm
+from .sheet import campaign_sheet
 
 bp = Blueprint("campaigns", __name__, template_folder="templates")
 bp.add_app_template_global(tier_requirement)
@@ -166,24 +167,22 @@ def cards():
 @bp.get("/card/<int:campaign_id>")
 def card(campaign_id: int):
     """The stamp card of one campaign: progress, shops to visit, rewards within reach."""
-    campaign = db.session.get(Campaign, campaign_id)
-    if campaign is None or campaign.state.value == "draft":
+    sheet = campaign_sheet(campaign_id)
+    if sheet is None or sheet.campaign.state.value == "draft":
         abort(404)
+    campaign = sheet.campaign
     card = card_from_cookie()
-    progress = operations.card_progress(card, campaign)
+    progress = operations.card_progress(card, campaign, sheet.rows)
     highlight = request.args.get("new", type=int) or request.args.get("again", type=int)
     highlighted = progress.stamps.get(highlight)
     is_new = "new" in request.args
     next_at = None
     if highlighted is not None and not is_new:
         next_at = operations.next_check_in(campaign, highlighted.created_at)
-    places = place_rows(progress)
+    places = place_rows(progress, sheet.place_texts(current_language()))
     tiers = progress.tiers()
     # Claims and lottery entries only show beside a reached tier: most cards have none yet.
     reached = any(row.reached for row in tiers)
-    show_points = any(t.basis is TierBasis.points for t in campaign.tiers) or any(
-        cp.points != 1 for cp in progress.checkpoints
-    )
     return render_template(
         "campaigns/card.html",
         progress=progress,
@@ -195,7 +194,7 @@ def card(campaign_id: int):
         is_new=is_new,
         next_at=next_at,
         questionnaire_done=bool(card and campaign.questions and questionnaire_done(card, campaign)),
-        show_points=show_points,
+        show_points=sheet.show_points,
         tiers=tiers,
         claims=claims_of_card(card, campaign.id) if reached else {},
         lotteries=lotteries_on_card(card, campaign.id) if reached else {},

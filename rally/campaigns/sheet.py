@@ -1,0 +1,144 @@
+"""What every card page of a campaign shows alike, kept per process while it is current.
+
+A card page lists the campaign's 20 to 60 places twice, its tiers and its rules; only the
+stamps, claims and lottery entries are the visitor's own. Reading and preparing the shared
+part was most of the page's time, so each process keeps a :class:`Sheet` per campaign:
+the campaign with its tiers and questions (detached from any session, read only), its
+checkpoint rows and areas, and the place names, addresses and labels per language.
+
+The sheet is current while :class:`~.models.ContentRevision` has not moved: any change to
+a campaign, checkpoint, tier, question, store, spot or area raises it in the same
+transaction (the session events below, for the unit of work and for ``UPDATE`` /
+``DELETE`` / ``INSERT`` statements alike), so every process sees the change at its next
+card page. One small ``SELECT`` per page checks it.
+"""
+
+import threading
+from dataclasses import dataclass, field
+
+from flask import current_app
+from sqlalchemy import event, select, update
+from sqlalchemy.orm import Session, selectinload
+
+from rally.extensions import db
+
+from .models import Campaign, ContentRevision, TierBasis
+from .progress import CheckpointRow
+
+_lock = threading.Lock()
+
+
+def _sheets() -> dict[int, "Sheet"]:
+    """This app's sheets by campaign id (per app: each app has its own database)."""
+    return current_app.extensions.setdefault("rally_sheets", {})
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceText:
+    name: str
+    address: str
+    label: str
+
+
+@dataclass
+class Sheet:
+    revision: int
+    campaign: Campaign
+    checkpoints: list[CheckpointRow]
+    areas: list
+    # Points are shown when a tier counts them or a place gives more than one.
+    show_points: bool
+    texts: dict[str, dict[int, PlaceText]] = field(default_factory=dict)
+
+    @property
+    def rows(self) -> tuple[list[CheckpointRow], list]:
+        return self.checkpoints, self.areas
+
+    def place_texts(self, language: str) -> dict[int, PlaceText]:
+        """Each checkpoint's name, address and category label in ``language`` (the request's
+        language: labels are translated with the current catalog)."""
+        texts = self.texts.get(language)
+        if texts is None:
+            labels: dict = {}
+            texts = {}
+            for cp in self.checkpoints:
+                if cp.kind not in labels:
+                    labels[cp.kind] = str(cp.kind.label)
+                texts[cp.id] = PlaceText(
+                    cp.tr("name", language), cp.tr("address", language), labels[cp.kind]
+                )
+            self.texts[language] = texts
+        return texts
+
+
+def current_revision() -> int | None:
+    return db.session.execute(_READ).scalar()
+
+
+def campaign_sheet(campaign_id: int) -> Sheet | None:
+    """The campaign's sheet, read again when the content changed; ``None``: no campaign."""
+    from rally.campaigns.operations import campaign_rows
+
+    revision = current_revision()
+    sheets = _sheets()
+    sheet = sheets.get(campaign_id)
+    if sheet is not None and revision is not None and sheet.revision == revision:
+        return sheet
+    campaign = db.session.scalar(
+        select(Campaign)
+        .where(Campaign.id == campaign_id)
+        .options(selectinload(Campaign.tiers), selectinload(Campaign.questions))
+    )
+    if campaign is None:
+        return None
+    checkpoints, areas = campaign_rows(campaign)
+    # Detached, the objects keep what was loaded and never go back to the database; the
+    # request's rollback cannot expire them.
+    for instance in [campaign, *campaign.tiers, *campaign.questions, *areas]:
+        if instance in db.session:  # the campaign's cascade may have taken it already
+            db.session.expunge(instance)
+    sheet = Sheet(
+        revision=revision if revision is not None else -1,
+        campaign=campaign,
+        checkpoints=checkpoints,
+        areas=areas,
+        show_points=any(t.basis is TierBasis.points for t in campaign.tiers)
+        or any(cp.points != 1 for cp in checkpoints),
+    )
+    if revision is not None:
+        with _lock:
+            sheets[campaign_id] = sheet
+    return sheet
+
+
+_READ = select(ContentRevision.value).where(ContentRevision.id == 1)
+_RAISE = (
+    update(ContentRevision.__table__)
+    .where(ContentRevision.__table__.c.id == 1)
+    .values(value=ContentRevision.__table__.c.value + 1)
+)
+
+
+# The tables whose rows a card page shows (its shared part).
+WATCHED = frozenset({"campaign", "checkpoint", "reward_tier", "question", "store", "spot", "area"})
+
+
+def _raise_revision(session: Session) -> None:
+    # Every time, not once per transaction: a savepoint rolled back takes its raise along.
+    session.connection().execute(_RAISE)
+
+
+@event.listens_for(Session, "before_flush")
+def _on_flush(session, flush_context, instances):
+    changed = (*session.new, *session.dirty, *session.deleted)
+    if any(getattr(type(obj), "__tablename__", None) in WATCHED for obj in changed):
+        _raise_revision(session)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _on_statement(state):
+    if not (state.is_update or state.is_delete or state.is_insert):
+        return
+    table = getattr(state.statement, "table", None)
+    if getattr(table, "name", None) in WATCHED:
+        _raise_revision(state.session)
