@@ -47,7 +47,9 @@ _ADD_TO_CARD_TALLY = text(
 
 def record_stamp(stamp: Stamp) -> None:
     """Add a new stamp to both tallies (an atomic upsert each, safe under concurrency)."""
-    db.session.execute(
+    # Plain statements on the session's connection: nothing here for the ORM to do.
+    connection = db.session.connection()
+    connection.execute(
         _ADD_TO_STAMP_TALLY,
         {
             "campaign_id": stamp.campaign_id,
@@ -56,7 +58,7 @@ def record_stamp(stamp: Stamp) -> None:
             "count": stamp.count,
         },
     )
-    db.session.execute(
+    connection.execute(
         _ADD_TO_CARD_TALLY,
         {
             "campaign_id": stamp.campaign_id,
