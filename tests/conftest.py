@@ -145,3 +145,39 @@ def stamp_path(app):
             return "/s/" + checkpoint_token(db.session.get(Checkpoint, checkpoint_id))
 
     return path
+
+
+@pytest.fixture
+def race():
+    """Run ``count`` requests at the same moment, one thread each; their results in order.
+
+    ``prepare(index)`` runs in the thread first (make its own test client, set cookies)
+    and returns the action; every thread then waits at one barrier and acts at once. An
+    exception in any thread fails the test here instead of vanishing with the thread.
+    """
+    import threading
+
+    def run(count, prepare):
+        barrier = threading.Barrier(count)
+        results, errors = [None] * count, []
+
+        def worker(index):
+            try:
+                action = prepare(index)
+                barrier.wait()
+                results[index] = action()
+            except Exception as exc:
+                barrier.abort()
+                errors.append(exc)
+
+        threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        if errors:  # the first real failure, not the others' broken barrier
+            broken = threading.BrokenBarrierError
+            raise next((e for e in errors if not isinstance(e, broken)), errors[0])
+        return results
+
+    return run

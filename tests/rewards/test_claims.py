@@ -1,7 +1,5 @@
 """Claiming rewards and redeeming them at the counter, once."""
 
-import threading
-
 import pytest
 from sqlalchemy import func, select
 
@@ -194,7 +192,7 @@ def test_counters_page_is_admin_only(app, client, make_user, make_campaign):
 
 
 def test_200_concurrent_confirmations_redeem_once(
-    app, admin, make_campaign, card_with_stamps, tier_ids, make_claim
+    app, admin, make_campaign, card_with_stamps, tier_ids, make_claim, race
 ):
     campaign_id, checkpoints = make_campaign(tiers=(1,))
     code = make_claim(card_with_stamps(checkpoints[:1]), tier_ids(campaign_id)[0])
@@ -202,54 +200,33 @@ def test_200_concurrent_confirmations_redeem_once(
     login(staff, admin)
     session_cookie = staff.get_cookie("session").value
 
-    attempts = 200
-    barrier = threading.Barrier(attempts)
-    statuses, errors = [], []
-
-    def confirm():
+    def confirm(_):
         client = app.test_client()
         client.set_cookie("session", session_cookie, domain="localhost")
-        barrier.wait()
-        try:
-            statuses.append(client.post("/staff/redeem", data={"code": code}).status_code)
-        except Exception as exc:
-            errors.append(exc)
+        return lambda: client.post("/staff/redeem", data={"code": code}).status_code
 
-    threads = [threading.Thread(target=confirm) for _ in range(attempts)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
-    assert sorted(statuses) == [303] + [409] * (attempts - 1)
+    assert sorted(race(200, confirm)) == [303] + [409] * 199
 
 
-def test_50_cards_race_for_the_last_prize(app, make_campaign, card_with_stamps, tier_ids):
+def test_50_cards_race_for_the_last_prize(app, make_campaign, card_with_stamps, tier_ids, race):
     campaign_id, checkpoints = make_campaign(tiers=(1,))
     tier_id = tier_ids(campaign_id)[0]
     with app.app_context():
         db.session.get(RewardTier, tier_id).stock = 1
         db.session.commit()
     cookies = [card_cookie(app, card_with_stamps(checkpoints[:1])) for _ in range(50)]
-    barrier = threading.Barrier(len(cookies))
-    statuses, errors = [], []
 
-    def claim(cookie):
+    def claim(index):
         client = app.test_client()
-        client.set_cookie("rally_card", cookie, domain="localhost")
-        barrier.wait()
-        try:
-            response = client.post(f"/card/{campaign_id}/tiers/{tier_id}/claim")
-            statuses.append((response.status_code, response.headers.get("Location", "")))
-        except Exception as exc:
-            errors.append(exc)
+        client.set_cookie("rally_card", cookies[index], domain="localhost")
 
-    threads = [threading.Thread(target=claim, args=(cookie,)) for cookie in cookies]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+        def post():
+            response = client.post(f"/card/{campaign_id}/tiers/{tier_id}/claim")
+            return response.status_code, response.headers.get("Location", "")
+
+        return post
+
+    statuses = race(len(cookies), claim)
     assert all(status == 303 for status, _ in statuses)
     assert sum("/card/claims/" in location for _, location in statuses) == 1
     with app.app_context():
