@@ -25,6 +25,7 @@ from rally.fraud.operations import Visit, check_pace, flag_travel
 from .models import (
     Campaign,
     CampaignKind,
+    CampaignState,
     Card,
     Checkpoint,
     QrMode,
@@ -56,7 +57,7 @@ class _Target:
     points: int
     latitude: float | None
     longitude: float | None
-    state: object
+    state: CampaignState
     starts_at: datetime
     ends_at: datetime
     recheck: Recheck
@@ -133,8 +134,8 @@ def _statements() -> dict:
         "stamp": text(
             "INSERT INTO stamp (card_id, checkpoint_id, campaign_id, created_at, locale, slot,"
             " count, points) VALUES (:card_id, :checkpoint_id, :campaign_id, :created_at,"
-            " :locale, :slot, 1, :points) ON CONFLICT (card_id, checkpoint_id, slot) DO NOTHING"
-            " RETURNING id"
+            " :locale, :slot, :count, :points)"
+            " ON CONFLICT (card_id, checkpoint_id, slot) DO NOTHING RETURNING id"
         ).bindparams(bindparam("created_at", type_=DateTime)),
     }
 
@@ -195,10 +196,8 @@ def quick_scan(token: str, card_key: str | None, locale: str, now: datetime) -> 
         flag_travel(card_id, target, (target.latitude, target.longitude), visit, now)
     stamp = _NewStamp(card_id, target.id, target.campaign_id, now, locale, slot, target.points)
     if conn.execute(sql["stamp"], stamp._asdict()).first() is None:
-        # Lost the slot to a parallel scan of the same card: a once-only stamp is then
-        # "again"; for a repeat check-in the full path reads the slot and decides again.
-        if target.recheck is not Recheck.once:
-            return None
+        # A parallel scan of the same card took this slot a moment ago: this one is the
+        # repeat (as the full path decides when it reads that slot back).
         return QuickScan(target.campaign_id, target.id, card_key, "again")
     record_stamp(stamp)
     return QuickScan(target.campaign_id, target.id, card_key, "new")
