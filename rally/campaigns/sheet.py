@@ -72,7 +72,7 @@ class Sheet:
 
 
 def current_revision() -> int | None:
-    return db.session.execute(_READ).scalar()
+    return db.session.connection().execute(_READ).scalar()
 
 
 def campaign_sheet(campaign_id: int) -> Sheet | None:
@@ -111,12 +111,9 @@ def campaign_sheet(campaign_id: int) -> Sheet | None:
     return sheet
 
 
-_READ = select(ContentRevision.value).where(ContentRevision.id == 1)
-_RAISE = (
-    update(ContentRevision.__table__)
-    .where(ContentRevision.__table__.c.id == 1)
-    .values(value=ContentRevision.__table__.c.value + 1)
-)
+_REVISION = ContentRevision.__table__
+_READ = select(_REVISION.c.value).where(_REVISION.c.id == 1)
+_RAISE = update(_REVISION).where(_REVISION.c.id == 1).values(value=_REVISION.c.value + 1)
 
 
 # The tables whose rows a card page shows (its shared part).
