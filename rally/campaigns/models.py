@@ -397,9 +397,9 @@ class Stamp(db.Model):
 
 class ContentRevision(db.Model):
     """One counter, raised in the same transaction as any change to what a stamp card shows
-    (campaigns, their checkpoints and tiers, places, areas, questions): the card page's
-    per-process copy of a campaign (:mod:`rally.campaigns.sheet`) is current while the
-    counter has not moved. The single row is created with the table."""
+    (campaigns, their checkpoints, tiers and lotteries, places, areas, questions): the card
+    page's per-process copy of a campaign (:mod:`rally.campaigns.sheet`) is current while
+    the counter has not moved. The single row is created with the table."""
 
     __tablename__ = "content_revision"
 

@@ -3,11 +3,11 @@
 A card page lists the campaign's 20 to 60 places twice, its tiers and its rules; only the
 stamps, claims and lottery entries are the visitor's own. Reading and preparing the shared
 part was most of the page's time, so each process keeps a :class:`Sheet` per campaign:
-the campaign with its tiers and questions (detached from any session, read only), its
-checkpoint rows and areas, and the place names, addresses and labels per language.
+the campaign with its tiers, questions and lotteries (detached from any session, read
+only), its checkpoint rows and areas, and the place names, addresses and labels per language.
 
 The sheet is current while :class:`~.models.ContentRevision` has not moved: any change to
-a campaign, checkpoint, tier, question, store, spot or area raises it in the same
+a campaign, checkpoint, tier, question, store, spot, area or lottery raises it in the same
 transaction (the session events below, for the unit of work and for ``UPDATE`` /
 ``DELETE`` / ``INSERT`` statements alike), so every process sees the change at its next
 card page. One small ``SELECT`` per page checks it.
@@ -48,6 +48,7 @@ class Sheet:
     areas: list
     # Points are shown when a tier counts them or a place gives more than one.
     show_points: bool
+    lotteries: list
     texts: dict[str, dict[int, PlaceText]] = field(default_factory=dict)
 
     @property
@@ -78,6 +79,7 @@ def current_revision() -> int | None:
 def campaign_sheet(campaign_id: int) -> Sheet | None:
     """The campaign's sheet, read again when the content changed; ``None``: no campaign."""
     from rally.campaigns.operations import campaign_rows
+    from rally.lottery.operations import campaign_lotteries
 
     revision = current_revision()
     sheets = _sheets()
@@ -92,9 +94,10 @@ def campaign_sheet(campaign_id: int) -> Sheet | None:
     if campaign is None:
         return None
     checkpoints, areas = campaign_rows(campaign)
+    lotteries = campaign_lotteries(campaign_id)
     # Detached, the objects keep what was loaded and never go back to the database; the
     # request's rollback cannot expire them.
-    for instance in [campaign, *campaign.tiers, *campaign.questions, *areas]:
+    for instance in [campaign, *campaign.tiers, *campaign.questions, *areas, *lotteries]:
         if instance in db.session:  # the campaign's cascade may have taken it already
             db.session.expunge(instance)
     sheet = Sheet(
@@ -104,6 +107,7 @@ def campaign_sheet(campaign_id: int) -> Sheet | None:
         areas=areas,
         show_points=any(t.basis is TierBasis.points for t in campaign.tiers)
         or any(cp.points != 1 for cp in checkpoints),
+        lotteries=lotteries,
     )
     if revision is not None:
         with _lock:
@@ -117,7 +121,9 @@ _RAISE = update(_REVISION).where(_REVISION.c.id == 1).values(value=_REVISION.c.v
 
 
 # The tables whose rows a card page shows (its shared part).
-WATCHED = frozenset({"campaign", "checkpoint", "reward_tier", "question", "store", "spot", "area"})
+WATCHED = frozenset(
+    {"campaign", "checkpoint", "reward_tier", "question", "store", "spot", "area", "lottery"}
+)
 
 
 def _raise_revision(session: Session) -> None:

@@ -197,7 +197,7 @@ def card(campaign_id: int):
         show_points=sheet.show_points,
         tiers=tiers,
         claims=claims_of_card(card, campaign.id) if reached else {},
-        lotteries=lotteries_on_card(card, campaign.id) if reached else {},
+        lotteries=lotteries_on_card(card, campaign.id, sheet.lotteries) if reached else {},
         claim_form=ClaimForm(),
     )
 

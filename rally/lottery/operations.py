@@ -165,7 +165,17 @@ def draw_lottery(lottery: Lottery, now: datetime) -> list[LotteryEntry]:
     return winners
 
 
-def lotteries_on_card(card: Card | None, campaign_id: int) -> dict[int, tuple]:
-    """``{tier_id: (lottery, the card's entries)}`` for the campaign's lottery tiers."""
-    lotteries = db.session.scalars(select(Lottery).where(Lottery.campaign_id == campaign_id))
+def lotteries_on_card(
+    card: Card | None, campaign_id: int, lotteries: list[Lottery] | None = None
+) -> dict[int, tuple]:
+    """``{tier_id: (lottery, the card's entries)}`` for the campaign's lottery tiers.
+
+    :param lotteries: the campaign's lotteries, when the caller has them already.
+    """
+    if lotteries is None:
+        lotteries = campaign_lotteries(campaign_id)
     return {lottery.tier_id: (lottery, entries_of(lottery, card)) for lottery in lotteries}
+
+
+def campaign_lotteries(campaign_id: int) -> list[Lottery]:
+    return list(db.session.scalars(select(Lottery).where(Lottery.campaign_id == campaign_id)))

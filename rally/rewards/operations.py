@@ -3,8 +3,9 @@
 import re
 import secrets
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 
 from rally.campaigns.models import CampaignState, Card, RewardTier
@@ -42,12 +43,20 @@ def claims_of_card(card: Card | None, campaign_id: int) -> dict[int, list[Claim]
         return {}
     claims: dict[int, list[Claim]] = {}
     for claim in db.session.scalars(
-        select(Claim)
-        .where(Claim.card_id == card.id, Claim.campaign_id == campaign_id)
-        .order_by(Claim.tier_id, Claim.occurrence)
+        _claims_of_card(), {"card_id": card.id, "campaign_id": campaign_id}
     ):
         claims.setdefault(claim.tier_id, []).append(claim)
     return claims
+
+
+@cache
+def _claims_of_card():
+    """Built once: the card page asks it at every render beside a reached tier."""
+    return (
+        select(Claim)
+        .where(Claim.card_id == bindparam("card_id"), Claim.campaign_id == bindparam("campaign_id"))
+        .order_by(Claim.tier_id, Claim.occurrence)
+    )
 
 
 def _claim_of(card: Card, tier: RewardTier, occurrence: int) -> Claim | None:

@@ -108,3 +108,18 @@ def test_scans_and_stores_outside_do_not_move_the_revision(app, client, make_cam
         store.phone = "0422-00-0000"
         db.session.commit()
         assert current_revision() > before  # any store edit counts, shown or not
+
+
+def test_a_lottery_opened_in_another_worker_shows_at_once(
+    app, client, other_worker, make_campaign, stamp_path
+):
+    from rally.lottery.operations import create_lottery
+
+    campaign_id, checkpoints = make_campaign(tiers=(1,))
+    client.get(stamp_path(checkpoints[0]))
+    assert "Enter the lottery" not in card_page(client, campaign_id)
+    with other_worker.app_context():
+        tier = db.session.scalar(select(RewardTier).where(RewardTier.campaign_id == campaign_id))
+        create_lottery(tier, winners_count=1)
+        db.session.commit()
+    assert "Enter the lottery" in card_page(client, campaign_id)
