@@ -25,11 +25,9 @@ from rally.fraud.operations import Visit, check_pace, flag_travel
 from .models import (
     Campaign,
     CampaignKind,
-    CampaignState,
     Card,
     Checkpoint,
     QrMode,
-    Recheck,
     Stamp,
     new_card_key,
 )
@@ -45,30 +43,6 @@ class QuickScan:
     checkpoint_id: int
     card_key: str
     outcome: str  # "new": a stamp was given; "again": the card already holds it
-
-
-@dataclass(frozen=True)
-class _Target:
-    """The scanned checkpoint with the campaign rules the checks read (duck-types the
-    ORM objects for :func:`.operations.next_slot` and the checks)."""
-
-    id: int
-    campaign_id: int
-    points: int
-    latitude: float | None
-    longitude: float | None
-    state: CampaignState
-    starts_at: datetime
-    ends_at: datetime
-    recheck: Recheck
-    recheck_hours: int | None
-    is_purchase: bool = False
-
-
-@dataclass(frozen=True)
-class _Stamp:
-    slot: int
-    created_at: datetime
 
 
 @cache
@@ -104,7 +78,7 @@ def _statements() -> dict:
             campaign.c.ends_at,
             campaign.c.qr_mode,
             campaign.c.geofence_m,
-            campaign.c.kind,
+            (campaign.c.kind == CampaignKind.purchase).label("is_purchase"),
             campaign.c.recheck,
             campaign.c.recheck_hours,
         )
@@ -155,21 +129,11 @@ def quick_scan(token: str, card_key: str | None, locale: str, now: datetime) -> 
         return None
     sql = _statements()
     conn = db.session.connection()
-    row = conn.execute(sql["checkpoint"], {"checkpoint_id": data.checkpoint_id}).first()
-    if not _plain_and_open(row, data, now):
+    # The row stands for the checkpoint and its campaign in the shared checks (it has their
+    # attribute names: id, campaign_id, state, starts_at, recheck, is_purchase, ...).
+    target = conn.execute(sql["checkpoint"], {"checkpoint_id": data.checkpoint_id}).first()
+    if not _plain_and_open(target, data, now):
         return None
-    target = _Target(
-        row.id,
-        row.campaign_id,
-        row.points,
-        row.latitude,
-        row.longitude,
-        row.state,
-        row.starts_at,
-        row.ends_at,
-        row.recheck,
-        row.recheck_hours,
-    )
     card = conn.execute(sql["card"], {"key": card_key}).first() if card_key else None
     if card is None:
         card_key = new_card_key()
@@ -185,7 +149,7 @@ def quick_scan(token: str, card_key: str | None, locale: str, now: datetime) -> 
             sql["latest_here"], {"card_id": card_id, "checkpoint_id": target.id}
         ).first()
         try:
-            slot = next_slot(target, latest and _Stamp(latest.slot, latest.created_at), now)
+            slot = next_slot(target, latest, now)
         except StampError as error:
             if error.is_repeat:
                 return QuickScan(target.campaign_id, target.id, card_key, "again")
@@ -208,7 +172,7 @@ def _plain_and_open(row, data, now: datetime) -> bool:
     the campaign are open, and it asks for nothing more (quiz, location, purchase)."""
     if row is None or row.key_version != data.key_version or not row.is_open:
         return False
-    if row.quiz_answer is not None or row.geofence_m or row.kind is not CampaignKind.visit:
+    if row.quiz_answer is not None or row.geofence_m or row.is_purchase:
         return False
     try:
         check_campaign_open(row, now)

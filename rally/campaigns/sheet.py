@@ -13,7 +13,6 @@ transaction (the session events below, for the unit of work and for ``UPDATE`` /
 card page. One small ``SELECT`` per page checks it.
 """
 
-import threading
 from dataclasses import dataclass, field
 
 from flask import current_app
@@ -24,8 +23,6 @@ from rally.extensions import db
 
 from .models import Campaign, ContentRevision, TierBasis
 from .progress import CheckpointRow
-
-_lock = threading.Lock()
 
 
 def _sheets() -> dict[int, "Sheet"]:
@@ -110,8 +107,7 @@ def campaign_sheet(campaign_id: int) -> Sheet | None:
         lotteries=lotteries,
     )
     if revision is not None:
-        with _lock:
-            sheets[campaign_id] = sheet
+        sheets[campaign_id] = sheet
     return sheet
 
 

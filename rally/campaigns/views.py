@@ -32,7 +32,6 @@ from .cards import (
     card_from_cookie,
     card_key_from_cookie,
     card_limit_key,
-    remember_card,
     remember_card_key,
 )
 from .forms import LocateForm
@@ -69,12 +68,7 @@ def scan(token: str):
         except operations.StampError as error:
             return _refused(error)
         if quick is not None:
-            card_url = url_for(
-                ".card", campaign_id=quick.campaign_id, **{quick.outcome: quick.checkpoint_id}
-            )
-            response = remember_card_key(redirect(card_url, 303), quick.card_key)
-            db.session.commit()
-            return response
+            return _to_card(quick.campaign_id, quick.checkpoint_id, quick.outcome, quick.card_key)
     try:
         # A posted answer or location may come a few minutes after a tablet's code changed.
         target = operations.resolve_scan(token, now, late_steps=10 if posted else 1)
@@ -118,10 +112,16 @@ def scan(token: str):
         if not error.is_repeat:
             return _refused(error)
         outcome = "again"
-    # Build the answer before the commit: afterwards every attribute would be reloaded in a
-    # second transaction (on SQLite, a second write lock).
-    card_url = url_for(".card", campaign_id=checkpoint.campaign_id, **{outcome: checkpoint.id})
-    response = remember_card(redirect(card_url, 303), card)
+    # Read before the commit: afterwards every attribute would be reloaded in a second
+    # transaction (on SQLite, a second write lock).
+    return _to_card(checkpoint.campaign_id, checkpoint.id, outcome, card.key)
+
+
+def _to_card(campaign_id: int, checkpoint_id: int, outcome: str, card_key: str):
+    """Commit the scan and send the visitor to their card, the scanned place highlighted
+    (``outcome``: "new" for a new stamp, "again" for one the card already held)."""
+    card_url = url_for(".card", campaign_id=campaign_id, **{outcome: checkpoint_id})
+    response = remember_card_key(redirect(card_url, 303), card_key)
     db.session.commit()
     return response
 
