@@ -1,6 +1,6 @@
 """The visitor's card cookie: a random card key, signed, HttpOnly, SameSite=Lax."""
 
-from flask import current_app, request
+from flask import current_app, redirect, request, url_for
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from .models import Card
@@ -56,4 +56,20 @@ def remember_card_key(response, key: str):
         secure=config["RALLY_COOKIE_SECURE"],
         samesite="Lax",
     )
+    return response
+
+
+def show_stamp(campaign_id: int, checkpoint_id: int, created: bool, card_key: str):
+    """Commit the stamp just given (or found) and send the visitor to their card, the place
+    highlighted as a new stamp or as one the card already held; the card cookie is set.
+
+    Every way of collecting (scan, PIN, purchase link) answers with this. ``card_key`` is
+    read before the commit, which would otherwise reload the card in a second transaction.
+    """
+    from rally.extensions import db
+
+    outcome = "new" if created else "again"
+    target = url_for("campaigns.card", campaign_id=campaign_id, **{outcome: checkpoint_id})
+    response = remember_card_key(redirect(target, 303), card_key)
+    db.session.commit()
     return response

@@ -42,7 +42,7 @@ class QuickScan:
     campaign_id: int
     checkpoint_id: int
     card_key: str
-    outcome: str  # "new": a stamp was given; "again": the card already holds it
+    created: bool  # False: the card already held this stamp
 
 
 @cache
@@ -152,7 +152,7 @@ def quick_scan(token: str, card_key: str | None, locale: str, now: datetime) -> 
             slot = next_slot(target, latest, now)
         except StampError as error:
             if error.is_repeat:
-                return QuickScan(target.campaign_id, target.id, card_key, "again")
+                return QuickScan(target.campaign_id, target.id, card_key, False)
             raise
         previous = conn.execute(sql["previous"], {"card_id": card_id}).first()
         visit = previous and Visit(*previous)
@@ -162,9 +162,9 @@ def quick_scan(token: str, card_key: str | None, locale: str, now: datetime) -> 
     if conn.execute(sql["stamp"], stamp._asdict()).first() is None:
         # A parallel scan of the same card took this slot a moment ago: this one is the
         # repeat (as the full path decides when it reads that slot back).
-        return QuickScan(target.campaign_id, target.id, card_key, "again")
+        return QuickScan(target.campaign_id, target.id, card_key, False)
     record_stamp(stamp)
-    return QuickScan(target.campaign_id, target.id, card_key, "new")
+    return QuickScan(target.campaign_id, target.id, card_key, True)
 
 
 def _plain_and_open(row, data, now: datetime) -> bool:

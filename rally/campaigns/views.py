@@ -32,7 +32,7 @@ from .cards import (
     card_from_cookie,
     card_key_from_cookie,
     card_limit_key,
-    remember_card_key,
+    show_stamp,
 )
 from .forms import LocateForm
 from .labels import campaign_rules, tier_requirement, tier_to_go
@@ -68,7 +68,7 @@ def scan(token: str):
         except operations.StampError as error:
             return _refused(error)
         if quick is not None:
-            return _to_card(quick.campaign_id, quick.checkpoint_id, quick.outcome, quick.card_key)
+            return show_stamp(quick.campaign_id, quick.checkpoint_id, quick.created, quick.card_key)
     try:
         # A posted answer or location may come a few minutes after a tablet's code changed.
         target = operations.resolve_scan(token, now, late_steps=10 if posted else 1)
@@ -104,26 +104,17 @@ def scan(token: str):
         operations.grant_stamp(card, checkpoint, now, code_id=target.code_id)
         if fenced and position is None:
             flag_no_location(card, checkpoint, now)
-        outcome = "new"
+        created = True
     except operations.StampError as error:
         if error.code == "wrong_answer":
             db.session.rollback()
             return _quiz_page(checkpoint, quiz, error=error, status=error.status)
         if not error.is_repeat:
             return _refused(error)
-        outcome = "again"
+        created = False
     # Read before the commit: afterwards every attribute would be reloaded in a second
     # transaction (on SQLite, a second write lock).
-    return _to_card(checkpoint.campaign_id, checkpoint.id, outcome, card.key)
-
-
-def _to_card(campaign_id: int, checkpoint_id: int, outcome: str, card_key: str):
-    """Commit the scan and send the visitor to their card, the scanned place highlighted
-    (``outcome``: "new" for a new stamp, "again" for one the card already held)."""
-    card_url = url_for(".card", campaign_id=campaign_id, **{outcome: checkpoint_id})
-    response = remember_card_key(redirect(card_url, 303), card_key)
-    db.session.commit()
-    return response
+    return show_stamp(checkpoint.campaign_id, checkpoint.id, created, card.key)
 
 
 def _refused(error: operations.StampError):

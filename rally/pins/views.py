@@ -5,13 +5,11 @@ from flask import (
     Response,
     abort,
     current_app,
-    redirect,
     render_template,
-    url_for,
 )
 from flask_login import current_user, login_required
 
-from rally.campaigns.cards import card_from_cookie, card_limit_key, remember_card
+from rally.campaigns.cards import card_from_cookie, card_limit_key, show_stamp
 from rally.campaigns.models import Campaign, CampaignState, Checkpoint
 from rally.campaigns.operations import StampError
 from rally.campaigns.qr import stamp_url
@@ -72,12 +70,7 @@ def enter_pin(campaign_id: int):
             error = refusal
             form.pin.errors.append(refusal.message)
         else:
-            db.session.commit()
-            outcome = "new" if result.created else "again"
-            target = url_for(
-                "campaigns.card", campaign_id=campaign.id, **{outcome: result.checkpoint.id}
-            )
-            return remember_card(redirect(target, 303), result.card)
+            return show_stamp(campaign.id, result.checkpoint.id, result.created, result.card.key)
     status = 400 if form.errors else 200
     return render_template(
         "pins/enter.html", campaign=campaign, form=form, error=error, has_places=bool(checkpoints)

@@ -16,7 +16,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from rally.auth.decorators import merchant_required
-from rally.campaigns.cards import card_from_cookie, remember_card
+from rally.campaigns.cards import card_from_cookie, show_stamp
 from rally.campaigns.models import Checkpoint
 from rally.campaigns.operations import StampError, check_checkpoint_open
 from rally.campaigns.qr import qr_svg
@@ -162,12 +162,6 @@ def purchase(token: str):
     except StampError as refusal:
         db.session.rollback()
         return render_template("campaigns/refused.html", error=refusal), refusal.status
-    outcome = "new" if result.created else "again"
-    target = url_for(
-        "campaigns.card",
-        campaign_id=result.checkpoint.campaign_id,
-        **{outcome: result.checkpoint.id},
+    return show_stamp(
+        result.checkpoint.campaign_id, result.checkpoint.id, result.created, result.card.key
     )
-    response = remember_card(redirect(target, 303), result.card)
-    db.session.commit()
-    return response
