@@ -102,6 +102,27 @@ def _serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.secret_key, salt=TOKEN_SALT)
 
 
+@dataclass(frozen=True)
+class IssuedCode:
+    """A purchase's one-time code as the register shows it."""
+
+    url: str
+    count: int
+
+
+def issue_purchase_code(
+    checkpoint: Checkpoint, amount: int | None, count: int | None, staff, now: datetime
+) -> IssuedCode:
+    """The one-time code of a purchase at ``checkpoint``'s register.
+
+    :raise StampError: those of :func:`check_checkpoint_open` and
+        :func:`stamps_for_purchase`.
+    """
+    check_checkpoint_open(checkpoint, now)
+    count = stamps_for_purchase(checkpoint.campaign, amount, count)
+    return IssuedCode(purchase_url(purchase_token(checkpoint, count, staff)), count)
+
+
 def purchase_token(checkpoint: Checkpoint, count: int, staff) -> str:
     """A one-time code giving ``count`` stamps of ``checkpoint``, signed and time-stamped."""
     return _serializer().dumps([checkpoint.id, count, secrets.token_hex(16), staff.id])

@@ -18,7 +18,7 @@ from flask_login import current_user
 from rally.auth.decorators import merchant_required
 from rally.campaigns.cards import card_from_cookie, show_stamp
 from rally.campaigns.models import Checkpoint
-from rally.campaigns.operations import StampError, check_checkpoint_open
+from rally.campaigns.operations import StampError
 from rally.campaigns.qr import qr_svg
 from rally.database import writes
 from rally.extensions import db
@@ -76,21 +76,18 @@ def register(checkpoint_id: int):
     if request.method == "POST":
         if purchase.validate_on_submit():
             try:
-                check_checkpoint_open(checkpoint, utcnow())
-                count = operations.stamps_for_purchase(
-                    campaign, purchase.amount.data, purchase.count.data
+                issued = operations.issue_purchase_code(
+                    checkpoint, purchase.amount.data, purchase.count.data, current_user, utcnow()
                 )
             except StampError as refusal:
                 error, status = refusal, refusal.status
             else:
-                token = operations.purchase_token(checkpoint, count, current_user)
-                url = operations.purchase_url(token)
                 qr = {
-                    "url": url,
-                    "count": count,
+                    "url": issued.url,
+                    "count": issued.count,
                     "amount": purchase.amount.data if not purchase.count.data else None,
                     "image": "data:image/svg+xml;base64,"
-                    + base64.b64encode(_one_time_qr_svg(url)).decode(),
+                    + base64.b64encode(_one_time_qr_svg(issued.url)).decode(),
                     "minutes": int(operations.TOKEN_LIFETIME.total_seconds() // 60),
                 }
         else:
