@@ -170,6 +170,22 @@ def take_write_lock() -> None:
     g.write_lock = True
 
 
+def read_without_transaction() -> None:
+    """Let the rest of this read-only request query PostgreSQL without a transaction.
+
+    A page that only reads saves the ``BEGIN`` and the ``ROLLBACK`` around its queries: two
+    round trips to the server. Under PostgreSQL's READ COMMITTED each statement sees its own
+    snapshot either way, so the page reads exactly what it would inside a transaction. The
+    pool puts the connection back to transactions when it returns. SQLite keeps its plain
+    ``BEGIN`` (local, and its snapshot makes a page's reads agree). Call it before the
+    request's first query; once the session holds a connection it changes nothing.
+    """
+    from .extensions import db
+
+    if db.engine.dialect.name == "postgresql" and not db.session().in_transaction():
+        db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+
+
 def init_app(app) -> None:
     @app.before_request
     def _decide_write_lock():
@@ -177,4 +193,4 @@ def init_app(app) -> None:
         g.write_lock = request.method not in SAFE_METHODS or getattr(view, "rally_writes", False)
 
 
-__all__ = ["writes", "take_write_lock", "init_app", "WriterQueue"]
+__all__ = ["writes", "take_write_lock", "read_without_transaction", "init_app", "WriterQueue"]

@@ -73,12 +73,20 @@ def current_revision() -> int | None:
     return db.session.connection().execute(_READ).scalar()
 
 
-def campaign_sheet(campaign_id: int) -> Sheet | None:
-    """The campaign's sheet, read again when the content changed; ``None``: no campaign."""
+_UNREAD = object()
+
+
+def campaign_sheet(campaign_id: int, revision=_UNREAD) -> Sheet | None:
+    """The campaign's sheet, read again when the content changed; ``None``: no campaign.
+
+    :param revision: the content revision if the caller read it already
+        (:func:`rally.campaigns.cardpage.read_card`).
+    """
     from rally.campaigns.operations import campaign_rows
     from rally.lottery.operations import campaign_lotteries
 
-    revision = current_revision()
+    if revision is _UNREAD:
+        revision = current_revision()
     sheets = _sheets()
     sheet = sheets.get(campaign_id)
     if sheet is not None and revision is not None and sheet.revision == revision:
@@ -112,7 +120,8 @@ def campaign_sheet(campaign_id: int) -> Sheet | None:
 
 
 _REVISION = ContentRevision.__table__
-_READ = select(_REVISION.c.value).where(_REVISION.c.id == 1)
+REVISION_VALUE = _REVISION.c.value
+_READ = select(REVISION_VALUE).where(_REVISION.c.id == 1)
 _RAISE = update(_REVISION).where(_REVISION.c.id == 1).values(value=_REVISION.c.value + 1)
 
 

@@ -16,18 +16,17 @@ from flask import (
 from flask_limiter.errors import RateLimitExceeded
 from flask_login import current_user, login_required
 
-from rally.database import writes
+from rally.database import read_without_transaction, writes
 from rally.extensions import db, limiter
 from rally.fraud.operations import flag_no_location
 from rally.i18n import _l, current_language
 from rally.lottery.operations import lotteries_on_card
 from rally.questionnaires.operations import questionnaire_done
 from rally.rewards.forms import ClaimForm
-from rally.rewards.operations import claims_of_card
 from rally.utils import utcnow
 
 from . import operations
-from .cardpage import area_rows, place_rows
+from .cardpage import area_rows, place_rows, read_card
 from .cards import (
     card_from_cookie,
     card_key_from_cookie,
@@ -158,11 +157,13 @@ def cards():
 @bp.get("/card/<int:campaign_id>")
 def card(campaign_id: int):
     """The stamp card of one campaign: progress, shops to visit, rewards within reach."""
-    sheet = campaign_sheet(campaign_id)
+    read_without_transaction()
+    visitor = read_card(card_key_from_cookie(), campaign_id)
+    sheet = campaign_sheet(campaign_id, visitor.revision)
     if sheet is None or sheet.campaign.state.value == "draft":
         abort(404)
     campaign = sheet.campaign
-    card = card_from_cookie()
+    card = visitor.card
     progress = operations.card_progress(card, campaign, sheet.rows)
     highlight = request.args.get("new", type=int) or request.args.get("again", type=int)
     highlighted = progress.stamps.get(highlight)
@@ -187,7 +188,7 @@ def card(campaign_id: int):
         questionnaire_done=bool(card and campaign.questions and questionnaire_done(card, campaign)),
         show_points=sheet.show_points,
         tiers=tiers,
-        claims=claims_of_card(card, campaign.id) if reached else {},
+        claims=visitor.claims if reached else {},
         lotteries=lotteries_on_card(card, campaign.id, sheet.lotteries) if reached else {},
         claim_form=ClaimForm(),
     )

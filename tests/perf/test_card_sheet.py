@@ -12,6 +12,7 @@ from rally.campaigns.models import Campaign, CampaignState, Checkpoint, RewardTi
 from rally.campaigns.sheet import current_revision
 from rally.extensions import db
 from rally.stores.models import Store
+from tests.conftest import POSTGRES_URL
 
 
 @pytest.fixture
@@ -123,3 +124,77 @@ def test_a_lottery_opened_in_another_worker_shows_at_once(
         create_lottery(tier, winners_count=1)
         db.session.commit()
     assert "Enter the lottery" in card_page(client, campaign_id)
+
+
+def queries(statements):
+    """Leave out SQLite's BEGIN (rally/database.py sends it): not a question asked."""
+    return [s for s in statements if not s.startswith("BEGIN")]
+
+
+def claim_tier(app, client, campaign_id, threshold):
+    """Claim the campaign's tier of ``threshold`` through the card; its redemption code."""
+    with app.app_context():
+        tier = db.session.scalar(
+            select(RewardTier).where(
+                RewardTier.campaign_id == campaign_id, RewardTier.threshold == threshold
+            )
+        )
+        tier_id = tier.id
+    response = client.post(f"/card/{campaign_id}/tiers/{tier_id}/claim")
+    assert response.status_code == 303
+    return response.headers["Location"].rsplit("/", 1)[-1]
+
+
+def test_card_claims_and_revision_come_in_the_pages_first_statement(
+    app, client, make_campaign, stamp_path
+):
+    campaign_id, checkpoints = make_campaign(tiers=(2, 3))
+    other_id, elsewhere = make_campaign(tiers=(1,))
+    for checkpoint in checkpoints:
+        client.get(stamp_path(checkpoint))
+    client.get(stamp_path(elsewhere[0]))
+    first = claim_tier(app, client, campaign_id, 2)
+    second = claim_tier(app, client, campaign_id, 3)
+    other = claim_tier(app, client, other_id, 1)
+    card_page(client, campaign_id)
+
+    page = []
+    sql = queries(statements_of(app, lambda: page.append(card_page(client, campaign_id))))
+    assert len(sql) == 2  # the sheet is current: the card with its claims, then its stamps
+    assert "content_revision" in sql[0] and "claim" in sql[0] and "FROM stamp" in sql[1]
+    assert f"/card/claims/{first}" in page[0] and f"/card/claims/{second}" in page[0]
+    assert other not in page[0]  # a claim in another campaign stays on that card
+    assert f"/card/claims/{other}" in card_page(client, other_id)
+
+
+def test_a_visitor_without_a_card_costs_the_revision_alone(app, client, make_campaign):
+    campaign_id, _ = make_campaign()
+    card_page(client, campaign_id)
+    sql = queries(statements_of(app, lambda: card_page(client, campaign_id)))
+    assert len(sql) == 1 and "content_revision" in sql[0]
+
+
+@pytest.mark.skipif(not POSTGRES_URL, reason="PostgreSQL's transactions")
+def test_card_page_reads_postgres_outside_a_transaction(app, client, make_campaign, stamp_path):
+    """No BEGIN / ROLLBACK round trips for a page that only reads, and the pooled
+    connection is transactional again for the next request (a scan must be atomic)."""
+    campaign_id, checkpoints = make_campaign()
+    client.get(stamp_path(checkpoints[0]))
+    with app.app_context():
+        engine = db.engine
+    autocommit = []
+
+    def record(conn, cursor, statement, *args):
+        autocommit.append((statement.split()[0], conn.connection.driver_connection.autocommit))
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        card_page(client, campaign_id)
+        page = list(autocommit)
+        autocommit.clear()
+        assert client.get(stamp_path(checkpoints[1])).status_code == 303
+        scan = list(autocommit)
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert page and all(flag for _, flag in page)
+    assert any(verb == "INSERT" for verb, _ in scan) and not any(flag for _, flag in scan)
