@@ -50,8 +50,9 @@ def main() -> None:
     results: dict[str, list[dict]] = {m: [] for m in args.modules}
     for n in range(args.rounds):
         for module in args.modules:
+            table = "bench_hit" if module.startswith("baseline") else "stamp"
             r = run.load_one(
-                app, f"{module}-{n + 1}", f"{module}:app", "stamp", url, paths_file, args, logs
+                app, f"{module}-{n + 1}", f"{module}:app", table, url, paths_file, args, logs
             )
             results[module].append(r)
             bad = r["redirects"] - r["rows_written"] > 0 or r["locked"] or r["failed"]

@@ -6,6 +6,7 @@ template to plain loops: per-row lookups in the template cost most of the page's
 """
 
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cache
 from typing import NamedTuple
 
@@ -22,37 +23,88 @@ from .progress import CardProgress
 from .sheet import REVISION_VALUE, current_revision
 
 
+class StampRow(NamedTuple):
+    """One of the card's stamps, as :func:`.progress.build_progress` counts them."""
+
+    id: int
+    checkpoint_id: int
+    created_at: datetime
+    slot: int
+    count: int
+    points: int
+
+
 class VisitorCard(NamedTuple):
     revision: int | None  # of the shared content (:mod:`.sheet`); None: no revision row
     card: Card | None
-    claims: dict[int, list[Claim]]  # tier id -> the card's claims in the campaign
+    stamps: list[StampRow]  # the card's stamps in the campaign
+    has_claims: bool  # in the campaign: then :func:`claims_on_card` is worth asking
 
 
 def read_card(key: str | None, campaign_id: int) -> VisitorCard:
-    """The card page's first question to the database, in one statement: is the shared
-    content still current, whose card is this (``key`` from the cookie) and which rewards
-    has it claimed in the campaign."""
+    """The card page's question to the database, in one statement: is the shared content
+    still current, whose card is this (``key`` from the cookie), which stamps does it hold
+    in the campaign and has it claimed any reward there (a row per stamp)."""
     if not key:
-        return VisitorCard(current_revision(), None, {})
-    rows = db.session.execute(_card_with_claims(), {"key": key, "campaign_id": campaign_id}).all()
+        return VisitorCard(current_revision(), None, [], False)
+    rows = db.session.execute(_card_with_stamps(), {"key": key, "campaign_id": campaign_id}).all()
     if not rows:  # no revision row (a database not yet migrated to it)
-        return VisitorCard(None, db.session.scalar(select(Card).where(Card.key == key)), {})
-    claims = claims_by_tier(row.Claim for row in rows if row.Claim is not None)
-    return VisitorCard(rows[0].value, rows[0].Card, claims)
+        card = db.session.scalar(select(Card).where(Card.key == key))
+        return VisitorCard(None, card, _stamps_of(card, campaign_id), card is not None)
+    first = rows[0]
+    stamps = [StampRow(*row[3:]) for row in rows if row[3] is not None]
+    return VisitorCard(first.value, first.Card, stamps, bool(first.has_claims))
+
+
+def claims_on_card(card: Card, campaign_id: int) -> dict[int, list[Claim]]:
+    """The card's claims in the campaign: tier id -> claims, first occurrence first."""
+    claims = db.session.scalars(_claims(), {"card_id": card.id, "campaign_id": campaign_id})
+    return claims_by_tier(claims)
+
+
+def _stamps_of(card: Card | None, campaign_id: int) -> list[StampRow]:
+    if card is None:
+        return []
+    rows = db.session.execute(
+        select(*_STAMP_COLUMNS).where(Stamp.card_id == card.id, Stamp.campaign_id == campaign_id)
+    )
+    return [StampRow(*row) for row in rows]
+
+
+_STAMP_COLUMNS = (
+    Stamp.id,
+    Stamp.checkpoint_id,
+    Stamp.created_at,
+    Stamp.slot,
+    Stamp.count,
+    Stamp.points,
+)
 
 
 @cache
-def _card_with_claims():
-    """Built once. A row per claim (the card's repeated), or one with neither."""
+def _card_with_stamps():
+    """Built once."""
+    in_campaign = Stamp.campaign_id == bindparam("campaign_id")
+    has_claims = (
+        select(Claim.id)
+        .where(Claim.card_id == Card.id, Claim.campaign_id == bindparam("campaign_id"))
+        .exists()
+    )
     return (
-        select(REVISION_VALUE, Card, Claim)
+        select(REVISION_VALUE, Card, has_claims.label("has_claims"), *_STAMP_COLUMNS)
         .select_from(REVISION_VALUE.table)
         .outerjoin(Card, Card.key == bindparam("key"))
-        .outerjoin(
-            Claim,
-            and_(Claim.card_id == Card.id, Claim.campaign_id == bindparam("campaign_id")),
-        )
+        .outerjoin(Stamp, and_(Stamp.card_id == Card.id, in_campaign))
         .where(REVISION_VALUE.table.c.id == 1)
+    )
+
+
+@cache
+def _claims():
+    """Built once."""
+    return (
+        select(Claim)
+        .where(Claim.card_id == bindparam("card_id"), Claim.campaign_id == bindparam("campaign_id"))
         .order_by(Claim.tier_id, Claim.occurrence)
     )
 

@@ -425,13 +425,19 @@ def campaign_rows(campaign: Campaign) -> tuple[list[CheckpointRow], list]:
 
 
 def card_progress(
-    card: Card | None, campaign: Campaign, rows: tuple[list, list] | None = None
+    card: Card | None,
+    campaign: Campaign,
+    rows: tuple[list, list] | None = None,
+    stamps: list | None = None,
 ) -> CardProgress:
     """Stamps of ``card`` in ``campaign`` beside the campaign's checkpoints, areas and tiers.
 
     :param rows: :func:`campaign_rows` of the campaign, when the caller has them already.
+    :param stamps: the card's stamps in the campaign, when the caller has read them already.
     """
     checkpoints, areas = rows or campaign_rows(campaign)
+    if stamps is not None:
+        return build_progress(campaign, checkpoints, stamps, areas)
     stamps = []
     if card is not None:
         # Plain rows (id, checkpoint_id, created_at, slot, count, points), as for checkpoints.

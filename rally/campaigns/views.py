@@ -26,7 +26,7 @@ from rally.rewards.forms import ClaimForm
 from rally.utils import utcnow
 
 from . import operations
-from .cardpage import area_rows, place_rows, read_card
+from .cardpage import area_rows, claims_on_card, place_rows, read_card
 from .cards import (
     card_from_cookie,
     card_key_from_cookie,
@@ -164,7 +164,7 @@ def card(campaign_id: int):
         abort(404)
     campaign = sheet.campaign
     card = visitor.card
-    progress = operations.card_progress(card, campaign, sheet.rows)
+    progress = operations.card_progress(card, campaign, sheet.rows, visitor.stamps)
     highlight = request.args.get("new", type=int) or request.args.get("again", type=int)
     highlighted = progress.stamps.get(highlight)
     is_new = "new" in request.args
@@ -188,7 +188,7 @@ def card(campaign_id: int):
         questionnaire_done=bool(card and campaign.questions and questionnaire_done(card, campaign)),
         show_points=sheet.show_points,
         tiers=tiers,
-        claims=visitor.claims if reached else {},
+        claims=claims_on_card(card, campaign.id) if reached and visitor.has_claims else {},
         lotteries=lotteries_on_card(card, campaign.id, sheet.lotteries) if reached else {},
         claim_form=ClaimForm(),
     )

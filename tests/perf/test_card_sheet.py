@@ -57,7 +57,7 @@ def test_second_page_reads_only_the_visitors_rows(app, client, make_campaign, st
     sql = statements_of(app, lambda: card_page(client, campaign_id))
     assert any("content_revision" in s for s in sql)
     assert not any("FROM campaign" in s or "FROM checkpoint" in s for s in sql)
-    assert any("FROM stamp" in s for s in sql)  # the visitor's own stamps, every time
+    assert any("JOIN stamp" in s for s in sql)  # the visitor's own stamps, every time
 
 
 def test_a_place_renamed_in_another_worker_shows_at_once(
@@ -145,25 +145,38 @@ def claim_tier(app, client, campaign_id, threshold):
     return response.headers["Location"].rsplit("/", 1)[-1]
 
 
-def test_card_claims_and_revision_come_in_the_pages_first_statement(
-    app, client, make_campaign, stamp_path
-):
+def test_a_card_page_asks_the_database_once(app, client, make_campaign, stamp_path):
+    campaign_id, checkpoints = make_campaign(tiers=(2, 3))
+    for checkpoint in checkpoints[:2]:
+        client.get(stamp_path(checkpoint))
+    card_page(client, campaign_id)
+    page = []
+    sql = queries(statements_of(app, lambda: page.append(card_page(client, campaign_id))))
+    # The sheet is current: revision, card and its stamps in one statement; a tier is
+    # reached, but the card has claimed nothing, so no claims are asked for.
+    assert len(sql) == 1 and "content_revision" in sql[0] and "stamp" in sql[0]
+    assert "2 of 3 stamps collected" in page[0]
+
+
+def test_claims_are_read_once_the_card_has_some(app, client, make_campaign, stamp_path):
     campaign_id, checkpoints = make_campaign(tiers=(2, 3))
     other_id, elsewhere = make_campaign(tiers=(1,))
     for checkpoint in checkpoints:
         client.get(stamp_path(checkpoint))
     client.get(stamp_path(elsewhere[0]))
-    first = claim_tier(app, client, campaign_id, 2)
-    second = claim_tier(app, client, campaign_id, 3)
     other = claim_tier(app, client, other_id, 1)
     card_page(client, campaign_id)
+    sql = queries(statements_of(app, lambda: card_page(client, campaign_id)))
+    assert len(sql) == 1  # a claim in another campaign is not one here
 
+    first = claim_tier(app, client, campaign_id, 2)
+    second = claim_tier(app, client, campaign_id, 3)
+    card_page(client, campaign_id)  # a claim takes stock from its tier: a new sheet
     page = []
     sql = queries(statements_of(app, lambda: page.append(card_page(client, campaign_id))))
-    assert len(sql) == 2  # the sheet is current: the card with its claims, then its stamps
-    assert "content_revision" in sql[0] and "claim" in sql[0] and "FROM stamp" in sql[1]
+    assert len(sql) == 2 and "FROM claim" in sql[1]
     assert f"/card/claims/{first}" in page[0] and f"/card/claims/{second}" in page[0]
-    assert other not in page[0]  # a claim in another campaign stays on that card
+    assert other not in page[0]  # it stays on the other campaign's card
     assert f"/card/claims/{other}" in card_page(client, other_id)
 
 
