@@ -19,6 +19,7 @@ from rally.rewards.models import Claim
 from rally.rewards.operations import claims_by_tier
 
 from .models import Card, Stamp
+from .operations import CARD_STAMP_COLUMNS
 from .progress import CardProgress
 from .sheet import REVISION_VALUE, current_revision
 
@@ -37,7 +38,7 @@ class StampRow(NamedTuple):
 class VisitorCard(NamedTuple):
     revision: int | None  # of the shared content (:mod:`.sheet`); None: no revision row
     card: Card | None
-    stamps: list[StampRow]  # the card's stamps in the campaign
+    stamps: list[StampRow] | None  # the card's stamps in the campaign; None: not read
     has_claims: bool  # in the campaign: then :func:`claims_on_card` is worth asking
 
 
@@ -50,7 +51,7 @@ def read_card(key: str | None, campaign_id: int) -> VisitorCard:
     rows = db.session.execute(_card_with_stamps(), {"key": key, "campaign_id": campaign_id}).all()
     if not rows:  # no revision row (a database not yet migrated to it)
         card = db.session.scalar(select(Card).where(Card.key == key))
-        return VisitorCard(None, card, _stamps_of(card, campaign_id), card is not None)
+        return VisitorCard(None, card, None, card is not None)
     first = rows[0]
     stamps = [StampRow(*row[3:]) for row in rows if row[3] is not None]
     return VisitorCard(first.value, first.Card, stamps, bool(first.has_claims))
@@ -60,25 +61,6 @@ def claims_on_card(card: Card, campaign_id: int) -> dict[int, list[Claim]]:
     """The card's claims in the campaign: tier id -> claims, first occurrence first."""
     claims = db.session.scalars(_claims(), {"card_id": card.id, "campaign_id": campaign_id})
     return claims_by_tier(claims)
-
-
-def _stamps_of(card: Card | None, campaign_id: int) -> list[StampRow]:
-    if card is None:
-        return []
-    rows = db.session.execute(
-        select(*_STAMP_COLUMNS).where(Stamp.card_id == card.id, Stamp.campaign_id == campaign_id)
-    )
-    return [StampRow(*row) for row in rows]
-
-
-_STAMP_COLUMNS = (
-    Stamp.id,
-    Stamp.checkpoint_id,
-    Stamp.created_at,
-    Stamp.slot,
-    Stamp.count,
-    Stamp.points,
-)
 
 
 @cache
@@ -91,7 +73,7 @@ def _card_with_stamps():
         .exists()
     )
     return (
-        select(REVISION_VALUE, Card, has_claims.label("has_claims"), *_STAMP_COLUMNS)
+        select(REVISION_VALUE, Card, has_claims.label("has_claims"), *CARD_STAMP_COLUMNS)
         .select_from(REVISION_VALUE.table)
         .outerjoin(Card, Card.key == bindparam("key"))
         .outerjoin(Stamp, and_(Stamp.card_id == Card.id, in_campaign))

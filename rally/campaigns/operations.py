@@ -449,6 +449,17 @@ def card_progress(
     return build_progress(campaign, checkpoints, stamps, areas)
 
 
+# What the card page reads of each of a card's stamps (rally.campaigns.cardpage reads them too).
+CARD_STAMP_COLUMNS = (
+    Stamp.id,
+    Stamp.checkpoint_id,
+    Stamp.created_at,
+    Stamp.slot,
+    Stamp.count,
+    Stamp.points,
+)
+
+
 @cache
 def _statements() -> dict:
     """The card page's queries, built once (each page only binds its parameters)."""
@@ -477,14 +488,7 @@ def _statements() -> dict:
         .outerjoin(Spot, Checkpoint.spot_id == Spot.id)
         .where(Checkpoint.campaign_id == bindparam("campaign_id"))
         .order_by(Checkpoint.spot_id.is_not(None), Store.category, Store.id, Spot.id),
-        "card_stamps": select(
-            Stamp.id,
-            Stamp.checkpoint_id,
-            Stamp.created_at,
-            Stamp.slot,
-            Stamp.count,
-            Stamp.points,
-        ).where(
+        "card_stamps": select(*CARD_STAMP_COLUMNS).where(
             Stamp.card_id == bindparam("card_id"), Stamp.campaign_id == bindparam("campaign_id")
         ),
         "card_by_key": select(Card).where(Card.key == bindparam("key")),
