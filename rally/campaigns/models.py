@@ -374,10 +374,13 @@ class Stamp(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    card_id: Mapped[int] = mapped_column(ForeignKey("card.id"), index=True)
+    # No index of its own on card_id or campaign_id: the unique (card_id, checkpoint_id,
+    # slot) and the dashboard's indexes begin with them, and every index is written again
+    # by each stamp a scan adds.
+    card_id: Mapped[int] = mapped_column(ForeignKey("card.id"))
     checkpoint_id: Mapped[int] = mapped_column(ForeignKey("checkpoint.id"), index=True)
     # Denormalised so dashboards group a campaign's stamps without a join.
-    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"), index=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     # The language the visitor browsed in when scanning (the dashboard's inbound measure).
     locale: Mapped[str | None] = mapped_column(String(8))
