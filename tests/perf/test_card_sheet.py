@@ -198,7 +198,8 @@ def test_card_page_reads_postgres_outside_a_transaction(app, client, make_campai
     autocommit = []
 
     def record(conn, cursor, statement, *args):
-        autocommit.append((statement.split()[0], conn.connection.driver_connection.autocommit))
+        driver = conn.connection.driver_connection
+        autocommit.append((statement.split()[0], driver.autocommit, id(driver)))
 
     event.listen(engine, "before_cursor_execute", record)
     try:
@@ -209,5 +210,8 @@ def test_card_page_reads_postgres_outside_a_transaction(app, client, make_campai
         scan = list(autocommit)
     finally:
         event.remove(engine, "before_cursor_execute", record)
-    assert page and all(flag for _, flag in page)
-    assert any(verb == "INSERT" for verb, _ in scan) and not any(flag for _, flag in scan)
+    assert page and all(flag for _, flag, _ in page)
+    assert any(verb == "INSERT" for verb, _, _ in scan) and not any(flag for _, flag, _ in scan)
+    # The scan ran on the very connection the page had used (one request at a time keeps
+    # the pool at one): the pool gave it back its transactions.
+    assert {driver for _, _, driver in scan} <= {driver for _, _, driver in page}
