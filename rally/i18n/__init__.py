@@ -8,6 +8,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
+from jinja2 import pass_context
+from markupsafe import Markup
 
 from .content import LANGUAGES, Bilingual, current_language, pick, translations
 
@@ -24,18 +26,43 @@ __all__ = [
 
 
 def install_template_gettext(app) -> None:
-    """Templates' ``_`` and ``ngettext`` from the catalog looked up once per request.
+    """Templates' ``_``, ``gettext`` and ``ngettext`` from the catalog looked up once per
+    request.
 
     The same callables Flask-Babel installs (call after ``babel.init_app``), minus its
-    catalog look-up at every string.
+    catalog look-up at every string; ``_`` and the two newstyle functions are written out
+    below instead of Jinja's wrappers, which pass every string through two or three
+    ``Context.call`` indirections (a card page has two dozen strings).
     """
-    app.jinja_env.install_gettext_callables(
+    env = app.jinja_env
+    env.install_gettext_callables(
         gettext=lambda s: translations().ugettext(s),
         ngettext=lambda s, p, n: translations().ungettext(s, p, n),
         newstyle=True,
         pgettext=lambda c, s: translations().upgettext(c, s),
         npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
     )
+    env.globals.update(_=_template_gettext, gettext=_template_gettext, ngettext=_template_ngettext)
+
+
+# Jinja's newstyle semantics (jinja2.ext._make_new_gettext): the translation is escaped like
+# the template and %-formatted with the keyword arguments, which are escaped too. A string
+# without a "%" formats to itself, and formatting a Markup costs more than the look-up.
+@pass_context
+def _template_gettext(context, string: str, /, **variables) -> str:
+    translated = translations().ugettext(string)
+    if context.eval_ctx.autoescape:
+        translated = Markup(translated)
+    return translated % variables if "%" in translated else translated
+
+
+@pass_context
+def _template_ngettext(context, singular: str, plural: str, num: int, /, **variables) -> str:
+    variables.setdefault("num", num)
+    translated = translations().ungettext(singular, plural, num)
+    if context.eval_ctx.autoescape:
+        translated = Markup(translated)
+    return translated % variables
 
 
 def select_locale() -> str:

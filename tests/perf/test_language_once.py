@@ -80,3 +80,25 @@ def test_templates_translate_with_the_catalog_of_the_moment(app):
         with force_locale("ja"):
             assert render_template_string(page) == "景品|2ポイント"
         assert render_template_string(page) == "Rewards|2 points"
+
+
+def test_template_gettext_keeps_jinjas_newstyle_rules(app):
+    """``_``/``gettext``/``ngettext`` are written out in rally.i18n instead of Jinja's
+    wrappers: the same escaping and formatting, ``num`` among the variables included."""
+    from flask import render_template_string
+
+    page = (
+        "{{ _('Stamp collected at %(shop)s!', shop=shop) }}|{{ gettext('100%% local') }}|"
+        "{{ _('Rewards') }}|"
+        "{{ ngettext('%(num)d of %(total)d stamp collected', '%(num)d of %(total)d stamps"
+        " collected', total, total=total, num=got) }}|"
+        "{% trans count=got %}{{ count }} thing{% pluralize %}{{ count }} things{% endtrans %}"
+    )
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        html = render_template_string(page, shop="<b>Fish & Co</b>", total=3, got=1)
+    assert html == (
+        "Stamp collected at &lt;b&gt;Fish &amp; Co&lt;/b&gt;!|100% local|Rewards|"
+        "1 of 3 stamps collected|1 thing"
+    )
+    with app.test_request_context(headers={"Accept-Language": "ja"}):
+        assert render_template_string("{{ _('Rewards') }}") == "景品"
