@@ -16,10 +16,9 @@ from rally.designs.views import stamp_image_url_maker
 from rally.extensions import db
 from rally.i18n import current_language
 from rally.rewards.models import Claim
-from rally.rewards.operations import claims_by_tier
 
 from .models import Card, Stamp
-from .operations import CARD_STAMP_COLUMNS
+from .operations import CARD_STAMP_COLUMNS, card_by_key
 from .progress import CardProgress
 from .sheet import REVISION_VALUE, current_revision
 
@@ -39,7 +38,7 @@ class VisitorCard(NamedTuple):
     revision: int | None  # of the shared content (:mod:`.sheet`); None: no revision row
     card: Card | None
     stamps: list[StampRow] | None  # the card's stamps in the campaign; None: not read
-    has_claims: bool  # in the campaign: then :func:`claims_on_card` is worth asking
+    has_claims: bool  # in the campaign: then its claims are worth reading
 
 
 def read_card(key: str | None, campaign_id: int) -> VisitorCard:
@@ -50,17 +49,11 @@ def read_card(key: str | None, campaign_id: int) -> VisitorCard:
         return VisitorCard(current_revision(), None, [], False)
     rows = db.session.execute(_card_with_stamps(), {"key": key, "campaign_id": campaign_id}).all()
     if not rows:  # no revision row (a database not yet migrated to it)
-        card = db.session.scalar(select(Card).where(Card.key == key))
+        card = card_by_key(key)
         return VisitorCard(None, card, None, card is not None)
     first = rows[0]
     stamps = [StampRow(*row[3:]) for row in rows if row[3] is not None]
     return VisitorCard(first.value, first.Card, stamps, bool(first.has_claims))
-
-
-def claims_on_card(card: Card, campaign_id: int) -> dict[int, list[Claim]]:
-    """The card's claims in the campaign: tier id -> claims, first occurrence first."""
-    claims = db.session.scalars(_claims(), {"card_id": card.id, "campaign_id": campaign_id})
-    return claims_by_tier(claims)
 
 
 @cache
@@ -78,16 +71,6 @@ def _card_with_stamps():
         .outerjoin(Card, Card.key == bindparam("key"))
         .outerjoin(Stamp, and_(Stamp.card_id == Card.id, in_campaign))
         .where(REVISION_VALUE.table.c.id == 1)
-    )
-
-
-@cache
-def _claims():
-    """Built once."""
-    return (
-        select(Claim)
-        .where(Claim.card_id == bindparam("card_id"), Claim.campaign_id == bindparam("campaign_id"))
-        .order_by(Claim.tier_id, Claim.occurrence)
     )
 
 

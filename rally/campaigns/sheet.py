@@ -73,20 +73,15 @@ def current_revision() -> int | None:
     return db.session.connection().execute(_READ).scalar()
 
 
-_UNREAD = object()
-
-
-def campaign_sheet(campaign_id: int, revision=_UNREAD) -> Sheet | None:
+def campaign_sheet(campaign_id: int, revision: int | None) -> Sheet | None:
     """The campaign's sheet, read again when the content changed; ``None``: no campaign.
 
-    :param revision: the content revision if the caller read it already
-        (:func:`rally.campaigns.cardpage.read_card`).
+    :param revision: the content revision as the page read it
+        (:func:`rally.campaigns.cardpage.read_card`); ``None``: no revision row, nothing kept.
     """
     from rally.campaigns.operations import campaign_rows
     from rally.lottery.operations import campaign_lotteries
 
-    if revision is _UNREAD:
-        revision = current_revision()
     sheets = _sheets()
     sheet = sheets.get(campaign_id)
     if sheet is not None and revision is not None and sheet.revision == revision:

@@ -23,10 +23,11 @@ from rally.i18n import _l, current_language
 from rally.lottery.operations import lotteries_on_card
 from rally.questionnaires.operations import questionnaire_done
 from rally.rewards.forms import ClaimForm
+from rally.rewards.operations import claims_of_card
 from rally.utils import utcnow
 
 from . import operations
-from .cardpage import area_rows, claims_on_card, place_rows, read_card
+from .cardpage import area_rows, place_rows, read_card
 from .cards import (
     card_from_cookie,
     card_key_from_cookie,
@@ -188,7 +189,7 @@ def card(campaign_id: int):
         questionnaire_done=bool(card and campaign.questions and questionnaire_done(card, campaign)),
         show_points=sheet.show_points,
         tiers=tiers,
-        claims=claims_on_card(card, campaign.id) if reached and visitor.has_claims else {},
+        claims=claims_of_card(card, campaign.id) if reached and visitor.has_claims else {},
         lotteries=lotteries_on_card(card, campaign.id, sheet.lotteries) if reached else {},
         claim_form=ClaimForm(),
     )

@@ -2,10 +2,10 @@
 
 import re
 import secrets
-from collections.abc import Iterable
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 
 from rally.campaigns.models import CampaignState, Card, RewardTier
@@ -37,12 +37,26 @@ def normalise_code(raw: str) -> str:
     return re.sub(r"[\s\-]", "", raw).upper()
 
 
-def claims_by_tier(claims: Iterable[Claim]) -> dict[int, list[Claim]]:
-    """A card's claims (first occurrence first) as tier id -> claims."""
-    by_tier: dict[int, list[Claim]] = {}
-    for claim in claims:
-        by_tier.setdefault(claim.tier_id, []).append(claim)
-    return by_tier
+def claims_of_card(card: Card | None, campaign_id: int) -> dict[int, list[Claim]]:
+    """The card's claims in a campaign: tier id -> claims, first occurrence first."""
+    if card is None:
+        return {}
+    claims: dict[int, list[Claim]] = {}
+    for claim in db.session.scalars(
+        _claims_of_card(), {"card_id": card.id, "campaign_id": campaign_id}
+    ):
+        claims.setdefault(claim.tier_id, []).append(claim)
+    return claims
+
+
+@cache
+def _claims_of_card():
+    """Built once: the card page asks it beside a reached tier, for a card with claims."""
+    return (
+        select(Claim)
+        .where(Claim.card_id == bindparam("card_id"), Claim.campaign_id == bindparam("campaign_id"))
+        .order_by(Claim.tier_id, Claim.occurrence)
+    )
 
 
 def _claim_of(card: Card, tier: RewardTier, occurrence: int) -> Claim | None:

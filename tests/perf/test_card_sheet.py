@@ -5,7 +5,7 @@ show at its next card page, while pages in between read nothing shared again.
 """
 
 import pytest
-from sqlalchemy import event, select, update
+from sqlalchemy import delete, event, select, update
 
 from rally import create_app
 from rally.campaigns.models import Campaign, CampaignState, Checkpoint, RewardTier
@@ -215,3 +215,18 @@ def test_card_page_reads_postgres_outside_a_transaction(app, client, make_campai
     # The scan ran on the very connection the page had used (one request at a time keeps
     # the pool at one): the pool gave it back its transactions.
     assert {driver for _, _, driver in scan} <= {driver for _, _, driver in page}
+
+
+def test_without_the_revision_row_every_page_reads_afresh(app, client, make_campaign, stamp_path):
+    """A database missing the row (deleted by hand): pages still work, nothing is kept."""
+    from rally.campaigns.models import ContentRevision
+
+    campaign_id, checkpoints = make_campaign()
+    client.get(stamp_path(checkpoints[0]))
+    with app.app_context():
+        db.session.execute(delete(ContentRevision))
+        db.session.commit()
+    assert "1 of 3 stamps collected" in card_page(client, campaign_id)
+    sql = queries(statements_of(app, lambda: card_page(client, campaign_id)))
+    assert any("FROM checkpoint" in s for s in sql)  # the sheet, read again
+    assert "1 of 3 stamps collected" in card_page(client, campaign_id)
