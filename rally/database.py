@@ -160,7 +160,10 @@ def _released_on_close_detached(dbapi_connection):
 
 
 def writes(view):
-    """Mark a GET view that writes (the scan link) so its transaction locks up front."""
+    """Mark a GET view that writes (the scan link) so its transaction locks up front.
+
+    Its HEAD stays a read: the view must not write on HEAD.
+    """
     view.rally_writes = True
     return view
 
@@ -190,7 +193,10 @@ def init_app(app) -> None:
     @app.before_request
     def _decide_write_lock():
         view = current_app.view_functions.get(request.endpoint)
-        g.write_lock = request.method not in SAFE_METHODS or getattr(view, "rally_writes", False)
+        method = request.method
+        g.write_lock = method not in SAFE_METHODS or (
+            method == "GET" and getattr(view, "rally_writes", False)
+        )
 
 
 __all__ = ["writes", "take_write_lock", "read_without_transaction", "init_app", "WriterQueue"]

@@ -269,3 +269,22 @@ def test_store_model_keeps_its_row_after_scan(app, client, make_campaign, stamp_
     _, checkpoints = make_campaign()
     client.get(stamp_path(checkpoints[0]))
     assert count(app, Store) == 3
+
+
+def test_head_of_a_stamp_link_gives_nothing(app, client, make_campaign, stamp_path):
+    """Link checkers and chat previews ask with HEAD: no card, no stamp, no cookie."""
+    campaign_id, checkpoints = make_campaign()
+    peek = client.head(stamp_path(checkpoints[0]))
+    assert peek.status_code == 303
+    assert peek.headers["Location"] == f"/card/{campaign_id}"
+    assert "Set-Cookie" not in peek.headers
+    assert (count(app, Card), count(app, Stamp)) == (0, 0)
+    status, _, _ = refusal(client, stamp_path(checkpoints[0]) + "x")
+    assert client.head(stamp_path(checkpoints[0]) + "x").status_code == status == 404
+    # The phone's GET still collects the stamp.
+    assert (
+        client.get(stamp_path(checkpoints[0]))
+        .headers["Location"]
+        .endswith("?new=" + str(checkpoints[0]))
+    )
+    assert count(app, Stamp) == 1

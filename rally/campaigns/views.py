@@ -60,6 +60,9 @@ def scan(token: str):
     association.
     """
     now = utcnow()
+    if request.method == "HEAD":
+        # Link checkers and previews ask with HEAD: say where the link leads, give nothing.
+        return _peek(token, now)
     posted = request.method == "POST"
     if not posted:
         # Most scans: a plain shop's one stamp, written as plain rows (None: full path).
@@ -115,6 +118,16 @@ def scan(token: str):
     # Read before the commit: afterwards every attribute would be reloaded in a second
     # transaction (on SQLite, a second write lock).
     return show_stamp(checkpoint.campaign_id, checkpoint.id, created, card.key)
+
+
+def _peek(token: str, now):
+    """A HEAD of a stamp link: the answer a GET would start with, without a card or stamp."""
+    try:
+        campaign_id = operations.resolve_scan(token, now).checkpoint.campaign_id
+    except operations.StampError as error:
+        return _refused(error)
+    db.session.rollback()
+    return redirect(url_for(".card", campaign_id=campaign_id), 303)
 
 
 def _refused(error: operations.StampError):

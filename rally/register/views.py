@@ -154,6 +154,13 @@ def add_to_card(checkpoint_id: int):
 @writes
 def purchase(token: str):
     """The link in the register's one-time QR code: the purchase's stamps, then the card."""
+    if request.method == "HEAD":
+        # Link checkers and previews ask with HEAD: the code must stay unused for the phone.
+        try:
+            operations.read_purchase_token(token, utcnow())
+        except StampError as refusal:
+            return render_template("campaigns/refused.html", error=refusal), refusal.status
+        return redirect(url_for("campaigns.cards"), 303)
     try:
         result = operations.redeem_purchase(token, card_from_cookie(), utcnow(), current_language())
     except StampError as refusal:

@@ -54,6 +54,14 @@ def test_scan_takes_the_write_lock_up_front(client, make_campaign, stamp_path, b
     assert begins == ["BEGIN IMMEDIATE"]
 
 
+def test_head_of_the_scan_link_reads_only(client, make_campaign, stamp_path, begins):
+    _, checkpoints = make_campaign()
+    path = stamp_path(checkpoints[0])
+    begins.clear()
+    assert client.head(path).status_code == 303
+    assert begins == ["BEGIN"]
+
+
 def test_queue_is_free_after_a_write_request(app, client, make_campaign, stamp_path):
     _, checkpoints = make_campaign()
     assert client.get(stamp_path(checkpoints[0])).status_code == 303

@@ -144,3 +144,15 @@ def test_visitor_scanning_the_printed_code_is_sent_to_the_register(
 def test_page_shows_the_rule(staff, purchase_shop):
     html = staff.get(f"/register/{purchase_shop.checkpoint_id}").get_data(as_text=True)
     assert 'data-testid="purchase-rule"' in html
+
+
+def test_head_of_the_link_leaves_the_code_unused(app, client, staff, purchase_shop):
+    """A link checker's HEAD must not spend the one-time code the phone will scan."""
+    path = purchase_path(show_qr(staff, purchase_shop, amount=1000, count=0).get_data(as_text=True))
+    peek = client.head(path)
+    assert peek.status_code == 303
+    assert "Set-Cookie" not in peek.headers
+    assert stamp_rows(app) == 0
+    assert client.get(path).status_code == 303
+    assert stamp_rows(app) == 1
+    assert client.head(path.replace("/p/", "/p/x")).status_code == 404
