@@ -31,9 +31,13 @@ def card_from_cookie() -> Card | None:
 
 
 def card_limit_key() -> str:
-    """Rate-limit key of the visitor's card (its signed cookie), else their address."""
-    cookie = request.cookies.get(current_app.config["RALLY_CARD_COOKIE"])
-    return f"card:{cookie}" if cookie else f"addr:{request.remote_addr}"
+    """Rate-limit key of the visitor's card, else their address.
+
+    Only a cookie whose signature is ours names a card: made-up cookies would each open a
+    fresh bucket, so they count against the address.
+    """
+    key = card_key_from_cookie()
+    return f"card:{key}" if key else f"addr:{request.remote_addr}"
 
 
 def remember_card(response, card: Card):

@@ -246,6 +246,18 @@ def test_wrong_pins_are_rate_limited_per_address(app, limited_app, make_campaign
     assert statuses[:3] == [400, 400, 400]
 
 
+def test_made_up_card_cookies_do_not_open_fresh_buckets(app, limited_app, make_campaign):
+    campaign_id, checkpoints = make_campaign()
+    bad = {"checkpoint": checkpoints[0], "pin": wrong(pin_of(app, checkpoints[0]))}
+    statuses = []
+    for attempt in range(4):
+        client = limited_app.test_client()
+        client.set_cookie(limited_app.config["RALLY_CARD_COOKIE"], f"made-up-{attempt}")
+        statuses.append(client.post(f"/card/{campaign_id}/pin", data=bad).status_code)
+    # The per-card limit (3) of the address holds, before the address limit (5).
+    assert statuses == [400, 400, 400, 429]
+
+
 def test_successful_pins_do_not_use_up_the_limit(app, limited_app, make_campaign):
     campaign_id, checkpoints = make_campaign(stores=3)
     client = limited_app.test_client()
