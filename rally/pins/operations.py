@@ -20,6 +20,7 @@ from flask import current_app
 
 from rally.campaigns.models import Campaign, Card, Checkpoint, QrMode, Stamp
 from rally.campaigns.operations import StampError, check_checkpoint_open, grant_stamp, open_card
+from rally.fraud.operations import flag_no_location
 from rally.i18n import _l
 
 PIN_DIGITS = 4
@@ -99,7 +100,9 @@ def stamp_with_pin(
     :raise StampError: ``wrong_pin``, ``campaign_not_started``, ``campaign_ended``,
         ``store_not_in_campaign``, ``too_soon``, ``quiz_required`` (a landmark with a quiz
         is collected by scanning and answering), and the campaign's own refusals
-        (``purchase_at_register``). A repeat is not an error: ``created`` is ``False`` and
+        (``purchase_at_register``). In a campaign with a geofence the stamp is flagged
+        ``no_location`` for the association, as a scan without the phone's location is.
+        A repeat is not an error: ``created`` is ``False`` and
         ``stamp`` is the card's latest stamp there.
     """
     check_checkpoint_open(checkpoint, now)
@@ -117,6 +120,9 @@ def stamp_with_pin(
         if not error.is_repeat:
             raise
         return PinStamp(card, checkpoint, error.stamp, created=False)
+    if checkpoint.campaign.geofence_m:
+        # A PIN says nothing of where the phone is: flagged like a scan without location.
+        flag_no_location(card, checkpoint, now)
     return PinStamp(card, checkpoint, stamp, created=True)
 
 

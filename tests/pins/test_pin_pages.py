@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import func, select
 
-from rally.campaigns.models import Checkpoint, QrMode, Stamp
+from rally.campaigns.models import Campaign, Checkpoint, QrMode, Stamp
 from rally.extensions import db, limiter
 from rally.stores.models import StoreStatus
 
@@ -48,6 +48,24 @@ def test_pin_and_scan_share_one_stamp(app, client, make_campaign, stamp_path):
         data={"checkpoint": checkpoints[0], "pin": pin_of(app, checkpoints[0])},
     )
     assert response.headers["Location"].endswith(f"?again={checkpoints[0]}")
+
+
+def test_pin_stamp_in_a_geofenced_campaign_is_flagged(app, client, make_campaign):
+    from rally.fraud.models import FraudFlag
+
+    campaign_id, checkpoints = make_campaign()
+    with app.app_context():
+        db.session.get(Campaign, campaign_id).geofence_m = 50
+        db.session.commit()
+    data = {"checkpoint": checkpoints[0], "pin": pin_of(app, checkpoints[0])}
+    assert client.post(f"/card/{campaign_id}/pin", data=data).status_code == 303
+    assert client.post(f"/card/{campaign_id}/pin", data=data).status_code == 303  # a repeat
+    with app.app_context():
+        flags = db.session.scalars(select(FraudFlag)).all()
+        assert [(flag.kind.value, flag.detail) for flag in flags] == [
+            ("no_location", {"to_checkpoint_id": checkpoints[0]})
+        ]
+        assert db.session.scalar(select(func.count()).select_from(Stamp)) == 1
 
 
 def test_wrong_pin_is_a_form_error_and_gives_nothing(app, client, make_campaign):
