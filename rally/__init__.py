@@ -89,13 +89,14 @@ def _ensure_secret_key(app: Flask) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
-    from . import database
+    from . import database, headers
     from .extensions import babel, csrf, db, limiter, login_manager, migrate
     from .i18n import install_template_gettext, select_locale
 
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "migrations"))
     database.init_app(app)
+    headers.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     install_template_gettext(app)
     csrf.init_app(app)

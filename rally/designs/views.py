@@ -77,7 +77,6 @@ def stamp_image(checkpoint_id: int):
         response.cache_control.max_age = IMAGE_MAX_AGE
         response = response.make_conditional(request)
     response.cache_control.public = checkpoint.campaign.state.value != "draft"
-    response.headers["X-Content-Type-Options"] = "nosniff"
     return response
 
 

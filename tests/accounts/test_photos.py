@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 from rally.extensions import db
-from rally.stores.models import Store
+from rally.stores.models import Store, StoreStatus
 from rally.stores.photos import PhotoError, normalise_photo
 
 from .conftest import image_bytes
@@ -68,6 +68,26 @@ def test_good_photo_is_stored_as_jpeg(upload, own_store, photo_path, client, app
     assert served.mimetype == "image/jpeg"
     served.close()
     assert f"/stores/{own_store}/photo?v=" in client.get("/merchant/").text
+
+
+def test_photo_of_a_store_not_approved_is_only_for_its_editors(upload, own_store, app, client):
+    assert upload(image_bytes(fmt="PNG"), "shop.png").status_code == 303
+    with app.app_context():
+        db.session.get(Store, own_store).status = StoreStatus.pending
+        db.session.commit()
+    assert app.test_client().get(f"/stores/{own_store}/photo").status_code == 404
+    mine = client.get(f"/stores/{own_store}/photo")  # the merchant, logged in by upload
+    assert mine.status_code == 200
+    assert "private" in mine.headers["Cache-Control"]
+    assert "public" not in mine.headers["Cache-Control"]
+    mine.close()
+    with app.app_context():
+        db.session.get(Store, own_store).status = StoreStatus.approved
+        db.session.commit()
+    served = app.test_client().get(f"/stores/{own_store}/photo")
+    assert served.status_code == 200
+    assert served.headers["X-Content-Type-Options"] == "nosniff"
+    served.close()
 
 
 def test_webp_is_accepted(upload, own_store, photo_path):
