@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import case, func, select
 
-from rally.campaigns.models import Campaign, Checkpoint, RewardTier, Stamp
+from rally.campaigns.models import Campaign, CampaignState, Checkpoint, RewardTier, Stamp
 from rally.extensions import db
 from rally.fraud.models import FraudFlag
 from rally.rewards.models import Claim
@@ -172,5 +172,18 @@ def dashboard_data(
     return result
 
 
-def campaigns_for_dashboard() -> list[Campaign]:
-    return list(db.session.scalars(select(Campaign).order_by(Campaign.starts_at.desc())))
+def campaigns_for_dashboard(store_ids: set[int] | None = None) -> list[Campaign]:
+    """Campaigns to choose on the dashboard, newest first.
+
+    :param store_ids: a merchant's stores: then only the published or ended campaigns they
+        take part in (a draft is the association's work in progress), else every campaign.
+    """
+    query = select(Campaign).order_by(Campaign.starts_at.desc())
+    if store_ids is not None:
+        query = query.where(
+            Campaign.state != CampaignState.draft,
+            Campaign.id.in_(
+                select(Checkpoint.campaign_id).where(Checkpoint.store_id.in_(store_ids))
+            ),
+        )
+    return list(db.session.scalars(query))

@@ -36,7 +36,7 @@ class RangeForm(FlaskForm):
 
 
 def _render(store_ids: set[int] | None, template_title):
-    campaigns = campaigns_for_dashboard()
+    campaigns = campaigns_for_dashboard(store_ids)
     form = RangeForm(request.args)
     form.campaign.choices = [(campaign.id, campaign.tr("title")) for campaign in campaigns]
     if not campaigns:

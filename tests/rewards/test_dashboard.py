@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from rally.auth.models import Role
-from rally.campaigns.models import Campaign, Card, Checkpoint, Stamp
+from rally.campaigns.models import Campaign, CampaignState, Card, Checkpoint, Stamp
 from rally.dashboard.operations import dashboard_data
 from rally.dashboard.tallies import rebuild_tallies
 from rally.extensions import db
@@ -115,6 +115,25 @@ def test_merchant_page_and_boundaries(app, client, make_user, stamped):
         f"/manage/dashboard/mine?campaign={campaign_id}&start=2026-11-20&end=2026-11-29"
     ).get_data(as_text=True)
     assert 'data-testid="stamps">1<' in html
+
+
+def test_merchant_chooses_among_own_campaigns_only(app, client, make_user, make_campaign, stamped):
+    campaign_id, checkpoints = stamped
+    draft_id, _ = make_campaign(stores=1, state=CampaignState.draft, title_en="Secret Plan")
+    elsewhere_id, _ = make_campaign(stores=1, title_en="Another Street Rally")
+    merchant = make_user()
+    with app.app_context():
+        db.session.get(Checkpoint, checkpoints[2]).store.owner_id = merchant.id
+        db.session.get(Campaign, draft_id).checkpoints[0].store.owner_id = merchant.id
+        db.session.commit()
+        own_title = db.session.get(Campaign, campaign_id).title_en
+    login(client, merchant)
+    page = client.get("/manage/dashboard/mine", headers={"Accept-Language": "en"})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and own_title in html
+    assert "Secret Plan" not in html and "Another Street Rally" not in html
+    assert client.get(f"/manage/dashboard/mine?campaign={draft_id}").status_code == 404
+    assert client.get(f"/manage/dashboard/mine?campaign={elsewhere_id}").status_code == 404
 
 
 def test_scan_records_browsing_language(app, make_campaign, stamp_path):
