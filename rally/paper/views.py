@@ -35,7 +35,7 @@ def index():
         first=batch[0] if batch else None,
         last=batch[-1] if batch else None,
         format_number=render.format_number,
-    )
+    ), 400 if form.errors else 200
 
 
 @bp.get("/admin/paper-cards/cards.pdf")

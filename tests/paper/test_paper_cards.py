@@ -81,10 +81,20 @@ def test_scanned_paper_card_opens_on_a_phone(app, admin_client, client, make_cam
     assert number in client.get(f"/card/{campaign_id}").get_data(as_text=True)
 
 
-@pytest.mark.parametrize("number", [0, 501])
-def test_batch_size_is_limited(app, admin_client, number):
-    response = admin_client.post("/admin/paper-cards", data={"number": number})
-    assert response.status_code == 200
+@pytest.mark.parametrize(
+    ("number", "japanese", "english"),
+    [
+        (0, "1から500までの数を入力してください。", "Enter a number from 1 to 500."),
+        (501, "1から500までの数を入力してください。", "Enter a number from 1 to 500."),
+        ("forty", "無効な整数です。", "Not a valid integer value."),
+    ],
+)
+def test_batch_size_is_refused_with_the_input_kept(app, admin_client, number, japanese, english):
+    for headers, message in (({}, japanese), (EN, english)):
+        response = admin_client.post("/admin/paper-cards", data={"number": number}, headers=headers)
+        assert response.status_code == 400
+        html = response.get_data(as_text=True)
+        assert f'value="{number}"' in html and message in html
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Card)) == 0
 
