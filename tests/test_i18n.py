@@ -75,6 +75,28 @@ def test_switch_is_remembered_over_accept_language(client):
     assert '<html lang="ja">' in html
 
 
+def test_switch_keeps_the_choice_in_its_own_cookie(client):
+    response = client.get("/lang/en")
+    cookie = response.headers["Set-Cookie"]
+    assert cookie.startswith("rally_lang=en;")
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Max-Age=31536000" in cookie
+    # The session is not made permanent for it (nor sent at all).
+    assert all(
+        not header.startswith("session=") for header in response.headers.getlist("Set-Cookie")
+    )
+
+
+def test_choice_kept_in_an_older_session_still_counts(app, client):
+    with client.session_transaction() as session:
+        session["lang"] = "en"
+    html = client.get("/", headers={"Accept-Language": "ja"}).get_data(as_text=True)
+    assert '<html lang="en">' in html
+    client.get("/lang/ja")  # the cookie wins from now on, the old key is gone
+    with client.session_transaction() as session:
+        assert "lang" not in session
+    assert '<html lang="ja">' in client.get("/").get_data(as_text=True)
+
+
 @pytest.mark.parametrize(
     "target", ["https://evil.example/", "//evil.example/", "/\\evil.example", "javascript:x"]
 )

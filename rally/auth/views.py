@@ -1,7 +1,22 @@
 """Log-in and log-out, invitations sent by the association, merchants' own sign-up."""
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import (
+    current_user,
+    login_required,
+    login_user,
+    logout_user,
+    user_logged_in,
+)
 
 from rally.extensions import db, limiter
 from rally.i18n import _
@@ -19,7 +34,16 @@ FORM_LIMIT = "20 per 10 minutes"
 
 
 def _home_endpoint() -> str:
-    return "stores.merchant_home" if current_user.is_authenticated else "site.home"
+    if not current_user.is_authenticated:
+        return "site.home"
+    return "admin.index" if current_user.is_admin else "stores.merchant_home"
+
+
+@user_logged_in.connect
+def _staff_log_in_ends_with_the_browser(app, user, **extra):
+    """A merchant's or the association's log-in lasts while the browser is open, even in a
+    session a visitor's own account once made permanent."""
+    session.permanent = False
 
 
 @bp.route("/login", methods=["GET", "POST"])

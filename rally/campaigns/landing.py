@@ -2,11 +2,11 @@
 
 from contextlib import nullcontext
 
-from flask import Blueprint, abort, current_app, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask_babel import force_locale
 
 from rally.extensions import db
-from rally.i18n import LANGUAGES, current_language
+from rally.i18n import LANGUAGES, chosen_language, current_language
 from rally.stores.directory import TAG_LABELS
 from rally.stores.search import campaign_spots, campaign_stores
 from rally.utils import utcnow
@@ -26,7 +26,7 @@ def campaign(campaign_id: int):
     if campaign is None or campaign.state is CampaignState.draft:
         abort(404)
     lang = request.args.get("lang")
-    forced = lang in LANGUAGES and "lang" not in session
+    forced = lang in LANGUAGES and chosen_language() is None
     with force_locale(lang) if forced else nullcontext():
         lang = current_language()
         base = current_app.config["RALLY_BASE_URL"].rstrip("/")

@@ -20,6 +20,7 @@ __all__ = [
     "LANGUAGES",
     "Bilingual",
     "current_language",
+    "chosen_language",
     "pick",
     "install_template_gettext",
 ]
@@ -65,12 +66,23 @@ def _template_ngettext(context, singular: str, plural: str, num: int, /, **varia
     return translated % variables
 
 
+LANGUAGE_COOKIE = "rally_lang"
+
+
+def chosen_language() -> str | None:
+    """The language the visitor picked with the switch, if any."""
+    chosen = request.cookies.get(LANGUAGE_COOKIE)
+    if chosen not in LANGUAGES:
+        chosen = session.get("lang")  # where the choice was kept before its own cookie
+    return chosen if chosen in LANGUAGES else None
+
+
 def select_locale() -> str:
     """The visitor's explicit choice, then their account, then Accept-Language, then ``ja``."""
     if not has_request_context():  # CLI, background jobs: the district's language
         return current_app.config["BABEL_DEFAULT_LOCALE"]
-    chosen = session.get("lang")
-    if chosen in LANGUAGES:
+    chosen = chosen_language()
+    if chosen is not None:
         return chosen
     user_locale = getattr(current_user, "locale", None) if current_user else None
     if user_locale in LANGUAGES:

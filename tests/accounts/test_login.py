@@ -20,6 +20,21 @@ def test_login_then_merchant_area(client, login, merchant):
     assert client.get("/merchant/").status_code == 200
 
 
+def test_association_lands_in_the_back_office(client, login, admin):
+    response = login(admin)
+    assert response.headers["Location"] == "/admin/"
+    assert client.get("/admin/").status_code == 200
+
+
+def test_staff_log_in_is_not_kept_by_a_language_choice(client, login, merchant):
+    client.get("/lang/en")
+    login(merchant)
+    session_cookie = client.get_cookie("session")
+    assert session_cookie is not None and session_cookie.expires is None  # the browser's
+    language = client.get_cookie("rally_lang")
+    assert language.value == "en" and language.expires is not None
+
+
 def test_wrong_password_is_refused(ctx, merchant):
     try:
         authenticate(merchant.email, "wrong password!")
