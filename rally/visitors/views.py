@@ -69,7 +69,10 @@ def verify(token: str):
         return render_template("visitors/link_refused.html", error=error), error.status
     db.session.commit()
     flash(_("Thank you: your e-mail address is confirmed."), "success")
-    _log_in(visitor)
+    # The link confirms the address; it does not log in. Whoever else opens it (a forwarded
+    # mail, a mail scanner) gets no account, and nobody is logged in to someone else's.
+    if current_visitor() is not visitor:
+        return redirect(url_for(".login"), 303)
     return redirect(url_for(".account"), 303)
 
 
