@@ -5,6 +5,7 @@ from sqlalchemy.orm import contains_eager, joinedload
 
 from rally.campaigns.models import Campaign, CampaignState, Checkpoint, QrMode
 from rally.extensions import db
+from rally.pagination import paginate
 from rally.stores.models import Store, StoreStatus
 
 STORE_TRANSITIONS = ("approve", "suspend", "reinstate")
@@ -17,7 +18,8 @@ def pending_store_count() -> int:
 
 
 def stores_page(status: StoreStatus | None, page: int, per_page: int):
-    """One page of stores, newest first, optionally of one status (Flask-SQLAlchemy page)."""
+    """One page of stores, newest first, optionally of one status (see
+    :func:`rally.pagination.paginate`)."""
     query = (
         select(Store)
         .options(joinedload(Store.owner))
@@ -25,7 +27,7 @@ def stores_page(status: StoreStatus | None, page: int, per_page: int):
     )
     if status is not None:
         query = query.where(Store.status == status)
-    return db.paginate(query, page=page, per_page=per_page, error_out=False, count=True)
+    return paginate(query, page, per_page)
 
 
 def move_store(store: Store, transition: str) -> None:

@@ -44,7 +44,7 @@ def index():
     category = _category(request.args.get("category"))
     tags = tuple(tag for tag in request.args.getlist("tag") if tag in search.TOURIST_TAGS)
     text = request.args.get("q", "").strip()[:100]
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = request.args.get("page", 1, type=int)
     pagination = search.search_stores(page=page, category=category, tags=tags, text=text)
     return render_template(
         "stores/directory/index.html",

@@ -6,6 +6,7 @@ from sqlalchemy import and_, or_, select
 
 from rally.campaigns.models import Campaign, CampaignState, Checkpoint
 from rally.extensions import db
+from rally.pagination import paginate
 
 from .hours import StoreHours
 from .models import Category, Store, StoreStatus
@@ -53,10 +54,8 @@ def directory_query(category: Category | None = None, tags: tuple[str, ...] = ()
 
 
 def search_stores(page: int = 1, per_page: int = PER_PAGE, **filters):
-    """One page of :func:`directory_query` (a Flask-SQLAlchemy ``Pagination``)."""
-    return db.paginate(
-        directory_query(**filters), page=page, per_page=per_page, max_per_page=50, error_out=False
-    )
+    """One page of :func:`directory_query` (see :func:`rally.pagination.paginate`)."""
+    return paginate(directory_query(**filters), page, per_page)
 
 
 def public_store(store_id: int) -> Store | None:

@@ -1,5 +1,7 @@
 """The association approves, suspends and reinstates stores; nobody else can."""
 
+import re
+
 import pytest
 
 from rally.errors import StateError
@@ -28,6 +30,32 @@ def test_list_is_paginated(admin_client, make_store, english):
     second = admin_client.get("/admin/stores?page=2", headers=english).get_data(True)
     assert "Page 1 of 2" in first and "Page 2 of 2" in second
     assert first.count("Paged Shop") == 20 and second.count("Paged Shop") == 3
+
+
+def test_a_page_past_the_last_shows_the_last(admin_client, make_store, english):
+    for n in range(23):
+        make_store(name_en=f"Paged Shop {n:02d}", status=StoreStatus.pending)
+    html = admin_client.get("/admin/stores?status=pending&page=99", headers=english)
+    html = html.get_data(True)
+    assert "Page 2 of 2" in html and "Page 99" not in html
+    assert html.count("Paged Shop") == 3 and 'rel="next"' not in html
+    assert 'rel="prev" href="/admin/stores?page=1&amp;status=pending"' in html
+
+
+def test_approving_the_last_store_of_a_page_goes_back_to_a_page_that_exists(
+    admin_client, make_store, english
+):
+    for n in range(21):
+        make_store(name_en=f"Waiting Shop {n:02d}", status=StoreStatus.pending)
+    second = admin_client.get("/admin/stores?status=pending&page=2", headers=english)
+    [store_id] = re.findall(r'data-testid="store-(\d+)"', second.get_data(True))
+    response = admin_client.post(
+        f"/admin/stores/{store_id}/approve", data={"status": "pending", "page": "2"}
+    )
+    assert response.status_code == 303
+    html = admin_client.get(response.headers["Location"], headers=english).get_data(True)
+    assert "20 stores" in html and html.count("Waiting Shop") == 20
+    assert "No store here." not in html
 
 
 def test_approve(app, admin_client, make_store):

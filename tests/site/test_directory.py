@@ -84,7 +84,32 @@ def test_pagination(client, make_store):
     assert "14 shops found" in first
     assert 'rel="next" href="/stores?page=2"' in first
     assert "Page 2 of 2" in second
-    assert page(client, "/stores?page=99", EN).count('data-testid="store-card"') == 0
+
+
+def test_a_page_past_the_last_shows_the_last(client, make_store):
+    for n in range(14):
+        make_store(name_ja=f"店{n:02d}", name_en=f"Paged Shop {n:02d}")
+    html = page(client, "/stores?page=99")
+    assert "2ページ中 2ページ目" in html and "99ページ目" not in html
+    assert html.count('data-testid="store-card"') == 2
+    assert "店13" in html and 'rel="next"' not in html
+    assert 'rel="prev" href="/stores?page=1"' in html
+
+
+def test_a_page_before_the_first_or_not_a_number_shows_the_first(client, make_store):
+    for n in range(14):
+        make_store(name_en=f"Paged Shop {n:02d}")
+    for value in ("0", "-3", "two", "1.5"):
+        html = page(client, f"/stores?page={value}", EN)
+        assert "Page 1 of 2" in html and html.count('data-testid="store-card"') == 12
+        assert 'rel="prev"' not in html and 'rel="next" href="/stores?page=2"' in html
+
+
+def test_a_page_of_an_empty_result_says_nothing_matches(client, make_store):
+    make_store(name_en="Soba Place")
+    html = page(client, "/stores?q=nothing&page=3", EN)
+    assert "0 shops found" in html and "No shop matches" in html
+    assert "Page " not in html
 
 
 def test_pagination_keeps_the_filters(client, make_store):
