@@ -82,6 +82,22 @@ def test_tablet_page_shows_a_scannable_current_code(app, client, make_user, rota
     assert visitor.get(url.removeprefix("http://rally.test")).status_code == 303
 
 
+def test_tablet_is_a_kiosk_that_says_how_its_code_behaves(app, client, make_user, make_campaign):
+    _, rotating = make_campaign(stores=1, qr_mode=QrMode.rotating)
+    _, printed = make_campaign(stores=1)
+    login(client, make_user(role=Role.admin))
+    en = {"Accept-Language": "en"}
+    html = client.get(f"/checkpoints/{rotating[0]}/tablet", headers=en).get_data(as_text=True)
+    # Visitors facing the tablet get no menu and no way to the back office or to log out.
+    assert "Log out" not in html and "<nav" not in html and "Back office" not in html
+    assert "The code changes every 30 seconds." in html
+    assert "printed posters" not in html
+    html = client.get(f"/checkpoints/{printed[0]}/tablet", headers=en).get_data(as_text=True)
+    assert "This campaign uses printed posters; this code does not change." in html
+    assert "30 seconds" not in html
+    assert "Scan with your phone's camera to collect the stamp." in html
+
+
 def test_tablet_is_for_the_shop_only(app, client, make_user, rotating_campaign):
     _, checkpoints = rotating_campaign
     login(client, make_user())
