@@ -43,8 +43,11 @@ def claim(campaign_id: int, tier_id: int):
     card = card_from_cookie()
     if tier is None or tier.campaign_id != campaign_id:
         abort(404)
-    if card is None or not ClaimForm().validate_on_submit():
+    if not ClaimForm().validate_on_submit():
         abort(400)
+    if card is None:  # the cookie was cleared, or another browser: nothing to claim with
+        flash(_("This phone has no stamp card yet."), "error")
+        return redirect(url_for("campaigns.card", campaign_id=campaign_id), 303)
     try:
         occurrence = request.form.get("occurrence", default=1, type=int)
         claimed = operations.claim_reward(card, tier, utcnow(), occurrence=occurrence)

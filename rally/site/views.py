@@ -16,6 +16,8 @@ ERROR_MESSAGES = {
     403: _l("You do not have permission to open this page."),
     404: _l("This page does not exist."),
     405: _l("This action is not allowed here."),
+    # Werkzeug cuts off a body over MAX_CONTENT_LENGTH before any form reads it.
+    413: _l("What you sent is too large."),
     429: _l("Too many requests. Please wait a moment and try again."),
     500: _l("Something went wrong on our side. Please try again later."),
 }

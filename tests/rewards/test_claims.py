@@ -125,6 +125,20 @@ def test_claim_without_enough_stamps_flashes_error(app, make_campaign, card_with
     assert "You do not have enough stamps for this reward yet." in html
 
 
+def test_claim_without_a_card_on_this_phone_says_so(app, make_campaign, tier_ids):
+    campaign_id, _ = make_campaign(tiers=(1,))
+    client = app.test_client()
+    en = {"Accept-Language": "en"}
+    response = client.post(
+        f"/card/{campaign_id}/tiers/{tier_ids(campaign_id)[0]}/claim", headers=en
+    )
+    assert response.status_code == 303
+    html = client.get(response.headers["Location"], headers=en).get_data(as_text=True)
+    assert "This phone has no stamp card yet." in html
+    with app.app_context():
+        assert db.session.scalar(select(Claim)) is None
+
+
 def test_staff_redeem_once_then_says_when(
     app, client, admin, make_campaign, card_with_stamps, tier_ids, make_claim
 ):
