@@ -5,6 +5,7 @@ import os
 import secrets
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import Defaults
 
@@ -34,6 +35,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         "RALLY_COOKIE_SECURE", app.config["RALLY_BASE_URL"].startswith("https://")
     )
     app.config["SESSION_COOKIE_SECURE"] = app.config["RALLY_COOKIE_SECURE"]
+
+    proxies = int(app.config["RALLY_PROXIES"])
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
     _init_extensions(app)
     _register_blueprints(app)

@@ -24,6 +24,9 @@ class Defaults:
     # Flask-Limiter: memory:// for one process; redis://... (or memcached://) when several
     # servers share the load, so a limit counts across all of them.
     RATELIMIT_STORAGE_URI = "memory://"
+    # Reverse proxies in front of the app (nginx: 1). Their X-Forwarded-For and -Proto are
+    # trusted that many hops deep, so per-address limits see the visitor, not the proxy.
+    RALLY_PROXIES = 0
     RALLY_SCAN_LIMIT_PER_CARD = "20 per minute;200 per day"
     RALLY_SCAN_LIMIT_PER_ADDRESS = "120 per minute"
     RALLY_CLAIM_LIMIT = "10 per minute"

@@ -80,3 +80,24 @@ def test_postgres_runs_through_psycopg3(app):
         assert db.engine.dialect.driver == "psycopg"
         with db.engine.connect() as connection:
             assert connection.exec_driver_sql("SHOW server_encoding").scalar() == "UTF8"
+
+
+@pytest.mark.parametrize(("proxies", "seen"), [(0, "10.0.0.1"), (1, "203.0.113.7")])
+def test_visitor_address_behind_the_proxy(tmp_path, proxies, seen):
+    """Per-address rate limits key on ``remote_addr``: behind nginx, the visitor's address."""
+    from flask import request
+
+    app = create_app(
+        {
+            "SECRET_KEY": "x",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.sqlite'}",
+            "RALLY_PROXIES": proxies,
+        }
+    )
+    app.add_url_rule("/address", "address", lambda: request.remote_addr)
+    response = app.test_client().get(
+        "/address",
+        headers={"X-Forwarded-For": "203.0.113.7"},
+        environ_base={"REMOTE_ADDR": "10.0.0.1"},
+    )
+    assert response.get_data(as_text=True) == seen
