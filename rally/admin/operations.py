@@ -65,8 +65,18 @@ def campaign_spot_choices(campaign: Campaign | None) -> list:
     return list(db.session.scalars(select(Spot).where(condition).order_by(Spot.kind, Spot.id)))
 
 
+def _campaigns_latest_first():
+    return select(Campaign).order_by(Campaign.starts_at.desc(), Campaign.id.desc())
+
+
 def all_campaigns() -> list[Campaign]:
-    return list(db.session.scalars(select(Campaign).order_by(Campaign.starts_at.desc())))
+    return list(db.session.scalars(_campaigns_latest_first()))
+
+
+def campaigns_page(page: int, per_page: int):
+    """One page of every campaign, the latest start first (see
+    :func:`rally.pagination.paginate`)."""
+    return paginate(_campaigns_latest_first(), page, per_page)
 
 
 def checkpoints_of(campaign: Campaign) -> list[Checkpoint]:
@@ -85,19 +95,19 @@ def checkpoints_of(campaign: Campaign) -> list[Checkpoint]:
     )
 
 
-def poster_checkpoints_of_owner(user) -> list[Checkpoint]:
-    """A merchant's checkpoints that print posters: its stores in campaigns not yet over."""
-    return list(
-        db.session.scalars(
-            select(Checkpoint)
-            .join(Store, Checkpoint.store_id == Store.id)
-            .join(Campaign, Checkpoint.campaign_id == Campaign.id)
-            .options(contains_eager(Checkpoint.store), contains_eager(Checkpoint.campaign))
-            .where(
-                Store.owner_id == user.id,
-                Campaign.state != CampaignState.ended,
-                Campaign.qr_mode == QrMode.static,
-            )
-            .order_by(Campaign.starts_at.desc(), Store.id)
+def poster_checkpoints_of_owner(user, page: int, per_page: int):
+    """One page of a merchant's checkpoints that print posters: its stores in campaigns not
+    yet over, the latest campaign first (see :func:`rally.pagination.paginate`)."""
+    query = (
+        select(Checkpoint)
+        .join(Store, Checkpoint.store_id == Store.id)
+        .join(Campaign, Checkpoint.campaign_id == Campaign.id)
+        .options(contains_eager(Checkpoint.store), contains_eager(Checkpoint.campaign))
+        .where(
+            Store.owner_id == user.id,
+            Campaign.state != CampaignState.ended,
+            Campaign.qr_mode == QrMode.static,
         )
+        .order_by(Campaign.starts_at.desc(), Store.id, Checkpoint.id)
     )
+    return paginate(query, page, per_page)

@@ -18,6 +18,7 @@ from .forms import ConfirmForm
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
 
 STORES_PER_PAGE = 20
+CAMPAIGNS_PER_PAGE = 20
 
 
 @bp.before_request
@@ -145,7 +146,10 @@ def _spot_choices(campaign: Campaign | None) -> list[tuple[int, str]]:
 
 @bp.get("/campaigns")
 def campaigns():
-    return render_template("admin/campaigns.html", campaigns=back_office.all_campaigns())
+    campaigns = back_office.campaigns_page(
+        page=request.args.get("page", 1, type=int), per_page=CAMPAIGNS_PER_PAGE
+    )
+    return render_template("admin/campaigns.html", campaigns=campaigns)
 
 
 @bp.route("/campaigns/new", methods=["GET", "POST"])

@@ -6,11 +6,12 @@ Functions here change state and ``flush()``; the request commits once.
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import false, select
 
 from rally.errors import RallyError
 from rally.extensions import db
 from rally.i18n import _l
+from rally.pagination import paginate
 from rally.stores.models import Store, StoreStatus
 
 from .models import Coupon, Event, NewsPost
@@ -158,22 +159,33 @@ def delete_item(user, item) -> None:
     db.session.flush()
 
 
-def stores_of(user) -> list[Store]:
-    """Stores ``user`` may publish for: their own, or every store for the association."""
-    query = select(Store).order_by(Store.name_ja)
+def _stores_of(user):
+    query = select(Store).order_by(Store.name_ja, Store.id)
     if not user.is_admin:
         query = query.where(Store.owner_id == user.id)
-    return list(db.session.scalars(query))
+    return query
 
 
-def editable(user, model) -> list:
-    """Items of ``model`` that ``user`` may edit, newest first."""
+def stores_of(user) -> list[Store]:
+    """Stores ``user`` may publish for: their own, or every store for the association."""
+    return list(db.session.scalars(_stores_of(user)))
+
+
+def stores_of_page(user, page: int, per_page: int):
+    """One page of :func:`stores_of` (see :func:`rally.pagination.paginate`)."""
+    return paginate(_stores_of(user), page, per_page)
+
+
+def editable_page(user, model, page: int, per_page: int):
+    """One page of the items of ``model`` that ``user`` may edit, newest first (see
+    :func:`rally.pagination.paginate`)."""
     query = select(model).order_by(model.publish_at.desc(), model.id.desc())
     if not user.is_admin:
         if model is Event:
-            return []
-        query = query.join(Store, model.store_id == Store.id).where(Store.owner_id == user.id)
-    return list(db.session.scalars(query))
+            query = query.where(false())
+        else:
+            query = query.join(Store, model.store_id == Store.id).where(Store.owner_id == user.id)
+    return paginate(query, page, per_page)
 
 
 # Public listings -----------------------------------------------------------------------
@@ -192,28 +204,47 @@ def _public_news(now: datetime):
     )
 
 
-def latest_news(now: datetime, limit: int = 20, store: Store | None = None) -> list[NewsPost]:
-    """The district's news feed (or one store's), newest first."""
+def _news_of(now: datetime, store: Store | None):
     query = _public_news(now)
     if store is not None:
         query = query.where(NewsPost.store_id == store.id)
-    return list(db.session.scalars(query.limit(limit)))
+    return query
+
+
+def latest_news(now: datetime, limit: int = 20, store: Store | None = None) -> list[NewsPost]:
+    """The district's news feed (or one store's), newest first."""
+    return list(db.session.scalars(_news_of(now, store).limit(limit)))
+
+
+def news_page(now: datetime, page: int, per_page: int, store: Store | None = None):
+    """One page of the district's news (or one store's), newest first (see
+    :func:`rally.pagination.paginate`)."""
+    return paginate(_news_of(now, store), page, per_page)
 
 
 def visible_news(post_id: int, now: datetime) -> NewsPost | None:
     return db.session.scalar(_public_news(now).where(NewsPost.id == post_id))
 
 
-def upcoming_events(now: datetime, limit: int | None = None) -> list[Event]:
-    """Published events that have not ended yet, soonest first."""
-    query = (
+def _upcoming_events(now: datetime):
+    return (
         select(Event)
         .where(Event.visible_clause(now), Event.ends_at > now)
         .order_by(Event.starts_at, Event.id)
     )
+
+
+def upcoming_events(now: datetime, limit: int | None = None) -> list[Event]:
+    """Published events that have not ended yet, soonest first."""
+    query = _upcoming_events(now)
     if limit:
         query = query.limit(limit)
     return list(db.session.scalars(query))
+
+
+def upcoming_events_page(now: datetime, page: int, per_page: int):
+    """One page of :func:`upcoming_events` (see :func:`rally.pagination.paginate`)."""
+    return paginate(_upcoming_events(now), page, per_page)
 
 
 def visible_event(event_id: int, now: datetime) -> Event | None:

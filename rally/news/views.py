@@ -29,6 +29,14 @@ from .models import Coupon, Event, NewsPost
 
 bp = Blueprint("news", __name__, template_folder="templates")
 
+NEWS_PER_PAGE = 50
+EVENTS_PER_PAGE = 20
+MANAGE_PER_PAGE = 20
+
+
+def _page() -> int:
+    return request.args.get("page", 1, type=int)
+
 
 @bp.app_template_filter("xml_safe")
 def xml_safe(value) -> str:
@@ -45,7 +53,7 @@ def index():
     now = utcnow()
     return render_template(
         "news/index.html",
-        posts=operations.latest_news(now, limit=50),
+        posts=operations.news_page(now, _page(), NEWS_PER_PAGE),
         coupons=operations.current_coupons(now),
     )
 
@@ -64,14 +72,15 @@ def store_news(store_id: int):
     return render_template(
         "news/store_news.html",
         store=store,
-        posts=operations.latest_news(now, limit=50, store=store),
+        posts=operations.news_page(now, _page(), NEWS_PER_PAGE, store=store),
         coupons=operations.store_coupons(store, now),
     )
 
 
 @bp.get("/events")
 def events():
-    return render_template("news/events.html", events=operations.upcoming_events(utcnow()))
+    events = operations.upcoming_events_page(utcnow(), _page(), EVENTS_PER_PAGE)
+    return render_template("news/events.html", events=events)
 
 
 @bp.get("/events/<int:event_id>")
@@ -289,7 +298,7 @@ def manage(kind: str):
         "news/manage/list.html",
         kind=kind,
         spec=spec,
-        items=operations.editable(current_user, spec.model),
+        items=operations.editable_page(current_user, spec.model, _page(), MANAGE_PER_PAGE),
         now=utcnow(),
     )
 

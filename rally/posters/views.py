@@ -1,7 +1,7 @@
 """Poster downloads: each checkpoint's poster for its merchant and the association, and the
 whole campaign's posters in one PDF for the association's print shop."""
 
-from flask import Blueprint, Response, abort, render_template
+from flask import Blueprint, Response, abort, render_template, request
 from flask_login import current_user, login_required
 
 from rally.admin.operations import checkpoints_of, poster_checkpoints_of_owner
@@ -14,6 +14,7 @@ from . import render
 bp = Blueprint("posters", __name__, template_folder="templates")
 
 MIMETYPES = {"pdf": "application/pdf", "png": "image/png"}
+POSTERS_PER_PAGE = 20
 
 
 def _download(data: bytes, fmt: str, filename: str) -> Response:
@@ -58,6 +59,7 @@ def campaign_posters(campaign_id: int):
 @merchant_required
 def mine():
     """A merchant's posters: its stores' checkpoints in campaigns that are not over."""
-    return render_template(
-        "posters/mine.html", checkpoints=poster_checkpoints_of_owner(current_user)
+    checkpoints = poster_checkpoints_of_owner(
+        current_user, page=request.args.get("page", 1, type=int), per_page=POSTERS_PER_PAGE
     )
+    return render_template("posters/mine.html", checkpoints=checkpoints)

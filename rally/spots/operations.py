@@ -5,6 +5,7 @@ from sqlalchemy import select
 from rally.errors import RallyError
 from rally.extensions import db
 from rally.i18n import _l
+from rally.pagination import paginate
 
 from .models import Spot
 
@@ -41,8 +42,10 @@ def delete_spot(spot: Spot) -> None:
     db.session.flush()
 
 
-def all_spots() -> list[Spot]:
-    return list(db.session.scalars(select(Spot).order_by(Spot.kind, Spot.name_ja)))
+def spots_page(page: int, per_page: int):
+    """One page of every spot, hidden ones too, by kind then name (see
+    :func:`rally.pagination.paginate`)."""
+    return paginate(select(Spot).order_by(Spot.kind, Spot.name_ja, Spot.id), page, per_page)
 
 
 def public_spots() -> list[Spot]:

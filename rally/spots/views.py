@@ -9,6 +9,7 @@ from flask import (
     flash,
     redirect,
     render_template,
+    request,
     url_for,
 )
 
@@ -34,6 +35,7 @@ DEFAULT_ATTRIBUTION = (
 )
 # Centre of the map when nothing has coordinates yet: Mitaka station.
 DEFAULT_CENTER = (35.7027, 139.5606)
+SPOTS_PER_PAGE = 20
 
 
 @bp.get("/spots")
@@ -83,7 +85,8 @@ def district_map():
 @bp.get("/manage/spots")
 @admin_required
 def manage():
-    return render_template("spots/manage.html", spots=operations.all_spots())
+    spots = operations.spots_page(request.args.get("page", 1, type=int), SPOTS_PER_PAGE)
+    return render_template("spots/manage.html", spots=spots)
 
 
 @bp.route("/manage/spots/new", methods=["GET", "POST"])

@@ -23,6 +23,8 @@ from .models import Category, Store
 
 bp = Blueprint("directory", __name__, template_folder="templates")
 
+HOURS_STORES_PER_PAGE = 20
+
 TAG_LABELS = {
     "english_spoken": _l("English spoken"),
     "tax_free": _l("Tax-free shopping"),
@@ -100,9 +102,10 @@ for _weekday in range(7):
 @merchant_required
 def manage_hours():
     """The stores whose "open now" hours the user may set."""
-    return render_template(
-        "stores/directory/manage_hours.html", stores=news.stores_of(current_user)
+    stores = news.stores_of_page(
+        current_user, request.args.get("page", 1, type=int), HOURS_STORES_PER_PAGE
     )
+    return render_template("stores/directory/manage_hours.html", stores=stores)
 
 
 @bp.route("/manage/hours/<int:store_id>", methods=["GET", "POST"])

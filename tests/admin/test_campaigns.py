@@ -301,6 +301,17 @@ def test_rotate_checks_the_campaign(app, admin_client, make_campaign):
 # --- Roles ----------------------------------------------------------------------------------
 
 
+def test_campaign_list_pages_latest_first(admin_client, make_campaign, english):
+    for n in range(21):  # Rally 00 starts last, so it comes first
+        make_campaign(stores=0, starts=-1 - n, title_en=f"Rally {n:02d}")
+    first = admin_client.get("/admin/campaigns", headers=english).get_data(True)
+    second = admin_client.get("/admin/campaigns?page=2", headers=english).get_data(True)
+    assert first.count('class="badge state-') == 20 and "Rally 20" not in first
+    assert "Rally 00" in first and 'rel="next" href="/admin/campaigns?page=2"' in first
+    assert second.count('class="badge state-') == 1 and "Rally 20" in second
+    assert "Page 2 of 2" in second
+
+
 @pytest.mark.parametrize(
     ("method", "path"),
     [

@@ -120,6 +120,22 @@ def test_store_owner_gets_its_own_posters(app, make_campaign, make_user):
     assert f"/posters/checkpoints/{checkpoints[1]}/" not in listing
 
 
+def test_a_merchants_posters_page(app, make_campaign, make_user):
+    _, checkpoints = make_campaign(stores=21)
+    owner = make_user()
+    with app.app_context():
+        for checkpoint_id in checkpoints:
+            db.session.get(Checkpoint, checkpoint_id).store.owner_id = owner.id
+        db.session.commit()
+    client = login(app.test_client(), owner.email)
+    english = {"Accept-Language": "en"}
+    first = client.get("/posters/", headers=english).get_data(True)
+    second = client.get("/posters/?page=2", headers=english).get_data(True)
+    assert first.count("/poster-ja.pdf") == 20 and 'rel="next" href="/posters/?page=2"' in first
+    assert second.count("/poster-ja.pdf") == 1 and "Page 2 of 2" in second
+    assert f"/posters/checkpoints/{checkpoints[-1]}/poster-ja.pdf" in second
+
+
 def test_anonymous_gets_no_poster(client, make_campaign):
     campaign_id, checkpoints = make_campaign()
     for path in (

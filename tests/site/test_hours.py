@@ -103,6 +103,21 @@ def test_merchant_cannot_set_hours_of_another_store(client, make_user, make_stor
     assert client.post(f"/manage/hours/{store_id}", data=_week()).status_code == 403
 
 
+def test_stores_to_set_hours_for_page(client, make_user, make_store, login):
+    from rally.auth.models import Role
+
+    login(make_user(role=Role.admin))  # the association sets hours for every store
+    for n in range(21):
+        make_store(name_ja=f"店{n:02d}", name_en=f"Shop {n:02d}")
+    first = client.get("/manage/hours", headers={"Accept-Language": "en"}).get_data(True)
+    second = client.get("/manage/hours?page=2", headers={"Accept-Language": "en"})
+    second = second.get_data(True)
+    assert first.count('href="/manage/hours/') == 20 and "Shop 20" not in first
+    assert 'rel="next" href="/manage/hours?page=2"' in first
+    assert second.count('href="/manage/hours/') == 1 and "Shop 20" in second
+    assert "Page 2 of 2" in second
+
+
 def test_hours_operation_refuses_another_merchant(app, make_user, make_store):
     import pytest
 

@@ -84,6 +84,81 @@ def test_store_feed_page_lists_only_that_store(client, make_store, make_news):
     assert "Mine" in page and "Other" not in page
 
 
+# Long lists page --------------------------------------------------------------------
+
+
+def test_news_pages_to_older_posts(client, make_news):
+    for n in range(51):
+        make_news(title_en=f"Post {n:02d}", publish=-1 - n)  # Post 00 is the newest
+    first, second = html(client, "/news"), html(client, "/news?page=2")
+    assert first.count('data-testid="news-item"') == 50
+    assert "Post 49" in first and "Post 50" not in first
+    assert "Page 1 of 2" in first and 'rel="next" href="/news?page=2"' in first
+    assert second.count('data-testid="news-item"') == 1 and "Post 50" in second
+    assert "Page 2 of 2" in second and 'rel="prev" href="/news?page=1"' in second
+    assert "Post 50" in html(client, "/news?page=99")
+
+
+def test_news_pages_are_in_japanese_by_default(client, make_news):
+    for n in range(51):
+        make_news(publish=-1 - n)
+    page = client.get("/news").get_data(as_text=True)
+    assert "2ページ中 1ページ目" in page and ">次へ</a>" in page
+
+
+def test_store_news_pages_to_older_posts(client, make_store, make_news):
+    store_id = make_store()
+    for n in range(51):
+        make_news(store_id=store_id, title_en=f"Post {n:02d}", publish=-1 - n)
+    first = html(client, f"/stores/{store_id}/news")
+    second = html(client, f"/stores/{store_id}/news?page=2")
+    assert first.count('data-testid="news-item"') == 50 and "Post 50" not in first
+    assert f'rel="next" href="/stores/{store_id}/news?page=2"' in first
+    assert second.count('data-testid="news-item"') == 1 and "Post 50" in second
+
+
+def test_events_page_to_later_events(client, make_event):
+    for n in range(21):
+        make_event(title_en=f"Festival {n:02d}", starts=1 + n)  # Festival 00 is the soonest
+    first, second = html(client, "/events"), html(client, "/events?page=2")
+    assert first.count('data-testid="event-item"') == 20 and "Festival 20" not in first
+    assert 'rel="next" href="/events?page=2"' in first
+    assert second.count('data-testid="event-item"') == 1 and "Festival 20" in second
+    assert "Page 2 of 2" in second
+
+
+@pytest.mark.parametrize("kind", ["news", "coupons", "events"])
+def test_publishing_lists_page(
+    client, make_user, make_store, make_news, make_coupon, make_event, login, kind
+):
+    login(make_user(role=Role.admin))
+    store_id = make_store()
+    for n in range(21):  # newest first: "Item 20", published longest ago, is on page 2
+        title = f"Item {n:02d}"
+        if kind == "news":
+            make_news(title_en=title, publish=-1 - n)
+        elif kind == "coupons":
+            make_coupon(store_id, title_en=title, publish=-1 - n)
+        else:
+            make_event(title_en=title, publish=-1 - n)
+    first = html(client, f"/manage/{kind}")
+    second = html(client, f"/manage/{kind}?page=2")
+    assert first.count('data-testid="manage-item"') == 20 and "Item 20" not in first
+    assert f'rel="next" href="/manage/{kind}?page=2"' in first
+    assert second.count('data-testid="manage-item"') == 1 and "Item 20" in second
+    assert "Page 2 of 2" in html(client, f"/manage/{kind}?page=99")
+
+
+def test_merchant_pages_count_only_their_own_items(client, make_user, make_store, make_news, login):
+    merchant = login(make_user())
+    mine = make_store(owner_id=merchant.id)
+    for n in range(20):
+        make_news(store_id=mine, title_en=f"Mine {n:02d}")
+    make_news(store_id=make_store(owner_id=make_user().id), title_en="Their news")
+    page = html(client, "/manage/news")
+    assert page.count('data-testid="manage-item"') == 20 and "Page 1 of" not in page
+
+
 # Rules of the operations -------------------------------------------------------------
 
 

@@ -67,6 +67,17 @@ def test_merchant_cannot_manage_spots(client, make_user, login):
     assert client.get("/manage/spots").status_code == 403
 
 
+def test_spots_list_of_the_association_pages(client, make_user, make_spot, login):
+    login(make_user(role=Role.admin))
+    for n in range(21):
+        make_spot(name_en=f"Shrine {n:02d}", name_ja=f"神社{n:02d}")
+    first, second = html(client, "/manage/spots"), html(client, "/manage/spots?page=2")
+    assert first.count("/edit") == 20 and "Shrine 20" not in first
+    assert 'rel="next" href="/manage/spots?page=2"' in first
+    assert second.count("/edit") == 1 and "Shrine 20" in second
+    assert "Page 2 of 2" in html(client, "/manage/spots?page=99")
+
+
 def test_map_lists_stores_and_spots_without_loading_third_party_scripts(
     client, make_store, make_spot
 ):
