@@ -4,7 +4,7 @@ import secrets
 from datetime import datetime
 
 from flask_babel import force_locale
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from rally.campaigns.models import Card, RewardTier
@@ -84,10 +84,14 @@ def enter_lottery(lottery: Lottery, card: Card, visitor, now: datetime) -> Lotte
             code="email_not_verified",
             status=403,
         )
+    # Read drawn_at afresh under a share lock on the lottery row (FOR SHARE on PostgreSQL;
+    # SQLite's write lock, taken up front, serializes writers already). Entrants do not wait
+    # for each other, but the draw's claim (an UPDATE of that row) waits until every entry
+    # in flight has committed, and an entrant arriving after the claim waits for the draw
+    # and then sees it drawn: no entry can be added that the draw does not read.
+    db.session.refresh(lottery, with_for_update={"read": True})
     if lottery.is_drawn:
-        raise LotteryError(
-            _l("This lottery has already been drawn."), code="lottery_drawn", status=409
-        )
+        raise _already_drawn()
     reached = tier_progress(card, lottery.tier).reached
     if reached < 1:
         raise LotteryError(
@@ -116,38 +120,73 @@ def enter_lottery(lottery: Lottery, card: Card, visitor, now: datetime) -> Lotte
     return entry
 
 
+def _already_drawn() -> LotteryError:
+    return LotteryError(
+        _l("This lottery has already been drawn."), code="lottery_drawn", status=409
+    )
+
+
 def published_data(lottery: Lottery) -> dict:
-    """What anyone may see and re-check; the seed only once the lottery is drawn."""
+    """What anyone may see and re-check; the seed only once the lottery is drawn.
+
+    After the draw this is the result as drawn and e-mailed: the entries that took part
+    (those the draw marked won or lost) and the winners it stored, best rank first; the
+    public re-run checks those against the commitment and the entry list's digest.
+    """
     data = {
         "lottery": lottery.id,
         "campaign": lottery.campaign_id,
         "commitment": lottery.commitment,
         "winners_count": lottery.winners_count,
-        "entries": [entry.public_id for entry in lottery.entries],
     }
-    if lottery.is_drawn:
-        data["entries_digest"] = lottery.entries_digest
-        data["seed"] = lottery.seed
-        data["winners"] = lottery_draw.draw(lottery.seed, data["entries"], lottery.winners_count)
+    if not lottery.is_drawn:
+        data["entries"] = [entry.public_id for entry in lottery.entries]
+        return data
+    drawn = [entry for entry in lottery.entries if entry.won is not None]
+    data["entries"] = [entry.public_id for entry in drawn]
+    data["entries_digest"] = lottery.entries_digest
+    data["seed"] = lottery.seed
+    data["winners"] = sorted(
+        (entry.public_id for entry in drawn if entry.won),
+        key=lambda public_id: lottery_draw.rank(lottery.seed, public_id),
+    )
     return data
 
 
 def draw_lottery(lottery: Lottery, now: datetime) -> list[LotteryEntry]:
     """Close entries, draw the winners, reveal the seed, and tell the winners by e-mail.
 
+    The draw is claimed first with ``UPDATE lottery SET drawn_at = :now WHERE id = :id AND
+    drawn_at IS NULL``: of any number of simultaneous confirmations exactly one changes the
+    row (on PostgreSQL the others wait on its row lock, then find it drawn). The claim also
+    waits for entries in flight (see :func:`enter_lottery`), so the entries read after it
+    are all there will ever be.
+
     :raise LotteryError: ``lottery_drawn``.
     """
-    if lottery.is_drawn:
-        raise LotteryError(
-            _l("This lottery has already been drawn."), code="lottery_drawn", status=409
-        )
-    by_id = {entry.public_id: entry for entry in lottery.entries}
+    claimed = db.session.execute(
+        update(Lottery)
+        .where(Lottery.id == lottery.id, Lottery.drawn_at.is_(None))
+        .values(drawn_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed != 1:
+        raise _already_drawn()
+    # A new statement after the claim: under READ COMMITTED it sees every committed entry,
+    # and populate_existing refreshes entries this session had loaded before.
+    entries = db.session.scalars(
+        select(LotteryEntry)
+        .where(LotteryEntry.lottery_id == lottery.id)
+        .execution_options(populate_existing=True)
+    ).all()
+    by_id = {entry.public_id: entry for entry in entries}
     winning = set(lottery_draw.draw(lottery.seed, list(by_id), lottery.winners_count))
     for public_id, entry in by_id.items():
         entry.won = public_id in winning
     lottery.drawn_at = now
     lottery.entries_digest = lottery_draw.entries_digest(list(by_id))
     db.session.flush()
+    db.session.expire(lottery, ["entries"])
     winners = [entry for entry in by_id.values() if entry.won]
     for entry in winners:
         visitor = entry.visitor

@@ -1,5 +1,6 @@
 """Lotteries anyone can verify, entered from a card saved to a verified account."""
 
+import itertools
 import json
 import re
 
@@ -11,7 +12,7 @@ from rally.campaigns.models import Card, RewardTier
 from rally.extensions import db
 from rally.lottery import draw
 from rally.lottery.models import Lottery, LotteryEntry
-from rally.lottery.operations import create_lottery
+from rally.lottery.operations import create_lottery, published_data
 from rally.mail import outbox
 
 from .conftest import login
@@ -227,3 +228,167 @@ def test_account_login_opens_card_on_new_phone_without_merging(app, make_campaig
     assert "2 of 3 stamps collected" in html
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Card)) == 2
+
+
+def verified_entrants(app, card_with_stamps, checkpoints, count):
+    """``count`` cards with enough stamps, each saved to its own verified account."""
+    from rally.utils import utcnow
+    from rally.visitors.models import Visitor
+
+    card_ids = [card_with_stamps(checkpoints[:2]) for _ in range(count)]
+    with app.app_context():
+        pairs = []
+        for n, card_id in enumerate(card_ids):
+            visitor = Visitor(
+                email=f"entrant{n}@example.jp", password_hash="x", verified_at=utcnow()
+            )
+            db.session.add(visitor)
+            db.session.flush()
+            db.session.get(Card, card_id).visitor_id = visitor.id
+            pairs.append((card_id, visitor.id))
+        db.session.commit()
+    return pairs
+
+
+def enter_in_own_session(app, lottery_id, card_id, visitor_id):
+    """Enter as the entry request would: its own session, the write lock, one commit."""
+    from rally.database import take_write_lock
+    from rally.lottery.operations import LotteryError, enter_lottery
+    from rally.utils import utcnow
+    from rally.visitors.models import Visitor
+
+    with app.app_context():
+        take_write_lock()
+        lottery = db.session.get(Lottery, lottery_id)
+        card, visitor = db.session.get(Card, card_id), db.session.get(Visitor, visitor_id)
+        try:
+            enter_lottery(lottery, card, visitor, utcnow())
+        except LotteryError as error:
+            db.session.rollback()
+            return error.code
+        db.session.commit()
+        return "entered"
+
+
+def draw_in_own_session(app, lottery_id):
+    """Draw as the confirmation request would: its own session, the write lock, one commit."""
+    from rally.database import take_write_lock
+    from rally.lottery.operations import LotteryError, draw_lottery
+    from rally.utils import utcnow
+
+    with app.app_context():
+        take_write_lock()
+        try:
+            draw_lottery(db.session.get(Lottery, lottery_id), utcnow())
+        except LotteryError as error:
+            db.session.rollback()
+            return error.code
+        db.session.commit()
+        return "drawn"
+
+
+def test_concurrent_draw_confirmations_draw_once(app, lottery_campaign, card_with_stamps, race):
+    campaign_id, checkpoints, _, lottery_id = lottery_campaign
+    for card_id, visitor_id in verified_entrants(app, card_with_stamps, checkpoints, 5):
+        assert enter_in_own_session(app, lottery_id, card_id, visitor_id) == "entered"
+    with app.app_context():
+        db.session.get(Lottery, lottery_id).winners_count = 2
+        db.session.commit()
+
+    results = race(12, lambda _: lambda: draw_in_own_session(app, lottery_id))
+
+    assert sorted(results) == ["drawn"] + ["lottery_drawn"] * 11
+    with app.app_context():
+        winners = db.session.scalars(select(LotteryEntry).where(LotteryEntry.won.is_(True))).all()
+        assert len(winners) == 2
+        mails = [m["To"] for m in outbox()]
+        assert sorted(mails) == sorted(entry.visitor.email for entry in winners)
+        published = published_data(db.session.get(Lottery, lottery_id))
+        assert draw.verify(published) == []
+        assert sorted(published["winners"]) == sorted(entry.public_id for entry in winners)
+
+
+def test_entries_racing_the_draw_are_either_in_it_or_refused(
+    app, lottery_campaign, card_with_stamps, race
+):
+    campaign_id, checkpoints, _, lottery_id = lottery_campaign
+    entrants = verified_entrants(app, card_with_stamps, checkpoints, 12)
+    with app.app_context():
+        db.session.get(Lottery, lottery_id).winners_count = 3
+        db.session.commit()
+
+    def act(index):
+        if index == len(entrants):
+            return lambda: draw_in_own_session(app, lottery_id)
+        return lambda: enter_in_own_session(app, lottery_id, *entrants[index])
+
+    results = race(len(entrants) + 1, act)
+
+    assert results[-1] == "drawn"
+    assert set(results[:-1]) <= {"entered", "lottery_drawn"}
+    with app.app_context():
+        entries = db.session.scalars(select(LotteryEntry)).all()
+        assert len(entries) == results.count("entered")
+        # Every entry that got in took part in the draw: none was left out of it.
+        assert all(entry.won is not None for entry in entries)
+        lottery = db.session.get(Lottery, lottery_id)
+        assert lottery.entries_digest == draw.entries_digest([e.public_id for e in entries])
+        published = published_data(lottery)
+        assert draw.verify(published) == []
+        mailed = sorted(m["To"] for m in outbox())
+        won = [entry for entry in entries if entry.won]
+        assert mailed == sorted(entry.visitor.email for entry in won)
+        assert sorted(published["winners"]) == sorted(entry.public_id for entry in won)
+
+
+def test_published_result_is_the_drawn_one_not_a_recount(app, ctx, lottery_campaign):
+    """An entry row that did not take part in the draw (one let in before entries were
+    locked against the draw) does not change the published winners or break the check."""
+    from rally.lottery.operations import draw_lottery
+    from rally.utils import utcnow
+    from rally.visitors.models import Visitor
+
+    lottery = db.session.get(Lottery, lottery_campaign[3])
+    for n in range(4):
+        visitor = Visitor(email=f"early{n}@example.jp", password_hash="x", verified_at=utcnow())
+        card = Card()
+        db.session.add_all([visitor, card])
+        db.session.flush()
+        db.session.add(
+            LotteryEntry(
+                lottery_id=lottery.id,
+                visitor_id=visitor.id,
+                card_id=card.id,
+                public_id=f"{n:012x}",
+                created_at=utcnow(),
+            )
+        )
+    db.session.flush()
+    winners = draw_lottery(lottery, utcnow())
+    drawn = published_data(lottery)
+    assert draw.verify(drawn) == []
+    late_visitor, late_card = Visitor(email="late@example.jp", password_hash="x"), Card()
+    db.session.add_all([late_visitor, late_card])
+    db.session.flush()
+    # Ranked ahead of everyone: a recount over all rows would make it the winner.
+    best = min(draw.rank(lottery.seed, entry.public_id) for entry in lottery.entries)
+    late_id = next(
+        public_id
+        for public_id in (f"{n:012x}" for n in itertools.count(1000))
+        if draw.rank(lottery.seed, public_id) < best
+    )
+    db.session.add(
+        LotteryEntry(
+            lottery_id=lottery.id,
+            visitor_id=late_visitor.id,
+            card_id=late_card.id,
+            public_id=late_id,
+            created_at=utcnow(),
+        )
+    )
+    db.session.flush()
+    db.session.expire(lottery, ["entries"])
+    published = published_data(lottery)
+    assert published == drawn
+    assert published["winners"] == [entry.public_id for entry in winners]
+    assert draw.verify(published) == []
