@@ -1,6 +1,8 @@
 """Creating, entering and drawing lotteries."""
 
+import logging
 import secrets
+import smtplib
 from datetime import datetime
 
 from flask_babel import force_locale
@@ -15,6 +17,8 @@ from rally.mail import send_mail
 
 from . import draw as lottery_draw
 from .models import Lottery, LotteryEntry
+
+logger = logging.getLogger(__name__)
 
 
 class LotteryError(RallyError):
@@ -154,7 +158,8 @@ def published_data(lottery: Lottery) -> dict:
 
 
 def draw_lottery(lottery: Lottery, now: datetime) -> list[LotteryEntry]:
-    """Close entries, draw the winners, reveal the seed, and tell the winners by e-mail.
+    """Close entries, draw the winners and reveal the seed; :func:`tell_winners` once the
+    draw is committed.
 
     The draw is claimed first with ``UPDATE lottery SET drawn_at = :now WHERE id = :id AND
     drawn_at IS NULL``: of any number of simultaneous confirmations exactly one changes the
@@ -187,21 +192,35 @@ def draw_lottery(lottery: Lottery, now: datetime) -> list[LotteryEntry]:
     lottery.entries_digest = lottery_draw.entries_digest(list(by_id))
     db.session.flush()
     db.session.expire(lottery, ["entries"])
-    winners = [entry for entry in by_id.values() if entry.won]
+    return [entry for entry in by_id.values() if entry.won]
+
+
+def tell_winners(lottery: Lottery, winners: list[LotteryEntry]) -> int:
+    """E-mail each winner, in their language. Call it after the draw is committed: a draw
+    rolled back must not have told anybody.
+
+    :return: how many winners could not be told (their card shows the prize all the same);
+        one failure does not stop the others.
+    """
+    failed = 0
     for entry in winners:
         visitor = entry.visitor
-        with force_locale(visitor.locale):
-            send_mail(
-                visitor.email,
-                _("You won a prize in the stamp rally lottery!"),
-                _(
-                    "Congratulations! You won “%(prize)s” in “%(campaign)s”.\n"
-                    "Open your stamp card to see how to receive it.",
-                    prize=lottery.tier.tr("name", visitor.locale),
-                    campaign=lottery.campaign.tr("title", visitor.locale),
-                ),
-            )
-    return winners
+        try:
+            with force_locale(visitor.locale):
+                send_mail(
+                    visitor.email,
+                    _("You won a prize in the stamp rally lottery!"),
+                    _(
+                        "Congratulations! You won “%(prize)s” in “%(campaign)s”.\n"
+                        "Open your stamp card to see how to receive it.",
+                        prize=lottery.tier.tr("name", visitor.locale),
+                        campaign=lottery.campaign.tr("title", visitor.locale),
+                    ),
+                )
+        except (OSError, smtplib.SMTPException):
+            logger.exception("Lottery %s: could not e-mail winner %s", lottery.id, entry.id)
+            failed += 1
+    return failed
 
 
 def lotteries_on_card(

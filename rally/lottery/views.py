@@ -10,7 +10,7 @@ from rally.auth.decorators import admin_required
 from rally.campaigns.cards import card_from_cookie
 from rally.campaigns.models import Campaign, RewardTier
 from rally.extensions import db
-from rally.i18n import _, _l
+from rally.i18n import _, _l, ngettext
 from rally.utils import utcnow
 from rally.visitors.views import current_visitor
 
@@ -123,6 +123,16 @@ def draw(lottery_id: int):
             flash(error.message, "error")
         else:
             db.session.commit()
+            failed = operations.tell_winners(lottery, winners)
             flash(_("Drawn: %(num)d winners were told by e-mail.", num=len(winners)), "success")
+            if failed:
+                flash(
+                    ngettext(
+                        "%(num)d winner could not be e-mailed; their stamp card shows the prize.",
+                        "%(num)d winners could not be e-mailed; their stamp cards show the prize.",
+                        failed,
+                    ),
+                    "error",
+                )
         return redirect(url_for(".public", lottery_id=lottery.id), 303)
     return render_template("lottery/draw.html", lottery=lottery, form=form)

@@ -273,17 +273,19 @@ def enter_in_own_session(app, lottery_id, card_id, visitor_id):
 def draw_in_own_session(app, lottery_id):
     """Draw as the confirmation request would: its own session, the write lock, one commit."""
     from rally.database import take_write_lock
-    from rally.lottery.operations import LotteryError, draw_lottery
+    from rally.lottery.operations import LotteryError, draw_lottery, tell_winners
     from rally.utils import utcnow
 
     with app.app_context():
         take_write_lock()
+        lottery = db.session.get(Lottery, lottery_id)
         try:
-            draw_lottery(db.session.get(Lottery, lottery_id), utcnow())
+            winners = draw_lottery(lottery, utcnow())
         except LotteryError as error:
             db.session.rollback()
             return error.code
         db.session.commit()
+        tell_winners(lottery, winners)
         return "drawn"
 
 
@@ -392,3 +394,53 @@ def test_published_result_is_the_drawn_one_not_a_recount(app, ctx, lottery_campa
     assert published == drawn
     assert published["winners"] == [entry.public_id for entry in winners]
     assert draw.verify(published) == []
+
+
+def test_winners_hear_only_of_a_committed_draw(app, lottery_campaign, card_with_stamps):
+    from rally.lottery.operations import draw_lottery
+    from rally.utils import utcnow
+
+    _, checkpoints, _, lottery_id = lottery_campaign
+    for card_id, visitor_id in verified_entrants(app, card_with_stamps, checkpoints, 2):
+        assert enter_in_own_session(app, lottery_id, card_id, visitor_id) == "entered"
+    with app.app_context():
+        assert draw_lottery(db.session.get(Lottery, lottery_id), utcnow())
+        db.session.rollback()  # the request failed after the draw: nobody was told
+        assert outbox() == []
+        assert db.session.get(Lottery, lottery_id).drawn_at is None
+    assert draw_in_own_session(app, lottery_id) == "drawn"
+    with app.app_context():
+        assert len(outbox()) == 1
+
+
+def test_a_mail_that_fails_does_not_undo_the_draw(
+    app, client, make_user, lottery_campaign, card_with_stamps, monkeypatch
+):
+    import rally.lottery.operations as lottery_operations
+
+    _, checkpoints, _, lottery_id = lottery_campaign
+    for card_id, visitor_id in verified_entrants(app, card_with_stamps, checkpoints, 3):
+        assert enter_in_own_session(app, lottery_id, card_id, visitor_id) == "entered"
+    with app.app_context():
+        db.session.get(Lottery, lottery_id).winners_count = 2
+        db.session.commit()
+    sent = lottery_operations.send_mail
+    calls = []
+
+    def first_fails(*args):
+        calls.append(args)
+        if len(calls) == 1:
+            raise OSError("SMTP server down")
+        return sent(*args)
+
+    monkeypatch.setattr(lottery_operations, "send_mail", first_fails)
+    login(client, make_user(role=Role.admin))
+    en = {"Accept-Language": "en"}
+    response = client.post(f"/manage/lotteries/{lottery_id}/draw", headers=en)
+    assert response.status_code == 303
+    html = client.get(response.headers["Location"], headers=en).get_data(as_text=True)
+    assert "1 winner could not be e-mailed; their stamp card shows the prize." in html
+    assert len(calls) == 2  # the second winner was still told
+    with app.app_context():
+        assert db.session.get(Lottery, lottery_id).drawn_at is not None
+        assert len(outbox()) == 1
