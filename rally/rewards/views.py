@@ -99,13 +99,16 @@ def redeem():
     lookup = RedeemLookupForm(request.args)
     found = None
     status = 200
-    if request.args.get("code") and lookup.validate():
-        try:
-            found = operations.find_claim(lookup.code.data)
-            operations.staff_store_for(current_user, found.campaign_id)
-        except operations.RewardError as error:
-            lookup.code.errors.append(error.message)
-            found, status = None, error.status
+    if request.args.get("code"):
+        if not lookup.validate():
+            status = 400
+        else:
+            try:
+                found = operations.find_claim(lookup.code.data)
+                operations.staff_store_for(current_user, found.campaign_id)
+            except operations.RewardError as error:
+                lookup.code.errors.append(error.message)
+                found, status = None, error.status
     confirm = RedeemConfirmForm(code=found.code) if found else None
     return (
         render_template("rewards/redeem.html", lookup=lookup, claim=found, confirm=confirm),

@@ -246,3 +246,14 @@ def test_50_cards_race_for_the_last_prize(app, make_campaign, card_with_stamps, 
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Claim)) == 1
         assert db.session.get(RewardTier, tier_id).stock == 0
+
+
+def test_an_overlong_code_is_refused_with_the_input_kept(client, admin):
+    login(client, admin)
+    code = "A" * 300
+    japanese = client.get(f"/staff/redeem?code={code}")
+    english = client.get(f"/staff/redeem?code={code}", headers={"Accept-Language": "en"})
+    assert japanese.status_code == english.status_code == 400
+    assert f'value="{code}"' in english.get_data(as_text=True)
+    assert "longer than 200 characters" in english.get_data(as_text=True)
+    assert "longer than 200 characters" not in japanese.get_data(as_text=True)
