@@ -21,6 +21,20 @@ class FlagKind(TitledEnum):
         }
 
 
+class FlagResolution(TitledEnum):
+    """How the association settled a flag; the counts of a void are columns of the flag."""
+
+    voided = "voided"
+    dismissed = "dismissed"
+
+    @classmethod
+    def _titles(cls):
+        return {
+            cls.voided: _l("Stamps voided"),
+            cls.dismissed: _l("Dismissed"),
+        }
+
+
 class FraudFlag(db.Model):
     """Something about a card that the association should look at."""
 
@@ -35,6 +49,11 @@ class FraudFlag(db.Model):
     detail: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     resolved_at: Mapped[datetime | None]
-    resolution: Mapped[str | None] = mapped_column(default=None)
+    resolution: Mapped[FlagResolution | None] = mapped_column(
+        Enum(FlagResolution, native_enum=False, length=20, validate_strings=True), default=None
+    )
+    # What a void removed, for the resolved list (None unless the resolution is "voided").
+    stamps_voided: Mapped[int | None]
+    claims_cancelled: Mapped[int | None]
 
     campaign = relationship("Campaign")

@@ -12,7 +12,7 @@ from rally.errors import RallyError
 from rally.extensions import db
 from rally.i18n import _l
 
-from .models import FlagKind, FraudFlag
+from .models import FlagKind, FlagResolution, FraudFlag
 
 
 def last_stamp(card: Card) -> Stamp | None:
@@ -129,7 +129,7 @@ def void_card(flag: FraudFlag, now: datetime) -> int:
 
     Unredeemed claims of that card in the campaign are cancelled and their stock given
     back; redeemed ones stay on record. Every open flag of the card in the campaign is
-    resolved.
+    resolved as voided, with these counts (the resolved list words them per language).
 
     :return: the number of stamps removed.
     """
@@ -153,7 +153,6 @@ def void_card(flag: FraudFlag, now: datetime) -> int:
     removed = db.session.execute(
         delete(Stamp).where(Stamp.card_id == card_id, Stamp.campaign_id == campaign_id)
     ).rowcount
-    resolution = f"voided {removed} stamps, cancelled {len(open_claims)} claims"
     db.session.execute(
         update(FraudFlag)
         .where(
@@ -161,7 +160,12 @@ def void_card(flag: FraudFlag, now: datetime) -> int:
             FraudFlag.campaign_id == campaign_id,
             FraudFlag.resolved_at.is_(None),
         )
-        .values(resolved_at=now, resolution=resolution)
+        .values(
+            resolved_at=now,
+            resolution=FlagResolution.voided,
+            stamps_voided=removed,
+            claims_cancelled=len(open_claims),
+        )
     )
     db.session.flush()
     return removed
@@ -170,7 +174,7 @@ def void_card(flag: FraudFlag, now: datetime) -> int:
 def dismiss_flag(flag: FraudFlag, now: datetime) -> None:
     """The association looked and found nothing wrong."""
     flag.resolved_at = now
-    flag.resolution = "dismissed"
+    flag.resolution = FlagResolution.dismissed
     db.session.flush()
 
 

@@ -3,14 +3,15 @@
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import func, select, text
 
 from rally.auth.models import Role
 from rally.campaigns import operations
 from rally.campaigns.models import Card, Checkpoint, RewardTier, Stamp
 from rally.extensions import db, limiter
-from rally.fraud.models import FraudFlag
-from rally.fraud.operations import distance_m, void_card
+from rally.fraud.models import FlagResolution, FraudFlag
+from rally.fraud.operations import distance_m, flag_no_location, void_card
 from rally.rewards.models import Claim
 from rally.rewards.operations import claim_reward
 from rally.utils import utcnow
@@ -124,6 +125,138 @@ def test_flags_page_and_void_with_confirmation(app, client, make_user, make_camp
     assert client.post(f"/manage/flags/{flag_id}/void").status_code == 303
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Stamp)) == 0
+
+
+def flagged_card(app, checkpoint_ids, claims=0):
+    """A card with a stamp at each checkpoint, ``claims`` rewards claimed, and one flag."""
+    with app.app_context():
+        card = operations.open_card(None)
+        now = utcnow()
+        checkpoints = [db.session.get(Checkpoint, id_) for id_ in checkpoint_ids]
+        for checkpoint in checkpoints:
+            operations.grant_stamp(card, checkpoint, now)
+        tiers = db.session.scalars(
+            select(RewardTier)
+            .where(RewardTier.campaign_id == checkpoints[0].campaign_id)
+            .order_by(RewardTier.threshold)
+        ).all()
+        for tier in tiers[:claims]:
+            claim_reward(card, tier, now)
+        flag = flag_no_location(card, checkpoints[-1], now)
+        db.session.commit()
+        return flag.id
+
+
+@pytest.fixture
+def resolved_flags(app, client, admin, make_campaign):
+    """As the association: void 2 stamps and 2 rewards, void 1 and 1, dismiss a third flag."""
+    _, checkpoints = make_campaign(tiers=(1, 2))
+    two = flagged_card(app, checkpoints[:2], claims=2)
+    one = flagged_card(app, checkpoints[:1], claims=1)
+    fine = flagged_card(app, checkpoints[:1])
+    login(client, admin)
+    assert client.post(f"/manage/flags/{two}/void").status_code == 303
+    assert client.post(f"/manage/flags/{one}/void").status_code == 303
+    assert client.post(f"/manage/flags/{fine}/dismiss").status_code == 303
+    with app.app_context():
+        flags = {flag.id: flag for flag in db.session.scalars(select(FraudFlag))}
+        assert (flags[two].resolution, flags[two].stamps_voided) == (FlagResolution.voided, 2)
+        assert (flags[one].claims_cancelled, flags[fine].resolution) == (1, "dismissed")
+    return client
+
+
+def resolved_list(client, language, flags=3):
+    response = client.get("/manage/flags/?resolved=1", headers={"Accept-Language": language})
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert html.count('data-testid="flag"') == flags
+    return html
+
+
+def test_resolved_flags_read_in_english(resolved_flags):
+    html = resolved_list(resolved_flags, "en")
+    assert "2 stamps voided." in html
+    assert "2 rewards cancelled (not yet handed over)." in html
+    assert "1 stamp voided." in html
+    assert "1 reward cancelled (not yet handed over)." in html
+    assert "Dismissed" in html
+    assert "claims" not in html  # the old stored text is gone
+
+
+def test_resolved_flags_read_in_japanese(resolved_flags):
+    html = resolved_list(resolved_flags, "ja")
+    assert "スタンプ2個を無効にしました。" in html
+    assert "まだ受け渡していない景品2件を取り消しました。" in html
+    assert "スタンプ1個を無効にしました。" in html
+    assert "まだ受け渡していない景品1件を取り消しました。" in html
+    assert "問題なしとして解除" in html
+    for english in ("voided", "cancelled", "Dismissed"):
+        assert english not in html
+
+
+def test_void_without_claims_says_nothing_of_rewards(app, client, admin, make_campaign):
+    _, checkpoints = make_campaign()
+    flag_id = flagged_card(app, checkpoints[:1])
+    login(client, admin)
+    client.post(f"/manage/flags/{flag_id}/void")
+    html = resolved_list(client, "en", flags=1)
+    assert "1 stamp voided." in html
+    assert "cancelled" not in html
+
+
+BEFORE_CODES = "bb8e5d363ea6"  # the last revision that stored English text as the resolution
+
+
+def test_migration_turns_old_english_resolutions_into_codes(app, client, make_user, make_campaign):
+    old = {
+        "voided 3 stamps, cancelled 1 claims": ("voided", 3, 1),
+        "voided 1 stamps, cancelled 0 claims": ("voided", 1, 0),
+        "dismissed": ("dismissed", None, None),
+    }
+    with app.app_context():
+        db.drop_all()
+        upgrade(revision=BEFORE_CODES)
+    campaign_id, _ = make_campaign()
+    with app.app_context():
+        card = operations.open_card(None)
+        db.session.flush()
+        now = utcnow()
+        for resolution in [*old, None]:
+            db.session.execute(
+                text(
+                    "INSERT INTO fraud_flag (card_id, campaign_id, kind, detail, created_at,"
+                    " resolved_at, resolution) VALUES (:card, :campaign, 'no_location', '{}',"
+                    " :now, :resolved_at, :resolution)"
+                ),
+                {
+                    "card": card.id,
+                    "campaign": campaign_id,
+                    "now": now,
+                    "resolved_at": None if resolution is None else now,
+                    "resolution": resolution,
+                },
+            )
+        inserted = db.session.scalars(text("SELECT id FROM fraud_flag ORDER BY id"))
+        ids = dict(zip([*old, None], inserted, strict=True))
+        db.session.commit()  # an open read would hide the new columns (SQLite) or block them
+
+        upgrade()
+        for before, after in old.items():
+            flag = db.session.get(FraudFlag, ids[before])
+            assert (flag.resolution, flag.stamps_voided, flag.claims_cancelled) == after
+        assert db.session.get(FraudFlag, ids[None]).resolution is None
+        db.session.commit()
+
+    login(client, make_user(role=Role.admin))
+    html = resolved_list(client, "en", flags=4)
+    assert "3 stamps voided." in html and "1 reward cancelled (not yet handed over)." in html
+    assert "1 stamp voided." in html and "Dismissed" in html and "claims" not in html
+
+    with app.app_context():
+        downgrade(revision=BEFORE_CODES)
+        rows = db.session.execute(text("SELECT id, resolution FROM fraud_flag")).all()
+        assert {ids[before]: before for before in [*old, None]} == dict(rows)
+        db.session.commit()
 
 
 def test_flags_are_for_the_association_only(app, client, make_user):
