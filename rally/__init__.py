@@ -119,20 +119,7 @@ def _init_extensions(app: Flask) -> None:
     def load_user(user_id: str):
         return db.session.get(User, int(user_id)) if user_id.isdigit() else None
 
-    # Import every model so metadata (create_all, Alembic) sees the whole schema.
-    from .areas import models as _area_models  # noqa: F401
-    from .campaigns import models as _campaign_models  # noqa: F401
-    from .cards import models as _card_models  # noqa: F401
-    from .dashboard import models as _dashboard_models  # noqa: F401
-    from .fraud import models as _fraud_models  # noqa: F401
-    from .lottery import models as _lottery_models  # noqa: F401
-    from .news import models as _news_models  # noqa: F401
-    from .questionnaires import models as _questionnaire_models  # noqa: F401
-    from .rewards import models as _reward_models  # noqa: F401
-    from .spots import models as _spot_models  # noqa: F401
-    from .stores import hours as _store_hours  # noqa: F401
-    from .stores import models as _store_models  # noqa: F401
-    from .visitors import models as _visitor_models  # noqa: F401
+    from . import models as _models  # noqa: F401 (the whole schema: rally/models.py)
 
 
 def _register_blueprints(app: Flask) -> None:

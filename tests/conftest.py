@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 
+import rally.models  # noqa: F401 (tests that build models without an app need every mapper)
 from rally import create_app
 from rally.auth.models import Role, User
 from rally.campaigns.models import Campaign, CampaignState, Checkpoint, RewardTier
