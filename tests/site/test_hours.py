@@ -66,6 +66,41 @@ def test_store_page_uses_the_district_time_zone(app, client, make_store):
     assert "Closed now" in html
 
 
+def test_store_page_lists_every_day_with_days_off(app, client, make_store):
+    from rally.extensions import db
+
+    store_id = make_store()
+    with app.app_context():
+        for weekday in range(6):  # Monday to Saturday; Sunday off
+            db.session.add(
+                StoreHours(store_id=store_id, weekday=weekday, opens=time(10), closes=time(19))
+            )
+        db.session.add(StoreHours(store_id=store_id, weekday=2, opens=time(20), closes=time(22)))
+        db.session.commit()
+    html = client.get(f"/stores/{store_id}", headers={"Accept-Language": "en"}).get_data(
+        as_text=True
+    )
+    table = html.split('<table class="hours">', 1)[1].split("</table>", 1)[0]
+    assert table.count('<th scope="row">') == 7
+    assert "Wednesday</th>\n                <td>10:00–19:00, 20:00–22:00</td>" in table
+    assert "Sunday</th>\n                <td>Closed</td>" in table
+    japanese = client.get(f"/stores/{store_id}").get_data(as_text=True)
+    assert "日曜日</th>\n                <td>定休日</td>" in japanese
+
+
+def test_store_with_only_a_name_has_no_empty_visit_section(client, make_store):
+    store_id = make_store(address_ja="", address_en="")
+    html = client.get(f"/stores/{store_id}", headers={"Accept-Language": "en"}).get_data(
+        as_text=True
+    )
+    assert 'id="visit-heading"' not in html
+    with_address = make_store()
+    html = client.get(f"/stores/{with_address}", headers={"Accept-Language": "en"}).get_data(
+        as_text=True
+    )
+    assert 'id="visit-heading"' in html
+
+
 def _week(**days):
     """Form data: every day closed except ``days`` = {"0": ("10:00", "19:00"), ...}."""
     data = {}
