@@ -11,6 +11,7 @@ from rally.campaigns.models import Card, Checkpoint, RewardTier, Stamp
 from rally.errors import RallyError
 from rally.extensions import db
 from rally.i18n import _l
+from rally.pagination import paginate
 
 from .models import FlagKind, FlagResolution, FraudFlag
 
@@ -176,6 +177,17 @@ def dismiss_flag(flag: FraudFlag, now: datetime) -> None:
     flag.resolved_at = now
     flag.resolution = FlagResolution.dismissed
     db.session.flush()
+
+
+def flags_page(page: int, per_page: int, with_resolved: bool = False):
+    """One page of the flags, newest first: the open ones, or all of them.
+
+    :param page: the page asked for (clamped to those that exist, as every list pages).
+    """
+    query = select(FraudFlag).order_by(FraudFlag.created_at.desc(), FraudFlag.id.desc())
+    if not with_resolved:
+        query = query.where(FraudFlag.resolved_at.is_(None))
+    return paginate(query, page, per_page)
 
 
 def open_flag_count() -> int:

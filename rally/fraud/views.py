@@ -30,10 +30,9 @@ class DismissForm(FlaskForm):
 @admin_required
 def index():
     show_resolved = request.args.get("resolved") == "1"
-    query = select(FraudFlag).order_by(FraudFlag.created_at.desc())
-    if not show_resolved:
-        query = query.where(FraudFlag.resolved_at.is_(None))
-    page = db.paginate(query, per_page=PER_PAGE, error_out=False)
+    page = operations.flags_page(
+        request.args.get("page", 1, type=int), PER_PAGE, with_resolved=show_resolved
+    )
     return render_template(
         "fraud/index.html", page=page, show_resolved=show_resolved, dismiss_form=DismissForm()
     )

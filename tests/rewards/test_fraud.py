@@ -127,6 +127,25 @@ def test_flags_page_and_void_with_confirmation(app, client, make_user, make_camp
         assert db.session.scalar(select(func.count()).select_from(Stamp)) == 0
 
 
+def test_flags_page_through_and_past_the_last(app, client, admin, make_campaign):
+    from rally.fraud.views import PER_PAGE
+
+    campaign_id, checkpoints = make_campaign(stores=1)
+    with app.app_context():
+        card = operations.open_card(None)
+        checkpoint = db.session.get(Checkpoint, checkpoints[0])
+        for _ in range(PER_PAGE + 2):
+            flag_no_location(card, checkpoint, utcnow())
+        db.session.commit()
+    login(client, admin)
+    en = {"Accept-Language": "en"}
+    first = client.get("/manage/flags/", headers=en).get_data(as_text=True)
+    assert first.count('data-testid="flag"') == PER_PAGE
+    assert "Page 1 of 2" in first and 'href="/manage/flags/?page=2"' in first
+    last = client.get("/manage/flags/?page=99", headers=en).get_data(as_text=True)
+    assert last.count('data-testid="flag"') == 2 and "Page 2 of 2" in last
+
+
 def flagged_card(app, checkpoint_ids, claims=0):
     """A card with a stamp at each checkpoint, ``claims`` rewards claimed, and one flag."""
     with app.app_context():
