@@ -179,7 +179,9 @@ def _register_blueprints(app: Flask) -> None:
 def _register_template_helpers(app: Flask) -> None:
     from flask_babel import get_locale
 
-    from .i18n import current_language
+    from .i18n import current_language, format_when
+
+    app.add_template_filter(format_when, "when")
 
     @app.context_processor
     def inject_language():

@@ -160,3 +160,15 @@ def test_campaign_dates_on_card_in_both_languages(client, make_campaign):
     )
     assert "Year-End Stamp Rally" in en and " to " in en
     assert "歳末スタンプラリー" in ja and "年" in ja and "〜" in ja
+
+
+def test_moments_read_the_same_everywhere(app):
+    """Dates on pages name the month (no 11/27/26 for a visitor from abroad), no seconds."""
+    from rally.i18n import format_when
+
+    utc_evening = datetime(2026, 12, 24, 15, 30)  # 00:30 on the 25th in Tokyo
+    with app.test_request_context(), force_locale("en"):
+        assert format_when(utc_evening) == "Dec 25, 2026, 12:30\u202fAM"
+    with app.test_request_context(), force_locale("ja"):
+        assert format_when(utc_evening) == "2026/12/25 0:30"
+        assert format_when(None) == ""

@@ -3,6 +3,7 @@
 ``_`` and ``_l`` are re-exported so every module imports them from one place.
 """
 
+import flask_babel
 from flask import current_app, has_request_context, request, session
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -22,6 +23,7 @@ __all__ = [
     "current_language",
     "chosen_language",
     "pick",
+    "format_when",
     "install_template_gettext",
 ]
 
@@ -67,6 +69,21 @@ def _template_ngettext(context, singular: str, plural: str, num: int, /, **varia
 
 
 LANGUAGE_COOKIE = "rally_lang"
+
+
+def format_when(value) -> str:
+    """A moment as people read it, in the district's time zone: the date with the month's
+    name and the time without seconds ("Nov 27, 2026, 10:00 AM", "2026/11/27 10:00").
+
+    Babel's "short" datetime writes "11/27/26" in English, which a visitor from outside the
+    United States reads as another day; its "medium" adds seconds nobody needs.
+    """
+    if value is None:
+        return ""
+    locale = flask_babel.get_locale()
+    date = flask_babel.format_date(value, "medium")
+    time = flask_babel.format_time(value, "short")
+    return locale.datetime_formats["medium"].format(time, date)
 
 
 def chosen_language() -> str | None:
