@@ -52,6 +52,13 @@ def void(flag_id: int):
         removed = operations.void_card(flag, utcnow())
         db.session.commit()
         flash(ngettext("%(num)d stamp voided.", "%(num)d stamps voided.", removed), "success")
+        if flag.claims_cancelled:  # read back after the commit, as the void stored it
+            message = ngettext(
+                "%(num)d reward cancelled (not yet handed over).",
+                "%(num)d rewards cancelled (not yet handed over).",
+                flag.claims_cancelled,
+            )
+            flash(message, "success")
         return redirect(url_for(".index"), 303)
     stamps = db.session.scalar(
         select(func.count())

@@ -202,6 +202,17 @@ def test_resolved_flags_read_in_english(resolved_flags):
     assert "claims" not in html  # the old stored text is gone
 
 
+def test_void_says_what_it_cancelled(app, client, admin, make_campaign):
+    _, checkpoints = make_campaign(tiers=(1, 2))
+    flag_id = flagged_card(app, checkpoints[:2], claims=2)
+    login(client, admin)
+    en = {"Accept-Language": "en"}
+    response = client.post(f"/manage/flags/{flag_id}/void", headers=en)
+    html = client.get(response.headers["Location"], headers=en).get_data(as_text=True)
+    assert "2 stamps voided." in html
+    assert "2 rewards cancelled (not yet handed over)." in html
+
+
 def test_resolved_flags_read_in_japanese(resolved_flags):
     html = resolved_list(resolved_flags, "ja")
     assert "スタンプ2個を無効にしました。" in html
