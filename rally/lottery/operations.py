@@ -4,6 +4,7 @@ import logging
 import secrets
 import smtplib
 from datetime import datetime
+from typing import NamedTuple
 
 from flask_babel import force_locale
 from sqlalchemy import select, update
@@ -195,30 +196,57 @@ def draw_lottery(lottery: Lottery, now: datetime) -> list[LotteryEntry]:
     return [entry for entry in by_id.values() if entry.won]
 
 
-def tell_winners(lottery: Lottery, winners: list[LotteryEntry]) -> int:
-    """E-mail each winner, in their language. Call it after the draw is committed: a draw
-    rolled back must not have told anybody.
+class WinnerNotice(NamedTuple):
+    """A winner's e-mail, as plain values: sent once the draw is committed and the session
+    has let go of the database (on SQLite, of the write lock every scan waits for)."""
+
+    entry_id: int
+    email: str
+    locale: str
+    prize: str
+    campaign: str
+
+
+def winner_notices(lottery: Lottery, winners: list[LotteryEntry]) -> list[WinnerNotice]:
+    """What each winner's e-mail says, read in the draw's own transaction."""
+    notices = []
+    for entry in winners:
+        visitor = entry.visitor
+        notices.append(
+            WinnerNotice(
+                entry.id,
+                visitor.email,
+                visitor.locale,
+                lottery.tier.tr("name", visitor.locale),
+                lottery.campaign.tr("title", visitor.locale),
+            )
+        )
+    return notices
+
+
+def tell_winners(notices: list[WinnerNotice]) -> int:
+    """E-mail each winner, in their language, without touching the database. Call it after
+    the draw is committed: a draw rolled back must not have told anybody.
 
     :return: how many winners could not be told (their card shows the prize all the same);
         one failure does not stop the others.
     """
     failed = 0
-    for entry in winners:
-        visitor = entry.visitor
+    for notice in notices:
         try:
-            with force_locale(visitor.locale):
+            with force_locale(notice.locale):
                 send_mail(
-                    visitor.email,
+                    notice.email,
                     _("You won a prize in the stamp rally lottery!"),
                     _(
                         "Congratulations! You won “%(prize)s” in “%(campaign)s”.\n"
                         "Open your stamp card to see how to receive it.",
-                        prize=lottery.tier.tr("name", visitor.locale),
-                        campaign=lottery.campaign.tr("title", visitor.locale),
+                        prize=notice.prize,
+                        campaign=notice.campaign,
                     ),
                 )
         except (OSError, smtplib.SMTPException):
-            logger.exception("Lottery %s: could not e-mail winner %s", lottery.id, entry.id)
+            logger.exception("Could not e-mail the winner of lottery entry %s", notice.entry_id)
             failed += 1
     return failed
 

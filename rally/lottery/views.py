@@ -122,9 +122,19 @@ def draw(lottery_id: int):
             db.session.rollback()
             flash(error.message, "error")
         else:
+            notices = operations.winner_notices(lottery, winners)
             db.session.commit()
-            failed = operations.tell_winners(lottery, winners)
-            flash(_("Drawn: %(num)d winners were told by e-mail.", num=len(winners)), "success")
+            # Nothing below reads the database: the mails go out without holding it.
+            failed = operations.tell_winners(notices)
+            told = len(notices) - failed
+            flash(
+                ngettext(
+                    "Drawn: %(num)d winner was told by e-mail.",
+                    "Drawn: %(num)d winners were told by e-mail.",
+                    told,
+                ),
+                "success",
+            )
             if failed:
                 flash(
                     ngettext(
@@ -134,5 +144,5 @@ def draw(lottery_id: int):
                     ),
                     "error",
                 )
-        return redirect(url_for(".public", lottery_id=lottery.id), 303)
+        return redirect(url_for(".public", lottery_id=lottery_id), 303)
     return render_template("lottery/draw.html", lottery=lottery, form=form)

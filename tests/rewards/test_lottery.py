@@ -273,7 +273,7 @@ def enter_in_own_session(app, lottery_id, card_id, visitor_id):
 def draw_in_own_session(app, lottery_id):
     """Draw as the confirmation request would: its own session, the write lock, one commit."""
     from rally.database import take_write_lock
-    from rally.lottery.operations import LotteryError, draw_lottery, tell_winners
+    from rally.lottery.operations import LotteryError, draw_lottery, tell_winners, winner_notices
     from rally.utils import utcnow
 
     with app.app_context():
@@ -284,8 +284,9 @@ def draw_in_own_session(app, lottery_id):
         except LotteryError as error:
             db.session.rollback()
             return error.code
+        notices = winner_notices(lottery, winners)
         db.session.commit()
-        tell_winners(lottery, winners)
+        tell_winners(notices)
         return "drawn"
 
 
@@ -440,7 +441,33 @@ def test_a_mail_that_fails_does_not_undo_the_draw(
     assert response.status_code == 303
     html = client.get(response.headers["Location"], headers=en).get_data(as_text=True)
     assert "1 winner could not be e-mailed; their stamp card shows the prize." in html
+    assert "Drawn: 1 winner was told by e-mail." in html
     assert len(calls) == 2  # the second winner was still told
     with app.app_context():
         assert db.session.get(Lottery, lottery_id).drawn_at is not None
         assert len(outbox()) == 1
+
+
+def test_winners_are_mailed_without_holding_the_database(
+    app, client, make_user, lottery_campaign, card_with_stamps, monkeypatch
+):
+    """The mails go out (an SMTP server may take seconds each) after the draw's transaction
+    ended: on SQLite no scan waits for the write lock meanwhile."""
+    import rally.lottery.operations as lottery_operations
+    from rally import database
+
+    _, checkpoints, _, lottery_id = lottery_campaign
+    for card_id, visitor_id in verified_entrants(app, card_with_stamps, checkpoints, 2):
+        assert enter_in_own_session(app, lottery_id, card_id, visitor_id) == "entered"
+    sent = lottery_operations.send_mail
+    seen = []
+
+    def spy(*args):
+        queues_held = any(queue.owner is not None for queue in database._queues.values())
+        seen.append((db.session().in_transaction(), queues_held))
+        return sent(*args)
+
+    monkeypatch.setattr(lottery_operations, "send_mail", spy)
+    login(client, make_user(role=Role.admin))
+    assert client.post(f"/manage/lotteries/{lottery_id}/draw").status_code == 303
+    assert seen == [(False, False)]  # one winner, told outside any transaction
