@@ -5,12 +5,26 @@
 message as an ``.eml`` file under ``instance/outbox/`` and keeps it in memory for tests.
 """
 
+import logging
 import os
 import smtplib
 import uuid
 from email.message import EmailMessage
+from typing import NamedTuple
 
 from flask import current_app
+
+logger = logging.getLogger(__name__)
+
+
+class Mail(NamedTuple):
+    """A message written (translated) while its data was read, to send after the commit:
+    a request must not hold the database, on SQLite the write lock every scan waits for,
+    while a mail server answers, nor tell anybody of a change that was rolled back."""
+
+    to: str
+    subject: str
+    body: str
 
 
 def outbox() -> list[EmailMessage]:
@@ -40,3 +54,13 @@ def send_mail(to: str, subject: str, body: str) -> EmailMessage:
             handle.write(bytes(message))
         outbox().append(message)
     return message
+
+
+def try_send(mail: Mail) -> bool:
+    """Send ``mail``; a mail server that fails is logged and answered ``False``."""
+    try:
+        send_mail(*mail)
+    except (OSError, smtplib.SMTPException):
+        logger.exception("Could not send %r to %s", mail.subject, mail.to)
+        return False
+    return True

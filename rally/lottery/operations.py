@@ -1,10 +1,7 @@
 """Creating, entering and drawing lotteries."""
 
-import logging
 import secrets
-import smtplib
 from datetime import datetime
-from typing import NamedTuple
 
 from flask_babel import force_locale
 from sqlalchemy import select, update
@@ -14,12 +11,10 @@ from rally.campaigns.models import Card, RewardTier
 from rally.errors import RallyError
 from rally.extensions import db
 from rally.i18n import _, _l
-from rally.mail import send_mail
+from rally.mail import Mail
 
 from . import draw as lottery_draw
 from .models import Lottery, LotteryEntry
-
-logger = logging.getLogger(__name__)
 
 
 class LotteryError(RallyError):
@@ -159,8 +154,8 @@ def published_data(lottery: Lottery) -> dict:
 
 
 def draw_lottery(lottery: Lottery, now: datetime) -> list[LotteryEntry]:
-    """Close entries, draw the winners and reveal the seed; :func:`tell_winners` once the
-    draw is committed.
+    """Close entries, draw the winners and reveal the seed; :func:`winner_mails` tells them
+    once the draw is committed.
 
     The draw is claimed first with ``UPDATE lottery SET drawn_at = :now WHERE id = :id AND
     drawn_at IS NULL``: of any number of simultaneous confirmations exactly one changes the
@@ -196,59 +191,27 @@ def draw_lottery(lottery: Lottery, now: datetime) -> list[LotteryEntry]:
     return [entry for entry in by_id.values() if entry.won]
 
 
-class WinnerNotice(NamedTuple):
-    """A winner's e-mail, as plain values: sent once the draw is committed and the session
-    has let go of the database (on SQLite, of the write lock every scan waits for)."""
-
-    entry_id: int
-    email: str
-    locale: str
-    prize: str
-    campaign: str
-
-
-def winner_notices(lottery: Lottery, winners: list[LotteryEntry]) -> list[WinnerNotice]:
-    """What each winner's e-mail says, read in the draw's own transaction."""
-    notices = []
+def winner_mails(lottery: Lottery, winners: list[LotteryEntry]) -> list[Mail]:
+    """Each winner's e-mail in their language, written in the draw's own transaction: send
+    them with :func:`rally.mail.try_send` once the draw is committed (a draw rolled back
+    must not have told anybody)."""
+    mails = []
     for entry in winners:
         visitor = entry.visitor
-        notices.append(
-            WinnerNotice(
-                entry.id,
-                visitor.email,
-                visitor.locale,
-                lottery.tier.tr("name", visitor.locale),
-                lottery.campaign.tr("title", visitor.locale),
-            )
-        )
-    return notices
-
-
-def tell_winners(notices: list[WinnerNotice]) -> int:
-    """E-mail each winner, in their language, without touching the database. Call it after
-    the draw is committed: a draw rolled back must not have told anybody.
-
-    :return: how many winners could not be told (their card shows the prize all the same);
-        one failure does not stop the others.
-    """
-    failed = 0
-    for notice in notices:
-        try:
-            with force_locale(notice.locale):
-                send_mail(
-                    notice.email,
+        with force_locale(visitor.locale):
+            mails.append(
+                Mail(
+                    visitor.email,
                     _("You won a prize in the stamp rally lottery!"),
                     _(
                         "Congratulations! You won “%(prize)s” in “%(campaign)s”.\n"
                         "Open your stamp card to see how to receive it.",
-                        prize=notice.prize,
-                        campaign=notice.campaign,
+                        prize=lottery.tier.tr("name", visitor.locale),
+                        campaign=lottery.campaign.tr("title", visitor.locale),
                     ),
                 )
-        except (OSError, smtplib.SMTPException):
-            logger.exception("Could not e-mail the winner of lottery entry %s", notice.entry_id)
-            failed += 1
-    return failed
+            )
+    return mails
 
 
 def lotteries_on_card(

@@ -11,6 +11,7 @@ from rally.campaigns.cards import card_from_cookie
 from rally.campaigns.models import Campaign, RewardTier
 from rally.extensions import db
 from rally.i18n import _, _l, ngettext
+from rally.mail import try_send
 from rally.utils import utcnow
 from rally.visitors.views import current_visitor
 
@@ -122,11 +123,11 @@ def draw(lottery_id: int):
             db.session.rollback()
             flash(error.message, "error")
         else:
-            notices = operations.winner_notices(lottery, winners)
+            mails = operations.winner_mails(lottery, winners)
             db.session.commit()
             # Nothing below reads the database: the mails go out without holding it.
-            failed = operations.tell_winners(notices)
-            told = len(notices) - failed
+            told = sum(try_send(mail) for mail in mails)
+            failed = len(mails) - told
             flash(
                 ngettext(
                     "Drawn: %(num)d winner was told by e-mail.",

@@ -11,7 +11,7 @@ from rally.campaigns.models import Card
 from rally.errors import RallyError
 from rally.extensions import db
 from rally.i18n import _, _l
-from rally.mail import send_mail
+from rally.mail import Mail
 
 from .models import Visitor
 
@@ -34,7 +34,7 @@ def find_by_email(email: str) -> Visitor | None:
 
 
 def save_card(card: Card, email: str, password: str, locale: str) -> Visitor:
-    """Create an account for ``card`` and send the verification e-mail.
+    """Create an account for ``card``; send it :func:`verification_mail` once committed.
 
     :raise VisitorError: ``card_already_saved``, ``email_taken``.
     """
@@ -56,12 +56,12 @@ def save_card(card: Card, email: str, password: str, locale: str) -> Visitor:
     db.session.flush()
     card.visitor_id = visitor.id
     db.session.flush()
-    send_verification(visitor)
     return visitor
 
 
-def send_verification(visitor: Visitor) -> None:
-    """E-mail the verification link, in the visitor's language."""
+def verification_mail(visitor: Visitor) -> Mail:
+    """The e-mail with the verification link, in the visitor's language: send it with
+    :func:`rally.mail.try_send` after the commit."""
     token = _serializer().dumps({"v": visitor.id, "e": visitor.email})
     base = current_app.config["RALLY_BASE_URL"].rstrip("/")
     link = base + url_for("visitors.verify", token=token)
@@ -74,7 +74,7 @@ def send_verification(visitor: Visitor) -> None:
             "If you did not ask for this, you can ignore this message.",
             link=link,
         )
-    send_mail(visitor.email, subject, body)
+    return Mail(visitor.email, subject, body)
 
 
 def verify_email(token: str, now: datetime) -> Visitor:

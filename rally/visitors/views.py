@@ -6,6 +6,7 @@ from rally.campaigns.cards import card_from_cookie, remember_card
 from rally.cards.operations import stamp_total
 from rally.extensions import db, limiter
 from rally.i18n import _, current_language
+from rally.mail import try_send
 from rally.utils import utcnow
 
 from . import operations
@@ -51,9 +52,17 @@ def save():
             form.email.errors.append(error.message)
             status = error.status
         else:
-            db.session.commit()
+            mail = operations.verification_mail(visitor)
             _log_in(visitor)
-            flash(_("Your card is saved. Please open the link we sent to your e-mail."), "success")
+            db.session.commit()
+            if try_send(mail):
+                flash(
+                    _("Your card is saved. Please open the link we sent to your e-mail."),
+                    "success",
+                )
+            else:
+                flash(_("Your card is saved."), "success")
+                flash(_not_sent(), "error")
             return redirect(url_for(".account"), 303)
     elif form.errors:
         status = 400
@@ -83,9 +92,17 @@ def resend():
     if visitor is None or not SimpleForm().validate_on_submit():
         return redirect(url_for(".login"))
     if not visitor.is_verified:
-        operations.send_verification(visitor)
-        flash(_("We sent the link again."), "success")
+        mail = operations.verification_mail(visitor)
+        db.session.rollback()  # read only: let go of the database before the mail server
+        if try_send(mail):
+            flash(_("We sent the link again."), "success")
+        else:
+            flash(_not_sent(), "error")
     return redirect(url_for(".account"), 303)
+
+
+def _not_sent() -> str:
+    return _("We could not send the e-mail just now. Please try “Send the link again” later.")
 
 
 @bp.route("/login", methods=["GET", "POST"])

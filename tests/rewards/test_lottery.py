@@ -273,7 +273,8 @@ def enter_in_own_session(app, lottery_id, card_id, visitor_id):
 def draw_in_own_session(app, lottery_id):
     """Draw as the confirmation request would: its own session, the write lock, one commit."""
     from rally.database import take_write_lock
-    from rally.lottery.operations import LotteryError, draw_lottery, tell_winners, winner_notices
+    from rally.lottery.operations import LotteryError, draw_lottery, winner_mails
+    from rally.mail import try_send
     from rally.utils import utcnow
 
     with app.app_context():
@@ -284,9 +285,10 @@ def draw_in_own_session(app, lottery_id):
         except LotteryError as error:
             db.session.rollback()
             return error.code
-        notices = winner_notices(lottery, winners)
+        mails = winner_mails(lottery, winners)
         db.session.commit()
-        tell_winners(notices)
+        for mail in mails:
+            try_send(mail)
         return "drawn"
 
 
@@ -417,7 +419,7 @@ def test_winners_hear_only_of_a_committed_draw(app, lottery_campaign, card_with_
 def test_a_mail_that_fails_does_not_undo_the_draw(
     app, client, make_user, lottery_campaign, card_with_stamps, monkeypatch
 ):
-    import rally.lottery.operations as lottery_operations
+    import rally.mail
 
     _, checkpoints, _, lottery_id = lottery_campaign
     for card_id, visitor_id in verified_entrants(app, card_with_stamps, checkpoints, 3):
@@ -425,7 +427,7 @@ def test_a_mail_that_fails_does_not_undo_the_draw(
     with app.app_context():
         db.session.get(Lottery, lottery_id).winners_count = 2
         db.session.commit()
-    sent = lottery_operations.send_mail
+    sent = rally.mail.send_mail
     calls = []
 
     def first_fails(*args):
@@ -434,7 +436,7 @@ def test_a_mail_that_fails_does_not_undo_the_draw(
             raise OSError("SMTP server down")
         return sent(*args)
 
-    monkeypatch.setattr(lottery_operations, "send_mail", first_fails)
+    monkeypatch.setattr(rally.mail, "send_mail", first_fails)
     login(client, make_user(role=Role.admin))
     en = {"Accept-Language": "en"}
     response = client.post(f"/manage/lotteries/{lottery_id}/draw", headers=en)
@@ -453,13 +455,13 @@ def test_winners_are_mailed_without_holding_the_database(
 ):
     """The mails go out (an SMTP server may take seconds each) after the draw's transaction
     ended: on SQLite no scan waits for the write lock meanwhile."""
-    import rally.lottery.operations as lottery_operations
+    import rally.mail
     from rally import database
 
     _, checkpoints, _, lottery_id = lottery_campaign
     for card_id, visitor_id in verified_entrants(app, card_with_stamps, checkpoints, 2):
         assert enter_in_own_session(app, lottery_id, card_id, visitor_id) == "entered"
-    sent = lottery_operations.send_mail
+    sent = rally.mail.send_mail
     seen = []
 
     def spy(*args):
@@ -467,7 +469,7 @@ def test_winners_are_mailed_without_holding_the_database(
         seen.append((db.session().in_transaction(), queues_held))
         return sent(*args)
 
-    monkeypatch.setattr(lottery_operations, "send_mail", spy)
+    monkeypatch.setattr(rally.mail, "send_mail", spy)
     login(client, make_user(role=Role.admin))
     assert client.post(f"/manage/lotteries/{lottery_id}/draw").status_code == 303
     assert seen == [(False, False)]  # one winner, told outside any transaction

@@ -44,3 +44,36 @@ def test_link_opened_elsewhere_confirms_without_logging_in(app, client, make_cam
         )
     with app.app_context():
         assert db.session.scalar(select(Visitor.verified_at)) is not None
+
+
+def test_mail_server_down_keeps_the_account_and_says_so(
+    app, client, make_campaign, stamp_path, monkeypatch
+):
+    import rally.mail
+    from rally import database
+
+    _, checkpoints = make_campaign()
+    client.get(stamp_path(checkpoints[0]))
+    sent = rally.mail.send_mail
+    seen = []
+
+    def down(*args):
+        queues_held = any(queue.owner is not None for queue in database._queues.values())
+        seen.append((db.session().in_transaction(), queues_held))
+        raise OSError("connection refused")
+
+    monkeypatch.setattr(rally.mail, "send_mail", down)
+    data = {"email": "hanako@example.jp", "password": "long enough pw", "confirm": "long enough pw"}
+    response = client.post("/me/save", data=data, headers=EN)
+    assert response.headers["Location"] == "/me/"
+    assert seen == [(False, False)]  # tried after the commit, holding nothing
+    html = client.get("/me/", headers=EN).get_data(as_text=True)
+    assert "We could not send the e-mail just now." in html
+    with app.app_context():
+        assert db.session.scalar(select(Visitor.email)) == "hanako@example.jp"
+
+    monkeypatch.setattr(rally.mail, "send_mail", sent)  # the server is back
+    again = client.post("/me/resend", headers=EN)
+    assert "We sent the link again." in client.get(again.headers["Location"], headers=EN).text
+    with app.app_context():
+        assert outbox()[-1]["To"] == "hanako@example.jp"
