@@ -39,11 +39,18 @@ def _home_endpoint() -> str:
     return "admin.index" if current_user.is_admin else "stores.merchant_home"
 
 
+# A merchant's or the association's log-in lasts while the browser is open: a session that
+# holds one is never permanent, whatever made it so (a visitor's own account on the same
+# phone, which keeps its log-in for a year; a session from before this rule).
 @user_logged_in.connect
 def _staff_log_in_ends_with_the_browser(app, user, **extra):
-    """A merchant's or the association's log-in lasts while the browser is open, even in a
-    session a visitor's own account once made permanent."""
     session.permanent = False
+
+
+@bp.before_app_request
+def _staff_session_ends_with_the_browser():
+    if session.permanent and current_user.is_authenticated:
+        session.permanent = False
 
 
 @bp.route("/login", methods=["GET", "POST"])

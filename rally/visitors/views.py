@@ -1,6 +1,7 @@
 """The visitor's account: save the card, verify the address, log in on another phone."""
 
 from flask import Blueprint, flash, redirect, render_template, session, url_for
+from flask_login import current_user
 
 from rally.campaigns.cards import card_from_cookie, remember_card
 from rally.cards.operations import stamp_total
@@ -24,7 +25,9 @@ def current_visitor() -> Visitor | None:
 
 def _log_in(visitor: Visitor) -> None:
     session[SESSION_KEY] = visitor.id
-    session.permanent = True
+    # Kept for a year on the visitor's phone, unless staff are logged in here too (see
+    # rally.auth.views: a staff log-in ends with the browser).
+    session.permanent = not current_user.is_authenticated
 
 
 @bp.get("/")

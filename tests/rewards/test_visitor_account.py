@@ -77,3 +77,31 @@ def test_mail_server_down_keeps_the_account_and_says_so(
     assert "We sent the link again." in client.get(again.headers["Location"], headers=EN).text
     with app.app_context():
         assert outbox()[-1]["To"] == "hanako@example.jp"
+
+
+def test_a_visitor_account_does_not_keep_a_staff_log_in(
+    app, client, make_user, make_campaign, stamp_path
+):
+    """A merchant's own phone: their visitor account keeps its log-in, their shop's does not."""
+    from .conftest import login
+
+    _, checkpoints = make_campaign()
+    saved_card(app, client, stamp_path, checkpoints[0], "owner@example.jp")
+    assert client.get_cookie("session").expires is not None  # a visitor alone: kept
+    login(client, make_user())
+    assert client.get_cookie("session").expires is None
+    data = {"email": "owner@example.jp", "password": "long enough pw"}
+    assert client.post("/me/login", data=data).status_code == 303
+    assert client.get_cookie("session").expires is None
+    assert client.get("/merchant/").status_code == 200
+
+
+def test_a_permanent_session_with_a_staff_log_in_ends_with_the_browser(app, client, make_user):
+    from .conftest import login
+
+    login(client, make_user())
+    with client.session_transaction() as session:  # as a session from before the rule
+        session.permanent = True
+    assert client.get_cookie("session").expires is not None
+    client.get("/")
+    assert client.get_cookie("session").expires is None
