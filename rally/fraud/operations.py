@@ -125,14 +125,21 @@ def flag_no_location(card: Card, checkpoint: Checkpoint, now: datetime) -> Fraud
     return flag
 
 
-def void_card(flag: FraudFlag, now: datetime) -> int:
+class Voided(NamedTuple):
+    """What a void removed: the card's stamps in the campaign, its claims not handed over."""
+
+    stamps: int
+    claims: int
+
+
+def void_card(flag: FraudFlag, now: datetime) -> Voided:
     """Void the stamps of the flagged card in the flag's campaign.
 
     Unredeemed claims of that card in the campaign are cancelled and their stock given
     back; redeemed ones stay on record. Every open flag of the card in the campaign is
     resolved as voided, with these counts (the resolved list words them per language).
 
-    :return: the number of stamps removed.
+    :return: the stamps removed and the claims cancelled.
     """
     from rally.dashboard.tallies import forget_card
     from rally.rewards.models import Claim
@@ -169,7 +176,7 @@ def void_card(flag: FraudFlag, now: datetime) -> int:
         )
     )
     db.session.flush()
-    return removed
+    return Voided(removed, len(open_claims))
 
 
 def dismiss_flag(flag: FraudFlag, now: datetime) -> None:

@@ -49,14 +49,14 @@ def void(flag_id: int):
     flag = _flag(flag_id)
     form = VoidForm()
     if form.validate_on_submit():
-        removed = operations.void_card(flag, utcnow())
+        voided = operations.void_card(flag, utcnow())
         db.session.commit()
-        flash(ngettext("%(num)d stamp voided.", "%(num)d stamps voided.", removed), "success")
-        if flag.claims_cancelled:  # read back after the commit, as the void stored it
+        flash(ngettext("%(num)d stamp voided.", "%(num)d stamps voided.", voided.stamps), "success")
+        if voided.claims:
             message = ngettext(
                 "%(num)d reward cancelled (not yet handed over).",
                 "%(num)d rewards cancelled (not yet handed over).",
-                flag.claims_cancelled,
+                voided.claims,
             )
             flash(message, "success")
         return redirect(url_for(".index"), 303)

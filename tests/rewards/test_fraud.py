@@ -96,7 +96,7 @@ def test_void_removes_stamps_and_returns_unredeemed_stock(app, ctx, make_campaig
     claim_reward(card, tier, now)
     assert tier.stock == 9
     flag = db.session.scalar(select(FraudFlag))
-    assert void_card(flag, now) == 2
+    assert void_card(flag, now) == (2, 1)
     db.session.commit()
     assert db.session.scalar(select(func.count()).select_from(Stamp)) == 0
     assert db.session.scalar(select(func.count()).select_from(Claim)) == 0
