@@ -1,6 +1,6 @@
 """The visitor's card cookie: a random card key, signed, HttpOnly, SameSite=Lax."""
 
-from flask import current_app, redirect, request, url_for
+from flask import current_app, g, redirect, request, url_for
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from .models import Card
@@ -14,7 +14,20 @@ def _serializer() -> URLSafeSerializer:
 
 
 def card_key_from_cookie() -> str | None:
-    """The card key the visitor's cookie holds, if its signature is ours."""
+    """The card key the visitor's cookie holds, if its signature is ours.
+
+    Checked once per request (the rate limits and the view both ask).
+    """
+    key = g.get("rally_card_key", _UNREAD)
+    if key is _UNREAD:
+        key = g.rally_card_key = _verified_card_key()
+    return key
+
+
+_UNREAD = object()
+
+
+def _verified_card_key() -> str | None:
     raw = request.cookies.get(current_app.config["RALLY_CARD_COOKIE"])
     if not raw:
         return None
