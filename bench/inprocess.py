@@ -173,8 +173,11 @@ def main() -> None:
         print(f"{cpu_per_request(app, paths, args.requests):.3f}")
         return
 
-    folder = Path(tempfile.mkdtemp(prefix="rally-inprocess."))
-    database = folder / "bench.sqlite"
+    with tempfile.TemporaryDirectory(prefix="rally-inprocess.") as folder:
+        measure(Path(folder) / "bench.sqlite", args.requests)
+
+
+def measure(database: Path, requests: int) -> None:
     env = {
         **os.environ,
         "BENCH_DATABASE_URL": f"sqlite:///{database}",
@@ -195,17 +198,17 @@ def main() -> None:
         checkpoints = [(cp.id, campaign.id) for cp in campaign.checkpoints]
         db.engine.dispose()
     env["BENCH_PATHS"] = " ".join(paths)
-    print(f"CPU per request, in-process, {args.requests} requests each (SQLite, {database})")
+    print(f"CPU per request, in-process, {requests} requests each (SQLite, {database})")
     for name in VARIANTS:
         result = subprocess.run(
-            [sys.executable, __file__, "--variant", name, "--requests", str(args.requests)],
+            [sys.executable, __file__, "--variant", name, "--requests", str(requests)],
             env=env,
             capture_output=True,
             text=True,
             check=True,
         )
         print(f"  {name:<11} {float(result.stdout.strip().splitlines()[-1]):6.2f} ms")
-    spent = raw_sql(str(database), checkpoints, args.requests)
+    spent = raw_sql(str(database), checkpoints, requests)
     print("SQL alone through sqlite3, CPU per transaction:")
     print(f"  baseline    {spent['baseline']:6.0f} us (one INSERT)")
     print(f"  rally       {spent['rally']:6.0f} us (checkpoint SELECT, card, stamp, two tallies)")

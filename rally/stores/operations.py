@@ -45,6 +45,13 @@ def can_edit(user, store: Store) -> bool:
     return bool(user.is_authenticated) and (user.is_admin or store.owner_id == user.id)
 
 
+def photo_visible_to(user, store: Store) -> bool:
+    """A store's photo is public once the store is approved, as its page is; before that,
+    or while suspended, only its editors see it. (An approved photo may be kept an hour by
+    shared caches after a suspension.)"""
+    return store.is_approved or can_edit(user, store)
+
+
 def store_for_editing(store_id: int, user) -> Store:
     """Return the store ``user`` may edit.
 

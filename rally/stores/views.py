@@ -33,16 +33,14 @@ bp = Blueprint("stores", __name__, template_folder="templates")
 
 @bp.get("/stores/<int:store_id>/photo")
 def photo(store_id: int):
-    """A store's photo (re-encoded JPEG written by the upload operation): public once the
-    store is approved, as its page is; before that (or suspended) only for its editors."""
+    """A store's photo (re-encoded JPEG written by the upload operation)."""
     store = db.session.get(Store, store_id)
     if store is None or not store.photo_filename:
         abort(404)
-    public = store.is_approved
-    if not public and not operations.can_edit(current_user, store):
+    if not operations.photo_visible_to(current_user, store):
         abort(404)
     response = send_from_directory(photo_directory(), store.photo_filename, max_age=3600)
-    if not public:
+    if not store.is_approved:  # an editor's look: no shared cache keeps it
         response.cache_control.public = False
         response.cache_control.private = True
     return response
