@@ -180,8 +180,10 @@ def _register_template_helpers(app: Flask) -> None:
     from flask_babel import get_locale
 
     from .i18n import current_language, format_when
+    from .i18n.content import local
 
     app.add_template_filter(format_when, "when")
+    app.add_template_global(local)
 
     @app.context_processor
     def inject_language():

@@ -16,10 +16,12 @@ card page. One small ``SELECT`` per page checks it.
 from dataclasses import dataclass, field
 
 from flask import current_app
+from markupsafe import Markup
 from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from rally.extensions import db
+from rally.i18n.content import in_language
 
 from .models import Campaign, ContentRevision, TierBasis
 from .progress import CheckpointRow
@@ -32,8 +34,8 @@ def _sheets() -> dict[int, "Sheet"]:
 
 @dataclass(frozen=True, slots=True)
 class PlaceText:
-    name: str
-    address: str
+    name: Markup
+    address: Markup
     label: str
 
 
@@ -54,7 +56,8 @@ class Sheet:
 
     def place_texts(self, language: str) -> dict[int, PlaceText]:
         """Each checkpoint's name, address and category label in ``language`` (the request's
-        language: labels are translated with the current catalog)."""
+        language: labels are translated with the current catalog); name and address are
+        markup for an element's content (a fallback in the other language is marked)."""
         texts = self.texts.get(language)
         if texts is None:
             labels: dict = {}
@@ -63,7 +66,9 @@ class Sheet:
                 if cp.kind not in labels:
                     labels[cp.kind] = str(cp.kind.label)
                 texts[cp.id] = PlaceText(
-                    cp.tr("name", language), cp.tr("address", language), labels[cp.kind]
+                    in_language(*cp.tr_lang("name", language), language),
+                    in_language(*cp.tr_lang("address", language), language),
+                    labels[cp.kind],
                 )
             self.texts[language] = texts
         return texts
