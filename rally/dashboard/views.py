@@ -37,7 +37,10 @@ class RangeForm(FlaskForm):
 
 def _render(store_ids: set[int] | None, template_title):
     campaigns = campaigns_for_dashboard(store_ids)
-    form = RangeForm(request.args)
+    args = request.args.copy()
+    if not args.get("campaign", "").isdigit():  # a link edited by hand: the latest campaign
+        args.pop("campaign", None)
+    form = RangeForm(args)
     form.campaign.choices = [(campaign.id, campaign.tr("title")) for campaign in campaigns]
     if not campaigns:
         return render_template("dashboard/index.html", form=form, data=None, title=template_title)

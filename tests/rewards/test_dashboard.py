@@ -171,3 +171,10 @@ def test_tallies_follow_scans_and_voids(app, make_campaign, stamp_path):
         db.session.commit()
         assert db.session.scalar(select(func.sum(StampTally.stamps))) == 0
         assert db.session.scalar(select(func.count()).select_from(CardTally)) == 0
+
+
+def test_a_campaign_that_is_not_a_number_shows_the_latest(app, client, make_user, stamped):
+    login(client, make_user(role=Role.admin))
+    response = client.get("/manage/dashboard/?campaign=abc", headers={"Accept-Language": "en"})
+    assert response.status_code == 200
+    assert 'data-testid="stamps">4<' in response.get_data(as_text=True)
