@@ -5,6 +5,7 @@ import io
 import pytest
 import zxingcpp
 from PIL import Image
+from playwright.sync_api import expect
 
 from rally.auth.models import Role
 from rally.campaigns.models import CampaignKind, Checkpoint
@@ -34,7 +35,8 @@ def test_purchase_of_2000_yen_gives_two_stamps(
     assert staff.url == f"{live_server}/register/{checkpoints[0]}"
 
     staff.get_by_label("Amount of the purchase (yen)").fill("2000")
-    assert staff.locator("#amount-earns").inner_text() == "This amount earns 2 stamps."
+    # register.js is deferred: expect() waits until it has worked out the typed amount.
+    expect(staff.locator("#amount-earns")).to_have_text("This amount earns 2 stamps.")
     staff.get_by_role("button", name="Show the QR code").click()
     assert "¥2,000 earns 2 stamps." in staff.get_by_test_id("purchase-qr").inner_text()
     url = staff.get_by_test_id("purchase-url").get_attribute("href")
