@@ -97,16 +97,11 @@ class Bilingual:
     """Mixin for models with ``<field>_ja`` / ``<field>_en`` columns."""
 
     def tr(self, field: str, lang: str | None = None) -> str:
-        # The same rule as pick(), without building a dict: pages call this per row.
-        lang = lang or current_language()
-        value = getattr(self, f"{field}_{lang}", None)
-        if value and value.strip():
-            return value
-        other = getattr(self, f"{field}_{'en' if lang == 'ja' else 'ja'}", None)
-        return other if other and other.strip() else ""
+        return self.tr_lang(field, lang)[0]
 
     def tr_lang(self, field: str, lang: str | None = None) -> tuple[str, str]:
         """:meth:`tr` and the language its text is in: the other one when it fell back."""
+        # The same rule as pick(), without building a dict: pages call this per row.
         lang = lang or current_language()
         value = getattr(self, f"{field}_{lang}", None)
         if value and value.strip():
