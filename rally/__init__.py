@@ -110,14 +110,12 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.session_protection = "strong"
 
-    from .auth.models import User
+    from .auth.models import load_session_user
     from .i18n import _l
 
     login_manager.login_message = _l("Please log in to open this page.")
 
-    @login_manager.user_loader
-    def load_user(user_id: str):
-        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    login_manager.user_loader(load_session_user)
 
     from . import models as _models  # noqa: F401 (the whole schema: rally/models.py)
 

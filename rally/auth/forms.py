@@ -92,3 +92,24 @@ class SignupForm(StoreBasicsMixin, FlaskForm):
             key: self[key].data
             for key in ("name_ja", "name_en", "category", "address_ja", "address_en")
         }
+
+
+class ChangePasswordForm(FlaskForm):
+    current = PasswordField(
+        _l("Current password"),
+        validators=[DataRequired(_l("Please enter your current password."))],
+    )
+    password = _password_field(_l("New password"))
+    confirm = _confirm_field()
+    submit = SubmitField(_l("Change the password"))
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = _email_field()
+    submit = SubmitField(_l("Send me a link"))
+
+
+class ResetPasswordForm(FlaskForm):
+    password = _password_field(_l("New password"))
+    confirm = _confirm_field()
+    submit = SubmitField(_l("Set the new password"))

@@ -1,6 +1,7 @@
 """Accounts: the association's administrators and merchants."""
 
 import hashlib
+import hmac
 from datetime import datetime
 
 from flask_login import UserMixin
@@ -50,6 +51,16 @@ class User(UserMixin, db.Model):
     def is_admin(self) -> bool:
         return self.role is Role.admin
 
+    @property
+    def session_stamp(self) -> str:
+        """Changes with the password: a log-in, or a reset link, made before a password
+        change stops working (see :meth:`get_id` and :func:`load_session_user`)."""
+        return hashlib.sha256(self.password_hash.encode()).hexdigest()[:16]
+
+    def get_id(self) -> str:
+        """What Flask-Login keeps in the session: the id and the :attr:`session_stamp`."""
+        return f"{self.id}.{self.session_stamp}"
+
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)
 
@@ -58,6 +69,17 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role.value}>"
+
+
+def load_session_user(session_id: str) -> User | None:
+    """The account a session's ``id.stamp`` names, if its password has not changed since."""
+    user_id, _, stamp = session_id.partition(".")
+    if not user_id.isdigit() or not stamp:
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not hmac.compare_digest(user.session_stamp, stamp):
+        return None
+    return user
 
 
 def hash_token(token: str) -> str:

@@ -20,17 +20,32 @@ from flask_login import (
 
 from rally.extensions import db, limiter
 from rally.i18n import _
+from rally.mail import try_send
 from rally.utils import safe_next_url, utcnow
 
 from . import operations
 from .decorators import admin_required
-from .forms import AcceptInvitationForm, InvitationForm, LoginForm, SignupForm
+from .forms import (
+    AcceptInvitationForm,
+    ChangePasswordForm,
+    ForgotPasswordForm,
+    InvitationForm,
+    LoginForm,
+    ResetPasswordForm,
+    SignupForm,
+)
 from .operations import AuthError, authenticate
 
 bp = Blueprint("auth", __name__, url_prefix="/auth", template_folder="templates")
 
 # Slow down password guessing and mass sign-ups; reading the pages is never limited.
 FORM_LIMIT = "20 per 10 minutes"
+# Reset links asked for one address: enough for a lost mail, too few to flood an inbox.
+RESET_MAIL_LIMIT = "5 per hour"
+
+
+def _address_asked_for() -> str:
+    return "reset:" + request.form.get("email", "").strip().lower()
 
 
 def _home_endpoint() -> str:
@@ -163,3 +178,76 @@ def signup():
             )
             return redirect(url_for("stores.merchant_home"), 303)
     return render_template("auth/signup.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+@limiter.limit(FORM_LIMIT, methods=["POST"])
+def change_password():
+    """A logged-in merchant or administrator changes their password."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            operations.change_password(current_user, form.current.data, form.password.data)
+        except AuthError as error:
+            db.session.rollback()
+            form.current.errors.append(error.message)
+        else:
+            db.session.commit()
+            # This log-in now carries the new password's stamp; the others no longer match.
+            login_user(current_user._get_current_object())
+            flash(_("Your password has been changed. Your other log-ins have ended."), "success")
+            return redirect(url_for(_home_endpoint()), 303)
+    return render_template("auth/password_change.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit(FORM_LIMIT, methods=["POST"])
+@limiter.limit(RESET_MAIL_LIMIT, methods=["POST"], key_func=_address_asked_for)
+def forgot_password():
+    """Ask for a link that sets a new password; the answer does not say who has an account."""
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        mail = operations.reset_mail_for(form.email.data)
+        db.session.commit()  # end the transaction before a mail server is waited for
+        if mail is not None:
+            try_send(mail)  # a failure is logged: telling the page would tell who exists
+        flash(
+            _(
+                "If an account uses %(email)s, we have sent it a link to set a new password. "
+                "The link works for one hour.",
+                email=form.email.data.strip(),
+            ),
+            "success",
+        )
+        return redirect(url_for("auth.login"), 303)
+    return render_template("auth/password_forgot.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@limiter.limit(FORM_LIMIT, methods=["POST"])
+def reset_password(token: str):
+    """The link of the reset e-mail: choose a new password, then log in with it."""
+    try:
+        user = operations.user_from_reset_token(token)
+    except AuthError as error:
+        return render_template(
+            "auth/password_link_refused.html", message=error.message
+        ), error.status
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            operations.reset_password(token, form.password.data)
+        except AuthError as error:
+            db.session.rollback()
+            return render_template(
+                "auth/password_link_refused.html", message=error.message
+            ), error.status
+        db.session.commit()
+        if current_user.is_authenticated:
+            logout_user()  # whoever was logged in on this browser: log in again, knowingly
+        flash(_("Your new password is set. Please log in with it."), "success")
+        return redirect(url_for("auth.login"), 303)
+    return render_template(
+        "auth/password_reset.html", form=form, user=user
+    ), 400 if form.errors else 200
