@@ -67,6 +67,40 @@ def runner(app):
 
 
 @pytest.fixture
+def make_limited_app(app):
+    """A second app on the same database with rate limiting on (the suite turns it off),
+    counting in memory from zero; ``settings`` set its limits."""
+    from rally.extensions import limiter
+
+    made = []
+
+    def make(**settings):
+        config = {key: app.config[key] for key in ("SECRET_KEY", "SQLALCHEMY_DATABASE_URI")}
+        limited = create_app(
+            {
+                **config,
+                "TESTING": True,
+                "WTF_CSRF_ENABLED": False,
+                "RATELIMIT_ENABLED": True,
+                "RATELIMIT_STORAGE_URI": "memory://",
+                "RALLY_BASE_URL": app.config["RALLY_BASE_URL"],
+                "RALLY_MIN_STAMP_INTERVAL": 0,
+                **settings,
+            }
+        )
+        limiter.reset()
+        made.append(limited)
+        return limited
+
+    yield make
+    limiter.reset()
+    for limited in made:
+        with limited.app_context():
+            db.session.remove()
+            db.engine.dispose()  # close its own pool's connections, not leave them to the GC
+
+
+@pytest.fixture
 def ctx(app):
     """An application context for tests that call operations directly."""
     with app.app_context():

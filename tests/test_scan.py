@@ -290,18 +290,14 @@ def test_head_of_a_stamp_link_gives_nothing(app, client, make_campaign, stamp_pa
     assert count(app, Stamp) == 1
 
 
-def test_card_cookie_is_verified_once_per_request(app, make_campaign, stamp_path, monkeypatch):
+def test_card_cookie_is_verified_once_per_request(
+    app, make_limited_app, make_campaign, stamp_path, monkeypatch
+):
     """The per-card rate limit and the scan both read the card key: one signature check."""
-    from rally import create_app
     from rally.campaigns import cards
-    from rally.extensions import limiter
 
     _, checkpoints = make_campaign()
-    config = {key: app.config[key] for key in ("SECRET_KEY", "SQLALCHEMY_DATABASE_URI")}
-    limited = create_app(
-        {**config, "TESTING": True, "RATELIMIT_ENABLED": True, "RALLY_MIN_STAMP_INTERVAL": 0}
-    )
-    limiter.reset()
+    limited = make_limited_app()
     client = limited.test_client()
     client.get(stamp_path(checkpoints[0]))  # the card cookie
     checks = []
@@ -312,7 +308,3 @@ def test_card_cookie_is_verified_once_per_request(app, make_campaign, stamp_path
     assert "X-RateLimit-Limit" in response.headers  # the limits ran
     assert len(checks) == 1
     assert count(app, Stamp) == 2
-    limiter.reset()
-    with limited.app_context():
-        db.session.remove()
-        db.engine.dispose()

@@ -205,3 +205,17 @@ def test_of_two_submissions_racing_with_one_link_only_one_wins(app, merchant):
         assert refused.value.code == "invalid_link"
         db.session.rollback()
     assert logs_in(app, merchant, NEW_PASSWORD)
+
+
+@pytest.fixture
+def limited_app(make_limited_app):
+    return make_limited_app()
+
+
+def test_links_for_one_address_are_limited(limited_app, merchant, make_user):
+    other = make_user()
+    client = limited_app.test_client()
+    answers = [ask_for_link(client, merchant.email).status_code for _ in range(6)]
+    assert answers == [303] * 5 + [429]
+    assert ask_for_link(client, other.email).status_code == 303  # another address: its own
+    assert len(sent(limited_app)) == 6

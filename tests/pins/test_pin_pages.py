@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import func, select
 
 from rally.campaigns.models import Campaign, Checkpoint, QrMode, Stamp
-from rally.extensions import db, limiter
+from rally.extensions import db
 from rally.stores.models import StoreStatus
 
 from .conftest import login, pin_of
@@ -212,29 +212,10 @@ def test_merchant_posters_page_links_pin_and_nfc(client, owned_checkpoint, merch
 
 
 @pytest.fixture
-def limited_app(app):
-    """A second app on the same database with rate limiting on (the suite turns it off)."""
-    from rally import create_app
-
-    config = {key: app.config[key] for key in ("SECRET_KEY", "SQLALCHEMY_DATABASE_URI")}
-    limited = create_app(
-        {
-            **config,
-            "TESTING": True,
-            "WTF_CSRF_ENABLED": False,
-            "RATELIMIT_ENABLED": True,
-            "RATELIMIT_STORAGE_URI": "memory://",
-            "RALLY_PIN_LIMIT_PER_CARD": "3 per 10 minutes",
-            "RALLY_PIN_LIMIT_PER_ADDRESS": "5 per 10 minutes",
-            "RALLY_MIN_STAMP_INTERVAL": 0,
-        }
+def limited_app(make_limited_app):
+    return make_limited_app(
+        RALLY_PIN_LIMIT_PER_CARD="3 per 10 minutes", RALLY_PIN_LIMIT_PER_ADDRESS="5 per 10 minutes"
     )
-    limiter.reset()
-    yield limited
-    limiter.reset()
-    with limited.app_context():
-        db.session.remove()
-        db.engine.dispose()
 
 
 def test_wrong_pins_are_rate_limited_per_card(app, limited_app, make_campaign):

@@ -2,33 +2,13 @@
 
 import pytest
 
-from rally.extensions import db, limiter
+from rally.extensions import db
 from rally.questionnaires.models import Question
 
 
 @pytest.fixture
-def limited_app(app):
-    """A second app on the same database with rate limiting on (the suite turns it off)."""
-    from rally import create_app
-
-    config = {key: app.config[key] for key in ("SECRET_KEY", "SQLALCHEMY_DATABASE_URI")}
-    limited = create_app(
-        {
-            **config,
-            "TESTING": True,
-            "WTF_CSRF_ENABLED": False,
-            "RATELIMIT_ENABLED": True,
-            "RATELIMIT_STORAGE_URI": "memory://",
-            "RALLY_CLAIM_LIMIT": "2 per minute",
-            "RALLY_MIN_STAMP_INTERVAL": 0,
-        }
-    )
-    limiter.reset()
-    yield limited
-    limiter.reset()
-    with limited.app_context():
-        db.session.remove()
-        db.engine.dispose()
+def limited_app(make_limited_app):
+    return make_limited_app(RALLY_CLAIM_LIMIT="2 per minute")
 
 
 def test_answers_are_rate_limited(limited_app, make_campaign, stamp_path):

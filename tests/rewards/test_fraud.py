@@ -9,7 +9,7 @@ from sqlalchemy import func, select, text
 from rally.auth.models import Role
 from rally.campaigns import operations
 from rally.campaigns.models import Card, Checkpoint, RewardTier, Stamp
-from rally.extensions import db, limiter
+from rally.extensions import db
 from rally.fraud.models import FlagResolution, FraudFlag
 from rally.fraud.operations import distance_m, flag_no_location, void_card
 from rally.rewards.models import Claim
@@ -295,27 +295,8 @@ def test_flags_are_for_the_association_only(app, client, make_user):
 
 
 @pytest.fixture
-def limited_app(app):
-    """A second app on the same database with rate limiting on (the suite turns it off)."""
-    from rally import create_app
-
-    config = {key: app.config[key] for key in ("SECRET_KEY", "SQLALCHEMY_DATABASE_URI")}
-    limited = create_app(
-        {
-            **config,
-            "TESTING": True,
-            "RATELIMIT_ENABLED": True,
-            "RATELIMIT_STORAGE_URI": "memory://",
-            "RALLY_SCAN_LIMIT_PER_CARD": "3 per minute",
-            "RALLY_MIN_STAMP_INTERVAL": 0,
-        }
-    )
-    limiter.reset()
-    yield limited
-    limiter.reset()
-    with limited.app_context():
-        db.session.remove()
-        db.engine.dispose()  # close its own pool's connections, not leave them to the GC
+def limited_app(make_limited_app):
+    return make_limited_app(RALLY_SCAN_LIMIT_PER_CARD="3 per minute")
 
 
 def test_scan_rate_limit_per_card(limited_app, make_campaign, stamp_path):
