@@ -3,7 +3,7 @@
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import contains_eager, joinedload
 
-from rally.campaigns.models import Campaign, CampaignState, Checkpoint, QrMode
+from rally.campaigns.models import Campaign, CampaignState, Checkpoint
 from rally.extensions import db
 from rally.pagination import paginate
 from rally.stores.models import Store, StoreStatus
@@ -95,9 +95,10 @@ def checkpoints_of(campaign: Campaign) -> list[Checkpoint]:
     )
 
 
-def poster_checkpoints_of_owner(user, page: int, per_page: int):
-    """One page of a merchant's checkpoints that print posters: its stores in campaigns not
-    yet over, the latest campaign first (see :func:`rally.pagination.paginate`)."""
+def checkpoints_of_owner(user, page: int, per_page: int):
+    """One page of a merchant's checkpoints: its stores in campaigns not yet over, printed
+    posters or the counter tablet's changing code, the latest campaign first (see
+    :func:`rally.pagination.paginate`)."""
     query = (
         select(Checkpoint)
         .join(Store, Checkpoint.store_id == Store.id)
@@ -106,7 +107,6 @@ def poster_checkpoints_of_owner(user, page: int, per_page: int):
         .where(
             Store.owner_id == user.id,
             Campaign.state != CampaignState.ended,
-            Campaign.qr_mode == QrMode.static,
         )
         .order_by(Campaign.starts_at.desc(), Store.id, Checkpoint.id)
     )

@@ -4,7 +4,7 @@ whole campaign's posters in one PDF for the association's print shop."""
 from flask import Blueprint, Response, abort, render_template, request
 from flask_login import current_user, login_required
 
-from rally.admin.operations import checkpoints_of, poster_checkpoints_of_owner
+from rally.admin.operations import checkpoints_of, checkpoints_of_owner
 from rally.auth.decorators import admin_required, merchant_required
 from rally.campaigns.models import Campaign, Checkpoint, QrMode
 from rally.extensions import db
@@ -58,8 +58,9 @@ def campaign_posters(campaign_id: int):
 @bp.get("/posters/")
 @merchant_required
 def mine():
-    """A merchant's posters: its stores' checkpoints in campaigns that are not over."""
-    checkpoints = poster_checkpoints_of_owner(
+    """A merchant's posters and counter tablets: its stores' checkpoints in campaigns that
+    are not over."""
+    checkpoints = checkpoints_of_owner(
         current_user, page=request.args.get("page", 1, type=int), per_page=POSTERS_PER_PAGE
     )
     return render_template("posters/mine.html", checkpoints=checkpoints)

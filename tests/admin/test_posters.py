@@ -184,6 +184,25 @@ def test_no_printed_poster_for_a_tablet_campaign(admin_client, make_campaign):
     assert admin_client.get(f"/admin/campaigns/{campaign_id}/posters.pdf").status_code == 404
 
 
+def test_a_merchant_finds_the_counter_tablet_of_a_tablet_campaign(app, make_campaign, make_user):
+    from rally.campaigns.models import QrMode
+
+    _, printed = make_campaign(stores=1)
+    _, rotating = make_campaign(stores=1, qr_mode=QrMode.rotating)
+    owner = make_user()
+    with app.app_context():
+        for checkpoint_id in (printed[0], rotating[0]):
+            db.session.get(Checkpoint, checkpoint_id).store.owner_id = owner.id
+        db.session.commit()
+    client = login(app.test_client(), owner.email)
+    page = client.get("/posters/", headers={"Accept-Language": "en"}).get_data(True)
+    assert f'href="/checkpoints/{rotating[0]}/tablet"' in page
+    assert f"/posters/checkpoints/{rotating[0]}/" not in page  # no poster: it would be refused
+    assert f'href="/checkpoints/{rotating[0]}/pin"' in page
+    assert f"/posters/checkpoints/{printed[0]}/poster-ja.pdf" in page
+    assert client.get(f"/checkpoints/{rotating[0]}/tablet").status_code == 200
+
+
 def test_japanese_prefers_to_break_after_a_comma(ctx):
     from rally.posters.render import _register_font, _width, font_path
 
