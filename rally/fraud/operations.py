@@ -142,7 +142,7 @@ def void_card(flag: FraudFlag, now: datetime) -> Voided:
     :return: the stamps removed and the claims cancelled.
     """
     from rally.dashboard.tallies import forget_card
-    from rally.rewards.models import Claim
+    from rally.rewards.models import Claim, ClaimKind
 
     card_id, campaign_id = flag.card_id, flag.campaign_id
     open_claims = db.session.scalars(
@@ -151,11 +151,12 @@ def void_card(flag: FraudFlag, now: datetime) -> Voided:
         )
     ).all()
     for claim in open_claims:
-        db.session.execute(
-            update(RewardTier)
-            .where(RewardTier.id == claim.tier_id, RewardTier.stock.is_not(None))
-            .values(stock=RewardTier.stock + 1)
-        )
+        if claim.kind is ClaimKind.reward:  # a lottery prize took nothing from the stock
+            db.session.execute(
+                update(RewardTier)
+                .where(RewardTier.id == claim.tier_id, RewardTier.stock.is_not(None))
+                .values(stock=RewardTier.stock + 1)
+            )
         db.session.delete(claim)
     forget_card(card_id, campaign_id)
     removed = db.session.execute(

@@ -12,6 +12,8 @@ from rally.errors import RallyError
 from rally.extensions import db
 from rally.i18n import _, _l
 from rally.mail import Mail
+from rally.rewards.models import Claim, ClaimKind
+from rally.rewards.operations import new_redemption_code
 
 from . import draw as lottery_draw
 from .models import Lottery, LotteryEntry
@@ -28,10 +30,6 @@ def create_lottery(tier: RewardTier, winners_count: int) -> Lottery:
     """
     if winners_count < 1:
         raise LotteryError(_l("A lottery needs at least one winner."), code="invalid_winners")
-    if db.session.scalar(select(Lottery.id).where(Lottery.tier_id == tier.id)):
-        raise LotteryError(
-            _l("This reward already has a lottery."), code="lottery_exists", status=409
-        )
     seed = lottery_draw.new_seed()
     lottery = Lottery(
         campaign_id=tier.campaign_id,
@@ -40,8 +38,15 @@ def create_lottery(tier: RewardTier, winners_count: int) -> Lottery:
         seed=seed,
         commitment=lottery_draw.commitment(seed),
     )
-    db.session.add(lottery)
-    db.session.flush()
+    try:
+        # The unique tier decides, in a savepoint: of two requests at once (a double click)
+        # the second gets the form's error, not a 500.
+        with db.session.begin_nested():
+            db.session.add(lottery)
+    except IntegrityError:
+        raise LotteryError(
+            _l("This reward already has a lottery."), code="lottery_exists", status=409
+        ) from None
     return lottery
 
 
@@ -184,6 +189,18 @@ def draw_lottery(lottery: Lottery, now: datetime) -> list[LotteryEntry]:
     winning = set(lottery_draw.draw(lottery.seed, list(by_id), lottery.winners_count))
     for public_id, entry in by_id.items():
         entry.won = public_id in winning
+        if entry.won:  # the prize, with the code the counter redeems once
+            db.session.add(
+                Claim(
+                    card_id=entry.card_id,
+                    tier_id=lottery.tier_id,
+                    campaign_id=lottery.campaign_id,
+                    occurrence=entry.occurrence,
+                    kind=ClaimKind.lottery,
+                    code=new_redemption_code(),
+                    created_at=now,
+                )
+            )
     lottery.drawn_at = now
     lottery.entries_digest = lottery_draw.entries_digest(list(by_id))
     db.session.flush()
@@ -195,35 +212,60 @@ def winner_mails(lottery: Lottery, winners: list[LotteryEntry]) -> list[Mail]:
     """Each winner's e-mail in their language, written in the draw's own transaction: send
     them with :func:`rally.mail.try_send` once the draw is committed (a draw rolled back
     must not have told anybody)."""
+    prizes = prize_claims(lottery, {entry.card_id for entry in winners})
     mails = []
     for entry in winners:
         visitor = entry.visitor
+        prize = prizes[entry.card_id, entry.occurrence]
         with force_locale(visitor.locale):
             mails.append(
                 Mail(
                     visitor.email,
                     _("You won a prize in the stamp rally lottery!"),
                     _(
-                        "Congratulations! You won “%(prize)s” in “%(campaign)s”.\n"
-                        "Open your stamp card to see how to receive it.",
+                        "Congratulations! You won “%(prize)s” in “%(campaign)s”.\n\n"
+                        "Show this code at the reward counter to receive it: %(code)s\n"
+                        "It works once. You also find it on your stamp card.",
                         prize=lottery.tier.tr("name", visitor.locale),
                         campaign=lottery.campaign.tr("title", visitor.locale),
+                        code=prize.display_code,
                     ),
                 )
             )
     return mails
 
 
+def prize_claims(lottery: Lottery, card_ids) -> dict[tuple[int, int], Claim]:
+    """The prizes the draw gave these cards: ``(card id, occurrence) -> claim``."""
+    if not card_ids:
+        return {}
+    claims = db.session.scalars(
+        select(Claim).where(
+            Claim.tier_id == lottery.tier_id,
+            Claim.kind == ClaimKind.lottery,
+            Claim.card_id.in_(card_ids),
+        )
+    )
+    return {(claim.card_id, claim.occurrence): claim for claim in claims}
+
+
 def lotteries_on_card(
     card: Card | None, campaign_id: int, lotteries: list[Lottery] | None = None
 ) -> dict[int, tuple]:
-    """``{tier_id: (lottery, the card's entries)}`` for the campaign's lottery tiers.
+    """``{tier_id: (lottery, the card's entries, the prizes it won)}`` for the campaign's
+    lottery tiers; a prize is the claim whose code the counter redeems.
 
     :param lotteries: the campaign's lotteries, when the caller has them already.
     """
     if lotteries is None:
         lotteries = campaign_lotteries(campaign_id)
-    return {lottery.tier_id: (lottery, entries_of(lottery, card)) for lottery in lotteries}
+    found = {}
+    for lottery in lotteries:
+        entries = entries_of(lottery, card)
+        won = card is not None and any(entry.won for entry in entries)
+        prizes = prize_claims(lottery, {card.id}) if won else {}
+        found[lottery.tier_id] = (lottery, entries, [prizes[key] for key in sorted(prizes)])
+    return found
 
 
 def campaign_lotteries(campaign_id: int) -> list[Lottery]:

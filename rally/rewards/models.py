@@ -2,10 +2,12 @@
 
 from datetime import datetime
 
-from sqlalchemy import Column, ForeignKey, String, Table, UniqueConstraint
+from sqlalchemy import Column, Enum, ForeignKey, String, Table, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from rally.extensions import db
+from rally.i18n import _l
+from rally.i18n.enums import TitledEnum
 from rally.utils import utcnow
 
 # Stores whose merchants may hand out a campaign's rewards (the association always may).
@@ -17,22 +19,40 @@ redemption_counter = Table(
 )
 
 
+class ClaimKind(TitledEnum):
+    """A reward claimed on the card (first come, from the stock), or a prize won in the
+    tier's lottery. A tier that has both gives a card one of each per occurrence."""
+
+    reward = "reward"
+    lottery = "lottery"
+
+    @classmethod
+    def _titles(cls):
+        return {cls.reward: _l("Reward"), cls.lottery: _l("Lottery prize")}
+
+
 class Claim(db.Model):
     """A card's claim of a reward tier, with its one-time redemption code.
 
-    One claim per card per tier and occurrence (unique constraint: a repeating tier is
-    claimed once at each multiple of its threshold); ``redeemed_at`` is set once, by a
-    conditional update, when staff hand the reward over.
+    One claim per card, tier, occurrence and kind (unique constraint: a repeating tier is
+    claimed once at each multiple of its threshold; a lottery win is a claim of its own,
+    made by the draw); ``redeemed_at`` is set once, by a conditional update, when staff
+    hand the reward over.
     """
 
     __tablename__ = "claim"
-    __table_args__ = (UniqueConstraint("card_id", "tier_id", "occurrence"),)
+    __table_args__ = (UniqueConstraint("card_id", "tier_id", "occurrence", "kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     card_id: Mapped[int] = mapped_column(ForeignKey("card.id"), index=True)
     tier_id: Mapped[int] = mapped_column(ForeignKey("reward_tier.id"), index=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"), index=True)
     occurrence: Mapped[int] = mapped_column(default=1, server_default="1")
+    kind: Mapped[ClaimKind] = mapped_column(
+        Enum(ClaimKind, native_enum=False, length=10, validate_strings=True),
+        default=ClaimKind.reward,
+        server_default=ClaimKind.reward.value,
+    )
     code: Mapped[str] = mapped_column(String(16), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     redeemed_at: Mapped[datetime | None] = mapped_column(index=True)

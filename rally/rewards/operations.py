@@ -13,7 +13,7 @@ from rally.errors import RallyError
 from rally.extensions import db
 from rally.i18n import _l
 
-from .models import Claim, redemption_counter
+from .models import Claim, ClaimKind, redemption_counter
 
 # No 0/O, 1/I: a code read aloud or typed from a phone screen cannot be mistaken.
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -38,7 +38,9 @@ def normalise_code(raw: str) -> str:
 
 
 def claims_of_card(card: Card | None, campaign_id: int) -> dict[int, list[Claim]]:
-    """The card's claims in a campaign: tier id -> claims, first occurrence first."""
+    """The card's claimed rewards in a campaign (lottery prizes apart, see
+    :func:`rally.lottery.operations.lotteries_on_card`): tier id -> claims, first
+    occurrence first."""
     if card is None:
         return {}
     claims: dict[int, list[Claim]] = {}
@@ -54,7 +56,11 @@ def _claims_of_card():
     """Built once: the card page asks it beside a reached tier, for a card with claims."""
     return (
         select(Claim)
-        .where(Claim.card_id == bindparam("card_id"), Claim.campaign_id == bindparam("campaign_id"))
+        .where(
+            Claim.card_id == bindparam("card_id"),
+            Claim.campaign_id == bindparam("campaign_id"),
+            Claim.kind == ClaimKind.reward,
+        )
         .order_by(Claim.tier_id, Claim.occurrence)
     )
 
@@ -62,7 +68,10 @@ def _claims_of_card():
 def _claim_of(card: Card, tier: RewardTier, occurrence: int) -> Claim | None:
     return db.session.scalar(
         select(Claim).where(
-            Claim.card_id == card.id, Claim.tier_id == tier.id, Claim.occurrence == occurrence
+            Claim.card_id == card.id,
+            Claim.tier_id == tier.id,
+            Claim.occurrence == occurrence,
+            Claim.kind == ClaimKind.reward,
         )
     )
 
