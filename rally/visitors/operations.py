@@ -5,7 +5,8 @@ from datetime import datetime
 from flask import current_app, url_for
 from flask_babel import force_locale
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 
 from rally.campaigns.models import Card
 from rally.errors import RallyError
@@ -36,26 +37,42 @@ def find_by_email(email: str) -> Visitor | None:
 def save_card(card: Card, email: str, password: str, locale: str) -> Visitor:
     """Create an account for ``card``; send it :func:`verification_mail` once committed.
 
+    The database decides between requests at once (the form sent twice, two phones): the
+    address is unique, and the card is taken by ``UPDATE card ... WHERE visitor_id IS
+    NULL``; the loser raises, and the caller's rollback also undoes its new account.
+
     :raise VisitorError: ``card_already_saved``, ``email_taken``.
     """
+    already_saved = VisitorError(
+        _l("This card is already saved to an account. Please log in."),
+        code="card_already_saved",
+        status=409,
+    )
+    email_taken = VisitorError(
+        _l("An account with this e-mail address already exists. Please log in."),
+        code="email_taken",
+        status=409,
+    )
     if card.visitor_id is not None:
-        raise VisitorError(
-            _l("This card is already saved to an account. Please log in."),
-            code="card_already_saved",
-            status=409,
-        )
+        raise already_saved
     if find_by_email(email) is not None:
-        raise VisitorError(
-            _l("An account with this e-mail address already exists. Please log in."),
-            code="email_taken",
-            status=409,
-        )
+        raise email_taken
     visitor = Visitor(email=email.strip().lower(), locale=locale)
     visitor.set_password(password)
-    db.session.add(visitor)
-    db.session.flush()
-    card.visitor_id = visitor.id
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.add(visitor)
+    except IntegrityError:
+        raise email_taken from None
+    taken = db.session.execute(
+        update(Card)
+        .where(Card.id == card.id, Card.visitor_id.is_(None))
+        .values(visitor_id=visitor.id)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if taken != 1:
+        raise already_saved
+    db.session.expire(card, ["visitor_id"])
     return visitor
 
 

@@ -105,3 +105,48 @@ def test_a_permanent_session_with_a_staff_log_in_ends_with_the_browser(app, clie
     assert client.get_cookie("session").expires is not None
     client.get("/")
     assert client.get_cookie("session").expires is None
+
+
+# Saving races: the form sent twice, or two phones at once. On SQLite every writer takes
+# the lock up front, so the requests run one after the other; PostgreSQL lets them race.
+
+SAVE = {"password": "long enough pw", "confirm": "long enough pw"}
+
+
+def test_one_card_saved_at_once_to_several_addresses_makes_one_account(
+    app, make_campaign, stamp_path, race
+):
+    from rally.campaigns.models import Card
+
+    _, checkpoints = make_campaign()
+    first = app.test_client()
+    first.get(stamp_path(checkpoints[0]))
+    cookie = first.get_cookie("rally_card").value
+
+    def prepare(index):
+        client = app.test_client()
+        client.set_cookie("rally_card", cookie, domain="localhost")
+        return lambda: client.post("/me/save", data={**SAVE, "email": f"p{index}@example.jp"})
+
+    answers = [response.status_code for response in race(6, prepare)]
+    assert sorted(answers) == [303] + [409] * 5
+    with app.app_context():
+        (visitor,) = db.session.scalars(select(Visitor)).all()
+        assert db.session.scalar(select(Card.visitor_id)) == visitor.id
+        assert [message["To"] for message in outbox()] == [visitor.email]
+
+
+def test_one_address_saved_at_once_from_two_phones_makes_one_account(
+    app, make_campaign, stamp_path, race
+):
+    _, checkpoints = make_campaign()
+
+    def prepare(index):
+        client = app.test_client()
+        client.get(stamp_path(checkpoints[0]))
+        return lambda: client.post("/me/save", data={**SAVE, "email": "same@example.jp"})
+
+    answers = [response.status_code for response in race(4, prepare)]
+    assert sorted(answers) == [303] + [409] * 3
+    with app.app_context():
+        assert len(db.session.scalars(select(Visitor)).all()) == 1
