@@ -154,9 +154,16 @@ def claim_reward(card: Card, tier: RewardTier, now: datetime, occurrence: int = 
     return claim
 
 
+def is_code(code: str) -> bool:
+    """Whether ``code`` has the shape of a redemption code: anything else (a typo, a byte
+    PostgreSQL refuses in text) is unknown without asking the database."""
+    return len(code) == CODE_LENGTH and all(char in CODE_ALPHABET for char in code)
+
+
 def find_claim(code: str) -> Claim:
     """:raise RewardError: ``unknown_code``."""
-    claim = db.session.scalar(select(Claim).where(Claim.code == normalise_code(code)))
+    code = normalise_code(code)
+    claim = db.session.scalar(select(Claim).where(Claim.code == code)) if is_code(code) else None
     if claim is None:
         raise RewardError(
             _l("No reward has this code. Please check the code and try again."),

@@ -66,6 +66,8 @@ def claim(campaign_id: int, tier_id: int):
 
 
 def _own_claim(code: str) -> Claim:
+    if not operations.is_code(code):
+        abort(404)
     card = card_from_cookie()
     claimed = db.session.scalar(select(Claim).where(Claim.code == code))
     if claimed is None or card is None or claimed.card_id != card.id:

@@ -163,6 +163,15 @@ def test_unknown_code(app, client, admin):
     assert "No reward has this code" in response.get_data(as_text=True)
 
 
+def test_a_code_with_bytes_no_code_has_is_unknown_without_an_error(app, client, admin):
+    """A NUL byte made PostgreSQL refuse the query (a 500)."""
+    assert client.get("/card/claims/AB%00CDEFG").status_code == 404
+    assert client.get("/card/claims/AB%00CDEFG/qr.svg").status_code == 404
+    login(client, admin)
+    assert client.get("/staff/redeem?code=AB%00CDEFG").status_code in (400, 404)
+    assert client.post("/staff/redeem", data={"code": "AB\x00CDEFG"}).status_code in (400, 404)
+
+
 def test_merchant_counter_must_be_named(
     app, client, make_user, make_campaign, card_with_stamps, tier_ids, make_claim
 ):
