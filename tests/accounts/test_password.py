@@ -219,3 +219,9 @@ def test_links_for_one_address_are_limited(limited_app, merchant, make_user):
     assert answers == [303] * 5 + [429]
     assert ask_for_link(client, other.email).status_code == 303  # another address: its own
     assert len(sent(limited_app)) == 6
+
+
+def test_the_pages_link_to_the_password_pages(client, login, merchant):
+    assert 'href="/auth/password/forgot"' in client.get("/auth/login").get_data(True)
+    login(merchant)
+    assert 'href="/auth/password"' in client.get("/merchant/").get_data(True)
