@@ -57,3 +57,10 @@ class FraudFlag(db.Model):
     claims_cancelled: Mapped[int | None]
 
     campaign = relationship("Campaign")
+
+    @property
+    def card_number(self) -> str:
+        """The card's number as staff, the register and the exports show it."""
+        from rally.campaigns.models import card_number
+
+        return card_number(self.card_id)

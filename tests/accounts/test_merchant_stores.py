@@ -150,3 +150,9 @@ def test_register_another_store_is_pending(client, login, merchant, own_store, a
 def test_anonymous_cannot_register_a_store(client, count):
     assert client.post("/merchant/stores/new", data=PROFILE).status_code == 302
     assert count(Store) == 0
+
+
+def test_a_merchant_without_a_store_is_asked_to_register_one(client, login, merchant):
+    login(merchant)
+    html = client.get("/merchant/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Register a store" in html and "Register another store" not in html
