@@ -7,6 +7,7 @@ from flask_babel import force_locale
 
 from rally.extensions import db
 from rally.i18n import LANGUAGES, chosen_language, current_language
+from rally.lottery.operations import campaign_lotteries
 from rally.stores.directory import TAG_LABELS
 from rally.stores.search import campaign_spots, campaign_stores
 from rally.utils import utcnow
@@ -40,6 +41,7 @@ def campaign(campaign_id: int):
             campaign=campaign,
             stores=campaign_stores(campaign),
             spots=campaign_spots(campaign),
+            lotteries={lottery.tier_id: lottery for lottery in campaign_lotteries(campaign.id)},
             tag_labels=TAG_LABELS,
             page_url=page_urls[lang],
             page_urls=page_urls,

@@ -199,3 +199,10 @@ def test_a_second_lottery_for_a_tier_is_refused_by_the_database(app, ctx, make_c
         raise AssertionError("a second lottery for the tier was created")
     db.session.commit()  # the first one stands
     assert db.session.scalar(select(Lottery.winners_count).where(Lottery.tier_id == tier.id)) == 1
+
+
+def test_the_campaign_page_links_its_lottery_before_anybody_enters(app, client, make_campaign):
+    """The commitment is published before the draw: visitors can find it from the start."""
+    campaign_id, _, _, lottery_id = lottery_of(app, make_campaign)
+    html = client.get(f"/campaigns/{campaign_id}").get_data(as_text=True)
+    assert f'href="/lotteries/{lottery_id}"' in html
