@@ -41,6 +41,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
     _init_extensions(app)
+    _register_url_converters(app)
     _register_blueprints(app)
     _register_template_helpers(app)
 
@@ -118,6 +119,15 @@ def _init_extensions(app: Flask) -> None:
     login_manager.user_loader(load_session_user)
 
     from . import models as _models  # noqa: F401 (the whole schema: rally/models.py)
+
+
+def _register_url_converters(app: Flask) -> None:
+    """A URL whose id the database cannot hold, or whose text has control characters,
+    matches no route: a 404 rather than a database error."""
+    from .utils import IdConverter, TextConverter
+
+    app.url_map.converters["int"] = IdConverter
+    app.url_map.converters["default"] = app.url_map.converters["string"] = TextConverter
 
 
 def _register_blueprints(app: Flask) -> None:

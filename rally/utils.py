@@ -1,10 +1,18 @@
 """Small helpers shared by several features."""
 
+import re
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from flask import current_app, url_for
+from flask import current_app, request, url_for
+from werkzeug.routing import IntegerConverter, UnicodeConverter, ValidationError
+
+# The largest id or number the database takes: PostgreSQL's ``integer`` is 32 bits.
+MAX_INT = 2**31 - 1
+# C0 controls but tab, line feed and carriage return, DEL, and the two non-characters
+# XML 1.0 forbids even when escaped. NUL also breaks PostgreSQL text.
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
 
 def utcnow() -> datetime:
@@ -38,3 +46,36 @@ def safe_next_url(target: str | None, default_endpoint: str = "site.home") -> st
         ):
             return target
     return url_for(default_endpoint)
+
+
+def int_arg(name: str, default: int | None = None, values=None) -> int | None:
+    """The query-string argument ``name`` (or the field of ``values``, e.g. ``request.form``)
+    as a whole number from 0 to :data:`MAX_INT`, else ``default``: a hand-edited link with a
+    huge number is a missing one, not a database error.
+    """
+    value = (request.args if values is None else values).get(name, "")
+    if value.isascii() and value.isdigit() and int(value) <= MAX_INT:
+        return int(value)
+    return default
+
+
+def strip_control_characters(value):
+    """``value`` without :data:`CONTROL_CHARACTERS` (anything but a string is left alone)."""
+    return CONTROL_CHARACTERS.sub("", value) if isinstance(value, str) else value
+
+
+class IdConverter(IntegerConverter):
+    """``<int:...>`` in a URL: a number the database cannot hold matches no route (a 404)."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=MAX_INT, signed=False):
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
+class TextConverter(UnicodeConverter):
+    """``<name>`` in a URL: a part with control characters matches no route (a 404), so a
+    NUL never reaches a query (PostgreSQL refuses it in text)."""
+
+    def to_python(self, value: str) -> str:
+        if CONTROL_CHARACTERS.search(value):
+            raise ValidationError()
+        return value

@@ -143,3 +143,26 @@ def test_spot_stamps_appear_in_the_export(app, client, campaign_with_shrine, sta
     assert len(rows) == 1
     assert rows[0][5] != "" and rows[0][4] == ""
     assert rows[0][6] == "Shimorenjaku Hachiman Shrine"
+
+
+def test_a_spot_in_a_campaign_cannot_be_deleted(ctx, campaign_with_shrine, shrine):
+    from rally.spots.operations import SpotError, delete_spot
+
+    with pytest.raises(SpotError) as refused:
+        delete_spot(db.session.get(Spot, shrine))
+    assert (refused.value.code, refused.value.status) == ("spot_in_use", 409)
+
+
+def test_deleting_a_spot_in_a_campaign_is_refused_on_the_page(
+    app, client, make_user, campaign_with_shrine, shrine
+):
+    """Its checkpoint's foreign key made the delete fail in the database (a 500)."""
+    login = {"email": make_user(role=Role.admin).email, "password": "correct horse battery"}
+    client.post("/auth/login", data=login)
+    response = client.post(f"/manage/spots/{shrine}/delete", headers={"Accept-Language": "en"})
+    assert response.status_code == 409
+    html = response.get_data(as_text=True)
+    assert "A campaign stamps at this spot, so it cannot be deleted." in html
+    assert "Shimorenjaku Hachiman Shrine" in html  # the list, still with the spot
+    with app.app_context():
+        assert db.session.get(Spot, shrine) is not None

@@ -1,12 +1,12 @@
 """Small forms of the back office."""
 
-from flask_wtf import FlaskForm
 from wtforms import SubmitField
 
+from rally.forms import Form
 from rally.i18n import _l
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """An empty form: its CSRF token protects one-button POST actions."""
 
     submit = SubmitField(_l("Confirm"))

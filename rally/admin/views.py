@@ -10,7 +10,7 @@ from rally.errors import RallyError
 from rally.extensions import db
 from rally.i18n import _
 from rally.stores.models import Store, StoreStatus
-from rally.utils import utcnow
+from rally.utils import int_arg, utcnow
 
 from . import operations as back_office
 from .forms import ConfirmForm
@@ -49,7 +49,7 @@ def stores():
         status = ""
     page = back_office.stores_page(
         StoreStatus(status) if status else None,
-        page=request.args.get("page", 1, type=int),
+        page=int_arg("page", 1),
         per_page=STORES_PER_PAGE,
     )
     return render_template(
@@ -68,7 +68,7 @@ def _store(store_id: int) -> Store:
 def _back_to_stores() -> str:
     # Keep the list's filter and page after an action; only our own list URL is accepted.
     status = request.form.get("status", "")
-    page = request.form.get("page", type=int) or 1
+    page = int_arg("page", 1, request.form) or 1
     return url_for(".stores", status=status or None, page=page if page > 1 else None)
 
 
@@ -146,9 +146,7 @@ def _spot_choices(campaign: Campaign | None) -> list[tuple[int, str]]:
 
 @bp.get("/campaigns")
 def campaigns():
-    campaigns = back_office.campaigns_page(
-        page=request.args.get("page", 1, type=int), per_page=CAMPAIGNS_PER_PAGE
-    )
+    campaigns = back_office.campaigns_page(page=int_arg("page", 1), per_page=CAMPAIGNS_PER_PAGE)
     return render_template("admin/campaigns.html", campaigns=campaigns)
 
 

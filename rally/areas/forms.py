@@ -1,15 +1,15 @@
 """The association's form for areas, and the "Area" select of store and spot forms."""
 
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField, SubmitField
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
+from rally.forms import Form
 from rally.i18n import _l
 
 from .operations import area_choices
 
 
-class AreaForm(FlaskForm):
+class AreaForm(Form):
     name_ja = StringField(_l("Name (Japanese)"), validators=[Length(max=120)])
     name_en = StringField(_l("Name (English)"), validators=[Length(max=120)])
     position = IntegerField(

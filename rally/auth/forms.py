@@ -1,14 +1,14 @@
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
+from rally.forms import Form
 from rally.i18n import _l
 from rally.stores.forms import StoreBasicsMixin
 
 MIN_PASSWORD_LENGTH = 10
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField(
         _l("E-mail address"),
         validators=[
@@ -68,19 +68,19 @@ def _email_field():
     )
 
 
-class InvitationForm(FlaskForm):
+class InvitationForm(Form):
     email = _email_field()
     submit = SubmitField(_l("Create the invitation link"))
 
 
-class AcceptInvitationForm(FlaskForm):
+class AcceptInvitationForm(Form):
     name = _name_field()
     password = _password_field(_l("Password"))
     confirm = _confirm_field()
     submit = SubmitField(_l("Create my account"))
 
 
-class SignupForm(StoreBasicsMixin, FlaskForm):
+class SignupForm(StoreBasicsMixin, Form):
     name = _name_field()
     email = _email_field()
     password = _password_field(_l("Password"))
@@ -94,7 +94,7 @@ class SignupForm(StoreBasicsMixin, FlaskForm):
         }
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(Form):
     current = PasswordField(
         _l("Current password"),
         validators=[DataRequired(_l("Please enter your current password."))],
@@ -104,12 +104,12 @@ class ChangePasswordForm(FlaskForm):
     submit = SubmitField(_l("Change the password"))
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(Form):
     email = _email_field()
     submit = SubmitField(_l("Send me a link"))
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(Form):
     password = _password_field(_l("New password"))
     confirm = _confirm_field()
     submit = SubmitField(_l("Set the new password"))

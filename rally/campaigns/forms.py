@@ -3,13 +3,11 @@
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
     FieldList,
     FloatField,
-    Form,
     FormField,
     HiddenField,
     IntegerField,
@@ -23,12 +21,15 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from rally.forms import Form, plausible_date
 from rally.i18n import _l
 
 from .models import CampaignKind, QrMode, Recheck, TierBasis
 from .operations import MAX_RECHECK_HOURS, CampaignInput, TierInput
 
 TIER_ROWS = 5
+MAX_THRESHOLD = 10_000
+MAX_STOCK = 1_000_000
 UTC = ZoneInfo("UTC")
 
 
@@ -52,6 +53,9 @@ class MultiCheckboxField(SelectMultipleField):
 class TierForm(Form):
     """One reward tier row; a row left blank is no tier."""
 
+    class Meta:
+        csrf = False  # a row of the campaign form, whose token covers it
+
     tier_id = HiddenField()
     basis = SelectField(
         _l("Reached by"),
@@ -60,14 +64,28 @@ class TierForm(Form):
     )
     threshold = IntegerField(
         _l("Number required"),
-        validators=[Optional(), NumberRange(min=1, message=_l("Please enter 1 or more."))],
+        validators=[
+            Optional(),
+            NumberRange(
+                min=1,
+                max=MAX_THRESHOLD,
+                message=_l("Please enter a number from 1 to 10,000."),
+            ),
+        ],
     )
     repeats = BooleanField(_l("Repeats: reached again at every multiple of this number"))
     name_ja = StringField(_l("Reward (Japanese)"), validators=[Length(max=200)])
     name_en = StringField(_l("Reward (English)"), validators=[Length(max=200)])
     stock = IntegerField(
         _l("Stock (empty: unlimited)"),
-        validators=[Optional(), NumberRange(min=0, message=_l("The stock cannot be negative."))],
+        validators=[
+            Optional(),
+            NumberRange(
+                min=0,
+                max=MAX_STOCK,
+                message=_l("Please enter a stock from 0 to 1,000,000."),
+            ),
+        ],
     )
 
     def is_blank(self) -> bool:
@@ -100,7 +118,7 @@ class TierForm(Form):
             raise ValidationError(_l("Name the reward in at least one language."))
 
 
-class CampaignForm(FlaskForm):
+class CampaignForm(Form):
     title_ja = StringField(_l("Title (Japanese)"), validators=[Length(max=200)])
     title_en = StringField(_l("Title (English)"), validators=[Length(max=200)])
     rules_ja = TextAreaField(_l("Rules (Japanese)"), validators=[Length(max=5000)])
@@ -108,12 +126,12 @@ class CampaignForm(FlaskForm):
     starts_at = DateTimeLocalField(
         _l("Starts (district time)"),
         format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
-        validators=[DataRequired(_l("Please enter a start date and time."))],
+        validators=[DataRequired(_l("Please enter a start date and time.")), plausible_date],
     )
     ends_at = DateTimeLocalField(
         _l("Ends (district time)"),
         format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
-        validators=[DataRequired(_l("Please enter an end date and time."))],
+        validators=[DataRequired(_l("Please enter an end date and time.")), plausible_date],
     )
     qr_mode = RadioField(_l("How shops show their QR code"), default=QrMode.static.value)
     geofence_m = IntegerField(
@@ -171,8 +189,18 @@ class CampaignForm(FlaskForm):
             NumberRange(min=1, max=999, message=_l("Please enter 1 to 999 stamps.")),
         ],
     )
-    stores = MultiCheckboxField(_l("Participating stores"), coerce=int, validate_choice=True)
-    spots = MultiCheckboxField(_l("Participating tourist spots"), coerce=int, validate_choice=True)
+    stores = MultiCheckboxField(
+        _l("Participating stores"),
+        coerce=int,
+        validate_choice=True,
+        invalid_choice_message=_l("Please choose among the stores listed."),
+    )
+    spots = MultiCheckboxField(
+        _l("Participating tourist spots"),
+        coerce=int,
+        validate_choice=True,
+        invalid_choice_message=_l("Please choose among the tourist spots listed."),
+    )
     tiers = FieldList(FormField(TierForm), min_entries=TIER_ROWS, max_entries=TIER_ROWS)
     submit = SubmitField(_l("Save"))
 
@@ -277,7 +305,7 @@ class CampaignForm(FlaskForm):
         )
 
 
-class LocateForm(FlaskForm):
+class LocateForm(Form):
     """The phone's position, filled in by static/locate.js; empty when the visitor declines."""
 
     latitude = FloatField(validators=[Optional(), NumberRange(min=-90, max=90)])

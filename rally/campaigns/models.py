@@ -21,7 +21,7 @@ from rally.errors import StateError
 from rally.extensions import db
 from rally.i18n import Bilingual, _l
 from rally.i18n.enums import TitledEnum
-from rally.utils import utcnow
+from rally.utils import MAX_INT, utcnow
 
 
 class CampaignState(TitledEnum):
@@ -337,11 +337,15 @@ def card_number(card_id: int) -> str:
 
 
 def card_id_from_number(number: str) -> int | None:
-    """The card id a typed number names, or ``None`` when its check digit is wrong."""
-    digits = "".join(ch for ch in (number or "") if ch.isdigit())
+    """The card id a typed number names, or ``None`` when its check digit is wrong or it is
+    longer than any card id can be."""
+    digits = "".join(ch for ch in (number or "") if ch in "0123456789")
     if len(digits) < 2 or _check_digit(digits[:-1]) != int(digits[-1]):
         return None
-    return int(digits[:-1])
+    significant = digits[:-1].lstrip("0") or "0"
+    if len(significant) > len(str(MAX_INT)) or int(significant) > MAX_INT:
+        return None
+    return int(significant)
 
 
 def _check_digit(digits: str) -> int:

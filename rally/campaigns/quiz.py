@@ -1,15 +1,15 @@
 """The landmark quiz: a question answered on the phone before the stamp is given."""
 
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField
 from wtforms.validators import InputRequired
 
+from rally.forms import Form
 from rally.i18n import _l
 
 from .models import Checkpoint
 
 
-class QuizForm(FlaskForm):
+class QuizForm(Form):
     answer = RadioField(
         _l("Your answer"),
         coerce=int,
@@ -23,7 +23,7 @@ class QuizForm(FlaskForm):
         ]
 
 
-class AnsweredField(FlaskForm):
+class AnsweredField(Form):
     """Carries a right answer through the location page of a geofenced campaign."""
 
     answer = HiddenField()

@@ -24,7 +24,7 @@ from rally.lottery.operations import lotteries_on_card
 from rally.questionnaires.operations import questionnaire_done
 from rally.rewards.forms import ClaimForm
 from rally.rewards.operations import claims_of_card
-from rally.utils import utcnow
+from rally.utils import int_arg, utcnow
 
 from . import operations
 from .cardpage import area_rows, place_rows, read_card
@@ -179,7 +179,7 @@ def card(campaign_id: int):
     campaign = sheet.campaign
     card = visitor.card
     progress = operations.card_progress(card, campaign, sheet.rows, visitor.stamps)
-    highlight = request.args.get("new", type=int) or request.args.get("again", type=int)
+    highlight = int_arg("new") or int_arg("again")
     highlighted = progress.stamps.get(highlight)
     is_new = "new" in request.args
     next_at = None

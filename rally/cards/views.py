@@ -11,13 +11,13 @@ from flask import (
     request,
     url_for,
 )
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
 from rally.campaigns.cards import card_from_cookie, remember_card
 from rally.campaigns.qr import qr_svg
 from rally.extensions import db, limiter
+from rally.forms import Form
 from rally.i18n import _, _l
 from rally.rewards.operations import normalise_code
 from rally.utils import utcnow
@@ -27,11 +27,11 @@ from . import operations
 bp = Blueprint("cards", __name__, url_prefix="/card", template_folder="templates")
 
 
-class StartForm(FlaskForm):
+class StartForm(Form):
     submit = SubmitField(_l("Create a transfer code"))
 
 
-class ReceiveForm(FlaskForm):
+class ReceiveForm(Form):
     code = StringField(
         _l("Transfer code"),
         validators=[DataRequired(_l("Please enter the code.")), Length(max=200)],

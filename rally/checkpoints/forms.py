@@ -1,15 +1,15 @@
 """Forms of the checkpoint settings page and of a checkpoint's further codes."""
 
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from rally.forms import Form
 from rally.i18n import _l
 
 from .operations import MAX_POINTS, MIN_POINTS, SettingsInput
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(Form):
     points = IntegerField(
         _l("Points for a stamp here"),
         validators=[
@@ -49,7 +49,7 @@ class SettingsForm(FlaskForm):
         )
 
 
-class CodeForm(FlaskForm):
+class CodeForm(Form):
     """The two names of a further code; the operation requires at least one."""
 
     label_ja = StringField(_l("Name (Japanese)"), validators=[Length(max=120)])
@@ -57,7 +57,7 @@ class CodeForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """An empty form: its CSRF token protects one-button POST actions."""
 
     submit = SubmitField(_l("Confirm"))

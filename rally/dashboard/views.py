@@ -4,14 +4,15 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, current_app, render_template, request
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField
 from wtforms.validators import Optional, ValidationError
 
 from rally.auth.decorators import admin_required, merchant_required
 from rally.campaigns.models import Campaign
 from rally.extensions import db
+from rally.forms import Form, plausible_date
 from rally.i18n import _l, ngettext
+from rally.utils import int_arg
 
 from .operations import campaigns_for_dashboard, dashboard_data, default_range
 
@@ -19,13 +20,13 @@ bp = Blueprint("dashboard", __name__, url_prefix="/manage/dashboard", template_f
 MAX_DAYS = 400
 
 
-class RangeForm(FlaskForm):
+class RangeForm(Form):
     class Meta:
         csrf = False  # a GET filter changes nothing
 
     campaign = SelectField(_l("Campaign"), coerce=int, validators=[Optional()])
-    start = DateField(_l("From"), validators=[Optional()])
-    end = DateField(_l("To"), validators=[Optional()])
+    start = DateField(_l("From"), validators=[Optional(), plausible_date])
+    end = DateField(_l("To"), validators=[Optional(), plausible_date])
 
     def validate_end(self, field):
         if self.start.data and field.data:
@@ -38,7 +39,7 @@ class RangeForm(FlaskForm):
 def _render(store_ids: set[int] | None, template_title):
     campaigns = campaigns_for_dashboard(store_ids)
     args = request.args.copy()
-    if not args.get("campaign", "").isdigit():  # a link edited by hand: the latest campaign
+    if int_arg("campaign") is None:  # a link edited by hand: the latest campaign
         args.pop("campaign", None)
     form = RangeForm(args)
     form.campaign.choices = [(campaign.id, campaign.tr("title")) for campaign in campaigns]

@@ -1,12 +1,12 @@
 """CSV downloads for the association."""
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, render_template
 
 from rally.admin.operations import all_campaigns
 from rally.auth.decorators import admin_required
 from rally.campaigns.models import Campaign
 from rally.extensions import db
-from rally.utils import utcnow
+from rally.utils import int_arg, utcnow
 
 from .csvfile import csv_text
 from .tables import TABLES, local_time
@@ -28,7 +28,7 @@ def index():
 @bp.get("/<name>.csv")
 def download(name: str):
     export = TABLES.get(name) or abort(404)
-    campaign_id = request.args.get("campaign", type=int) if export.by_campaign else None
+    campaign_id = int_arg("campaign") if export.by_campaign else None
     if campaign_id is not None and db.session.get(Campaign, campaign_id) is None:
         abort(404)
     table = export.build(campaign_id)

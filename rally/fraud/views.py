@@ -1,13 +1,13 @@
 """The association's list of fraud flags, with void and dismiss."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from wtforms import SubmitField
 
 from rally.auth.decorators import admin_required
 from rally.campaigns.models import Stamp
 from rally.extensions import db
+from rally.forms import Form
 from rally.i18n import _, _l, ngettext
 from rally.utils import utcnow
 
@@ -18,11 +18,11 @@ bp = Blueprint("fraud", __name__, url_prefix="/manage/flags", template_folder="t
 PER_PAGE = 25
 
 
-class VoidForm(FlaskForm):
+class VoidForm(Form):
     submit = SubmitField(_l("Void the stamps"))
 
 
-class DismissForm(FlaskForm):
+class DismissForm(Form):
     submit = SubmitField(_l("Dismiss"))
 
 

@@ -1,7 +1,6 @@
 """Entering a lottery from the card, its public page, and the association's controls."""
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import IntegerField, SelectField, SubmitField
 from wtforms.validators import DataRequired, NumberRange
@@ -10,6 +9,7 @@ from rally.auth.decorators import admin_required
 from rally.campaigns.cards import card_from_cookie
 from rally.campaigns.models import Campaign, RewardTier
 from rally.extensions import db
+from rally.forms import Form
 from rally.i18n import _, _l, ngettext
 from rally.mail import try_send
 from rally.utils import utcnow
@@ -21,23 +21,23 @@ from .models import Lottery
 bp = Blueprint("lottery", __name__, template_folder="templates")
 
 
-class EnterForm(FlaskForm):
+class EnterForm(Form):
     submit = SubmitField(_l("Enter the lottery"))
 
 
-class CreateForm(FlaskForm):
+class CreateForm(Form):
     tier = SelectField(_l("Reward"), coerce=int, validators=[DataRequired()])
     winners = IntegerField(
         _l("Number of winners"),
         validators=[
             DataRequired(_l("Please enter a number.")),
-            NumberRange(min=1, max=100000, message=_l("Please enter a number from 1.")),
+            NumberRange(min=1, max=100_000, message=_l("Please enter a number from 1 to 100,000.")),
         ],
     )
     submit = SubmitField(_l("Create the lottery"))
 
 
-class DrawForm(FlaskForm):
+class DrawForm(Form):
     submit = SubmitField(_l("Draw the winners now"))
 
 

@@ -1,23 +1,21 @@
 """Forms of the publishing pages (association and merchants)."""
 
-import re
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from rally.forms import Form, plausible_date
 from rally.i18n import _l
+from rally.utils import strip_control_characters
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
-# Characters XML 1.0 forbids even when escaped (NUL also breaks PostgreSQL text).
-XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def clean_text(value: str | None) -> str:
     """Typed text without control characters (they break feeds and PostgreSQL), stripped."""
-    return XML_INVALID.sub("", value or "").strip()
+    return strip_control_characters(value or "").strip()
 
 
 def district_zone():
@@ -26,9 +24,9 @@ def district_zone():
 
 
 def _when(label, required=False):
-    validators = [DataRequired(_l("Please enter a date and time."))] if required else [Optional()]
+    presence = DataRequired(_l("Please enter a date and time.")) if required else Optional()
     return DateTimeLocalField(
-        label, validators=validators, format=DATETIME_FORMATS, tz=district_zone
+        label, validators=[presence, plausible_date], format=DATETIME_FORMATS, tz=district_zone
     )
 
 
@@ -36,7 +34,7 @@ def _title(label):
     return StringField(label, validators=[Length(max=200)])
 
 
-class NewsForm(FlaskForm):
+class NewsForm(Form):
     store_id = SelectField(_l("Published by"), coerce=int)
     title_ja = _title(_l("Title (Japanese)"))
     title_en = _title(_l("Title (English)"))
@@ -47,7 +45,7 @@ class NewsForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class CouponForm(FlaskForm):
+class CouponForm(Form):
     store_id = SelectField(_l("Store"), coerce=int)
     title_ja = _title(_l("Offer (Japanese)"))
     title_en = _title(_l("Offer (English)"))
@@ -58,7 +56,7 @@ class CouponForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class EventForm(FlaskForm):
+class EventForm(Form):
     title_ja = _title(_l("Title (Japanese)"))
     title_en = _title(_l("Title (English)"))
     body_ja = TextAreaField(_l("Text (Japanese)"), validators=[Length(max=10000)])

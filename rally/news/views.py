@@ -21,10 +21,10 @@ from rally.auth.decorators import merchant_required
 from rally.extensions import db
 from rally.i18n import LANGUAGES, _, _l, current_language
 from rally.stores import search
-from rally.utils import utcnow
+from rally.utils import int_arg, strip_control_characters, utcnow
 
 from . import operations
-from .forms import XML_INVALID, CouponForm, EventForm, NewsForm, clean_text
+from .forms import CouponForm, EventForm, NewsForm, clean_text
 from .models import Coupon, Event, NewsPost
 
 bp = Blueprint("news", __name__, template_folder="templates")
@@ -35,13 +35,13 @@ MANAGE_PER_PAGE = 20
 
 
 def _page() -> int:
-    return request.args.get("page", 1, type=int)
+    return int_arg("page", 1)
 
 
 @bp.app_template_filter("xml_safe")
 def xml_safe(value) -> str:
     """Drop characters no XML document may hold; autoescaping handles ``<&>"'``."""
-    return XML_INVALID.sub("", str(value or ""))
+    return strip_control_characters(str(value or ""))
 
 
 # Public pages -------------------------------------------------------------------------

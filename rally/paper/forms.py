@@ -1,13 +1,13 @@
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, SubmitField
 from wtforms.validators import InputRequired, NumberRange
 
+from rally.forms import Form
 from rally.i18n import _l
 
 from .operations import MAX_BATCH
 
 
-class PrintForm(FlaskForm):
+class PrintForm(Form):
     number = IntegerField(
         _l("Number of paper cards"),
         default=40,
@@ -19,5 +19,5 @@ class PrintForm(FlaskForm):
     submit = SubmitField(_l("Create the cards"))
 
 
-class ReplaceForm(FlaskForm):
+class ReplaceForm(Form):
     submit = SubmitField(_l("Replace the card on this phone"))

@@ -1,12 +1,13 @@
 """Paper cards: the association prints numbered batches; a visitor opens one on a phone."""
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 
 from rally.auth.decorators import admin_required
 from rally.campaigns.cards import card_from_cookie, remember_card
 from rally.cards.operations import stamp_total
 from rally.extensions import db
 from rally.i18n import _
+from rally.utils import int_arg
 
 from . import operations, render
 from .forms import PrintForm, ReplaceForm
@@ -25,8 +26,8 @@ def index():
         db.session.commit()
         flash(_("%(num)d paper cards created.", num=len(cards)), "success")
         return redirect(url_for(".index", first=first, last=last), 303)
-    first = request.args.get("first", type=int)
-    last = request.args.get("last", type=int)
+    first = int_arg("first")
+    last = int_arg("last")
     batch = operations.paper_cards_between(first, last) if first and last else []
     return render_template(
         "paper/index.html",
@@ -42,8 +43,8 @@ def index():
 @admin_required
 def cards_pdf():
     """The PDF of one batch (``first`` to ``last`` card id) for the print shop."""
-    first = request.args.get("first", type=int)
-    last = request.args.get("last", type=int)
+    first = int_arg("first")
+    last = int_arg("last")
     cards = operations.paper_cards_between(first, last) if first and last else []
     if not cards:
         abort(404)

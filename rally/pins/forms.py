@@ -1,11 +1,11 @@
-from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Regexp
 
+from rally.forms import Form
 from rally.i18n import _l
 
 
-class PinForm(FlaskForm):
+class PinForm(Form):
     """The visitor chooses the place and types the PIN its staff told them."""
 
     checkpoint = SelectField(

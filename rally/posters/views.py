@@ -1,13 +1,14 @@
 """Poster downloads: each checkpoint's poster for its merchant and the association, and the
 whole campaign's posters in one PDF for the association's print shop."""
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, render_template
 from flask_login import current_user, login_required
 
 from rally.admin.operations import checkpoints_of, checkpoints_of_owner
 from rally.auth.decorators import admin_required, merchant_required
 from rally.campaigns.models import Campaign, Checkpoint, QrMode
 from rally.extensions import db
+from rally.utils import int_arg
 
 from . import render
 
@@ -61,6 +62,6 @@ def mine():
     """A merchant's posters and counter tablets: its stores' checkpoints in campaigns that
     are not over."""
     checkpoints = checkpoints_of_owner(
-        current_user, page=request.args.get("page", 1, type=int), per_page=POSTERS_PER_PAGE
+        current_user, page=int_arg("page", 1), per_page=POSTERS_PER_PAGE
     )
     return render_template("posters/mine.html", checkpoints=checkpoints)

@@ -1,10 +1,10 @@
 """Forms of the questionnaire: the association's question form and the visitor's answers."""
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length
 
+from rally.forms import Form
 from rally.i18n import _l
 
 from .operations import MAX_ANSWER_LENGTH, QuestionInput
@@ -12,7 +12,7 @@ from .operations import MAX_ANSWER_LENGTH, QuestionInput
 CHOICES_HELP = _l("One choice per line. Leave both empty for a free-text answer.")
 
 
-class QuestionForm(FlaskForm):
+class QuestionForm(Form):
     """One question; the rules (a text in one language at least, as many choices in both
     languages) are checked by the operations, which name the field at fault by their code."""
 
@@ -48,7 +48,7 @@ class QuestionForm(FlaskForm):
         self[self.ERROR_FIELDS.get(error.code, "text_ja")].errors.append(error.message)
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """An empty form: its CSRF token protects one-button POST actions (delete, move)."""
 
     submit = SubmitField(_l("Confirm"))
@@ -58,7 +58,7 @@ def field_name(question_id: int) -> str:
     return f"question-{question_id}"
 
 
-def answers_form(questions, answers: dict) -> FlaskForm:
+def answers_form(questions, answers: dict) -> Form:
     """The visitor's form: one radio group per question with choices, else a text area.
 
     The fields check nothing themselves: ``save_answers`` applies the rules and says which
@@ -66,7 +66,7 @@ def answers_form(questions, answers: dict) -> FlaskForm:
     fields; a submitted form shows what was sent instead.
     """
 
-    class AnswersForm(FlaskForm):
+    class AnswersForm(Form):
         submit = SubmitField(_l("Send my answers"))
 
     data = {}

@@ -1,8 +1,8 @@
 from flask_babel import ngettext
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from rally.forms import Form
 from rally.i18n import _, _l
 
 from .operations import MAX_AMOUNT, stamp_limit
@@ -15,7 +15,7 @@ def _count_choices(campaign, by_amount: bool) -> list[tuple[int, str]]:
     return choices
 
 
-class PurchaseForm(FlaskForm):
+class PurchaseForm(Form):
     """A purchase at the register: its amount in yen, or the number of stamps directly."""
 
     amount = IntegerField(
@@ -35,7 +35,7 @@ class PurchaseForm(FlaskForm):
         return form
 
 
-class CardLookupForm(FlaskForm):
+class CardLookupForm(Form):
     class Meta:
         csrf = False  # a GET look-up changes nothing
 
@@ -46,7 +46,7 @@ class CardLookupForm(FlaskForm):
     )
 
 
-class AddStampsForm(FlaskForm):
+class AddStampsForm(Form):
     number = HiddenField(validators=[DataRequired(), Length(max=300)])
     count = SelectField(_l("Stamps"), coerce=int)
     submit = SubmitField(_l("Add to the card"))

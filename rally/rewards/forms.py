@@ -1,16 +1,16 @@
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from rally.forms import Form
 from rally.i18n import _l
 
 
-class ClaimForm(FlaskForm):
+class ClaimForm(Form):
     submit = SubmitField(_l("Claim this reward"))
 
 
-class RedeemLookupForm(FlaskForm):
+class RedeemLookupForm(Form):
     class Meta:
         csrf = False  # a GET look-up changes nothing
 
@@ -20,12 +20,12 @@ class RedeemLookupForm(FlaskForm):
     )
 
 
-class RedeemConfirmForm(FlaskForm):
+class RedeemConfirmForm(Form):
     code = HiddenField(validators=[DataRequired()])
     submit = SubmitField(_l("Confirm hand-over"))
 
 
-class CountersForm(FlaskForm):
+class CountersForm(Form):
     stores = SelectMultipleField(
         _l("Shops that hand out rewards"),
         coerce=int,

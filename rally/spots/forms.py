@@ -1,16 +1,16 @@
 """The association's form for tourist spots."""
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, FloatField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import URL, Length, NumberRange, Optional
 
 from rally.areas.forms import area_field
+from rally.forms import Form
 from rally.i18n import _l
 
 from .models import SpotKind
 
 
-class SpotForm(FlaskForm):
+class SpotForm(Form):
     kind = SelectField(_l("Kind of place"), choices=[], coerce=SpotKind)
     area_id = area_field()
     name_ja = StringField(_l("Name (Japanese)"), validators=[Length(max=120)])

@@ -2,6 +2,7 @@
 
 from sqlalchemy import select
 
+from rally.campaigns.models import Checkpoint
 from rally.errors import RallyError
 from rally.extensions import db
 from rally.i18n import _l
@@ -38,6 +39,18 @@ def save_spot(data: dict, spot: Spot | None = None) -> Spot:
 
 
 def delete_spot(spot: Spot) -> None:
+    """Delete a spot no campaign stamps at.
+
+    :raise SpotError: ``spot_in_use`` (a checkpoint of a campaign, even an ended one: its
+        stamps need it; hide the spot instead).
+    """
+    used = db.session.scalar(select(Checkpoint.id).where(Checkpoint.spot_id == spot.id).limit(1))
+    if used is not None:
+        raise SpotError(
+            _l("A campaign stamps at this spot, so it cannot be deleted. Hide it instead."),
+            code="spot_in_use",
+            status=409,
+        )
     db.session.delete(spot)
     db.session.flush()
 

@@ -9,7 +9,6 @@ from flask import (
     flash,
     redirect,
     render_template,
-    request,
     url_for,
 )
 
@@ -19,6 +18,7 @@ from rally.i18n import _, _l
 from rally.news.forms import clean_text
 from rally.stores import search
 from rally.stores.directory import TAG_LABELS
+from rally.utils import int_arg
 
 from . import operations
 from .forms import SpotForm
@@ -85,7 +85,7 @@ def district_map():
 @bp.get("/manage/spots")
 @admin_required
 def manage():
-    spots = operations.spots_page(request.args.get("page", 1, type=int), SPOTS_PER_PAGE)
+    spots = operations.spots_page(int_arg("page", 1), SPOTS_PER_PAGE)
     return render_template("spots/manage.html", spots=spots)
 
 
@@ -125,7 +125,13 @@ def edit(spot_id: int | None = None):
 @admin_required
 def delete(spot_id: int):
     spot = db.session.get(Spot, spot_id) or abort(404)
-    operations.delete_spot(spot)
+    try:
+        operations.delete_spot(spot)
+    except operations.SpotError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        spots = operations.spots_page(int_arg("page", 1), SPOTS_PER_PAGE)
+        return render_template("spots/manage.html", spots=spots), error.status
     db.session.commit()
     flash(_("Deleted."), "success")
     return redirect(url_for(".manage"), 303)

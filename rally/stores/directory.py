@@ -7,15 +7,15 @@ from babel.dates import get_day_names
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SubmitField, TimeField
 from wtforms.validators import Optional
 
 from rally.auth.decorators import merchant_required
 from rally.extensions import db
+from rally.forms import Form
 from rally.i18n import _, _l
 from rally.news import operations as news
-from rally.utils import utcnow
+from rally.utils import int_arg, strip_control_characters, utcnow
 
 from . import search
 from .hours import HoursError, is_open, set_weekly_hours
@@ -45,8 +45,8 @@ def index():
     """Approved stores, filtered by category, tourist tags and words in either language."""
     category = _category(request.args.get("category"))
     tags = tuple(tag for tag in request.args.getlist("tag") if tag in search.TOURIST_TAGS)
-    text = request.args.get("q", "").strip()[:100]
-    page = request.args.get("page", 1, type=int)
+    text = strip_control_characters(request.args.get("q", "")).strip()[:100]
+    page = int_arg("page", 1)
     pagination = search.search_stores(page=page, category=category, tags=tags, text=text)
     return render_template(
         "stores/directory/index.html",
@@ -83,7 +83,7 @@ def store(store_id: int):
 # Weekly hours, for the merchant (or the association) --------------------------------------
 
 
-class WeeklyHoursForm(FlaskForm):
+class WeeklyHoursForm(Form):
     """Per weekday (0 = Monday): ``open_<d>``, ``opens_<d>``, ``closes_<d>``."""
 
     submit = SubmitField(_l("Save"))
@@ -102,9 +102,7 @@ for _weekday in range(7):
 @merchant_required
 def manage_hours():
     """The stores whose "open now" hours the user may set."""
-    stores = news.stores_of_page(
-        current_user, request.args.get("page", 1, type=int), HOURS_STORES_PER_PAGE
-    )
+    stores = news.stores_of_page(current_user, int_arg("page", 1), HOURS_STORES_PER_PAGE)
     return render_template("stores/directory/manage_hours.html", stores=stores)
 
 

@@ -2,12 +2,12 @@
 
 from urllib.parse import urlsplit
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, FloatField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import Length, NumberRange, Optional, Regexp, ValidationError
 
 from rally.areas.forms import area_field
+from rally.forms import Form
 from rally.i18n import _l
 
 from .models import Category
@@ -51,7 +51,7 @@ class StoreBasicsMixin:
             raise ValidationError(_l("Please enter the store's name in at least one language."))
 
 
-class StoreProfileForm(StoreBasicsMixin, FlaskForm):
+class StoreProfileForm(StoreBasicsMixin, Form):
     description_ja = TextAreaField(_l("Description (Japanese)"), validators=[Length(max=2000)])
     description_en = TextAreaField(_l("Description (English)"), validators=[Length(max=2000)])
     latitude = CoordinateField(
@@ -93,6 +93,6 @@ class StoreProfileForm(StoreBasicsMixin, FlaskForm):
         return {name: self[name].data for name in PROFILE_FIELDS}
 
 
-class PhotoForm(FlaskForm):
+class PhotoForm(Form):
     photo = FileField(_l("Photo"), validators=[FileRequired(_l("Please choose a photo."))])
     submit = SubmitField(_l("Upload"))

@@ -1,14 +1,14 @@
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from rally.auth.forms import LoginForm
+from rally.forms import Form
 from rally.i18n import _l
 
 MIN_PASSWORD = 8
 
 
-class SaveCardForm(FlaskForm):
+class SaveCardForm(Form):
     email = EmailField(
         _l("E-mail address"),
         validators=[
@@ -41,5 +41,5 @@ class VisitorLoginForm(LoginForm):
     replace = BooleanField(_l("Replace the card on this phone (its stamps stay behind)"))
 
 
-class SimpleForm(FlaskForm):
+class SimpleForm(Form):
     """A button that only needs CSRF protection."""

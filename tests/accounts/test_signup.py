@@ -58,3 +58,13 @@ def test_signup_cannot_choose_the_status(client, app):
     client.post("/auth/signup", data={**SIGNUP, "status": "approved"})
     with app.app_context():
         assert db.session.query(Store).one().status is StoreStatus.pending
+
+
+def test_control_characters_are_dropped(client, app):
+    """PostgreSQL refuses a NUL in text (a 500): the forms drop control characters."""
+    data = dict(SIGNUP, name="Hanako\x00 Suzuki", name_ja="鈴木\x00商店", address_ja="三鷹\x1b市")
+    assert client.post("/auth/signup", data=data).status_code == 303
+    with app.app_context():
+        assert db.session.query(User).one().name == "Hanako Suzuki"
+        store = db.session.query(Store).one()
+        assert (store.name_ja, store.address_ja) == ("鈴木商店", "三鷹市")

@@ -378,3 +378,80 @@ def test_a_published_campaign_keeps_at_least_one_store(ctx, make_campaign):
     campaign = db.session.get(Campaign, make_campaign()[0])
     data = the_input(campaign, store_ids=[])
     assert refusal(operations.update_campaign, campaign, data) == "no_checkpoints"
+
+
+# --- Input the form refuses or cleans ------------------------------------------------------
+
+EN = {"Accept-Language": "en"}
+
+
+def campaigns_saved(app) -> int:
+    with app.app_context():
+        return db.session.scalar(db.select(db.func.count()).select_from(Campaign))
+
+
+@pytest.mark.parametrize(
+    "field, value, message",
+    [
+        ("tiers-0-threshold", "10001", "Please enter a number from 1 to 10,000."),
+        ("tiers-0-threshold", "99999999999", "Please enter a number from 1 to 10,000."),
+        ("tiers-0-stock", "1000001", "Please enter a stock from 0 to 1,000,000."),
+        ("tiers-0-stock", "99999999999", "Please enter a stock from 0 to 1,000,000."),
+    ],
+)
+def test_tier_numbers_have_a_maximum(app, admin_client, make_store, field, value, message):
+    """A number over the database's integer made PostgreSQL refuse the insert (a 500)."""
+    data = form_data([make_store()], **{field: value})
+    response = admin_client.post("/admin/campaigns/new", data=data, headers=EN)
+    assert response.status_code == 400
+    assert message in response.get_data(as_text=True)
+    assert campaigns_saved(app) == 0
+
+
+@pytest.mark.parametrize(
+    "field, value", [("starts_at", "0001-01-01T00:00"), ("ends_at", "9999-12-31T23:59")]
+)
+def test_dates_outside_2000_to_2100_are_refused(app, admin_client, make_store, field, value):
+    """Year 1 in Tokyo is before the first UTC moment Python has (an OverflowError)."""
+    data = form_data([make_store()], **{field: value})
+    response = admin_client.post("/admin/campaigns/new", data=data, headers=EN)
+    assert response.status_code == 400
+    assert "Please enter a date between the years 2000 and 2100." in response.get_data(True)
+    assert campaigns_saved(app) == 0
+
+
+def test_control_characters_are_dropped_from_typed_text(app, admin_client, make_store):
+    """PostgreSQL refuses a NUL in text: every form drops control characters."""
+    data = form_data(
+        [make_store()],
+        title_ja="春の\x00ラリー",
+        rules_en="Line one\r\nLine\x0b two",
+        **{"tiers-0-name_en": "T\x00ea"},
+    )
+    assert admin_client.post("/admin/campaigns/new", data=data).status_code == 303
+    with app.app_context():
+        campaign = db.session.scalars(db.select(Campaign)).one()
+        assert campaign.title_ja == "春のラリー"
+        assert campaign.rules_en == "Line one\r\nLine two"
+        assert campaign.tiers[0].name_en == "Tea"
+
+
+def test_tier_row_errors_are_translated(app, admin_client, make_store):
+    """The tier rows are a subform: WTForms' own messages follow the page's language too."""
+    data = form_data([make_store()], **{"tiers-0-threshold": "abc", "tiers-0-basis": "zz"})
+    response = admin_client.post(
+        "/admin/campaigns/new", data=data, headers={"Accept-Language": "ja"}
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "無効な整数です。" in html and "Not a valid integer value." not in html
+    assert "選択肢が正しくありません。" in html and "Not a valid choice." not in html
+
+
+def test_an_unknown_store_is_a_readable_error(app, admin_client, make_store):
+    data = form_data([make_store()], stores=["999"])
+    response = admin_client.post("/admin/campaigns/new", data=data, headers=EN)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Please choose among the stores listed." in html
+    assert "valid choice for this field" not in html

@@ -154,3 +154,11 @@ def test_stamps_export_shows_purchases_codes_and_staff(app, admin_client, make_c
     assert row["カード番号"] == number
     assert (row["スタンプ数"], row["ポイント"]) == ("2", "2")
     assert (row["コード"], row["付与したスタッフ"]) == ("2番レジ", email)
+
+
+def test_a_campaign_the_database_cannot_hold_is_no_filter(app, admin_client, make_campaign):
+    """A hand-edited link: ``campaign=`` over the database's integer is a missing one."""
+    make_campaign()
+    response = admin_client.get(f"/admin/exports/stamps.csv?campaign={2**63}")
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"

@@ -162,3 +162,11 @@ def test_paper_card_number_at_the_register(app, make_user, make_campaign):
     )
     assert page.status_code == 200
     assert 'data-testid="card-found"' in page.get_data(as_text=True)
+
+
+def test_a_batch_past_any_card_id_is_empty(app, admin_client):
+    """A hand-edited link: card ids over the database's integer name no card."""
+    create(admin_client, 2)
+    batch = f"first={2**63}&last={2**63 + 1}"
+    assert admin_client.get(f"/admin/paper-cards?{batch}").status_code == 200
+    assert admin_client.get(f"/admin/paper-cards/cards.pdf?{batch}").status_code == 404

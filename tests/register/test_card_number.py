@@ -1,5 +1,6 @@
 """Add stamps to a card by its number: paper cards, visitors whose camera fails."""
 
+import pytest
 from sqlalchemy import func, select
 
 from rally.campaigns.models import Card, Checkpoint, Stamp, card_number
@@ -102,3 +103,18 @@ def test_visit_campaign_one_stamp_then_notice(app, make_user, visit_shop):
     assert "already has this stamp" in again.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Stamp)) == 1
+
+
+@pytest.mark.parametrize("card_id", [2**31, 2**63, 10**40])
+def test_a_number_past_any_card_id_is_refused(ctx, card_id):
+    """Such a number made the database refuse the look-up (a 500)."""
+    with pytest.raises(operations.RegisterError) as refused:
+        operations.card_by_number(card_number(card_id))
+    assert refused.value.code == "invalid_card_number"
+
+
+def test_only_ascii_digits_count_in_a_number(ctx):
+    """``"²".isdigit()`` is true but ``int("²")`` fails."""
+    with pytest.raises(operations.RegisterError) as refused:
+        operations.card_by_number("12²3")
+    assert refused.value.code == "invalid_card_number"

@@ -178,3 +178,24 @@ def test_a_campaign_that_is_not_a_number_shows_the_latest(app, client, make_user
     response = client.get("/manage/dashboard/?campaign=abc", headers={"Accept-Language": "en"})
     assert response.status_code == 200
     assert 'data-testid="stamps">4<' in response.get_data(as_text=True)
+
+
+def test_a_campaign_the_database_cannot_hold_shows_the_latest(app, client, make_user, stamped):
+    login(client, make_user(role=Role.admin))
+    response = client.get(f"/manage/dashboard/?campaign={2**63}", headers={"Accept-Language": "en"})
+    assert response.status_code == 200
+    assert 'data-testid="stamps">4<' in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("start, end", [("0001-01-01", "0001-01-02"), ("9999-12-30", "9999-12-31")])
+def test_a_date_outside_2000_to_2100_is_a_form_error(app, client, make_user, stamped, start, end):
+    """Year 1 or 9999 overflowed when turned into UTC moments (a 500)."""
+    login(client, make_user(role=Role.admin))
+    response = client.get(
+        f"/manage/dashboard/?campaign={stamped[0]}&start={start}&end={end}",
+        headers={"Accept-Language": "en"},
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Please enter a date between the years 2000 and 2100." in html
+    assert 'data-testid="stamps">4<' in html  # the campaign's own days instead

@@ -476,3 +476,20 @@ def test_winners_are_mailed_without_holding_the_database(
     login(client, make_user(role=Role.admin))
     assert client.post(f"/manage/lotteries/{lottery_id}/draw").status_code == 303
     assert seen == [(False, False)]  # one winner, told outside any transaction
+
+
+@pytest.mark.parametrize("winners", ["100001", "99999999999"])
+def test_number_of_winners_states_the_range(app, client, make_user, make_campaign, winners):
+    campaign_id, _ = make_campaign(tiers=(2,))
+    with app.app_context():
+        tier_id = db.session.scalar(
+            select(RewardTier.id).where(RewardTier.campaign_id == campaign_id)
+        )
+    login(client, make_user(role=Role.admin))
+    response = client.post(
+        "/manage/lotteries",
+        data={"tier": str(tier_id), "winners": winners},
+        headers={"Accept-Language": "en"},
+    )
+    assert response.status_code == 400
+    assert "Please enter a number from 1 to 100,000." in response.get_data(as_text=True)

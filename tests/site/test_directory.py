@@ -52,6 +52,12 @@ def test_search_in_japanese(client, make_store):
     assert "手打ちそば 上水庵" in html and "洋食屋" not in html
 
 
+def test_control_characters_in_the_search_are_ignored(client, make_store):
+    """PostgreSQL refuses a NUL in a query's text (a 500)."""
+    make_store(name_ja="手打ちそば 上水庵", name_en="Josui-an")
+    assert "手打ちそば 上水庵" in page(client, "/stores?q=%E3%81%9D%00%E3%81%B0")
+
+
 def test_search_in_english_ignores_case_and_reads_descriptions(client, make_store):
     make_store(name_en="Josui-an", description_en="Hand-made SOBA noodles")
     make_store(name_en="Western Diner", description_en="Omurice")

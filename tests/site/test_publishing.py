@@ -351,6 +351,25 @@ def test_invalid_schedule_is_shown_on_the_form(app, client, make_user, login):
     assert _count(app, NewsPost) == 0
 
 
+@pytest.mark.parametrize(
+    "dates",
+    [
+        {"starts_at": "0001-01-01T00:00", "ends_at": "0001-01-02T00:00"},
+        {
+            "starts_at": "2099-01-01T10:00",
+            "ends_at": "2099-01-01T15:00",
+            "expires_at": "9999-12-31T23:59",
+        },
+    ],
+)
+def test_dates_outside_2000_to_2100_are_refused(app, client, make_user, login, dates):
+    """Year 1 in Tokyo is before the first UTC moment Python has (an OverflowError)."""
+    login(make_user(role=Role.admin))
+    response = client.post("/manage/events/new", data={"title_en": "Market", **dates}, headers=EN)
+    assert response.status_code == 400
+    assert "Please enter a date between the years 2000 and 2100." in response.get_data(True)
+
+
 def test_admin_edits_and_deletes_news(app, client, make_user, make_news, login):
     login(make_user(role=Role.admin))
     post_id = make_news(title_en="Old title")
