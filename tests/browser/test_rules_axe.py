@@ -15,8 +15,8 @@ from rally.campaigns.models import (
 from rally.extensions import db
 from rally.questionnaires.models import Question
 
+from .axe import violations
 from .conftest import PHONE
-from .test_site_axe import violations
 
 pytestmark = pytest.mark.browser
 

@@ -1,10 +1,8 @@
 """Accessibility: axe-core (from the axe-playwright-python package) finds no serious or
 critical violation on the visitor pages, in Japanese and in English."""
 
-import os
 from datetime import timedelta
 
-import axe_playwright_python
 import pytest
 
 from rally.extensions import db
@@ -12,12 +10,10 @@ from rally.news.models import Coupon, Event, NewsPost
 from rally.stores.hours import StoreHours
 from rally.utils import utcnow
 
+from .axe import violations
 from .conftest import PHONE
 
 pytestmark = pytest.mark.browser
-
-AXE_JS = os.path.join(os.path.dirname(axe_playwright_python.__file__), "axe.min.js")
-BLOCKING = {"serious", "critical"}
 
 
 @pytest.fixture
@@ -58,16 +54,6 @@ def pages(app, make_campaign, make_store):
         "news": "/news",
         "events": "/events",
     }
-
-
-def violations(page) -> list[str]:
-    page.add_script_tag(path=AXE_JS)
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
-        for v in result["violations"]
-        if v["impact"] in BLOCKING
-    ]
 
 
 @pytest.mark.parametrize("lang", ["ja", "en"])
