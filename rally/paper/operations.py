@@ -7,7 +7,7 @@ card is opened on a phone, so the printed QR keeps working for staff and for the
 
 from flask import current_app, url_for
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from rally.campaigns.models import Card
 from rally.campaigns.operations import card_by_key
@@ -87,6 +87,31 @@ def paper_cards_between(first: int, last: int) -> list[Card]:
             .order_by(Card.id)
         )
     )
+
+
+def printed_runs(limit: int = 20) -> list[tuple[int, int, int]]:
+    """The paper cards printed so far, newest first, as ``(first id, last id, count)``: runs
+    of consecutive ids (a batch, unless phones took ids in between), cut at
+    :data:`MAX_BATCH` so each run prints as one PDF. Batches are not stored; the cards are
+    the record, so a lost PDF can be printed again.
+    """
+    ordered = select(
+        Card.id.label("id"),
+        (Card.id - func.row_number().over(order_by=Card.id)).label("run"),
+    ).where(Card.paper.is_(True))
+    ordered = ordered.subquery()
+    runs = db.session.execute(
+        select(func.min(ordered.c.id), func.max(ordered.c.id))
+        .group_by(ordered.c.run)
+        .order_by(func.min(ordered.c.id).desc())
+        .limit(limit)
+    ).all()
+    pieces = []
+    for first, last in runs:
+        for start in range(last - (last - first) % MAX_BATCH, first - 1, -MAX_BATCH):
+            end = min(start + MAX_BATCH - 1, last)
+            pieces.append((start, end, end - start + 1))
+    return pieces
 
 
 def needs_confirmation(paper: Card, current: Card | None) -> bool:

@@ -4,6 +4,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 
 from rally.auth.decorators import admin_required
 from rally.campaigns.cards import card_from_cookie, remember_card
+from rally.campaigns.models import card_number
 from rally.cards.operations import stamp_total
 from rally.extensions import db
 from rally.i18n import _
@@ -35,6 +36,8 @@ def index():
         batch=batch,
         first=batch[0] if batch else None,
         last=batch[-1] if batch else None,
+        printed=operations.printed_runs(),
+        card_number=card_number,
         format_number=render.format_number,
     ), 400 if form.errors else 200
 

@@ -170,3 +170,33 @@ def test_a_batch_past_any_card_id_is_empty(app, admin_client):
     batch = f"first={2**63}&last={2**63 + 1}"
     assert admin_client.get(f"/admin/paper-cards?{batch}").status_code == 200
     assert admin_client.get(f"/admin/paper-cards/cards.pdf?{batch}").status_code == 404
+
+
+def test_every_printed_batch_can_be_printed_again(app, admin_client, monkeypatch):
+    """Batches are runs of paper card numbers: phones' cards in between cut them, and a run
+    longer than one PDF is offered in pieces."""
+    monkeypatch.setattr(operations, "MAX_BATCH", 4)
+    create(admin_client, 3)
+    with app.app_context():
+        db.session.add(Card())  # a phone's card between two batches
+        db.session.commit()
+    create(admin_client, 2)
+    create(admin_client, 4)  # right after the previous batch: one run of 6
+    html = admin_client.get("/admin/paper-cards", headers=EN).get_data(as_text=True)
+    section = html[html.index('data-testid="printed-runs"') :]
+    links = re.findall(r'href="(/admin/paper-cards/cards\.pdf\?[^"]+)"', section)
+    with app.app_context():
+        ids = sorted(db.session.scalars(select(Card.id).where(Card.paper.is_(True))))
+    first_batch, later = ids[:3], ids[3:]
+    expected = [(later[4], later[5]), (later[0], later[3]), (first_batch[0], first_batch[2])]
+    assert [link.replace("&amp;", "&") for link in links] == [
+        f"/admin/paper-cards/cards.pdf?first={first}&last={last}" for first, last in expected
+    ]
+    assert "(2 cards)" in section and "(4 cards)" in section and "(3 cards)" in section
+    for link in links:
+        assert admin_client.get(link.replace("&amp;", "&")).status_code == 200
+
+
+def test_no_paper_cards_yet(admin_client):
+    html = admin_client.get("/admin/paper-cards", headers=EN).get_data(as_text=True)
+    assert "No paper cards yet." in html
