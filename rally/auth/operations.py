@@ -189,7 +189,12 @@ def change_password(user: User, current: str, new: str) -> None:
     """
     if not user.check_password(current):
         raise AuthError(_l("The current password is wrong."), code="bad_credentials")
-    _replace_password(user, user.password_hash, new)
+    if not _replace_password(user, user.password_hash, new):
+        raise AuthError(
+            _l("Your password was changed meanwhile. Please log in again."),
+            code="password_changed",
+            status=409,
+        )
 
 
 def _reset_serializer() -> URLSafeTimedSerializer:
@@ -257,15 +262,20 @@ def reset_password(token: str, new: str) -> User:
     :raise AuthError: the codes of :func:`user_from_reset_token`.
     """
     user = user_from_reset_token(token)
-    _replace_password(user, user.password_hash, new)
+    if not _replace_password(user, user.password_hash, new):
+        raise AuthError(
+            _l("This link is not valid or has already been used. Please ask for a new one."),
+            code="invalid_link",
+            status=404,
+        )
     return user
 
 
-def _replace_password(user: User, old_hash: str, new: str) -> None:
+def _replace_password(user: User, old_hash: str, new: str) -> bool:
     """Set the password only if it is still ``old_hash``, in one conditional ``UPDATE``: of
     two submissions of one reset link (or of a change and a reset) exactly one wins.
 
-    :raise AuthError: ``invalid_link`` (404) when the password changed meanwhile.
+    :return: whether this one did (``False``: the password changed meanwhile).
     """
     new_hash = generate_password_hash(new)
     changed = db.session.execute(
@@ -275,9 +285,6 @@ def _replace_password(user: User, old_hash: str, new: str) -> None:
         .execution_options(synchronize_session=False)
     ).rowcount
     if changed != 1:
-        raise AuthError(
-            _l("This link is not valid or has already been used. Please ask for a new one."),
-            code="invalid_link",
-            status=404,
-        )
+        return False
     db.session.refresh(user)
+    return True

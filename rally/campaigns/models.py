@@ -330,10 +330,21 @@ class Card(db.Model):
         """What staff type to add stamps: the id and a check digit, so a typo is caught."""
         return card_number(self.id)
 
+    @property
+    def display_number(self) -> str:
+        """:attr:`number` as people read it: ``000123-4``."""
+        return format_card_number(self.number)
+
 
 def card_number(card_id: int) -> str:
     digits = f"{card_id:06d}"
     return f"{digits}{_check_digit(digits)}"
+
+
+def format_card_number(number: str) -> str:
+    """``0001234`` as ``000123-4``: the check digit apart, easier to read aloud. Typed back
+    either way (:func:`card_id_from_number` reads the digits only)."""
+    return f"{number[:-1]}-{number[-1]}"
 
 
 def card_id_from_number(number: str) -> int | None:

@@ -234,9 +234,11 @@ def checkpoint_qr(checkpoint_id: int, fmt: str):
 def tablet(checkpoint_id: int):
     """The counter tablet: a QR code that changes every 30 seconds.
 
-    The page reloads itself at the next step boundary (a meta refresh: no JavaScript, so
-    it keeps going on an old tablet left open overnight). The server's clock alone decides
-    the step, so a tablet whose own clock is wrong still shows a valid code.
+    At the next step boundary ``tablet.js`` fetches the page again and swaps the code in
+    place (a reload would send a screen reader back to the top and fold the PIN); without
+    JavaScript a meta refresh in ``<noscript>`` reloads the page, so an old tablet left open
+    overnight keeps going. The server's clock alone decides the step, so a tablet whose own
+    clock is wrong still shows a valid code.
     """
     checkpoint = _staff_checkpoint(checkpoint_id)
     now = utcnow()

@@ -20,7 +20,7 @@ from sqlalchemy import case, func, select
 from rally.campaigns.models import Campaign, CampaignState, Checkpoint, RewardTier, Stamp
 from rally.extensions import db
 from rally.fraud.models import FraudFlag
-from rally.rewards.models import Claim
+from rally.rewards.models import Claim, ClaimKind
 
 from .models import CardTally, StampTally
 from .tallies import hour_of
@@ -37,7 +37,7 @@ class Dashboard:
     per_store: list[tuple] = field(default_factory=list)  # (store or spot, stamps)
     heatmap: list[list[int]] = field(default_factory=lambda: [[0] * 24 for _ in range(7)])
     funnel: list[tuple[int, int]] = field(default_factory=list)  # (n stamps, cards with >= n)
-    rewards: list[tuple[RewardTier, int, int]] = field(default_factory=list)
+    rewards: list[tuple[RewardTier, ClaimKind, int, int]] = field(default_factory=list)
     open_flags: int = 0
 
     @property
@@ -156,14 +156,24 @@ def dashboard_data(
 
     if store_ids is None:
         claims = {
-            tier_id: (claimed, redeemed)
-            for tier_id, claimed, redeemed in db.session.execute(
-                select(Claim.tier_id, func.count(), func.count(Claim.redeemed_at))
+            (tier_id, kind): (claimed, redeemed)
+            for tier_id, kind, claimed, redeemed in db.session.execute(
+                select(Claim.tier_id, Claim.kind, func.count(), func.count(Claim.redeemed_at))
                 .where(Claim.campaign_id == campaign.id)
-                .group_by(Claim.tier_id)
+                .group_by(Claim.tier_id, Claim.kind)
             )
         }
-        result.rewards = [(tier, *claims.get(tier.id, (0, 0))) for tier in campaign.tiers]
+        # A row per reward, and one for its lottery's prizes once there are any: prizes take
+        # nothing from the stock shown beside the reward's claims.
+        result.rewards = []
+        for tier in campaign.tiers:
+            result.rewards.append(
+                (tier, ClaimKind.reward, *claims.get((tier.id, ClaimKind.reward), (0, 0)))
+            )
+            if (tier.id, ClaimKind.lottery) in claims:
+                result.rewards.append(
+                    (tier, ClaimKind.lottery, *claims[tier.id, ClaimKind.lottery])
+                )
         result.open_flags = db.session.scalar(
             select(func.count())
             .select_from(FraudFlag)

@@ -176,13 +176,13 @@ def redemptions_table(campaign_id: int | None = None) -> Table:
         _("Campaign ID"),
         _("Campaign"),
         _("Reward"),
-        _("Given as"),
         _("Requirement"),
         _("Times reached"),
         _("Card number"),
         _("Handed over"),
         _("Handed over at store"),
         _("Handed over by"),
+        _("Given as"),  # last: a column added later does not move the others
     ]
     rows = (
         [
@@ -191,13 +191,13 @@ def redemptions_table(campaign_id: int | None = None) -> Table:
             claim.campaign_id,
             claim.campaign.tr("title"),
             claim.tier.tr("name"),
-            claim.kind.label,
             tier_requirement(claim.tier),
             claim.occurrence,
             card_number(claim.card_id),
             local_time(claim.redeemed_at),
             claim.redeemed_store.tr("name") if claim.redeemed_store else "",
             claim.redeemed_by.email if claim.redeemed_by else "",
+            claim.kind.label,
         ]
         for claim in db.session.scalars(query)
     )

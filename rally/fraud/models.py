@@ -60,7 +60,7 @@ class FraudFlag(db.Model):
 
     @property
     def card_number(self) -> str:
-        """The card's number as staff, the register and the exports show it."""
-        from rally.campaigns.models import card_number
+        """The card's number as the card page and the register show it (``000123-4``)."""
+        from rally.campaigns.models import card_number, format_card_number
 
-        return card_number(self.card_id)
+        return format_card_number(card_number(self.card_id))

@@ -135,13 +135,15 @@ class Voided(NamedTuple):
 def void_card(flag: FraudFlag, now: datetime) -> Voided:
     """Void the stamps of the flagged card in the flag's campaign.
 
-    Unredeemed claims of that card in the campaign are cancelled and their stock given
-    back; redeemed ones stay on record. Every open flag of the card in the campaign is
+    Unredeemed claims of that card in the campaign (rewards and lottery prizes) are
+    cancelled and the rewards' stock given back; redeemed ones stay on record. The card
+    leaves the campaign's lotteries not drawn yet. Every open flag of the card in the campaign is
     resolved as voided, with these counts (the resolved list words them per language).
 
     :return: the stamps removed and the claims cancelled.
     """
     from rally.dashboard.tallies import forget_card
+    from rally.lottery.operations import withdraw_card
     from rally.rewards.models import Claim, ClaimKind
 
     card_id, campaign_id = flag.card_id, flag.campaign_id
@@ -159,6 +161,7 @@ def void_card(flag: FraudFlag, now: datetime) -> Voided:
             )
         db.session.delete(claim)
     forget_card(card_id, campaign_id)
+    withdraw_card(card_id, campaign_id)
     removed = db.session.execute(
         delete(Stamp).where(Stamp.card_id == card_id, Stamp.campaign_id == campaign_id)
     ).rowcount

@@ -4,7 +4,7 @@ import secrets
 from datetime import datetime
 
 from flask_babel import force_locale
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from rally.campaigns.models import Card, RewardTier
@@ -212,7 +212,7 @@ def winner_mails(lottery: Lottery, winners: list[LotteryEntry]) -> list[Mail]:
     """Each winner's e-mail in their language, written in the draw's own transaction: send
     them with :func:`rally.mail.try_send` once the draw is committed (a draw rolled back
     must not have told anybody)."""
-    prizes = prize_claims(lottery, {entry.card_id for entry in winners})
+    prizes = prize_claims(lottery)
     mails = []
     for entry in winners:
         visitor = entry.visitor
@@ -235,18 +235,33 @@ def winner_mails(lottery: Lottery, winners: list[LotteryEntry]) -> list[Mail]:
     return mails
 
 
-def prize_claims(lottery: Lottery, card_ids) -> dict[tuple[int, int], Claim]:
-    """The prizes the draw gave these cards: ``(card id, occurrence) -> claim``."""
-    if not card_ids:
-        return {}
-    claims = db.session.scalars(
-        select(Claim).where(
-            Claim.tier_id == lottery.tier_id,
-            Claim.kind == ClaimKind.lottery,
-            Claim.card_id.in_(card_ids),
+def prize_claims(lottery: Lottery, card_id: int | None = None) -> dict[tuple[int, int], Claim]:
+    """The prizes the draw gave (to one card, if given): ``(card id, occurrence) -> claim``."""
+    query = select(Claim).where(Claim.tier_id == lottery.tier_id, Claim.kind == ClaimKind.lottery)
+    if card_id is not None:
+        query = query.where(Claim.card_id == card_id)
+    return {(claim.card_id, claim.occurrence): claim for claim in db.session.scalars(query)}
+
+
+def withdraw_card(card_id: int, campaign_id: int) -> int:
+    """Take a voided card's entries out of the campaign's lotteries not drawn yet; return
+    how many. The lottery rows are read under the entry's share lock (see
+    :func:`enter_lottery`), so a draw reads the card's entries all before or none after.
+    A drawn lottery keeps its entries: its published result must stay verifiable (the void
+    cancels the card's prize claim instead).
+    """
+    open_lotteries = db.session.scalars(
+        select(Lottery.id)
+        .where(Lottery.campaign_id == campaign_id, Lottery.drawn_at.is_(None))
+        .with_for_update(read=True)
+    ).all()
+    if not open_lotteries:
+        return 0
+    return db.session.execute(
+        delete(LotteryEntry).where(
+            LotteryEntry.card_id == card_id, LotteryEntry.lottery_id.in_(open_lotteries)
         )
-    )
-    return {(claim.card_id, claim.occurrence): claim for claim in claims}
+    ).rowcount
 
 
 def lotteries_on_card(
@@ -263,7 +278,7 @@ def lotteries_on_card(
     for lottery in lotteries:
         entries = entries_of(lottery, card)
         won = card is not None and any(entry.won for entry in entries)
-        prizes = prize_claims(lottery, {card.id}) if won else {}
+        prizes = prize_claims(lottery, card.id) if won else {}
         found[lottery.tier_id] = (lottery, entries, [prizes[key] for key in sorted(prizes)])
     return found
 

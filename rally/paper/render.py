@@ -38,11 +38,6 @@ QR_SIZE = 124
 CARDS_PER_PAGE = COLUMNS * ROWS
 
 
-def format_number(number: str) -> str:
-    """``0001234`` as ``000123-4``: the check digit apart, easier to read aloud."""
-    return f"{number[:-1]}-{number[-1]}"
-
-
 def _texts() -> dict:
     """The printed texts: a card is bilingual, whatever language the organizer browses in."""
     config = current_app.config
@@ -83,7 +78,7 @@ def _draw_card(pdf, card, column: int, row: int, texts: dict) -> None:
     y += 26
     _text(pdf, left, y, 10, "No.", MUTED)
     y += 26
-    _text(pdf, left, y, 24, format_number(card.number), ACCENT)
+    _text(pdf, left, y, 24, card.display_number, ACCENT)
 
     _draw_pdf_qr(pdf, Qr(left + inner_width - QR_SIZE, top - 6, QR_SIZE, qr_matrix(open_url(card))))
 

@@ -4,7 +4,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 
 from rally.auth.decorators import admin_required
 from rally.campaigns.cards import card_from_cookie, remember_card
-from rally.campaigns.models import card_number
+from rally.campaigns.models import card_number, format_card_number
 from rally.cards.operations import stamp_total
 from rally.extensions import db
 from rally.i18n import _
@@ -38,7 +38,7 @@ def index():
         last=batch[-1] if batch else None,
         printed=operations.printed_runs(),
         card_number=card_number,
-        format_number=render.format_number,
+        format_number=format_card_number,
     ), 400 if form.errors else 200
 
 
@@ -77,14 +77,14 @@ def open_card(token: str):
         return render_template(
             "paper/replace.html",
             form=form,
-            number=render.format_number(paper.number),
+            number=paper.display_number,
             current_stamps=stamp_total(current),
         )
     if current is None or current.id != paper.id:
         flash(
             _(
                 "Paper card No. %(number)s is on this phone now.",
-                number=render.format_number(paper.number),
+                number=paper.display_number,
             ),
             "success",
         )

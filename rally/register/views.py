@@ -23,7 +23,6 @@ from rally.campaigns.qr import qr_svg
 from rally.database import writes
 from rally.extensions import db
 from rally.i18n import _, current_language
-from rally.paper.render import format_number
 from rally.utils import utcnow
 
 from . import operations
@@ -56,7 +55,6 @@ def _page(checkpoint, purchase=None, qr=None, lookup=None, card=None, add=None, 
             card=card,
             add=add,
             error=error,
-            format_number=format_number,
             limit=operations.stamp_limit(campaign),
         )
     )
@@ -121,7 +119,7 @@ def add_to_card(checkpoint_id: int):
     except StampError as refusal:
         db.session.rollback()
         if refusal.is_repeat:
-            number = format_number(card.number)
+            number = card.display_number
             if refusal.code == "already_stamped":
                 message = _("Card No. %(number)s already has this stamp.", number=number)
             else:
@@ -135,7 +133,7 @@ def add_to_card(checkpoint_id: int):
         lookup = CardLookupForm(formdata=None, code=form.number.data)
         found = card
         return _page(checkpoint, lookup=lookup, card=found, add=form, error=refusal), refusal.status
-    number = format_number(card.number)
+    number = card.display_number
     count = form.count.data
     db.session.commit()
     flash(

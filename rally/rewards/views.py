@@ -21,7 +21,7 @@ from rally.campaigns.qr import qr_svg
 from rally.extensions import db, limiter
 from rally.i18n import _
 from rally.stores.models import Store, StoreStatus
-from rally.utils import utcnow
+from rally.utils import int_arg, utcnow
 
 from . import operations
 from .forms import ClaimForm, CountersForm, RedeemConfirmForm, RedeemLookupForm
@@ -49,7 +49,7 @@ def claim(campaign_id: int, tier_id: int):
         flash(_("This phone has no stamp card yet."), "error")
         return redirect(url_for("campaigns.card", campaign_id=campaign_id), 303)
     try:
-        occurrence = request.form.get("occurrence", default=1, type=int)
+        occurrence = int_arg("occurrence", 1, request.form)
         claimed = operations.claim_reward(card, tier, utcnow(), occurrence=occurrence)
     except operations.RewardError as error:
         db.session.rollback()

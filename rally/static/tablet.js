@@ -13,23 +13,37 @@
     window.setTimeout(update, Math.max(1, seconds) * 1000);
   }
 
+  function swap(fresh) {
+    var image = box.querySelector(".tablet-qr");
+    image.parentNode.replaceChild(document.importNode(fresh.querySelector(".tablet-qr"), true), image);
+    var pin = box.querySelector("[data-testid=tablet-pin]");
+    var freshPin = fresh.querySelector("[data-testid=tablet-pin]");
+    if (pin && freshPin) {
+      pin.textContent = freshPin.textContent;
+    }
+  }
+
   function update() {
     var request = new XMLHttpRequest();
     request.open("GET", window.location.href);
     request.responseType = "document";
+    // A connection that hangs answers neither onload nor onerror: give up and try again.
+    request.timeout = 10000;
     request.onload = function () {
       var fresh = request.response && request.response.querySelector(".tablet[data-refresh]");
       if (request.status !== 200 || !fresh) {
         window.location.reload(); // logged out, or the checkpoint is gone: show the page
         return;
       }
-      var image = box.querySelector(".tablet-qr");
-      image.parentNode.replaceChild(document.importNode(fresh.querySelector(".tablet-qr"), true), image);
-      box.querySelector("[data-testid=tablet-pin]").textContent =
-        fresh.querySelector("[data-testid=tablet-pin]").textContent;
+      try {
+        swap(fresh);
+      } catch (error) {
+        window.location.reload(); // a page this script does not know: the whole page
+        return;
+      }
       schedule(parseInt(fresh.getAttribute("data-refresh"), 10) || 1);
     };
-    request.onerror = function () {
+    request.onerror = request.ontimeout = function () {
       schedule(5); // the network is back soon; the old code stays valid for one more step
     };
     request.send();

@@ -77,7 +77,7 @@ def test_scanned_paper_card_opens_on_a_phone(app, admin_client, client, make_cam
     assert response.status_code == 303
     assert response.headers["Location"].endswith("/card")
     with app.app_context():
-        number = db.session.scalar(select(Card)).number
+        number = db.session.scalar(select(Card)).display_number
     assert number in client.get(f"/card/{campaign_id}").get_data(as_text=True)
 
 
@@ -138,7 +138,7 @@ def test_replacing_a_phone_card_with_stamps_asks_first(app, client, make_campaig
     assert "Set-Cookie" not in page.headers
 
     with app.app_context():
-        number = db.session.get(Card, paper_id).number
+        number = db.session.get(Card, paper_id).display_number
     assert number not in client.get(f"/card/{campaign_id}").get_data(as_text=True)
 
     confirmed = client.post(path)

@@ -11,7 +11,7 @@ from rally.campaigns.models import Card, RewardTier
 from rally.extensions import db
 from rally.fraud.models import FraudFlag
 from rally.fraud.operations import void_card
-from rally.lottery.models import Lottery
+from rally.lottery.models import Lottery, LotteryEntry
 from rally.lottery.operations import create_lottery
 from rally.mail import outbox
 from rally.rewards.models import Claim, ClaimKind
@@ -33,6 +33,16 @@ def lottery_of(app, make_campaign, stock=None, winners=1):
         lottery = create_lottery(tier, winners_count=winners)
         db.session.commit()
         return campaign_id, checkpoints, tier.id, lottery.id
+
+
+def void(card_id, campaign_id):
+    """Void the card in the campaign, as the association does from a fraud flag."""
+    flag = FraudFlag(card_id=card_id, campaign_id=campaign_id, kind="no_location", detail={})
+    db.session.add(flag)
+    db.session.flush()
+    voided = void_card(flag, utcnow())
+    db.session.commit()
+    return voided
 
 
 def prize_of(app, card_id) -> Claim | None:
@@ -131,11 +141,7 @@ def test_voiding_a_winner_cancels_the_prize_without_adding_stock(
     enter_in_own_session(app, lottery_id, card_id, visitor_id)
     draw_in_own_session(app, lottery_id)
     with app.app_context():
-        flag = FraudFlag(card_id=card_id, campaign_id=campaign_id, kind="no_location", detail={})
-        db.session.add(flag)
-        db.session.flush()
-        voided = void_card(flag, utcnow())
-        db.session.commit()
+        voided = void(card_id, campaign_id)
         assert voided.claims == 2
         assert db.session.get(RewardTier, tier_id).stock == 5  # the reward's unit, only
         assert db.session.scalars(select(Claim).where(Claim.card_id == card_id)).all() == []
@@ -206,3 +212,58 @@ def test_the_campaign_page_links_its_lottery_before_anybody_enters(app, client, 
     campaign_id, _, _, lottery_id = lottery_of(app, make_campaign)
     html = client.get(f"/campaigns/{campaign_id}").get_data(as_text=True)
     assert f'href="/lotteries/{lottery_id}"' in html
+
+
+def test_the_dashboard_counts_prizes_apart_from_the_rewards(
+    app, make_campaign, make_user, card_with_stamps
+):
+    """A prize takes nothing from the stock shown beside the reward's claims."""
+    from zoneinfo import ZoneInfo
+
+    from rally.dashboard.operations import dashboard_data, default_range
+
+    campaign_id, checkpoints, tier_id, lottery_id = lottery_of(app, make_campaign, stock=5)
+    ((card_id, visitor_id),) = verified_entrants(app, card_with_stamps, checkpoints, 1)
+    enter_in_own_session(app, lottery_id, card_id, visitor_id)
+    draw_in_own_session(app, lottery_id)
+    with app.app_context():
+        from rally.campaigns.models import Campaign
+
+        campaign = db.session.get(Campaign, campaign_id)
+        zone = ZoneInfo(app.config["RALLY_TIMEZONE"])
+        data = dashboard_data(campaign, *default_range(campaign, zone), zone)
+        rows = [
+            (tier.id, kind, claimed, redeemed) for tier, kind, claimed, redeemed in data.rewards
+        ]
+    assert rows == [(tier_id, ClaimKind.reward, 0, 0), (tier_id, ClaimKind.lottery, 1, 0)]
+    client = app.test_client()
+    login(client, make_user(role=Role.admin))
+    html = client.get(
+        f"/manage/dashboard/?campaign={campaign_id}", headers={"Accept-Language": "en"}
+    )
+    assert html.get_data(as_text=True).count('data-testid="prize-row"') == 1
+
+
+def test_a_voided_card_leaves_the_lotteries_not_drawn_yet(app, make_campaign, card_with_stamps):
+    campaign_id, checkpoints, tier_id, lottery_id = lottery_of(app, make_campaign)
+    ((card_id, visitor_id),) = verified_entrants(app, card_with_stamps, checkpoints, 1)
+    assert enter_in_own_session(app, lottery_id, card_id, visitor_id) == "entered"
+    with app.app_context():
+        void(card_id, campaign_id)
+        assert db.session.scalars(select(LotteryEntry)).all() == []
+
+
+def test_a_drawn_lottery_keeps_a_voided_winners_entry(app, make_campaign, card_with_stamps):
+    """The published result stays verifiable; the prize itself is cancelled."""
+    from rally.lottery.draw import verify
+    from rally.lottery.operations import published_data
+
+    campaign_id, checkpoints, tier_id, lottery_id = lottery_of(app, make_campaign)
+    ((card_id, visitor_id),) = verified_entrants(app, card_with_stamps, checkpoints, 1)
+    enter_in_own_session(app, lottery_id, card_id, visitor_id)
+    draw_in_own_session(app, lottery_id)
+    with app.app_context():
+        void(card_id, campaign_id)
+        assert len(db.session.scalars(select(LotteryEntry)).all()) == 1
+        assert verify(published_data(db.session.get(Lottery, lottery_id))) == []
+    assert prize_of(app, card_id) is None
