@@ -163,6 +163,21 @@ def test_unknown_code(app, client, admin):
     assert "No reward has this code" in response.get_data(as_text=True)
 
 
+def test_an_occurrence_past_any_number_is_not_claimed(
+    app, make_campaign, card_with_stamps, tier_ids
+):
+    """A hand-edited form: the number is out of range, not a database error."""
+    campaign_id, checkpoints = make_campaign(tiers=(1,))
+    tier_id = tier_ids(campaign_id)[0]
+    phone = visitor(app, card_with_stamps(checkpoints[:1]))
+    response = phone.post(
+        f"/card/{campaign_id}/tiers/{tier_id}/claim", data={"occurrence": str(2**64)}
+    )
+    assert response.status_code == 303  # read as the first occurrence, which it reached
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Claim)) == 1
+
+
 def test_a_code_with_bytes_no_code_has_is_unknown_without_an_error(app, client, admin):
     """A NUL byte made PostgreSQL refuse the query (a 500)."""
     assert client.get("/card/claims/AB%00CDEFG").status_code == 404
