@@ -12,6 +12,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from rally.extensions import db
 from rally.i18n import _l
 from rally.i18n.enums import TitledEnum
+from rally.passwords import password_stamp
 from rally.utils import utcnow
 
 
@@ -55,7 +56,7 @@ class User(UserMixin, db.Model):
     def session_stamp(self) -> str:
         """Changes with the password: a log-in, or a reset link, made before a password
         change stops working (see :meth:`get_id` and :func:`load_session_user`)."""
-        return hashlib.sha256(self.password_hash.encode()).hexdigest()[:16]
+        return password_stamp(self.password_hash)
 
     def get_id(self) -> str:
         """What Flask-Login keeps in the session: the id and the :attr:`session_stamp`."""

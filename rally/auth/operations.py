@@ -4,20 +4,18 @@ import secrets
 from datetime import datetime, timedelta
 
 from flask import current_app, url_for
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
-from werkzeug.security import generate_password_hash
 
+from rally import passwords
 from rally.errors import RallyError
 from rally.extensions import db
-from rally.i18n import _, _l
+from rally.i18n import _l
 from rally.mail import Mail
 
 from .models import Invitation, Role, User, hash_token
 
 INVITATION_LIFETIME = timedelta(days=7)
-RESET_LIFETIME = timedelta(hours=1)
 RESET_SALT = "rally.password-reset.v1"
 
 
@@ -189,7 +187,7 @@ def change_password(user: User, current: str, new: str) -> None:
     """
     if not user.check_password(current):
         raise AuthError(_l("The current password is wrong."), code="bad_credentials")
-    if not _replace_password(user, user.password_hash, new):
+    if not passwords.replace_password(User, user, user.password_hash, new):
         raise AuthError(
             _l("Your password was changed meanwhile. Please log in again."),
             code="password_changed",
@@ -197,94 +195,24 @@ def change_password(user: User, current: str, new: str) -> None:
         )
 
 
-def _reset_serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.secret_key, salt=RESET_SALT)
-
-
-def reset_mail(user: User) -> Mail:
-    """The e-mail with a link that sets a new password, in the language of the page that
-    asked for it. The link works for :data:`RESET_LIFETIME`, once: it carries the account's
-    ``session_stamp``, which the new password changes."""
-    token = _reset_serializer().dumps({"u": user.id, "s": user.session_stamp})
-    link = current_app.config["RALLY_BASE_URL"].rstrip("/") + url_for(
-        "auth.reset_password", token=token
-    )
-    body = _(
-        "Someone, probably you, asked to set a new password for your Rally account.\n\n"
-        "Open this link to choose a new password (valid for one hour, once):\n"
-        "%(link)s\n\n"
-        "If you did not ask for this, you can ignore this message: your password stays "
-        "as it is.",
-        link=link,
-    )
-    return Mail(user.email, _("Set a new password"), body)
-
-
 def reset_mail_for(email: str) -> Mail | None:
     """The reset e-mail for the active account with this address, or ``None``: the page
     answers the same either way, so it does not tell who has an account."""
     user = find_user(email)
-    return reset_mail(user) if user is not None and user.active else None
+    if user is None or not user.active:
+        return None
+    token = passwords.reset_token(RESET_SALT, user)
+    link = current_app.config["RALLY_BASE_URL"].rstrip("/") + url_for(
+        "auth.reset_password", token=token
+    )
+    return passwords.reset_mail(user, link)
 
 
 def user_from_reset_token(token: str) -> User:
-    """The account a reset link names.
-
-    :raise AuthError: ``link_expired`` (410); ``invalid_link`` (404): altered, already used
-        (the password changed since), or the account was closed.
-    """
-    invalid = AuthError(
-        _l("This link is not valid or has already been used. Please ask for a new one."),
-        code="invalid_link",
-        status=404,
-    )
-    try:
-        data = _reset_serializer().loads(token, max_age=int(RESET_LIFETIME.total_seconds()))
-    except SignatureExpired:
-        raise AuthError(
-            _l("This link has expired. Please ask for a new one."),
-            code="link_expired",
-            status=410,
-        ) from None
-    except BadSignature:
-        raise invalid from None
-    if not isinstance(data, dict) or not isinstance(data.get("u"), int):
-        raise invalid
-    user = db.session.get(User, data["u"])
-    if user is None or not user.active or user.session_stamp != data.get("s"):
-        raise invalid
-    return user
+    """:raise AuthError: see :func:`rally.passwords.account_from_reset_token`."""
+    return passwords.account_from_reset_token(User, RESET_SALT, token, AuthError)
 
 
 def reset_password(token: str, new: str) -> User:
-    """Set the password of the account a reset link names; the link then stops working.
-
-    :raise AuthError: the codes of :func:`user_from_reset_token`.
-    """
-    user = user_from_reset_token(token)
-    if not _replace_password(user, user.password_hash, new):
-        raise AuthError(
-            _l("This link is not valid or has already been used. Please ask for a new one."),
-            code="invalid_link",
-            status=404,
-        )
-    return user
-
-
-def _replace_password(user: User, old_hash: str, new: str) -> bool:
-    """Set the password only if it is still ``old_hash``, in one conditional ``UPDATE``: of
-    two submissions of one reset link (or of a change and a reset) exactly one wins.
-
-    :return: whether this one did (``False``: the password changed meanwhile).
-    """
-    new_hash = generate_password_hash(new)
-    changed = db.session.execute(
-        update(User)
-        .where(User.id == user.id, User.password_hash == old_hash)
-        .values(password_hash=new_hash)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if changed != 1:
-        return False
-    db.session.refresh(user)
-    return True
+    """:raise AuthError: see :func:`rally.passwords.reset_password`."""
+    return passwords.reset_password(User, RESET_SALT, token, new, AuthError)

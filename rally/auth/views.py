@@ -18,9 +18,9 @@ from flask_login import (
     user_logged_in,
 )
 
+from rally import passwords
 from rally.extensions import db, limiter
 from rally.i18n import _
-from rally.mail import try_send
 from rally.utils import safe_next_url, utcnow
 
 from . import operations
@@ -40,12 +40,6 @@ bp = Blueprint("auth", __name__, url_prefix="/auth", template_folder="templates"
 
 # Slow down password guessing and mass sign-ups; reading the pages is never limited.
 FORM_LIMIT = "20 per 10 minutes"
-# Reset links asked for one address: enough for a lost mail, too few to flood an inbox.
-RESET_MAIL_LIMIT = "5 per hour"
-
-
-def _address_asked_for() -> str:
-    return "reset:" + request.form.get("email", "").strip().lower()
 
 
 def _home_endpoint() -> str:
@@ -203,25 +197,18 @@ def change_password():
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
 @limiter.limit(FORM_LIMIT, methods=["POST"])
-@limiter.limit(RESET_MAIL_LIMIT, methods=["POST"], key_func=_address_asked_for)
+@limiter.limit(
+    passwords.RESET_MAIL_LIMIT, methods=["POST"], key_func=passwords.address_limit_key("staff")
+)
 def forgot_password():
     """Ask for a link that sets a new password; the answer does not say who has an account."""
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        mail = operations.reset_mail_for(form.email.data)
-        db.session.commit()  # end the transaction before a mail server is waited for
-        if mail is not None:
-            try_send(mail)  # a failure is logged: telling the page would tell who exists
-        flash(
-            _(
-                "If an account uses %(email)s, we have sent it a link to set a new password. "
-                "The link works for one hour.",
-                email=form.email.data.strip(),
-            ),
-            "success",
-        )
+        passwords.send_reset_mail(operations.reset_mail_for(form.email.data), form.email.data)
         return redirect(url_for("auth.login"), 303)
-    return render_template("auth/password_forgot.html", form=form), 400 if form.errors else 200
+    return render_template(
+        "passwords/forgot.html", form=form, login_url=url_for("auth.login")
+    ), 400 if form.errors else 200
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
@@ -249,5 +236,5 @@ def reset_password(token: str):
         flash(_("Your new password is set. Please log in with it."), "success")
         return redirect(url_for("auth.login"), 303)
     return render_template(
-        "auth/password_reset.html", form=form, user=user
+        "passwords/reset.html", form=form, account=user
     ), 400 if form.errors else 200

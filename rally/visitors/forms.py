@@ -43,3 +43,14 @@ class VisitorLoginForm(LoginForm):
 
 class SimpleForm(Form):
     """A button that only needs CSRF protection."""
+
+
+class ForgotForm(Form):
+    email = SaveCardForm.email
+    submit = SubmitField(_l("Send me a link"))
+
+
+class ResetForm(Form):
+    password = SaveCardForm.password
+    confirm = SaveCardForm.confirm
+    submit = SubmitField(_l("Set the new password"))

@@ -8,6 +8,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from rally import passwords
 from rally.campaigns.models import Card
 from rally.errors import RallyError
 from rally.extensions import db
@@ -17,6 +18,7 @@ from rally.mail import Mail
 from .models import Visitor
 
 VERIFY_SALT = "rally.visitor.verify.v1"
+RESET_SALT = "rally.visitor.password-reset.v1"
 VERIFY_MAX_AGE = 3 * 24 * 3600
 
 
@@ -153,3 +155,26 @@ def open_account_card(
             status=409,
         )
     return card
+
+
+def reset_mail_for(email: str) -> Mail | None:
+    """The e-mail with a link that sets a new password for the account with this address,
+    or ``None``: the page answers the same either way (see :mod:`rally.passwords`)."""
+    visitor = find_by_email(email)
+    if visitor is None:
+        return None
+    token = passwords.reset_token(RESET_SALT, visitor)
+    link = current_app.config["RALLY_BASE_URL"].rstrip("/") + url_for(
+        "visitors.reset_password", token=token
+    )
+    return passwords.reset_mail(visitor, link)
+
+
+def visitor_from_reset_token(token: str) -> Visitor:
+    """:raise VisitorError: see :func:`rally.passwords.account_from_reset_token`."""
+    return passwords.account_from_reset_token(Visitor, RESET_SALT, token, VisitorError)
+
+
+def reset_password(token: str, new: str) -> Visitor:
+    """:raise VisitorError: see :func:`rally.passwords.reset_password`."""
+    return passwords.reset_password(Visitor, RESET_SALT, token, new, VisitorError)

@@ -3,28 +3,36 @@
 from flask import Blueprint, flash, redirect, render_template, session, url_for
 from flask_login import current_user
 
+from rally import passwords
 from rally.campaigns.cards import card_from_cookie, remember_card
 from rally.cards.operations import stamp_total
 from rally.extensions import db, limiter
 from rally.i18n import _, current_language
 from rally.mail import try_send
+from rally.passwords import password_stamp
 from rally.utils import utcnow
 
 from . import operations
-from .forms import SaveCardForm, SimpleForm, VisitorLoginForm
+from .forms import ForgotForm, ResetForm, SaveCardForm, SimpleForm, VisitorLoginForm
 from .models import Visitor
 
 bp = Blueprint("visitors", __name__, url_prefix="/me", template_folder="templates")
 SESSION_KEY = "visitor_id"
+# A stamp of the password the log-in was made with: a new password ends the other log-ins.
+STAMP_KEY = "visitor_stamp"
 
 
 def current_visitor() -> Visitor | None:
     visitor_id = session.get(SESSION_KEY)
-    return db.session.get(Visitor, visitor_id) if isinstance(visitor_id, int) else None
+    visitor = db.session.get(Visitor, visitor_id) if isinstance(visitor_id, int) else None
+    if visitor is None or session.get(STAMP_KEY) != password_stamp(visitor.password_hash):
+        return None
+    return visitor
 
 
 def _log_in(visitor: Visitor) -> None:
     session[SESSION_KEY] = visitor.id
+    session[STAMP_KEY] = password_stamp(visitor.password_hash)
     # Kept for a year on the visitor's phone, unless staff are logged in here too (see
     # rally.auth.views: a staff log-in ends with the browser).
     session.permanent = not current_user.is_authenticated
@@ -142,5 +150,45 @@ def login():
 def logout():
     if SimpleForm().validate_on_submit():
         session.pop(SESSION_KEY, None)
+        session.pop(STAMP_KEY, None)
         flash(_("You are logged out."), "success")
     return redirect(url_for("campaigns.cards"), 303)
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit("20 per hour", methods=["POST"])
+@limiter.limit(
+    passwords.RESET_MAIL_LIMIT, methods=["POST"], key_func=passwords.address_limit_key("visitor")
+)
+def forgot_password():
+    """Ask for a link that sets a new password; the answer does not say who has an account."""
+    form = ForgotForm()
+    if form.validate_on_submit():
+        passwords.send_reset_mail(operations.reset_mail_for(form.email.data), form.email.data)
+        return redirect(url_for(".login"), 303)
+    return render_template(
+        "passwords/forgot.html", form=form, login_url=url_for(".login")
+    ), 400 if form.errors else 200
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@limiter.limit("20 per hour", methods=["POST"])
+def reset_password(token: str):
+    """The link of the reset e-mail: choose a new password, then log in with it."""
+    try:
+        visitor = operations.visitor_from_reset_token(token)
+    except operations.VisitorError as error:
+        return render_template("visitors/link_refused.html", error=error), error.status
+    form = ResetForm()
+    if form.validate_on_submit():
+        try:
+            operations.reset_password(token, form.password.data)
+        except operations.VisitorError as error:
+            db.session.rollback()
+            return render_template("visitors/link_refused.html", error=error), error.status
+        db.session.commit()
+        flash(_("Your new password is set. Please log in with it."), "success")
+        return redirect(url_for(".login"), 303)
+    return render_template(
+        "passwords/reset.html", form=form, account=visitor
+    ), 400 if form.errors else 200

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 
-from rally.auth import operations
+from rally import passwords
 from rally.auth.models import User
 from rally.extensions import db
 from rally.mail import outbox
@@ -161,7 +161,7 @@ def test_an_older_link_stops_working_once_the_password_changed(app, client, merc
 def test_an_expired_link_is_refused(app, client, merchant, monkeypatch):
     ask_for_link(client, merchant.email)
     path = reset_link(sent(app)[0])
-    monkeypatch.setattr(operations, "RESET_LIFETIME", timedelta(seconds=-1))
+    monkeypatch.setattr(passwords, "RESET_LIFETIME", timedelta(seconds=-1))
     response = client.get(path, headers={"Accept-Language": "en"})
     assert response.status_code == 410
     assert "This link has expired" in response.get_data(as_text=True)
@@ -215,7 +215,7 @@ def test_a_password_changed_meanwhile_is_not_overwritten(app, merchant):
         with app.app_context():  # the other request, committed first
             db.session.get(User, merchant.id).set_password(NEW_PASSWORD)
             db.session.commit()
-        assert operations._replace_password(stale, read_hash, "the loser's password") is False
+        assert passwords.replace_password(User, stale, read_hash, "the loser's password") is False
         db.session.rollback()
     assert logs_in(app, merchant, NEW_PASSWORD)
 

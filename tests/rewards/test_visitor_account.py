@@ -150,3 +150,53 @@ def test_one_address_saved_at_once_from_two_phones_makes_one_account(
     assert sorted(answers) == [303] + [409] * 3
     with app.app_context():
         assert len(db.session.scalars(select(Visitor)).all()) == 1
+
+
+# A forgotten password (the same rules as the staff's: tests/accounts/test_password.py)
+
+NEW = "a new password for the card"
+
+
+def reset_path(app) -> str:
+    with app.app_context():
+        content = outbox()[-1].get_content()
+    return re.search(r"http://rally\.test(/me/password/reset/\S+)", content).group(1)
+
+
+def logs_in(app, email, password) -> bool:
+    response = app.test_client().post("/me/login", data={"email": email, "password": password})
+    return response.status_code == 303
+
+
+def test_a_visitor_sets_a_new_password_from_the_e_mailed_link(
+    app, client, make_campaign, stamp_path
+):
+    _, checkpoints = make_campaign()
+    saved_card(app, client, stamp_path, checkpoints[0], "hanako@example.jp")
+    other_phone = app.test_client()
+    assert logs_in(app, "hanako@example.jp", "long enough pw")
+    other_phone.post("/me/login", data={"email": "hanako@example.jp", "password": "long enough pw"})
+    assert other_phone.get("/me/").status_code == 200
+
+    stranger = app.test_client()
+    response = stranger.post("/me/password/forgot", data={"email": "Hanako@example.jp"})
+    assert (response.status_code, response.headers["Location"]) == (303, "/me/login")
+    path = reset_path(app)
+    assert stranger.get(path).status_code == 200
+    assert stranger.post(path, data={"password": NEW, "confirm": NEW}).status_code == 303
+
+    assert logs_in(app, "hanako@example.jp", NEW)
+    assert not logs_in(app, "hanako@example.jp", "long enough pw")
+    assert other_phone.get("/me/").status_code == 302  # the old log-in ended
+    assert stranger.get(path).status_code == 404  # the link worked once
+
+
+def test_an_unknown_address_gets_the_same_answer_and_no_mail(app, client):
+    response = client.post("/me/password/forgot", data={"email": "nobody@example.jp"})
+    assert (response.status_code, response.headers["Location"]) == (303, "/me/login")
+    with app.app_context():
+        assert outbox() == []
+
+
+def test_the_visitor_log_in_page_links_the_forgotten_password(client):
+    assert 'href="/me/password/forgot"' in client.get("/me/login").get_data(as_text=True)

@@ -1,0 +1,135 @@
+"""A forgotten password: a link e-mailed to the account's address sets a new one.
+
+The same for the association's and merchants' accounts (``rally.auth``) and for visitors'
+accounts (``rally.visitors``). The link is signed, works for :data:`RESET_LIFETIME` and
+once: it carries a stamp of the password hash (:func:`password_stamp`), which the new
+password changes. The new password is written by a conditional ``UPDATE``, so of two
+submissions of one link exactly one wins.
+"""
+
+import hashlib
+from datetime import timedelta
+
+from flask import current_app, flash, request
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import update
+from werkzeug.security import generate_password_hash
+
+from rally.extensions import db
+from rally.i18n import _, _l
+from rally.mail import Mail, try_send
+
+RESET_LIFETIME = timedelta(hours=1)
+# Links asked for one address: enough for a lost mail, too few to flood an inbox.
+RESET_MAIL_LIMIT = "5 per hour"
+
+
+def password_stamp(password_hash: str) -> str:
+    """Changes with the password: what a reset link (or a staff log-in) was made for."""
+    return hashlib.sha256(password_hash.encode()).hexdigest()[:16]
+
+
+def _serializer(salt: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt=salt)
+
+
+def reset_token(salt: str, account) -> str:
+    return _serializer(salt).dumps({"u": account.id, "s": password_stamp(account.password_hash)})
+
+
+def reset_mail(account, link: str) -> Mail:
+    """The e-mail with the link, in the language of the page that asked for it."""
+    body = _(
+        "Someone, probably you, asked to set a new password for your Rally account.\n\n"
+        "Open this link to choose a new password (valid for one hour, once):\n"
+        "%(link)s\n\n"
+        "If you did not ask for this, you can ignore this message: your password stays "
+        "as it is.",
+        link=link,
+    )
+    return Mail(account.email, _("Set a new password"), body)
+
+
+def address_limit_key(prefix: str):
+    """A rate-limit key of the address a forgotten-password form asks for."""
+    return lambda: f"{prefix}:" + request.form.get("email", "").strip().lower()
+
+
+def send_reset_mail(mail: Mail | None, email: str) -> None:
+    """End the request's transaction, send ``mail`` if the address has an account, and say
+    the same either way. A mail server's failure is logged, not shown: telling the page
+    would tell who has an account."""
+    db.session.commit()  # no database held while a mail server answers
+    if mail is not None:
+        try_send(mail)
+    flash(
+        _(
+            "If an account uses %(email)s, we have sent it a link to set a new password. "
+            "The link works for one hour.",
+            email=email.strip(),
+        ),
+        "success",
+    )
+
+
+def account_from_reset_token(model, salt: str, token: str, error_class):
+    """The account of ``model`` a reset link names.
+
+    :raise error_class: ``link_expired`` (410); ``invalid_link`` (404): altered, already
+        used (the password changed since), or the account was closed.
+    """
+    invalid = error_class(
+        _l("This link is not valid or has already been used. Please ask for a new one."),
+        code="invalid_link",
+        status=404,
+    )
+    try:
+        data = _serializer(salt).loads(token, max_age=int(RESET_LIFETIME.total_seconds()))
+    except SignatureExpired:
+        raise error_class(
+            _l("This link has expired. Please ask for a new one."),
+            code="link_expired",
+            status=410,
+        ) from None
+    except BadSignature:
+        raise invalid from None
+    if not isinstance(data, dict) or not isinstance(data.get("u"), int):
+        raise invalid
+    account = db.session.get(model, data["u"])
+    if (
+        account is None
+        or not getattr(account, "active", True)
+        or password_stamp(account.password_hash) != data.get("s")
+    ):
+        raise invalid
+    return account
+
+
+def reset_password(model, salt: str, token: str, new: str, error_class):
+    """Set the password of the account a reset link names; the link then stops working.
+
+    :raise error_class: the codes of :func:`account_from_reset_token`.
+    """
+    account = account_from_reset_token(model, salt, token, error_class)
+    if not replace_password(model, account, account.password_hash, new):
+        raise error_class(
+            _l("This link is not valid or has already been used. Please ask for a new one."),
+            code="invalid_link",
+            status=404,
+        )
+    return account
+
+
+def replace_password(model, account, old_hash: str, new: str) -> bool:
+    """Set ``account``'s password only if it is still ``old_hash`` (one conditional
+    ``UPDATE``); whether this call did (``False``: it changed meanwhile)."""
+    changed = db.session.execute(
+        update(model)
+        .where(model.id == account.id, model.password_hash == old_hash)
+        .values(password_hash=generate_password_hash(new))
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if changed != 1:
+        return False
+    db.session.refresh(account)
+    return True
