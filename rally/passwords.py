@@ -10,7 +10,7 @@ submissions of one link exactly one wins.
 import hashlib
 from datetime import timedelta
 
-from flask import current_app, flash, request
+from flask import current_app, flash, render_template, request
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import update
 from werkzeug.security import generate_password_hash
@@ -70,6 +70,13 @@ def send_reset_mail(mail: Mail | None, email: str) -> None:
         ),
         "success",
     )
+
+
+def link_refused(error, forgot_url: str):
+    """The page of a reset link that no longer works, with the way to ask for a new one."""
+    return render_template(
+        "passwords/link_refused.html", message=error.message, forgot_url=forgot_url
+    ), error.status
 
 
 def account_from_reset_token(model, salt: str, token: str, error_class):

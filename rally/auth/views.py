@@ -218,18 +218,14 @@ def reset_password(token: str):
     try:
         user = operations.user_from_reset_token(token)
     except AuthError as error:
-        return render_template(
-            "auth/password_link_refused.html", message=error.message
-        ), error.status
+        return passwords.link_refused(error, url_for("auth.forgot_password"))
     form = ResetPasswordForm()
     if form.validate_on_submit():
         try:
             operations.reset_password(token, form.password.data)
         except AuthError as error:
             db.session.rollback()
-            return render_template(
-                "auth/password_link_refused.html", message=error.message
-            ), error.status
+            return passwords.link_refused(error, url_for("auth.forgot_password"))
         db.session.commit()
         if current_user.is_authenticated:
             logout_user()  # whoever was logged in on this browser: log in again, knowingly

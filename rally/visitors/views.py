@@ -178,14 +178,14 @@ def reset_password(token: str):
     try:
         visitor = operations.visitor_from_reset_token(token)
     except operations.VisitorError as error:
-        return render_template("visitors/link_refused.html", error=error), error.status
+        return passwords.link_refused(error, url_for(".forgot_password"))
     form = ResetForm()
     if form.validate_on_submit():
         try:
             operations.reset_password(token, form.password.data)
         except operations.VisitorError as error:
             db.session.rollback()
-            return render_template("visitors/link_refused.html", error=error), error.status
+            return passwords.link_refused(error, url_for(".forgot_password"))
         db.session.commit()
         flash(_("Your new password is set. Please log in with it."), "success")
         return redirect(url_for(".login"), 303)

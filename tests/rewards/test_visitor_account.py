@@ -200,3 +200,9 @@ def test_an_unknown_address_gets_the_same_answer_and_no_mail(app, client):
 
 def test_the_visitor_log_in_page_links_the_forgotten_password(client):
     assert 'href="/me/password/forgot"' in client.get("/me/login").get_data(as_text=True)
+
+
+def test_a_spent_reset_link_offers_a_new_one(client):
+    response = client.get("/me/password/reset/not-a-token", headers=EN)
+    assert response.status_code == 404
+    assert 'href="/me/password/forgot"' in response.get_data(as_text=True)
