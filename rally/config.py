@@ -9,6 +9,8 @@ class Defaults:
     RALLY_TIMEZONE = "Asia/Tokyo"
     RALLY_DISTRICT_NAME_JA = "三鷹駅前商店街"
     RALLY_DISTRICT_NAME_EN = "Mitaka Station Shopping District"
+    # The association's address for visitors' questions about their data (the privacy page).
+    RALLY_CONTACT_EMAIL = ""
     # Cookies: the card cookie lives as long as browsers allow (Chrome caps at 400 days).
     RALLY_CARD_COOKIE = "rally_card"
     RALLY_CARD_COOKIE_MAX_AGE = int(timedelta(days=400).total_seconds())

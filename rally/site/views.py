@@ -1,11 +1,12 @@
 """Home page and error pages."""
 
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, render_template
 from flask_wtf.csrf import CSRFError
 
 from rally.campaigns.operations import open_campaigns
 from rally.i18n import _l
 from rally.news.operations import latest_news, upcoming_events
+from rally.spots.views import map_tiles_host
 from rally.stores.models import Category
 from rally.utils import utcnow
 
@@ -32,6 +33,16 @@ def home():
         events=upcoming_events(now, limit=3),
         news=latest_news(now, limit=5),
         categories=list(Category),
+    )
+
+
+@bp.get("/privacy")
+def privacy():
+    """What Rally keeps about visitors, why, who sees it, and how to have it erased."""
+    return render_template(
+        "site/privacy.html",
+        map_host=map_tiles_host(),
+        contact=current_app.config["RALLY_CONTACT_EMAIL"],
     )
 
 

@@ -38,6 +38,16 @@ DEFAULT_CENTER = (35.7027, 139.5606)
 SPOTS_PER_PAGE = 20
 
 
+def map_tiles() -> str:
+    """The Leaflet URL template of the map's images (``RALLY_MAP_TILES``)."""
+    return current_app.config.get("RALLY_MAP_TILES") or DEFAULT_TILES
+
+
+def map_tiles_host() -> str:
+    """The host the map's images come from: named to visitors before they open the map."""
+    return urlsplit(map_tiles()).hostname or ""
+
+
 @bp.get("/spots")
 def index():
     return render_template("spots/index.html", spots=operations.public_spots())
@@ -57,7 +67,6 @@ def district_map():
     ``RALLY_MAP_ATTRIBUTION``; nothing is fetched from the tile host until the visitor
     opens the map.
     """
-    tiles = current_app.config.get("RALLY_MAP_TILES") or DEFAULT_TILES
     places = [
         {"id": f"store-{store.id}", "item": store, "kind": store.category.label,
          "url": url_for("directory.store", store_id=store.id), "type": "store"}
@@ -71,8 +80,8 @@ def district_map():
     return render_template(
         "spots/map.html",
         places=places,
-        tiles=tiles,
-        tiles_host=urlsplit(tiles).hostname or "",
+        tiles=map_tiles(),
+        tiles_host=map_tiles_host(),
         attribution=current_app.config.get("RALLY_MAP_ATTRIBUTION", DEFAULT_ATTRIBUTION),
         center=current_app.config.get("RALLY_MAP_CENTER", DEFAULT_CENTER),
         tag_labels=TAG_LABELS,

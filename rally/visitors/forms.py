@@ -54,3 +54,12 @@ class ResetForm(Form):
     password = SaveCardForm.password
     confirm = SaveCardForm.confirm
     submit = SubmitField(_l("Set the new password"))
+
+
+class DeleteAccountForm(Form):
+    """Deleting an account asks for its password: a phone left logged in is not enough."""
+
+    password = PasswordField(
+        _l("Your password"), validators=[DataRequired(_l("Please enter your password."))]
+    )
+    submit = SubmitField(_l("Delete my account"))

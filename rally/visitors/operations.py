@@ -5,7 +5,7 @@ from datetime import datetime
 from flask import current_app, url_for
 from flask_babel import force_locale
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from rally import passwords
@@ -13,6 +13,7 @@ from rally.campaigns.models import Card
 from rally.errors import RallyError
 from rally.extensions import db
 from rally.i18n import _, _l
+from rally.lottery.models import Lottery, LotteryEntry
 from rally.mail import Mail
 
 from .models import Visitor
@@ -20,6 +21,8 @@ from .models import Visitor
 VERIFY_SALT = "rally.visitor.verify.v1"
 RESET_SALT = "rally.visitor.password-reset.v1"
 VERIFY_MAX_AGE = 3 * 24 * 3600
+# The password of an erased account: no hash, so no password matches it.
+ERASED_PASSWORD = "!"
 
 
 class VisitorError(RallyError):
@@ -178,3 +181,57 @@ def visitor_from_reset_token(token: str) -> Visitor:
 def reset_password(token: str, new: str) -> Visitor:
     """:raise VisitorError: see :func:`rally.passwords.reset_password`."""
     return passwords.reset_password(Visitor, RESET_SALT, token, new, VisitorError)
+
+
+def open_lottery_entries(visitor: Visitor) -> int:
+    """How many of ``visitor``'s lottery entries wait for a draw (deleting the account
+    withdraws them)."""
+    return db.session.scalar(
+        select(func.count())
+        .select_from(LotteryEntry)
+        .join(Lottery, Lottery.id == LotteryEntry.lottery_id)
+        .where(LotteryEntry.visitor_id == visitor.id, Lottery.drawn_at.is_(None))
+    )
+
+
+def delete_account(visitor: Visitor, password: str) -> int:
+    """Erase ``visitor``'s account: its address and password. The card stays on the phone,
+    anonymous (a random number and its stamps), as before it was saved. Return how many
+    lottery entries were withdrawn.
+
+    Entries in lotteries not drawn yet are withdrawn: a winner could not be told. They are
+    read under the lotteries' share lock, as :func:`rally.lottery.operations.withdraw_card`
+    does, so a draw at the same moment counts them all or none. A drawn lottery keeps its
+    entries (its published result stays verifiable): then the account's row stays as an
+    empty shell, without address or password, that nobody can log in to or mail.
+
+    :raise VisitorError: ``wrong_password``.
+    """
+    if not visitor.check_password(password):
+        raise VisitorError(_l("This password is not right."), code="wrong_password", status=400)
+    entered = select(LotteryEntry.lottery_id).where(LotteryEntry.visitor_id == visitor.id)
+    open_lotteries = db.session.scalars(
+        select(Lottery.id)
+        .where(Lottery.id.in_(entered), Lottery.drawn_at.is_(None))
+        .with_for_update(read=True)
+    ).all()
+    withdrawn = 0
+    if open_lotteries:
+        withdrawn = db.session.execute(
+            delete(LotteryEntry).where(
+                LotteryEntry.visitor_id == visitor.id,
+                LotteryEntry.lottery_id.in_(open_lotteries),
+            )
+        ).rowcount
+    db.session.execute(update(Card).where(Card.visitor_id == visitor.id).values(visitor_id=None))
+    kept = db.session.scalar(
+        select(func.count()).select_from(LotteryEntry).where(LotteryEntry.visitor_id == visitor.id)
+    )
+    if kept:
+        visitor.email = f"erased-{visitor.id}.invalid"
+        visitor.password_hash = ERASED_PASSWORD
+        visitor.verified_at = None
+    else:
+        db.session.delete(visitor)
+    db.session.flush()
+    return withdrawn

@@ -13,7 +13,14 @@ from rally.passwords import password_stamp
 from rally.utils import utcnow
 
 from . import operations
-from .forms import ForgotForm, ResetForm, SaveCardForm, SimpleForm, VisitorLoginForm
+from .forms import (
+    DeleteAccountForm,
+    ForgotForm,
+    ResetForm,
+    SaveCardForm,
+    SimpleForm,
+    VisitorLoginForm,
+)
 from .models import Visitor
 
 bp = Blueprint("visitors", __name__, url_prefix="/me", template_folder="templates")
@@ -146,13 +153,53 @@ def login():
     )
 
 
+def _log_out() -> None:
+    session.pop(SESSION_KEY, None)
+    session.pop(STAMP_KEY, None)
+
+
 @bp.post("/logout")
 def logout():
     if SimpleForm().validate_on_submit():
-        session.pop(SESSION_KEY, None)
-        session.pop(STAMP_KEY, None)
+        _log_out()
         flash(_("You are logged out."), "success")
     return redirect(url_for("campaigns.cards"), 303)
+
+
+@bp.route("/delete", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"])
+def delete():
+    """Delete the account (address and password), after its password; the card stays on
+    this phone without them."""
+    visitor = current_visitor()
+    if visitor is None:
+        return redirect(url_for(".login"))
+    form = DeleteAccountForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            operations.delete_account(visitor, form.password.data)
+        except operations.VisitorError as error:
+            db.session.rollback()
+            form.password.errors.append(error.message)
+            status = error.status
+        else:
+            db.session.commit()
+            _log_out()
+            flash(
+                _(
+                    "Your account is deleted: we no longer hold your e-mail address or "
+                    "password. Your card stays on this phone."
+                ),
+                "success",
+            )
+            return redirect(url_for("campaigns.cards"), 303)
+    elif form.errors:
+        status = 400
+    entries = operations.open_lottery_entries(visitor)
+    return render_template(
+        "visitors/delete.html", form=form, visitor=visitor, entries=entries
+    ), status
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])

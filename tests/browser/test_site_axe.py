@@ -53,6 +53,7 @@ def pages(app, make_campaign, make_store):
         "map": "/map",
         "news": "/news",
         "events": "/events",
+        "privacy": "/privacy",
     }
 
 
