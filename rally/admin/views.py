@@ -191,6 +191,8 @@ def edit_campaign(campaign_id: int):
             db.session.commit()
             flash(_("The campaign is saved."), "success")
             return redirect(url_for(".campaign", campaign_id=campaign.id), 303)
+    if request.method == "POST":
+        form.refresh_stock(campaign)
     return _form_page(form, campaign, error)
 
 

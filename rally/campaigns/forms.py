@@ -25,7 +25,7 @@ from rally.forms import Form, plausible_date
 from rally.i18n import _l
 
 from .models import CampaignKind, QrMode, Recheck, TierBasis
-from .operations import MAX_RECHECK_HOURS, CampaignInput, TierInput
+from .operations import MAX_RECHECK_HOURS, UNKNOWN_STOCK, CampaignInput, TierInput
 
 TIER_ROWS = 5
 MAX_THRESHOLD = 10_000
@@ -43,6 +43,20 @@ def utc_to_district(moment: datetime, timezone: str) -> datetime:
     return moment.replace(tzinfo=UTC).astimezone(ZoneInfo(timezone)).replace(tzinfo=None)
 
 
+def encode_stock(stock: int | None) -> str:
+    """A tier's stock in the form's hidden field: its number, or "none" for unlimited."""
+    return "none" if stock is None else str(stock)
+
+
+def decode_stock(value: str | None):
+    """The stock a form showed: a number, ``None`` (unlimited) or :data:`UNKNOWN_STOCK`."""
+    if value == "none":
+        return None
+    if value and value.isdigit() and len(value) <= 9:
+        return int(value)
+    return UNKNOWN_STOCK
+
+
 class MultiCheckboxField(SelectMultipleField):
     """Checkboxes, one per choice: easier than a multi-select on a phone."""
 
@@ -57,6 +71,9 @@ class TierForm(Form):
         csrf = False  # a row of the campaign form, whose token covers it
 
     tier_id = HiddenField()
+    # The stock the form showed ("none": unlimited): saved only if the admin changed it, and
+    # only if no claim or void changed it meanwhile (the stock is what is left).
+    stock_seen = HiddenField()
     basis = SelectField(
         _l("Reached by"),
         choices=TierBasis.choices,
@@ -267,6 +284,22 @@ class CampaignForm(Form):
             row.name_ja.data = tier.name_ja
             row.name_en.data = tier.name_en
             row.stock.data = tier.stock
+            row.stock_seen.data = encode_stock(tier.stock)
+
+    def refresh_stock(self, campaign) -> None:
+        """Before the form is shown again: a stock the admin left alone shows what is left
+        now, and every row remembers that as seen (an edit refused for a stock that changed
+        meanwhile is then saved by sending it again)."""
+        tiers = {str(tier.id): tier for tier in campaign.tiers}
+        for row in self.tiers:
+            tier = tiers.get(row.tier_id.data or "")
+            if tier is None:
+                continue
+            seen = decode_stock(row.stock_seen.data)
+            if seen is not UNKNOWN_STOCK and row.stock.data == seen and not row.stock.errors:
+                row.stock.data = tier.stock
+                row.stock.raw_data = []  # the field shows its raw input before its data
+            row.stock_seen.data = encode_stock(tier.stock)
 
     def to_input(self, timezone: str) -> CampaignInput:
         """The validated values for :mod:`rally.campaigns.operations`, times in naive UTC."""
@@ -277,6 +310,7 @@ class CampaignForm(Form):
                 name_ja=row.name_ja.data or "",
                 name_en=row.name_en.data or "",
                 stock=row.stock.data,
+                stock_seen=decode_stock(row.stock_seen.data),
                 basis=TierBasis(row.basis.data),
                 repeats=bool(row.repeats.data),
             )

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cache
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -540,6 +540,10 @@ class CampaignError(RallyError):
     status = 409
 
 
+# A tier row whose form did not say which stock it showed (a hand-made request).
+UNKNOWN_STOCK = object()
+
+
 @dataclass(frozen=True)
 class TierInput:
     """One reward tier row as entered; ``id`` names an existing tier, ``None`` a new one."""
@@ -553,6 +557,9 @@ class TierInput:
     basis: TierBasis = TierBasis.stamps
     # Reached again at every multiple of the threshold ("every 7 points").
     repeats: bool = False
+    # The stock the form showed: an existing tier's stock is written only if ``stock``
+    # differs from it, and only if it is still what is left (see :func:`_save_stock`).
+    stock_seen: object = UNKNOWN_STOCK
 
 
 @dataclass(frozen=True)
@@ -644,6 +651,9 @@ def _save(campaign: Campaign, data: CampaignInput) -> None:
         )
     removed, added = _checkpoint_changes(campaign, data.store_ids, data.spot_ids)
     tier_plan = _tier_changes(campaign, data.tiers)
+    for tier, row in tier_plan:
+        if tier is not None:
+            _save_stock(tier, row)
 
     campaign.title_ja = data.title_ja.strip()
     campaign.title_en = data.title_en.strip()
@@ -673,9 +683,41 @@ def _save(campaign: Campaign, data: CampaignInput) -> None:
         tier.threshold = row.threshold if row.threshold else 1
         tier.name_ja = row.name_ja.strip()
         tier.name_en = row.name_en.strip()
-        tier.stock = row.stock
+        if tier.id is None:
+            tier.stock = row.stock
         tiers.append(tier)
     campaign.tiers = sorted(tiers, key=lambda tier: tier.threshold)
+
+
+def _save_stock(tier: RewardTier, row: TierInput) -> None:
+    """Write the stock the admin typed, if they changed it, unless a claim or a void changed
+    it since the form showed it. The stock is what is left, and claims take from it all the
+    time: writing back the form's number would give out prizes that do not exist.
+
+    :raise CampaignError: ``stock_changed``.
+    """
+    seen = tier.stock if row.stock_seen is UNKNOWN_STOCK else row.stock_seen
+    if row.stock == seen:
+        return
+    still = RewardTier.stock.is_(None) if seen is None else RewardTier.stock == seen
+    written = db.session.execute(
+        update(RewardTier)
+        .where(RewardTier.id == tier.id, still)
+        .values(stock=row.stock)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.expire(tier, ["stock"])
+    if written != 1:
+        raise CampaignError(
+            _l(
+                "The stock of “%(reward)s” changed while you were editing: %(left)s left now. "
+                "Please check it and save again.",
+                reward=tier.tr("name"),
+                left=_l("unlimited") if tier.stock is None else f"{tier.stock:,}",
+            ),
+            code="stock_changed",
+            status=409,
+        )
 
 
 def _check_rules(data: CampaignInput) -> None:
