@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cache
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -615,7 +615,8 @@ def update_campaign(campaign: Campaign, data: CampaignInput) -> None:
         whose stamps visitors hold), ``store_not_approved``, ``unknown_tier``; for a published
         campaign: ``tier_requirement_raised``, ``tier_removed`` and ``tier_rule_changed``
         (a tier's basis changed, or its repeating switched off), ``area_requirement_raised``
-        (more stamps per area); ``kind_has_stamps`` (visit
+        (more stamps per area); for a draft: ``tier_in_use`` (a removed tier has claims or a
+        lottery drawn or entered); ``kind_has_stamps`` (visit
         or purchase changed once visitors hold stamps); the rules' codes
         ``purchase_rule_incomplete``, ``recheck_hours_invalid``, ``stamps_per_area_invalid``.
     """
@@ -670,6 +671,7 @@ def _save(campaign: Campaign, data: CampaignInput) -> None:
     campaign.recheck = data.recheck
     campaign.recheck_hours = data.recheck_hours if data.recheck is Recheck.hours else None
     campaign.stamps_per_area = data.stamps_per_area
+    _forget_tallies(removed)
     for checkpoint in removed:
         campaign.checkpoints.remove(checkpoint)
     for kind, place_id in added:
@@ -687,6 +689,16 @@ def _save(campaign: Campaign, data: CampaignInput) -> None:
             tier.stock = row.stock
         tiers.append(tier)
     campaign.tiers = sorted(tiers, key=lambda tier: tier.threshold)
+
+
+def _forget_tallies(checkpoints: list[Checkpoint]) -> None:
+    """The dashboard's hourly rows of checkpoints about to go. They hold no stamp (a
+    checkpoint with stamps stays), but a voided card leaves its hours at zero."""
+    from rally.dashboard.models import StampTally
+
+    ids = [checkpoint.id for checkpoint in checkpoints if checkpoint.id is not None]
+    if ids:
+        db.session.execute(delete(StampTally).where(StampTally.checkpoint_id.in_(ids)))
 
 
 def _save_stock(tier: RewardTier, row: TierInput) -> None:
@@ -838,6 +850,36 @@ def _checkpoint_changes(
     return removed, added
 
 
+def _let_go_of_tiers(tiers: list[RewardTier]) -> None:
+    """Before a draft's tiers are removed: their lotteries, never drawn and without entries,
+    go with them; a tier something else holds on to stays.
+
+    :raise CampaignError: ``tier_in_use``.
+    """
+    from rally.lottery.models import Lottery, LotteryEntry
+    from rally.rewards.models import Claim
+
+    ids = [tier.id for tier in tiers]
+    if not ids:
+        return
+    held = db.session.scalar(
+        select(Claim.id).where(Claim.tier_id.in_(ids)).limit(1)
+    ) or db.session.scalar(
+        select(Lottery.id)
+        .where(Lottery.tier_id.in_(ids))
+        .where(Lottery.drawn_at.is_not(None) | Lottery.id.in_(select(LotteryEntry.lottery_id)))
+        .limit(1)
+    )
+    if held is not None:
+        raise CampaignError(
+            _l(
+                "This reward has claims, or a lottery already entered or drawn; it cannot be removed."
+            ),
+            code="tier_in_use",
+        )
+    db.session.execute(delete(Lottery).where(Lottery.tier_id.in_(ids)))
+
+
 def _tier_changes(campaign: Campaign, rows: list[TierInput]) -> list[tuple]:
     """Pair each row with its existing tier; refuses what a published campaign promised."""
     existing = {tier.id: tier for tier in campaign.tiers}
@@ -853,8 +895,10 @@ def _tier_changes(campaign: Campaign, rows: list[TierInput]) -> list[tuple]:
                     status=400,
                 )
         plan.append((tier, row))
-    if campaign.state is CampaignState.published:
-        kept = {tier.id: row for tier, row in plan if tier is not None}
+    kept = {tier.id: row for tier, row in plan if tier is not None}
+    if campaign.state is not CampaignState.published:
+        _let_go_of_tiers([existing[i] for i in existing if i not in kept])
+    else:
         if set(kept) != set(existing):
             raise CampaignError(
                 _l("A reward tier of a published campaign cannot be removed."),

@@ -3,6 +3,7 @@
 from datetime import datetime, timedelta
 
 import pytest
+from sqlalchemy import func, select
 
 from rally.campaigns import operations
 from rally.campaigns.forms import district_to_utc, utc_to_district
@@ -455,3 +456,60 @@ def test_an_unknown_store_is_a_readable_error(app, admin_client, make_store):
     assert response.status_code == 400
     assert "Please choose among the stores listed." in html
     assert "valid choice for this field" not in html
+
+
+def test_removing_a_shop_whose_stamps_were_voided(ctx, make_campaign):
+    from rally.campaigns.operations import grant_stamp, open_card
+    from rally.dashboard.models import StampTally
+    from rally.fraud.models import FlagKind, FraudFlag
+    from rally.fraud.operations import void_card
+
+    campaign = db.session.get(Campaign, make_campaign()[0])
+    checkpoint = campaign.checkpoints[0]
+    card = open_card(None)
+    grant_stamp(card, checkpoint, utcnow())
+    flag = FraudFlag(card_id=card.id, campaign_id=campaign.id, kind=FlagKind.no_location, detail={})
+    db.session.add(flag)
+    db.session.flush()
+    void_card(flag, utcnow())  # the stamp goes; its hour stays in the tallies at zero
+    db.session.commit()
+
+    keep = [cp.store_id for cp in campaign.checkpoints[1:]]
+    operations.update_campaign(campaign, the_input(campaign, store_ids=keep))
+    db.session.commit()
+
+    assert checkpoint.id not in [cp.id for cp in campaign.checkpoints]
+    assert (
+        db.session.scalar(
+            select(func.count())
+            .select_from(StampTally)
+            .where(StampTally.checkpoint_id == checkpoint.id)
+        )
+        == 0
+    )
+
+
+def test_removing_a_draft_tier_takes_its_lottery_along(ctx, make_campaign):
+    from rally.lottery.models import Lottery
+    from rally.lottery.operations import create_lottery
+
+    campaign = db.session.get(Campaign, make_campaign(state=CampaignState.draft)[0])
+    create_lottery(campaign.tiers[1], winners_count=1)
+    db.session.commit()
+    operations.update_campaign(campaign, the_input(campaign, tiers=the_input(campaign).tiers[:1]))
+    db.session.commit()
+    assert len(campaign.tiers) == 1
+    assert db.session.scalar(select(func.count()).select_from(Lottery)) == 0
+
+
+def test_a_draft_tier_whose_lottery_was_drawn_stays(ctx, make_campaign):
+    from rally.lottery.operations import create_lottery, draw_lottery
+
+    campaign = db.session.get(Campaign, make_campaign(state=CampaignState.draft)[0])
+    lottery = create_lottery(campaign.tiers[1], winners_count=1)
+    draw_lottery(lottery, utcnow())
+    db.session.commit()
+    tiers = the_input(campaign).tiers[:1]
+    assert refusal(operations.update_campaign, campaign, the_input(campaign, tiers=tiers)) == (
+        "tier_in_use"
+    )
