@@ -267,3 +267,40 @@ def test_a_drawn_lottery_keeps_a_voided_winners_entry(app, make_campaign, card_w
         assert len(db.session.scalars(select(LotteryEntry)).all()) == 1
         assert verify(published_data(db.session.get(Lottery, lottery_id))) == []
     assert prize_of(app, card_id) is None
+
+
+def test_codes_claimed_before_a_lottery_came_to_the_tier_stay_on_the_card(
+    app, make_campaign, card_with_stamps
+):
+    campaign_id, checkpoints = make_campaign(tiers=(2,))
+    card_id = card_with_stamps(checkpoints[:2])
+    with app.app_context():
+        tier = db.session.scalar(select(RewardTier).where(RewardTier.campaign_id == campaign_id))
+        claim = claim_reward(db.session.get(Card, card_id), tier, utcnow())  # unlimited stock
+        code = claim.code
+        create_lottery(tier, winners_count=1)
+        db.session.commit()
+    html = visitor(app, card_id).get(f"/card/{campaign_id}", headers={"Accept-Language": "en"})
+    assert f'href="/card/claims/{code}"' in html.text
+    assert "Show my redemption code" in html.text
+
+
+def test_a_voided_winner_who_collects_again_is_told_the_prize_was_cancelled(
+    app, make_campaign, card_with_stamps
+):
+    from rally.campaigns.models import Checkpoint
+    from rally.campaigns.operations import grant_stamp
+
+    campaign_id, checkpoints, _, lottery_id = lottery_of(app, make_campaign)
+    ((card_id, visitor_id),) = verified_entrants(app, card_with_stamps, checkpoints, 1)
+    enter_in_own_session(app, lottery_id, card_id, visitor_id)
+    draw_in_own_session(app, lottery_id)
+    with app.app_context():
+        void(card_id, campaign_id)
+        card = db.session.get(Card, card_id)
+        for checkpoint_id in checkpoints[:2]:
+            grant_stamp(card, db.session.get(Checkpoint, checkpoint_id), utcnow())
+        db.session.commit()
+    html = visitor(app, card_id).get(f"/card/{campaign_id}", headers={"Accept-Language": "en"})
+    assert "Your prize in this lottery was cancelled." in html.text
+    assert "You won this lottery" not in html.text
