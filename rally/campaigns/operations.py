@@ -873,7 +873,8 @@ def _let_go_of_tiers(tiers: list[RewardTier]) -> None:
     if held is not None:
         raise CampaignError(
             _l(
-                "This reward has claims, or a lottery already entered or drawn; it cannot be removed."
+                "This reward has claims, or a lottery already entered or drawn; it cannot be "
+                "removed."
             ),
             code="tier_in_use",
         )

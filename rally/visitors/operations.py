@@ -9,7 +9,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from rally import passwords
-from rally.campaigns.models import Card
+from rally.campaigns.models import Card, new_card_key
 from rally.errors import RallyError
 from rally.extensions import db
 from rally.i18n import _, _l
@@ -179,8 +179,22 @@ def visitor_from_reset_token(token: str) -> Visitor:
 
 
 def reset_password(token: str, new: str) -> Visitor:
-    """:raise VisitorError: see :func:`rally.passwords.reset_password`."""
-    return passwords.reset_password(Visitor, RESET_SALT, token, new, VisitorError)
+    """Set a new password from the e-mailed link; the account's card gets a new key, so a
+    phone the account was opened on no longer holds it (the card cookie is the card's
+    credential, and a new password is how someone locks out a lost phone). Logging in
+    with the new password opens the card again. A printed paper card keeps its key: its
+    QR code carries it.
+
+    :raise VisitorError: see :func:`rally.passwords.reset_password`.
+    """
+    visitor = passwords.reset_password(Visitor, RESET_SALT, token, new, VisitorError)
+    db.session.execute(
+        update(Card)
+        .where(Card.visitor_id == visitor.id, Card.paper.is_(False))
+        .values(key=new_card_key())
+        .execution_options(synchronize_session=False)
+    )
+    return visitor
 
 
 def open_lottery_entries(visitor: Visitor) -> int:

@@ -206,3 +206,22 @@ def test_a_spent_reset_link_offers_a_new_one(client):
     response = client.get("/me/password/reset/not-a-token", headers=EN)
     assert response.status_code == 404
     assert 'href="/me/password/forgot"' in response.get_data(as_text=True)
+
+
+def test_a_new_password_takes_the_card_from_the_other_phones(
+    app, client, make_campaign, stamp_path
+):
+    campaign_id, checkpoints = make_campaign()
+    saved_card(app, client, stamp_path, checkpoints[0], "hanako@example.jp")
+    lost_phone = app.test_client()
+    lost_phone.post("/me/login", data={"email": "hanako@example.jp", "password": "long enough pw"})
+    card_page = f"/card/{campaign_id}"
+    assert "1 of 3" in lost_phone.get(card_page, headers=EN).text
+
+    client.post("/me/password/forgot", data={"email": "hanako@example.jp"})
+    path = reset_path(app)
+    assert client.post(path, data={"password": NEW, "confirm": NEW}).status_code == 303
+
+    assert "0 of 3" in lost_phone.get(card_page, headers=EN).text  # no longer this card
+    client.post("/me/login", data={"email": "hanako@example.jp", "password": NEW})
+    assert "1 of 3" in client.get(card_page, headers=EN).text  # the new log-in opens it
