@@ -308,3 +308,27 @@ def test_card_cookie_is_verified_once_per_request(
     assert "X-RateLimit-Limit" in response.headers  # the limits ran
     assert len(checks) == 1
     assert count(app, Stamp) == 2
+
+
+def test_the_card_of_an_ended_campaign_says_so(app, client, make_campaign, stamp_path):
+    from rally.campaigns.models import Campaign, CampaignState
+
+    campaign_id, checkpoints = make_campaign()
+    client.get(stamp_path(checkpoints[0]))
+    english = {"Accept-Language": "en"}
+    running = client.get(f"/card/{campaign_id}", headers=english).text
+    assert 'data-testid="campaign-over"' not in running
+    assert 'data-testid="pin-link"' in running
+    with app.app_context():
+        db.session.get(Campaign, campaign_id).state = CampaignState.ended
+        db.session.commit()
+    ended = client.get(f"/card/{campaign_id}", headers=english).text
+    assert "This campaign has ended: no more stamps can be collected." in ended
+    assert 'data-testid="pin-link"' not in ended
+    assert "1 of 3 stamps collected" in ended  # the card itself stays
+
+
+def test_the_card_says_so_once_the_end_date_passed(app, client, make_campaign):
+    campaign_id, _ = make_campaign(starts=-10, ends=-1)
+    html = client.get(f"/card/{campaign_id}", headers={"Accept-Language": "en"}).text
+    assert 'data-testid="campaign-over"' in html

@@ -195,6 +195,7 @@ def card(campaign_id: int):
         places=places,
         groups=area_rows(progress, places),
         campaign=campaign,
+        over=campaign.state.value == "ended" or campaign.ends_at <= utcnow(),
         card=card,
         highlighted=highlighted,
         is_new=is_new,

@@ -146,4 +146,5 @@ def draw(lottery_id: int):
                     "error",
                 )
         return redirect(url_for(".public", lottery_id=lottery_id), 303)
-    return render_template("lottery/draw.html", lottery=lottery, form=form)
+    running = lottery.campaign.ends_at > utcnow()
+    return render_template("lottery/draw.html", lottery=lottery, form=form, running=running)

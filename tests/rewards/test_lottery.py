@@ -493,3 +493,22 @@ def test_number_of_winners_states_the_range(app, client, make_user, make_campaig
     )
     assert response.status_code == 400
     assert "Please enter a number from 1 to 100,000." in response.get_data(as_text=True)
+
+
+def test_drawing_before_the_campaign_ends_warns_first(app, client, make_user, lottery_campaign):
+    from datetime import timedelta
+
+    from rally.utils import utcnow
+
+    _, _, _, lottery_id = lottery_campaign
+    login(client, make_user(role=Role.admin))
+    english = {"Accept-Language": "en"}
+    page = client.get(f"/manage/lotteries/{lottery_id}/draw", headers=english).text
+    assert 'data-testid="campaign-running"' in page
+    assert "can no longer enter" in page
+    with app.app_context():
+        lottery = db.session.get(Lottery, lottery_id)
+        lottery.campaign.ends_at = utcnow() - timedelta(minutes=1)  # it ended a minute ago
+        db.session.commit()
+    page = client.get(f"/manage/lotteries/{lottery_id}/draw", headers=english).text
+    assert 'data-testid="campaign-running"' not in page
