@@ -11,7 +11,7 @@ from rally.campaigns.models import Campaign, RewardTier
 from rally.extensions import db
 from rally.forms import Form
 from rally.i18n import _, _l, ngettext
-from rally.mail import try_send
+from rally.mail import try_send_all
 from rally.utils import utcnow
 from rally.visitors.views import current_visitor
 
@@ -125,8 +125,9 @@ def draw(lottery_id: int):
         else:
             mails = operations.winner_mails(lottery, winners)
             db.session.commit()
-            # Nothing below reads the database: the mails go out without holding it.
-            told = sum(try_send(mail) for mail in mails)
+            # Nothing below reads the database: the mails go out without holding it, and
+            # over one connection, as one per mail could outlast the worker's timeout.
+            told = try_send_all(mails)
             failed = len(mails) - told
             flash(
                 ngettext(
