@@ -83,6 +83,8 @@ class PlaceRow:
     stamp: Stamp | None
     count: int
     image_url: str | None
+    # False: a suspended store (see :attr:`.progress.CheckpointRow.open`).
+    open: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +114,7 @@ def place_rows(progress: CardProgress, texts: dict) -> dict[int, PlaceRow]:
             stamp=stamp,
             count=progress.counts.get(checkpoint.id, 0),
             image_url=image_url(checkpoint) if stamp is not None else None,
+            open=checkpoint.open,
         )
     return rows
 

@@ -408,7 +408,9 @@ def campaign_rows(campaign: Campaign) -> tuple[list[CheckpointRow], list]:
     from rally.areas.models import Area
 
     checkpoints = [
-        CheckpointRow(*row[:11], kind=row[11] if row.store_id is not None else row[12])
+        CheckpointRow(
+            *row[:11], kind=row[11] if row.store_id is not None else row[12], open=row[13]
+        )
         for row in db.session.execute(
             _statements()["checkpoint_rows"], {"campaign_id": campaign.id}
         )
@@ -463,10 +465,10 @@ CARD_STAMP_COLUMNS = (
 @cache
 def _statements() -> dict:
     """The card page's queries, built once (each page only binds its parameters)."""
-    from sqlalchemy import bindparam
+    from sqlalchemy import bindparam, case
 
     from rally.spots.models import Spot
-    from rally.stores.models import Store
+    from rally.stores.models import Store, StoreStatus
 
     return {
         "checkpoint_rows": select(
@@ -483,6 +485,10 @@ def _statements() -> dict:
             func.coalesce(Store.address_en, Spot.address_en),
             Store.category,
             Spot.kind,
+            case(
+                (Checkpoint.store_id.is_not(None), Store.status == StoreStatus.approved),
+                else_=Spot.published,
+            ),
         )
         .outerjoin(Store, Checkpoint.store_id == Store.id)
         .outerjoin(Spot, Checkpoint.spot_id == Spot.id)

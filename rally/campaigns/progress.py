@@ -30,6 +30,10 @@ class CheckpointRow(Bilingual):
     address_en: str
     # The store's category or the spot's kind (a TitledEnum with a translated label).
     kind: object
+    # An approved store or a published spot. A suspended store stays on the card (its
+    # stamps count) but no stamp can be collected there, so it is neither to visit nor
+    # needed to complete the card.
+    open: bool = True
 
     @property
     def place(self) -> "CheckpointRow":
@@ -95,8 +99,13 @@ class CardProgress:
         return len(self.stamps)
 
     @property
+    def counted(self) -> list[CheckpointRow]:
+        """The places a full card needs: those open now, and any the card has a stamp from."""
+        return [cp for cp in self.checkpoints if cp.open or cp.id in self.stamps]
+
+    @property
     def total(self) -> int:
-        return len(self.checkpoints)
+        return len(self.counted)
 
     @property
     def stamp_total(self) -> int:
@@ -108,7 +117,7 @@ class CardProgress:
 
     @property
     def to_visit(self) -> list[CheckpointRow]:
-        return [cp for cp in self.checkpoints if cp.id not in self.stamps]
+        return [cp for cp in self.checkpoints if cp.open and cp.id not in self.stamps]
 
     @property
     def has_areas(self) -> bool:
