@@ -99,3 +99,40 @@ def delete_area(area: Area) -> None:
         )
     db.session.delete(area)
     db.session.flush()
+
+
+def check_area_kept(store_id: int | None, spot_id: int | None, old, new, error_class) -> None:
+    """Refuse moving a place to another area while it takes part in a published campaign
+    whose rewards count areas: its stamps would move with it, and a reward a visitor has
+    reached ("a stamp in every street") could be taken back.
+
+    :raise error_class: ``area_locked`` (409), naming the campaign.
+    """
+    from rally.campaigns.models import Campaign, CampaignState, Checkpoint, RewardTier, TierBasis
+
+    if old == new:
+        return
+    place = (
+        Checkpoint.store_id == store_id if store_id is not None else (Checkpoint.spot_id == spot_id)
+    )
+    campaign = db.session.scalar(
+        select(Campaign)
+        .join(Checkpoint, Checkpoint.campaign_id == Campaign.id)
+        .join(RewardTier, RewardTier.campaign_id == Campaign.id)
+        .where(
+            place,
+            Campaign.state == CampaignState.published,
+            RewardTier.basis.in_([TierBasis.areas, TierBasis.all_areas]),
+        )
+        .limit(1)
+    )
+    if campaign is not None:
+        raise error_class(
+            _l(
+                "“%(campaign)s” counts areas for its rewards and this place takes part: its "
+                "area can change once the campaign has ended.",
+                campaign=campaign.tr("title"),
+            ),
+            code="area_locked",
+            status=409,
+        )

@@ -21,7 +21,8 @@ def save_spot(data: dict, spot: Spot | None = None) -> Spot:
     :param data: column values (``kind``, ``name_ja``, ``name_en``, ``latitude``, ...).
     :param spot: the spot to update, or ``None`` to create one.
     :raise SpotError: ``name_required`` (no name in either language),
-        ``coordinates_incomplete`` (a latitude without a longitude, or the reverse).
+        ``coordinates_incomplete`` (a latitude without a longitude, or the reverse),
+        ``area_locked`` (see :func:`rally.areas.operations.check_area_kept`).
     """
     if not (data.get("name_ja") or "").strip() and not (data.get("name_en") or "").strip():
         raise SpotError(_l("Please enter a name in Japanese or English."), code="name_required")
@@ -30,6 +31,10 @@ def save_spot(data: dict, spot: Spot | None = None) -> Spot:
             _l("Please enter both the latitude and the longitude, or neither."),
             code="coordinates_incomplete",
         )
+    if spot is not None and "area_id" in data:
+        from rally.areas.operations import check_area_kept
+
+        check_area_kept(None, spot.id, spot.area_id, data["area_id"], SpotError)
     spot = spot or Spot()
     for key, value in data.items():
         setattr(spot, key, value)

@@ -86,7 +86,14 @@ def register_store(owner, data: dict) -> Store:
 
 
 def update_profile(store: Store, data: dict) -> None:
-    """Write validated profile values; the status and the owner never change here."""
+    """Write validated profile values; the status and the owner never change here.
+
+    :raise StoreError: ``area_locked`` (see :func:`rally.areas.operations.check_area_kept`).
+    """
+    from rally.areas.operations import check_area_kept
+
+    if "area_id" in data:
+        check_area_kept(store.id, None, store.area_id, data["area_id"], StoreError)
     _apply(store, data)
     db.session.flush()
 

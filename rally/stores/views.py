@@ -90,14 +90,21 @@ def new_store():
 def edit_store(store_id: int):
     store = _editable_store(store_id)
     form = StoreProfileForm(obj=store)
+    status = 200
     if form.validate_on_submit():
-        operations.update_profile(store, form.profile_data())
-        db.session.commit()
-        flash(_("The profile of “%(name)s” is saved.", name=store.tr("name")), "success")
-        return redirect(url_for(".merchant_home"), 303)
-    return render_template(
-        "stores/merchant/edit.html", form=form, store=store
-    ), 400 if form.errors else 200
+        try:
+            operations.update_profile(store, form.profile_data())
+        except operations.StoreError as error:
+            db.session.rollback()
+            form.area_id.errors.append(error.message)
+            status = error.status
+        else:
+            db.session.commit()
+            flash(_("The profile of “%(name)s” is saved.", name=store.tr("name")), "success")
+            return redirect(url_for(".merchant_home"), 303)
+    elif form.errors:
+        status = 400
+    return render_template("stores/merchant/edit.html", form=form, store=store), status
 
 
 @bp.route("/merchant/stores/<int:store_id>/photo", methods=["GET", "POST"])

@@ -231,3 +231,72 @@ def test_a_new_store_can_be_registered_in_an_area(app, merchant_client, make_are
     assert response.status_code == 303
     with app.app_context():
         assert db.session.scalar(db.select(Store)).area_id == area_id
+
+
+def area_campaign(app, make_campaign, area_id, basis):
+    """A published campaign over one store in ``area_id`` whose reward counts ``basis``."""
+    from rally.campaigns.models import Campaign, RewardTier
+
+    campaign_id, checkpoints = make_campaign(stores=1, tiers=())
+    with app.app_context():
+        campaign = db.session.get(Campaign, campaign_id)
+        campaign.checkpoints[0].store.area_id = area_id
+        campaign.tiers.append(RewardTier(basis=basis, threshold=1, name_ja="賞", name_en="Prize"))
+        db.session.commit()
+        return campaign.checkpoints[0].store_id
+
+
+def test_a_store_keeps_its_area_while_a_campaign_counts_areas(
+    app, admin_client, make_area, make_campaign
+):
+    from rally.campaigns.models import TierBasis
+
+    first, second = make_area(), make_area(name_en="North Exit")
+    store_id = area_campaign(app, make_campaign, first, TierBasis.all_areas)
+    response = admin_client.post(
+        f"/merchant/stores/{store_id}/edit",
+        data=store_form(area_id=str(second)),
+        headers={"Accept-Language": "en"},
+    )
+    assert response.status_code == 409
+    assert "counts areas for its rewards" in response.text
+    with app.app_context():
+        assert db.session.get(Store, store_id).area_id == first
+    # The rest of the profile saves as long as the area stays.
+    kept = admin_client.post(
+        f"/merchant/stores/{store_id}/edit", data=store_form(area_id=str(first), name_en="New")
+    )
+    assert kept.status_code == 303
+
+
+def test_a_campaign_counting_stamps_lets_the_area_change(
+    app, admin_client, make_area, make_campaign
+):
+    from rally.campaigns.models import TierBasis
+
+    first, second = make_area(), make_area(name_en="North Exit")
+    store_id = area_campaign(app, make_campaign, first, TierBasis.stamps)
+    response = admin_client.post(
+        f"/merchant/stores/{store_id}/edit", data=store_form(area_id=str(second))
+    )
+    assert response.status_code == 303
+
+
+def test_a_spot_keeps_its_area_while_a_campaign_counts_areas(app, make_area, make_campaign):
+    from rally.campaigns.models import Campaign, Checkpoint, RewardTier, TierBasis
+    from rally.spots.operations import SpotError, save_spot
+
+    first, second = make_area(), make_area(name_en="North Exit")
+    campaign_id, _ = make_campaign(stores=1, tiers=())
+    with app.app_context():
+        spot = Spot(kind=SpotKind.shrine, name_ja="神社", area_id=first, published=True)
+        db.session.add(spot)
+        campaign = db.session.get(Campaign, campaign_id)
+        campaign.checkpoints.append(Checkpoint(spot=spot))
+        campaign.tiers.append(
+            RewardTier(basis=TierBasis.areas, threshold=2, name_ja="賞", name_en="Prize")
+        )
+        db.session.commit()
+        with pytest.raises(SpotError) as refused:
+            save_spot({"name_ja": "神社", "area_id": second}, spot)
+        assert refused.value.code == "area_locked"
