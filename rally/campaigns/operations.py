@@ -621,7 +621,8 @@ def update_campaign(campaign: Campaign, data: CampaignInput) -> None:
         whose stamps visitors hold), ``store_not_approved``, ``unknown_tier``; for a published
         campaign: ``tier_requirement_raised``, ``tier_removed`` and ``tier_rule_changed``
         (a tier's basis changed, or its repeating switched off), ``area_requirement_raised``
-        (more stamps per area); for a draft: ``tier_in_use`` (a removed tier has claims or a
+        (more stamps per area), ``area_added`` (a place in a new area, when a reward
+        counts every area); for a draft: ``tier_in_use`` (a removed tier has claims or a
         lottery drawn or entered); ``kind_has_stamps`` (visit
         or purchase changed once visitors hold stamps); the rules' codes
         ``purchase_rule_incomplete``, ``recheck_hours_invalid``, ``stamps_per_area_invalid``.
@@ -853,7 +854,34 @@ def _checkpoint_changes(
                 _l("Only spots shown to the public can take part in a campaign."),
                 code="spot_not_published",
             )
+    if added and campaign.state is CampaignState.published:
+        _check_no_new_area(campaign, current, new_stores, new_spots)
     return removed, added
+
+
+def _check_no_new_area(campaign: Campaign, current: dict, new_stores, new_spots) -> None:
+    """A published campaign with a reward for "every area" gains no area: a visitor who had
+    a stamp in every area would lose the reward reached.
+
+    :raise CampaignError: ``area_added``.
+    """
+    from rally.spots.models import Spot
+    from rally.stores.models import Store
+
+    if not any(tier.basis is TierBasis.all_areas for tier in campaign.tiers):
+        return
+    areas = {cp.area_id for cp in current.values()}
+    new_areas = set(
+        db.session.scalars(select(Store.area_id).where(Store.id.in_(new_stores or [])))
+    ) | set(db.session.scalars(select(Spot.area_id).where(Spot.id.in_(new_spots or []))))
+    if new_areas - areas - {None}:
+        raise CampaignError(
+            _l(
+                "This campaign gives a reward for a stamp in every area: a place in an area "
+                "it does not cover yet would take that reward back from visitors."
+            ),
+            code="area_added",
+        )
 
 
 def _let_go_of_tiers(tiers: list[RewardTier]) -> None:

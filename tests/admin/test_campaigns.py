@@ -513,3 +513,32 @@ def test_a_draft_tier_whose_lottery_was_drawn_stays(ctx, make_campaign):
     assert refusal(operations.update_campaign, campaign, the_input(campaign, tiers=tiers)) == (
         "tier_in_use"
     )
+
+
+def test_a_place_in_a_new_area_would_take_back_every_area_rewards(ctx, make_campaign, make_store):
+    from rally.areas.models import Area
+    from rally.campaigns.models import RewardTier, TierBasis
+
+    station, river = Area(name_ja="駅前", name_en="Station"), Area(name_ja="川", name_en="River")
+    db.session.add_all([station, river])
+    db.session.flush()
+    station_id, river_id = station.id, river.id
+    db.session.commit()  # read nothing more before the stores are made in their own sessions
+    in_river, at_station = make_store(area_id=river_id), make_store(area_id=station_id)
+    campaign = db.session.get(Campaign, make_campaign(stores=2)[0])
+    for checkpoint in campaign.checkpoints:
+        checkpoint.store.area_id = station_id
+    campaign.tiers.append(RewardTier(basis=TierBasis.all_areas, threshold=1, name_ja="制覇"))
+    db.session.commit()
+    stores = [cp.store_id for cp in campaign.checkpoints]
+    tiers = [
+        TierInput(t.id, t.threshold, t.name_ja, t.name_en, t.stock, basis=t.basis)
+        for t in campaign.tiers
+    ]
+
+    refused = the_input(campaign, store_ids=[*stores, in_river], tiers=tiers)
+    assert refusal(operations.update_campaign, campaign, refused) == "area_added"
+    db.session.rollback()
+    kept = the_input(campaign, store_ids=[*stores, at_station], tiers=tiers)
+    operations.update_campaign(campaign, kept)
+    assert len(campaign.checkpoints) == 3
