@@ -190,7 +190,7 @@ def redemptions_table(campaign_id: int | None = None) -> Table:
             local_time(claim.created_at),
             claim.campaign_id,
             claim.campaign.tr("title"),
-            claim.tier.tr("name"),
+            claim.reward_name(),
             tier_requirement(claim.tier),
             claim.occurrence,
             card_number(claim.card_id),

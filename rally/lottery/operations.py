@@ -190,17 +190,17 @@ def draw_lottery(lottery: Lottery, now: datetime) -> list[LotteryEntry]:
     for public_id, entry in by_id.items():
         entry.won = public_id in winning
         if entry.won:  # the prize, with the code the counter redeems once
-            db.session.add(
-                Claim(
-                    card_id=entry.card_id,
-                    tier_id=lottery.tier_id,
-                    campaign_id=lottery.campaign_id,
-                    occurrence=entry.occurrence,
-                    kind=ClaimKind.lottery,
-                    code=new_redemption_code(),
-                    created_at=now,
-                )
+            prize = Claim(
+                card_id=entry.card_id,
+                tier_id=lottery.tier_id,
+                campaign_id=lottery.campaign_id,
+                occurrence=entry.occurrence,
+                kind=ClaimKind.lottery,
+                code=new_redemption_code(),
+                created_at=now,
             )
+            prize.promise(lottery.tier)
+            db.session.add(prize)
     lottery.drawn_at = now
     lottery.entries_digest = lottery_draw.entries_digest(list(by_id))
     db.session.flush()

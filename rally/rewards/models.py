@@ -6,7 +6,7 @@ from sqlalchemy import Column, Enum, ForeignKey, String, Table, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from rally.extensions import db
-from rally.i18n import _l
+from rally.i18n import Bilingual, _l
 from rally.i18n.enums import TitledEnum
 from rally.utils import utcnow
 
@@ -31,13 +31,14 @@ class ClaimKind(TitledEnum):
         return {cls.reward: _l("Reward"), cls.lottery: _l("Lottery prize")}
 
 
-class Claim(db.Model):
+class Claim(Bilingual, db.Model):
     """A card's claim of a reward tier, with its one-time redemption code.
 
     One claim per card, tier, occurrence and kind (unique constraint: a repeating tier is
     claimed once at each multiple of its threshold; a lottery win is a claim of its own,
     made by the draw); ``redeemed_at`` is set once, by a conditional update, when staff
-    hand the reward over.
+    hand the reward over. ``reward_ja`` / ``reward_en`` keep the reward's name as it was
+    claimed: a tier renamed later does not change what the visitor was promised.
     """
 
     __tablename__ = "claim"
@@ -54,6 +55,8 @@ class Claim(db.Model):
         server_default=ClaimKind.reward.value,
     )
     code: Mapped[str] = mapped_column(String(16), unique=True)
+    reward_ja: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    reward_en: Mapped[str] = mapped_column(String(200), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     redeemed_at: Mapped[datetime | None] = mapped_column(index=True)
     redeemed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
@@ -63,6 +66,14 @@ class Claim(db.Model):
     campaign = relationship("Campaign")
     redeemed_by = relationship("User")
     redeemed_store = relationship("Store")
+
+    def promise(self, tier) -> None:
+        """Keep ``tier``'s name on the claim, in both languages, as it reads now."""
+        self.reward_ja, self.reward_en = tier.name_ja or "", tier.name_en or ""
+
+    def reward_name(self, lang: str | None = None) -> str:
+        """The reward's name as claimed (the tier's own, for a claim made without one)."""
+        return self.tr("reward", lang) or self.tier.tr("name", lang)
 
     @property
     def display_code(self) -> str:

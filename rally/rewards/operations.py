@@ -143,6 +143,7 @@ def claim_reward(card: Card, tier: RewardTier, now: datetime, occurrence: int = 
                 code=new_redemption_code(),
                 created_at=now,
             )
+            claim.promise(tier)
             db.session.add(claim)
     except IntegrityError:
         # The same card claimed the same occurrence in a parallel request: that claim stands.

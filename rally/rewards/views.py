@@ -133,7 +133,7 @@ def _confirm():
             error.status,
         )
     db.session.commit()
-    flash(_("Handed over: %(reward)s", reward=found.tier.tr("name")), "success")
+    flash(_("Handed over: %(reward)s", reward=found.reward_name()), "success")
     return redirect(url_for(".redeem"), 303)
 
 

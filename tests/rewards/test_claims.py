@@ -281,3 +281,54 @@ def test_an_overlong_code_is_refused_with_the_input_kept(client, admin):
     assert f'value="{code}"' in english.get_data(as_text=True)
     assert "longer than 200 characters" in english.get_data(as_text=True)
     assert "longer than 200 characters" not in japanese.get_data(as_text=True)
+
+
+def test_a_tier_renamed_later_keeps_what_the_claim_promised(
+    app, client, admin, make_campaign, card_with_stamps, tier_ids, make_claim
+):
+    from rally.campaigns.models import RewardTier
+
+    campaign_id, checkpoints = make_campaign(tiers=(1,))
+    card_id = card_with_stamps(checkpoints[:1])
+    tier_id = tier_ids(campaign_id)[0]
+    code = make_claim(card_id, tier_id)
+    with app.app_context():
+        tier = db.session.get(RewardTier, tier_id)
+        tier.name_ja, tier.name_en = "手ぬぐい", "Tenugui towel"
+        db.session.commit()
+    english = {"Accept-Language": "en"}
+
+    assert (
+        "<h1>Prize 1</h1>"
+        in visitor(app, card_id).get(f"/card/claims/{code}", headers=english).text
+    )
+    login(client, admin)
+    assert "Hand over: Prize 1" in client.get(f"/staff/redeem?code={code}", headers=english).text
+    handed = client.post("/staff/redeem", data={"code": code}, headers=english)
+    assert "Handed over: Prize 1" in client.get(handed.headers["Location"], headers=english).text
+    export = client.get(f"/admin/exports/redemptions.csv?campaign={campaign_id}").data
+    assert "景品1".encode() in export and "手ぬぐい".encode() not in export
+
+
+def test_claims_made_before_the_upgrade_take_the_tiers_name(app, make_campaign, card_with_stamps):
+    from flask_migrate import upgrade
+    from sqlalchemy import text
+
+    with app.app_context():
+        db.drop_all()
+        upgrade(revision="92ac0d321950")  # before claims kept the reward's name
+    campaign_id, checkpoints = make_campaign(tiers=(1,))
+    card_id = card_with_stamps(checkpoints[:1])
+    with app.app_context():
+        tier_id = db.session.scalar(text("SELECT id FROM reward_tier"))
+        db.session.execute(
+            text(
+                "INSERT INTO claim (card_id, tier_id, campaign_id, occurrence, kind, code,"
+                " created_at) VALUES (:card, :tier, :campaign, 1, 'reward', 'ABCDEFGH', :now)"
+            ),
+            {"card": card_id, "tier": tier_id, "campaign": campaign_id, "now": utcnow()},
+        )
+        db.session.commit()
+        upgrade()
+        names = db.session.execute(text("SELECT reward_ja, reward_en FROM claim")).one()
+    assert tuple(names) == ("景品1", "Prize 1")
