@@ -80,8 +80,9 @@ def complete_transfer(
     """Move the card behind ``code`` to this phone.
 
     The card gets a new key, so the old phone's cookie no longer opens it: the card is on
-    one phone at a time. The code is used up atomically (``UPDATE ... WHERE used_at IS
-    NULL``), so two phones racing with one code cannot both take the card.
+    one phone at a time (a paper card excepted: its printed QR code carries its key). The
+    code is used up atomically (``UPDATE ... WHERE used_at IS NULL``), so two phones racing
+    with one code cannot both take the card.
 
     :param current: the card this phone holds now, if any.
     :param replace: the visitor confirmed leaving this phone's own stamps behind.
@@ -110,6 +111,9 @@ def complete_transfer(
             status=404,
         )
     card = db.session.get(Card, transfer.card_id)
-    card.key = new_card_key()
+    if not card.paper:
+        card.key = new_card_key()
+    # A printed paper card keeps its key: its QR code carries it, and opens the card on any
+    # phone anyway (and the register's staff scan it).
     db.session.flush()
     return card

@@ -200,3 +200,16 @@ def test_every_printed_batch_can_be_printed_again(app, admin_client, monkeypatch
 def test_no_paper_cards_yet(admin_client):
     html = admin_client.get("/admin/paper-cards", headers=EN).get_data(as_text=True)
     assert "No paper cards yet." in html
+
+
+def test_a_paper_card_moved_to_another_phone_still_opens_from_its_print(app):
+    path, card_id = paper_path(app)
+    first, second, third = app.test_client(), app.test_client(), app.test_client()
+    assert first.get(path).status_code == 303
+    page = first.post("/card/keep", headers={"Accept-Language": "en"}).text
+    code = page.split('data-testid="transfer-code">', 1)[1].split("<", 1)[0]
+    assert second.post("/card/receive", data={"code": code}).status_code == 303
+    # The printed QR code still opens the card (and staff still scan it at the register).
+    assert third.get(path).status_code == 303
+    with app.app_context():
+        assert operations.card_from_token(path.rsplit("/", 1)[1]).id == card_id
