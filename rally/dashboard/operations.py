@@ -21,6 +21,7 @@ from rally.campaigns.models import Campaign, CampaignState, Checkpoint, RewardTi
 from rally.extensions import db
 from rally.fraud.models import FraudFlag
 from rally.rewards.models import Claim, ClaimKind
+from rally.utils import utcnow
 
 from .models import CardTally, StampTally
 from .tallies import hour_of
@@ -122,6 +123,20 @@ def dashboard_data(
             CardTally.last_at >= first,
             CardTally.first_at < after,
         )
+        if first > campaign.starts_at and after <= utcnow():
+            # A card's first and last stamps may lie on either side of a past range with
+            # none inside it; a range from the campaign's start, or up to now, cannot hold
+            # such a card, and the tallies alone answer.
+            cards = cards.where(
+                select(Stamp.id)
+                .where(
+                    Stamp.card_id == CardTally.card_id,
+                    Stamp.campaign_id == campaign.id,
+                    Stamp.created_at >= first,
+                    Stamp.created_at < after,
+                )
+                .exists()
+            )
     else:
         # A merchant's participants: cards stamped at its stores in the range, and how many
         # of its stores each of them visited.

@@ -199,3 +199,31 @@ def test_a_date_outside_2000_to_2100_is_a_form_error(app, client, make_user, sta
     assert response.status_code == 400
     assert "Please enter a date between the years 2000 and 2100." in html
     assert 'data-testid="stamps">4<' in html  # the campaign's own days instead
+
+
+def test_participants_of_a_past_range_stamped_in_it(app, ctx, stamped):
+    """A card stamped before and after a range, but not in it, is no participant of it."""
+    campaign_id, checkpoints = stamped
+    card = Card(locale="ja")
+    db.session.add(card)
+    db.session.flush()
+    for day, checkpoint_id in ((20, checkpoints[0]), (24, checkpoints[1])):
+        db.session.add(
+            Stamp(
+                card_id=card.id,
+                checkpoint_id=checkpoint_id,
+                campaign_id=campaign_id,
+                created_at=datetime(2026, 11, day, 3),
+                locale="ja",
+            )
+        )
+    rebuild_tallies(campaign_id)
+    db.session.commit()
+    campaign = db.session.get(Campaign, campaign_id)
+    between = datetime(2026, 11, 23).date()
+    data = dashboard_data(campaign, between, between, TOKYO)
+    assert (data.participants, data.stamps) == (0, 0)
+    sunday = datetime(2026, 11, 22).date()
+    assert dashboard_data(campaign, sunday, sunday, TOKYO).participants == 3
+    whole = dashboard_data(campaign, datetime(2026, 11, 20).date(), between, TOKYO)
+    assert whole.participants == 4
