@@ -86,7 +86,13 @@ def show_stamp(campaign_id: int, checkpoint_id: int, created: bool, card_key: st
     from rally.extensions import db
 
     outcome = "new" if created else "again"
-    target = url_for("campaigns.card", campaign_id=campaign_id, **{outcome: checkpoint_id})
+    args = {outcome: checkpoint_id}
+    held = card_key_from_cookie()
+    if held is not None and held != card_key:
+        # The card this phone held is gone (moved to another phone, or its account's new
+        # password took it back): this stamp started a new card, and the card page says so.
+        args["moved"] = 1
+    target = url_for("campaigns.card", campaign_id=campaign_id, **args)
     response = remember_card_key(redirect(target, 303), card_key)
     db.session.commit()
     return response

@@ -196,6 +196,9 @@ def card(campaign_id: int):
         groups=area_rows(progress, places),
         campaign=campaign,
         over=campaign.state.value == "ended" or campaign.ends_at <= utcnow(),
+        # A signed cookie whose card is gone: moved to another phone, or taken back by a new
+        # password of its account.
+        moved="moved" in request.args or (card is None and card_key_from_cookie() is not None),
         card=card,
         highlighted=highlighted,
         is_new=is_new,

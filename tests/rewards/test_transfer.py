@@ -101,3 +101,25 @@ def test_wrong_code_is_refused_kindly(client):
     )
     assert response.status_code == 404
     assert "This transfer code is not valid" in response.get_data(as_text=True)
+
+
+def test_the_old_phone_is_told_its_card_moved(app, make_campaign, stamp_path):
+    campaign_id, checkpoints = make_campaign()
+    old_phone, new_phone = app.test_client(), app.test_client()
+    first = old_phone.get(stamp_path(checkpoints[0]))
+    assert "moved" not in first.headers["Location"]  # a first scan starts a card, nothing moved
+    page = old_phone.post("/card/keep", headers={"Accept-Language": "en"}).text
+    code = page.split('data-testid="transfer-code">', 1)[1].split("<", 1)[0]
+    new_phone.post("/card/receive", data={"code": code})
+    english = {"Accept-Language": "en"}
+
+    looked = old_phone.get(f"/card/{campaign_id}", headers=english).text
+    assert 'data-testid="card-moved"' in looked
+    scanned = old_phone.get(stamp_path(checkpoints[1]))
+    assert "moved=1" in scanned.headers["Location"]
+    card = old_phone.get(scanned.headers["Location"], headers=english).text
+    assert "it was moved to another phone" in card
+    assert "Your stamps here start a new card." in card
+    # Afterwards the old phone holds its new card: no more notice.
+    assert 'data-testid="card-moved"' not in old_phone.get(f"/card/{campaign_id}").text
+    assert 'data-testid="card-moved"' not in new_phone.get(f"/card/{campaign_id}").text
