@@ -7,6 +7,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    make_response,
     redirect,
     render_template,
     url_for,
@@ -14,6 +15,7 @@ from flask import (
 
 from rally.auth.decorators import admin_required
 from rally.extensions import db
+from rally.headers import content_security_policy
 from rally.i18n import _, _l
 from rally.news.forms import clean_text
 from rally.stores import search
@@ -48,6 +50,25 @@ def map_tiles_host() -> str:
     return urlsplit(map_tiles()).hostname or ""
 
 
+# Leaflet's default subdomains for a ``{s}`` in the tile URL (map.js sets none of its own).
+TILE_SUBDOMAINS = "abc"
+
+
+def map_tiles_sources() -> tuple[str, ...]:
+    """Where the map's images come from, as Content-Security-Policy sources: the scheme,
+    host and port of ``RALLY_MAP_TILES``, one per subdomain when the host has ``{s}``.
+    Empty when the tiles come from the app itself (a template without a host)."""
+    parts = urlsplit(map_tiles())
+    host = parts.netloc.rpartition("@")[2]
+    if not host:
+        return ()
+    prefix = f"{parts.scheme}://" if parts.scheme else ""
+    hosts = [host.replace("{s}", s) for s in TILE_SUBDOMAINS] if "{s}" in host else [host]
+    if any("{" in name for name in hosts):
+        return (f"{parts.scheme or 'https'}:",)  # another placeholder: no narrower source
+    return tuple(prefix + name for name in hosts)
+
+
 @bp.get("/spots")
 def index():
     return render_template("spots/index.html", spots=operations.public_spots())
@@ -77,7 +98,7 @@ def district_map():
         for spot in operations.public_spots()
         if spot.latitude is not None and spot.longitude is not None
     ]  # fmt: skip
-    return render_template(
+    page = render_template(
         "spots/map.html",
         places=places,
         tiles=map_tiles(),
@@ -86,6 +107,11 @@ def district_map():
         center=current_app.config.get("RALLY_MAP_CENTER", DEFAULT_CENTER),
         tag_labels=TAG_LABELS,
     )
+    response = make_response(page)
+    # Only this page may load the tiles (the privacy page says so).
+    policy = content_security_policy(img_sources=map_tiles_sources())
+    response.headers["Content-Security-Policy"] = policy
+    return response
 
 
 # The association's pages ----------------------------------------------------------------

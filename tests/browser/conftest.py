@@ -34,6 +34,48 @@ def live_server(app):
     thread.join()
 
 
+# Every page must work under the app's Content-Security-Policy: Chromium logs each refused
+# script, style, image or request on the console, and the page sees a
+# securitypolicyviolation event; either fails the test that opened the page.
+CSP_VIOLATIONS: list[str] = []
+REPORT_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", function (event) {
+  window.__rallyCspViolation([event.violatedDirective, event.blockedURI, event.sourceFile,
+                              event.lineNumber, event.sample].join(" "));
+});
+"""
+
+
+def watch_csp(context) -> None:
+    """Record the Content-Security-Policy violations of every page of ``context``."""
+
+    def on_console(message):
+        if "Content Security Policy" in message.text:
+            CSP_VIOLATIONS.append(f"{message.location.get('url')}: {message.text}")
+
+    def on_event(source, text):
+        CSP_VIOLATIONS.append(f"{source['frame'].url}: securitypolicyviolation {text}")
+
+    context.on("console", on_console)
+    context.expose_binding("__rallyCspViolation", on_event)
+    context.add_init_script(REPORT_VIOLATIONS)
+
+
+class CspWatchingBrowser:
+    """The Playwright browser whose new contexts report CSP violations (``watch_csp``)."""
+
+    def __init__(self, browser):
+        self._browser = browser
+
+    def new_context(self, **options):
+        context = self._browser.new_context(**options)
+        watch_csp(context)
+        return context
+
+    def __getattr__(self, name):
+        return getattr(self._browser, name)
+
+
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright
@@ -42,8 +84,18 @@ def browser():
         pytest.fail(f"Chromium not found at {CHROMIUM}: run the README's test command.")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
+        yield CspWatchingBrowser(browser)
         browser.close()
+
+
+@pytest.fixture(autouse=True)
+def no_csp_violations():
+    """Fail the test (at teardown) if any page it opened broke the Content-Security-Policy."""
+    CSP_VIOLATIONS.clear()
+    yield
+    found, CSP_VIOLATIONS[:] = list(CSP_VIOLATIONS), []
+    if found:
+        pytest.fail("Content-Security-Policy violations:\n" + "\n".join(found), pytrace=False)
 
 
 @pytest.fixture
