@@ -79,3 +79,16 @@ class TextConverter(UnicodeConverter):
         if CONTROL_CHARACTERS.search(value):
             raise ValidationError()
         return value
+
+
+def confirmation_page(question: str, cancel_url: str):
+    """Unless the form says ``confirmed``, the page that asks ``question`` before a delete
+    goes ahead (``None``: go ahead). With JavaScript, ``static/forms.js`` asks the same
+    question in the browser and sends ``confirmed`` itself."""
+    from flask import render_template, request
+
+    if request.form.get("confirmed") == "1":
+        return None
+    return render_template(
+        "confirm_delete.html", question=question, action=request.path, cancel_url=cancel_url
+    )

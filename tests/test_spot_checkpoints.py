@@ -159,7 +159,9 @@ def test_deleting_a_spot_in_a_campaign_is_refused_on_the_page(
     """Its checkpoint's foreign key made the delete fail in the database (a 500)."""
     login = {"email": make_user(role=Role.admin).email, "password": "correct horse battery"}
     client.post("/auth/login", data=login)
-    response = client.post(f"/manage/spots/{shrine}/delete", headers={"Accept-Language": "en"})
+    response = client.post(
+        f"/manage/spots/{shrine}/delete", data={"confirmed": "1"}, headers={"Accept-Language": "en"}
+    )
     assert response.status_code == 409
     html = response.get_data(as_text=True)
     assert "A campaign stamps at this spot, so it cannot be deleted." in html

@@ -21,7 +21,7 @@ from rally.auth.decorators import merchant_required
 from rally.extensions import db
 from rally.i18n import LANGUAGES, _, _l, current_language
 from rally.stores import search
-from rally.utils import int_arg, strip_control_characters, utcnow
+from rally.utils import confirmation_page, int_arg, strip_control_characters, utcnow
 
 from . import operations
 from .forms import CouponForm, EventForm, NewsForm, clean_text
@@ -343,6 +343,10 @@ def edit(kind: str, item_id: int | None = None):
 def delete(kind: str, item_id: int):
     spec = _kind(kind)
     item = _editable_item(spec, item_id)
+    question = _("Delete “%(title)s”? This cannot be undone.", title=item.tr("title"))
+    asked = confirmation_page(question, url_for(".manage", kind=kind))
+    if asked is not None:
+        return asked
     operations.delete_item(current_user, item)
     db.session.commit()
     flash(_("Deleted."), "success")

@@ -20,7 +20,7 @@ from rally.i18n import _, _l
 from rally.news.forms import clean_text
 from rally.stores import search
 from rally.stores.directory import TAG_LABELS
-from rally.utils import int_arg
+from rally.utils import confirmation_page, int_arg
 
 from . import operations
 from .forms import SpotForm
@@ -160,6 +160,10 @@ def edit(spot_id: int | None = None):
 @admin_required
 def delete(spot_id: int):
     spot = db.session.get(Spot, spot_id) or abort(404)
+    question = _("Delete “%(title)s”? This cannot be undone.", title=spot.tr("name"))
+    asked = confirmation_page(question, url_for(".manage"))
+    if asked is not None:
+        return asked
     try:
         operations.delete_spot(spot)
     except operations.SpotError as error:

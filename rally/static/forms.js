@@ -2,7 +2,8 @@
 // inline on...= handlers). Without JavaScript the forms work as plain forms.
 //   <input data-select-on-focus>  selects its whole text on focus, ready to copy;
 //   <form data-confirm="...">     asks that question before sending (the text comes from
-//                                 the template, translated there).
+//                                 the template, translated there) and sends "confirmed";
+//                                 without JavaScript the server asks on a page of its own.
 (function () {
   "use strict";
   document.addEventListener("focusin", function (event) {
@@ -12,9 +13,22 @@
     }
   });
   document.addEventListener("submit", function (event) {
-    var question = event.target.getAttribute("data-confirm");
-    if (question && !window.confirm(question)) {
+    var form = event.target;
+    var question = form.getAttribute("data-confirm");
+    if (!question) {
+      return;
+    }
+    if (!window.confirm(question)) {
       event.preventDefault();
+      return;
+    }
+    // Asked here: the server skips its own confirmation page.
+    if (!form.querySelector("input[name=confirmed]")) {
+      var confirmed = document.createElement("input");
+      confirmed.type = "hidden";
+      confirmed.name = "confirmed";
+      confirmed.value = "1";
+      form.appendChild(confirmed);
     }
   });
 })();

@@ -381,7 +381,7 @@ def test_admin_edits_and_deletes_news(app, client, make_user, make_news, login):
     assert response.status_code == 303
     with app.app_context():
         assert db.session.get(NewsPost, post_id).title_en == "New title"
-    assert client.post(f"/manage/news/{post_id}/delete").status_code == 303
+    assert client.post(f"/manage/news/{post_id}/delete", data={"confirmed": "1"}).status_code == 303
     assert _count(app, NewsPost) == 0
 
 
@@ -391,3 +391,21 @@ def test_store_choices_are_the_merchants_own(client, make_user, make_store, logi
     make_store(owner_id=make_user().id, name_en="Foreign Shop")
     page = html(client, "/manage/coupons/new")
     assert "Own Shop" in page and "Foreign Shop" not in page
+
+
+def test_without_javascript_a_delete_asks_on_a_page_first(app, client, make_user, make_news, login):
+    login(make_user(role=Role.admin))
+    post_id = make_news(title_en="Year-end sale")
+    english = {"Accept-Language": "en"}
+
+    asked = client.post(f"/manage/news/{post_id}/delete", headers=english)
+
+    assert asked.status_code == 200
+    assert "Delete “Year-end sale”? This cannot be undone." in asked.text
+    assert 'name="confirmed" value="1"' in asked.text
+    assert f'action="/manage/news/{post_id}/delete"' in asked.text
+    assert 'href="/manage/news"' in asked.text  # cancel goes back to the list
+    assert _count(app, NewsPost) == 1  # nothing deleted yet
+    done = client.post(f"/manage/news/{post_id}/delete", data={"confirmed": "1"})
+    assert done.status_code == 303
+    assert _count(app, NewsPost) == 0
