@@ -49,5 +49,7 @@ class Defaults:
     # bicycle in a shopping street stays well under it).
     RALLY_MAX_TRAVEL_SPEED_KMH = 20
     RATELIMIT_HEADERS_ENABLED = True
+    # How often a dashboard whose period runs to today fetches its figures again.
+    RALLY_DASHBOARD_REFRESH_SECONDS = 60
     WTF_CSRF_TIME_LIMIT = None
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024

@@ -1,5 +1,6 @@
 """The association's dashboard, and the same figures for a merchant's own stores."""
 
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, current_app, render_template, request
@@ -8,7 +9,7 @@ from wtforms import DateField, SelectField
 from wtforms.validators import Optional, ValidationError
 
 from rally.auth.decorators import admin_required, merchant_required
-from rally.campaigns.models import Campaign
+from rally.campaigns.models import Campaign, CampaignState
 from rally.extensions import db
 from rally.forms import Form, plausible_date
 from rally.i18n import _l, ngettext
@@ -59,12 +60,17 @@ def _render(store_ids: set[int] | None, template_title):
         status = 400
     form.start.data, form.end.data = start, end
     data = dashboard_data(campaign, start, end, zone, store_ids)
+    now = datetime.now(zone)
+    # A period that runs to today keeps moving: the page fetches its figures again.
+    live = end >= now.date() and campaign.state is not CampaignState.draft
     return (
         render_template(
             "dashboard/index.html",
             form=form,
             data=data,
             title=template_title,
+            live_seconds=current_app.config["RALLY_DASHBOARD_REFRESH_SECONDS"] if live else 0,
+            read_at=now,
             store_rows=[(store.tr("name"), count) for store, count in data.per_store],
             funnel_rows=[
                 (ngettext("%(num)d stamp", "%(num)d stamps", n), cards) for n, cards in data.funnel

@@ -227,3 +227,18 @@ def test_participants_of_a_past_range_stamped_in_it(app, ctx, stamped):
     assert dashboard_data(campaign, sunday, sunday, TOKYO).participants == 3
     whole = dashboard_data(campaign, datetime(2026, 11, 20).date(), between, TOKYO)
     assert whole.participants == 4
+
+
+def test_a_period_running_to_today_updates_itself(app, client, make_user, make_campaign):
+    campaign_id, _ = make_campaign()
+    login(client, make_user(role=Role.admin))
+    english = {"Accept-Language": "en"}
+    today = client.get(f"/manage/dashboard/?campaign={campaign_id}", headers=english).text
+    assert 'data-live="60"' in today
+    assert "Figures as of" in today and "They update every 60 seconds." in today
+    past = client.get(
+        f"/manage/dashboard/?campaign={campaign_id}&start=2026-01-05&end=2026-01-06",
+        headers=english,
+    ).text
+    assert "data-live" not in past and "They update" not in past
+    assert "Figures as of" in past
