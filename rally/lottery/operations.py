@@ -76,13 +76,15 @@ def enter_lottery(lottery: Lottery, card: Card, visitor, now: datetime) -> Lotte
         whatever the card).
     """
     from rally.campaigns.operations import tier_progress
+    from rally.visitors.models import Visitor
 
+    account_required = LotteryError(
+        _l("Save your card to an account to take part in the lottery."),
+        code="account_required",
+        status=403,
+    )
     if visitor is None or card.visitor_id != visitor.id:
-        raise LotteryError(
-            _l("Save your card to an account to take part in the lottery."),
-            code="account_required",
-            status=403,
-        )
+        raise account_required
     if not visitor.is_verified:
         raise LotteryError(
             _l("Please confirm your e-mail address first: open the link we sent you."),
@@ -97,6 +99,17 @@ def enter_lottery(lottery: Lottery, card: Card, visitor, now: datetime) -> Lotte
     db.session.refresh(lottery, with_for_update={"read": True})
     if lottery.is_drawn:
         raise _already_drawn()
+    # The account under a share lock too, its card read after it: an account deleted at
+    # this moment (rally.visitors.operations.delete_account locks the row for update) is
+    # waited for and then found gone or no longer holding the card; a deletion arriving
+    # after this waits for the entry and withdraws it.
+    held = db.session.scalar(
+        select(Visitor.id).where(Visitor.id == visitor.id).with_for_update(read=True)
+    )
+    if held is None or db.session.scalar(select(Card.visitor_id).where(Card.id == card.id)) != (
+        visitor.id
+    ):
+        raise account_required
     reached = tier_progress(card, lottery.tier).reached
     if reached < 1:
         raise LotteryError(

@@ -215,14 +215,20 @@ def delete_account(visitor: Visitor, password: str) -> int:
 
     Entries in lotteries not drawn yet are withdrawn: a winner could not be told. They are
     read under the lotteries' share lock, as :func:`rally.lottery.operations.withdraw_card`
-    does, so a draw at the same moment counts them all or none. A drawn lottery keeps its
-    entries (its published result stays verifiable): then the account's row stays as an
-    empty shell, without address or password, that nobody can log in to or mail.
+    does, so a draw at the same moment counts them all or none; the account's row is locked
+    first, so an entry made at the same moment is withdrawn too, or refused. A drawn
+    lottery keeps its entries (its published result stays verifiable): then the account's
+    row stays as an empty shell, without address or password, that nobody can log in to or
+    mail.
 
     :raise VisitorError: ``wrong_password``.
     """
     if not visitor.check_password(password):
         raise VisitorError(_l("This password is not right."), code="wrong_password", status=400)
+    # First the account's row, for update: an entry in flight (its insert holds a key lock
+    # on the row, see rally.lottery.operations.enter_lottery) is waited for and then seen
+    # below; an entry arriving later waits for this deletion and finds the account gone.
+    db.session.execute(select(Visitor.id).where(Visitor.id == visitor.id).with_for_update())
     entered = select(LotteryEntry.lottery_id).where(LotteryEntry.visitor_id == visitor.id)
     open_lotteries = db.session.scalars(
         select(Lottery.id)

@@ -202,3 +202,116 @@ def test_a_draw_waits_for_a_deletion_in_flight(app, lottery_campaign, card_with_
         assert lottery.entries_digest == draw.entries_digest([e.public_id for e in entries])
         assert draw.verify(published_data(lottery)) == []
         assert db.session.get(Visitor, entrants[0][1]) is None
+
+
+def entrant_with_password(app, card_with_stamps, checkpoints):
+    from werkzeug.security import generate_password_hash
+
+    ((card_id, visitor_id),) = verified_entrants(app, card_with_stamps, checkpoints, 1)
+    with app.app_context():
+        db.session.get(Visitor, visitor_id).password_hash = generate_password_hash(PASSWORD)
+        db.session.commit()
+    return card_id, visitor_id
+
+
+def in_thread(target):
+    """Run ``target`` in a thread; its result or exception lands in the returned list."""
+    import threading
+
+    outcome = []
+
+    def run():
+        try:
+            outcome.append(target())
+        except Exception as error:  # reported by the test, not lost with the thread
+            outcome.append(error)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread, outcome
+
+
+# Both need PostgreSQL to tell (on SQLite the write lock serializes them anyway).
+def test_an_entry_in_flight_is_withdrawn_by_the_deletion(app, lottery_campaign, card_with_stamps):
+    import threading
+
+    from rally.database import take_write_lock
+    from rally.lottery.operations import enter_lottery
+    from rally.utils import utcnow
+
+    _, checkpoints, _, lottery_id = lottery_campaign
+    card_id, visitor_id = entrant_with_password(app, card_with_stamps, checkpoints)
+    entered, release = threading.Event(), threading.Event()
+
+    def entering():
+        with app.app_context():
+            take_write_lock()
+            lottery = db.session.get(Lottery, lottery_id)
+            card, visitor = db.session.get(Card, card_id), db.session.get(Visitor, visitor_id)
+            enter_lottery(lottery, card, visitor, utcnow())
+            db.session.flush()
+            entered.set()
+            release.wait(10)
+            db.session.commit()
+            return "entered"
+
+    enterer, entry_outcome = in_thread(entering)
+    assert entered.wait(10)
+    deleter, deletion_outcome = in_thread(lambda: delete_in_own_session(app, visitor_id))
+    deleter.join(0.5)  # the deletion goes as far as it can meanwhile
+    release.set()
+    enterer.join(10)
+    deleter.join(10)
+
+    assert entry_outcome == ["entered"]
+    assert deletion_outcome == [1]  # it saw the entry and withdrew it
+    with app.app_context():
+        assert count(LotteryEntry) == 0
+        assert db.session.get(Visitor, visitor_id) is None
+
+
+def test_an_entry_after_a_deletion_in_flight_is_refused(app, lottery_campaign, card_with_stamps):
+    import threading
+
+    from rally.database import take_write_lock
+
+    from .test_lottery import enter_in_own_session
+
+    _, checkpoints, _, lottery_id = lottery_campaign
+    card_id, visitor_id = entrant_with_password(app, card_with_stamps, checkpoints)
+    deleted, release = threading.Event(), threading.Event()
+
+    def deleting():
+        with app.app_context():
+            take_write_lock()
+            operations.delete_account(db.session.get(Visitor, visitor_id), PASSWORD)
+            deleted.set()
+            release.wait(10)
+            db.session.commit()
+            return "deleted"
+
+    deleter, deletion_outcome = in_thread(deleting)
+    assert deleted.wait(10)
+    enterer, entry_outcome = in_thread(
+        lambda: enter_in_own_session(app, lottery_id, card_id, visitor_id)
+    )
+    enterer.join(0.5)
+    release.set()
+    deleter.join(10)
+    enterer.join(10)
+
+    assert deletion_outcome == ["deleted"]
+    assert entry_outcome == ["account_required"]
+    with app.app_context():
+        assert count(LotteryEntry) == 0
+
+
+def delete_in_own_session(app, visitor_id):
+    """Delete as the request would: its own session, the write lock, one commit."""
+    from rally.database import take_write_lock
+
+    with app.app_context():
+        take_write_lock()
+        withdrawn = operations.delete_account(db.session.get(Visitor, visitor_id), PASSWORD)
+        db.session.commit()
+        return withdrawn
