@@ -102,9 +102,14 @@ def delete_area(area: Area) -> None:
 
 
 def check_area_kept(store_id: int | None, spot_id: int | None, old, new, error_class) -> None:
-    """Refuse moving a place to another area while it takes part in a published campaign
-    whose rewards count areas: its stamps would move with it, and a reward a visitor has
-    reached ("a stamp in every street") could be taken back.
+    """Refuse moving a place to another area once it takes part in a campaign past its
+    draft whose rewards count areas: its stamps would move with it, and a reward a visitor
+    has reached ("a stamp in every street") could be taken back, even after the campaign
+    ended (rewards are still claimed then).
+
+    The place's row is locked first: an admin adding it to such a campaign at the same
+    moment (:func:`rally.campaigns.operations._check_no_new_area` reads its area under a
+    share lock) either sees the new area or is seen here.
 
     :raise error_class: ``area_locked`` (409), naming the campaign.
     """
@@ -121,7 +126,7 @@ def check_area_kept(store_id: int | None, spot_id: int | None, old, new, error_c
         .join(RewardTier, RewardTier.campaign_id == Campaign.id)
         .where(
             place,
-            Campaign.state == CampaignState.published,
+            Campaign.state != CampaignState.draft,
             RewardTier.basis.in_([TierBasis.areas, TierBasis.all_areas]),
         )
         .limit(1)
@@ -130,7 +135,7 @@ def check_area_kept(store_id: int | None, spot_id: int | None, old, new, error_c
         raise error_class(
             _l(
                 "“%(campaign)s” counts areas for its rewards and this place takes part: its "
-                "area can change once the campaign has ended.",
+                "area stays, so that the rewards visitors reached stay theirs.",
                 campaign=campaign.tr("title"),
             ),
             code="area_locked",

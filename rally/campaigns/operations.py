@@ -871,9 +871,17 @@ def _check_no_new_area(campaign: Campaign, current: dict, new_stores, new_spots)
     if not any(tier.basis is TierBasis.all_areas for tier in campaign.tiers):
         return
     areas = {cp.area_id for cp in current.values()}
+    # Under a share lock: a merchant moving one of these places at the same moment
+    # (rally.areas.operations.check_area_kept locks its row) is waited for, or waits.
     new_areas = set(
-        db.session.scalars(select(Store.area_id).where(Store.id.in_(new_stores or [])))
-    ) | set(db.session.scalars(select(Spot.area_id).where(Spot.id.in_(new_spots or []))))
+        db.session.scalars(
+            select(Store.area_id).where(Store.id.in_(new_stores or [])).with_for_update(read=True)
+        )
+    ) | set(
+        db.session.scalars(
+            select(Spot.area_id).where(Spot.id.in_(new_spots or [])).with_for_update(read=True)
+        )
+    )
     if new_areas - areas - {None}:
         raise CampaignError(
             _l(

@@ -1,6 +1,7 @@
 """Areas in the back office: who may manage them, creating, editing, deleting, assigning."""
 
 import pytest
+from sqlalchemy import select
 
 from rally.areas import operations
 from rally.areas.models import Area
@@ -300,3 +301,19 @@ def test_a_spot_keeps_its_area_while_a_campaign_counts_areas(app, make_area, mak
         with pytest.raises(SpotError) as refused:
             save_spot({"name_ja": "神社", "area_id": second}, spot)
         assert refused.value.code == "area_locked"
+
+
+def test_an_ended_campaign_still_locks_the_area(app, admin_client, make_area, make_campaign):
+    """Rewards are still claimed after the end: moving the store would take them back."""
+    from rally.campaigns.models import Campaign, CampaignState, Checkpoint, TierBasis
+
+    first, second = make_area(), make_area(name_en="North Exit")
+    store_id = area_campaign(app, make_campaign, first, TierBasis.areas)
+    with app.app_context():
+        checkpoint = db.session.scalar(select(Checkpoint).where(Checkpoint.store_id == store_id))
+        db.session.get(Campaign, checkpoint.campaign_id).state = CampaignState.ended
+        db.session.commit()
+    response = admin_client.post(
+        f"/merchant/stores/{store_id}/edit", data=store_form(area_id=str(second))
+    )
+    assert response.status_code == 409
