@@ -15,6 +15,7 @@ from rally.extensions import db
 from rally.i18n import _, _l
 from rally.lottery.models import Lottery, LotteryEntry
 from rally.mail import Mail
+from rally.utils import utcnow
 
 from .models import Visitor
 
@@ -181,17 +182,31 @@ def visitor_from_reset_token(token: str) -> Visitor:
 def reset_password(token: str, new: str) -> Visitor:
     """Set a new password from the e-mailed link; the account's card gets a new key, so a
     phone the account was opened on no longer holds it (the card cookie is the card's
-    credential, and a new password is how someone locks out a lost phone). Logging in
-    with the new password opens the card again. A printed paper card keeps its key: its
-    QR code carries it.
+    credential, and a new password is how someone locks out a lost phone), and its transfer
+    codes not used yet stop working. Logging in with the new password opens the card again.
+    A printed paper card keeps its key: its QR code carries it.
 
     :raise VisitorError: see :func:`rally.passwords.reset_password`.
     """
+    from rally.cards.models import CardTransfer
+
     visitor = passwords.reset_password(Visitor, RESET_SALT, token, new, VisitorError)
+    cards = select(Card.id).where(Card.visitor_id == visitor.id)
     db.session.execute(
         update(Card)
         .where(Card.visitor_id == visitor.id, Card.paper.is_(False))
         .values(key=new_card_key())
+        .execution_options(synchronize_session=False)
+    )
+    # A transfer code the lost phone made before would still move the card back to it.
+    db.session.execute(
+        update(CardTransfer)
+        .where(
+            CardTransfer.card_id.in_(cards),
+            CardTransfer.used_at.is_(None),
+            CardTransfer.expires_at > utcnow(),
+        )
+        .values(expires_at=utcnow())
         .execution_options(synchronize_session=False)
     )
     return visitor

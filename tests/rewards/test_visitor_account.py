@@ -225,3 +225,21 @@ def test_a_new_password_takes_the_card_from_the_other_phones(
     assert "0 of 3" in lost_phone.get(card_page, headers=EN).text  # no longer this card
     client.post("/me/login", data={"email": "hanako@example.jp", "password": NEW})
     assert "1 of 3" in client.get(card_page, headers=EN).text  # the new log-in opens it
+
+
+def test_a_new_password_voids_the_lost_phones_transfer_codes(
+    app, client, make_campaign, stamp_path
+):
+    campaign_id, checkpoints = make_campaign()
+    saved_card(app, client, stamp_path, checkpoints[0], "hanako@example.jp")
+    lost_phone, thief_phone = app.test_client(), app.test_client()
+    lost_phone.post("/me/login", data={"email": "hanako@example.jp", "password": "long enough pw"})
+    page = lost_phone.post("/card/keep", headers=EN).text
+    code = page.split('data-testid="transfer-code">', 1)[1].split("<", 1)[0]
+
+    client.post("/me/password/forgot", data={"email": "hanako@example.jp"})
+    client.post(reset_path(app), data={"password": NEW, "confirm": NEW})
+
+    refused = thief_phone.post("/card/receive", data={"code": code}, headers=EN)
+    assert refused.status_code in (404, 410)
+    assert "0 of 3" in thief_phone.get(f"/card/{campaign_id}", headers=EN).text
