@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cache
 
+from flask_babel import format_decimal
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
@@ -732,7 +733,7 @@ def _save_stock(tier: RewardTier, row: TierInput) -> None:
                 "The stock of “%(reward)s” changed while you were editing: %(left)s left now. "
                 "Please check it and save again.",
                 reward=tier.tr("name"),
-                left=_l("unlimited") if tier.stock is None else f"{tier.stock:,}",
+                left=_l("unlimited") if tier.stock is None else format_decimal(tier.stock),
             ),
             code="stock_changed",
             status=409,

@@ -54,10 +54,13 @@ class AreaProgress:
     stamps: int
     required: int
     visited: int
+    # False: every place of the area is closed (a suspended store) and the card has no
+    # stamp there: the area is shown, but not needed for "every area".
+    counted: bool = True
 
     @property
     def complete(self) -> bool:
-        return self.area is not None and self.stamps >= self.required
+        return self.area is not None and self.counted and self.stamps >= self.required
 
     @property
     def to_go(self) -> int:
@@ -129,7 +132,7 @@ class CardProgress:
 
     @property
     def area_total(self) -> int:
-        return sum(1 for area in self.areas if area.area is not None)
+        return sum(1 for area in self.areas if area.area is not None and area.counted)
 
     def value_of(self, basis: TierBasis) -> int:
         if basis is TierBasis.points:
@@ -192,6 +195,7 @@ def build_progress(
                 stamps=sum(counts.get(cp.id, 0) for cp in members),
                 required=required,
                 visited=sum(1 for cp in members if cp.id in latest),
+                counted=any(cp.open or cp.id in latest for cp in members),
             )
         )
     return CardProgress(

@@ -360,7 +360,8 @@ def badge_png(done: Completion) -> bytes:
     draw.text((BADGE_SIZE / 2, y), day, font=_font(font, 40), fill=INK, anchor="mt")
     y += 80
 
-    _stamp_grid(image, done.progress.checkpoints, margin, y, width, BADGE_SIZE - margin - y)
+    # The places the card needed (a store suspended before the visit is not one of them).
+    _stamp_grid(image, done.progress.counted, margin, y, width, BADGE_SIZE - margin - y)
     output = io.BytesIO()
     image.save(output, "PNG", compress_level=6)
     return output.getvalue()

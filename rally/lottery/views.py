@@ -7,7 +7,7 @@ from wtforms.validators import DataRequired, NumberRange
 
 from rally.auth.decorators import admin_required
 from rally.campaigns.cards import card_from_cookie
-from rally.campaigns.models import Campaign, RewardTier
+from rally.campaigns.models import Campaign, CampaignState, RewardTier
 from rally.extensions import db
 from rally.forms import Form
 from rally.i18n import _, _l, ngettext
@@ -147,5 +147,6 @@ def draw(lottery_id: int):
                     "error",
                 )
         return redirect(url_for(".public", lottery_id=lottery_id), 303)
-    running = lottery.campaign.ends_at > utcnow()
+    campaign = lottery.campaign
+    running = campaign.state is CampaignState.published and campaign.ends_at > utcnow()
     return render_template("lottery/draw.html", lottery=lottery, form=form, running=running)

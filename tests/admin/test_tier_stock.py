@@ -106,3 +106,12 @@ def test_a_refused_edit_shows_the_stock_left_now(app, admin_client, make_campaig
     assert again["tiers-0-stock"] == "195" and again["tiers-0-stock_seen"] == "195"
     assert save(admin_client, campaign_id, dict(again, ends_at=data["ends_at"])).status_code == 303
     assert stocks(app, campaign_id) == [195, None]
+
+
+def test_the_stock_left_is_written_the_districts_way(app, admin_client, make_campaign):
+    campaign_id, _ = make_campaign(tiers=(2, 3))
+    set_stocks(app, campaign_id, 12000, None)
+    data = shown_form(admin_client, campaign_id)
+    claim_meanwhile(app, campaign_id, 1)
+    refused = save(admin_client, campaign_id, dict(data, **{"tiers-0-stock": "20000"}))
+    assert "11,999 left now" in refused.text

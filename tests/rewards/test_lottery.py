@@ -498,6 +498,7 @@ def test_number_of_winners_states_the_range(app, client, make_user, make_campaig
 def test_drawing_before_the_campaign_ends_warns_first(app, client, make_user, lottery_campaign):
     from datetime import timedelta
 
+    from rally.campaigns.models import CampaignState
     from rally.utils import utcnow
 
     _, _, _, lottery_id = lottery_campaign
@@ -509,6 +510,13 @@ def test_drawing_before_the_campaign_ends_warns_first(app, client, make_user, lo
     with app.app_context():
         lottery = db.session.get(Lottery, lottery_id)
         lottery.campaign.ends_at = utcnow() - timedelta(minutes=1)  # it ended a minute ago
+        db.session.commit()
+    page = client.get(f"/manage/lotteries/{lottery_id}/draw", headers=english).text
+    assert 'data-testid="campaign-running"' not in page
+    with app.app_context():  # ended early by the association: its end date is still ahead
+        lottery = db.session.get(Lottery, lottery_id)
+        lottery.campaign.ends_at = utcnow() + timedelta(days=3)
+        lottery.campaign.state = CampaignState.ended
         db.session.commit()
     page = client.get(f"/manage/lotteries/{lottery_id}/draw", headers=english).text
     assert 'data-testid="campaign-running"' not in page

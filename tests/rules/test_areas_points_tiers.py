@@ -146,3 +146,21 @@ def test_rules_in_words_on_the_landing_page(app, client, make_campaign):
     assert "One stamp for every ¥1,000 spent, at most 2 stamps per purchase." in english
     japanese = client.get(f"/campaigns/{campaign_id}", headers={"Accept-Language": "ja"}).text
     assert "￥1,000" in japanese or "¥1,000" in japanese
+
+
+def test_an_area_whose_only_places_are_suspended_is_not_needed(ctx, areas_campaign, new_card):
+    from rally.campaigns.operations import campaign_rows
+    from rally.stores.models import StoreStatus
+
+    campaign_id, areas = areas_campaign()
+    campaign = campaign_of(campaign_id)
+    tier = _only_tier(campaign, basis=TierBasis.all_areas, threshold=0)
+    card = new_card()
+    _collect(card, areas["station"][:1])
+    for checkpoint_id in areas["river"]:
+        checkpoint(checkpoint_id).store.status = StoreStatus.suspended
+    db.session.flush()
+    progress = card_progress(card, campaign, campaign_rows(campaign))
+    assert (progress.areas_complete, progress.area_total) == (1, 1)
+    assert progress.tier(tier).reached == 1
+    assert [row.counted for row in progress.areas] == [True, False]
