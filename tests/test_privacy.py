@@ -34,3 +34,14 @@ def test_saving_a_card_links_to_the_privacy_page(client, make_campaign, stamp_pa
     client.get(stamp_path(checkpoints[0]))
     html = client.get("/me/save", headers=EN).text
     assert '<a href="/privacy">How the site keeps and uses your address</a>' in html
+
+
+def test_the_map_host_is_named_without_leaflets_placeholder(app, client):
+    app.config["RALLY_MAP_TILES"] = "https://{s}.tiles.example.jp/{z}/{x}/{y}.png"
+    html = client.get("/privacy", headers=EN).text
+    assert "loads its images from tiles.example.jp," in html
+
+
+def test_without_a_contact_address_the_page_says_whom_to_ask(client):
+    html = client.get("/privacy", headers=EN).text
+    assert "please ask Mitaka Station Shopping District." in html

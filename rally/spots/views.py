@@ -46,8 +46,10 @@ def map_tiles() -> str:
 
 
 def map_tiles_host() -> str:
-    """The host the map's images come from: named to visitors before they open the map."""
-    return urlsplit(map_tiles()).hostname or ""
+    """The host the map's images come from: named to visitors before they open the map
+    (a Leaflet ``{s}.`` subdomain placeholder left out)."""
+    host = urlsplit(map_tiles()).hostname or ""
+    return host.removeprefix("{s}.")
 
 
 # Leaflet's default subdomains for a ``{s}`` in the tile URL (map.js sets none of its own).
