@@ -142,76 +142,17 @@ def test_a_drawn_lottery_keeps_its_entry_and_the_account_keeps_nothing(
     save_and_verify(app, client, "hanako@example.jp")  # the address is free again
 
 
-# Needs PostgreSQL to tell (on SQLite every writer takes the lock up front, so the draw
-# waits for the deletion anyway); ./scripts/test runs the suite on both.
-def test_a_draw_waits_for_a_deletion_in_flight(app, lottery_campaign, card_with_stamps):
-    """A deletion that withdrew an entry but has not committed yet holds the draw off:
-    otherwise the draw would count an entry that is about to vanish."""
-    import threading
-
+def entrants_with_password(app, card_with_stamps, checkpoints, count):
+    """``count`` verified entrants whose accounts have the password ``PASSWORD``."""
     from werkzeug.security import generate_password_hash
 
-    from rally.database import take_write_lock
-
-    from .test_lottery import enter_in_own_session
-
-    _, checkpoints, _, lottery_id = lottery_campaign
-    entrants = verified_entrants(app, card_with_stamps, checkpoints, 3)
+    entrants = verified_entrants(app, card_with_stamps, checkpoints, count)
     with app.app_context():
         hashed = generate_password_hash(PASSWORD)
         for _, visitor_id in entrants:
             db.session.get(Visitor, visitor_id).password_hash = hashed
         db.session.commit()
-    for card_id, visitor_id in entrants:
-        assert enter_in_own_session(app, lottery_id, card_id, visitor_id) == "entered"
-    withdrawn, release, results, errors = threading.Event(), threading.Event(), [], []
-
-    def deleting():
-        with app.app_context():
-            take_write_lock()
-            results.append(
-                operations.delete_account(db.session.get(Visitor, entrants[0][1]), PASSWORD)
-            )
-            withdrawn.set()
-            release.wait(10)
-            db.session.commit()
-
-    def drawing():
-        try:
-            results.append(draw_in_own_session(app, lottery_id))
-        except Exception as error:  # reported below, not lost with the thread
-            errors.append(error)
-
-    deleter = threading.Thread(target=deleting)
-    deleter.start()
-    assert withdrawn.wait(10)
-    drawer = threading.Thread(target=drawing)
-    drawer.start()
-    drawer.join(0.5)  # the draw runs as far as it can meanwhile
-    release.set()
-    deleter.join(10)
-    drawer.join(10)
-
-    assert errors == []
-    assert results == [1, "drawn"]
-    with app.app_context():
-        entries = db.session.scalars(select(LotteryEntry)).all()
-        assert len(entries) == 2
-        assert all(entry.won is not None for entry in entries)
-        lottery = db.session.get(Lottery, lottery_id)
-        assert lottery.entries_digest == draw.entries_digest([e.public_id for e in entries])
-        assert draw.verify(published_data(lottery)) == []
-        assert db.session.get(Visitor, entrants[0][1]) is None
-
-
-def entrant_with_password(app, card_with_stamps, checkpoints):
-    from werkzeug.security import generate_password_hash
-
-    ((card_id, visitor_id),) = verified_entrants(app, card_with_stamps, checkpoints, 1)
-    with app.app_context():
-        db.session.get(Visitor, visitor_id).password_hash = generate_password_hash(PASSWORD)
-        db.session.commit()
-    return card_id, visitor_id
+    return entrants
 
 
 def in_thread(target):
@@ -231,77 +172,103 @@ def in_thread(target):
     return thread, outcome
 
 
-# Both need PostgreSQL to tell (on SQLite the write lock serializes them anyway).
-def test_an_entry_in_flight_is_withdrawn_by_the_deletion(app, lottery_campaign, card_with_stamps):
+def held_open_while(app, held, other):
+    """Run ``held`` in its own request-like session (the write lock) and keep its
+    transaction open while ``other`` runs in another thread as far as it can; then commit
+    ``held`` and let ``other`` finish. Returns both outcomes (a result or an exception).
+
+    On PostgreSQL this is the moment two requests race; on SQLite ``other`` simply waits
+    for the write lock."""
     import threading
 
     from rally.database import take_write_lock
+
+    ready, release = threading.Event(), threading.Event()
+
+    def holding():
+        with app.app_context():
+            take_write_lock()
+            result = held()
+            db.session.flush()
+            ready.set()
+            release.wait(10)
+            db.session.commit()
+            return result
+
+    holder, held_outcome = in_thread(holding)
+    assert ready.wait(10)
+    runner, other_outcome = in_thread(other)
+    runner.join(0.5)  # the other request goes as far as it can meanwhile
+    release.set()
+    holder.join(10)
+    runner.join(10)
+    return held_outcome, other_outcome
+
+
+def delete_account_of(visitor_id):
+    return lambda: operations.delete_account(db.session.get(Visitor, visitor_id), PASSWORD)
+
+
+# The three races below need PostgreSQL to tell (on SQLite every writer takes the lock up
+# front); ./scripts/test runs the suite on both.
+def test_a_draw_waits_for_a_deletion_in_flight(app, lottery_campaign, card_with_stamps):
+    """A deletion that withdrew an entry but has not committed yet holds the draw off:
+    otherwise the draw would count an entry that is about to vanish."""
+    from .test_lottery import enter_in_own_session
+
+    _, checkpoints, _, lottery_id = lottery_campaign
+    entrants = entrants_with_password(app, card_with_stamps, checkpoints, 3)
+    for card_id, visitor_id in entrants:
+        assert enter_in_own_session(app, lottery_id, card_id, visitor_id) == "entered"
+
+    deletion, drawing = held_open_while(
+        app, delete_account_of(entrants[0][1]), lambda: draw_in_own_session(app, lottery_id)
+    )
+
+    assert (deletion, drawing) == ([1], ["drawn"])
+    with app.app_context():
+        entries = db.session.scalars(select(LotteryEntry)).all()
+        assert len(entries) == 2
+        assert all(entry.won is not None for entry in entries)
+        lottery = db.session.get(Lottery, lottery_id)
+        assert lottery.entries_digest == draw.entries_digest([e.public_id for e in entries])
+        assert draw.verify(published_data(lottery)) == []
+        assert db.session.get(Visitor, entrants[0][1]) is None
+
+
+def test_an_entry_in_flight_is_withdrawn_by_the_deletion(app, lottery_campaign, card_with_stamps):
     from rally.lottery.operations import enter_lottery
     from rally.utils import utcnow
 
     _, checkpoints, _, lottery_id = lottery_campaign
-    card_id, visitor_id = entrant_with_password(app, card_with_stamps, checkpoints)
-    entered, release = threading.Event(), threading.Event()
+    ((card_id, visitor_id),) = entrants_with_password(app, card_with_stamps, checkpoints, 1)
 
     def entering():
-        with app.app_context():
-            take_write_lock()
-            lottery = db.session.get(Lottery, lottery_id)
-            card, visitor = db.session.get(Card, card_id), db.session.get(Visitor, visitor_id)
-            enter_lottery(lottery, card, visitor, utcnow())
-            db.session.flush()
-            entered.set()
-            release.wait(10)
-            db.session.commit()
-            return "entered"
+        lottery = db.session.get(Lottery, lottery_id)
+        card, visitor = db.session.get(Card, card_id), db.session.get(Visitor, visitor_id)
+        return enter_lottery(lottery, card, visitor, utcnow()).occurrence
 
-    enterer, entry_outcome = in_thread(entering)
-    assert entered.wait(10)
-    deleter, deletion_outcome = in_thread(lambda: delete_in_own_session(app, visitor_id))
-    deleter.join(0.5)  # the deletion goes as far as it can meanwhile
-    release.set()
-    enterer.join(10)
-    deleter.join(10)
+    entry, deletion = held_open_while(app, entering, lambda: delete_in_own_session(app, visitor_id))
 
-    assert entry_outcome == ["entered"]
-    assert deletion_outcome == [1]  # it saw the entry and withdrew it
+    assert (entry, deletion) == ([1], [1])  # the deletion saw the entry and withdrew it
     with app.app_context():
         assert count(LotteryEntry) == 0
         assert db.session.get(Visitor, visitor_id) is None
 
 
 def test_an_entry_after_a_deletion_in_flight_is_refused(app, lottery_campaign, card_with_stamps):
-    import threading
-
-    from rally.database import take_write_lock
-
     from .test_lottery import enter_in_own_session
 
     _, checkpoints, _, lottery_id = lottery_campaign
-    card_id, visitor_id = entrant_with_password(app, card_with_stamps, checkpoints)
-    deleted, release = threading.Event(), threading.Event()
+    ((card_id, visitor_id),) = entrants_with_password(app, card_with_stamps, checkpoints, 1)
 
-    def deleting():
-        with app.app_context():
-            take_write_lock()
-            operations.delete_account(db.session.get(Visitor, visitor_id), PASSWORD)
-            deleted.set()
-            release.wait(10)
-            db.session.commit()
-            return "deleted"
-
-    deleter, deletion_outcome = in_thread(deleting)
-    assert deleted.wait(10)
-    enterer, entry_outcome = in_thread(
-        lambda: enter_in_own_session(app, lottery_id, card_id, visitor_id)
+    deletion, entry = held_open_while(
+        app,
+        delete_account_of(visitor_id),
+        lambda: enter_in_own_session(app, lottery_id, card_id, visitor_id),
     )
-    enterer.join(0.5)
-    release.set()
-    deleter.join(10)
-    enterer.join(10)
 
-    assert deletion_outcome == ["deleted"]
-    assert entry_outcome == ["account_required"]
+    assert (deletion, entry) == ([0], ["account_required"])
     with app.app_context():
         assert count(LotteryEntry) == 0
 
