@@ -216,3 +216,60 @@ def race():
         return results
 
     return run
+
+
+def in_thread(target):
+    """Run ``target`` in a thread; its result or exception lands in the returned list."""
+    import threading
+
+    outcome = []
+
+    def run():
+        try:
+            outcome.append(target())
+        except Exception as error:  # reported by the test, not lost with the thread
+            outcome.append(error)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread, outcome
+
+
+@pytest.fixture
+def held_open_while(app):
+    """``held_open_while(held, other)``: run ``held`` in its own request-like session (the
+    write lock) and keep its transaction open while ``other`` runs in another thread as far
+    as it can; then commit ``held`` and let ``other`` finish. Returns both outcomes (a
+    result or an exception, each in a list).
+
+    On PostgreSQL this is the moment two requests race; on SQLite ``other`` simply waits
+    for the write lock."""
+    import threading
+
+    from rally.database import take_write_lock
+
+    def run(held, other):
+        ready, release = threading.Event(), threading.Event()
+
+        def holding():
+            with app.app_context():
+                take_write_lock()
+                result = held()
+                db.session.flush()
+                ready.set()
+                release.wait(10)
+                db.session.commit()
+                return result
+
+        holder, held_outcome = in_thread(holding)
+        assert ready.wait(10), held_outcome
+        runner, other_outcome = in_thread(other)
+        runner.join(0.5)  # the other request goes as far as it can meanwhile
+        release.set()
+        holder.join(15)
+        runner.join(15)
+        # A thread still running would hold a connection into the next test's set-up.
+        assert not holder.is_alive() and not runner.is_alive()
+        return held_outcome, other_outcome
+
+    return run

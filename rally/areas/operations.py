@@ -114,9 +114,13 @@ def check_area_kept(store_id: int | None, spot_id: int | None, old, new, error_c
     :raise error_class: ``area_locked`` (409), naming the campaign.
     """
     from rally.campaigns.models import Campaign, CampaignState, Checkpoint, RewardTier, TierBasis
+    from rally.spots.models import Spot
+    from rally.stores.models import Store
 
     if old == new:
         return
+    model, place_id = (Store, store_id) if store_id is not None else (Spot, spot_id)
+    db.session.execute(select(model.id).where(model.id == place_id).with_for_update())
     place = (
         Checkpoint.store_id == store_id if store_id is not None else (Checkpoint.spot_id == spot_id)
     )

@@ -155,63 +155,15 @@ def entrants_with_password(app, card_with_stamps, checkpoints, count):
     return entrants
 
 
-def in_thread(target):
-    """Run ``target`` in a thread; its result or exception lands in the returned list."""
-    import threading
-
-    outcome = []
-
-    def run():
-        try:
-            outcome.append(target())
-        except Exception as error:  # reported by the test, not lost with the thread
-            outcome.append(error)
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    return thread, outcome
-
-
-def held_open_while(app, held, other):
-    """Run ``held`` in its own request-like session (the write lock) and keep its
-    transaction open while ``other`` runs in another thread as far as it can; then commit
-    ``held`` and let ``other`` finish. Returns both outcomes (a result or an exception).
-
-    On PostgreSQL this is the moment two requests race; on SQLite ``other`` simply waits
-    for the write lock."""
-    import threading
-
-    from rally.database import take_write_lock
-
-    ready, release = threading.Event(), threading.Event()
-
-    def holding():
-        with app.app_context():
-            take_write_lock()
-            result = held()
-            db.session.flush()
-            ready.set()
-            release.wait(10)
-            db.session.commit()
-            return result
-
-    holder, held_outcome = in_thread(holding)
-    assert ready.wait(10)
-    runner, other_outcome = in_thread(other)
-    runner.join(0.5)  # the other request goes as far as it can meanwhile
-    release.set()
-    holder.join(10)
-    runner.join(10)
-    return held_outcome, other_outcome
-
-
 def delete_account_of(visitor_id):
     return lambda: operations.delete_account(db.session.get(Visitor, visitor_id), PASSWORD)
 
 
 # The three races below need PostgreSQL to tell (on SQLite every writer takes the lock up
 # front); ./scripts/test runs the suite on both.
-def test_a_draw_waits_for_a_deletion_in_flight(app, lottery_campaign, card_with_stamps):
+def test_a_draw_waits_for_a_deletion_in_flight(
+    app, lottery_campaign, card_with_stamps, held_open_while
+):
     """A deletion that withdrew an entry but has not committed yet holds the draw off:
     otherwise the draw would count an entry that is about to vanish."""
     from .test_lottery import enter_in_own_session
@@ -222,7 +174,7 @@ def test_a_draw_waits_for_a_deletion_in_flight(app, lottery_campaign, card_with_
         assert enter_in_own_session(app, lottery_id, card_id, visitor_id) == "entered"
 
     deletion, drawing = held_open_while(
-        app, delete_account_of(entrants[0][1]), lambda: draw_in_own_session(app, lottery_id)
+        delete_account_of(entrants[0][1]), lambda: draw_in_own_session(app, lottery_id)
     )
 
     assert (deletion, drawing) == ([1], ["drawn"])
@@ -236,7 +188,9 @@ def test_a_draw_waits_for_a_deletion_in_flight(app, lottery_campaign, card_with_
         assert db.session.get(Visitor, entrants[0][1]) is None
 
 
-def test_an_entry_in_flight_is_withdrawn_by_the_deletion(app, lottery_campaign, card_with_stamps):
+def test_an_entry_in_flight_is_withdrawn_by_the_deletion(
+    app, lottery_campaign, card_with_stamps, held_open_while
+):
     from rally.lottery.operations import enter_lottery
     from rally.utils import utcnow
 
@@ -248,7 +202,7 @@ def test_an_entry_in_flight_is_withdrawn_by_the_deletion(app, lottery_campaign, 
         card, visitor = db.session.get(Card, card_id), db.session.get(Visitor, visitor_id)
         return enter_lottery(lottery, card, visitor, utcnow()).occurrence
 
-    entry, deletion = held_open_while(app, entering, lambda: delete_in_own_session(app, visitor_id))
+    entry, deletion = held_open_while(entering, lambda: delete_in_own_session(app, visitor_id))
 
     assert (entry, deletion) == ([1], [1])  # the deletion saw the entry and withdrew it
     with app.app_context():
@@ -256,14 +210,15 @@ def test_an_entry_in_flight_is_withdrawn_by_the_deletion(app, lottery_campaign, 
         assert db.session.get(Visitor, visitor_id) is None
 
 
-def test_an_entry_after_a_deletion_in_flight_is_refused(app, lottery_campaign, card_with_stamps):
+def test_an_entry_after_a_deletion_in_flight_is_refused(
+    app, lottery_campaign, card_with_stamps, held_open_while
+):
     from .test_lottery import enter_in_own_session
 
     _, checkpoints, _, lottery_id = lottery_campaign
     ((card_id, visitor_id),) = entrants_with_password(app, card_with_stamps, checkpoints, 1)
 
     deletion, entry = held_open_while(
-        app,
         delete_account_of(visitor_id),
         lambda: enter_in_own_session(app, lottery_id, card_id, visitor_id),
     )

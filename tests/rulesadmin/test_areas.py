@@ -317,3 +317,51 @@ def test_an_ended_campaign_still_locks_the_area(app, admin_client, make_area, ma
         f"/merchant/stores/{store_id}/edit", data=store_form(area_id=str(second))
     )
     assert response.status_code == 409
+
+
+def test_a_move_racing_an_every_area_campaign_taking_the_store_is_refused(
+    app, make_area, make_store, make_campaign, held_open_while
+):
+    """On PostgreSQL: the admin adds a store to a published "every area" campaign while its
+    merchant moves it to an area the campaign does not cover; one of them must lose."""
+    from admin.test_campaigns import the_input
+
+    from rally.campaigns import operations
+    from rally.campaigns.models import Campaign, RewardTier, TierBasis
+    from rally.campaigns.operations import TierInput
+    from rally.database import take_write_lock
+    from rally.stores.operations import StoreError, update_profile
+
+    station, north = make_area(), make_area(name_en="North Exit")
+    campaign_id, _ = make_campaign(stores=1, tiers=())
+    joining = make_store(area_id=station)
+    with app.app_context():
+        campaign = db.session.get(Campaign, campaign_id)
+        campaign.checkpoints[0].store.area_id = station
+        campaign.tiers.append(
+            RewardTier(basis=TierBasis.all_areas, threshold=1, name_ja="制覇", name_en="All")
+        )
+        db.session.commit()
+
+    def admin_adds():
+        campaign = db.session.get(Campaign, campaign_id)
+        tiers = [
+            TierInput(t.id, t.threshold, t.name_ja, t.name_en, t.stock, basis=t.basis)
+            for t in campaign.tiers
+        ]
+        stores = [cp.store_id for cp in campaign.checkpoints] + [joining]
+        operations.update_campaign(campaign, the_input(campaign, store_ids=stores, tiers=tiers))
+        return "added"
+
+    def merchant_moves():
+        with app.app_context():
+            take_write_lock()
+            try:
+                update_profile(db.session.get(Store, joining), {"area_id": north})
+            except StoreError as error:
+                db.session.rollback()
+                return error.code
+            db.session.commit()
+            return "moved"
+
+    assert held_open_while(admin_adds, merchant_moves) == (["added"], ["area_locked"])
