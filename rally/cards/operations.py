@@ -100,7 +100,13 @@ def complete_transfer(
         )
     used = db.session.execute(
         update(CardTransfer)
-        .where(CardTransfer.id == transfer.id, CardTransfer.used_at.is_(None))
+        # Still unused and still valid when the row is locked: a code voided meanwhile
+        # (a new code, a new password of the account) no longer moves the card.
+        .where(
+            CardTransfer.id == transfer.id,
+            CardTransfer.used_at.is_(None),
+            CardTransfer.expires_at > now,
+        )
         .values(used_at=now)
         .execution_options(synchronize_session=False)
     ).rowcount

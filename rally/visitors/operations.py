@@ -192,13 +192,8 @@ def reset_password(token: str, new: str) -> Visitor:
 
     visitor = passwords.reset_password(Visitor, RESET_SALT, token, new, VisitorError)
     cards = select(Card.id).where(Card.visitor_id == visitor.id)
-    db.session.execute(
-        update(Card)
-        .where(Card.visitor_id == visitor.id, Card.paper.is_(False))
-        .values(key=new_card_key())
-        .execution_options(synchronize_session=False)
-    )
     # A transfer code the lost phone made before would still move the card back to it.
+    # Voided first, then the card re-keyed: the order complete_transfer locks them in.
     db.session.execute(
         update(CardTransfer)
         .where(
@@ -207,6 +202,12 @@ def reset_password(token: str, new: str) -> Visitor:
             CardTransfer.expires_at > utcnow(),
         )
         .values(expires_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    db.session.execute(
+        update(Card)
+        .where(Card.visitor_id == visitor.id, Card.paper.is_(False))
+        .values(key=new_card_key())
         .execution_options(synchronize_session=False)
     )
     return visitor

@@ -243,3 +243,38 @@ def test_a_new_password_voids_the_lost_phones_transfer_codes(
     refused = thief_phone.post("/card/receive", data={"code": code}, headers=EN)
     assert refused.status_code in (404, 410)
     assert "0 of 3" in thief_phone.get(f"/card/{campaign_id}", headers=EN).text
+
+
+def test_a_transfer_racing_a_new_password_does_not_move_the_card(
+    app, client, make_campaign, stamp_path, held_open_while
+):
+    """On PostgreSQL: the lost phone's code is used while the reset is being saved."""
+    from rally import passwords
+    from rally.campaigns.models import Card
+    from rally.cards.operations import TransferError, complete_transfer, start_transfer
+    from rally.database import take_write_lock
+    from rally.utils import utcnow
+    from rally.visitors import operations
+
+    saved_card(app, client, stamp_path, make_campaign()[1][0], "hanako@example.jp")
+    with app.app_context():
+        visitor = operations.find_by_email("hanako@example.jp")
+        token = passwords.reset_token(operations.RESET_SALT, visitor)
+        code = start_transfer(db.session.scalar(select(Card)), utcnow())
+        db.session.commit()
+
+    def thief_takes_the_card():
+        with app.app_context():
+            take_write_lock()
+            try:
+                card = complete_transfer(code, None, utcnow())
+            except TransferError as error:
+                db.session.rollback()
+                return error.code
+            db.session.commit()
+            return card.id
+
+    reset, transfer = held_open_while(
+        lambda: operations.reset_password(token, NEW).id, thief_takes_the_card
+    )
+    assert transfer in (["invalid_transfer_code"], ["transfer_expired"])
