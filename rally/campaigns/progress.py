@@ -54,8 +54,8 @@ class AreaProgress:
     stamps: int
     required: int
     visited: int
-    # False: every place of the area is closed (a suspended store) and the card has no
-    # stamp there: the area is shown, but not needed for "every area".
+    # False: every place of the area is closed (a suspended store) and the card has not
+    # completed the area: it is shown, but not needed for "every area".
     counted: bool = True
 
     @property
@@ -195,7 +195,10 @@ def build_progress(
                 stamps=sum(counts.get(cp.id, 0) for cp in members),
                 required=required,
                 visited=sum(1 for cp in members if cp.id in latest),
-                counted=any(cp.open or cp.id in latest for cp in members),
+                # An area only a suspended place could complete is not needed, unless the
+                # card has completed it already.
+                counted=any(cp.open for cp in members)
+                or sum(counts.get(cp.id, 0) for cp in members) >= required,
             )
         )
     return CardProgress(

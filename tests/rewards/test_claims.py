@@ -302,6 +302,8 @@ def test_a_tier_renamed_later_keeps_what_the_claim_promised(
         "<h1>Prize 1</h1>"
         in visitor(app, card_id).get(f"/card/claims/{code}", headers=english).text
     )
+    card = visitor(app, card_id).get(f"/card/{campaign_id}", headers=english).text
+    assert "claimed as “Prize 1”" in card
     login(client, admin)
     assert "Hand over: Prize 1" in client.get(f"/staff/redeem?code={code}", headers=english).text
     handed = client.post("/staff/redeem", data={"code": code}, headers=english)

@@ -164,3 +164,22 @@ def test_an_area_whose_only_places_are_suspended_is_not_needed(ctx, areas_campai
     assert (progress.areas_complete, progress.area_total) == (1, 1)
     assert progress.tier(tier).reached == 1
     assert [row.counted for row in progress.areas] == [True, False]
+
+
+def test_an_area_started_at_a_store_suspended_since_is_not_needed(ctx, areas_campaign, new_card):
+    """Two stamps per area: one stamp at a store of an area whose stores are all suspended
+    since can never complete it, so "every area" does not wait for it."""
+    from rally.campaigns.operations import campaign_rows
+    from rally.stores.models import StoreStatus
+
+    campaign_id, areas = areas_campaign(stamps_per_area=2)
+    campaign = campaign_of(campaign_id)
+    tier = _only_tier(campaign, basis=TierBasis.all_areas, threshold=0)
+    card = new_card()
+    _collect(card, [*areas["station"], areas["river"][0]])
+    for checkpoint_id in areas["river"]:
+        checkpoint(checkpoint_id).store.status = StoreStatus.suspended
+    db.session.flush()
+    progress = card_progress(card, campaign, campaign_rows(campaign))
+    assert [row.counted for row in progress.areas] == [True, False]
+    assert progress.tier(tier).reached == 1
