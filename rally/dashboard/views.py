@@ -1,6 +1,6 @@
 """The association's dashboard, and the same figures for a merchant's own stores."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, current_app, render_template, request
@@ -70,7 +70,7 @@ def _render(store_ids: set[int] | None, template_title):
             data=data,
             title=template_title,
             live_seconds=current_app.config["RALLY_DASHBOARD_REFRESH_SECONDS"] if live else 0,
-            read_at=now,
+            read_at=now.astimezone(UTC).replace(tzinfo=None),  # Babel shows it in the district
             store_rows=[(store.tr("name"), count) for store, count in data.per_store],
             funnel_rows=[
                 (ngettext("%(num)d stamp", "%(num)d stamps", n), cards) for n, cards in data.funnel

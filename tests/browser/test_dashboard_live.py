@@ -37,5 +37,19 @@ def test_the_dashboard_follows_new_stamps(
         assert page.evaluate("window.marker") == "same page"  # swapped, not reloaded
         assert page.locator("details").first.get_attribute("open") is not None
         expect(page.locator("details summary").first).to_be_focused()  # where the click left it
+
+        # Paused, it stays as it is; resumed, it catches up.
+        page.get_by_role("button", name="Pause updates").click()
+        assert visitor.get(stamp_path(checkpoints[2])).status_code == 303
+        page.wait_for_timeout(2500)
+        expect(page.get_by_test_id("stamps")).to_have_text("2")
+        page.get_by_role("button", name="Resume updates").click()
+        expect(page.get_by_test_id("stamps")).to_have_text("3", timeout=10000)
+
+        # Logged out meanwhile: the page says the figures are no longer updated.
+        context.clear_cookies()
+        expect(page.get_by_role("status")).to_contain_text(
+            "The figures could not be updated.", timeout=10000
+        )
     finally:
         context.close()
