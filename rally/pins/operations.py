@@ -2,9 +2,11 @@
 
 A venue PIN is four digits derived (never stored) from the app secret, the checkpoint, its
 key version and the district's local date: it changes every day at local midnight, and
-rotating the checkpoint's key (a new poster) changes it too. A stamp entered with a PIN
-goes through the same checks and the same :func:`rally.campaigns.operations.grant_stamp`
-as a scan.
+rotating the checkpoint's key (a new poster) changes it too. In a campaign whose code
+changes every 30 seconds (a counter tablet) the PIN changes every ``PIN_WINDOW`` instead:
+a PIN passed on beyond the shop stops working within minutes, as a photographed code does.
+A stamp entered with a PIN goes through the same checks and the same
+:func:`rally.campaigns.operations.grant_stamp` as a scan.
 
 An NFC tag holds the printed stamp URL as an NDEF URI record; the functions here build its
 exact bytes and say whether it fits a tag.
@@ -27,6 +29,9 @@ PIN_DIGITS = 4
 # Yesterday's PIN still counts this long after local midnight: a visitor told the PIN at
 # 23:58 may finish typing it after the change.
 PIN_GRACE = timedelta(minutes=10)
+# How long a PIN lasts in a rotating-code campaign; the previous one still counts, so a PIN
+# told just before the change may be typed after it.
+PIN_WINDOW = timedelta(minutes=10)
 
 # NDEF URI identifier codes (NFC Forum URI Record Type Definition) for the prefixes a
 # stamp URL can start with; the prefix is stored as one byte instead of its text.
@@ -43,7 +48,25 @@ def local_now(now: datetime) -> datetime:
 
 def venue_pin(checkpoint: Checkpoint, day: date) -> str:
     """The four-digit PIN of ``checkpoint`` on the local date ``day``."""
-    message = f"pin:{checkpoint.id}:{checkpoint.key_version}:{day.isoformat()}".encode()
+    return _pin(checkpoint, day.isoformat())
+
+
+def window_pin(checkpoint: Checkpoint, window: int) -> str:
+    """The PIN of ``checkpoint`` in the ``window``-th :data:`PIN_WINDOW` since the epoch
+    (rotating-code campaigns)."""
+    return _pin(checkpoint, f"window:{window}")
+
+
+def _window_of(now: datetime) -> int:
+    return int((now - datetime(1970, 1, 1)) / PIN_WINDOW)
+
+
+def _rotating(checkpoint: Checkpoint) -> bool:
+    return checkpoint.campaign.qr_mode is QrMode.rotating
+
+
+def _pin(checkpoint: Checkpoint, period: str) -> str:
+    message = f"pin:{checkpoint.id}:{checkpoint.key_version}:{period}".encode()
     secret = current_app.secret_key
     key = secret if isinstance(secret, bytes) else secret.encode()
     digest = hmac.new(key, message, hashlib.sha256).digest()
@@ -52,12 +75,26 @@ def venue_pin(checkpoint: Checkpoint, day: date) -> str:
 
 
 def todays_pin(checkpoint: Checkpoint, now: datetime) -> str:
-    """The PIN the shop tells visitors today (district time)."""
+    """The PIN the shop tells visitors now: today's (district time), or the current
+    window's in a rotating-code campaign."""
+    if _rotating(checkpoint):
+        return window_pin(checkpoint, _window_of(now))
     return venue_pin(checkpoint, local_now(now).date())
 
 
+def pin_changes_at(checkpoint: Checkpoint, now: datetime) -> datetime | None:
+    """When the rotating-code PIN shown now changes (naive UTC); ``None``: a daily PIN."""
+    if not _rotating(checkpoint):
+        return None
+    return datetime(1970, 1, 1) + (_window_of(now) + 1) * PIN_WINDOW
+
+
 def accepted_pins(checkpoint: Checkpoint, now: datetime) -> list[str]:
-    """Today's PIN, and yesterday's during the first minutes after local midnight."""
+    """Today's PIN, and yesterday's during the first minutes after local midnight; in a
+    rotating-code campaign the current window's and the previous one's."""
+    if _rotating(checkpoint):
+        window = _window_of(now)
+        return [window_pin(checkpoint, window), window_pin(checkpoint, window - 1)]
     local = local_now(now)
     pins = [venue_pin(checkpoint, local.date())]
     midnight = datetime.combine(local.date(), datetime.min.time())

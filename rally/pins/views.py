@@ -97,6 +97,8 @@ def staff_pin(checkpoint_id: int):
             checkpoint=checkpoint,
             pin=operations.todays_pin(checkpoint, now),
             today=operations.local_now(now).date(),
+            changes_at=operations.pin_changes_at(checkpoint, now),
+            window_minutes=int(operations.PIN_WINDOW.total_seconds() // 60),
         )
     )
     response.headers["Cache-Control"] = "private, no-store"

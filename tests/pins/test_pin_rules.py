@@ -94,3 +94,38 @@ def test_tomorrows_pin_is_not_accepted_before_midnight(checkpoint):
     with pytest.raises(StampError) as info:
         operations.check_pin(checkpoint, tomorrow, BEFORE_MIDNIGHT)
     assert info.value.code == "wrong_pin"
+
+
+@pytest.fixture
+def tablet_checkpoint(ctx, make_campaign):
+    from rally.campaigns.models import QrMode
+
+    _, checkpoints = make_campaign(stores=1, qr_mode=QrMode.rotating)
+    return db.session.get(Checkpoint, checkpoints[0])
+
+
+def test_in_a_rotating_code_campaign_the_pin_lasts_minutes(tablet_checkpoint):
+    """A PIN passed on beyond the shop stops working, as a photographed code does."""
+    start = datetime(2026, 11, 23, 3, 0)  # the start of a ten-minute window
+    told = operations.todays_pin(tablet_checkpoint, start)
+    minutes = operations.PIN_WINDOW
+    assert operations.todays_pin(tablet_checkpoint, start + minutes * 0.9) == told
+    operations.check_pin(tablet_checkpoint, told, start + minutes * 1.5)  # the previous one
+    with pytest.raises(StampError) as refused:
+        operations.check_pin(tablet_checkpoint, told, start + minutes * 2)
+    assert refused.value.code == "wrong_pin"
+    assert operations.pin_changes_at(tablet_checkpoint, start) == start + minutes
+
+
+def test_the_staff_page_says_when_a_rotating_pin_changes(app, make_user, make_campaign):
+    from rewards.conftest import login
+
+    from rally.auth.models import Role
+    from rally.campaigns.models import QrMode
+
+    _, checkpoints = make_campaign(stores=1, qr_mode=QrMode.rotating)
+    client = app.test_client()
+    login(client, make_user(role=Role.admin))
+    page = client.get(f"/checkpoints/{checkpoints[0]}/pin", headers={"Accept-Language": "en"})
+    assert "the PIN changes every 10 minutes" in page.text
+    assert "until midnight" not in page.text
