@@ -23,8 +23,32 @@ PHONE = {"width": 390, "height": 844}
 
 @pytest.fixture
 def live_server(app):
-    """Serve ``app`` on 127.0.0.1 in a thread; yields the base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    """Serve ``app`` on 127.0.0.1 in a thread; yields the base URL.
+
+    At the end it waits for requests still being answered (a page's script may have asked
+    just before the browser closed): their database connections must be back in the pool
+    before the ``app`` fixture disposes of it, or they are left open."""
+    busy, lock, idle = [0], threading.Lock(), threading.Event()
+    idle.set()
+
+    def counted(environ, start_response):
+        with lock:
+            busy[0] += 1
+            idle.clear()
+        try:
+            answer = app(environ, start_response)
+            try:
+                return list(answer)  # the whole answer, here
+            finally:
+                if hasattr(answer, "close"):
+                    answer.close()
+        finally:
+            with lock:
+                busy[0] -= 1
+                if not busy[0]:
+                    idle.set()
+
+    server = make_server("127.0.0.1", 0, counted, threaded=True)
     base_url = f"http://127.0.0.1:{server.server_port}"
     app.config["RALLY_BASE_URL"] = base_url
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -32,6 +56,10 @@ def live_server(app):
     yield base_url
     server.shutdown()
     thread.join()
+    assert idle.wait(15), "a request was still being answered"
+    import gc
+
+    gc.collect()  # a connection left open warns here, in the test that left it
 
 
 # Every page must work under the app's Content-Security-Policy: Chromium logs each refused
