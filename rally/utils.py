@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from flask import current_app, request, url_for
+from flask import current_app, render_template, request, url_for
 from werkzeug.routing import IntegerConverter, UnicodeConverter, ValidationError
 
 # The largest id or number the database takes: PostgreSQL's ``integer`` is 32 bits.
@@ -85,8 +85,6 @@ def confirmation_page(question: str, cancel_url: str):
     """Unless the form says ``confirmed``, the page that asks ``question`` before a delete
     goes ahead (``None``: go ahead). With JavaScript, ``static/forms.js`` asks the same
     question in the browser and sends ``confirmed`` itself."""
-    from flask import render_template, request
-
     if request.form.get("confirmed") == "1":
         return None
     return render_template(
