@@ -89,7 +89,11 @@ def test_the_invitation_link_is_selected_on_focus(app, live_server, browser, mak
         page.get_by_label("E-mail address").fill("new.shop@example.jp")
         page.get_by_role("button", name="Create the invitation link").click()
         link = page.get_by_label("Invitation link")
+        page.wait_for_load_state("load")  # forms.js (deferred) listens from here on
         link.focus()
+        page.wait_for_function(
+            "() => document.activeElement && document.activeElement.selectionEnd > 0"
+        )
         selected = link.evaluate("el => el.value.slice(el.selectionStart, el.selectionEnd)")
         assert selected == link.input_value() and "/auth/invitations/" in selected
     finally:
