@@ -11,8 +11,10 @@ from datetime import timedelta
 from sqlalchemy import text
 
 from rally.auth.models import Role, User
-from rally.campaigns.models import Campaign, CampaignState, Card, Checkpoint, RewardTier, Stamp
+from rally.campaigns.models import Campaign, CampaignState, Checkpoint, RewardTier
+from rally.cards.models import Card
 from rally.extensions import db
+from rally.stamping.models import Stamp
 from rally.stores.models import Category, Store, StoreStatus
 from rally.utils import utcnow
 

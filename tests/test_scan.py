@@ -6,8 +6,10 @@ import pytest
 from sqlalchemy import func, select
 
 from rally.campaigns import operations
-from rally.campaigns.models import Campaign, CampaignState, Card, Checkpoint, Stamp
+from rally.campaigns.models import Campaign, CampaignState, Checkpoint
+from rally.cards.models import Card
 from rally.extensions import db
+from rally.stamping.models import Stamp
 from rally.stores.models import Store, StoreStatus
 from rally.utils import utcnow
 

@@ -3,7 +3,8 @@
 from flask import current_app, g, redirect, request, url_for
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from .models import Card
+from rally.cards.models import Card
+
 from .operations import card_by_key
 
 COOKIE_SALT = "rally.card.v1"

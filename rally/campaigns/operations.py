@@ -12,22 +12,22 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
+from rally.cards.models import Card
 from rally.errors import RallyError
 from rally.extensions import db
 from rally.i18n import _l
+from rally.stamping.models import Stamp
 from rally.utils import next_local_midnight
 
 from .models import (
     Campaign,
     CampaignKind,
     CampaignState,
-    Card,
     Checkpoint,
     CheckpointCode,
     QrMode,
     Recheck,
     RewardTier,
-    Stamp,
     TierBasis,
 )
 from .progress import CardProgress, CheckpointRow, TierProgress, build_progress

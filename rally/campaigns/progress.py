@@ -8,8 +8,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from rally.i18n import Bilingual
+from rally.stamping.models import Stamp
 
-from .models import Campaign, RewardTier, Stamp, TierBasis
+from .models import Campaign, RewardTier, TierBasis
 
 
 @dataclass(frozen=True, eq=False)

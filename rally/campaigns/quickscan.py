@@ -18,19 +18,13 @@ from typing import NamedTuple
 
 from sqlalchemy import DateTime, and_, bindparam, case, insert, select, text, update
 
+from rally.cards.models import Card, new_card_key
 from rally.dashboard.tallies import record_stamp
 from rally.extensions import db
 from rally.fraud.operations import Visit, check_pace, flag_travel
+from rally.stamping.models import Stamp
 
-from .models import (
-    Campaign,
-    CampaignKind,
-    Card,
-    Checkpoint,
-    QrMode,
-    Stamp,
-    new_card_key,
-)
+from .models import Campaign, CampaignKind, Checkpoint, QrMode
 from .operations import StampError, check_campaign_open, check_rotating_step, next_slot
 from .qr import InvalidToken, read_checkpoint_token
 

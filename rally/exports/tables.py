@@ -77,8 +77,10 @@ def stamps_table(campaign_id: int | None = None) -> Table:
     "Code" names the further code scanned, "Given by" the staff at the register.
     """
     from rally.auth.models import User
-    from rally.campaigns.models import Campaign, Checkpoint, CheckpointCode, Stamp, card_number
+    from rally.campaigns.models import Campaign, Checkpoint, CheckpointCode
+    from rally.cards.models import card_number
     from rally.spots.models import Spot
+    from rally.stamping.models import Stamp
     from rally.stores.models import Store
 
     query = (
@@ -153,7 +155,8 @@ def redemptions_table(campaign_id: int | None = None) -> Table:
     """Every reward claim (of one campaign, if given) and whether and where it was handed
     over. The one-time code is left out: it is the visitor's proof."""
     from rally.campaigns.labels import tier_requirement
-    from rally.campaigns.models import Campaign, RewardTier, card_number
+    from rally.campaigns.models import Campaign, RewardTier
+    from rally.cards.models import card_number
     from rally.rewards.models import Claim
 
     query = (
@@ -207,7 +210,8 @@ def redemptions_table(campaign_id: int | None = None) -> Table:
 def answers_table(campaign_id: int | None = None) -> Table:
     """Every questionnaire answer (of one campaign, if given): the question and the answer
     in Japanese (a choice's wording, or the text typed), by card number."""
-    from rally.campaigns.models import Campaign, card_number
+    from rally.campaigns.models import Campaign
+    from rally.cards.models import card_number
     from rally.questionnaires.models import Answer, Question
     from rally.questionnaires.operations import answer_text
 

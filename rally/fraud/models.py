@@ -61,6 +61,6 @@ class FraudFlag(db.Model):
     @property
     def card_number(self) -> str:
         """The card's number as the card page and the register show it (``000123-4``)."""
-        from rally.campaigns.models import card_number, format_card_number
+        from rally.cards.models import card_number, format_card_number
 
         return format_card_number(card_number(self.card_id))

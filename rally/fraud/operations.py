@@ -7,11 +7,13 @@ from typing import NamedTuple
 from flask import current_app
 from sqlalchemy import delete, func, select, update
 
-from rally.campaigns.models import Card, Checkpoint, RewardTier, Stamp
+from rally.campaigns.models import Checkpoint, RewardTier
+from rally.cards.models import Card
 from rally.errors import RallyError
 from rally.extensions import db
 from rally.i18n import _l
 from rally.pagination import paginate
+from rally.stamping.models import Stamp
 
 from .models import FlagKind, FlagResolution, FraudFlag
 

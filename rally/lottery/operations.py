@@ -7,7 +7,8 @@ from flask_babel import force_locale
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
-from rally.campaigns.models import Card, RewardTier
+from rally.campaigns.models import RewardTier
+from rally.cards.models import Card
 from rally.errors import RallyError
 from rally.extensions import db
 from rally.i18n import _, _l

@@ -9,8 +9,8 @@ from flask import current_app, url_for
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import func, select
 
-from rally.campaigns.models import Card
 from rally.campaigns.operations import card_by_key
+from rally.cards.models import Card
 from rally.cards.operations import stamp_total
 from rally.errors import RallyError
 from rally.extensions import db

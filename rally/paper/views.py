@@ -4,7 +4,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 
 from rally.auth.decorators import admin_required
 from rally.campaigns.cards import card_from_cookie, remember_card
-from rally.campaigns.models import card_number, format_card_number
+from rally.cards.models import card_number, format_card_number
 from rally.cards.operations import stamp_total
 from rally.extensions import db
 from rally.i18n import _

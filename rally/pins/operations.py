@@ -20,10 +20,12 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 
-from rally.campaigns.models import Campaign, Card, Checkpoint, QrMode, Stamp
+from rally.campaigns.models import Campaign, Checkpoint, QrMode
 from rally.campaigns.operations import StampError, check_checkpoint_open, grant_stamp, open_card
+from rally.cards.models import Card
 from rally.fraud.operations import flag_no_location
 from rally.i18n import _l
+from rally.stamping.models import Stamp
 
 PIN_DIGITS = 4
 # Yesterday's PIN still counts this long after local midnight: a visitor told the PIN at

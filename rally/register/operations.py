@@ -18,11 +18,13 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from rally.auth.models import User
-from rally.campaigns.models import Campaign, Card, Checkpoint, Stamp, card_id_from_number
+from rally.campaigns.models import Campaign, Checkpoint
 from rally.campaigns.operations import StampError, check_checkpoint_open, grant_stamp, open_card
+from rally.cards.models import Card, card_id_from_number
 from rally.extensions import db
 from rally.i18n import _l
 from rally.paper.operations import PaperCardError, card_from_token
+from rally.stamping.models import Stamp
 
 TOKEN_SALT = "rally.register.purchase.v1"
 TOKEN_LIFETIME = timedelta(minutes=5)

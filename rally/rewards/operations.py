@@ -8,7 +8,8 @@ from functools import cache
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 
-from rally.campaigns.models import CampaignState, Card, RewardTier
+from rally.campaigns.models import CampaignState, RewardTier
+from rally.cards.models import Card
 from rally.errors import RallyError
 from rally.extensions import db
 from rally.i18n import _l

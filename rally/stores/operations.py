@@ -130,7 +130,8 @@ def stamps_per_day(
     :param now: naive UTC.
     :param timezone: the district's zone, e.g. ``Asia/Tokyo``.
     """
-    from rally.campaigns.models import Checkpoint, Stamp
+    from rally.campaigns.models import Checkpoint
+    from rally.stamping.models import Stamp
 
     if not stores:
         return []

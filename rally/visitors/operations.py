@@ -9,7 +9,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from rally import passwords
-from rally.campaigns.models import Card, new_card_key
+from rally.cards.models import Card, new_card_key
 from rally.errors import RallyError
 from rally.extensions import db
 from rally.i18n import _, _l

@@ -4,8 +4,10 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from rally.campaigns.models import Card, Checkpoint, Stamp
+from rally.campaigns.models import Checkpoint
+from rally.cards.models import Card
 from rally.extensions import db
+from rally.stamping.models import Stamp
 from rally.stores.models import Store
 from rally.stores.operations import stamps_per_day
 from rally.utils import utcnow

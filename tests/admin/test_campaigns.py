@@ -7,10 +7,12 @@ from sqlalchemy import func, select
 
 from rally.campaigns import operations
 from rally.campaigns.forms import district_to_utc, utc_to_district
-from rally.campaigns.models import Campaign, CampaignState, Card, Checkpoint, Stamp
+from rally.campaigns.models import Campaign, CampaignState, Checkpoint
 from rally.campaigns.operations import CampaignError, CampaignInput, TierInput
+from rally.cards.models import Card
 from rally.errors import StateError
 from rally.extensions import db
+from rally.stamping.models import Stamp
 from rally.stores.models import StoreStatus
 from rally.utils import utcnow
 

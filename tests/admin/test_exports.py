@@ -6,9 +6,10 @@ from datetime import datetime
 
 import pytest
 
-from rally.campaigns.models import Card, Stamp
+from rally.cards.models import Card
 from rally.exports.csvfile import BOM, csv_text, neutralise
 from rally.extensions import db
+from rally.stamping.models import Stamp
 from rally.stores.models import Store
 
 

@@ -13,15 +13,9 @@ from werkzeug.exceptions import HTTPException
 
 from rally.auth.models import User
 from rally.auth.operations import create_invitation
-from rally.campaigns.models import (
-    Campaign,
-    CampaignState,
-    Card,
-    Checkpoint,
-    QrMode,
-    RewardTier,
-)
+from rally.campaigns.models import Campaign, CampaignState, Checkpoint, QrMode, RewardTier
 from rally.campaigns.operations import grant_stamp
+from rally.cards.models import Card
 from rally.demo import (
     ADMIN_EMAIL,
     ADMIN_PASSWORD,

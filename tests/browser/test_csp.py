@@ -9,9 +9,10 @@ import pytest
 from sqlalchemy import select
 
 from rally.auth.models import Role
-from rally.campaigns.models import Campaign, Checkpoint, Stamp
+from rally.campaigns.models import Campaign, Checkpoint
 from rally.extensions import db
 from rally.spots.models import Spot, SpotKind
+from rally.stamping.models import Stamp
 
 from .conftest import CSP_VIOLATIONS
 

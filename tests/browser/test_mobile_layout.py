@@ -10,7 +10,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from rally.campaigns.models import Campaign, Card, Checkpoint
+from rally.campaigns.models import Campaign, Checkpoint
+from rally.cards.models import Card
 from rally.demo import (
     ADMIN_EMAIL,
     ADMIN_PASSWORD,

@@ -7,8 +7,9 @@ import zxingcpp
 from PIL import Image
 
 from rally.auth.models import Role
-from rally.campaigns.models import Checkpoint, CheckpointCode, Stamp
+from rally.campaigns.models import Checkpoint, CheckpointCode
 from rally.extensions import db
+from rally.stamping.models import Stamp
 
 PASSWORD = "correct horse battery"
 

@@ -10,7 +10,7 @@ from PIL import Image
 from sqlalchemy import func, select
 
 from rally.auth.models import Role
-from rally.campaigns.models import Card
+from rally.cards.models import Card
 from rally.extensions import db
 from rally.paper import operations
 

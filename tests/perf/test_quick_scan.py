@@ -11,10 +11,12 @@ import pytest
 from sqlalchemy import select
 
 from rally.campaigns import operations, views
-from rally.campaigns.models import Campaign, CampaignKind, Card, Checkpoint, Recheck, Stamp
+from rally.campaigns.models import Campaign, CampaignKind, Checkpoint, Recheck
+from rally.cards.models import Card
 from rally.dashboard.models import CardTally, StampTally
 from rally.extensions import db
 from rally.fraud.models import FraudFlag
+from rally.stamping.models import Stamp
 from rally.stores.models import Store, StoreStatus
 
 

@@ -4,8 +4,9 @@ import pytest
 
 from rally.auth.models import Role
 from rally.campaigns.cards import _serializer
-from rally.campaigns.models import Campaign, Card, Checkpoint, RewardTier
+from rally.campaigns.models import Campaign, Checkpoint, RewardTier
 from rally.campaigns.operations import grant_stamp, open_card
+from rally.cards.models import Card
 from rally.extensions import db
 from rally.questionnaires.models import Question
 from rally.utils import utcnow

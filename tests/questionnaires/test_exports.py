@@ -1,6 +1,6 @@
 """Questionnaire answers in the association's CSV exports."""
 
-from rally.campaigns.models import Card
+from rally.cards.models import Card
 from rally.extensions import db
 
 from .conftest import login

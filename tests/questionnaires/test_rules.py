@@ -3,7 +3,8 @@
 import pytest
 from sqlalchemy import func, select
 
-from rally.campaigns.models import Campaign, Card
+from rally.campaigns.models import Campaign
+from rally.cards.models import Card
 from rally.extensions import db
 from rally.questionnaires import operations
 from rally.questionnaires.models import Answer, Question

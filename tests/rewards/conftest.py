@@ -1,8 +1,9 @@
 import pytest
 
 from rally.auth.models import Role
-from rally.campaigns.models import Card, Checkpoint, RewardTier
+from rally.campaigns.models import Checkpoint, RewardTier
 from rally.campaigns.operations import grant_stamp, open_card
+from rally.cards.models import Card
 from rally.extensions import db
 from rally.rewards.operations import claim_reward
 from rally.utils import utcnow

@@ -5,7 +5,7 @@
 
 from sqlalchemy import func, select
 
-from rally.campaigns.models import Card
+from rally.cards.models import Card
 from rally.extensions import db
 from rally.lottery import draw
 from rally.lottery.models import Lottery, LotteryEntry

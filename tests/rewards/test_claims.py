@@ -3,7 +3,8 @@
 import pytest
 from sqlalchemy import func, select
 
-from rally.campaigns.models import Card, RewardTier
+from rally.campaigns.models import RewardTier
+from rally.cards.models import Card
 from rally.extensions import db
 from rally.rewards import operations
 from rally.rewards.models import Claim

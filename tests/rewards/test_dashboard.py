@@ -7,10 +7,12 @@ import pytest
 from sqlalchemy import func, select
 
 from rally.auth.models import Role
-from rally.campaigns.models import Campaign, CampaignState, Card, Checkpoint, Stamp
+from rally.campaigns.models import Campaign, CampaignState, Checkpoint
+from rally.cards.models import Card
 from rally.dashboard.operations import dashboard_data
 from rally.dashboard.tallies import rebuild_tallies
 from rally.extensions import db
+from rally.stamping.models import Stamp
 
 from .conftest import login
 

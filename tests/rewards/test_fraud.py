@@ -8,12 +8,14 @@ from sqlalchemy import func, select, text
 
 from rally.auth.models import Role
 from rally.campaigns import operations
-from rally.campaigns.models import Card, Checkpoint, RewardTier, Stamp
+from rally.campaigns.models import Checkpoint, RewardTier
+from rally.cards.models import Card
 from rally.extensions import db
 from rally.fraud.models import FlagResolution, FraudFlag
 from rally.fraud.operations import distance_m, flag_no_location, void_card
 from rally.rewards.models import Claim
 from rally.rewards.operations import claim_reward
+from rally.stamping.models import Stamp
 from rally.utils import utcnow
 
 from .conftest import login

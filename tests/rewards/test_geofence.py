@@ -3,9 +3,10 @@
 import pytest
 from sqlalchemy import func, select
 
-from rally.campaigns.models import Campaign, Checkpoint, Stamp
+from rally.campaigns.models import Campaign, Checkpoint
 from rally.extensions import db
 from rally.fraud.models import FraudFlag
+from rally.stamping.models import Stamp
 
 
 @pytest.fixture

@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import func, select
 
 from rally.auth.models import Role
-from rally.campaigns.models import Card, RewardTier
+from rally.campaigns.models import RewardTier
+from rally.cards.models import Card
 from rally.extensions import db
 from rally.lottery import draw
 from rally.lottery.models import Lottery, LotteryEntry

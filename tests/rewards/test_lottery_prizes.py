@@ -7,7 +7,8 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import select, text
 
 from rally.auth.models import Role
-from rally.campaigns.models import Card, RewardTier
+from rally.campaigns.models import RewardTier
+from rally.cards.models import Card
 from rally.extensions import db
 from rally.fraud.models import FraudFlag
 from rally.fraud.operations import void_card

@@ -5,9 +5,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from rally.campaigns.models import Card, Stamp
 from rally.cards import operations
+from rally.cards.models import Card
 from rally.extensions import db
+from rally.stamping.models import Stamp
 from rally.utils import utcnow
 
 

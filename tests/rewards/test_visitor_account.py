@@ -116,7 +116,7 @@ SAVE = {"password": "long enough pw", "confirm": "long enough pw"}
 def test_one_card_saved_at_once_to_several_addresses_makes_one_account(
     app, make_campaign, stamp_path, race
 ):
-    from rally.campaigns.models import Card
+    from rally.cards.models import Card
 
     _, checkpoints = make_campaign()
     first = app.test_client()
@@ -250,7 +250,7 @@ def test_a_transfer_racing_a_new_password_does_not_move_the_card(
 ):
     """On PostgreSQL: the lost phone's code is used while the reset is being saved."""
     from rally import passwords
-    from rally.campaigns.models import Card
+    from rally.cards.models import Card
     from rally.cards.operations import TransferError, complete_transfer, start_transfer
     from rally.database import take_write_lock
     from rally.utils import utcnow

@@ -1,7 +1,8 @@
 import pytest
 
 from rally.areas.models import Area
-from rally.campaigns.models import Campaign, Card, Checkpoint
+from rally.campaigns.models import Campaign, Checkpoint
+from rally.cards.models import Card
 from rally.extensions import db
 
 

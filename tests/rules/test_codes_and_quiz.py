@@ -2,9 +2,10 @@
 
 import re
 
-from rally.campaigns.models import CheckpointCode, Stamp
+from rally.campaigns.models import CheckpointCode
 from rally.campaigns.qr import code_token
 from rally.extensions import db
+from rally.stamping.models import Stamp
 
 from .conftest import checkpoint
 

@@ -76,7 +76,7 @@ def test_scan_too_soon_shows_when_to_come_back(app, client, recheck_campaign, st
     page = client.get(response.location, headers={"Accept-Language": "en"}).text
     assert "You can collect its stamp again from" in page
     with app.app_context():
-        from rally.campaigns.models import Stamp
+        from rally.stamping.models import Stamp
 
         assert db.session.scalar(db.select(db.func.count()).select_from(Stamp)) == 1
 
@@ -84,7 +84,7 @@ def test_scan_too_soon_shows_when_to_come_back(app, client, recheck_campaign, st
 def test_simultaneous_repeat_check_ins_give_one_new_stamp(app, recheck_campaign, stamp_path, race):
     from datetime import timedelta as hours_ago
 
-    from rally.campaigns.models import Stamp
+    from rally.stamping.models import Stamp
 
     campaign_id, (checkpoint_id,) = recheck_campaign(recheck=Recheck.hours, recheck_hours=1)
     first = app.test_client()

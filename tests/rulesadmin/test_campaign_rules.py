@@ -5,17 +5,11 @@ from datetime import timedelta
 import pytest
 
 from rally.campaigns import operations
-from rally.campaigns.models import (
-    Campaign,
-    CampaignKind,
-    CampaignState,
-    Card,
-    Recheck,
-    Stamp,
-    TierBasis,
-)
+from rally.campaigns.models import Campaign, CampaignKind, CampaignState, Recheck, TierBasis
 from rally.campaigns.operations import CampaignError, CampaignInput, TierInput
+from rally.cards.models import Card
 from rally.extensions import db
+from rally.stamping.models import Stamp
 from rally.utils import utcnow
 
 

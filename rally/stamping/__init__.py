@@ -1,0 +1,1 @@
+"""A scan, a PIN, the register or a paper card becomes a stamp."""
