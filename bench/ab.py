@@ -32,8 +32,8 @@ def main() -> None:
 
     from seed import create_schema, make_campaign
 
-    from rally.campaigns.qr import checkpoint_token
     from rally.extensions import db
+    from rally.stamping.tokens import checkpoint_token
 
     logs = Path(tempfile.mkdtemp(prefix="rally-ab."))
     url = args.database_url or f"sqlite:///{logs / 'ab.sqlite'}"

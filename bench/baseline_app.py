@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from flask import Flask, abort, render_template
 from itsdangerous import BadSignature, URLSafeSerializer
 
-TOKEN_SALT = "rally.checkpoint.v1"  # rally.campaigns.qr.TOKEN_SALT
+TOKEN_SALT = "rally.checkpoint.v1"  # rally.stamping.tokens.TOKEN_SALT
 URL = os.environ["BENCH_DATABASE_URL"]
 
 app = Flask(__name__)

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from rally import database
 
-TOKEN_SALT = "rally.checkpoint.v1"  # rally.campaigns.qr.TOKEN_SALT
+TOKEN_SALT = "rally.checkpoint.v1"  # rally.stamping.tokens.TOKEN_SALT
 
 app = Flask(__name__)
 app.config["SECRET_KEY"] = os.environ["BENCH_SECRET_KEY"]

@@ -18,9 +18,9 @@ from flask import redirect
 from itsdangerous import URLSafeSerializer
 from rally_wsgi import app
 
-from rally.campaigns.cards import COOKIE_SALT
-from rally.campaigns.qr import TOKEN_SALT
+from rally.cards.cookie import COOKIE_SALT
 from rally.extensions import db
+from rally.stamping.tokens import TOKEN_SALT
 
 tokens = URLSafeSerializer(app.secret_key, salt=TOKEN_SALT)
 cookies = URLSafeSerializer(app.secret_key, salt=COOKIE_SALT)
@@ -57,4 +57,4 @@ def floor_scan(token: str):
     return response
 
 
-app.view_functions["campaigns.scan"] = floor_scan
+app.view_functions["stamping.scan"] = floor_scan

@@ -24,8 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from run import make_app  # noqa: E402
 from seed import create_schema, make_campaign  # noqa: E402
 
-from rally.campaigns.qr import checkpoint_token  # noqa: E402
 from rally.extensions import db  # noqa: E402
+from rally.stamping.tokens import checkpoint_token
 
 _statements: list[str] | None = None
 

@@ -92,7 +92,7 @@ def variant_app(name: str):
     if name == "rally-noop":
         from flask import redirect
 
-        rally_wsgi.app.view_functions["campaigns.scan"] = lambda token: redirect("/", 303)
+        rally_wsgi.app.view_functions["stamping.scan"] = lambda token: redirect("/", 303)
     elif name == "floor":
         import floor_app  # noqa: F401 (replaces the scan view)
     return rally_wsgi.app
@@ -188,8 +188,8 @@ def measure(database: Path, requests: int) -> None:
     import rally_wsgi
     from seed import create_schema, make_campaign
 
-    from rally.campaigns.qr import checkpoint_token
     from rally.extensions import db
+    from rally.stamping.tokens import checkpoint_token
 
     with rally_wsgi.app.app_context():
         create_schema()

@@ -266,8 +266,8 @@ def load_one(app, name, module, table, url, paths_file, args, logs: Path) -> dic
 def scan_benchmark(database: str, url: str, args, logs: Path) -> None:
     from seed import create_schema, make_campaign
 
-    from rally.campaigns.qr import checkpoint_token
     from rally.extensions import db
+    from rally.stamping.tokens import checkpoint_token
 
     app = make_app(url)
     with app.app_context():
@@ -374,8 +374,8 @@ def scan_benchmark(database: str, url: str, args, logs: Path) -> None:
 def card_page_benchmark(database: str, url: str, args) -> None:
     from seed import make_campaign
 
-    from rally.campaigns.qr import checkpoint_token
     from rally.extensions import db
+    from rally.stamping.tokens import checkpoint_token
 
     app = make_app(url)
     client = app.test_client()

@@ -12,9 +12,8 @@ from sqlalchemy import text
 
 from rally.auth.models import Role, User
 from rally.campaigns.models import Campaign, CampaignState, Checkpoint, RewardTier
-from rally.cards.models import Card
+from rally.cards.models import Card, Stamp
 from rally.extensions import db
-from rally.stamping.models import Stamp
 from rally.stores.models import Category, Store, StoreStatus
 from rally.utils import utcnow
 

@@ -11,7 +11,7 @@ from sqlalchemy.exc import OperationalError
 
 from rally.extensions import db
 
-view = app.view_functions["campaigns.scan"]
+view = app.view_functions["stamping.scan"]
 
 
 def retrying(*args, **kwargs):
@@ -26,4 +26,4 @@ def retrying(*args, **kwargs):
 
 
 # rally.database marks a request as writing by the view's ``rally_writes``: not this one.
-app.view_functions["campaigns.scan"] = retrying
+app.view_functions["stamping.scan"] = retrying

@@ -136,6 +136,7 @@ def _register_blueprints(app: Flask) -> None:
     from .auth.views import bp as auth_bp
     from .campaigns.landing import bp as landing_bp
     from .campaigns.views import bp as campaigns_bp
+    from .cardpage.views import bp as cardpage_bp
     from .cards.views import bp as cards_bp
     from .checkpoints.views import bp as checkpoints_bp
     from .dashboard.views import bp as dashboard_bp
@@ -153,6 +154,7 @@ def _register_blueprints(app: Flask) -> None:
     from .rewards.views import bp as rewards_bp
     from .site.views import bp as site_bp
     from .spots.views import bp as spots_bp
+    from .stamping.views import bp as stamping_bp
     from .stores.directory import bp as directory_bp
     from .stores.views import bp as stores_bp
     from .visitors.views import bp as visitors_bp
@@ -161,6 +163,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(i18n_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(campaigns_bp)
+    app.register_blueprint(stamping_bp)
+    app.register_blueprint(cardpage_bp)
     app.register_blueprint(landing_bp)
     app.register_blueprint(directory_bp)
     app.register_blueprint(spots_bp)

@@ -65,9 +65,10 @@ def demo():
 @with_appcontext
 def qr_links():
     """Print each checkpoint's stamp URL for the campaigns open now."""
+    from rally.campaigns.lifecycle import open_campaigns
+    from rally.stamping.tokens import stamp_url
+
     from .campaigns.models import Checkpoint
-    from .campaigns.operations import open_campaigns
-    from .campaigns.qr import stamp_url
 
     campaigns = open_campaigns(utcnow())
     if not campaigns:

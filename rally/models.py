@@ -17,7 +17,6 @@ from .news import models as news  # noqa: F401
 from .questionnaires import models as questionnaires  # noqa: F401
 from .rewards import models as rewards  # noqa: F401
 from .spots import models as spots  # noqa: F401
-from .stamping import models as stamping  # noqa: F401
 from .stores import hours as store_hours  # noqa: F401
 from .stores import models as stores  # noqa: F401
 from .visitors import models as visitors  # noqa: F401

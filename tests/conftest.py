@@ -173,7 +173,7 @@ def make_campaign(app, make_store):
 @pytest.fixture
 def stamp_path(app):
     """The path part of a checkpoint's stamp URL, ``/s/<token>``."""
-    from rally.campaigns.qr import checkpoint_token
+    from rally.stamping.tokens import checkpoint_token
 
     def path(checkpoint_id):
         with app.app_context():

@@ -2,8 +2,8 @@
 
 from sqlalchemy import func, select
 
+from rally.cards.models import Stamp
 from rally.extensions import db
-from rally.stamping.models import Stamp
 
 
 def test_concurrent_double_scans_leave_one_stamp(app, make_campaign, stamp_path, race):

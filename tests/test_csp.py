@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from rally.campaigns.qr import qr_svg
+from rally.qr import qr_svg
 
 RALLY = Path(__file__).resolve().parent.parent / "rally"
 TEMPLATES = sorted(

@@ -7,8 +7,9 @@ import zxingcpp
 from PIL import Image
 
 from rally.campaigns.models import Checkpoint
-from rally.campaigns.qr import qr_png, stamp_url
 from rally.extensions import db
+from rally.qr import qr_png
+from rally.stamping.tokens import stamp_url
 
 
 def login(client, email, password="correct horse battery"):
@@ -74,7 +75,7 @@ def test_store_owner_gets_own_qr(app, client, make_campaign, make_user):
 
 
 def test_rotation_changes_the_printed_code(app, ctx, make_campaign):
-    from rally.campaigns.operations import rotate_checkpoint_key
+    from rally.campaigns.lifecycle import rotate_checkpoint_key
 
     _, checkpoints = make_campaign()
     checkpoint = db.session.get(Checkpoint, checkpoints[0])

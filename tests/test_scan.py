@@ -5,11 +5,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from rally.campaigns import operations
+from rally.campaigns.lifecycle import rotate_checkpoint_key
 from rally.campaigns.models import Campaign, CampaignState, Checkpoint
-from rally.cards.models import Card
+from rally.cards.models import Card, Stamp
+from rally.cards.reading import open_card
 from rally.extensions import db
-from rally.stamping.models import Stamp
+from rally.stamping.operations import StampError, check_campaign_open, grant_stamp
 from rally.stores.models import Store, StoreStatus
 from rally.utils import utcnow
 
@@ -84,10 +85,10 @@ def test_second_scan_of_same_shop_is_a_kind_no_op(app, client, make_campaign, st
 def test_grant_stamp_twice_raises_already_stamped(app, ctx, make_campaign):
     _, checkpoints = make_campaign()
     checkpoint = db.session.get(Checkpoint, checkpoints[0])
-    card = operations.open_card(None)
-    operations.grant_stamp(card, checkpoint, utcnow())
-    with pytest.raises(operations.StampError) as info:
-        operations.grant_stamp(card, checkpoint, utcnow())
+    card = open_card(None)
+    grant_stamp(card, checkpoint, utcnow())
+    with pytest.raises(StampError) as info:
+        grant_stamp(card, checkpoint, utcnow())
     assert info.value.code == "already_stamped"
     assert info.value.stamp is not None
 
@@ -140,7 +141,7 @@ def test_token_with_edited_checkpoint_id_is_invalid(app, client, make_campaign, 
 def test_token_signed_with_another_secret_is_invalid(app, client, make_campaign):
     from itsdangerous import URLSafeSerializer
 
-    from rally.campaigns.qr import TOKEN_SALT
+    from rally.stamping.tokens import TOKEN_SALT
 
     _, checkpoints = make_campaign()
     token = URLSafeSerializer("another-secret", salt=TOKEN_SALT).dumps([checkpoints[0], 1])
@@ -151,7 +152,7 @@ def test_rotated_key_revokes_old_poster(app, client, make_campaign, stamp_path):
     _, checkpoints = make_campaign()
     old = stamp_path(checkpoints[0])
     with app.app_context():
-        operations.rotate_checkpoint_key(db.session.get(Checkpoint, checkpoints[0]))
+        rotate_checkpoint_key(db.session.get(Checkpoint, checkpoints[0]))
         db.session.commit()
     status, code, html = refusal(client, old)
     assert (status, code) == (410, "token_revoked")
@@ -185,11 +186,11 @@ def test_ended_campaign_state(client, make_campaign, stamp_path):
 def test_end_boundary_is_exclusive(app, ctx, make_campaign):
     campaign_id, _ = make_campaign()
     campaign = db.session.get(Campaign, campaign_id)
-    with pytest.raises(operations.StampError) as info:
-        operations.check_campaign_open(campaign, campaign.ends_at)
+    with pytest.raises(StampError) as info:
+        check_campaign_open(campaign, campaign.ends_at)
     assert info.value.code == "campaign_ended"
-    operations.check_campaign_open(campaign, campaign.ends_at - timedelta(microseconds=1))
-    operations.check_campaign_open(campaign, campaign.starts_at)
+    check_campaign_open(campaign, campaign.ends_at - timedelta(microseconds=1))
+    check_campaign_open(campaign, campaign.starts_at)
 
 
 def test_suspended_store_is_not_in_campaign(app, client, make_campaign, stamp_path):
@@ -296,7 +297,7 @@ def test_card_cookie_is_verified_once_per_request(
     app, make_limited_app, make_campaign, stamp_path, monkeypatch
 ):
     """The per-card rate limit and the scan both read the card key: one signature check."""
-    from rally.campaigns import cards
+    from rally.cards import cookie as cards
 
     _, checkpoints = make_campaign()
     limited = make_limited_app()

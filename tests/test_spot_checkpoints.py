@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import select
 
 from rally.auth.models import Role
-from rally.campaigns import operations
+from rally.campaigns.editing import CampaignError
 from rally.campaigns.models import Campaign, CampaignState, Checkpoint
 from rally.extensions import db
 from rally.spots.models import Spot, SpotKind
@@ -78,7 +78,7 @@ def test_a_checkpoint_is_a_store_or_a_spot_not_both(app, ctx, make_store, shrine
 
 
 def test_admin_adds_a_spot_to_a_campaign(app, client, make_user, make_campaign, shrine):
-    from rally.campaigns.operations import CampaignInput, update_campaign
+    from rally.campaigns.editing import CampaignInput, update_campaign
 
     campaign_id, _ = make_campaign(stores=1)
     with app.app_context():
@@ -94,7 +94,7 @@ def test_admin_adds_a_spot_to_a_campaign(app, client, make_user, make_campaign, 
             tiers=[],
             spot_ids=[shrine],
         )
-        with pytest.raises(operations.CampaignError) as info:  # tiers of a published campaign
+        with pytest.raises(CampaignError) as info:  # tiers of a published campaign
             update_campaign(campaign, data)
         assert info.value.code == "tier_removed"
         db.session.rollback()
@@ -111,7 +111,7 @@ def test_admin_adds_a_spot_to_a_campaign(app, client, make_user, make_campaign, 
 
 
 def test_hidden_spot_cannot_be_added(app, ctx, make_campaign, shrine):
-    from rally.campaigns.operations import CampaignInput, update_campaign
+    from rally.campaigns.editing import CampaignInput, update_campaign
 
     campaign_id, _ = make_campaign(stores=1, state=CampaignState.draft)
     db.session.get(Spot, shrine).published = False
@@ -127,7 +127,7 @@ def test_hidden_spot_cannot_be_added(app, ctx, make_campaign, shrine):
         tiers=[],
         spot_ids=[shrine],
     )
-    with pytest.raises(operations.CampaignError) as info:
+    with pytest.raises(CampaignError) as info:
         update_campaign(campaign, data)
     assert info.value.code == "spot_not_published"
 

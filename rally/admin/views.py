@@ -3,7 +3,7 @@
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 
 from rally.auth.decorators import admin_required
-from rally.campaigns import operations
+from rally.campaigns import editing, lifecycle
 from rally.campaigns.forms import CampaignForm
 from rally.campaigns.models import Campaign, CampaignState, Checkpoint
 from rally.errors import RallyError
@@ -158,7 +158,7 @@ def new_campaign():
     error = None
     if form.validate_on_submit():
         try:
-            campaign = operations.create_campaign(form.to_input(_timezone()))
+            campaign = editing.create_campaign(form.to_input(_timezone()))
         except RallyError as refused:
             db.session.rollback()
             error = refused
@@ -183,7 +183,7 @@ def edit_campaign(campaign_id: int):
     error = None
     if form.validate_on_submit():
         try:
-            operations.update_campaign(campaign, form.to_input(_timezone()))
+            editing.update_campaign(campaign, form.to_input(_timezone()))
         except RallyError as refused:
             db.session.rollback()
             error = refused
@@ -211,7 +211,7 @@ def campaign(campaign_id: int):
         "admin/campaign.html",
         campaign=campaign,
         checkpoints=back_office.checkpoints_of(campaign),
-        counts=operations.stamp_counts(campaign),
+        counts=lifecycle.stamp_counts(campaign),
         form=ConfirmForm(),
         now=utcnow(),
     )
@@ -224,7 +224,7 @@ def publish_campaign(campaign_id: int):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
-        operations.publish_campaign(campaign, utcnow())
+        lifecycle.publish_campaign(campaign, utcnow())
     except RallyError as error:
         return _refused(error, target)
     db.session.commit()
@@ -240,7 +240,7 @@ def end_campaign(campaign_id: int):
     form = ConfirmForm()
     if form.validate_on_submit():
         try:
-            operations.end_campaign(campaign)
+            lifecycle.end_campaign(campaign)
         except RallyError as error:
             return _refused(error, target)
         db.session.commit()
@@ -260,7 +260,7 @@ def rotate_checkpoint(campaign_id: int, checkpoint_id: int):
     target = url_for(".campaign", campaign_id=campaign_id)
     form = ConfirmForm()
     if form.validate_on_submit():
-        operations.rotate_checkpoint_key(checkpoint)
+        lifecycle.rotate_checkpoint_key(checkpoint)
         name = checkpoint.place.tr("name")
         db.session.commit()
         flash(

@@ -7,7 +7,6 @@ from wtforms import (
     BooleanField,
     DateTimeLocalField,
     FieldList,
-    FloatField,
     FormField,
     HiddenField,
     IntegerField,
@@ -21,11 +20,11 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from rally.campaigns.editing import MAX_RECHECK_HOURS, UNKNOWN_STOCK, CampaignInput, TierInput
 from rally.forms import Form, plausible_date
 from rally.i18n import _l
 
 from .models import CampaignKind, QrMode, Recheck, TierBasis
-from .operations import MAX_RECHECK_HOURS, UNKNOWN_STOCK, CampaignInput, TierInput
 
 TIER_ROWS = 5
 MAX_THRESHOLD = 10_000
@@ -337,16 +336,3 @@ class CampaignForm(Form):
             recheck_hours=self.recheck_hours.data,
             stamps_per_area=self.stamps_per_area.data or 1,
         )
-
-
-class LocateForm(Form):
-    """The phone's position, filled in by static/locate.js; empty when the visitor declines."""
-
-    latitude = FloatField(validators=[Optional(), NumberRange(min=-90, max=90)])
-    longitude = FloatField(validators=[Optional(), NumberRange(min=-180, max=180)])
-    accuracy = FloatField(validators=[Optional(), NumberRange(min=0)])
-
-    def position(self) -> tuple[float, float, float] | None:
-        if self.latitude.data is None or self.longitude.data is None:
-            return None
-        return self.latitude.data, self.longitude.data, self.accuracy.data or 0.0

@@ -3,8 +3,9 @@
 from flask_babel import format_currency, ngettext
 from flask_babel import gettext as _
 
+from rally.cards.progress import TierProgress
+
 from .models import Campaign, Recheck, RewardTier, TierBasis
-from .progress import TierProgress
 
 
 def tier_requirement(tier: RewardTier) -> str:

@@ -14,11 +14,11 @@ from flask import (
 from wtforms import BooleanField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
-from rally.campaigns.cards import card_from_cookie, remember_card
-from rally.campaigns.qr import qr_svg
+from rally.cards.cookie import card_from_cookie, remember_card
 from rally.extensions import db, limiter
 from rally.forms import Form
 from rally.i18n import _, _l
+from rally.qr import qr_svg
 from rally.rewards.operations import normalise_code
 from rally.utils import utcnow
 
@@ -94,7 +94,7 @@ def receive():
         else:
             db.session.commit()
             flash(_("Your card is on this phone now."), "success")
-            return remember_card(redirect(url_for("campaigns.cards"), 303), card)
+            return remember_card(redirect(url_for("cardpage.cards"), 303), card)
     return (
         render_template(
             "cards/receive.html", form=form, current_stamps=operations.stamp_total(current)

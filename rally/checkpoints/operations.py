@@ -11,10 +11,10 @@ from sqlalchemy import func, select
 
 from rally.auth.models import User
 from rally.campaigns.models import Checkpoint, CheckpointCode
+from rally.cards.models import Stamp
 from rally.errors import RallyError
 from rally.extensions import db
 from rally.i18n import _l
-from rally.stamping.models import Stamp
 
 MIN_POINTS, MAX_POINTS = 1, 100
 MIN_CHOICES = 2

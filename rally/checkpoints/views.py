@@ -9,9 +9,10 @@ from flask_login import current_user, login_required
 
 from rally.auth.decorators import admin_required
 from rally.campaigns.models import Checkpoint, CheckpointCode, QrMode
-from rally.campaigns.qr import qr_png, qr_svg, stamp_url
 from rally.extensions import db
 from rally.i18n import LANGUAGES, _
+from rally.qr import qr_png, qr_svg
+from rally.stamping.tokens import stamp_url
 
 from . import operations
 from .forms import CodeForm, ConfirmForm, SettingsForm

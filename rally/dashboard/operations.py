@@ -18,10 +18,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import case, func, select
 
 from rally.campaigns.models import Campaign, CampaignState, Checkpoint, RewardTier
+from rally.cards.models import Stamp
 from rally.extensions import db
 from rally.fraud.models import FraudFlag
 from rally.rewards.models import Claim, ClaimKind
-from rally.stamping.models import Stamp
 from rally.utils import utcnow
 
 from .models import CardTally, StampTally

@@ -15,8 +15,8 @@ from sqlalchemy import (
     update,
 )
 
+from rally.cards.models import Stamp
 from rally.extensions import db
-from rally.stamping.models import Stamp
 
 from .models import CardTally, StampTally
 

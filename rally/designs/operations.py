@@ -21,13 +21,13 @@ from flask_babel import format_date
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
 from rally.campaigns.models import Campaign, CampaignState, Checkpoint
-from rally.campaigns.operations import CardProgress, card_progress
-from rally.cards.models import Card
+from rally.cards.models import Card, Stamp
+from rally.cards.progress import CardProgress
+from rally.cards.reading import card_progress
 from rally.errors import RallyError
 from rally.extensions import db
 from rally.i18n import _, _l
 from rally.posters.render import font_path
-from rally.stamping.models import Stamp
 from rally.stores.photos import (
     ACCEPTED_FORMATS,
     normalise_photo,

@@ -14,8 +14,8 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
-from rally.campaigns.cards import card_from_cookie
 from rally.campaigns.models import Campaign
+from rally.cards.cookie import card_from_cookie
 from rally.extensions import db
 from rally.i18n import _
 from rally.stores.photos import PhotoError, commit_replacing_file, too_large_message

@@ -78,9 +78,8 @@ def stamps_table(campaign_id: int | None = None) -> Table:
     """
     from rally.auth.models import User
     from rally.campaigns.models import Campaign, Checkpoint, CheckpointCode
-    from rally.cards.models import card_number
+    from rally.cards.models import Stamp, card_number
     from rally.spots.models import Spot
-    from rally.stamping.models import Stamp
     from rally.stores.models import Store
 
     query = (

@@ -5,13 +5,13 @@ from sqlalchemy import func, select
 from wtforms import SubmitField
 
 from rally.auth.decorators import admin_required
+from rally.cards.models import Stamp
 from rally.extensions import db
 from rally.forms import Form
 from rally.i18n import _, _l, ngettext
-from rally.stamping.models import Stamp
 from rally.utils import utcnow
 
-from . import operations
+from . import review
 from .models import FraudFlag
 
 bp = Blueprint("fraud", __name__, url_prefix="/manage/flags", template_folder="templates")
@@ -30,7 +30,7 @@ class DismissForm(Form):
 @admin_required
 def index():
     show_resolved = request.args.get("resolved") == "1"
-    page = operations.flags_page(
+    page = review.flags_page(
         request.args.get("page", 1, type=int), PER_PAGE, with_resolved=show_resolved
     )
     return render_template(
@@ -49,7 +49,7 @@ def void(flag_id: int):
     flag = _flag(flag_id)
     form = VoidForm()
     if form.validate_on_submit():
-        voided = operations.void_card(flag, utcnow())
+        voided = review.void_card(flag, utcnow())
         db.session.commit()
         flash(ngettext("%(num)d stamp voided.", "%(num)d stamps voided.", voided.stamps), "success")
         if voided.claims:
@@ -74,7 +74,7 @@ def dismiss(flag_id: int):
     flag = _flag(flag_id)
     if not DismissForm().validate_on_submit():
         abort(400)
-    operations.dismiss_flag(flag, utcnow())
+    review.dismiss_flag(flag, utcnow())
     db.session.commit()
     flash(_("Flag dismissed."), "success")
     return redirect(url_for(".index"), 303)

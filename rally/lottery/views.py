@@ -6,8 +6,8 @@ from wtforms import IntegerField, SelectField, SubmitField
 from wtforms.validators import DataRequired, NumberRange
 
 from rally.auth.decorators import admin_required
-from rally.campaigns.cards import card_from_cookie
 from rally.campaigns.models import Campaign, CampaignState, RewardTier
+from rally.cards.cookie import card_from_cookie
 from rally.extensions import db
 from rally.forms import Form
 from rally.i18n import _, _l, ngettext
@@ -59,7 +59,7 @@ def enter(campaign_id: int, tier_id: int):
     else:
         db.session.commit()
         flash(_("You are in the lottery. Good luck!"), "success")
-    return redirect(url_for("campaigns.card", campaign_id=campaign_id), 303)
+    return redirect(url_for("cardpage.card", campaign_id=campaign_id), 303)
 
 
 def _lottery(lottery_id: int) -> Lottery:

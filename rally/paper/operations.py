@@ -9,9 +9,9 @@ from flask import current_app, url_for
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import func, select
 
-from rally.campaigns.operations import card_by_key
 from rally.cards.models import Card
 from rally.cards.operations import stamp_total
+from rally.cards.reading import card_by_key
 from rally.errors import RallyError
 from rally.extensions import db
 from rally.i18n import _l

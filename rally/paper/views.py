@@ -3,7 +3,7 @@
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 
 from rally.auth.decorators import admin_required
-from rally.campaigns.cards import card_from_cookie, remember_card
+from rally.cards.cookie import card_from_cookie, remember_card
 from rally.cards.models import card_number, format_card_number
 from rally.cards.operations import stamp_total
 from rally.extensions import db
@@ -88,4 +88,4 @@ def open_card(token: str):
             ),
             "success",
         )
-    return remember_card(redirect(url_for("campaigns.cards"), 303), paper)
+    return remember_card(redirect(url_for("cardpage.cards"), 303), paper)

@@ -21,11 +21,11 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 
 from rally.campaigns.models import Campaign, Checkpoint, QrMode
-from rally.campaigns.operations import StampError, check_checkpoint_open, grant_stamp, open_card
-from rally.cards.models import Card
-from rally.fraud.operations import flag_no_location
+from rally.cards.models import Card, Stamp
+from rally.cards.reading import open_card
+from rally.fraud.checks import flag_no_location
 from rally.i18n import _l
-from rally.stamping.models import Stamp
+from rally.stamping.operations import StampError, check_checkpoint_open, grant_stamp
 
 PIN_DIGITS = 4
 # Yesterday's PIN still counts this long after local midnight: a visitor told the PIN at

@@ -1,5 +1,8 @@
 """The venue PIN (visitor's entry page, staff's display) and the NFC tag page."""
 
+import base64
+import math
+
 from flask import (
     Blueprint,
     Response,
@@ -9,12 +12,13 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
-from rally.campaigns.cards import card_from_cookie, card_limit_key, show_stamp
 from rally.campaigns.models import Campaign, CampaignState, Checkpoint
-from rally.campaigns.operations import StampError
-from rally.campaigns.qr import stamp_url
+from rally.cards.cookie import card_from_cookie, card_limit_key, show_stamp
 from rally.extensions import db, limiter
 from rally.i18n import current_language
+from rally.qr import qr_png, qr_svg
+from rally.stamping.operations import StampError
+from rally.stamping.tokens import seconds_left_in_step, stamp_url, time_step
 from rally.utils import utcnow
 
 from . import operations
@@ -66,7 +70,7 @@ def enter_pin(campaign_id: int):
         except StampError as refusal:
             db.session.rollback()
             if refusal.code != "wrong_pin":
-                return render_template("campaigns/refused.html", error=refusal), refusal.status
+                return render_template("stamping/refused.html", error=refusal), refusal.status
             error = refusal
             form.pin.errors.append(refusal.message)
         else:
@@ -138,4 +142,51 @@ def nfc_download(checkpoint_id: int):
     response = Response(data, mimetype="application/octet-stream")
     response.headers["Content-Disposition"] = f'attachment; filename="stamp-{checkpoint.id}.ndef"'
     response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _staff_checkpoint(checkpoint_id: int) -> Checkpoint:
+    """The checkpoint, if the logged-in user is the association or the store's merchant."""
+    checkpoint = db.session.get(Checkpoint, checkpoint_id) or abort(404)
+    if not (current_user.is_admin or checkpoint.owner_id == current_user.id):
+        abort(403)
+    return checkpoint
+
+
+@bp.get("/checkpoints/<int:checkpoint_id>/qr.<fmt>")
+@login_required
+def checkpoint_qr(checkpoint_id: int, fmt: str):
+    """The QR image of a checkpoint, for its merchant and the association."""
+    checkpoint = _staff_checkpoint(checkpoint_id)
+    url = stamp_url(checkpoint)
+    if fmt == "png":
+        return Response(qr_png(url), mimetype="image/png")
+    if fmt == "svg":
+        return Response(qr_svg(url), mimetype="image/svg+xml")
+    abort(404)
+
+
+@bp.get("/checkpoints/<int:checkpoint_id>/tablet")
+@login_required
+def tablet(checkpoint_id: int):
+    """The counter tablet: a QR code that changes every 30 seconds.
+
+    At the next step boundary ``tablet.js`` fetches the page again and swaps the code in
+    place (a reload would send a screen reader back to the top and fold the PIN); without
+    JavaScript a meta refresh in ``<noscript>`` reloads the page, so an old tablet left open
+    overnight keeps going. The server's clock alone decides the step, so a tablet whose own
+    clock is wrong still shows a valid code.
+    """
+    checkpoint = _staff_checkpoint(checkpoint_id)
+    now = utcnow()
+    step = time_step(now)
+    url = stamp_url(checkpoint, step=step)
+    image = "data:image/svg+xml;base64," + base64.b64encode(qr_svg(url)).decode()
+    refresh = max(1, math.ceil(seconds_left_in_step(now)))
+    response = current_app.make_response(
+        render_template(
+            "pins/tablet.html", checkpoint=checkpoint, image=image, url=url, refresh=refresh
+        )
+    )
+    response.headers["Cache-Control"] = "no-store"
     return response

@@ -27,8 +27,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
-from rally.campaigns.qr import stamp_url
 from rally.i18n import _
+from rally.stamping.tokens import stamp_url
 
 FONT_NAME = "RallyPosterFont"
 PAGE_WIDTH, PAGE_HEIGHT = A4  # points

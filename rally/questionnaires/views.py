@@ -12,8 +12,8 @@ from flask import (
 )
 
 from rally.auth.decorators import admin_required
-from rally.campaigns.cards import card_from_cookie, card_limit_key
 from rally.campaigns.models import Campaign, CampaignState
+from rally.cards.cookie import card_from_cookie, card_limit_key
 from rally.extensions import db, limiter
 from rally.i18n import _
 from rally.utils import safe_next_url, utcnow
@@ -137,7 +137,7 @@ def move(question_id: int):
 
 def _back_to_card(campaign_id: int) -> str:
     """Where to go after answering: the ``next`` page if it is on this site, else the card."""
-    card_page = url_for("campaigns.card", campaign_id=campaign_id)
+    card_page = url_for("cardpage.card", campaign_id=campaign_id)
     target = request.args.get("next")
     if target and safe_next_url(target) == target:
         return target

@@ -19,12 +19,12 @@ from sqlalchemy.exc import IntegrityError
 
 from rally.auth.models import User
 from rally.campaigns.models import Campaign, Checkpoint
-from rally.campaigns.operations import StampError, check_checkpoint_open, grant_stamp, open_card
-from rally.cards.models import Card, card_id_from_number
+from rally.cards.models import Card, Stamp, card_id_from_number
+from rally.cards.reading import open_card
 from rally.extensions import db
 from rally.i18n import _l
 from rally.paper.operations import PaperCardError, card_from_token
-from rally.stamping.models import Stamp
+from rally.stamping.operations import StampError, check_checkpoint_open, grant_stamp
 
 TOKEN_SALT = "rally.register.purchase.v1"
 TOKEN_LIFETIME = timedelta(minutes=5)

@@ -16,13 +16,13 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from rally.auth.decorators import merchant_required
-from rally.campaigns.cards import card_from_cookie, show_stamp
 from rally.campaigns.models import Checkpoint
-from rally.campaigns.operations import StampError
-from rally.campaigns.qr import qr_svg
+from rally.cards.cookie import card_from_cookie, show_stamp
 from rally.database import writes
 from rally.extensions import db
 from rally.i18n import _, current_language
+from rally.qr import qr_svg
+from rally.stamping.operations import StampError
 from rally.utils import utcnow
 
 from . import operations
@@ -157,13 +157,13 @@ def purchase(token: str):
         try:
             operations.read_purchase_token(token, utcnow())
         except StampError as refusal:
-            return render_template("campaigns/refused.html", error=refusal), refusal.status
-        return redirect(url_for("campaigns.cards"), 303)
+            return render_template("stamping/refused.html", error=refusal), refusal.status
+        return redirect(url_for("cardpage.cards"), 303)
     try:
         result = operations.redeem_purchase(token, card_from_cookie(), utcnow(), current_language())
     except StampError as refusal:
         db.session.rollback()
-        return render_template("campaigns/refused.html", error=refusal), refusal.status
+        return render_template("stamping/refused.html", error=refusal), refusal.status
     return show_stamp(
         result.checkpoint.campaign_id, result.checkpoint.id, result.created, result.card.key
     )

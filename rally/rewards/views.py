@@ -15,11 +15,11 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from rally.auth.decorators import admin_required, merchant_required
-from rally.campaigns.cards import card_from_cookie, card_limit_key
 from rally.campaigns.models import Campaign, RewardTier
-from rally.campaigns.qr import qr_svg
+from rally.cards.cookie import card_from_cookie, card_limit_key
 from rally.extensions import db, limiter
 from rally.i18n import _
+from rally.qr import qr_svg
 from rally.stores.models import Store, StoreStatus
 from rally.utils import int_arg, utcnow
 
@@ -47,14 +47,14 @@ def claim(campaign_id: int, tier_id: int):
         abort(400)
     if card is None:  # the cookie was cleared, or another browser: nothing to claim with
         flash(_("This phone has no stamp card yet."), "error")
-        return redirect(url_for("campaigns.card", campaign_id=campaign_id), 303)
+        return redirect(url_for("cardpage.card", campaign_id=campaign_id), 303)
     try:
         occurrence = int_arg("occurrence", 1, request.form)
         claimed = operations.claim_reward(card, tier, utcnow(), occurrence=occurrence)
     except operations.RewardError as error:
         db.session.rollback()
         flash(error.message, "error")
-        card_page = url_for("campaigns.card", campaign_id=campaign_id)
+        card_page = url_for("cardpage.card", campaign_id=campaign_id)
         if error.code == "questionnaire_required":
             # The questions come first; their page leads back to the card to claim again.
             return redirect(

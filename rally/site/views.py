@@ -3,7 +3,7 @@
 from flask import Blueprint, current_app, render_template
 from flask_wtf.csrf import CSRFError
 
-from rally.campaigns.operations import open_campaigns
+from rally.campaigns.lifecycle import open_campaigns
 from rally.i18n import _l
 from rally.news.operations import latest_news, upcoming_events
 from rally.spots.views import map_tiles_host

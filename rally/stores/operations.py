@@ -131,7 +131,7 @@ def stamps_per_day(
     :param timezone: the district's zone, e.g. ``Asia/Tokyo``.
     """
     from rally.campaigns.models import Checkpoint
-    from rally.stamping.models import Stamp
+    from rally.cards.models import Stamp
 
     if not stores:
         return []

@@ -4,7 +4,7 @@ from flask import Blueprint, flash, redirect, render_template, session, url_for
 from flask_login import current_user
 
 from rally import passwords
-from rally.campaigns.cards import card_from_cookie, remember_card
+from rally.cards.cookie import card_from_cookie, remember_card
 from rally.cards.operations import stamp_total
 from rally.extensions import db, limiter
 from rally.i18n import _, current_language
@@ -144,7 +144,7 @@ def login():
             db.session.commit()
             _log_in(visitor)
             flash(_("You are logged in. Your card is on this phone."), "success")
-            return remember_card(redirect(url_for("campaigns.cards"), 303), card)
+            return remember_card(redirect(url_for("cardpage.cards"), 303), card)
     elif form.errors:
         status = 400
     return (
@@ -163,7 +163,7 @@ def logout():
     if SimpleForm().validate_on_submit():
         _log_out()
         flash(_("You are logged out."), "success")
-    return redirect(url_for("campaigns.cards"), 303)
+    return redirect(url_for("cardpage.cards"), 303)
 
 
 @bp.route("/delete", methods=["GET", "POST"])
@@ -193,7 +193,7 @@ def delete():
                 ),
                 "success",
             )
-            return redirect(url_for("campaigns.cards"), 303)
+            return redirect(url_for("cardpage.cards"), 303)
     elif form.errors:
         status = 400
     entries = operations.open_lottery_entries(visitor)

@@ -5,9 +5,8 @@ from datetime import datetime, timedelta
 import pytest
 
 from rally.campaigns.models import Checkpoint
-from rally.cards.models import Card
+from rally.cards.models import Card, Stamp
 from rally.extensions import db
-from rally.stamping.models import Stamp
 from rally.stores.models import Store
 from rally.stores.operations import stamps_per_day
 from rally.utils import utcnow

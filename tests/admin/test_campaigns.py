@@ -5,14 +5,13 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from rally.campaigns import operations
+from rally.campaigns.editing import CampaignError, CampaignInput, TierInput, update_campaign
 from rally.campaigns.forms import district_to_utc, utc_to_district
+from rally.campaigns.lifecycle import end_campaign, publish_campaign
 from rally.campaigns.models import Campaign, CampaignState, Checkpoint
-from rally.campaigns.operations import CampaignError, CampaignInput, TierInput
-from rally.cards.models import Card
+from rally.cards.models import Card, Stamp
 from rally.errors import StateError
 from rally.extensions import db
-from rally.stamping.models import Stamp
 from rally.stores.models import StoreStatus
 from rally.utils import utcnow
 
@@ -113,7 +112,7 @@ def test_end_before_start_is_a_form_error_and_nothing_is_saved(app, admin_client
 def test_end_before_start_code(ctx, make_campaign):
     campaign = db.session.get(Campaign, make_campaign()[0])
     data = the_input(campaign, ends_at=campaign.starts_at)
-    assert refusal(operations.update_campaign, campaign, data) == "end_before_start"
+    assert refusal(update_campaign, campaign, data) == "end_before_start"
 
 
 def test_tier_row_needs_a_name(app, admin_client, make_store):
@@ -128,14 +127,14 @@ def test_removing_a_checkpoint_with_stamps(ctx, make_campaign):
     campaign = db.session.get(Campaign, make_campaign()[0])
     stamp(campaign.checkpoints[0])
     data = the_input(campaign, store_ids=[cp.store_id for cp in campaign.checkpoints[1:]])
-    assert refusal(operations.update_campaign, campaign, data) == "checkpoint_has_stamps"
+    assert refusal(update_campaign, campaign, data) == "checkpoint_has_stamps"
 
 
 def test_removing_a_checkpoint_without_stamps_is_fine(ctx, make_campaign):
     campaign = db.session.get(Campaign, make_campaign()[0])
     stamp(campaign.checkpoints[0])
     keep = [cp.store_id for cp in campaign.checkpoints[:2]]
-    operations.update_campaign(campaign, the_input(campaign, store_ids=keep))
+    update_campaign(campaign, the_input(campaign, store_ids=keep))
     assert sorted(cp.store_id for cp in campaign.checkpoints) == sorted(keep)
 
 
@@ -144,7 +143,7 @@ def test_adding_a_store_that_is_not_approved(ctx, make_campaign, make_store):
     pending = make_store(status=StoreStatus.pending)
     stores = [cp.store_id for cp in campaign.checkpoints] + [pending]
     data = the_input(campaign, store_ids=stores)
-    assert refusal(operations.update_campaign, campaign, data) == "store_not_approved"
+    assert refusal(update_campaign, campaign, data) == "store_not_approved"
 
 
 def test_raising_a_tier_of_a_published_campaign(ctx, make_campaign):
@@ -154,7 +153,7 @@ def test_raising_a_tier_of_a_published_campaign(ctx, make_campaign):
         TierInput(t.id, t.threshold, t.name_ja, t.name_en, t.stock) for t in campaign.tiers[1:]
     ]
     data = the_input(campaign, tiers=tiers)
-    assert refusal(operations.update_campaign, campaign, data) == "tier_requirement_raised"
+    assert refusal(update_campaign, campaign, data) == "tier_requirement_raised"
 
 
 def test_lowering_a_tier_of_a_published_campaign_is_fine(ctx, make_campaign):
@@ -164,19 +163,19 @@ def test_lowering_a_tier_of_a_published_campaign_is_fine(ctx, make_campaign):
         TierInput(campaign.tiers[0].id, 2, "景品2", "Prize 2", 10),
         TierInput(top.id, 1, "景品3", "Prize 3", 5),
     ]
-    operations.update_campaign(campaign, the_input(campaign, tiers=tiers))
+    update_campaign(campaign, the_input(campaign, tiers=tiers))
     assert [(t.threshold, t.stock) for t in campaign.tiers] == [(1, 5), (2, 10)]
 
 
 def test_removing_a_tier_of_a_published_campaign(ctx, make_campaign):
     campaign = db.session.get(Campaign, make_campaign(tiers=(2, 3))[0])
     data = the_input(campaign, tiers=the_input(campaign).tiers[:1])
-    assert refusal(operations.update_campaign, campaign, data) == "tier_removed"
+    assert refusal(update_campaign, campaign, data) == "tier_removed"
 
 
 def test_removing_a_tier_of_a_draft_is_fine(ctx, make_campaign):
     campaign = db.session.get(Campaign, make_campaign(state=CampaignState.draft)[0])
-    operations.update_campaign(campaign, the_input(campaign, tiers=the_input(campaign).tiers[:1]))
+    update_campaign(campaign, the_input(campaign, tiers=the_input(campaign).tiers[:1]))
     assert len(campaign.tiers) == 1
 
 
@@ -186,51 +185,51 @@ def test_a_tier_of_another_campaign(ctx, make_campaign):
     foreign = other.tiers[0]
     tiers = [TierInput(foreign.id, 1, "x", "x", None)]
     data = the_input(campaign, tiers=tiers)
-    assert refusal(operations.update_campaign, campaign, data) == "unknown_tier"
+    assert refusal(update_campaign, campaign, data) == "unknown_tier"
 
 
 def test_moving_the_start_after_existing_stamps(ctx, make_campaign):
     campaign = db.session.get(Campaign, make_campaign(starts=-5)[0])
     stamp(campaign.checkpoints[0], utcnow() - timedelta(days=3))
     data = the_input(campaign, starts_at=utcnow() - timedelta(days=1))
-    assert refusal(operations.update_campaign, campaign, data) == "start_after_stamps"
+    assert refusal(update_campaign, campaign, data) == "start_after_stamps"
 
 
 def test_moving_the_end_before_existing_stamps(ctx, make_campaign):
     campaign = db.session.get(Campaign, make_campaign(starts=-5)[0])
     stamp(campaign.checkpoints[0], utcnow() - timedelta(days=1))
     data = the_input(campaign, ends_at=utcnow() - timedelta(days=2))
-    assert refusal(operations.update_campaign, campaign, data) == "end_before_stamps"
+    assert refusal(update_campaign, campaign, data) == "end_before_stamps"
 
 
 def test_editing_an_ended_campaign(ctx, make_campaign):
     campaign = db.session.get(Campaign, make_campaign(state=CampaignState.ended)[0])
-    assert refusal(operations.update_campaign, campaign, the_input(campaign)) == "campaign_ended"
+    assert refusal(update_campaign, campaign, the_input(campaign)) == "campaign_ended"
 
 
 def test_publishing_without_checkpoints(ctx, make_campaign):
     campaign = db.session.get(Campaign, make_campaign(stores=0, state=CampaignState.draft)[0])
-    assert refusal(operations.publish_campaign, campaign, utcnow()) == "no_checkpoints"
+    assert refusal(publish_campaign, campaign, utcnow()) == "no_checkpoints"
 
 
 def test_publishing_a_campaign_whose_end_has_passed(ctx, make_campaign):
     campaign_id = make_campaign(state=CampaignState.draft, starts=-10, ends=-1)[0]
     campaign = db.session.get(Campaign, campaign_id)
-    assert refusal(operations.publish_campaign, campaign, utcnow()) == "already_over"
+    assert refusal(publish_campaign, campaign, utcnow()) == "already_over"
 
 
 @pytest.mark.parametrize("state", [CampaignState.published, CampaignState.ended])
 def test_publishing_twice_is_an_illegal_transition(ctx, make_campaign, state):
     campaign = db.session.get(Campaign, make_campaign(state=state)[0])
     with pytest.raises(StateError) as refused:
-        operations.publish_campaign(campaign, utcnow())
+        publish_campaign(campaign, utcnow())
     assert refused.value.code == "illegal_transition"
 
 
 def test_ending_a_draft_is_an_illegal_transition(ctx, make_campaign):
     campaign = db.session.get(Campaign, make_campaign(state=CampaignState.draft)[0])
     with pytest.raises(StateError) as refused:
-        operations.end_campaign(campaign)
+        end_campaign(campaign)
     assert refused.value.code == "illegal_transition"
 
 
@@ -380,7 +379,7 @@ def test_saving_a_published_campaign_as_shown_keeps_its_tiers(app, admin_client,
 def test_a_published_campaign_keeps_at_least_one_store(ctx, make_campaign):
     campaign = db.session.get(Campaign, make_campaign()[0])
     data = the_input(campaign, store_ids=[])
-    assert refusal(operations.update_campaign, campaign, data) == "no_checkpoints"
+    assert refusal(update_campaign, campaign, data) == "no_checkpoints"
 
 
 # --- Input the form refuses or cleans ------------------------------------------------------
@@ -461,10 +460,11 @@ def test_an_unknown_store_is_a_readable_error(app, admin_client, make_store):
 
 
 def test_removing_a_shop_whose_stamps_were_voided(ctx, make_campaign):
-    from rally.campaigns.operations import grant_stamp, open_card
+    from rally.cards.reading import open_card
     from rally.dashboard.models import StampTally
     from rally.fraud.models import FlagKind, FraudFlag
-    from rally.fraud.operations import void_card
+    from rally.fraud.review import void_card
+    from rally.stamping.operations import grant_stamp
 
     campaign = db.session.get(Campaign, make_campaign()[0])
     checkpoint = campaign.checkpoints[0]
@@ -477,7 +477,7 @@ def test_removing_a_shop_whose_stamps_were_voided(ctx, make_campaign):
     db.session.commit()
 
     keep = [cp.store_id for cp in campaign.checkpoints[1:]]
-    operations.update_campaign(campaign, the_input(campaign, store_ids=keep))
+    update_campaign(campaign, the_input(campaign, store_ids=keep))
     db.session.commit()
 
     assert checkpoint.id not in [cp.id for cp in campaign.checkpoints]
@@ -498,7 +498,7 @@ def test_removing_a_draft_tier_takes_its_lottery_along(ctx, make_campaign):
     campaign = db.session.get(Campaign, make_campaign(state=CampaignState.draft)[0])
     create_lottery(campaign.tiers[1], winners_count=1)
     db.session.commit()
-    operations.update_campaign(campaign, the_input(campaign, tiers=the_input(campaign).tiers[:1]))
+    update_campaign(campaign, the_input(campaign, tiers=the_input(campaign).tiers[:1]))
     db.session.commit()
     assert len(campaign.tiers) == 1
     assert db.session.scalar(select(func.count()).select_from(Lottery)) == 0
@@ -512,9 +512,7 @@ def test_a_draft_tier_whose_lottery_was_drawn_stays(ctx, make_campaign):
     draw_lottery(lottery, utcnow())
     db.session.commit()
     tiers = the_input(campaign).tiers[:1]
-    assert refusal(operations.update_campaign, campaign, the_input(campaign, tiers=tiers)) == (
-        "tier_in_use"
-    )
+    assert refusal(update_campaign, campaign, the_input(campaign, tiers=tiers)) == ("tier_in_use")
 
 
 def test_a_place_in_a_new_area_would_take_back_every_area_rewards(ctx, make_campaign, make_store):
@@ -539,8 +537,8 @@ def test_a_place_in_a_new_area_would_take_back_every_area_rewards(ctx, make_camp
     ]
 
     refused = the_input(campaign, store_ids=[*stores, in_river], tiers=tiers)
-    assert refusal(operations.update_campaign, campaign, refused) == "area_added"
+    assert refusal(update_campaign, campaign, refused) == "area_added"
     db.session.rollback()
     kept = the_input(campaign, store_ids=[*stores, at_station], tiers=tiers)
-    operations.update_campaign(campaign, kept)
+    update_campaign(campaign, kept)
     assert len(campaign.checkpoints) == 3

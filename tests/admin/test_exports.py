@@ -6,10 +6,9 @@ from datetime import datetime
 
 import pytest
 
-from rally.cards.models import Card
+from rally.cards.models import Card, Stamp
 from rally.exports.csvfile import BOM, csv_text, neutralise
 from rally.extensions import db
-from rally.stamping.models import Stamp
 from rally.stores.models import Store
 
 

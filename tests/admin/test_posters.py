@@ -8,9 +8,9 @@ import zxingcpp
 from PIL import Image
 
 from rally.campaigns.models import Checkpoint
-from rally.campaigns.qr import stamp_url
 from rally.extensions import db
 from rally.posters.render import wrap
+from rally.stamping.tokens import stamp_url
 
 from .conftest import login
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from rally.cards.models import Stamp
 from rally.extensions import db
-from rally.stamping.models import Stamp
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 

@@ -14,7 +14,6 @@ from werkzeug.exceptions import HTTPException
 from rally.auth.models import User
 from rally.auth.operations import create_invitation
 from rally.campaigns.models import Campaign, CampaignState, Checkpoint, QrMode, RewardTier
-from rally.campaigns.operations import grant_stamp
 from rally.cards.models import Card
 from rally.demo import (
     ADMIN_EMAIL,
@@ -29,6 +28,7 @@ from rally.lottery.operations import create_lottery
 from rally.news.models import Coupon, NewsPost
 from rally.questionnaires.operations import save_answers
 from rally.rewards.operations import claim_reward, redeem_claim, set_redemption_counters
+from rally.stamping.operations import grant_stamp
 from rally.stores.models import Store, StoreStatus
 from rally.utils import utcnow
 
@@ -283,7 +283,7 @@ def test_counter_tablet_swaps_its_code_without_reloading(
 ):
     """No meta refresh (axe's meta-refresh): the code changes in place, so the staff's
     opened PIN stays open and a screen reader keeps its place."""
-    from rally.campaigns import views
+    from rally.pins import views
 
     steps = iter(range(1000, 2000))
     monkeypatch.setattr(views, "time_step", lambda now: next(steps))

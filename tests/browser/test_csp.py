@@ -10,9 +10,9 @@ from sqlalchemy import select
 
 from rally.auth.models import Role
 from rally.campaigns.models import Campaign, Checkpoint
+from rally.cards.models import Stamp
 from rally.extensions import db
 from rally.spots.models import Spot, SpotKind
-from rally.stamping.models import Stamp
 
 from .conftest import CSP_VIOLATIONS
 
@@ -109,7 +109,7 @@ def test_the_figures_bars_are_drawn_to_scale(app, live_server, browser, make_cam
         checkpoint.store.owner_id = merchant.id
         db.session.commit()
     # Three visitors today, then one of the stamps moves to yesterday: bars of 2 and 1.
-    from rally.campaigns.qr import checkpoint_token
+    from rally.stamping.tokens import checkpoint_token
 
     with app.app_context():
         path = "/s/" + checkpoint_token(db.session.get(Checkpoint, checkpoints[0]))
@@ -144,7 +144,7 @@ def test_the_location_is_shared_from_the_static_script(app, live_server, browser
         store = db.session.get(Checkpoint, checkpoints[0]).store
         store.latitude, store.longitude = 35.7027, 139.5606
         db.session.commit()
-    from rally.campaigns.qr import checkpoint_token
+    from rally.stamping.tokens import checkpoint_token
 
     with app.app_context():
         path = "/s/" + checkpoint_token(db.session.get(Checkpoint, checkpoints[0]))

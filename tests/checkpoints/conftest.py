@@ -8,8 +8,8 @@ from PIL import Image
 
 from rally.auth.models import Role
 from rally.campaigns.models import Checkpoint, CheckpointCode
+from rally.cards.models import Stamp
 from rally.extensions import db
-from rally.stamping.models import Stamp
 
 PASSWORD = "correct horse battery"
 

@@ -9,7 +9,7 @@ from sqlalchemy import delete, event, select, update
 
 from rally import create_app
 from rally.campaigns.models import Campaign, CampaignState, Checkpoint, RewardTier
-from rally.campaigns.sheet import current_revision
+from rally.cardpage.sheet import current_revision
 from rally.extensions import db
 from rally.stores.models import Store
 from tests.conftest import POSTGRES_URL

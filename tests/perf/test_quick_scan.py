@@ -1,4 +1,4 @@
-"""The quick scan (rally/campaigns/quickscan.py) answers exactly as the full path would.
+"""The quick scan (rally/stamping/quickscan.py) answers exactly as the full path would.
 
 Every scenario runs twice through ``GET /s/<token>``: once as served (plain checkpoints
 take the quick path) and once with the quick path switched off, so the full ORM path of
@@ -10,13 +10,13 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from rally.campaigns import operations, views
 from rally.campaigns.models import Campaign, CampaignKind, Checkpoint, Recheck
-from rally.cards.models import Card
+from rally.cards.models import Card, Stamp
 from rally.dashboard.models import CardTally, StampTally
 from rally.extensions import db
 from rally.fraud.models import FraudFlag
-from rally.stamping.models import Stamp
+from rally.stamping import scan as scan_flow
+from rally.stamping.operations import grant_stamp, resolve_scan
 from rally.stores.models import Store, StoreStatus
 
 
@@ -24,7 +24,7 @@ from rally.stores.models import Store, StoreStatus
 def path(request, monkeypatch):
     """Which path serves the scans: the quick one where it applies, or the full one only."""
     if request.param == "full":
-        monkeypatch.setattr(views, "quick_scan", lambda *args: None)
+        monkeypatch.setattr(scan_flow, "quick_scan", lambda *args: None)
     return request.param
 
 
@@ -32,13 +32,13 @@ def path(request, monkeypatch):
 def grants(monkeypatch):
     """Count the full path's grants: the quick path must not call it."""
     calls = []
-    original = operations.grant_stamp
+    original = grant_stamp
 
     def spy(*args, **kwargs):
         calls.append(args)
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(operations, "grant_stamp", spy)
+    monkeypatch.setattr(scan_flow, "grant_stamp", spy)
     return calls
 
 
@@ -190,9 +190,9 @@ def test_other_checkpoints_take_the_full_path(app, make_campaign, stamp_path, mo
             campaign.ends_at = campaign.starts_at + timedelta(minutes=1)
         db.session.commit()
     resolved = []
-    original = operations.resolve_scan
+    original = resolve_scan
     monkeypatch.setattr(
-        operations, "resolve_scan", lambda *a, **kw: resolved.append(a) or original(*a, **kw)
+        scan_flow, "resolve_scan", lambda *a, **kw: resolved.append(a) or original(*a, **kw)
     )
     response = app.test_client().get(path)
     expected = {

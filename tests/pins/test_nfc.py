@@ -1,9 +1,9 @@
 """NFC tags: the NDEF bytes of the stamp URL and the staff page that explains them."""
 
 from rally.campaigns.models import Checkpoint, QrMode
-from rally.campaigns.qr import stamp_url
 from rally.extensions import db
 from rally.pins.operations import ndef_uri_message, nfc_tag_bytes
+from rally.stamping.tokens import stamp_url
 
 from .conftest import login
 

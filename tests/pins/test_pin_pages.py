@@ -4,8 +4,8 @@ import pytest
 from sqlalchemy import func, select
 
 from rally.campaigns.models import Campaign, Checkpoint, QrMode
+from rally.cards.models import Stamp
 from rally.extensions import db
-from rally.stamping.models import Stamp
 from rally.stores.models import StoreStatus
 
 from .conftest import login, pin_of

@@ -4,10 +4,11 @@ from datetime import date, datetime
 
 import pytest
 
+from rally.campaigns.lifecycle import rotate_checkpoint_key
 from rally.campaigns.models import Checkpoint
-from rally.campaigns.operations import StampError, rotate_checkpoint_key
 from rally.extensions import db
 from rally.pins import operations
+from rally.stamping.operations import StampError
 
 # 2026-11-23 23:59 in Tokyo is 14:59 UTC; local midnight is 15:00 UTC.
 BEFORE_MIDNIGHT = datetime(2026, 11, 23, 14, 59)

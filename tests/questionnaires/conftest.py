@@ -3,12 +3,13 @@
 import pytest
 
 from rally.auth.models import Role
-from rally.campaigns.cards import _serializer
 from rally.campaigns.models import Campaign, Checkpoint, RewardTier
-from rally.campaigns.operations import grant_stamp, open_card
+from rally.cards.cookie import _serializer
 from rally.cards.models import Card
+from rally.cards.reading import open_card
 from rally.extensions import db
 from rally.questionnaires.models import Question
+from rally.stamping.operations import grant_stamp
 from rally.utils import utcnow
 
 

@@ -4,11 +4,10 @@ import pytest
 from sqlalchemy import func, select
 
 from rally.campaigns.models import Checkpoint
-from rally.campaigns.operations import open_card
-from rally.cards.models import Card, card_number
+from rally.cards.models import Card, Stamp, card_number
+from rally.cards.reading import open_card
 from rally.extensions import db
 from rally.register import operations
-from rally.stamping.models import Stamp
 from rally.utils import utcnow
 
 from .conftest import login

@@ -5,11 +5,10 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from rally.campaigns.models import Campaign
-from rally.campaigns.operations import card_progress
-from rally.cards.models import Card
+from rally.cards.models import Card, Stamp
+from rally.cards.reading import card_progress
 from rally.extensions import db
 from rally.register import operations
-from rally.stamping.models import Stamp
 from rally.utils import utcnow
 
 from .conftest import purchase_path

@@ -2,8 +2,8 @@
 
 from sqlalchemy import func, select
 
+from rally.cards.models import Stamp
 from rally.extensions import db
-from rally.stamping.models import Stamp
 
 from .conftest import purchase_path
 

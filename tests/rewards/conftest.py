@@ -2,10 +2,11 @@ import pytest
 
 from rally.auth.models import Role
 from rally.campaigns.models import Checkpoint, RewardTier
-from rally.campaigns.operations import grant_stamp, open_card
 from rally.cards.models import Card
+from rally.cards.reading import open_card
 from rally.extensions import db
 from rally.rewards.operations import claim_reward
+from rally.stamping.operations import grant_stamp
 from rally.utils import utcnow
 
 

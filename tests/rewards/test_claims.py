@@ -14,7 +14,7 @@ from .conftest import login
 
 
 def card_cookie(app, card_id):
-    from rally.campaigns.cards import _serializer
+    from rally.cards.cookie import _serializer
 
     with app.test_request_context():
         return _serializer().dumps(db.session.get(Card, card_id).key)

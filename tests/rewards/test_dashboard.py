@@ -8,11 +8,10 @@ from sqlalchemy import func, select
 
 from rally.auth.models import Role
 from rally.campaigns.models import Campaign, CampaignState, Checkpoint
-from rally.cards.models import Card
+from rally.cards.models import Card, Stamp
 from rally.dashboard.operations import dashboard_data
 from rally.dashboard.tallies import rebuild_tallies
 from rally.extensions import db
-from rally.stamping.models import Stamp
 
 from .conftest import login
 
@@ -149,7 +148,7 @@ def test_scan_records_browsing_language(app, make_campaign, stamp_path):
 def test_tallies_follow_scans_and_voids(app, make_campaign, stamp_path):
     from rally.dashboard.models import CardTally, StampTally
     from rally.fraud.models import FraudFlag
-    from rally.fraud.operations import void_card
+    from rally.fraud.review import void_card
     from rally.utils import utcnow
 
     campaign_id, checkpoints = make_campaign()

@@ -7,15 +7,16 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import func, select, text
 
 from rally.auth.models import Role
-from rally.campaigns import operations
 from rally.campaigns.models import Checkpoint, RewardTier
-from rally.cards.models import Card
+from rally.cards.models import Card, Stamp
+from rally.cards.reading import open_card
 from rally.extensions import db
+from rally.fraud.checks import distance_m, flag_no_location
 from rally.fraud.models import FlagResolution, FraudFlag
-from rally.fraud.operations import distance_m, flag_no_location, void_card
+from rally.fraud.review import void_card
 from rally.rewards.models import Claim
 from rally.rewards.operations import claim_reward
-from rally.stamping.models import Stamp
+from rally.stamping.operations import StampError, grant_stamp
 from rally.utils import utcnow
 
 from .conftest import login
@@ -36,27 +37,23 @@ def test_distance_is_plausible():
 def test_second_new_stamp_too_soon_is_refused(app, ctx, make_campaign):
     app.config["RALLY_MIN_STAMP_INTERVAL"] = 20
     _, checkpoints = make_campaign()
-    card = operations.open_card(None)
+    card = open_card(None)
     now = utcnow()
-    operations.grant_stamp(card, db.session.get(Checkpoint, checkpoints[0]), now)
-    with pytest.raises(operations.StampError) as info:
-        operations.grant_stamp(
-            card, db.session.get(Checkpoint, checkpoints[1]), now + timedelta(seconds=19)
-        )
+    grant_stamp(card, db.session.get(Checkpoint, checkpoints[0]), now)
+    with pytest.raises(StampError) as info:
+        grant_stamp(card, db.session.get(Checkpoint, checkpoints[1]), now + timedelta(seconds=19))
     assert info.value.code == "too_soon"
-    operations.grant_stamp(
-        card, db.session.get(Checkpoint, checkpoints[1]), now + timedelta(seconds=20)
-    )
+    grant_stamp(card, db.session.get(Checkpoint, checkpoints[1]), now + timedelta(seconds=20))
 
 
 def test_repeat_scan_stays_kind_even_when_too_soon(app, ctx, make_campaign):
     app.config["RALLY_MIN_STAMP_INTERVAL"] = 20
     _, checkpoints = make_campaign()
-    card = operations.open_card(None)
+    card = open_card(None)
     checkpoint = db.session.get(Checkpoint, checkpoints[0])
-    operations.grant_stamp(card, checkpoint, utcnow())
-    with pytest.raises(operations.StampError) as info:
-        operations.grant_stamp(card, checkpoint, utcnow())
+    grant_stamp(card, checkpoint, utcnow())
+    with pytest.raises(StampError) as info:
+        grant_stamp(card, checkpoint, utcnow())
     assert info.value.code == "already_stamped"
 
 
@@ -78,11 +75,11 @@ def test_walking_pace_is_not_flagged(app, ctx, make_campaign):
     _, checkpoints = make_campaign()
     place(app, checkpoints[0], 35.7027, 139.5606)
     place(app, checkpoints[1], 35.7000, 139.5606)  # 300 m south
-    card = operations.open_card(None)
+    card = open_card(None)
     now = utcnow()
-    operations.grant_stamp(card, db.session.get(Checkpoint, checkpoints[0]), now)
+    grant_stamp(card, db.session.get(Checkpoint, checkpoints[0]), now)
     later = now + timedelta(minutes=4)  # 4.5 km/h
-    operations.grant_stamp(card, db.session.get(Checkpoint, checkpoints[1]), later)
+    grant_stamp(card, db.session.get(Checkpoint, checkpoints[1]), later)
     assert db.session.scalar(select(func.count()).select_from(FraudFlag)) == 0
 
 
@@ -90,10 +87,10 @@ def test_void_removes_stamps_and_returns_unredeemed_stock(app, ctx, make_campaig
     campaign_id, checkpoints = make_campaign(tiers=(1,))
     place(app, checkpoints[0], 35.7027, 139.5606)
     place(app, checkpoints[1], 35.6896, 139.7006)
-    card = operations.open_card(None)
+    card = open_card(None)
     now = utcnow()
     for checkpoint_id in checkpoints[:2]:
-        operations.grant_stamp(card, db.session.get(Checkpoint, checkpoint_id), now)
+        grant_stamp(card, db.session.get(Checkpoint, checkpoint_id), now)
     tier = db.session.scalar(select(RewardTier).where(RewardTier.campaign_id == campaign_id))
     claim_reward(card, tier, now)
     assert tier.stock == 9
@@ -134,7 +131,7 @@ def test_flags_page_through_and_past_the_last(app, client, admin, make_campaign)
 
     campaign_id, checkpoints = make_campaign(stores=1)
     with app.app_context():
-        card = operations.open_card(None)
+        card = open_card(None)
         checkpoint = db.session.get(Checkpoint, checkpoints[0])
         for _ in range(PER_PAGE + 2):
             flag_no_location(card, checkpoint, utcnow())
@@ -151,11 +148,11 @@ def test_flags_page_through_and_past_the_last(app, client, admin, make_campaign)
 def flagged_card(app, checkpoint_ids, claims=0):
     """A card with a stamp at each checkpoint, ``claims`` rewards claimed, and one flag."""
     with app.app_context():
-        card = operations.open_card(None)
+        card = open_card(None)
         now = utcnow()
         checkpoints = [db.session.get(Checkpoint, id_) for id_ in checkpoint_ids]
         for checkpoint in checkpoints:
-            operations.grant_stamp(card, checkpoint, now)
+            grant_stamp(card, checkpoint, now)
         tiers = db.session.scalars(
             select(RewardTier)
             .where(RewardTier.campaign_id == checkpoints[0].campaign_id)
@@ -250,7 +247,7 @@ def test_migration_turns_old_english_resolutions_into_codes(app, client, make_us
         upgrade(revision=BEFORE_CODES)
     campaign_id, _ = make_campaign()
     with app.app_context():
-        card = operations.open_card(None)
+        card = open_card(None)
         db.session.flush()
         now = utcnow()
         for resolution in [*old, None]:
@@ -323,7 +320,7 @@ def test_the_flag_list_names_the_card_by_its_number(app, client, make_user, make
 
     campaign_id, _ = make_campaign()
     with app.app_context():
-        card = operations.open_card(None)
+        card = open_card(None)
         db.session.flush()
         db.session.add(
             FraudFlag(card_id=card.id, campaign_id=campaign_id, kind="no_location", detail={})

@@ -4,9 +4,9 @@ import pytest
 from sqlalchemy import func, select
 
 from rally.campaigns.models import Campaign, Checkpoint
+from rally.cards.models import Stamp
 from rally.extensions import db
 from rally.fraud.models import FraudFlag
-from rally.stamping.models import Stamp
 
 
 @pytest.fixture

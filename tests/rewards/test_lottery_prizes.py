@@ -11,7 +11,7 @@ from rally.campaigns.models import RewardTier
 from rally.cards.models import Card
 from rally.extensions import db
 from rally.fraud.models import FraudFlag
-from rally.fraud.operations import void_card
+from rally.fraud.review import void_card
 from rally.lottery.models import Lottery, LotteryEntry
 from rally.lottery.operations import create_lottery
 from rally.mail import outbox
@@ -290,7 +290,7 @@ def test_a_voided_winner_who_collects_again_is_told_the_prize_was_cancelled(
     app, make_campaign, card_with_stamps
 ):
     from rally.campaigns.models import Checkpoint
-    from rally.campaigns.operations import grant_stamp
+    from rally.stamping.operations import grant_stamp
 
     campaign_id, checkpoints, _, lottery_id = lottery_of(app, make_campaign)
     ((card_id, visitor_id),) = verified_entrants(app, card_with_stamps, checkpoints, 1)

@@ -5,10 +5,10 @@ from datetime import timedelta
 import pytest
 
 from rally.auth.models import Role
-from rally.campaigns import operations
 from rally.campaigns.models import Campaign, Checkpoint, QrMode
-from rally.campaigns.qr import STEP_SECONDS, rotating_token, time_step
 from rally.extensions import db
+from rally.stamping.operations import StampError, resolve_checkpoint
+from rally.stamping.tokens import STEP_SECONDS, rotating_token, time_step
 from rally.utils import utcnow
 
 from .conftest import login
@@ -31,15 +31,15 @@ def token_for(checkpoint_id, steps_ago):
 @pytest.mark.parametrize("steps_ago", [0, 1])
 def test_current_and_previous_step_accepted(app, ctx, rotating_campaign, steps_ago):
     _, checkpoints = rotating_campaign
-    checkpoint = operations.resolve_checkpoint(token_for(checkpoints[0], steps_ago), utcnow())
+    checkpoint = resolve_checkpoint(token_for(checkpoints[0], steps_ago), utcnow())
     assert checkpoint.id == checkpoints[0]
 
 
 @pytest.mark.parametrize("steps_ago", [2, 3, 2880])
 def test_older_steps_refused_as_expired(app, ctx, rotating_campaign, steps_ago):
     _, checkpoints = rotating_campaign
-    with pytest.raises(operations.StampError) as info:
-        operations.resolve_checkpoint(token_for(checkpoints[0], steps_ago), utcnow())
+    with pytest.raises(StampError) as info:
+        resolve_checkpoint(token_for(checkpoints[0], steps_ago), utcnow())
     assert info.value.code == "token_expired"
 
 
@@ -47,8 +47,8 @@ def test_previous_step_expires_a_minute_later(app, ctx, rotating_campaign):
     _, checkpoints = rotating_campaign
     token = token_for(checkpoints[0], 0)
     later = utcnow() + timedelta(seconds=2 * STEP_SECONDS)
-    with pytest.raises(operations.StampError) as info:
-        operations.resolve_checkpoint(token, later)
+    with pytest.raises(StampError) as info:
+        resolve_checkpoint(token, later)
     assert info.value.code == "token_expired"
 
 

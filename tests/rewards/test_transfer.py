@@ -6,9 +6,8 @@ import pytest
 from sqlalchemy import func, select
 
 from rally.cards import operations
-from rally.cards.models import Card
+from rally.cards.models import Card, Stamp
 from rally.extensions import db
-from rally.stamping.models import Stamp
 from rally.utils import utcnow
 
 

@@ -3,9 +3,9 @@
 import re
 
 from rally.campaigns.models import CheckpointCode
-from rally.campaigns.qr import code_token
+from rally.cards.models import Stamp
 from rally.extensions import db
-from rally.stamping.models import Stamp
+from rally.stamping.tokens import code_token
 
 from .conftest import checkpoint
 

@@ -3,10 +3,10 @@
 import pytest
 
 from rally.campaigns.models import RewardTier, TierBasis
-from rally.campaigns.operations import grant_stamp
 from rally.extensions import db
 from rally.lottery.operations import create_lottery, enter_lottery
 from rally.rewards.operations import RewardError, claim_reward
+from rally.stamping.operations import grant_stamp
 from rally.utils import utcnow
 from rally.visitors.models import Visitor
 

@@ -5,8 +5,9 @@ from datetime import datetime, timedelta
 import pytest
 
 from rally.campaigns.models import Recheck
-from rally.campaigns.operations import StampError, card_progress, grant_stamp
+from rally.cards.reading import card_progress
 from rally.extensions import db
+from rally.stamping.operations import StampError, grant_stamp
 
 from .conftest import campaign_of, checkpoint
 
@@ -76,7 +77,7 @@ def test_scan_too_soon_shows_when_to_come_back(app, client, recheck_campaign, st
     page = client.get(response.location, headers={"Accept-Language": "en"}).text
     assert "You can collect its stamp again from" in page
     with app.app_context():
-        from rally.stamping.models import Stamp
+        from rally.cards.models import Stamp
 
         assert db.session.scalar(db.select(db.func.count()).select_from(Stamp)) == 1
 
@@ -84,7 +85,7 @@ def test_scan_too_soon_shows_when_to_come_back(app, client, recheck_campaign, st
 def test_simultaneous_repeat_check_ins_give_one_new_stamp(app, recheck_campaign, stamp_path, race):
     from datetime import timedelta as hours_ago
 
-    from rally.stamping.models import Stamp
+    from rally.cards.models import Stamp
 
     campaign_id, (checkpoint_id,) = recheck_campaign(recheck=Recheck.hours, recheck_hours=1)
     first = app.test_client()

@@ -5,6 +5,7 @@ from sqlalchemy import select
 
 from rally.areas import operations
 from rally.areas.models import Area
+from rally.campaigns.editing import update_campaign
 from rally.extensions import db
 from rally.spots.models import Spot, SpotKind
 from rally.stores.models import Store
@@ -326,9 +327,8 @@ def test_a_move_racing_an_every_area_campaign_taking_the_store_is_refused(
     merchant moves it to an area the campaign does not cover; one of them must lose."""
     from admin.test_campaigns import the_input
 
-    from rally.campaigns import operations
+    from rally.campaigns.editing import TierInput
     from rally.campaigns.models import Campaign, RewardTier, TierBasis
-    from rally.campaigns.operations import TierInput
     from rally.database import take_write_lock
     from rally.stores.operations import StoreError, update_profile
 
@@ -350,7 +350,7 @@ def test_a_move_racing_an_every_area_campaign_taking_the_store_is_refused(
             for t in campaign.tiers
         ]
         stores = [cp.store_id for cp in campaign.checkpoints] + [joining]
-        operations.update_campaign(campaign, the_input(campaign, store_ids=stores, tiers=tiers))
+        update_campaign(campaign, the_input(campaign, store_ids=stores, tiers=tiers))
         return "added"
 
     def merchant_moves():

@@ -4,12 +4,10 @@ from datetime import timedelta
 
 import pytest
 
-from rally.campaigns import operations
+from rally.campaigns.editing import CampaignError, CampaignInput, TierInput, update_campaign
 from rally.campaigns.models import Campaign, CampaignKind, CampaignState, Recheck, TierBasis
-from rally.campaigns.operations import CampaignError, CampaignInput, TierInput
-from rally.cards.models import Card
+from rally.cards.models import Card, Stamp
 from rally.extensions import db
-from rally.stamping.models import Stamp
 from rally.utils import utcnow
 
 
@@ -271,25 +269,25 @@ def test_the_campaign_page_tells_the_rules_in_words(app, admin_client, make_camp
 def test_purchase_rule_incomplete(ctx, make_campaign):
     campaign = db.session.get(Campaign, make_campaign(state=CampaignState.draft)[0])
     data = the_input(campaign, kind=CampaignKind.purchase, yen_per_stamp=1000)
-    assert refusal(operations.update_campaign, campaign, data) == "purchase_rule_incomplete"
+    assert refusal(update_campaign, campaign, data) == "purchase_rule_incomplete"
 
 
 def test_recheck_hours_invalid(ctx, make_campaign):
     campaign = db.session.get(Campaign, make_campaign(state=CampaignState.draft)[0])
     data = the_input(campaign, recheck=Recheck.hours, recheck_hours=721)
-    assert refusal(operations.update_campaign, campaign, data) == "recheck_hours_invalid"
+    assert refusal(update_campaign, campaign, data) == "recheck_hours_invalid"
 
 
 def test_stamps_per_area_invalid(ctx, make_campaign):
     campaign = db.session.get(Campaign, make_campaign(state=CampaignState.draft)[0])
     data = the_input(campaign, stamps_per_area=0)
-    assert refusal(operations.update_campaign, campaign, data) == "stamps_per_area_invalid"
+    assert refusal(update_campaign, campaign, data) == "stamps_per_area_invalid"
 
 
 def test_a_published_tier_keeps_its_basis(ctx, make_campaign):
     campaign = db.session.get(Campaign, make_campaign()[0])
     data = the_input(campaign, tiers=tier_rows(campaign, basis=TierBasis.points))
-    assert refusal(operations.update_campaign, campaign, data) == "tier_rule_changed"
+    assert refusal(update_campaign, campaign, data) == "tier_rule_changed"
     assert campaign.tiers[0].basis is TierBasis.stamps
 
 
@@ -298,21 +296,19 @@ def test_a_published_repeating_tier_keeps_repeating(ctx, make_campaign):
     campaign.tiers[0].repeats = True
     db.session.flush()
     data = the_input(campaign, tiers=tier_rows(campaign, repeats=False))
-    assert refusal(operations.update_campaign, campaign, data) == "tier_rule_changed"
+    assert refusal(update_campaign, campaign, data) == "tier_rule_changed"
 
 
 def test_a_published_tier_may_start_repeating(ctx, make_campaign):
     campaign = db.session.get(Campaign, make_campaign()[0])
-    operations.update_campaign(
-        campaign, the_input(campaign, tiers=tier_rows(campaign, repeats=True))
-    )
+    update_campaign(campaign, the_input(campaign, tiers=tier_rows(campaign, repeats=True)))
     assert campaign.tiers[0].repeats is True
 
 
 def test_a_draft_tier_may_change_its_basis(ctx, make_campaign):
     campaign = db.session.get(Campaign, make_campaign(state=CampaignState.draft)[0])
     data = the_input(campaign, tiers=tier_rows(campaign, basis=TierBasis.points))
-    operations.update_campaign(campaign, data)
+    update_campaign(campaign, data)
     assert campaign.tiers[0].basis is TierBasis.points
 
 
@@ -322,7 +318,7 @@ def test_the_kind_stays_once_visitors_hold_stamps(ctx, make_campaign):
     data = the_input(
         campaign, kind=CampaignKind.purchase, yen_per_stamp=1000, max_stamps_per_purchase=1
     )
-    assert refusal(operations.update_campaign, campaign, data) == "kind_has_stamps"
+    assert refusal(update_campaign, campaign, data) == "kind_has_stamps"
     assert campaign.kind is CampaignKind.visit
 
 
@@ -331,7 +327,7 @@ def test_the_kind_may_change_before_any_stamp(ctx, make_campaign):
     data = the_input(
         campaign, kind=CampaignKind.purchase, yen_per_stamp=1000, max_stamps_per_purchase=1
     )
-    operations.update_campaign(campaign, data)
+    update_campaign(campaign, data)
     assert campaign.kind is CampaignKind.purchase
 
 
@@ -368,11 +364,11 @@ def test_a_refused_rule_changes_nothing_through_the_form(app, admin_client, make
 def test_a_published_campaign_cannot_ask_more_stamps_per_area(ctx, make_campaign):
     campaign = db.session.get(Campaign, make_campaign()[0])
     data = the_input(campaign, stamps_per_area=2)
-    assert refusal(operations.update_campaign, campaign, data) == "area_requirement_raised"
+    assert refusal(update_campaign, campaign, data) == "area_requirement_raised"
     assert campaign.stamps_per_area == 1
 
 
 def test_a_draft_campaign_may_ask_more_stamps_per_area(ctx, make_campaign):
     campaign = db.session.get(Campaign, make_campaign(state=CampaignState.draft)[0])
-    operations.update_campaign(campaign, the_input(campaign, stamps_per_area=3))
+    update_campaign(campaign, the_input(campaign, stamps_per_area=3))
     assert campaign.stamps_per_area == 3

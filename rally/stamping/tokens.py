@@ -1,4 +1,4 @@
-"""Signed checkpoint tokens and their QR images.
+"""Signed checkpoint tokens: what a shop's QR code carries.
 
 A token is ``[checkpoint_id, key_version]`` signed with the app secret (itsdangerous, as
 Flask's own session is). A forged or edited token fails the signature check before any
@@ -9,14 +9,10 @@ A further code of a checkpoint (a second register, another entrance) signs
 ``[checkpoint_id, code_key_version, step or -1, code_id]``: revoked on its own.
 """
 
-import io
 import math
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
 
-import qrcode
-import qrcode.image.svg
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 
@@ -104,27 +100,3 @@ def stamp_url(checkpoint, step: int | None = None, code=None) -> str:
     else:
         token = rotating_token(checkpoint, step)
     return f"{base}/s/{token}"
-
-
-def _qr(data: str) -> qrcode.QRCode:
-    # Level M survives a crumpled or partly covered poster and keeps the code small.
-    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=10, border=4)
-    code.add_data(data)
-    code.make(fit=True)
-    return code
-
-
-@lru_cache(maxsize=4096)
-def qr_png(data: str) -> bytes:
-    """PNG bytes of a QR code for ``data``. Cached: building the matrix is the cost."""
-    buffer = io.BytesIO()
-    _qr(data).make_image().save(buffer, format="PNG")
-    return buffer.getvalue()
-
-
-@lru_cache(maxsize=4096)
-def qr_svg(data: str) -> bytes:
-    """SVG bytes of a QR code for ``data`` (one path, scales to any print size)."""
-    buffer = io.BytesIO()
-    _qr(data).make_image(image_factory=qrcode.image.svg.SvgPathImage).save(buffer)
-    return buffer.getvalue()

@@ -12,16 +12,14 @@ from typing import NamedTuple
 
 from sqlalchemy import and_, bindparam, select
 
-from rally.cards.models import Card
+from rally.cardpage.sheet import REVISION_VALUE, current_revision
+from rally.cards.models import Card, Stamp
+from rally.cards.progress import CardProgress
+from rally.cards.reading import CARD_STAMP_COLUMNS, card_by_key
 from rally.designs.views import stamp_image_url_maker
 from rally.extensions import db
 from rally.i18n import current_language
 from rally.rewards.models import Claim
-from rally.stamping.models import Stamp
-
-from .operations import CARD_STAMP_COLUMNS, card_by_key
-from .progress import CardProgress
-from .sheet import REVISION_VALUE, current_revision
 
 
 class StampRow(NamedTuple):

@@ -5,7 +5,7 @@ geofence, no further code. :func:`quick_scan` serves exactly those with a handfu
 statements prepared once (one ``SELECT`` for the checkpoint, its campaign and its place, the
 ``INSERT`` of the card and the stamp, the two tally upserts) instead of the ORM's unit of
 work, which cost about twice as much CPU per scan (bench/README.md). The rules are the same
-functions the full path uses (:mod:`.operations`, :mod:`rally.fraud.operations`); anything
+functions the full path uses (:mod:`.operations`, :mod:`rally.fraud.checks`); anything
 else, including every refusal of the checkpoint, is answered ``None`` so that the caller
 takes the full path (:func:`.operations.resolve_scan`, :func:`.operations.grant_stamp`),
 which gives the translated reason.
@@ -18,15 +18,19 @@ from typing import NamedTuple
 
 from sqlalchemy import DateTime, and_, bindparam, case, insert, select, text, update
 
-from rally.cards.models import Card, new_card_key
+from rally.campaigns.models import Campaign, CampaignKind, Checkpoint, QrMode
+from rally.cards.models import Card, Stamp, new_card_key
 from rally.dashboard.tallies import record_stamp
 from rally.extensions import db
-from rally.fraud.operations import Visit, check_pace, flag_travel
-from rally.stamping.models import Stamp
-
-from .models import Campaign, CampaignKind, Checkpoint, QrMode
-from .operations import StampError, check_campaign_open, check_rotating_step, next_slot
-from .qr import InvalidToken, read_checkpoint_token
+from rally.fraud.checks import Visit, flag_travel
+from rally.stamping.operations import (
+    StampError,
+    check_campaign_open,
+    check_pace,
+    check_rotating_step,
+    next_slot,
+)
+from rally.stamping.tokens import InvalidToken, read_checkpoint_token
 
 
 @dataclass(frozen=True)
@@ -150,7 +154,7 @@ def quick_scan(token: str, card_key: str | None, locale: str, now: datetime) -> 
             raise
         previous = conn.execute(sql["previous"], {"card_id": card_id}).first()
         visit = previous and Visit(*previous)
-        check_pace(visit, now, StampError)
+        check_pace(visit, now)
         flag_travel(card_id, target, (target.latitude, target.longitude), visit, now)
     stamp = _NewStamp(card_id, target.id, target.campaign_id, now, locale, slot, target.points)
     if conn.execute(sql["stamp"], stamp._asdict()).first() is None:

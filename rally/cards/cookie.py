@@ -4,8 +4,7 @@ from flask import current_app, g, redirect, request, url_for
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from rally.cards.models import Card
-
-from .operations import card_by_key
+from rally.cards.reading import card_by_key
 
 COOKIE_SALT = "rally.card.v1"
 
@@ -93,7 +92,7 @@ def show_stamp(campaign_id: int, checkpoint_id: int, created: bool, card_key: st
         # The card this phone held is gone (moved to another phone, or its account's new
         # password took it back): this stamp started a new card, and the card page says so.
         args["moved"] = 1
-    target = url_for("campaigns.card", campaign_id=campaign_id, **args)
+    target = url_for("cardpage.card", campaign_id=campaign_id, **args)
     response = remember_card_key(redirect(target, 303), card_key)
     db.session.commit()
     return response

@@ -7,10 +7,9 @@ so the card page, claims and lottery entries all count the same way.
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from rally.campaigns.models import Campaign, RewardTier, TierBasis
+from rally.cards.models import Stamp
 from rally.i18n import Bilingual
-from rally.stamping.models import Stamp
-
-from .models import Campaign, RewardTier, TierBasis
 
 
 @dataclass(frozen=True, eq=False)

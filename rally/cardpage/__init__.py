@@ -1,0 +1,1 @@
+"""The visitor's card page: one campaign's card with its places, areas, rewards and lotteries."""
