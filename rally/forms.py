@@ -8,7 +8,7 @@ text, and the news feeds refuse most of the others).
 from datetime import date, datetime
 
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField
+from wtforms import PasswordField, StringField, SubmitField
 from wtforms.validators import ValidationError
 
 from rally.i18n import _l
@@ -45,3 +45,9 @@ def plausible_date(form, field) -> None:
                 last=LAST_YEAR,
             )
         )
+
+
+class ConfirmForm(Form):
+    """An empty form: its CSRF token protects one-button POST actions (delete, end, move)."""
+
+    submit = SubmitField(_l("Confirm"))

@@ -8,12 +8,12 @@ from rally.campaigns.forms import CampaignForm
 from rally.campaigns.models import Campaign, CampaignState, Checkpoint
 from rally.errors import RallyError
 from rally.extensions import db
+from rally.forms import ConfirmForm
 from rally.i18n import _
 from rally.stores.models import Store, StoreStatus
 from rally.utils import int_arg, utcnow
 
 from . import operations as back_office
-from .forms import ConfirmForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
 

@@ -2,9 +2,9 @@
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 
-from rally.admin.forms import ConfirmForm
 from rally.auth.decorators import admin_required
 from rally.extensions import db
+from rally.forms import ConfirmForm
 from rally.i18n import _, _l
 
 from . import operations

@@ -55,9 +55,3 @@ class CodeForm(Form):
     label_ja = StringField(_l("Name (Japanese)"), validators=[Length(max=120)])
     label_en = StringField(_l("Name (English)"), validators=[Length(max=120)])
     submit = SubmitField(_l("Save"))
-
-
-class ConfirmForm(Form):
-    """An empty form: its CSRF token protects one-button POST actions."""
-
-    submit = SubmitField(_l("Confirm"))

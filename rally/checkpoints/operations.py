@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
+from rally.access import may_manage
 from rally.auth.models import User
 from rally.campaigns.models import Checkpoint, CheckpointCode
 from rally.cards.models import Stamp
@@ -161,7 +162,7 @@ def _checked_quiz(data: SettingsInput) -> tuple | None:
 
 def may_view_codes(checkpoint: Checkpoint, user: User) -> bool:
     """The association, and the merchant of the checkpoint's store (to print its codes)."""
-    return user.is_admin or (checkpoint.owner_id is not None and checkpoint.owner_id == user.id)
+    return may_manage(user, checkpoint)
 
 
 def code_stamp_counts(checkpoint: Checkpoint) -> dict[int | None, int]:

@@ -10,12 +10,13 @@ from flask_login import current_user, login_required
 from rally.auth.decorators import admin_required
 from rally.campaigns.models import Checkpoint, CheckpointCode, QrMode
 from rally.extensions import db
+from rally.forms import ConfirmForm
 from rally.i18n import LANGUAGES, _
 from rally.qr import qr_png, qr_svg
 from rally.stamping.tokens import stamp_url
 
 from . import operations
-from .forms import CodeForm, ConfirmForm, SettingsForm
+from .forms import CodeForm, SettingsForm
 
 bp = Blueprint("checkpoints", __name__, template_folder="templates", url_prefix="/manage")
 

@@ -20,6 +20,7 @@ from functools import lru_cache
 from flask_babel import format_date
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
+from rally.access import may_manage
 from rally.campaigns.models import Campaign, CampaignState, Checkpoint
 from rally.cards.models import Card, Stamp
 from rally.cards.progress import CardProgress
@@ -70,9 +71,7 @@ def public_checkpoint(checkpoint_id: int, user=None) -> Checkpoint:
 
 def may_design(checkpoint: Checkpoint, user) -> bool:
     """The association, or the merchant owning the checkpoint's store."""
-    if user is None or not getattr(user, "is_authenticated", False):
-        return False
-    return bool(user.is_admin or checkpoint.owner_id == user.id)
+    return may_manage(user, checkpoint)
 
 
 def checkpoint_for_design(checkpoint_id: int, user) -> Checkpoint:

@@ -10,8 +10,9 @@ from flask import (
     current_app,
     render_template,
 )
-from flask_login import current_user, login_required
+from flask_login import login_required
 
+from rally.access import managed_or_404
 from rally.campaigns.models import Campaign, CampaignState, Checkpoint
 from rally.cards.cookie import card_from_cookie, card_limit_key, show_stamp
 from rally.extensions import db, limiter
@@ -83,10 +84,7 @@ def enter_pin(campaign_id: int):
 
 def _staff_checkpoint(checkpoint_id: int) -> Checkpoint:
     """The checkpoint, for the association and the store's own merchant only."""
-    checkpoint = db.session.get(Checkpoint, checkpoint_id) or abort(404)
-    if not (current_user.is_admin or checkpoint.owner_id == current_user.id):
-        abort(403)
-    return checkpoint
+    return managed_or_404(db.session.get(Checkpoint, checkpoint_id))
 
 
 @bp.get("/checkpoints/<int:checkpoint_id>/pin")
@@ -143,14 +141,6 @@ def nfc_download(checkpoint_id: int):
     response.headers["Content-Disposition"] = f'attachment; filename="stamp-{checkpoint.id}.ndef"'
     response.headers["Cache-Control"] = "private, no-store"
     return response
-
-
-def _staff_checkpoint(checkpoint_id: int) -> Checkpoint:
-    """The checkpoint, if the logged-in user is the association or the store's merchant."""
-    checkpoint = db.session.get(Checkpoint, checkpoint_id) or abort(404)
-    if not (current_user.is_admin or checkpoint.owner_id == current_user.id):
-        abort(403)
-    return checkpoint
 
 
 @bp.get("/checkpoints/<int:checkpoint_id>/qr.<fmt>")

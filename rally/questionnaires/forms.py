@@ -48,12 +48,6 @@ class QuestionForm(Form):
         self[self.ERROR_FIELDS.get(error.code, "text_ja")].errors.append(error.message)
 
 
-class ConfirmForm(Form):
-    """An empty form: its CSRF token protects one-button POST actions (delete, move)."""
-
-    submit = SubmitField(_l("Confirm"))
-
-
 def field_name(question_id: int) -> str:
     return f"question-{question_id}"
 

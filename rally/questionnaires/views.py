@@ -15,11 +15,12 @@ from rally.auth.decorators import admin_required
 from rally.campaigns.models import Campaign, CampaignState
 from rally.cards.cookie import card_from_cookie, card_limit_key
 from rally.extensions import db, limiter
+from rally.forms import ConfirmForm
 from rally.i18n import _
 from rally.utils import safe_next_url, utcnow
 
 from . import operations
-from .forms import ConfirmForm, QuestionForm, answers_form, field_name
+from .forms import QuestionForm, answers_form, field_name
 from .models import Question
 
 bp = Blueprint("questionnaires", __name__, template_folder="templates")

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from rally.access import may_manage
 from rally.errors import RallyError
 from rally.extensions import db
 from rally.i18n import _l
@@ -42,7 +43,7 @@ class StoreError(RallyError):
 
 def can_edit(user, store: Store) -> bool:
     """Administrators edit any store; a merchant only the stores it owns."""
-    return bool(user.is_authenticated) and (user.is_admin or store.owner_id == user.id)
+    return may_manage(user, store)
 
 
 def photo_visible_to(user, store: Store) -> bool:
