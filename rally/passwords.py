@@ -7,13 +7,15 @@ password changes. The new password is written by a conditional ``UPDATE``, so of
 submissions of one link exactly one wins.
 """
 
+import functools
 import hashlib
+import secrets
 from datetime import timedelta
 
 from flask import current_app, flash, render_template, request
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import update
-from werkzeug.security import generate_password_hash
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from rally.extensions import db
 from rally.i18n import _, _l
@@ -22,6 +24,26 @@ from rally.mail import Mail, try_send
 RESET_LIFETIME = timedelta(hours=1)
 # Links asked for one address: enough for a lost mail, too few to flood an inbox.
 RESET_MAIL_LIMIT = "5 per hour"
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash of a random password, of the algorithm and cost new passwords get; made once."""
+    return generate_password_hash(secrets.token_urlsafe(16))
+
+
+def check_password(password_hash: str | None, password: str) -> bool:
+    """Whether ``password`` matches ``password_hash``.
+
+    Without a usable hash (an unknown address, an account without a password, an erased
+    one) the password is checked against a dummy hash anyway and ``False`` returned: a
+    log-in takes as long for an unknown address as for a known one, so its time does not
+    tell who has an account.
+    """
+    if password_hash and password_hash.count("$") >= 2:
+        return check_password_hash(password_hash, password)
+    check_password_hash(_dummy_hash(), password)
+    return False
 
 
 def password_stamp(password_hash: str) -> str:
