@@ -16,14 +16,32 @@ from flask import current_app, flash, render_template, request
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import update
 from werkzeug.security import check_password_hash, generate_password_hash
+from wtforms.validators import Length
 
 from rally.extensions import db
 from rally.i18n import _, _l
 from rally.mail import Mail, try_send
 
 RESET_LIFETIME = timedelta(hours=1)
+MAX_PASSWORD_LENGTH = 200
 # Links asked for one address: enough for a lost mail, too few to flood an inbox.
 RESET_MAIL_LIMIT = "5 per hour"
+
+
+def password_length(min_length: int) -> list[Length]:
+    """The validators of a new password's length, each saying the limit it enforces."""
+    return [
+        Length(
+            min=min_length,
+            message=_l("The password must have at least %(min)d characters.", min=min_length),
+        ),
+        Length(
+            max=MAX_PASSWORD_LENGTH,
+            message=_l(
+                "The password can have at most %(max)d characters.", max=MAX_PASSWORD_LENGTH
+            ),
+        ),
+    ]
 
 
 @functools.cache
