@@ -20,7 +20,7 @@ from rally.extensions import db, limiter
 from rally.forms import Form
 from rally.i18n import _, _l
 from rally.rewards.operations import normalise_code
-from rally.utils import utcnow
+from rally.utils import normalize_code, utcnow
 
 from . import operations
 
@@ -34,6 +34,7 @@ class StartForm(Form):
 class ReceiveForm(Form):
     code = StringField(
         _l("Transfer code"),
+        filters=[normalize_code],
         validators=[DataRequired(_l("Please enter the code.")), Length(max=200)],
     )
     replace = BooleanField(_l("Replace the card on this phone (its stamps stay behind)"))

@@ -4,6 +4,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from rally.forms import Form
 from rally.i18n import _l
+from rally.utils import normalize_code
 
 
 class ClaimForm(Form):
@@ -16,12 +17,13 @@ class RedeemLookupForm(Form):
 
     code = StringField(
         _l("Redemption code"),
+        filters=[normalize_code],
         validators=[DataRequired(_l("Please enter the code.")), Length(max=200)],
     )
 
 
 class RedeemConfirmForm(Form):
-    code = HiddenField(validators=[DataRequired()])
+    code = HiddenField(filters=[normalize_code], validators=[DataRequired()])
     submit = SubmitField(_l("Confirm hand-over"))
 
 

@@ -12,6 +12,11 @@ from rally.utils import utcnow
 from .conftest import login
 
 
+def full_width(text: str) -> str:
+    """``text`` as a Japanese phone's keyboard types it: ASCII becomes full-width."""
+    return text.translate({c: c + 0xFEE0 for c in range(0x21, 0x7F)})
+
+
 def card_cookie(app, card_id):
     from rally.campaigns.cards import _serializer
 
@@ -334,3 +339,24 @@ def test_claims_made_before_the_upgrade_take_the_tiers_name(app, make_campaign, 
         upgrade()
         names = db.session.execute(text("SELECT reward_ja, reward_en FROM claim")).one()
     assert tuple(names) == ("景品1", "Prize 1")
+
+
+def test_staff_find_and_hand_over_a_code_typed_in_full_width(
+    app, client, admin, make_campaign, card_with_stamps, tier_ids, make_claim
+):
+    campaign_id, checkpoints = make_campaign(tiers=(1,))
+    code = make_claim(card_with_stamps(checkpoints[:1]), tier_ids(campaign_id)[0])
+    typed = full_width(f"{code[:4]}-{code[4:]}")
+    login(client, admin)
+    lookup = client.get(
+        "/staff/redeem", query_string={"code": typed}, headers={"Accept-Language": "en"}
+    )
+    assert lookup.status_code == 200
+    assert "Hand over: Prize 1" in lookup.text
+    assert client.post("/staff/redeem", data={"code": typed}).status_code == 303
+    with app.app_context():
+        assert db.session.scalar(select(Claim)).redeemed_at is not None
+
+
+def test_a_full_width_code_is_normalised():
+    assert operations.normalise_code("ａｂｃｄ\u30fcｅｆｇｈ") == "ABCDEFGH"
