@@ -5,15 +5,9 @@ from zoneinfo import ZoneInfo
 
 from wtforms import (
     BooleanField,
-    DateTimeLocalField,
     FieldList,
-    FloatField,
     FormField,
     HiddenField,
-    IntegerField,
-    RadioField,
-    SelectField,
-    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
@@ -21,7 +15,16 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from rally.forms import Form, plausible_date
+from rally.forms import (
+    DateTimeLocalField,
+    FloatField,
+    Form,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    plausible_date,
+)
 from rally.i18n import _l
 
 from .models import CampaignKind, QrMode, Recheck, TierBasis

@@ -1,9 +1,9 @@
 """The landmark quiz: a question answered on the phone before the stamp is given."""
 
-from wtforms import HiddenField, RadioField
+from wtforms import HiddenField
 from wtforms.validators import InputRequired
 
-from rally.forms import Form
+from rally.forms import Form, RadioField
 from rally.i18n import _l
 
 from .models import Checkpoint

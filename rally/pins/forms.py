@@ -1,7 +1,7 @@
-from wtforms import SelectField, StringField, SubmitField
+from wtforms import StringField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Regexp
 
-from rally.forms import Form
+from rally.forms import Form, SelectField
 from rally.i18n import _l
 from rally.utils import normalize_code
 

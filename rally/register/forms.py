@@ -1,8 +1,8 @@
 from flask_babel import ngettext
-from wtforms import HiddenField, IntegerField, SelectField, StringField, SubmitField
+from wtforms import HiddenField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from rally.forms import Form
+from rally.forms import Form, IntegerField, SelectField
 from rally.i18n import _, _l
 from rally.utils import normalize_code
 

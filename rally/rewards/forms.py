@@ -1,8 +1,8 @@
-from wtforms import HiddenField, SelectMultipleField, StringField, SubmitField
+from wtforms import HiddenField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from rally.forms import Form
+from rally.forms import Form, SelectMultipleField
 from rally.i18n import _l
 from rally.utils import normalize_code
 

@@ -91,7 +91,11 @@ def test_scanned_paper_card_opens_on_a_phone(app, admin_client, client, make_cam
     [
         (0, "1から500までの数を入力してください。", "Enter a number from 1 to 500."),
         (501, "1から500までの数を入力してください。", "Enter a number from 1 to 500."),
-        ("forty", "無効な整数です。", "Not a valid integer value."),
+        (
+            "forty",
+            "「紙のカードの枚数」には整数を入力してください。",
+            "Please enter a whole number for “Number of paper cards”.",
+        ),
     ],
 )
 def test_batch_size_is_refused_with_the_input_kept(app, admin_client, number, japanese, english):
