@@ -83,7 +83,9 @@ def receive():
     if request.method == "GET":
         form.code.data = request.args.get("code", "")
     status = 200
-    if request.method == "POST" and form.validate_on_submit():
+    if request.method == "POST" and not form.validate_on_submit():
+        status = 422
+    elif request.method == "POST":
         try:
             card = operations.complete_transfer(
                 form.code.data, current, utcnow(), replace=form.replace.data

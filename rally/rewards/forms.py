@@ -34,5 +34,6 @@ class CountersForm(Form):
         widget=ListWidget(prefix_label=False),
         option_widget=CheckboxInput(),
         validate_choice=True,
+        invalid_choice_message=_l("Please choose among the stores listed."),
     )
     submit = SubmitField(_l("Save"))

@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import func, select
 
-from rally.campaigns.models import Card, RewardTier
+from rally.campaigns.models import Campaign, Card, RewardTier
 from rally.extensions import db
 from rally.rewards import operations
 from rally.rewards.models import Claim
@@ -360,3 +360,23 @@ def test_staff_find_and_hand_over_a_code_typed_in_full_width(
 
 def test_a_full_width_code_is_normalised():
     assert operations.normalise_code("ａｂｃｄ\u30fcｅｆｇｈ") == "ABCDEFGH"
+
+
+def test_an_unknown_store_in_the_counters_form_is_refused_at_the_field(
+    app, client, admin, make_campaign
+):
+    campaign_id, checkpoints = make_campaign()
+    with app.app_context():
+        store_id = db.session.get(Campaign, campaign_id).checkpoints[0].store_id
+    login(client, admin)
+    response = client.post(
+        f"/manage/campaigns/{campaign_id}/counters",
+        data={"stores": [str(store_id), "999999"]},
+        headers={"Accept-Language": "en"},
+    )
+    assert response.status_code == 400
+    assert '<p class="field-error" id="stores-error">Please choose among the stores listed.' in (
+        response.text
+    )
+    with app.app_context():
+        assert operations.counter_store_ids(campaign_id) == set()

@@ -145,3 +145,11 @@ def test_a_code_typed_in_full_width_moves_the_card(app, make_campaign, stamp_pat
     assert "1 of 3 stamps collected" in html
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Card)) == 1
+
+
+def test_a_receive_form_with_errors_answers_422(app, client):
+    response = client.post("/card/receive", data={"code": ""}, headers={"Accept-Language": "en"})
+    assert response.status_code == 422
+    assert "Please enter the code." in response.text
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Card)) == 0
