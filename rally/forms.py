@@ -7,6 +7,8 @@ text, and the news feeds refuse most of the others).
 
 from datetime import date, datetime
 
+import wtforms
+from flask_babel import LazyString
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField, SubmitField
 from wtforms.validators import ValidationError
@@ -45,6 +47,68 @@ def plausible_date(form, field) -> None:
                 last=LAST_YEAR,
             )
         )
+
+
+class _SaysWhatIsExpected:
+    """A field whose typed value may not be read (not a number, a date, one of the choices)
+    says what it expects, naming the field in the page's language, instead of WTForms'
+    generic words ("Not a valid float value.", "Invalid Choice: could not coerce.").
+
+    WTForms' own ``invalid_value_message`` / ``invalid_choice_message`` still set a field's
+    own words.
+    """
+
+    expected: str
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Formatted when shown: in the language of that page.
+        message = LazyString(lambda: str(self.expected) % {"field": self.label.text})
+        if self.invalid_value_message is None:
+            self.invalid_value_message = message
+        if getattr(self, "invalid_choice_message", False) is None:
+            self.invalid_choice_message = message
+
+    def pre_validate(self, form):
+        if self.process_errors:
+            return  # a value that could not be read is said once, not again as a choice
+        super().pre_validate(form)
+
+
+class IntegerField(_SaysWhatIsExpected, wtforms.IntegerField):
+    expected = _l("Please enter a whole number for “%(field)s”.")
+
+
+class FloatField(_SaysWhatIsExpected, wtforms.FloatField):
+    expected = _l("Please enter a number for “%(field)s”.")
+
+
+class DecimalField(_SaysWhatIsExpected, wtforms.DecimalField):
+    expected = _l("Please enter a number for “%(field)s”.")
+
+
+class DateField(_SaysWhatIsExpected, wtforms.DateField):
+    expected = _l("Please enter a date for “%(field)s”.")
+
+
+class DateTimeLocalField(_SaysWhatIsExpected, wtforms.DateTimeLocalField):
+    expected = _l("Please enter a date and time for “%(field)s”.")
+
+
+class TimeField(_SaysWhatIsExpected, wtforms.TimeField):
+    expected = _l("Please enter a time for “%(field)s”, e.g. 10:30.")
+
+
+class SelectField(_SaysWhatIsExpected, wtforms.SelectField):
+    expected = _l("Please choose one of the options for “%(field)s”.")
+
+
+class SelectMultipleField(_SaysWhatIsExpected, wtforms.SelectMultipleField):
+    expected = _l("Please choose among the options for “%(field)s”.")
+
+
+class RadioField(_SaysWhatIsExpected, wtforms.RadioField):
+    expected = _l("Please choose one of the options for “%(field)s”.")
 
 
 class ConfirmForm(Form):

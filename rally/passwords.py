@@ -7,21 +7,61 @@ password changes. The new password is written by a conditional ``UPDATE``, so of
 submissions of one link exactly one wins.
 """
 
+import functools
 import hashlib
+import secrets
 from datetime import timedelta
 
 from flask import current_app, flash, render_template, request
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import update
-from werkzeug.security import generate_password_hash
+from werkzeug.security import check_password_hash, generate_password_hash
+from wtforms.validators import Length
 
 from rally.extensions import db
 from rally.i18n import _, _l
 from rally.mail import Mail, try_send
 
 RESET_LIFETIME = timedelta(hours=1)
+MAX_PASSWORD_LENGTH = 200
 # Links asked for one address: enough for a lost mail, too few to flood an inbox.
 RESET_MAIL_LIMIT = "5 per hour"
+
+
+def password_length(min_length: int) -> list[Length]:
+    """The validators of a new password's length, each saying the limit it enforces."""
+    return [
+        Length(
+            min=min_length,
+            message=_l("The password must have at least %(min)d characters.", min=min_length),
+        ),
+        Length(
+            max=MAX_PASSWORD_LENGTH,
+            message=_l(
+                "The password can have at most %(max)d characters.", max=MAX_PASSWORD_LENGTH
+            ),
+        ),
+    ]
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash of a random password, of the algorithm and cost new passwords get; made once."""
+    return generate_password_hash(secrets.token_urlsafe(16))
+
+
+def check_password(password_hash: str | None, password: str) -> bool:
+    """Whether ``password`` matches ``password_hash``.
+
+    Without a usable hash (an unknown address, an account without a password, an erased
+    one) the password is checked against a dummy hash anyway and ``False`` returned: a
+    log-in takes as long for an unknown address as for a known one, so its time does not
+    tell who has an account.
+    """
+    if password_hash and password_hash.count("$") >= 2:
+        return check_password_hash(password_hash, password)
+    check_password_hash(_dummy_hash(), password)
+    return False
 
 
 def password_stamp(password_hash: str) -> str:

@@ -1,6 +1,7 @@
 """Small helpers shared by several features."""
 
 import re
+import unicodedata
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -62,6 +63,20 @@ def int_arg(name: str, default: int | None = None, values=None) -> int | None:
 def strip_control_characters(value):
     """``value`` without :data:`CONTROL_CHARACTERS` (anything but a string is left alone)."""
     return CONTROL_CHARACTERS.sub("", value) if isinstance(value, str) else value
+
+
+# Dashes phones type for a hyphen that NFKC leaves as they are (a Japanese keyboard gives the
+# long vowel mark ー, some keyboards the Unicode hyphen or minus sign).
+_DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u30fc", "-"))
+
+
+def normalize_code(value):
+    """A typed code or number as the site writes it: full-width letters, digits, spaces and
+    dashes (as Japanese phones type them) become their ASCII forms (NFKC), and the dashes
+    NFKC keeps become '-'. Also a WTForms filter; anything but a string is left alone."""
+    if not isinstance(value, str):
+        return value
+    return unicodedata.normalize("NFKC", value).translate(_DASHES)
 
 
 class IdConverter(IntegerConverter):

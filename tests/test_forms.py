@@ -4,6 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, StringField, TextAreaField
 
 from rally.forms import Form
+from rally.utils import normalize_code
 
 
 class Sample(Form):
@@ -43,3 +44,11 @@ def test_every_form_of_the_site_is_a_rally_form(app):
         if cls.__module__.startswith("rally.") and not issubclass(cls, Form)
     }
     assert plain == set()
+
+
+def test_codes_typed_in_full_width_become_ascii():
+    assert normalize_code("ＤＫＢＭ－７４ＡＥ") == "DKBM-74AE"
+    assert normalize_code("０００００３４") == "0000034"
+    for dash in ("ー", "‐", "−", "ｰ"):  # long vowel mark, hyphen, minus sign, half-width mark
+        assert normalize_code(f"ＤＫＢＭ{dash}７４ＡＥ") == "DKBM-74AE"
+    assert normalize_code(None) is None

@@ -1,9 +1,9 @@
 """The association's form for areas, and the "Area" select of store and spot forms."""
 
-from wtforms import IntegerField, SelectField, StringField, SubmitField
+from wtforms import StringField, SubmitField
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
-from rally.forms import Form
+from rally.forms import Form, IntegerField, SelectField
 from rally.i18n import _l
 
 from .operations import area_choices

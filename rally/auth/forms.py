@@ -3,6 +3,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from rally.forms import Form
 from rally.i18n import _l
+from rally.passwords import password_length
 from rally.stores.forms import StoreBasicsMixin
 
 MIN_PASSWORD_LENGTH = 10
@@ -28,14 +29,7 @@ def _password_field(label):
         label,
         validators=[
             DataRequired(_l("Please choose a password.")),
-            Length(
-                min=MIN_PASSWORD_LENGTH,
-                max=200,
-                message=_l(
-                    "The password must have at least %(min)d characters.",
-                    min=MIN_PASSWORD_LENGTH,
-                ),
-            ),
+            *password_length(MIN_PASSWORD_LENGTH),
         ],
     )
 

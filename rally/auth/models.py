@@ -7,12 +7,12 @@ from datetime import datetime
 from flask_login import UserMixin
 from sqlalchemy import Enum, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.security import generate_password_hash
 
 from rally.extensions import db
 from rally.i18n import _l
 from rally.i18n.enums import TitledEnum
-from rally.passwords import password_stamp
+from rally.passwords import check_password, password_stamp
 from rally.utils import utcnow
 
 
@@ -66,7 +66,7 @@ class User(UserMixin, db.Model):
         self.password_hash = generate_password_hash(password)
 
     def check_password(self, password: str) -> bool:
-        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+        return check_password(self.password_hash, password)
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role.value}>"

@@ -32,7 +32,9 @@ def authenticate(email: str, password: str) -> User:
         account (only someone who knows the password learns that).
     """
     user = find_user(email)
-    if user is None or not user.check_password(password):
+    # An unknown address is checked against a dummy hash: as slow as a known one.
+    password_ok = passwords.check_password(user.password_hash if user else None, password)
+    if user is None or not password_ok:
         raise AuthError(_l("Wrong e-mail address or password."), code="bad_credentials")
     if not user.active:
         raise AuthError(

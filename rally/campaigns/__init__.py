@@ -1,1 +1,2 @@
-"""What the association defines: a rally (campaigns, checkpoints, reward tiers), its rules, editing and lifecycle."""
+"""What the association defines: a rally (campaigns, checkpoints, reward tiers), its rules,
+its editing and its lifecycle."""

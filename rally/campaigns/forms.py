@@ -5,14 +5,9 @@ from zoneinfo import ZoneInfo
 
 from wtforms import (
     BooleanField,
-    DateTimeLocalField,
     FieldList,
     FormField,
     HiddenField,
-    IntegerField,
-    RadioField,
-    SelectField,
-    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
@@ -21,7 +16,15 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from rally.campaigns.editing import MAX_RECHECK_HOURS, UNKNOWN_STOCK, CampaignInput, TierInput
-from rally.forms import Form, plausible_date
+from rally.forms import (
+    DateTimeLocalField,
+    Form,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    plausible_date,
+)
 from rally.i18n import _l
 
 from .models import CampaignKind, QrMode, Recheck, TierBasis

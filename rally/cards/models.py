@@ -8,7 +8,7 @@ from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from rally.extensions import db
-from rally.utils import MAX_INT, utcnow
+from rally.utils import MAX_INT, normalize_code, utcnow
 
 
 def new_card_key() -> str:
@@ -56,7 +56,7 @@ def format_card_number(number: str) -> str:
 def card_id_from_number(number: str) -> int | None:
     """The card id a typed number names, or ``None`` when its check digit is wrong or it is
     longer than any card id can be."""
-    digits = "".join(ch for ch in (number or "") if ch in "0123456789")
+    digits = "".join(ch for ch in normalize_code(number or "") if ch in "0123456789")
     if len(digits) < 2 or _check_digit(digits[:-1]) != int(digits[-1]):
         return None
     significant = digits[:-1].lstrip("0") or "0"

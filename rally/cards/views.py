@@ -20,7 +20,7 @@ from rally.forms import Form
 from rally.i18n import _, _l
 from rally.qr import qr_svg
 from rally.rewards.operations import normalise_code
-from rally.utils import utcnow
+from rally.utils import normalize_code, utcnow
 
 from . import operations
 
@@ -34,6 +34,7 @@ class StartForm(Form):
 class ReceiveForm(Form):
     code = StringField(
         _l("Transfer code"),
+        filters=[normalize_code],
         validators=[DataRequired(_l("Please enter the code.")), Length(max=200)],
     )
     replace = BooleanField(_l("Replace the card on this phone (its stamps stay behind)"))
@@ -82,7 +83,9 @@ def receive():
     if request.method == "GET":
         form.code.data = request.args.get("code", "")
     status = 200
-    if request.method == "POST" and form.validate_on_submit():
+    if request.method == "POST" and not form.validate_on_submit():
+        status = 422
+    elif request.method == "POST":
         try:
             card = operations.complete_transfer(
                 form.code.data, current, utcnow(), replace=form.replace.data

@@ -1,9 +1,9 @@
 """Forms of the checkpoint settings page and of a checkpoint's further codes."""
 
-from wtforms import IntegerField, StringField, SubmitField, TextAreaField
+from wtforms import StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from rally.forms import Form
+from rally.forms import Form, IntegerField
 from rally.i18n import _l
 
 from .operations import MAX_POINTS, MIN_POINTS, SettingsInput

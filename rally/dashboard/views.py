@@ -5,13 +5,12 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, current_app, render_template, request
 from flask_login import current_user
-from wtforms import DateField, SelectField
 from wtforms.validators import Optional, ValidationError
 
 from rally.auth.decorators import admin_required, merchant_required
 from rally.campaigns.models import Campaign, CampaignState
 from rally.extensions import db
-from rally.forms import Form, plausible_date
+from rally.forms import DateField, Form, SelectField, plausible_date
 from rally.i18n import _l, ngettext
 from rally.utils import int_arg
 

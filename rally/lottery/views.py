@@ -2,14 +2,14 @@
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from sqlalchemy import select
-from wtforms import IntegerField, SelectField, SubmitField
+from wtforms import SubmitField
 from wtforms.validators import DataRequired, NumberRange
 
 from rally.auth.decorators import admin_required
 from rally.campaigns.models import Campaign, CampaignState, RewardTier
 from rally.cards.cookie import card_from_cookie
 from rally.extensions import db
-from rally.forms import Form
+from rally.forms import Form, IntegerField, SelectField
 from rally.i18n import _, _l, ngettext
 from rally.mail import try_send_all
 from rally.utils import utcnow

@@ -3,10 +3,10 @@
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from wtforms import DateTimeLocalField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from rally.forms import Form, plausible_date
+from rally.forms import DateTimeLocalField, Form, SelectField, plausible_date
 from rally.i18n import _l
 from rally.utils import strip_control_characters
 

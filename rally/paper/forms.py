@@ -1,7 +1,7 @@
-from wtforms import IntegerField, SubmitField
+from wtforms import SubmitField
 from wtforms.validators import InputRequired, NumberRange
 
-from rally.forms import Form
+from rally.forms import Form, IntegerField
 from rally.i18n import _l
 
 from .operations import MAX_BATCH

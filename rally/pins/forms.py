@@ -1,8 +1,9 @@
-from wtforms import SelectField, StringField, SubmitField
+from wtforms import StringField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Regexp
 
-from rally.forms import Form
+from rally.forms import Form, SelectField
 from rally.i18n import _l
+from rally.utils import normalize_code
 
 
 class PinForm(Form):
@@ -16,6 +17,7 @@ class PinForm(Form):
     )
     pin = StringField(
         _l("PIN (4 digits)"),
+        filters=[normalize_code],
         validators=[
             DataRequired(_l("Please enter the PIN.")),
             Regexp(r"^\s*\d{4}\s*$", message=_l("The PIN has 4 digits.")),

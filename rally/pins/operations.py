@@ -26,6 +26,7 @@ from rally.cards.reading import open_card
 from rally.fraud.checks import flag_no_location
 from rally.i18n import _l
 from rally.stamping.operations import StampError, check_checkpoint_open, grant_stamp
+from rally.utils import normalize_code
 
 PIN_DIGITS = 4
 # Yesterday's PIN still counts this long after local midnight: a visitor told the PIN at
@@ -107,7 +108,7 @@ def accepted_pins(checkpoint: Checkpoint, now: datetime) -> list[str]:
 
 def check_pin(checkpoint: Checkpoint, pin: str, now: datetime) -> None:
     """:raise StampError: ``wrong_pin`` unless ``pin`` is one of :func:`accepted_pins`."""
-    entered = (pin or "").strip().encode()
+    entered = normalize_code(pin or "").strip().encode()
     # Compare every accepted PIN in constant time, without stopping at the first match.
     accepted = accepted_pins(checkpoint, now)
     matches = [hmac.compare_digest(entered, good.encode()) for good in accepted]

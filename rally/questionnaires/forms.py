@@ -1,10 +1,10 @@
 """Forms of the questionnaire: the association's question form and the visitor's answers."""
 
-from wtforms import BooleanField, RadioField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length
 
-from rally.forms import Form
+from rally.forms import Form, RadioField
 from rally.i18n import _l
 
 from .operations import MAX_ANSWER_LENGTH, QuestionInput

@@ -1,9 +1,10 @@
 from flask_babel import ngettext
-from wtforms import HiddenField, IntegerField, SelectField, StringField, SubmitField
+from wtforms import HiddenField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from rally.forms import Form
+from rally.forms import Form, IntegerField, SelectField
 from rally.i18n import _, _l
+from rally.utils import normalize_code
 
 from .operations import MAX_AMOUNT, stamp_limit
 
@@ -42,12 +43,13 @@ class CardLookupForm(Form):
     # Named like the reward counter's field so the shared camera script (staff-scan.js) fills it.
     code = StringField(
         _l("Card number"),
+        filters=[normalize_code],
         validators=[DataRequired(_l("Please enter the card number.")), Length(max=300)],
     )
 
 
 class AddStampsForm(Form):
-    number = HiddenField(validators=[DataRequired(), Length(max=300)])
+    number = HiddenField(filters=[normalize_code], validators=[DataRequired(), Length(max=300)])
     count = SelectField(_l("Stamps"), coerce=int)
     submit = SubmitField(_l("Add to the card"))
 

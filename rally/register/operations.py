@@ -25,6 +25,7 @@ from rally.extensions import db
 from rally.i18n import _l
 from rally.paper.operations import PaperCardError, card_from_token
 from rally.stamping.operations import StampError, check_checkpoint_open, grant_stamp
+from rally.utils import normalize_code
 
 TOKEN_SALT = "rally.register.purchase.v1"
 TOKEN_LIFETIME = timedelta(minutes=5)
@@ -218,7 +219,7 @@ def card_by_number(typed: str) -> Card:
     :raise RegisterError: ``invalid_card_number`` (a wrong check digit: a typo),
         ``unknown_card``.
     """
-    typed = (typed or "").strip()
+    typed = normalize_code(typed or "").strip()
     if "/card/open/" in typed:
         token = typed.rsplit("/card/open/", 1)[1].split("?", 1)[0].strip("/")
         try:

@@ -1,9 +1,10 @@
-from wtforms import HiddenField, SelectMultipleField, StringField, SubmitField
+from wtforms import HiddenField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from rally.forms import Form
+from rally.forms import Form, SelectMultipleField
 from rally.i18n import _l
+from rally.utils import normalize_code
 
 
 class ClaimForm(Form):
@@ -16,12 +17,13 @@ class RedeemLookupForm(Form):
 
     code = StringField(
         _l("Redemption code"),
+        filters=[normalize_code],
         validators=[DataRequired(_l("Please enter the code.")), Length(max=200)],
     )
 
 
 class RedeemConfirmForm(Form):
-    code = HiddenField(validators=[DataRequired()])
+    code = HiddenField(filters=[normalize_code], validators=[DataRequired()])
     submit = SubmitField(_l("Confirm hand-over"))
 
 
@@ -32,5 +34,6 @@ class CountersForm(Form):
         widget=ListWidget(prefix_label=False),
         option_widget=CheckboxInput(),
         validate_choice=True,
+        invalid_choice_message=_l("Please choose among the stores listed."),
     )
     submit = SubmitField(_l("Save"))

@@ -13,6 +13,7 @@ from rally.cards.models import Card
 from rally.errors import RallyError
 from rally.extensions import db
 from rally.i18n import _l
+from rally.utils import normalize_code
 
 from .models import Claim, ClaimKind, redemption_counter
 
@@ -30,8 +31,9 @@ def new_redemption_code() -> str:
 
 
 def normalise_code(raw: str) -> str:
-    """Accept what staff type: lower case, spaces, hyphens, or the whole staff URL."""
-    raw = (raw or "").strip()
+    """Accept what staff type: lower case, spaces, hyphens, full-width characters, or the
+    whole staff URL."""
+    raw = normalize_code(raw or "").strip()
     match = re.search(r"[?&]code=([^&#]+)", raw)
     if match:
         raw = match.group(1)

@@ -154,4 +154,6 @@ def counters(campaign_id: int):
         db.session.commit()
         flash(_("Saved."), "success")
         return redirect(url_for(".counters", campaign_id=campaign.id), 303)
-    return render_template("rewards/counters.html", campaign=campaign, form=form)
+    return render_template("rewards/counters.html", campaign=campaign, form=form), (
+        400 if form.errors else 200
+    )

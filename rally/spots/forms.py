@@ -1,10 +1,10 @@
 """The association's form for tourist spots."""
 
-from wtforms import BooleanField, FloatField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, StringField, SubmitField, TextAreaField
 from wtforms.validators import URL, Length, NumberRange, Optional
 
 from rally.areas.forms import area_field
-from rally.forms import Form
+from rally.forms import FloatField, Form, SelectField
 from rally.i18n import _l
 
 from .models import SpotKind

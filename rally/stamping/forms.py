@@ -1,10 +1,10 @@
 """What a scan may ask before the stamp: the landmark quiz and the phone's location."""
 
-from wtforms import FloatField, HiddenField, RadioField
+from wtforms import HiddenField
 from wtforms.validators import InputRequired, NumberRange, Optional
 
 from rally.campaigns.models import Checkpoint
-from rally.forms import Form
+from rally.forms import FloatField, Form, RadioField
 from rally.i18n import _l
 
 

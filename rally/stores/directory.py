@@ -7,12 +7,12 @@ from babel.dates import get_day_names
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user
-from wtforms import BooleanField, SubmitField, TimeField
+from wtforms import BooleanField, SubmitField
 from wtforms.validators import Optional
 
 from rally.auth.decorators import merchant_required
 from rally.extensions import db
-from rally.forms import Form
+from rally.forms import Form, TimeField
 from rally.i18n import _, _l
 from rally.news import operations as news
 from rally.utils import int_arg, strip_control_characters, utcnow

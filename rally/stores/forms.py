@@ -3,11 +3,11 @@
 from urllib.parse import urlsplit
 
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, FloatField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, StringField, SubmitField, TextAreaField
 from wtforms.validators import Length, NumberRange, Optional, Regexp, ValidationError
 
 from rally.areas.forms import area_field
-from rally.forms import Form
+from rally.forms import FloatField, Form, SelectField
 from rally.i18n import _l
 
 from .models import Category

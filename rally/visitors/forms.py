@@ -4,6 +4,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length
 from rally.auth.forms import LoginForm
 from rally.forms import Form
 from rally.i18n import _l
+from rally.passwords import password_length
 
 MIN_PASSWORD = 8
 
@@ -21,11 +22,7 @@ class SaveCardForm(Form):
         _l("Password"),
         validators=[
             DataRequired(_l("Please choose a password.")),
-            Length(
-                min=MIN_PASSWORD,
-                max=200,
-                message=_l("The password must have at least %(min)d characters.", min=MIN_PASSWORD),
-            ),
+            *password_length(MIN_PASSWORD),
         ],
     )
     confirm = PasswordField(

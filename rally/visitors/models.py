@@ -2,9 +2,10 @@ from datetime import datetime
 
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.security import generate_password_hash
 
 from rally.extensions import db
+from rally.passwords import check_password
 from rally.utils import utcnow
 
 
@@ -24,7 +25,7 @@ class Visitor(db.Model):
         self.password_hash = generate_password_hash(password)
 
     def check_password(self, password: str) -> bool:
-        return check_password_hash(self.password_hash, password)
+        return check_password(self.password_hash, password)
 
     @property
     def is_verified(self) -> bool:

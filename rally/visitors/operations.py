@@ -124,7 +124,9 @@ def verify_email(token: str, now: datetime) -> Visitor:
 def authenticate(email: str, password: str) -> Visitor:
     """:raise VisitorError: ``bad_credentials`` (same message for unknown and wrong)."""
     visitor = find_by_email(email)
-    if visitor is None or not visitor.check_password(password):
+    # An unknown address is checked against a dummy hash: as slow as a known one.
+    password_ok = passwords.check_password(visitor.password_hash if visitor else None, password)
+    if visitor is None or not password_ok:
         raise VisitorError(
             _l("Wrong e-mail address or password."), code="bad_credentials", status=400
         )

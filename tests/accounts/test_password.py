@@ -78,6 +78,25 @@ def test_short_new_password_is_refused(client, login, merchant):
     assert "at least 10 characters" in response.get_data(as_text=True)
 
 
+@pytest.mark.parametrize(
+    ("lang", "message"),
+    [("en", "at most 200 characters"), ("ja", "パスワードは200文字以内にしてください")],
+)
+def test_too_long_new_password_is_told_the_maximum(app, client, login, merchant, lang, message):
+    login(merchant)
+    long = "x" * 201
+    response = client.post(
+        "/auth/password",
+        data={"current": PASSWORD, "password": long, "confirm": long},
+        headers={"Accept-Language": lang},
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert message in html
+    assert "at least" not in html and "文字以上" not in html
+    assert logs_in(app, merchant, PASSWORD)
+
+
 def test_changing_the_password_ends_the_other_log_ins(app, client, login, merchant):
     phone = app.test_client()
     phone.post("/auth/login", data={"email": merchant.email, "password": PASSWORD})

@@ -446,8 +446,8 @@ def test_tier_row_errors_are_translated(app, admin_client, make_store):
     )
     html = response.get_data(as_text=True)
     assert response.status_code == 400
-    assert "無効な整数です。" in html and "Not a valid integer value." not in html
-    assert "選択肢が正しくありません。" in html and "Not a valid choice." not in html
+    assert "には整数を入力してください。" in html and "無効な整数です。" not in html
+    assert "は選択肢から1つ選んでください。" in html and "選択肢が正しくありません。" not in html
 
 
 def test_an_unknown_store_is_a_readable_error(app, admin_client, make_store):

@@ -19,6 +19,11 @@ from .conftest import login
 EN = {"Accept-Language": "en"}
 
 
+def full_width(text: str) -> str:
+    """``text`` as a Japanese phone's keyboard types it: ASCII becomes full-width."""
+    return text.translate({c: c + 0xFEE0 for c in range(0x21, 0x7F)})
+
+
 def create(admin_client, number):
     response = admin_client.post("/admin/paper-cards", data={"number": number})
     assert response.status_code == 303
@@ -86,7 +91,11 @@ def test_scanned_paper_card_opens_on_a_phone(app, admin_client, client, make_cam
     [
         (0, "1から500までの数を入力してください。", "Enter a number from 1 to 500."),
         (501, "1から500までの数を入力してください。", "Enter a number from 1 to 500."),
-        ("forty", "無効な整数です。", "Not a valid integer value."),
+        (
+            "forty",
+            "「紙のカードの枚数」には整数を入力してください。",
+            "Please enter a whole number for “Number of paper cards”.",
+        ),
     ],
 )
 def test_batch_size_is_refused_with_the_input_kept(app, admin_client, number, japanese, english):
@@ -213,3 +222,14 @@ def test_a_paper_card_moved_to_another_phone_still_opens_from_its_print(app):
     assert third.get(path).status_code == 303
     with app.app_context():
         assert operations.card_from_token(path.rsplit("/", 1)[1]).id == card_id
+
+
+def test_paper_card_number_typed_in_full_width_at_the_register(app, make_user, make_campaign):
+    _, checkpoints = make_campaign(stores=1)
+    admin = login(app.test_client(), make_user(role=Role.admin))
+    _, paper_id = paper_path(app)
+    with app.app_context():
+        number = db.session.get(Card, paper_id).display_number
+    page = admin.get(f"/register/{checkpoints[0]}", query_string={"code": full_width(number)})
+    assert page.status_code == 200
+    assert 'data-testid="card-found"' in page.text

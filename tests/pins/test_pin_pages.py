@@ -13,6 +13,11 @@ from .conftest import login, pin_of
 EN = {"Accept-Language": "en"}
 
 
+def full_width(text: str) -> str:
+    """``text`` as a Japanese phone's keyboard types it: ASCII becomes full-width."""
+    return text.translate({c: c + 0xFEE0 for c in range(0x21, 0x7F)})
+
+
 def wrong(pin):
     return f"{(int(pin) + 1) % 10000:04d}"
 
@@ -265,3 +270,14 @@ def test_successful_pins_do_not_use_up_the_limit(app, limited_app, make_campaign
         for checkpoint_id in checkpoints:
             data = {"checkpoint": checkpoint_id, "pin": pin_of(app, checkpoint_id)}
             assert client.post(f"/card/{campaign_id}/pin", data=data).status_code == 303
+
+
+def test_a_pin_typed_in_full_width_gives_the_stamp(app, client, make_campaign):
+    campaign_id, checkpoints = make_campaign()
+    response = client.post(
+        f"/card/{campaign_id}/pin",
+        data={"checkpoint": checkpoints[0], "pin": full_width(pin_of(app, checkpoints[0]))},
+    )
+    assert response.status_code == 303
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Stamp)) == 1

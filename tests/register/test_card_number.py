@@ -13,6 +13,11 @@ from rally.utils import utcnow
 from .conftest import login
 
 
+def full_width(text: str) -> str:
+    """``text`` as a Japanese phone's keyboard types it: ASCII becomes full-width."""
+    return text.translate({c: c + 0xFEE0 for c in range(0x21, 0x7F)})
+
+
 def new_card(app) -> str:
     with app.app_context():
         card = open_card(None)
@@ -119,3 +124,16 @@ def test_only_ascii_digits_count_in_a_number(ctx):
     with pytest.raises(operations.RegisterError) as refused:
         operations.card_by_number("12²3")
     assert refused.value.code == "invalid_card_number"
+
+
+def test_number_typed_in_full_width(app, staff, purchase_shop):
+    number = new_card(app)
+    typed = full_width(f"{number[:-1]}-{number[-1]}")
+    page = staff.get(f"/register/{purchase_shop.checkpoint_id}", query_string={"code": typed})
+    assert page.status_code == 200
+    assert 'data-testid="card-found"' in page.text
+    response = staff.post(
+        f"/register/{purchase_shop.checkpoint_id}/card", data={"number": typed, "count": 1}
+    )
+    assert response.status_code == 303
+    assert len(stamps(app)) == 1

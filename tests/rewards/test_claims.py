@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import func, select
 
-from rally.campaigns.models import RewardTier
+from rally.campaigns.models import Campaign, RewardTier
 from rally.cards.models import Card
 from rally.extensions import db
 from rally.rewards import operations
@@ -11,6 +11,11 @@ from rally.rewards.models import Claim
 from rally.utils import utcnow
 
 from .conftest import login
+
+
+def full_width(text: str) -> str:
+    """``text`` as a Japanese phone's keyboard types it: ASCII becomes full-width."""
+    return text.translate({c: c + 0xFEE0 for c in range(0x21, 0x7F)})
 
 
 def card_cookie(app, card_id):
@@ -335,3 +340,44 @@ def test_claims_made_before_the_upgrade_take_the_tiers_name(app, make_campaign, 
         upgrade()
         names = db.session.execute(text("SELECT reward_ja, reward_en FROM claim")).one()
     assert tuple(names) == ("景品1", "Prize 1")
+
+
+def test_staff_find_and_hand_over_a_code_typed_in_full_width(
+    app, client, admin, make_campaign, card_with_stamps, tier_ids, make_claim
+):
+    campaign_id, checkpoints = make_campaign(tiers=(1,))
+    code = make_claim(card_with_stamps(checkpoints[:1]), tier_ids(campaign_id)[0])
+    typed = full_width(f"{code[:4]}-{code[4:]}")
+    login(client, admin)
+    lookup = client.get(
+        "/staff/redeem", query_string={"code": typed}, headers={"Accept-Language": "en"}
+    )
+    assert lookup.status_code == 200
+    assert "Hand over: Prize 1" in lookup.text
+    assert client.post("/staff/redeem", data={"code": typed}).status_code == 303
+    with app.app_context():
+        assert db.session.scalar(select(Claim)).redeemed_at is not None
+
+
+def test_a_full_width_code_is_normalised():
+    assert operations.normalise_code("ａｂｃｄ\u30fcｅｆｇｈ") == "ABCDEFGH"
+
+
+def test_an_unknown_store_in_the_counters_form_is_refused_at_the_field(
+    app, client, admin, make_campaign
+):
+    campaign_id, checkpoints = make_campaign()
+    with app.app_context():
+        store_id = db.session.get(Campaign, campaign_id).checkpoints[0].store_id
+    login(client, admin)
+    response = client.post(
+        f"/manage/campaigns/{campaign_id}/counters",
+        data={"stores": [str(store_id), "999999"]},
+        headers={"Accept-Language": "en"},
+    )
+    assert response.status_code == 400
+    assert '<p class="field-error" id="stores-error">Please choose among the stores listed.' in (
+        response.text
+    )
+    with app.app_context():
+        assert operations.counter_store_ids(campaign_id) == set()

@@ -11,6 +11,11 @@ from rally.extensions import db
 from rally.utils import utcnow
 
 
+def full_width(text: str) -> str:
+    """``text`` as a Japanese phone's keyboard types it: ASCII becomes full-width."""
+    return text.translate({c: c + 0xFEE0 for c in range(0x21, 0x7F)})
+
+
 def test_code_moves_the_card_and_old_phone_loses_it(app, make_campaign, stamp_path):
     campaign_id, checkpoints = make_campaign()
     old_phone, new_phone = app.test_client(), app.test_client()
@@ -123,3 +128,28 @@ def test_the_old_phone_is_told_its_card_moved(app, make_campaign, stamp_path):
     # Afterwards the old phone holds its new card: no more notice.
     assert 'data-testid="card-moved"' not in old_phone.get(f"/card/{campaign_id}").text
     assert 'data-testid="card-moved"' not in new_phone.get(f"/card/{campaign_id}").text
+
+
+@pytest.mark.parametrize("dash", ["\uff0d", "\u30fc", "\u2010"])  # －, ー, ‐
+def test_a_code_typed_in_full_width_moves_the_card(app, make_campaign, stamp_path, dash):
+    campaign_id, checkpoints = make_campaign()
+    old_phone, new_phone = app.test_client(), app.test_client()
+    old_phone.get(stamp_path(checkpoints[0]))
+    page = old_phone.post("/card/keep", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    code = page.split('data-testid="transfer-code">', 1)[1].split("<", 1)[0]
+    typed = full_width(code.lower()).replace("\uff0d", dash)
+
+    response = new_phone.post("/card/receive", data={"code": typed})
+    assert response.status_code == 303
+    html = new_phone.get(f"/card/{campaign_id}", headers={"Accept-Language": "en"}).text
+    assert "1 of 3 stamps collected" in html
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Card)) == 1
+
+
+def test_a_receive_form_with_errors_answers_422(app, client):
+    response = client.post("/card/receive", data={"code": ""}, headers={"Accept-Language": "en"})
+    assert response.status_code == 422
+    assert "Please enter the code." in response.text
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Card)) == 0

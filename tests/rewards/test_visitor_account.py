@@ -79,6 +79,19 @@ def test_mail_server_down_keeps_the_account_and_says_so(
         assert outbox()[-1]["To"] == "hanako@example.jp"
 
 
+def test_a_too_long_password_is_told_the_maximum(app, client, make_campaign, stamp_path):
+    _, checkpoints = make_campaign()
+    client.get(stamp_path(checkpoints[0]))
+    long = "x" * 201
+    data = {"email": "hanako@example.jp", "password": long, "confirm": long}
+    response = client.post("/me/save", data=data, headers=EN)
+    assert response.status_code == 400
+    assert "The password can have at most 200 characters." in response.text
+    assert "at least" not in response.text
+    with app.app_context():
+        assert db.session.scalar(select(Visitor)) is None
+
+
 def test_a_visitor_account_does_not_keep_a_staff_log_in(
     app, client, make_user, make_campaign, stamp_path
 ):
