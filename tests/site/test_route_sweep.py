@@ -9,7 +9,6 @@ reads is recorded while it answers, so a parameter added later is swept without 
 this file.
 """
 
-import os
 import time
 
 import pytest
@@ -22,12 +21,6 @@ from rally.campaigns.operations import grant_stamp, open_card
 from rally.demo import ADMIN_EMAIL, ADMIN_PASSWORD, MERCHANT_EMAIL, MERCHANT_PASSWORD, seed_demo
 from rally.extensions import db
 from rally.utils import utcnow
-from tests.conftest import POSTGRES_URL
-
-pytestmark = pytest.mark.skipif(
-    bool(POSTGRES_URL) and not os.environ.get("RALLY_SWEEP_ON_POSTGRES"),
-    reason="about 3,000 requests: run on SQLite in the suite (RALLY_SWEEP_ON_POSTGRES=1 to run)",
-)
 
 HUGE = "9" * 40
 ODD_TEXT = ("\x00", "/\r\nX-Injected: 1", "１２３", "a" * 5000)
