@@ -13,13 +13,12 @@ from flask import (
     request,
     url_for,
 )
-from flask_limiter.errors import RateLimitExceeded
 from flask_login import current_user, login_required
 
 from rally.database import read_without_transaction, writes
 from rally.extensions import db, limiter
 from rally.fraud.operations import flag_no_location
-from rally.i18n import _l, current_language
+from rally.i18n import current_language
 from rally.lottery.operations import lotteries_on_card
 from rally.questionnaires.operations import questionnaire_done
 from rally.rewards.forms import ClaimForm
@@ -140,18 +139,6 @@ def _quiz_page(checkpoint, form, error=None, status=200):
         render_template("campaigns/quiz.html", checkpoint=checkpoint, form=form, error=error),
         status,
     )
-
-
-@bp.app_errorhandler(RateLimitExceeded)
-def rate_limited(error):
-    """Too many scans or claims from one card or address: a translated refusal page."""
-    refusal = operations.StampError(
-        _l("Too many requests. Please wait a moment and try again."),
-        code="rate_limited",
-        status=429,
-    )
-    # Flask-Limiter adds Retry-After with the seconds left in the window.
-    return render_template("campaigns/refused.html", error=refusal), 429
 
 
 @bp.get("/card")
