@@ -334,3 +334,26 @@ def test_claims_made_before_the_upgrade_take_the_tiers_name(app, make_campaign, 
         upgrade()
         names = db.session.execute(text("SELECT reward_ja, reward_en FROM claim")).one()
     assert tuple(names) == ("景品1", "Prize 1")
+
+
+def test_a_draft_campaigns_tier_is_not_found(app, make_campaign, card_with_stamps, tier_ids):
+    """It answered "not started yet", which told anyone the draft exists (issue 16, item 9)."""
+    from rally.campaigns.models import CampaignState
+
+    _, checkpoints = make_campaign()
+    draft_id, _ = make_campaign(state=CampaignState.draft, tiers=(1,))
+    phone = visitor(app, card_with_stamps(checkpoints[:1]))
+    response = phone.post(f"/card/{draft_id}/tiers/{tier_ids(draft_id)[0]}/claim")
+    assert response.status_code == 404
+    page = phone.get("/card", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "not started" not in page
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Claim.id))) == 0
+
+
+def test_a_draft_campaigns_tier_is_not_found_without_a_card(app, client, make_campaign, tier_ids):
+    from rally.campaigns.models import CampaignState
+
+    draft_id, _ = make_campaign(state=CampaignState.draft, tiers=(1,))
+    response = client.post(f"/card/{draft_id}/tiers/{tier_ids(draft_id)[0]}/claim")
+    assert response.status_code == 404
