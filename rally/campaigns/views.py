@@ -212,6 +212,8 @@ def _staff_checkpoint(checkpoint_id: int) -> Checkpoint:
 def checkpoint_qr(checkpoint_id: int, fmt: str):
     """The QR image of a checkpoint, for its merchant and the association."""
     checkpoint = _staff_checkpoint(checkpoint_id)
+    if not checkpoint.is_open:
+        abort(404)  # a suspended store: its code gives nothing
     url = stamp_url(checkpoint)
     if fmt == "png":
         return Response(qr_png(url), mimetype="image/png")
@@ -232,6 +234,8 @@ def tablet(checkpoint_id: int):
     clock is wrong still shows a valid code.
     """
     checkpoint = _staff_checkpoint(checkpoint_id)
+    if not checkpoint.is_open:  # a suspended store: no code, looked at again every 5 minutes
+        return render_template("store_suspended.html", checkpoint=checkpoint, recheck=300)
     now = utcnow()
     step = time_step(now)
     url = stamp_url(checkpoint, step=step)
