@@ -13,13 +13,12 @@ from flask import (
     request,
     url_for,
 )
-from flask_limiter.errors import RateLimitExceeded
 from flask_login import current_user, login_required
 
 from rally.database import read_without_transaction, writes
 from rally.extensions import db, limiter
 from rally.fraud.operations import flag_no_location
-from rally.i18n import _l, current_language
+from rally.i18n import current_language
 from rally.lottery.operations import lotteries_on_card
 from rally.questionnaires.operations import questionnaire_done
 from rally.rewards.forms import ClaimForm
@@ -142,18 +141,6 @@ def _quiz_page(checkpoint, form, error=None, status=200):
     )
 
 
-@bp.app_errorhandler(RateLimitExceeded)
-def rate_limited(error):
-    """Too many scans or claims from one card or address: a translated refusal page."""
-    refusal = operations.StampError(
-        _l("Too many requests. Please wait a moment and try again."),
-        code="rate_limited",
-        status=429,
-    )
-    # Flask-Limiter adds Retry-After with the seconds left in the window.
-    return render_template("campaigns/refused.html", error=refusal), 429
-
-
 @bp.get("/card")
 def cards():
     """All campaigns the visitor's card holds stamps in."""
@@ -225,6 +212,8 @@ def _staff_checkpoint(checkpoint_id: int) -> Checkpoint:
 def checkpoint_qr(checkpoint_id: int, fmt: str):
     """The QR image of a checkpoint, for its merchant and the association."""
     checkpoint = _staff_checkpoint(checkpoint_id)
+    if not checkpoint.is_open:
+        abort(404)  # a suspended store: its code gives nothing
     url = stamp_url(checkpoint)
     if fmt == "png":
         return Response(qr_png(url), mimetype="image/png")
@@ -245,6 +234,8 @@ def tablet(checkpoint_id: int):
     clock is wrong still shows a valid code.
     """
     checkpoint = _staff_checkpoint(checkpoint_id)
+    if not checkpoint.is_open:  # a suspended store: no code, looked at again every 5 minutes
+        return render_template("store_suspended.html", checkpoint=checkpoint, recheck=300)
     now = utcnow()
     step = time_step(now)
     url = stamp_url(checkpoint, step=step)

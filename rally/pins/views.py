@@ -90,6 +90,8 @@ def _staff_checkpoint(checkpoint_id: int) -> Checkpoint:
 def staff_pin(checkpoint_id: int):
     """Today's PIN for the shop's staff to tell visitors whose camera fails."""
     checkpoint = _staff_checkpoint(checkpoint_id)
+    if not checkpoint.is_open:  # a suspended store: every PIN would be refused
+        return render_template("store_suspended.html", checkpoint=checkpoint)
     now = utcnow()
     response = current_app.make_response(
         render_template(
@@ -110,6 +112,8 @@ def staff_pin(checkpoint_id: int):
 def nfc(checkpoint_id: int):
     """How to write the checkpoint's stamp URL to an NFC tag."""
     checkpoint = _staff_checkpoint(checkpoint_id)
+    if not checkpoint.is_open:  # a suspended store: a tag would give nothing
+        return render_template("store_suspended.html", checkpoint=checkpoint)
     url = stamp_url(checkpoint)
     needed = operations.nfc_tag_bytes(url)
     response = current_app.make_response(
@@ -132,8 +136,8 @@ def nfc(checkpoint_id: int):
 def nfc_download(checkpoint_id: int):
     """The raw NDEF message of the stamp URL, for NFC writer apps that import a file."""
     checkpoint = _staff_checkpoint(checkpoint_id)
-    if not operations.nfc_allowed(checkpoint):
-        abort(404)  # a fixed code would be refused by a rotating-code campaign
+    if not operations.nfc_allowed(checkpoint) or not checkpoint.is_open:
+        abort(404)  # refused: a fixed code in a rotating-code campaign, a suspended store
     data = operations.ndef_uri_message(stamp_url(checkpoint))
     response = Response(data, mimetype="application/octet-stream")
     response.headers["Content-Disposition"] = f'attachment; filename="stamp-{checkpoint.id}.ndef"'

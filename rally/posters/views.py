@@ -35,8 +35,9 @@ def checkpoint_poster(checkpoint_id: int, lang: str, fmt: str):
     checkpoint = db.session.get(Checkpoint, checkpoint_id) or abort(404)
     if not (current_user.is_admin or checkpoint.owner_id == current_user.id):
         abort(403)
-    if checkpoint.campaign.qr_mode is not QrMode.static:
-        abort(404)  # only the tablet's changing code stamps: a printed one would be refused
+    if checkpoint.campaign.qr_mode is not QrMode.static or not checkpoint.is_open:
+        # Refused: a printed code in a tablet-code campaign, any code of a suspended store.
+        abort(404)
     if fmt == "pdf":
         data = render.poster_pdf(checkpoint, lang)
     else:
