@@ -36,7 +36,16 @@ from .cards import (
 from .forms import LocateForm
 from .labels import campaign_rules, tier_requirement, tier_to_go
 from .models import Checkpoint
-from .qr import qr_png, qr_svg, seconds_left_in_step, stamp_url, time_step
+from .qr import (
+    SCAN_FORM_FIELD,
+    posted_late_steps,
+    qr_png,
+    qr_svg,
+    scan_form_token,
+    seconds_left_in_step,
+    stamp_url,
+    time_step,
+)
 from .quickscan import quick_scan
 from .quiz import QuizForm
 from .sheet import campaign_sheet
@@ -71,9 +80,15 @@ def scan(token: str):
             return _refused(error)
         if quick is not None:
             return show_stamp(quick.campaign_id, quick.checkpoint_id, quick.created, quick.card_key)
+    card_key = card_key_from_cookie()
+    # A posted answer or location may come a few minutes after a tablet's code changed, if
+    # it continues a page this code opened (a direct POST gets no more time than a scan).
+    late_steps = (
+        posted_late_steps(request.form.get(SCAN_FORM_FIELD), token, card_key, now) if posted else 1
+    )
+    scan_form = scan_form_token(token, card_key, now)
     try:
-        # A posted answer or location may come a few minutes after a tablet's code changed.
-        target = operations.resolve_scan(token, now, late_steps=10 if posted else 1)
+        target = operations.resolve_scan(token, now, late_steps=late_steps)
         checkpoint = target.checkpoint
         fenced = bool(checkpoint.campaign.geofence_m)
         card = card_from_cookie()
@@ -84,10 +99,10 @@ def scan(token: str):
             quiz = QuizForm(checkpoint)
             if not posted:
                 db.session.rollback()
-                return _quiz_page(checkpoint, quiz)
+                return _quiz_page(checkpoint, quiz, scan_form)
             if not quiz.validate_on_submit():
                 db.session.rollback()
-                return _quiz_page(checkpoint, quiz, status=422)
+                return _quiz_page(checkpoint, quiz, scan_form, status=422)
             operations.check_quiz_answer(checkpoint, quiz.answer.data)
         position = None
         if fenced:
@@ -96,7 +111,11 @@ def scan(token: str):
                 db.session.rollback()
                 answer = quiz.answer.data if asks_quiz else None
                 return render_template(
-                    "campaigns/locate.html", checkpoint=checkpoint, form=form, answer=answer
+                    "campaigns/locate.html",
+                    checkpoint=checkpoint,
+                    form=form,
+                    answer=answer,
+                    scan_form=scan_form,
                 )
             if not form.validate_on_submit():
                 abort(400)
@@ -110,7 +129,7 @@ def scan(token: str):
     except operations.StampError as error:
         if error.code == "wrong_answer":
             db.session.rollback()
-            return _quiz_page(checkpoint, quiz, error=error, status=error.status)
+            return _quiz_page(checkpoint, quiz, scan_form, error=error, status=error.status)
         if not error.is_repeat:
             return _refused(error)
         created = False
@@ -134,9 +153,15 @@ def _refused(error: operations.StampError):
     return render_template("campaigns/refused.html", error=error), error.status
 
 
-def _quiz_page(checkpoint, form, error=None, status=200):
+def _quiz_page(checkpoint, form, scan_form, error=None, status=200):
     return (
-        render_template("campaigns/quiz.html", checkpoint=checkpoint, form=form, error=error),
+        render_template(
+            "campaigns/quiz.html",
+            checkpoint=checkpoint,
+            form=form,
+            error=error,
+            scan_form=scan_form,
+        ),
         status,
     )
 
