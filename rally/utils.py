@@ -34,9 +34,10 @@ def safe_next_url(target: str | None, default_endpoint: str = "site.home") -> st
     """Return ``target`` if it is a path on this site, else the default page.
 
     Refuses absolute URLs, scheme-relative ``//host`` and backslash tricks, so a ``next``
-    parameter can never send a visitor to another site.
+    parameter can never send a visitor to another site; and any control, format or
+    line-separator character (a CR/LF cannot go into a ``Location`` header: it was a 500).
     """
-    if target:
+    if target and not _has_unsafe_character(target):
         parts = urlsplit(target)
         if (
             not parts.scheme
@@ -47,6 +48,16 @@ def safe_next_url(target: str | None, default_endpoint: str = "site.home") -> st
         ):
             return target
     return url_for(default_endpoint)
+
+
+def _has_unsafe_character(text: str) -> bool:
+    """Whether ``text`` holds a character no link of this site has: controls (C0, DEL,
+    C1), invisible format characters, surrogates, private use, unassigned, and the Unicode
+    line and paragraph separators."""
+    return any(unicodedata.category(char) in _UNSAFE_CATEGORIES for char in text)
+
+
+_UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
 
 
 def int_arg(name: str, default: int | None = None, values=None) -> int | None:

@@ -172,3 +172,11 @@ def test_moments_read_the_same_everywhere(app):
     with app.test_request_context(), force_locale("ja"):
         assert format_when(utc_evening) == "2026/12/25 0:30"
         assert format_when(None) == ""
+
+
+@pytest.mark.parametrize("target", ["/%0d%0aX:1", "/%0aX:1", "/card%00", "/card%e2%80%a8X:1"])
+def test_switch_with_a_control_character_in_next_goes_home(client, target):
+    """A CR/LF in ``next`` answered 500 (a header cannot hold it): it is an unsafe target."""
+    response = client.get(f"/lang/en?next={target}")
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/"

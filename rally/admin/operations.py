@@ -33,11 +33,16 @@ def stores_page(status: StoreStatus | None, page: int, per_page: int):
 def move_store(store: Store, transition: str) -> None:
     """Approve, suspend or reinstate ``store``.
 
+    The store's row is locked and read again first (PostgreSQL; SQLite writers take the
+    lock up front): of two moves at once the second judges the first's outcome, so an
+    approval racing a suspension cannot undo it.
+
     :param transition: one of :data:`STORE_TRANSITIONS`.
     :raise StateError: ``illegal_transition`` (e.g. reinstating an approved store).
     """
     if transition not in STORE_TRANSITIONS:
         raise ValueError(transition)
+    db.session.refresh(store, with_for_update=True)
     getattr(store, transition)()
     db.session.flush()
 

@@ -195,7 +195,9 @@ class Checkpoint(Bilingual, db.Model):
     """A place taking part in a campaign: a store, or a tourist spot (park, shrine, museum).
 
     Exactly one of ``store_id`` and ``spot_id`` is set. Bumping ``key_version`` revokes the
-    checkpoint's printed QR code.
+    checkpoint's printed QR code. Ids are never reused (``AUTOINCREMENT`` on SQLite): a
+    signed token names the id, so a new row with a deleted one's id and key version 1 would
+    make the deleted row's printed posters and PINs work again.
     """
 
     __tablename__ = "checkpoint"
@@ -203,6 +205,7 @@ class Checkpoint(Bilingual, db.Model):
         UniqueConstraint("campaign_id", "store_id"),
         UniqueConstraint("campaign_id", "spot_id"),
         CheckConstraint("(store_id IS NULL) <> (spot_id IS NULL)", name="one_place"),
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -267,10 +270,12 @@ class CheckpointCode(Bilingual, db.Model):
     """A further code of a checkpoint (a second register, another entrance).
 
     Printed and counted separately; a stamp from any code of a checkpoint is that
-    checkpoint's stamp. Bumping ``key_version`` revokes this code only.
+    checkpoint's stamp. Bumping ``key_version`` revokes this code only. Ids are never reused,
+    as a :class:`Checkpoint`'s: the token names the id.
     """
 
     __tablename__ = "checkpoint_code"
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     checkpoint_id: Mapped[int] = mapped_column(ForeignKey("checkpoint.id"), index=True)

@@ -38,9 +38,10 @@ def _viewable(checkpoint: Checkpoint) -> Checkpoint:
 
 
 def _printable(code: CheckpointCode) -> CheckpointCode:
-    """A code whose QR may be printed: only a printed-code campaign accepts it."""
+    """A code whose QR may be printed: only a printed-code campaign accepts it, and only
+    while its store is not suspended."""
     _viewable(code.checkpoint)
-    if code.checkpoint.campaign.qr_mode is not QrMode.static:
+    if code.checkpoint.campaign.qr_mode is not QrMode.static or not code.checkpoint.is_open:
         abort(404)  # a rotating-code campaign refuses printed codes (rotating_code_required)
     return code
 
@@ -99,7 +100,7 @@ def codes(checkpoint_id: int):
         checkpoint=checkpoint,
         counts=operations.code_stamp_counts(checkpoint),
         form=CodeForm(),
-        printable=checkpoint.campaign.qr_mode is QrMode.static,
+        printable=checkpoint.campaign.qr_mode is QrMode.static and checkpoint.is_open,
     )
 
 
@@ -124,7 +125,7 @@ def add_code(checkpoint_id: int):
         checkpoint=checkpoint,
         counts=operations.code_stamp_counts(checkpoint),
         form=form,
-        printable=checkpoint.campaign.qr_mode is QrMode.static,
+        printable=checkpoint.campaign.qr_mode is QrMode.static and checkpoint.is_open,
     ), 400
 
 

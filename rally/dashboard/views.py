@@ -36,7 +36,7 @@ class RangeForm(Form):
                 raise ValidationError(_l("Please choose at most 400 days."))
 
 
-def _render(store_ids: set[int] | None, template_title):
+def _render(store_ids: set[int] | None, template_title, no_campaign_message):
     campaigns = campaigns_for_dashboard(store_ids)
     args = request.args.copy()
     if int_arg("campaign") is None:  # a link edited by hand: the latest campaign
@@ -44,7 +44,13 @@ def _render(store_ids: set[int] | None, template_title):
     form = RangeForm(args)
     form.campaign.choices = [(campaign.id, campaign.tr("title")) for campaign in campaigns]
     if not campaigns:
-        return render_template("dashboard/index.html", form=form, data=None, title=template_title)
+        return render_template(
+            "dashboard/index.html",
+            form=form,
+            data=None,
+            title=template_title,
+            no_campaign_message=no_campaign_message,
+        )
     chosen = db.session.get(Campaign, form.campaign.data) if form.campaign.data else None
     campaign = chosen or campaigns[0]
     if campaign not in campaigns:
@@ -82,11 +88,16 @@ def _render(store_ids: set[int] | None, template_title):
 @bp.get("/")
 @admin_required
 def index():
-    return _render(None, _l("Dashboard"))
+    return _render(None, _l("Dashboard"), _l("No campaign yet."))
 
 
 @bp.get("/mine")
 @merchant_required
 def mine():
     """A merchant's figures: only the stamps its own stores gave."""
-    return _render({store.id for store in current_user.stores}, _l("My stores' figures"))
+    # Campaigns may well run: the merchant's stores take part in none of them.
+    return _render(
+        {store.id for store in current_user.stores},
+        _l("My stores' figures"),
+        _l("Your stores take part in no campaign at the moment."),
+    )

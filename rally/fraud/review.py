@@ -5,13 +5,46 @@ undoes claims, lottery entries and tallies together) or dismissing the flag.
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, or_, select, update
 
 from rally.campaigns.models import RewardTier
-from rally.cards.models import Stamp
+from rally.cards.models import Card
+from rally.errors import StateError
 from rally.extensions import db
 from rally.fraud.models import FlagResolution, FraudFlag
+from rally.i18n import _l
 from rally.pagination import paginate
+from rally.stamping.models import Stamp
+
+
+class FlagError(StateError):
+    """A flag cannot be resolved (it already is)."""
+
+
+def _already_resolved() -> FlagError:
+    return FlagError(
+        _l("This flag has already been resolved: nothing was changed."),
+        code="already_resolved",
+    )
+
+
+def _claim_flag(flag: FraudFlag, resolution: FlagResolution, now: datetime) -> None:
+    """Resolve ``flag`` if nobody has: ``UPDATE ... WHERE resolved_at IS NULL`` decides.
+
+    Of any number of simultaneous resolutions exactly one changes the row (on PostgreSQL
+    the others wait on its row lock, then find it resolved).
+
+    :raise FlagError: ``already_resolved``.
+    """
+    claimed = db.session.execute(
+        update(FraudFlag)
+        .where(FraudFlag.id == flag.id, FraudFlag.resolved_at.is_(None))
+        .values(resolved_at=now, resolution=resolution)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed != 1:
+        db.session.refresh(flag)
+        raise _already_resolved()
 
 
 class Voided(NamedTuple):
@@ -29,13 +62,20 @@ def void_card(flag: FraudFlag, now: datetime) -> Voided:
     leaves the campaign's lotteries not drawn yet. Every open flag of the card in the campaign is
     resolved as voided, with these counts (the resolved list words them per language).
 
+    Locking: the card's row first (``FOR NO KEY UPDATE``: voids of one card run one after
+    another, scans are not held up), then the flag is claimed (:func:`_claim_flag`) before
+    anything is deleted; a lost claim deletes nothing.
+
     :return: the stamps removed and the claims cancelled.
+    :raise FlagError: ``already_resolved`` (voided or dismissed before).
     """
     from rally.dashboard.tallies import forget_card
     from rally.lottery.operations import withdraw_card
     from rally.rewards.models import Claim, ClaimKind
 
     card_id, campaign_id = flag.card_id, flag.campaign_id
+    db.session.execute(select(Card.id).where(Card.id == card_id).with_for_update(key_share=True))
+    _claim_flag(flag, FlagResolution.voided, now)
     open_claims = db.session.scalars(
         select(Claim).where(
             Claim.card_id == card_id, Claim.campaign_id == campaign_id, Claim.redeemed_at.is_(None)
@@ -59,7 +99,7 @@ def void_card(flag: FraudFlag, now: datetime) -> Voided:
         .where(
             FraudFlag.card_id == card_id,
             FraudFlag.campaign_id == campaign_id,
-            FraudFlag.resolved_at.is_(None),
+            or_(FraudFlag.id == flag.id, FraudFlag.resolved_at.is_(None)),
         )
         .values(
             resolved_at=now,
@@ -73,10 +113,12 @@ def void_card(flag: FraudFlag, now: datetime) -> Voided:
 
 
 def dismiss_flag(flag: FraudFlag, now: datetime) -> None:
-    """The association looked and found nothing wrong."""
-    flag.resolved_at = now
-    flag.resolution = FlagResolution.dismissed
-    db.session.flush()
+    """The association looked and found nothing wrong.
+
+    :raise FlagError: ``already_resolved`` (voided or dismissed before).
+    """
+    _claim_flag(flag, FlagResolution.dismissed, now)
+    db.session.refresh(flag)
 
 
 def flags_page(page: int, per_page: int, with_resolved: bool = False):

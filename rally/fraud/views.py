@@ -5,10 +5,10 @@ from sqlalchemy import func, select
 from wtforms import SubmitField
 
 from rally.auth.decorators import admin_required
-from rally.cards.models import Stamp
 from rally.extensions import db
 from rally.forms import Form
 from rally.i18n import _, _l, ngettext
+from rally.stamping.models import Stamp
 from rally.utils import utcnow
 
 from . import review
@@ -29,13 +29,23 @@ class DismissForm(Form):
 @bp.get("/")
 @admin_required
 def index():
-    show_resolved = request.args.get("resolved") == "1"
+    return _list_page(request.args.get("resolved") == "1")
+
+
+def _list_page(show_resolved: bool, status: int = 200):
     page = review.flags_page(
         request.args.get("page", 1, type=int), PER_PAGE, with_resolved=show_resolved
     )
     return render_template(
         "fraud/index.html", page=page, show_resolved=show_resolved, dismiss_form=DismissForm()
-    )
+    ), status
+
+
+def _refused(error: review.FlagError):
+    """Undo the request's changes; the list, with the resolved flags, says why."""
+    db.session.rollback()
+    flash(error.message, "error")
+    return _list_page(True, error.status)
 
 
 def _flag(flag_id: int) -> FraudFlag:
@@ -49,7 +59,10 @@ def void(flag_id: int):
     flag = _flag(flag_id)
     form = VoidForm()
     if form.validate_on_submit():
-        voided = review.void_card(flag, utcnow())
+        try:
+            voided = review.void_card(flag, utcnow())
+        except review.FlagError as error:
+            return _refused(error)
         db.session.commit()
         flash(ngettext("%(num)d stamp voided.", "%(num)d stamps voided.", voided.stamps), "success")
         if voided.claims:
@@ -74,7 +87,10 @@ def dismiss(flag_id: int):
     flag = _flag(flag_id)
     if not DismissForm().validate_on_submit():
         abort(400)
-    review.dismiss_flag(flag, utcnow())
+    try:
+        review.dismiss_flag(flag, utcnow())
+    except review.FlagError as error:
+        return _refused(error)
     db.session.commit()
     flash(_("Flag dismissed."), "success")
     return redirect(url_for(".index"), 303)

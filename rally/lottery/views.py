@@ -45,10 +45,19 @@ class DrawForm(Form):
 def enter(campaign_id: int, tier_id: int):
     lottery = operations.lottery_for_tier(tier_id)
     card = card_from_cookie()
-    if lottery is None or lottery.campaign_id != campaign_id:
+    # A draft is not found, as its card page is not.
+    if (
+        lottery is None
+        or lottery.campaign_id != campaign_id
+        or lottery.campaign.state is CampaignState.draft
+    ):
         abort(404)
-    if card is None or not EnterForm().validate_on_submit():
+    if not EnterForm().validate_on_submit():
         abort(400)
+    card_page = url_for("cardpage.card", campaign_id=campaign_id)
+    if card is None:  # the cookie was cleared, or another browser: nothing to enter with
+        flash(_("This phone has no stamp card yet."), "error")
+        return redirect(card_page, 303)
     try:
         operations.enter_lottery(lottery, card, current_visitor(), utcnow())
     except operations.LotteryError as error:
@@ -59,7 +68,7 @@ def enter(campaign_id: int, tier_id: int):
     else:
         db.session.commit()
         flash(_("You are in the lottery. Good luck!"), "success")
-    return redirect(url_for("cardpage.card", campaign_id=campaign_id), 303)
+    return redirect(card_page, 303)
 
 
 def _lottery(lottery_id: int) -> Lottery:

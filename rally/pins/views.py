@@ -92,6 +92,8 @@ def _staff_checkpoint(checkpoint_id: int) -> Checkpoint:
 def staff_pin(checkpoint_id: int):
     """Today's PIN for the shop's staff to tell visitors whose camera fails."""
     checkpoint = _staff_checkpoint(checkpoint_id)
+    if not checkpoint.is_open:  # a suspended store: every PIN would be refused
+        return render_template("store_suspended.html", checkpoint=checkpoint)
     now = utcnow()
     response = current_app.make_response(
         render_template(
@@ -112,6 +114,8 @@ def staff_pin(checkpoint_id: int):
 def nfc(checkpoint_id: int):
     """How to write the checkpoint's stamp URL to an NFC tag."""
     checkpoint = _staff_checkpoint(checkpoint_id)
+    if not checkpoint.is_open:  # a suspended store: a tag would give nothing
+        return render_template("store_suspended.html", checkpoint=checkpoint)
     url = stamp_url(checkpoint)
     needed = operations.nfc_tag_bytes(url)
     response = current_app.make_response(
@@ -134,8 +138,8 @@ def nfc(checkpoint_id: int):
 def nfc_download(checkpoint_id: int):
     """The raw NDEF message of the stamp URL, for NFC writer apps that import a file."""
     checkpoint = _staff_checkpoint(checkpoint_id)
-    if not operations.nfc_allowed(checkpoint):
-        abort(404)  # a fixed code would be refused by a rotating-code campaign
+    if not operations.nfc_allowed(checkpoint) or not checkpoint.is_open:
+        abort(404)  # refused: a fixed code in a rotating-code campaign, a suspended store
     data = operations.ndef_uri_message(stamp_url(checkpoint))
     response = Response(data, mimetype="application/octet-stream")
     response.headers["Content-Disposition"] = f'attachment; filename="stamp-{checkpoint.id}.ndef"'
@@ -148,6 +152,8 @@ def nfc_download(checkpoint_id: int):
 def checkpoint_qr(checkpoint_id: int, fmt: str):
     """The QR image of a checkpoint, for its merchant and the association."""
     checkpoint = _staff_checkpoint(checkpoint_id)
+    if not checkpoint.is_open:
+        abort(404)  # a suspended store: its code gives nothing
     url = stamp_url(checkpoint)
     if fmt == "png":
         return Response(qr_png(url), mimetype="image/png")
@@ -168,6 +174,8 @@ def tablet(checkpoint_id: int):
     clock is wrong still shows a valid code.
     """
     checkpoint = _staff_checkpoint(checkpoint_id)
+    if not checkpoint.is_open:  # a suspended store: no code, looked at again every 5 minutes
+        return render_template("store_suspended.html", checkpoint=checkpoint, recheck=300)
     now = utcnow()
     step = time_step(now)
     url = stamp_url(checkpoint, step=step)

@@ -4,7 +4,6 @@ whole campaign's posters in one PDF for the association's print shop."""
 from flask import Blueprint, Response, abort, render_template
 from flask_login import current_user, login_required
 
-from rally.access import managed_or_404
 from rally.admin.operations import checkpoints_of, checkpoints_of_owner
 from rally.auth.decorators import admin_required, merchant_required
 from rally.campaigns.models import Campaign, Checkpoint, QrMode
@@ -33,9 +32,12 @@ def checkpoint_poster(checkpoint_id: int, lang: str, fmt: str):
     """One checkpoint's A4 poster, for the association and the store's own merchant."""
     if lang not in render.LANGUAGES or fmt not in MIMETYPES:
         abort(404)
-    checkpoint = managed_or_404(db.session.get(Checkpoint, checkpoint_id))
-    if checkpoint.campaign.qr_mode is not QrMode.static:
-        abort(404)  # only the tablet's changing code stamps: a printed one would be refused
+    checkpoint = db.session.get(Checkpoint, checkpoint_id) or abort(404)
+    if not (current_user.is_admin or checkpoint.owner_id == current_user.id):
+        abort(403)
+    if checkpoint.campaign.qr_mode is not QrMode.static or not checkpoint.is_open:
+        # Refused: a printed code in a tablet-code campaign, any code of a suspended store.
+        abort(404)
     if fmt == "pdf":
         data = render.poster_pdf(checkpoint, lang)
     else:

@@ -15,11 +15,11 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from rally.auth.decorators import admin_required, merchant_required
-from rally.campaigns.models import Campaign, RewardTier
+from rally.campaigns.models import Campaign, CampaignState, RewardTier
 from rally.cards.cookie import card_from_cookie, card_limit_key
 from rally.extensions import db, limiter
 from rally.i18n import _
-from rally.qr import qr_svg
+from rally.stamping.tokens import qr_svg
 from rally.stores.models import Store, StoreStatus
 from rally.utils import int_arg, utcnow
 
@@ -41,7 +41,12 @@ def claim(campaign_id: int, tier_id: int):
     """Claim a reached tier; shows the one-time code to present at the counter."""
     tier = db.session.get(RewardTier, tier_id)
     card = card_from_cookie()
-    if tier is None or tier.campaign_id != campaign_id:
+    # A draft is not found, as its card page is not: "not started yet" would reveal it.
+    if (
+        tier is None
+        or tier.campaign_id != campaign_id
+        or tier.campaign.state is CampaignState.draft
+    ):
         abort(404)
     if not ClaimForm().validate_on_submit():
         abort(400)

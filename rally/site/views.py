@@ -1,9 +1,14 @@
 """Home page and error pages."""
 
-from flask import Blueprint, current_app, render_template
+import math
+import time
+
+from flask import Blueprint, current_app, render_template, request
+from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 
 from rally.campaigns.lifecycle import open_campaigns
+from rally.extensions import limiter
 from rally.i18n import _l
 from rally.news.operations import latest_news, upcoming_events
 from rally.spots.views import map_tiles_host
@@ -50,6 +55,51 @@ def privacy():
 def csrf_error(error):
     message = _l("Your form expired or was sent from another site. Please try again.")
     return render_template("site/error.html", status=400, message=message), 400
+
+
+# What a rate-limited person was doing, by blueprint or endpoint: (heading, message).
+_STAMP_ATTEMPTS = (
+    _l("No stamp this time"),
+    _l("Too many stamp attempts in a short time. Please wait and try again."),
+)
+_LOG_IN_ATTEMPTS = (
+    _l("Too many log-in attempts"),
+    _l("Too many log-in attempts in a short time. Please wait and try again."),
+)
+_TOO_MANY_REQUESTS = (_l("Too many requests"), ERROR_MESSAGES[429])
+RATE_LIMITED_PAGES = {
+    "stamping": _STAMP_ATTEMPTS,  # a scan
+    "pins": _STAMP_ATTEMPTS,  # a PIN typed for a stamp
+    "auth.login": _LOG_IN_ATTEMPTS,
+    "visitors.login": _LOG_IN_ATTEMPTS,
+}
+
+
+@bp.app_errorhandler(RateLimitExceeded)
+def rate_limited(error):
+    """Too many requests from one card or address: a translated 429 page that fits the
+    action (only a stamp attempt speaks of stamps), saying how long to wait."""
+    endpoint = request.endpoint or ""
+    heading, message = RATE_LIMITED_PAGES.get(
+        endpoint, RATE_LIMITED_PAGES.get(request.blueprint or "", _TOO_MANY_REQUESTS)
+    )
+    current = limiter.current_limit
+    # As Flask-Limiter counts it: whole seconds until the window resets.
+    seconds = max(1, int(current.reset_at - time.time())) if current else 60
+    response = current_app.make_response(
+        (
+            render_template(
+                "site/rate_limited.html",
+                heading=heading,
+                message=message,
+                minutes=math.ceil(seconds / 60),
+            ),
+            429,
+        )
+    )
+    # Flask-Limiter sets it too when its headers are on; the page must not depend on that.
+    response.headers["Retry-After"] = str(seconds)
+    return response
 
 
 def _error_page(error):

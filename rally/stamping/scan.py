@@ -27,9 +27,7 @@ from .operations import (
     resolve_scan,
 )
 from .quickscan import quick_scan
-
-# A posted answer or location may come a few minutes after a tablet's code changed.
-LATE_STEPS_FOR_FORMS = 10
+from .tokens import SCAN_FORM_FIELD, posted_late_steps, scan_form_token
 
 
 @dataclass(frozen=True)
@@ -48,6 +46,7 @@ class AskQuiz:
 
     checkpoint: Checkpoint
     form: QuizForm
+    scan_form: str  # signed: a POST of this page may come late (:func:`.tokens.scan_form_token`)
     error: StampError | None = None
     status: int = 200
 
@@ -59,6 +58,7 @@ class AskLocation:
     checkpoint: Checkpoint
     form: LocateForm
     answer: int | None  # the quiz answer already given, carried along
+    scan_form: str
 
 
 def perform_scan(
@@ -76,7 +76,14 @@ def perform_scan(
         quick = quick_scan(token, card_key_from_cookie(), locale, now)
         if quick is not None:
             return Stamped(quick.campaign_id, quick.checkpoint_id, quick.created, quick.card_key)
-    target = resolve_scan(token, now, late_steps=LATE_STEPS_FOR_FORMS if posted else 1)
+    card_key = card_key_from_cookie()
+    # A posted answer or location may come a few minutes after a tablet's code changed, if
+    # it continues a page this code opened (a direct POST gets no more time than a scan).
+    late_steps = (
+        posted_late_steps(request.form.get(SCAN_FORM_FIELD), token, card_key, now) if posted else 1
+    )
+    scan_form = scan_form_token(token, card_key, now)
+    target = resolve_scan(token, now, late_steps=late_steps)
     checkpoint = target.checkpoint
     fenced = bool(checkpoint.campaign.geofence_m)
     card = card_from_cookie()
@@ -87,21 +94,21 @@ def perform_scan(
     if asks_quiz:
         quiz = QuizForm(checkpoint)
         if not posted:
-            return AskQuiz(checkpoint, quiz)
+            return AskQuiz(checkpoint, quiz, scan_form)
         if not quiz.validate_on_submit():
-            return AskQuiz(checkpoint, quiz, status=422)
+            return AskQuiz(checkpoint, quiz, scan_form, status=422)
         try:
             check_quiz_answer(checkpoint, quiz.answer.data)
         except StampError as error:
             if error.code != "wrong_answer":
                 raise
-            return AskQuiz(checkpoint, quiz, error=error, status=error.status)
+            return AskQuiz(checkpoint, quiz, scan_form, error=error, status=error.status)
         answer = quiz.answer.data
     position = None
     if fenced:
         form = LocateForm()
         if not posted or (asks_quiz and "latitude" not in request.form):
-            return AskLocation(checkpoint, form, answer)
+            return AskLocation(checkpoint, form, answer, scan_form)
         if not form.validate_on_submit():
             raise BadRequest()
         position = form.position()

@@ -1,12 +1,11 @@
 """The URL inside every shop's QR code: a scan becomes a stamp, then the card opens."""
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
-from flask_limiter.errors import RateLimitExceeded
 
 from rally.cards.cookie import card_limit_key, show_stamp
 from rally.database import writes
 from rally.extensions import db, limiter
-from rally.i18n import _l, current_language
+from rally.i18n import current_language
 from rally.utils import utcnow
 
 from .operations import StampError, resolve_scan
@@ -48,6 +47,7 @@ def ask_page(outcome: AskQuiz | AskLocation):
             checkpoint=outcome.checkpoint,
             form=outcome.form,
             error=outcome.error,
+            scan_form=outcome.scan_form,
         )
         return page, outcome.status
     return render_template(
@@ -55,16 +55,5 @@ def ask_page(outcome: AskQuiz | AskLocation):
         checkpoint=outcome.checkpoint,
         form=outcome.form,
         answer=outcome.answer,
+        scan_form=outcome.scan_form,
     )
-
-
-@bp.app_errorhandler(RateLimitExceeded)
-def rate_limited(error):
-    """Too many scans or claims from one card or address: a translated refusal page."""
-    refusal = StampError(
-        _l("Too many requests. Please wait a moment and try again."),
-        code="rate_limited",
-        status=429,
-    )
-    # Flask-Limiter adds Retry-After with the seconds left in the window.
-    return render_template("stamping/refused.html", error=refusal), 429

@@ -102,3 +102,11 @@ def test_account_closed_during_a_session_stops_working(client, login, merchant, 
     response = client.get("/merchant/")
     assert response.status_code == 302
     assert "/auth/login" in response.headers["Location"]
+
+
+def test_next_with_a_line_break_is_ignored(client, login, merchant):
+    """A staff member was logged in behind a 500: the header could not hold the CR/LF."""
+    response = login(merchant, next_url="/%0d%0aX:1")
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/merchant/"
+    assert client.get("/merchant/").status_code == 200

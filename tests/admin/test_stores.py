@@ -124,3 +124,24 @@ def test_anonymous_is_sent_to_log_in(app, client, make_store, path):
     assert response.status_code == 302
     assert "/auth/login" in response.headers["Location"]
     assert status_of(app, store_id) is StoreStatus.pending
+
+
+def test_an_approval_racing_a_suspension_does_not_undo_it(
+    app, admin_client, make_store, held_open_while
+):
+    """Suspend a pending store while an approval of it is on its way: the approval waits,
+    then finds the store suspended (a suspended store is reinstated, not approved). Needs
+    PostgreSQL to tell; on SQLite every writer takes the lock up front."""
+    from rally.admin.operations import move_store
+
+    store_id = make_store(status=StoreStatus.pending)
+
+    def suspending():
+        move_store(db.session.get(Store, store_id), "suspend")
+
+    def approving():
+        return admin_client.post(f"/admin/stores/{store_id}/approve").status_code
+
+    _, approval = held_open_while(suspending, approving)
+    assert approval == [303]  # refused, back to the list with the reason
+    assert status_of(app, store_id) is StoreStatus.suspended

@@ -118,6 +118,24 @@ def test_unused_code_is_deleted_and_its_print_stops(
     assert app.test_client().get(path).status_code == 410
 
 
+def test_a_deleted_codes_print_stays_dead_after_a_new_code_is_added(
+    app, client, login, admin, checkpoint_id, make_code
+):
+    """The newest code deleted, a code added: the new one must not inherit its id (SQLite
+    reuses the highest deleted id without AUTOINCREMENT) and so its token."""
+    code_id = make_code(checkpoint_id)
+    login(admin)
+    old_path = scan_path(client, code_id)
+    assert client.post(f"/manage/codes/{code_id}/delete").status_code == 303
+    data = {"label_ja": "レジ3", "label_en": "Register 3"}
+    assert client.post(f"/manage/checkpoints/{checkpoint_id}/codes", data=data).status_code == 303
+    with app.app_context():
+        [new_id] = [code.id for code in db.session.get(Checkpoint, checkpoint_id).codes]
+    assert new_id != code_id
+    assert app.test_client().get(old_path).status_code == 410
+    assert app.test_client().get(scan_path(client, new_id)).status_code == 303
+
+
 def test_code_with_stamps_cannot_be_deleted(app, client, login, admin, checkpoint_id, make_code):
     code_id = make_code(checkpoint_id)
     login(admin)

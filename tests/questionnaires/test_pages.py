@@ -298,3 +298,29 @@ def test_choices_read_only_once_answered(
         f"/card/{campaign_id}/questionnaire", data={f"question-{question_id}": "1"}
     )
     assert client.get(f"/admin/questions/{question_id}/edit").text.count("readonly") == 2
+
+
+def test_next_with_a_line_break_leads_back_to_the_card(
+    app, make_campaign, make_question, card_with_stamps, visitor
+):
+    """The answers were stored and then the redirect crashed with a 500."""
+    campaign_id, checkpoints = make_campaign()
+    question_id = make_question(campaign_id)
+    phone = visitor(card_with_stamps(checkpoints[:1]))
+    url = f"/card/{campaign_id}/questionnaire?next=/%0d%0aX:1"
+    saved = phone.post(url, data={f"question-{question_id}": "1"})
+    assert saved.status_code == 303
+    assert saved.headers["Location"] == f"/card/{campaign_id}"
+    with app.app_context():
+        assert count(Answer) == 1
+    assert phone.get(url).status_code == 200
+
+
+def test_without_a_card_a_next_with_a_line_break_leads_to_the_card(
+    client, make_campaign, make_question
+):
+    campaign_id, _ = make_campaign()
+    make_question(campaign_id)
+    response = client.get(f"/card/{campaign_id}/questionnaire?next=/%0d%0aX:1")
+    assert response.status_code == 303
+    assert response.headers["Location"] == f"/card/{campaign_id}"

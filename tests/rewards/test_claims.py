@@ -381,3 +381,26 @@ def test_an_unknown_store_in_the_counters_form_is_refused_at_the_field(
     )
     with app.app_context():
         assert operations.counter_store_ids(campaign_id) == set()
+
+
+def test_a_draft_campaigns_tier_is_not_found(app, make_campaign, card_with_stamps, tier_ids):
+    """It answered "not started yet", which told anyone the draft exists (issue 16, item 9)."""
+    from rally.campaigns.models import CampaignState
+
+    _, checkpoints = make_campaign()
+    draft_id, _ = make_campaign(state=CampaignState.draft, tiers=(1,))
+    phone = visitor(app, card_with_stamps(checkpoints[:1]))
+    response = phone.post(f"/card/{draft_id}/tiers/{tier_ids(draft_id)[0]}/claim")
+    assert response.status_code == 404
+    page = phone.get("/card", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "not started" not in page
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Claim.id))) == 0
+
+
+def test_a_draft_campaigns_tier_is_not_found_without_a_card(app, client, make_campaign, tier_ids):
+    from rally.campaigns.models import CampaignState
+
+    draft_id, _ = make_campaign(state=CampaignState.draft, tiers=(1,))
+    response = client.post(f"/card/{draft_id}/tiers/{tier_ids(draft_id)[0]}/claim")
+    assert response.status_code == 404

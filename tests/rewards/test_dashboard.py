@@ -243,3 +243,33 @@ def test_a_period_running_to_today_updates_itself(app, client, make_user, make_c
     ).text
     assert "data-live" not in past and "They update" not in past
     assert "Figures as of" in past
+
+
+def test_merchant_in_no_campaign_reads_that_their_stores_take_part_in_none(
+    app, client, make_user, make_store, make_campaign
+):
+    """It read "no campaigns yet" while campaigns ran (issue 16, item 10)."""
+    make_campaign()
+    merchant = make_user()
+    make_store(owner_id=merchant.id)
+    login(client, merchant)
+    for lang, text, wrong in (
+        ("en", "Your stores take part in no campaign at the moment.", "No campaign yet."),
+        (
+            "ja",
+            "現在、あなたの店舗が参加しているキャンペーンはありません。",
+            "キャンペーンはまだありません",
+        ),
+    ):
+        response = client.get("/manage/dashboard/mine", headers={"Accept-Language": lang})
+        assert response.status_code == 200
+        html = response.get_data(as_text=True)
+        assert text in html and wrong not in html
+
+
+def test_association_without_campaigns_reads_no_campaign_yet(client, make_user):
+    login(client, make_user(role=Role.admin))
+    html = client.get("/manage/dashboard/", headers={"Accept-Language": "en"}).get_data(
+        as_text=True
+    )
+    assert "No campaign yet." in html

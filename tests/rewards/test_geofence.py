@@ -1,7 +1,9 @@
 """Optional geofence: the phone's location, asked once, with a fallback when refused."""
 
+import re
+
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from rally.campaigns.models import Campaign, Checkpoint
 from rally.cards.models import Stamp
@@ -70,3 +72,63 @@ def test_declining_still_stamps_but_flags(app, client, fenced, stamp_path):
 def test_post_is_not_a_way_around_unfenced_campaigns(app, client, make_campaign, stamp_path):
     _, checkpoints = make_campaign()
     assert client.post(stamp_path(checkpoints[0])).status_code == 405
+
+
+POSITIONS = {
+    "at the shop": {"latitude": "35.70275", "longitude": "139.56065", "accuracy": "20"},
+    "far away": {"latitude": "35.6896", "longitude": "139.7006", "accuracy": "10"},
+    "declined": {},
+    "half a position": {"latitude": "35.70275", "longitude": ""},
+}
+
+
+def outcome(app, response):
+    with app.app_context():
+        flags = sorted(kind.value for kind in db.session.scalars(select(FraudFlag.kind)))
+    return response.status_code, stamps(app), flags
+
+
+@pytest.mark.parametrize("position", POSITIONS)
+def test_a_direct_post_meets_the_geofence_as_the_location_page_does(
+    app, fenced, stamp_path, position
+):
+    """The location page's POST and a POST made without it are judged alike: refused far
+    away, flagged without a position (a made-up position cannot do better than a real one)."""
+    _, checkpoints = fenced
+    path = stamp_path(checkpoints[0])
+    direct = outcome(app, app.test_client().post(path, data=POSITIONS[position]))
+    with app.app_context():
+        db.session.execute(delete(FraudFlag))
+        db.session.execute(delete(Stamp))
+        db.session.commit()
+    visitor = app.test_client()
+    page = visitor.get(path)
+    form = re.search(r'name="scan_form" value="([^"]+)"', page.get_data(as_text=True)).group(1)
+    started = outcome(app, visitor.post(path, data={**POSITIONS[position], "scan_form": form}))
+    assert direct == started
+    expected = {"at the shop": 303, "far away": 403, "declined": 303, "half a position": 303}
+    assert direct[0] == expected[position]
+
+
+def test_a_late_location_from_the_page_is_still_checked_against_the_fence(app, fenced, monkeypatch):
+    """In a rotating campaign the page's late allowance does not skip the geofence."""
+    from datetime import timedelta
+
+    from rally.campaigns.models import QrMode
+    from rally.stamping.tokens import rotating_token, time_step
+    from rally.utils import utcnow
+
+    campaign_id, checkpoints = fenced
+    with app.app_context():
+        db.session.get(Campaign, campaign_id).qr_mode = QrMode.rotating
+        db.session.commit()
+        token = rotating_token(db.session.get(Checkpoint, checkpoints[0]), time_step(utcnow()))
+    visitor = app.test_client()
+    page = visitor.get(f"/s/{token}")
+    form = re.search(r'name="scan_form" value="([^"]+)"', page.get_data(as_text=True)).group(1)
+    monkeypatch.setattr("rally.campaigns.views.utcnow", lambda: utcnow() + timedelta(seconds=95))
+    far = visitor.post(f"/s/{token}", data={**POSITIONS["far away"], "scan_form": form})
+    assert far.status_code == 403 and 'data-code="outside_area"' in far.get_data(as_text=True)
+    near = visitor.post(f"/s/{token}", data={**POSITIONS["at the shop"], "scan_form": form})
+    assert near.status_code == 303 and stamps(app) == 1
+    assert app.test_client().post(f"/s/{token}", data=POSITIONS["at the shop"]).status_code == 410

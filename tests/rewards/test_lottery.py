@@ -521,3 +521,35 @@ def test_drawing_before_the_campaign_ends_warns_first(app, client, make_user, lo
         db.session.commit()
     page = client.get(f"/manage/lotteries/{lottery_id}/draw", headers=english).text
     assert 'data-testid="campaign-running"' not in page
+
+
+def test_entry_without_a_card_leads_to_the_card_page(app, client, lottery_campaign):
+    """It said "the request could not be processed" (issue 16, item 13)."""
+    campaign_id, _, tier_id, _ = lottery_campaign
+    for lang, text in (
+        ("en", "This phone has no stamp card yet."),
+        ("ja", "この端末にはまだスタンプカードがありません。"),
+    ):
+        headers = {"Accept-Language": lang}
+        response = client.post(f"/card/{campaign_id}/tiers/{tier_id}/enter", headers=headers)
+        assert response.status_code == 303
+        assert response.headers["Location"] == f"/card/{campaign_id}"
+        assert text in client.get(response.headers["Location"], headers=headers).get_data(
+            as_text=True
+        )
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(LotteryEntry)) == 0
+
+
+def test_entry_into_a_draft_campaigns_lottery_is_not_found(app, make_campaign, stamp_path):
+    from rally.campaigns.models import CampaignState
+
+    _, checkpoints = make_campaign()
+    client = visitor_with_stamps(app, stamp_path, checkpoints[:1])
+    draft_id, _ = make_campaign(state=CampaignState.draft, tiers=(1,))
+    with app.app_context():
+        tier = db.session.scalar(select(RewardTier).where(RewardTier.campaign_id == draft_id))
+        create_lottery(tier, winners_count=1)
+        db.session.commit()
+        tier_id = tier.id
+    assert client.post(f"/card/{draft_id}/tiers/{tier_id}/enter").status_code == 404
