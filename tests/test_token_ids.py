@@ -15,10 +15,10 @@ the account's salted password hash.
 
 import pytest
 from flask_migrate import downgrade, upgrade
-from rally.stamping.models import Stamp
 from sqlalchemy import delete, func, select, text
 
 from rally.campaigns.models import Campaign, Checkpoint, CheckpointCode
+from rally.cards.models import Stamp
 from rally.cards.reading import open_card
 from rally.extensions import db
 from rally.stamping.operations import grant_stamp

@@ -11,10 +11,9 @@ from flask import current_app
 from sqlalchemy import select
 
 from rally.campaigns.models import Checkpoint
-from rally.cards.models import Card
+from rally.cards.models import Card, Stamp
 from rally.extensions import db
 from rally.fraud.models import FlagKind, FraudFlag
-from rally.stamping.models import Stamp
 
 
 def last_stamp(card: Card) -> Stamp | None:

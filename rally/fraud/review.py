@@ -8,13 +8,12 @@ from typing import NamedTuple
 from sqlalchemy import delete, func, or_, select, update
 
 from rally.campaigns.models import RewardTier
-from rally.cards.models import Card
+from rally.cards.models import Card, Stamp
 from rally.errors import StateError
 from rally.extensions import db
 from rally.fraud.models import FlagResolution, FraudFlag
 from rally.i18n import _l
 from rally.pagination import paginate
-from rally.stamping.models import Stamp
 
 
 class FlagError(StateError):

@@ -5,10 +5,10 @@ from sqlalchemy import func, select
 from wtforms import SubmitField
 
 from rally.auth.decorators import admin_required
+from rally.cards.models import Stamp
 from rally.extensions import db
 from rally.forms import Form
 from rally.i18n import _, _l, ngettext
-from rally.stamping.models import Stamp
 from rally.utils import utcnow
 
 from . import review

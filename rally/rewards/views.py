@@ -19,7 +19,7 @@ from rally.campaigns.models import Campaign, CampaignState, RewardTier
 from rally.cards.cookie import card_from_cookie, card_limit_key
 from rally.extensions import db, limiter
 from rally.i18n import _
-from rally.stamping.tokens import qr_svg
+from rally.qr import qr_svg
 from rally.stores.models import Store, StoreStatus
 from rally.utils import int_arg, utcnow
 

@@ -1,16 +1,16 @@
 """A fraud flag is resolved once: voided or dismissed, never both, never twice."""
 
 import pytest
-from rally.stamping.models import Stamp
 from sqlalchemy import func, select
 
-from rally.campaigns import operations
 from rally.campaigns.models import Checkpoint
+from rally.cards.models import Card, Stamp
 from rally.errors import RallyError
 from rally.extensions import db
 from rally.fraud.checks import flag_no_location
 from rally.fraud.models import FlagResolution, FraudFlag
 from rally.fraud.review import dismiss_flag, void_card
+from rally.stamping.operations import grant_stamp
 from rally.utils import utcnow
 
 from .conftest import login
@@ -61,8 +61,8 @@ def test_a_second_void_keeps_the_stamps_collected_since(app, client, admin, make
     assert client.post(f"/manage/flags/{flag_id}/void").status_code == 303
     with app.app_context():
         card_id = db.session.get(FraudFlag, flag_id).card_id
-        card = db.session.get(operations.Card, card_id)
-        operations.grant_stamp(card, db.session.get(Checkpoint, checkpoints[2]), utcnow())
+        card = db.session.get(Card, card_id)
+        grant_stamp(card, db.session.get(Checkpoint, checkpoints[2]), utcnow())
         db.session.commit()
     response = client.post(f"/manage/flags/{flag_id}/void", headers={"Accept-Language": "ja"})
     assert response.status_code == 409
@@ -89,7 +89,7 @@ def test_a_void_resolves_the_other_open_flags_of_the_card_once(app, client, admi
     first = flagged_card(app, checkpoints[:2])
     with app.app_context():
         flag = db.session.get(FraudFlag, first)
-        card = db.session.get(operations.Card, flag.card_id)
+        card = db.session.get(Card, flag.card_id)
         second = flag_no_location(card, db.session.get(Checkpoint, checkpoints[0]), utcnow())
         db.session.commit()
         second = second.id

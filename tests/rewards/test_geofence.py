@@ -126,7 +126,7 @@ def test_a_late_location_from_the_page_is_still_checked_against_the_fence(app, f
     visitor = app.test_client()
     page = visitor.get(f"/s/{token}")
     form = re.search(r'name="scan_form" value="([^"]+)"', page.get_data(as_text=True)).group(1)
-    monkeypatch.setattr("rally.campaigns.views.utcnow", lambda: utcnow() + timedelta(seconds=95))
+    monkeypatch.setattr("rally.stamping.views.utcnow", lambda: utcnow() + timedelta(seconds=95))
     far = visitor.post(f"/s/{token}", data={**POSITIONS["far away"], "scan_form": form})
     assert far.status_code == 403 and 'data-code="outside_area"' in far.get_data(as_text=True)
     near = visitor.post(f"/s/{token}", data={**POSITIONS["at the shop"], "scan_form": form})

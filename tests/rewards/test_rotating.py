@@ -4,11 +4,11 @@ import re
 from datetime import timedelta
 
 import pytest
-from rally.stamping.models import Stamp
 from sqlalchemy import func, select
 
 from rally.auth.models import Role
 from rally.campaigns.models import Campaign, Checkpoint, QrMode
+from rally.cards.models import Stamp
 from rally.extensions import db
 from rally.stamping.operations import StampError, resolve_checkpoint
 from rally.stamping.tokens import STEP_SECONDS, rotating_token, time_step
@@ -149,7 +149,7 @@ def test_an_answer_posted_minutes_after_the_page_opened_still_stamps(
     token = current_token(app, rotating_quiz[0])
     page = client.get(f"/s/{token}")
     assert page.status_code == 200
-    monkeypatch.setattr("rally.campaigns.views.utcnow", lambda: utcnow() + LATE)
+    monkeypatch.setattr("rally.stamping.views.utcnow", lambda: utcnow() + LATE)
     response = client.post(f"/s/{token}", data={"answer": 2, "scan_form": scan_form_of(page)})
     assert response.status_code == 303
     assert stamps_at(app, rotating_quiz[0]) == 1
@@ -159,7 +159,7 @@ def test_a_direct_post_of_a_photographed_code_is_refused_as_expired(
     app, client, rotating_quiz, monkeypatch
 ):
     token = current_token(app, rotating_quiz[0])
-    monkeypatch.setattr("rally.campaigns.views.utcnow", lambda: utcnow() + LATE)
+    monkeypatch.setattr("rally.stamping.views.utcnow", lambda: utcnow() + LATE)
     assert client.get(f"/s/{token}").status_code == 410
     response = client.post(f"/s/{token}", data={"answer": 2})
     assert response.status_code == 410
@@ -178,7 +178,7 @@ def test_the_page_of_another_code_gives_no_late_allowance(app, client, rotating_
         db.session.commit()
     photographed = current_token(app, rotating_quiz[0])
     page = client.get(f"/s/{current_token(app, rotating_quiz[1])}")
-    monkeypatch.setattr("rally.campaigns.views.utcnow", lambda: utcnow() + LATE)
+    monkeypatch.setattr("rally.stamping.views.utcnow", lambda: utcnow() + LATE)
     response = client.post(
         f"/s/{photographed}", data={"answer": 2, "scan_form": scan_form_of(page)}
     )
@@ -195,7 +195,7 @@ def test_the_page_opened_for_another_card_gives_no_late_allowance(
     holder.get(f"/s/{current_token(app, rotating_quiz[1])}")  # this phone has a card now
     assert holder.get_cookie("rally_card") is not None
     page = holder.get(f"/s/{token}")
-    monkeypatch.setattr("rally.campaigns.views.utcnow", lambda: utcnow() + LATE)
+    monkeypatch.setattr("rally.stamping.views.utcnow", lambda: utcnow() + LATE)
     response = client.post(f"/s/{token}", data={"answer": 2, "scan_form": scan_form_of(page)})
     assert response.status_code == 410
     assert stamps_at(app, rotating_quiz[0]) == 0
