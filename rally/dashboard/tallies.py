@@ -16,6 +16,7 @@ from sqlalchemy import (
 )
 
 from rally.campaigns.models import Stamp
+from rally.database import DriverSQL
 from rally.extensions import db
 
 from .models import CardTally, StampTally
@@ -65,6 +66,30 @@ def record_stamp(stamp: Stamp) -> None:
             "card_id": stamp.card_id,
             "english": stamp.locale == "en",
             "at": stamp.created_at,
+            "count": stamp.count,
+        },
+    )
+
+
+def record_stamp_on(cursor, driver: DriverSQL, stamp) -> None:
+    """:func:`record_stamp` on a DB-API ``cursor`` of the session's connection (the quick
+    scan's): the same upserts in the same transaction, without SQLAlchemy's execution."""
+    cursor.execute(
+        driver.sql(_ADD_TO_STAMP_TALLY),
+        {
+            "campaign_id": stamp.campaign_id,
+            "hour": hour_of(stamp.created_at),
+            "checkpoint_id": stamp.checkpoint_id,
+            "count": stamp.count,
+        },
+    )
+    cursor.execute(
+        driver.sql(_ADD_TO_CARD_TALLY),
+        {
+            "campaign_id": stamp.campaign_id,
+            "card_id": stamp.card_id,
+            "english": stamp.locale == "en",
+            "at": driver.to_db(stamp.created_at),
             "count": stamp.count,
         },
     )
