@@ -25,6 +25,7 @@ from functools import cache
 from flask import current_app, g, has_app_context, request
 from sqlalchemy import DateTime, event
 from sqlalchemy.engine import Dialect, Engine
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import Pool
 
 logger = logging.getLogger(__name__)
@@ -115,21 +116,30 @@ def _configure_sqlite(dbapi_connection, connection_record):
 def _begin_sqlite(conn):
     if conn.dialect.name != "sqlite":
         return
-    if not (has_app_context() and g.get("write_lock", False)):
-        conn.exec_driver_sql("BEGIN")
-        return
+    # Straight to the driver: SQLAlchemy's execution around a bare BEGIN costs more than the
+    # statement (every request that touches the database pays it).
     pooled = conn.connection
+    if not (has_app_context() and g.get("write_lock", False)):
+        _begin(pooled.dbapi_connection, "BEGIN")
+        return
     queue = pooled.info.get("rally_writer_queue")
     if queue is not None:
         if queue.pid != os.getpid():  # a connection inherited through fork()
             queue = pooled.info["rally_writer_queue"] = writer_queue(queue.path)
         queue.acquire(pooled.dbapi_connection)
     try:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        _begin(pooled.dbapi_connection, "BEGIN IMMEDIATE")
     except BaseException:
         if queue is not None:
             queue.release(pooled.dbapi_connection)
         raise
+
+
+def _begin(dbapi_connection, statement: str) -> None:
+    try:
+        dbapi_connection.execute(statement)
+    except sqlite3.Error as error:  # as SQLAlchemy would raise it ("database is locked", ...)
+        raise DBAPIError.instance(statement, (), error, sqlite3.Error) from error
 
 
 def _release_queue(dbapi_connection, connection_record=None) -> None:

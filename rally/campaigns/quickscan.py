@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 from sqlalchemy import ColumnElement, and_, bindparam, case, literal_column, select, text, update
 
-from rally.dashboard.tallies import record_stamp_on
+from rally.dashboard.tallies import record_stamp_on, tally_of, with_tallies
 from rally.database import DriverSQL, driver_sql
 from rally.extensions import db
 from rally.fraud.operations import Visit, check_pace, flag_travel
@@ -116,14 +116,19 @@ def _statements(driver: DriverSQL) -> dict[str, str]:
         .offset(literal_column("0")),  # constants in the SQL (SQLite adds an OFFSET)
         # A parallel scan of the same card may have taken the slot: then nothing is inserted
         # and no row comes back (SQLite 3.35+ and PostgreSQL both speak this).
-        "stamp": text(
-            "INSERT INTO stamp (card_id, checkpoint_id, campaign_id, created_at, locale, slot,"
-            " count, points) VALUES (:card_id, :checkpoint_id, :campaign_id, :created_at,"
-            " :locale, :slot, :count, :points)"
-            " ON CONFLICT (card_id, checkpoint_id, slot) DO NOTHING RETURNING id"
-        ),
+        "stamp": text(_INSERT_STAMP + " RETURNING id"),
     }
+    if driver.name == "postgresql":  # the stamp and its tallies in one round trip
+        statements["stamp"] = with_tallies(_INSERT_STAMP + _RETURNING_FOR_TALLIES)
     return {name: driver.sql(statement) for name, statement in statements.items()}
+
+
+_INSERT_STAMP = (
+    "INSERT INTO stamp (card_id, checkpoint_id, campaign_id, created_at, locale, slot, count,"
+    " points) VALUES (:card_id, :checkpoint_id, :campaign_id, :created_at, :locale, :slot,"
+    " :count, :points) ON CONFLICT (card_id, checkpoint_id, slot) DO NOTHING"
+)
+_RETURNING_FOR_TALLIES = " RETURNING id, campaign_id, checkpoint_id, card_id, created_at, count"
 
 
 def quick_scan(token: str, card_key: str | None, locale: str, now: datetime) -> QuickScan | None:
@@ -188,12 +193,15 @@ def _scan(cursor, driver, sql, data, card_key, locale, now) -> QuickScan | None:
         check_pace(visit, now, StampError)
         flag_travel(card_id, target, (target.latitude, target.longitude), visit, now)
     stamp = _NewStamp(card_id, target.id, target.campaign_id, now, locale, slot, target.points)
-    cursor.execute(sql["stamp"], {**stamp._asdict(), "created_at": at})
+    tallied = driver.name == "postgresql"  # the statement adds to the tallies itself
+    params = {**stamp._asdict(), "created_at": at, **(tally_of(stamp) if tallied else {})}
+    cursor.execute(sql["stamp"], params)
     if cursor.fetchone() is None:
         # A parallel scan of the same card took this slot a moment ago: this one is the
         # repeat (as the full path decides when it reads that slot back).
         return QuickScan(target.campaign_id, target.id, card_key, False)
-    record_stamp_on(cursor, driver, stamp)
+    if not tallied:
+        record_stamp_on(cursor, driver, stamp)
     return QuickScan(target.campaign_id, target.id, card_key, True)
 
 
