@@ -4,13 +4,16 @@ Prints, for the scan link (a new visitor: new card, new stamp) and for the card 
 campaign with 60 checkpoints and 30 stamps: the CPU time per request, the SQL statements one
 request runs (in order, with the transactions), and the Rally functions by cumulative time
 under cProfile (standard library, so nothing to install; profiled times are inflated by the
-profiler, compare them with each other).
+profiler, compare them with each other). On SQLite the statements are SQLite's own trace
+(everything, including what the quick scan sends straight to the driver); on PostgreSQL
+(``--database``) only what SQLAlchemy executes.
 """
 
 import argparse
 import cProfile
 import io
 import pstats
+import sqlite3
 import sys
 import tempfile
 import time
@@ -30,22 +33,36 @@ from rally.stamping.tokens import checkpoint_token
 _statements: list[str] | None = None
 
 
-@event.listens_for(Engine, "before_cursor_execute")
-def _record(conn, cursor, statement, parameters, context, executemany):
+def _note(statement: str) -> None:
     if _statements is not None:
         _statements.append(" ".join(statement.split())[:110])
 
 
+@event.listens_for(Engine, "connect")
+def _trace_sqlite(dbapi_connection, connection_record):
+    # SQLite tells every statement it runs, including those the quick scan sends straight
+    # to the driver (rally.database.DriverSQL) and the driver's own COMMIT.
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        dbapi_connection.set_trace_callback(_note)
+        connection_record.info["traced"] = True
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _record(conn, cursor, statement, parameters, context, executemany):
+    if not conn.connection._connection_record.info.get("traced"):
+        _note(statement)  # PostgreSQL: only what SQLAlchemy executes (not the quick scan's)
+
+
 @event.listens_for(Engine, "commit")
 def _commit(conn):
-    if _statements is not None:
-        _statements.append("COMMIT")
+    if not conn.connection._connection_record.info.get("traced"):
+        _note("COMMIT")
 
 
 @event.listens_for(Engine, "rollback")
 def _rollback(conn):
-    if _statements is not None:
-        _statements.append("ROLLBACK")
+    if not conn.connection._connection_record.info.get("traced"):
+        _note("ROLLBACK")
 
 
 def statements_of(request) -> list[str]:

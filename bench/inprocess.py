@@ -27,6 +27,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))  # measure this checkout's rally, not the venv's
 VARIANTS = ("flask", "baseline", "rally-noop", "floor", "rally")
 
 

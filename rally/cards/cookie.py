@@ -10,7 +10,16 @@ COOKIE_SALT = "rally.card.v1"
 
 
 def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.secret_key, salt=COOKIE_SALT)
+    """The cookie's signer for the app's secret key, made once (building one costs more
+    than signing with it)."""
+    secret = current_app.secret_key
+    signer = _serializers.get(secret)
+    if signer is None:
+        signer = _serializers[secret] = URLSafeSerializer(secret, salt=COOKIE_SALT)
+    return signer
+
+
+_serializers: dict = {}
 
 
 def card_key_from_cookie() -> str | None:
@@ -82,9 +91,12 @@ def show_stamp(campaign_id: int, checkpoint_id: int, created: bool, card_key: st
 
     Every way of collecting (scan, PIN, purchase link) answers with this. ``card_key`` is
     read before the commit, which would otherwise reload the card in a second transaction.
+    The commit comes first: on SQLite the write lock is held until then, and building the
+    answer (URL, signed cookie) need not keep the other writers waiting.
     """
     from rally.extensions import db
 
+    db.session.commit()
     outcome = "new" if created else "again"
     args = {outcome: checkpoint_id}
     held = card_key_from_cookie()
@@ -93,6 +105,4 @@ def show_stamp(campaign_id: int, checkpoint_id: int, created: bool, card_key: st
         # password took it back): this stamp started a new card, and the card page says so.
         args["moved"] = 1
     target = url_for("cardpage.card", campaign_id=campaign_id, **args)
-    response = remember_card_key(redirect(target, 303), card_key)
-    db.session.commit()
-    return response
+    return remember_card_key(redirect(target, 303), card_key)

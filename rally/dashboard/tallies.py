@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 from sqlalchemy import (
     Boolean,
     DateTime,
+    TextClause,
     bindparam,
     case,
     delete,
@@ -16,6 +17,7 @@ from sqlalchemy import (
 )
 
 from rally.cards.models import Stamp
+from rally.database import DriverSQL
 from rally.extensions import db
 
 from .models import CardTally, StampTally
@@ -28,21 +30,51 @@ def hour_of(moment: datetime) -> int:
 
 # Plain SQL that SQLite (3.24+) and PostgreSQL both understand: the scan path runs these
 # for every new stamp, and a prepared text statement costs far less than building the ORM's.
-_ADD_TO_STAMP_TALLY = text(
-    "INSERT INTO stamp_tally (campaign_id, hour, checkpoint_id, stamps) "
-    "VALUES (:campaign_id, :hour, :checkpoint_id, :count) "
+_STAMP_TALLY_UPSERT = (
     "ON CONFLICT (campaign_id, hour, checkpoint_id) "
     "DO UPDATE SET stamps = stamp_tally.stamps + excluded.stamps"
 )
-_ADD_TO_CARD_TALLY = text(
-    "INSERT INTO card_tally (campaign_id, card_id, stamps, english, first_at, last_at) "
-    "VALUES (:campaign_id, :card_id, :count, :english, :at, :at) "
+_CARD_TALLY_UPSERT = (
     "ON CONFLICT (campaign_id, card_id) DO UPDATE SET "
     "stamps = card_tally.stamps + excluded.stamps, "
     "english = card_tally.english OR excluded.english, "
     "last_at = CASE WHEN excluded.last_at > card_tally.last_at "
     "THEN excluded.last_at ELSE card_tally.last_at END"
+)
+_ADD_TO_STAMP_TALLY = text(
+    "INSERT INTO stamp_tally (campaign_id, hour, checkpoint_id, stamps) "
+    f"VALUES (:campaign_id, :hour, :checkpoint_id, :count) {_STAMP_TALLY_UPSERT}"
+)
+_ADD_TO_CARD_TALLY = text(
+    "INSERT INTO card_tally (campaign_id, card_id, stamps, english, first_at, last_at) "
+    f"VALUES (:campaign_id, :card_id, :count, :english, :at, :at) {_CARD_TALLY_UPSERT}"
 ).bindparams(bindparam("english", type_=Boolean), bindparam("at", type_=DateTime))
+
+
+def with_tallies(stamp_insert: str) -> TextClause:
+    """PostgreSQL: ``stamp_insert`` and both tally upserts as one statement (one round trip
+    instead of three, in the same transaction).
+
+    :param stamp_insert: an ``INSERT INTO stamp ... RETURNING id, campaign_id, checkpoint_id,
+        card_id, created_at, count``; the tallies add what it inserted, nothing if it
+        inserted nothing (a conflict). The statement returns the stamp's id, if any, and
+        takes the parameters ``hour`` and ``english`` besides the insert's (:func:`tally_of`).
+    """
+    return text(
+        f"WITH new AS ({stamp_insert}), "
+        "by_hour AS (INSERT INTO stamp_tally (campaign_id, hour, checkpoint_id, stamps) "
+        f"SELECT campaign_id, :hour, checkpoint_id, count FROM new {_STAMP_TALLY_UPSERT}), "
+        "by_card AS (INSERT INTO card_tally "
+        "(campaign_id, card_id, stamps, english, first_at, last_at) "
+        "SELECT campaign_id, card_id, count, :english, created_at, created_at FROM new "
+        f"{_CARD_TALLY_UPSERT}) "
+        "SELECT id FROM new"
+    )
+
+
+def tally_of(stamp) -> dict:
+    """The parameters :func:`with_tallies` adds to the stamp's."""
+    return {"hour": hour_of(stamp.created_at), "english": stamp.locale == "en"}
 
 
 def record_stamp(stamp: Stamp) -> None:
@@ -65,6 +97,30 @@ def record_stamp(stamp: Stamp) -> None:
             "card_id": stamp.card_id,
             "english": stamp.locale == "en",
             "at": stamp.created_at,
+            "count": stamp.count,
+        },
+    )
+
+
+def record_stamp_on(cursor, driver: DriverSQL, stamp) -> None:
+    """:func:`record_stamp` on a DB-API ``cursor`` of the session's connection (the quick
+    scan's): the same upserts in the same transaction, without SQLAlchemy's execution."""
+    cursor.execute(
+        driver.sql(_ADD_TO_STAMP_TALLY),
+        {
+            "campaign_id": stamp.campaign_id,
+            "hour": hour_of(stamp.created_at),
+            "checkpoint_id": stamp.checkpoint_id,
+            "count": stamp.count,
+        },
+    )
+    cursor.execute(
+        driver.sql(_ADD_TO_CARD_TALLY),
+        {
+            "campaign_id": stamp.campaign_id,
+            "card_id": stamp.card_id,
+            "english": stamp.locale == "en",
+            "at": driver.to_db(stamp.created_at),
             "count": stamp.count,
         },
     )

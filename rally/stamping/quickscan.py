@@ -16,11 +16,19 @@ from datetime import datetime
 from functools import cache
 from typing import NamedTuple
 
-from sqlalchemy import DateTime, and_, bindparam, case, insert, select, text, update
+from sqlalchemy import ColumnElement, and_, bindparam, case, literal_column, select, text, update
 
-from rally.campaigns.models import Campaign, CampaignKind, Checkpoint, QrMode
+from rally.campaigns.models import (
+    Campaign,
+    CampaignKind,
+    CampaignState,
+    Checkpoint,
+    QrMode,
+    Recheck,
+)
 from rally.cards.models import Card, Stamp, new_card_key
-from rally.dashboard.tallies import record_stamp
+from rally.dashboard.tallies import record_stamp_on, tally_of, with_tallies
+from rally.database import DriverSQL, driver_sql
 from rally.extensions import db
 from rally.fraud.checks import Visit, flag_travel
 from rally.stamping.operations import (
@@ -44,16 +52,19 @@ class QuickScan:
 
 
 @cache
-def _statements() -> dict:
-    """Every statement of the quick scan, built once per process (their compiled SQL is
-    cached by SQLAlchemy, so each scan only binds parameters)."""
+def _statements(driver: DriverSQL) -> dict[str, str]:
+    """Every statement of the quick scan as the driver's SQL, compiled once per process."""
     from rally.spots.models import Spot
     from rally.stores.models import Store, StoreStatus
+
+    def named(member) -> ColumnElement:
+        # An enum stored by name, written into the SQL: the driver gets no parameter for it.
+        return literal_column(f"'{member.name}'")
 
     cp, campaign = Checkpoint.__table__, Campaign.__table__
     store, spot, stamp, card = Store.__table__, Spot.__table__, Stamp.__table__, Card.__table__
     is_open = case(
-        (cp.c.store_id.is_not(None), store.c.status == StoreStatus.approved),
+        (cp.c.store_id.is_not(None), store.c.status == named(StoreStatus.approved)),
         else_=spot.c.published,
     )
     latitude = case((cp.c.store_id.is_not(None), store.c.latitude), else_=spot.c.latitude)
@@ -61,7 +72,7 @@ def _statements() -> dict:
     places = cp.outerjoin(store, store.c.id == cp.c.store_id).outerjoin(
         spot, spot.c.id == cp.c.spot_id
     )
-    return {
+    statements = {
         "checkpoint": select(
             cp.c.id,
             cp.c.campaign_id,
@@ -76,14 +87,17 @@ def _statements() -> dict:
             campaign.c.ends_at,
             campaign.c.qr_mode,
             campaign.c.geofence_m,
-            (campaign.c.kind == CampaignKind.purchase).label("is_purchase"),
+            (campaign.c.kind == named(CampaignKind.purchase)).label("is_purchase"),
             campaign.c.recheck,
             campaign.c.recheck_hours,
         )
         .select_from(places.join(campaign, campaign.c.id == cp.c.campaign_id))
         .where(cp.c.id == bindparam("checkpoint_id")),
         "card": select(card.c.id, card.c.locale).where(card.c.key == bindparam("key")),
-        "new_card": insert(card).returning(card.c.id),
+        "new_card": text(
+            'INSERT INTO card ("key", locale, paper, created_at)'
+            " VALUES (:key, :locale, false, :created_at) RETURNING id"
+        ),
         "card_locale": update(card)
         .where(card.c.id == bindparam("card_id"))
         .values(locale=bindparam("locale")),
@@ -95,25 +109,36 @@ def _statements() -> dict:
             )
         )
         .order_by(stamp.c.slot.desc())
-        .limit(1),
+        .limit(literal_column("1"))
+        .offset(literal_column("0")),  # constants in the SQL (SQLite adds an OFFSET)
         "previous": select(stamp.c.checkpoint_id, stamp.c.created_at, latitude, longitude)
         .select_from(stamp.join(places, cp.c.id == stamp.c.checkpoint_id))
         .where(stamp.c.card_id == bindparam("card_id"))
         .order_by(stamp.c.created_at.desc())
-        .limit(1),
+        .limit(literal_column("1"))
+        .offset(literal_column("0")),  # constants in the SQL (SQLite adds an OFFSET)
         # A parallel scan of the same card may have taken the slot: then nothing is inserted
         # and no row comes back (SQLite 3.35+ and PostgreSQL both speak this).
-        "stamp": text(
-            "INSERT INTO stamp (card_id, checkpoint_id, campaign_id, created_at, locale, slot,"
-            " count, points) VALUES (:card_id, :checkpoint_id, :campaign_id, :created_at,"
-            " :locale, :slot, :count, :points)"
-            " ON CONFLICT (card_id, checkpoint_id, slot) DO NOTHING RETURNING id"
-        ).bindparams(bindparam("created_at", type_=DateTime)),
+        "stamp": text(_INSERT_STAMP + " RETURNING id"),
     }
+    if driver.name == "postgresql":  # the stamp and its tallies in one round trip
+        statements["stamp"] = with_tallies(_INSERT_STAMP + _RETURNING_FOR_TALLIES)
+    return {name: driver.sql(statement) for name, statement in statements.items()}
+
+
+_INSERT_STAMP = (
+    "INSERT INTO stamp (card_id, checkpoint_id, campaign_id, created_at, locale, slot, count,"
+    " points) VALUES (:card_id, :checkpoint_id, :campaign_id, :created_at, :locale, :slot,"
+    " :count, :points) ON CONFLICT (card_id, checkpoint_id, slot) DO NOTHING"
+)
+_RETURNING_FOR_TALLIES = " RETURNING id, campaign_id, checkpoint_id, card_id, created_at, count"
 
 
 def quick_scan(token: str, card_key: str | None, locale: str, now: datetime) -> QuickScan | None:
     """Give the stamp of a plain checkpoint, or ``None`` when the full path must decide.
+
+    The statements run on the DB-API cursor of the session's connection, in the session's
+    transaction (``BEGIN IMMEDIATE`` on SQLite), which the caller commits.
 
     :param card_key: the card key from the visitor's (verified) cookie, if any.
     :param locale: the language the visitor browses in (kept on the card and the stamp).
@@ -125,44 +150,117 @@ def quick_scan(token: str, card_key: str | None, locale: str, now: datetime) -> 
         return None
     if data.code_id is not None:
         return None
-    sql = _statements()
     conn = db.session.connection()
-    # The row stands for the checkpoint and its campaign in the shared checks (it has their
-    # attribute names: id, campaign_id, state, starts_at, recheck, is_purchase, ...).
-    target = conn.execute(sql["checkpoint"], {"checkpoint_id": data.checkpoint_id}).first()
+    driver = driver_sql(conn.dialect)
+    sql = _statements(driver)
+    cursor = conn.connection.dbapi_connection.cursor()
+    try:
+        return _scan(cursor, driver, sql, data, card_key, locale, now)
+    finally:
+        cursor.close()
+
+
+def _scan(cursor, driver, sql, data, card_key, locale, now) -> QuickScan | None:
+    cursor.execute(sql["checkpoint"], {"checkpoint_id": data.checkpoint_id})
+    target = _target(cursor.fetchone(), driver)
     if not _plain_and_open(target, data, now):
         return None
-    card = conn.execute(sql["card"], {"key": card_key}).first() if card_key else None
+    card = None
+    if card_key:
+        cursor.execute(sql["card"], {"key": card_key})
+        card = cursor.fetchone()
+    at = driver.to_db(now)
     if card is None:
         card_key = new_card_key()
-        card_id = conn.execute(
-            sql["new_card"], {"key": card_key, "locale": locale, "created_at": now}
-        ).scalar_one()
+        cursor.execute(sql["new_card"], {"key": card_key, "locale": locale, "created_at": at})
+        card_id = cursor.fetchone()[0]
         slot = 0
     else:
-        card_id = card.id
-        if card.locale != locale:
-            conn.execute(sql["card_locale"], {"card_id": card_id, "locale": locale})
-        latest = conn.execute(
-            sql["latest_here"], {"card_id": card_id, "checkpoint_id": target.id}
-        ).first()
+        card_id, card_locale = card
+        if card_locale != locale:
+            cursor.execute(sql["card_locale"], {"card_id": card_id, "locale": locale})
+        cursor.execute(sql["latest_here"], {"card_id": card_id, "checkpoint_id": target.id})
+        latest = cursor.fetchone()
+        latest = latest and _Latest(latest[0], driver.from_db(latest[1]))
         try:
             slot = next_slot(target, latest, now)
         except StampError as error:
             if error.is_repeat:
                 return QuickScan(target.campaign_id, target.id, card_key, False)
             raise
-        previous = conn.execute(sql["previous"], {"card_id": card_id}).first()
-        visit = previous and Visit(*previous)
+        cursor.execute(sql["previous"], {"card_id": card_id})
+        previous = cursor.fetchone()
+        visit = previous and Visit(
+            previous[0], driver.from_db(previous[1]), previous[2], previous[3]
+        )
         check_pace(visit, now)
         flag_travel(card_id, target, (target.latitude, target.longitude), visit, now)
     stamp = _NewStamp(card_id, target.id, target.campaign_id, now, locale, slot, target.points)
-    if conn.execute(sql["stamp"], stamp._asdict()).first() is None:
+    tallied = driver.name == "postgresql"  # the statement adds to the tallies itself
+    params = {**stamp._asdict(), "created_at": at, **(tally_of(stamp) if tallied else {})}
+    cursor.execute(sql["stamp"], params)
+    if cursor.fetchone() is None:
         # A parallel scan of the same card took this slot a moment ago: this one is the
         # repeat (as the full path decides when it reads that slot back).
         return QuickScan(target.campaign_id, target.id, card_key, False)
-    record_stamp(stamp)
+    if not tallied:
+        record_stamp_on(cursor, driver, stamp)
     return QuickScan(target.campaign_id, target.id, card_key, True)
+
+
+class _Latest(NamedTuple):
+    """The card's latest stamp at this checkpoint, as :func:`.operations.next_slot` reads it."""
+
+    slot: int
+    created_at: datetime
+
+
+class _Target(NamedTuple):
+    """The checkpoint with its campaign and place: it stands for both in the shared checks
+    (it has their attribute names: id, campaign_id, state, starts_at, recheck, ...)."""
+
+    id: int
+    campaign_id: int
+    key_version: int
+    points: int
+    quiz_answer: int | None
+    is_open: bool
+    latitude: float | None
+    longitude: float | None
+    state: CampaignState
+    starts_at: datetime
+    ends_at: datetime
+    qr_mode: QrMode
+    geofence_m: int | None
+    is_purchase: bool
+    recheck: Recheck
+    recheck_hours: int | None
+
+
+def _target(row, driver: DriverSQL) -> _Target | None:
+    """The driver's row as :class:`_Target`: enums by name, datetimes, booleans."""
+    if row is None:
+        return None
+    (id_, campaign_id, key_version, points, quiz, is_open, lat, lon) = row[:8]
+    (state, starts_at, ends_at, qr_mode, geofence_m, is_purchase, recheck, hours) = row[8:]
+    return _Target(
+        id_,
+        campaign_id,
+        key_version,
+        points,
+        quiz,
+        bool(is_open),
+        lat,
+        lon,
+        CampaignState[state],
+        driver.from_db(starts_at),
+        driver.from_db(ends_at),
+        QrMode[qr_mode],
+        geofence_m,
+        bool(is_purchase),
+        Recheck[recheck],
+        hours,
+    )
 
 
 def _plain_and_open(row, data, now: datetime) -> bool:

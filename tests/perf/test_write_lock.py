@@ -21,15 +21,20 @@ def begins(app):
     """The BEGIN statements the app's connections run, in order."""
     seen = []
 
-    def record(conn, cursor, statement, parameters, context, executemany):
+    def record(statement):
         if statement.startswith("BEGIN"):
             seen.append(statement)
 
+    def trace(dbapi_connection, connection_record, proxy):
+        # SQLite's own trace: the BEGIN goes straight to the driver (rally.database).
+        dbapi_connection.set_trace_callback(record)
+
     with app.app_context():
         engine = db.engine
-    event.listen(engine, "before_cursor_execute", record)
+    event.listen(engine.pool, "checkout", trace)
     yield seen
-    event.remove(engine, "before_cursor_execute", record)
+    event.remove(engine.pool, "checkout", trace)
+    engine.dispose()  # no traced connection stays in the pool
 
 
 def queue_of(app):
@@ -190,3 +195,26 @@ def test_without_a_lock_file_writes_still_work(
         db.engine.dispose()  # new connections, without a queue
     assert client.get(path).status_code == 303
     assert "No writer queue" in caplog.text
+
+
+def test_scan_frees_the_write_lock_before_building_its_answer(
+    app, client, make_campaign, stamp_path, monkeypatch
+):
+    """The stamp is committed before the redirect and the signed cookie are made: other
+    writers do not wait for that work (nor for this worker being descheduled meanwhile)."""
+    from rally.cards import cookie as cards
+
+    _, checkpoints = make_campaign()
+    queue = queue_of(app)
+    held = []
+    original = cards.remember_card_key
+
+    def spy(response, key):
+        held.append(queue.holder is not None)
+        return original(response, key)
+
+    monkeypatch.setattr(cards, "remember_card_key", spy)
+    assert client.get(stamp_path(checkpoints[0])).status_code == 303
+    assert held == [False]
+    with app.app_context():
+        assert db.session.scalar(text("SELECT count(*) FROM stamp")) == 1
