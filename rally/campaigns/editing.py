@@ -189,7 +189,7 @@ def _save(campaign: Campaign, data: CampaignInput) -> None:
 def _forget_tallies(checkpoints: list[Checkpoint]) -> None:
     """The dashboard's hourly rows of checkpoints about to go. They hold no stamp (a
     checkpoint with stamps stays), but a voided card leaves its hours at zero."""
-    from rally.dashboard.models import StampTally
+    from rally.stamping.models import StampTally
 
     ids = [checkpoint.id for checkpoint in checkpoints if checkpoint.id is not None]
     if ids:

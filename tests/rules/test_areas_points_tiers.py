@@ -122,7 +122,7 @@ def test_non_repeating_tier_has_one_occurrence(ctx, make_campaign, new_card):
 def test_staff_purchase_counts_several_stamps_in_tallies(ctx, make_campaign, new_card, make_user):
     from rally.auth.models import Role, User
     from rally.campaigns.models import CampaignKind
-    from rally.dashboard.models import CardTally, StampTally
+    from rally.stamping.models import CardTally, StampTally
 
     campaign_id, checkpoints = make_campaign(
         stores=1, kind=CampaignKind.purchase, yen_per_stamp=1000, max_stamps_per_purchase=2

@@ -19,8 +19,7 @@ from sqlalchemy import (
 from rally.cards.models import Stamp
 from rally.database import DriverSQL
 from rally.extensions import db
-
-from .models import CardTally, StampTally
+from rally.stamping.models import CardTally, StampTally
 
 
 def hour_of(moment: datetime) -> int:
