@@ -11,7 +11,7 @@ from rally.forms import Form
 from rally.i18n import _, _l, ngettext
 from rally.utils import utcnow
 
-from . import checks, review  # noqa: F401 (checks: connects the flags to stamping's signals)
+from . import review
 from .models import FraudFlag
 
 bp = Blueprint("fraud", __name__, url_prefix="/manage/flags", template_folder="templates")

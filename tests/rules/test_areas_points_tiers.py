@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 
 from rally.campaigns.models import RewardTier, TierBasis
-from rally.cards.reading import card_progress
+from rally.campaigns.progress import card_progress
 from rally.extensions import db
 from rally.rewards.operations import RewardError, claim_reward
 from rally.stamping.operations import grant_stamp
@@ -150,7 +150,7 @@ def test_rules_in_words_on_the_landing_page(app, client, make_campaign):
 
 
 def test_an_area_whose_only_places_are_suspended_is_not_needed(ctx, areas_campaign, new_card):
-    from rally.cards.reading import campaign_rows
+    from rally.campaigns.progress import campaign_rows
     from rally.stores.models import StoreStatus
 
     campaign_id, areas = areas_campaign()
@@ -170,7 +170,7 @@ def test_an_area_whose_only_places_are_suspended_is_not_needed(ctx, areas_campai
 def test_an_area_started_at_a_store_suspended_since_is_not_needed(ctx, areas_campaign, new_card):
     """Two stamps per area: one stamp at a store of an area whose stores are all suspended
     since can never complete it, so "every area" does not wait for it."""
-    from rally.cards.reading import campaign_rows
+    from rally.campaigns.progress import campaign_rows
     from rally.stores.models import StoreStatus
 
     campaign_id, areas = areas_campaign(stamps_per_area=2)
