@@ -207,6 +207,17 @@ def _register_template_helpers(app: Flask) -> None:
 
     app.add_template_filter(format_when, "when")
     app.add_template_global(local)
+    # Templates compare states by member (``campaign.state == CampaignState.draft``), never
+    # by the stored string.
+    from .campaigns.models import CampaignState, QrMode, Recheck
+    from .fraud.models import FlagKind, FlagResolution
+    from .lottery.rules import Outcome as LotteryOutcome
+    from .rewards.models import ClaimKind
+    from .stores.models import StoreStatus
+
+    for enum in (CampaignState, QrMode, Recheck, FlagKind, FlagResolution, ClaimKind, StoreStatus):
+        app.add_template_global(enum, enum.__name__)
+    app.add_template_global(LotteryOutcome, "LotteryOutcome")
 
     @app.context_processor
     def inject_language():

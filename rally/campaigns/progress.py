@@ -8,12 +8,15 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cache
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
+from rally.areas.models import Area
 from rally.campaigns.models import Campaign, Checkpoint, RewardTier, TierBasis
 from rally.cards.models import Card, Stamp
 from rally.extensions import db
 from rally.i18n import Bilingual
+from rally.spots.models import Spot
+from rally.stores.models import Store
 
 
 @dataclass(frozen=True, eq=False)
@@ -221,7 +224,6 @@ def build_progress(
 def campaign_rows(campaign: Campaign) -> tuple[list[CheckpointRow], list]:
     """The campaign's checkpoints with their places, in the card's order (shops first,
     grouped by category, then the tourist spots), and the areas they lie in, in order."""
-    from rally.areas.models import Area
 
     checkpoints = [
         CheckpointRow(
@@ -281,11 +283,6 @@ CARD_STAMP_COLUMNS = (
 @cache
 def _statements() -> dict:
     """The card page's queries, built once (each page only binds its parameters)."""
-    from sqlalchemy import bindparam, case
-
-    from rally.spots.models import Spot
-    from rally.stores.models import Store, StoreStatus
-
     return {
         "checkpoint_rows": select(
             Checkpoint.id,
@@ -301,10 +298,7 @@ def _statements() -> dict:
             func.coalesce(Store.address_en, Spot.address_en),
             Store.category,
             Spot.kind,
-            case(
-                (Checkpoint.store_id.is_not(None), Store.status == StoreStatus.approved),
-                else_=Spot.published,
-            ),
+            Checkpoint.is_open,
         )
         .outerjoin(Store, Checkpoint.store_id == Store.id)
         .outerjoin(Spot, Checkpoint.spot_id == Spot.id)

@@ -14,7 +14,7 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
-from rally.campaigns.models import Campaign
+from rally.campaigns.models import Campaign, CampaignState
 from rally.cards.cookie import card_from_cookie
 from rally.extensions import db
 from rally.i18n import _
@@ -76,7 +76,7 @@ def stamp_image(checkpoint_id: int):
         response.set_etag(operations.stamp_version(checkpoint))
         response.cache_control.max_age = IMAGE_MAX_AGE
         response = response.make_conditional(request)
-    response.cache_control.public = checkpoint.campaign.state.value != "draft"
+    response.cache_control.public = checkpoint.campaign.state is not CampaignState.draft
     return response
 
 

@@ -157,5 +157,5 @@ def draw(lottery_id: int):
                 )
         return redirect(url_for(".public", lottery_id=lottery_id), 303)
     campaign = lottery.campaign
-    running = campaign.state is CampaignState.published and campaign.ends_at > utcnow()
+    running = campaign.state is CampaignState.published and not campaign.is_over(utcnow())
     return render_template("lottery/draw.html", lottery=lottery, form=form, running=running)

@@ -135,7 +135,7 @@ def check_campaign_open(campaign: Campaign, now: datetime) -> None:
         raise StampError(
             _l("This campaign has not started yet."), code="campaign_not_started", status=403
         )
-    if campaign.state is CampaignState.ended or now >= campaign.ends_at:
+    if Campaign.is_over(campaign, now):
         raise StampError(_l("This campaign has ended."), code="campaign_ended", status=410)
 
 

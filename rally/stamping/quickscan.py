@@ -16,7 +16,7 @@ from datetime import datetime
 from functools import cache
 from typing import NamedTuple
 
-from sqlalchemy import ColumnElement, and_, bindparam, case, literal_column, select, text, update
+from sqlalchemy import ColumnElement, and_, bindparam, literal_column, select, text, update
 
 from rally.campaigns.models import (
     Campaign,
@@ -54,24 +54,15 @@ class QuickScan:
 @cache
 def _statements(driver: DriverSQL) -> dict[str, str]:
     """Every statement of the quick scan as the driver's SQL, compiled once per process."""
-    from rally.spots.models import Spot
-    from rally.stores.models import Store, StoreStatus
 
     def named(member) -> ColumnElement:
         # An enum stored by name, written into the SQL: the driver gets no parameter for it.
         return literal_column(f"'{member.name}'")
 
     cp, campaign = Checkpoint.__table__, Campaign.__table__
-    store, spot, stamp, card = Store.__table__, Spot.__table__, Stamp.__table__, Card.__table__
-    is_open = case(
-        (cp.c.store_id.is_not(None), store.c.status == named(StoreStatus.approved)),
-        else_=spot.c.published,
-    )
-    latitude = case((cp.c.store_id.is_not(None), store.c.latitude), else_=spot.c.latitude)
-    longitude = case((cp.c.store_id.is_not(None), store.c.longitude), else_=spot.c.longitude)
-    places = cp.outerjoin(store, store.c.id == cp.c.store_id).outerjoin(
-        spot, spot.c.id == cp.c.spot_id
-    )
+    stamp, card = Stamp.__table__, Card.__table__
+    is_open, latitude, longitude = Checkpoint.is_open, Checkpoint.latitude, Checkpoint.longitude
+    places = Checkpoint.with_places(cp)
     statements = {
         "checkpoint": select(
             cp.c.id,
