@@ -24,6 +24,8 @@ from rally.cards.models import Stamp
 from rally.errors import RallyError
 from rally.extensions import db
 from rally.i18n import _l
+from rally.spots.models import Spot
+from rally.stores.models import Store, StoreStatus
 
 # Bounds of the campaign rules, checked by the form and again here.
 MAX_RECHECK_HOURS = 720
@@ -289,9 +291,6 @@ def _checkpoint_changes(
 
     Refuses what would lose stamps, and places that are not approved or not public.
     """
-    from rally.spots.models import Spot
-    from rally.stores.models import Store, StoreStatus
-
     wanted = {("store", i) for i in store_ids} | {("spot", i) for i in spot_ids}
     current = {
         ("store", cp.store_id) if cp.store_id is not None else ("spot", cp.spot_id): cp
@@ -345,9 +344,6 @@ def _check_no_new_area(campaign: Campaign, current: dict, new_stores, new_spots)
 
     :raise CampaignError: ``area_added``.
     """
-    from rally.spots.models import Spot
-    from rally.stores.models import Store
-
     if not any(tier.basis is TierBasis.all_areas for tier in campaign.tiers):
         return
     areas = {cp.area_id for cp in current.values()}

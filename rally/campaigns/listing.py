@@ -6,6 +6,7 @@ from sqlalchemy.orm import contains_eager
 from rally.campaigns.models import Campaign, CampaignState, Checkpoint
 from rally.extensions import db
 from rally.pagination import paginate
+from rally.spots.models import Spot
 from rally.stores.models import Store, StoreStatus
 
 
@@ -23,8 +24,6 @@ def campaign_store_choices(campaign: Campaign | None) -> list[Store]:
 
 def campaign_spot_choices(campaign: Campaign | None) -> list:
     """Tourist spots a campaign may list: the public ones, plus those already taking part."""
-    from rally.spots.models import Spot
-
     current = [cp.spot_id for cp in campaign.checkpoints if cp.spot_id] if campaign else []
     condition = Spot.published.is_(True)
     if current:
@@ -48,8 +47,6 @@ def campaigns_page(page: int, per_page: int):
 
 def checkpoints_of(campaign: Campaign) -> list[Checkpoint]:
     """A campaign's checkpoints, shops then spots, in the order posters are printed."""
-    from rally.spots.models import Spot
-
     return list(
         db.session.scalars(
             select(Checkpoint)

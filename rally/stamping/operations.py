@@ -26,6 +26,7 @@ from rally.errors import RallyError
 from rally.extensions import db
 from rally.i18n import _l
 from rally.stamping.signals import Visit, stamp_scanned
+from rally.stamping.tallies import record_stamp
 from rally.stamping.tokens import InvalidToken, read_checkpoint_token, time_step
 from rally.utils import distance_m, next_local_midnight
 
@@ -320,8 +321,6 @@ def check_pace(last: Visit | None, now: datetime) -> None:
 
 def _save_stamp(stamp: Stamp) -> None:
     """Insert ``stamp`` and count it in the dashboard's tallies, in the same transaction."""
-    from rally.stamping.tallies import record_stamp
-
     db.session.add(stamp)
     db.session.flush()
     record_stamp(stamp)
