@@ -7,6 +7,7 @@ import secrets
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from . import errors
 from .config import Defaults
 
 
@@ -44,6 +45,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     _register_url_converters(app)
     _register_blueprints(app)
     _connect_signals()
+    errors.init_app(app)
     _register_template_helpers(app)
 
     from . import cli

@@ -3,7 +3,7 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from rally.auth.decorators import admin_required
-from rally.errors import RallyError
+from rally.errors import RallyError, back_with
 from rally.extensions import db
 from rally.forms import ConfirmForm
 from rally.i18n import _
@@ -22,13 +22,6 @@ CAMPAIGNS_PER_PAGE = 20
 @admin_required
 def _only_administrators():
     """Every view here is for the association; the decorator answers 403 or the log-in page."""
-
-
-def _refused(error: RallyError, target: str):
-    """Undo the request's changes and say why, translated, on the page we go back to."""
-    db.session.rollback()
-    flash(error.message, "error")
-    return redirect(target, 303)
 
 
 @bp.get("/")
@@ -105,7 +98,7 @@ def _move_store(store_id: int, transition: str):
     try:
         back_office.move_store(store, transition)
     except RallyError as error:
-        return _refused(error, _back_to_stores())
+        return back_with(error, _back_to_stores())
     name = store.tr("name")
     db.session.commit()
     flash(_store_moved(transition, name), "success")

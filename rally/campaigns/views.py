@@ -5,7 +5,7 @@ reward asks for)."""
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 
 from rally.auth.decorators import admin_required
-from rally.errors import RallyError
+from rally.errors import RallyError, back_with
 from rally.extensions import db
 from rally.forms import ConfirmForm
 from rally.i18n import _
@@ -28,13 +28,6 @@ CAMPAIGNS_PER_PAGE = 20
 @admin_required
 def _only_administrators():
     """Every view here is for the association; the decorator answers 403 or the log-in page."""
-
-
-def _refused(error: RallyError, target: str):
-    """Undo the request's changes and say why, translated, on the page we go back to."""
-    db.session.rollback()
-    flash(error.message, "error")
-    return redirect(target, 303)
 
 
 def _campaign(campaign_id: int) -> Campaign:
@@ -145,7 +138,7 @@ def publish_campaign(campaign_id: int):
     try:
         lifecycle.publish_campaign(campaign, utcnow())
     except RallyError as error:
-        return _refused(error, target)
+        return back_with(error, target)
     db.session.commit()
     flash(_("The campaign is published."), "success")
     return redirect(target, 303)
@@ -161,7 +154,7 @@ def end_campaign(campaign_id: int):
         try:
             lifecycle.end_campaign(campaign)
         except RallyError as error:
-            return _refused(error, target)
+            return back_with(error, target)
         db.session.commit()
         flash(_("The campaign has ended."), "success")
         return redirect(target, 303)

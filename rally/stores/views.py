@@ -49,7 +49,7 @@ def photo(store_id: int):
 @bp.errorhandler(413)
 def upload_too_large(error):
     """A body over ``MAX_CONTENT_LENGTH`` is cut off by Werkzeug before our own size check."""
-    return render_template("site/error.html", status=413, message=too_large_message()), 413
+    return render_template("error.html", status=413, message=too_large_message()), 413
 
 
 def _editable_store(store_id: int) -> Store:
