@@ -1,4 +1,4 @@
-"""Store rules for merchants: ownership, registration, profile edits, figures."""
+"""Store rules for merchants: sign-up, ownership, registration, profile edits, figures."""
 
 from collections import defaultdict
 from dataclasses import dataclass
@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from rally.access import may_manage
+from rally.auth.models import Role, User
+from rally.auth.operations import create_user
 from rally.errors import RallyError
 from rally.extensions import db
 from rally.i18n import _l
@@ -84,6 +86,17 @@ def register_store(owner, data: dict) -> Store:
     db.session.add(store)
     db.session.flush()
     return store
+
+
+def sign_up(email: str, name: str, password: str, store_data: dict) -> User:
+    """A merchant registers themselves and their first store, which waits for approval.
+
+    :param store_data: the first store's fields, see :func:`register_store`.
+    :raise AuthError: ``email_taken``.
+    """
+    user = create_user(email, password, Role.merchant, name)
+    register_store(user, store_data)
+    return user
 
 
 def update_profile(store: Store, data: dict) -> None:
