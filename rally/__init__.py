@@ -134,6 +134,7 @@ def _register_blueprints(app: Flask) -> None:
     from .admin.views import bp as admin_bp
     from .areas.views import bp as areas_bp
     from .auth.views import bp as auth_bp
+    from .campaigns import places  # noqa: F401  (answers areas.signals.area_changing)
     from .campaigns.landing import bp as landing_bp
     from .campaigns.views import bp as campaigns_bp
     from .cardpage.views import bp as cardpage_bp

@@ -2,6 +2,7 @@
 
 from sqlalchemy import select
 
+from rally.areas.signals import area_changing
 from rally.campaigns.models import Checkpoint
 from rally.errors import RallyError
 from rally.extensions import db
@@ -22,7 +23,8 @@ def save_spot(data: dict, spot: Spot | None = None) -> Spot:
     :param spot: the spot to update, or ``None`` to create one.
     :raise SpotError: ``name_required`` (no name in either language),
         ``coordinates_incomplete`` (a latitude without a longitude, or the reverse),
-        ``area_locked`` (see :func:`rally.areas.operations.check_area_kept`).
+        ``area_locked`` (see :func:`rally.campaigns.places.check_area_kept`, which answers
+        :data:`rally.areas.signals.area_changing`).
     """
     if not (data.get("name_ja") or "").strip() and not (data.get("name_en") or "").strip():
         raise SpotError(_l("Please enter a name in Japanese or English."), code="name_required")
@@ -32,9 +34,9 @@ def save_spot(data: dict, spot: Spot | None = None) -> Spot:
             code="coordinates_incomplete",
         )
     if spot is not None and "area_id" in data:
-        from rally.areas.operations import check_area_kept
-
-        check_area_kept(None, spot.id, spot.area_id, data["area_id"], SpotError)
+        area_changing.send(
+            SpotError, store_id=None, spot_id=spot.id, old=spot.area_id, new=data["area_id"]
+        )
     spot = spot or Spot()
     for key, value in data.items():
         setattr(spot, key, value)

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from rally.access import may_manage
+from rally.areas.signals import area_changing
 from rally.auth.models import Role, User
 from rally.auth.operations import create_user
 from rally.errors import RallyError
@@ -102,12 +103,13 @@ def sign_up(email: str, name: str, password: str, store_data: dict) -> User:
 def update_profile(store: Store, data: dict) -> None:
     """Write validated profile values; the status and the owner never change here.
 
-    :raise StoreError: ``area_locked`` (see :func:`rally.areas.operations.check_area_kept`).
+    :raise StoreError: ``area_locked`` (see :func:`rally.campaigns.places.check_area_kept`,
+        which answers :data:`rally.areas.signals.area_changing`).
     """
-    from rally.areas.operations import check_area_kept
-
     if "area_id" in data:
-        check_area_kept(store.id, None, store.area_id, data["area_id"], StoreError)
+        area_changing.send(
+            StoreError, store_id=store.id, spot_id=None, old=store.area_id, new=data["area_id"]
+        )
     _apply(store, data)
     db.session.flush()
 
