@@ -140,6 +140,7 @@ def _register_blueprints(app: Flask) -> None:
     from .cardpage.views import bp as cardpage_bp
     from .cards.views import bp as cards_bp
     from .checkpoints.views import bp as checkpoints_bp
+    from .dashboard.merchant import bp as merchant_figures_bp
     from .dashboard.views import bp as dashboard_bp
     from .designs.views import bp as designs_bp
     from .exports.views import bp as exports_bp
@@ -176,6 +177,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(visitors_bp)
     app.register_blueprint(lottery_bp)
     app.register_blueprint(dashboard_bp)
+    app.register_blueprint(merchant_figures_bp)
     app.register_blueprint(stores_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(areas_bp)

@@ -1,9 +1,4 @@
-"""Store rules for merchants: sign-up, ownership, registration, profile edits, figures."""
-
-from collections import defaultdict
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+"""Store rules for merchants: sign-up, ownership, registration, profile edits, photo."""
 
 from sqlalchemy import select
 
@@ -119,67 +114,6 @@ def _apply(store: Store, data: dict) -> None:
         if name in data:
             value = data[name]
             setattr(store, name, value.strip() if isinstance(value, str) else value)
-
-
-@dataclass(frozen=True)
-class DayCount:
-    day: date
-    stamps: int
-
-
-@dataclass(frozen=True)
-class StoreFigures:
-    store: Store
-    days: list[DayCount]  # newest first, only days with stamps
-    total: int
-    busiest: int
-
-
-def stamps_per_day(
-    stores: list[Store], now: datetime, timezone: str, days: int = 30
-) -> list[StoreFigures]:
-    """Count each store's stamps per local day over the last ``days`` days.
-
-    Grouping happens in Python on the district's zone so SQLite and PostgreSQL agree and
-    a stamp at 23:30 Tokyo time counts for that Tokyo day, not the UTC one.
-
-    :param now: naive UTC.
-    :param timezone: the district's zone, e.g. ``Asia/Tokyo``.
-    """
-    from rally.campaigns.models import Checkpoint
-    from rally.cards.models import Stamp
-
-    if not stores:
-        return []
-    zone = ZoneInfo(timezone)
-    utc = ZoneInfo("UTC")
-    local_today = now.replace(tzinfo=utc).astimezone(zone).date()
-    first_day = local_today - timedelta(days=days - 1)
-    since = (
-        datetime.combine(first_day, datetime.min.time(), zone).astimezone(utc).replace(tzinfo=None)
-    )
-    rows = db.session.execute(
-        select(Checkpoint.store_id, Stamp.created_at, Stamp.count)
-        .join(Checkpoint, Stamp.checkpoint_id == Checkpoint.id)
-        .where(Checkpoint.store_id.in_([store.id for store in stores]), Stamp.created_at >= since)
-    )
-    counts: dict[int, dict[date, int]] = defaultdict(lambda: defaultdict(int))
-    for store_id, created_at, count in rows:
-        # A purchase at the register can give several stamps at once.
-        counts[store_id][created_at.replace(tzinfo=utc).astimezone(zone).date()] += count
-    figures = []
-    for store in stores:
-        per_day = counts.get(store.id, {})
-        day_counts = [DayCount(day, per_day[day]) for day in sorted(per_day, reverse=True)]
-        figures.append(
-            StoreFigures(
-                store=store,
-                days=day_counts,
-                total=sum(per_day.values()),
-                busiest=max(per_day.values(), default=0),
-            )
-        )
-    return figures
 
 
 def replace_photo(store: Store, stream) -> str | None:

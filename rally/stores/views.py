@@ -1,10 +1,9 @@
 """Store pages and files, merchants' own sign-up, and the merchant area (own stores,
-profile, photo, figures)."""
+profile, photo)."""
 
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -19,7 +18,6 @@ from rally.auth.operations import AuthError
 from rally.auth.views import FORM_LIMIT
 from rally.extensions import db, limiter
 from rally.i18n import _
-from rally.utils import utcnow
 
 from . import operations
 from .forms import PhotoForm, SignupForm, StoreProfileForm
@@ -161,12 +159,3 @@ def edit_photo(store_id: int):
     elif form.errors:
         status = 400
     return render_template("stores/merchant/photo.html", form=form, store=store), status
-
-
-@bp.get("/merchant/figures")
-@merchant_required
-def figures():
-    figures = operations.stamps_per_day(
-        operations.stores_of(current_user), utcnow(), current_app.config["RALLY_TIMEZONE"]
-    )
-    return render_template("stores/merchant/figures.html", figures=figures)
