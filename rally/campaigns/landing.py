@@ -8,8 +8,8 @@ from flask_babel import force_locale
 from rally.extensions import db
 from rally.i18n import LANGUAGES, chosen_language, current_language
 from rally.lottery.operations import campaign_lotteries
-from rally.stores.directory import TAG_LABELS
-from rally.stores.search import campaign_spots, campaign_stores
+from rally.spots.operations import campaign_spots
+from rally.stores.search import TAG_LABELS, campaign_stores
 from rally.utils import utcnow
 
 from .models import Campaign, CampaignState

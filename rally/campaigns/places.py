@@ -1,6 +1,9 @@
-"""Campaign rules about places (stores and spots) that the places rooms announce to."""
+"""Campaign rules and queries about places (stores and spots), which sit below campaigns:
+the area lock they announce with a signal, a store's campaigns for its page."""
 
-from sqlalchemy import select
+from datetime import datetime
+
+from sqlalchemy import and_, select
 
 from rally.areas.signals import area_changing
 from rally.extensions import db
@@ -56,3 +59,18 @@ def check_area_kept(store_id: int | None, spot_id: int | None, old, new, error_c
             code="area_locked",
             status=409,
         )
+
+
+def campaigns_of_store(store: Store, now: datetime) -> list[Campaign]:
+    """Published campaigns, running or to come, in which ``store`` is a checkpoint."""
+    return list(
+        db.session.scalars(
+            select(Campaign)
+            .join(Checkpoint, Checkpoint.campaign_id == Campaign.id)
+            .where(
+                Checkpoint.store_id == store.id,
+                and_(Campaign.state == CampaignState.published, Campaign.ends_at > now),
+            )
+            .order_by(Campaign.starts_at)
+        )
+    )

@@ -3,7 +3,6 @@
 from sqlalchemy import select
 
 from rally.areas.signals import area_changing
-from rally.campaigns.models import Checkpoint
 from rally.errors import RallyError
 from rally.extensions import db
 from rally.i18n import _l
@@ -51,7 +50,7 @@ def delete_spot(spot: Spot) -> None:
     :raise SpotError: ``spot_in_use`` (a checkpoint of a campaign, even an ended one: its
         stamps need it; hide the spot instead).
     """
-    used = db.session.scalar(select(Checkpoint.id).where(Checkpoint.spot_id == spot.id).limit(1))
+    used = db.session.scalar(select(Spot.id).where(Spot.id == spot.id, Spot.checkpoints.any()))
     if used is not None:
         raise SpotError(
             _l("A campaign stamps at this spot, so it cannot be deleted. Hide it instead."),
@@ -66,6 +65,19 @@ def spots_page(page: int, per_page: int):
     """One page of every spot, hidden ones too, by kind then name (see
     :func:`rally.pagination.paginate`)."""
     return paginate(select(Spot).order_by(Spot.kind, Spot.name_ja, Spot.id), page, per_page)
+
+
+def campaign_spots(campaign) -> list:
+    """The public tourist spots taking part in ``campaign``."""
+    # A spot is a checkpoint of a campaign at most once (a unique constraint): EXISTS
+    # returns what the join did.
+    return list(
+        db.session.scalars(
+            select(Spot)
+            .where(Spot.checkpoints.any(campaign_id=campaign.id), Spot.published.is_(True))
+            .order_by(Spot.kind, Spot.name_ja)
+        )
+    )
 
 
 def public_spots() -> list[Spot]:
