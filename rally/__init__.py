@@ -43,6 +43,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     _init_extensions(app)
     _register_url_converters(app)
     _register_blueprints(app)
+    _connect_signals()
     _register_template_helpers(app)
 
     from . import cli
@@ -130,12 +131,21 @@ def _register_url_converters(app: Flask) -> None:
     app.url_map.converters["default"] = app.url_map.converters["string"] = TextConverter
 
 
+def _connect_signals() -> None:
+    """Rooms answer what the rooms below them announce (blinker signals): the receivers
+    connect when their modules are imported, here, once for the process. A receiver that
+    refuses raises a RallyError: the request rolls back whatever another receiver did."""
+    from .campaigns import places  # noqa: F401 (keeps a place's area, see areas.signals)
+    from .fraud import checks  # noqa: F401 (flags on stamping's scans)
+    from .lottery import receivers as lottery_receivers  # noqa: F401
+    from .rewards import receivers as rewards_receivers  # noqa: F401
+    from .stamping import tallies  # noqa: F401 (forgets removed checkpoints' tallies)
+
+
 def _register_blueprints(app: Flask) -> None:
     from .admin.views import bp as admin_bp
     from .areas.views import bp as areas_bp
     from .auth.views import bp as auth_bp
-    from .campaigns import places  # noqa: F401  (answers areas.signals.area_changing)
-    from .campaigns.landing import bp as landing_bp
     from .campaigns.views import bp as campaigns_bp
     from .cardpage.views import bp as cardpage_bp
     from .cards.views import bp as cards_bp
@@ -155,6 +165,7 @@ def _register_blueprints(app: Flask) -> None:
     from .register.views import bp as register_bp
     from .rewards.views import bp as rewards_bp
     from .site.directory import bp as directory_bp
+    from .site.landing import bp as landing_bp
     from .site.views import bp as site_bp
     from .spots.views import bp as spots_bp
     from .stamping.views import bp as stamping_bp

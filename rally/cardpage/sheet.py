@@ -21,7 +21,7 @@ from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from rally.campaigns.models import Campaign, ContentRevision, TierBasis
-from rally.cards.progress import CheckpointRow
+from rally.campaigns.progress import CheckpointRow
 from rally.extensions import db
 from rally.i18n.content import in_language
 
@@ -83,7 +83,7 @@ def campaign_sheet(campaign_id: int, revision: int | None) -> Sheet | None:
     :param revision: the content revision as the page read it
         (:func:`rally.campaigns.cardpage.read_card`); ``None``: no revision row, nothing kept.
     """
-    from rally.cards.reading import campaign_rows
+    from rally.campaigns.progress import campaign_rows
     from rally.lottery.operations import campaign_lotteries
 
     sheets = _sheets()

@@ -3,8 +3,8 @@
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 
 from rally.campaigns.lifecycle import open_campaigns
+from rally.campaigns.progress import campaigns_of_card, card_progress
 from rally.cards.cookie import card_from_cookie, card_key_from_cookie
-from rally.cards.reading import campaigns_of_card, card_progress
 from rally.database import read_without_transaction
 from rally.i18n import current_language
 from rally.lottery.operations import lotteries_on_card

@@ -76,7 +76,7 @@ def enter_lottery(lottery: Lottery, card: Card, visitor, now: datetime) -> Lotte
         ``not_enough_stamps``, ``already_entered`` (one entry per person and occurrence,
         whatever the card).
     """
-    from rally.cards.reading import tier_progress
+    from rally.campaigns.progress import tier_progress
     from rally.visitors.models import Visitor
 
     account_required = LotteryError(

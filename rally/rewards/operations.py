@@ -96,7 +96,7 @@ def claim_reward(card: Card, tier: RewardTier, now: datetime, occurrence: int = 
         (the card has not reached the tier that many times), ``questionnaire_required``
         (the campaign asks its questions first), ``out_of_stock``.
     """
-    from rally.cards.reading import tier_progress
+    from rally.campaigns.progress import tier_progress
     from rally.lottery.operations import lottery_for_tier
     from rally.questionnaires.operations import questionnaire_done
 
