@@ -137,6 +137,7 @@ def _connect_signals() -> None:
     """Rooms answer what the rooms below them announce (blinker signals): the receivers
     connect when their modules are imported, here, once for the process. A receiver that
     refuses raises a RallyError: the request rolls back whatever another receiver did."""
+    from .campaigns import places  # noqa: F401 (keeps a place's area, see areas.signals)
     from .fraud import checks  # noqa: F401 (flags on stamping's scans)
     from .lottery import receivers as lottery_receivers  # noqa: F401
     from .rewards import receivers as rewards_receivers  # noqa: F401
@@ -151,6 +152,7 @@ def _register_blueprints(app: Flask) -> None:
     from .cardpage.views import bp as cardpage_bp
     from .cards.views import bp as cards_bp
     from .checkpoints.views import bp as checkpoints_bp
+    from .dashboard.merchant import bp as merchant_figures_bp
     from .dashboard.views import bp as dashboard_bp
     from .designs.views import bp as designs_bp
     from .exports.views import bp as exports_bp
@@ -164,11 +166,11 @@ def _register_blueprints(app: Flask) -> None:
     from .questionnaires.views import bp as questionnaires_bp
     from .register.views import bp as register_bp
     from .rewards.views import bp as rewards_bp
+    from .site.directory import bp as directory_bp
     from .site.landing import bp as landing_bp
     from .site.views import bp as site_bp
     from .spots.views import bp as spots_bp
     from .stamping.views import bp as stamping_bp
-    from .stores.directory import bp as directory_bp
     from .stores.views import bp as stores_bp
     from .visitors.views import bp as visitors_bp
 
@@ -188,6 +190,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(visitors_bp)
     app.register_blueprint(lottery_bp)
     app.register_blueprint(dashboard_bp)
+    app.register_blueprint(merchant_figures_bp)
     app.register_blueprint(stores_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(areas_bp)

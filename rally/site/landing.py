@@ -9,8 +9,8 @@ from rally.campaigns.models import Campaign, CampaignState
 from rally.extensions import db
 from rally.i18n import LANGUAGES, chosen_language, current_language
 from rally.lottery.operations import campaign_lotteries
-from rally.stores.directory import TAG_LABELS
-from rally.stores.search import campaign_spots, campaign_stores
+from rally.spots.operations import campaign_spots
+from rally.stores.search import TAG_LABELS, campaign_stores
 from rally.utils import utcnow
 
 bp = Blueprint("landing", __name__, template_folder="templates")
