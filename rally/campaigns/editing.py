@@ -348,7 +348,7 @@ def _check_no_new_area(campaign: Campaign, current: dict, new_stores, new_spots)
         return
     areas = {cp.area_id for cp in current.values()}
     # Under a share lock: a merchant moving one of these places at the same moment
-    # (rally.areas.operations.check_area_kept locks its row) is waited for, or waits.
+    # (rally.campaigns.places.check_area_kept locks its row) is waited for, or waits.
     new_areas = set(
         db.session.scalars(
             select(Store.area_id).where(Store.id.in_(new_stores or [])).with_for_update(read=True)
