@@ -77,7 +77,6 @@ def claim_reward(card: Card, tier: RewardTier, now: datetime, occurrence: int = 
         (the campaign asks its questions first), ``out_of_stock``.
     """
     from rally.campaigns.progress import tier_progress
-    from rally.lottery.operations import lottery_for_tier
     from rally.questionnaires.operations import questionnaire_done
 
     existing = _claim_of(card, tier, occurrence)
@@ -87,7 +86,7 @@ def claim_reward(card: Card, tier: RewardTier, now: datetime, occurrence: int = 
         raise RewardError(
             _l("This campaign has not started yet."), code="campaign_not_started", status=403
         )
-    if tier.stock is None and lottery_for_tier(tier.id) is not None:
+    if tier.stock is None and tier.lottery is not None:
         raise RewardError(
             _l("This reward is given by lottery: please enter the lottery instead."),
             code="lottery_only",
