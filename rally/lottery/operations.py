@@ -4,7 +4,7 @@ import secrets
 from datetime import datetime
 
 from flask_babel import force_locale
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from rally.campaigns.models import RewardTier
@@ -15,7 +15,6 @@ from rally.extensions import db
 from rally.i18n import _, _l
 from rally.mail import Mail
 from rally.rewards.models import Claim, ClaimKind
-from rally.visitors.signals import account_deleting, counting_withdrawals
 
 from . import draw as lottery_draw
 from .models import Lottery, LotteryEntry
@@ -277,51 +276,6 @@ def withdraw_card(card_id: int, campaign_id: int) -> int:
             LotteryEntry.card_id == card_id, LotteryEntry.lottery_id.in_(open_lotteries)
         )
     ).rowcount
-
-
-@account_deleting.connect
-def withdraw_account(visitor, **_) -> tuple[int, int]:
-    """Take a deleted account's entries out of the lotteries not drawn yet: a winner could
-    not be told. Return how many were withdrawn, and how many stay (those of drawn
-    lotteries: a published result must stay verifiable).
-
-    Received from :func:`rally.visitors.operations.delete_account`, which has locked the
-    account's row for update: an entry in flight (its insert holds a key lock on the row,
-    see :func:`enter_lottery`) was waited for and is seen here; an entry arriving later
-    waits for the deletion and finds the account gone. The entries are read under the
-    lotteries' share lock, as :func:`withdraw_card` does, so a draw at the same moment
-    counts them all or none.
-    """
-    entered = select(LotteryEntry.lottery_id).where(LotteryEntry.visitor_id == visitor.id)
-    open_lotteries = db.session.scalars(
-        select(Lottery.id)
-        .where(Lottery.id.in_(entered), Lottery.drawn_at.is_(None))
-        .with_for_update(read=True)
-    ).all()
-    withdrawn = 0
-    if open_lotteries:
-        withdrawn = db.session.execute(
-            delete(LotteryEntry).where(
-                LotteryEntry.visitor_id == visitor.id,
-                LotteryEntry.lottery_id.in_(open_lotteries),
-            )
-        ).rowcount
-    kept = db.session.scalar(
-        select(func.count()).select_from(LotteryEntry).where(LotteryEntry.visitor_id == visitor.id)
-    )
-    return withdrawn, kept
-
-
-@counting_withdrawals.connect
-def open_entries_of(visitor, **_) -> int:
-    """How many of ``visitor``'s lottery entries wait for a draw (deleting the account
-    withdraws them)."""
-    return db.session.scalar(
-        select(func.count())
-        .select_from(LotteryEntry)
-        .join(Lottery, Lottery.id == LotteryEntry.lottery_id)
-        .where(LotteryEntry.visitor_id == visitor.id, Lottery.drawn_at.is_(None))
-    )
 
 
 def lotteries_on_card(

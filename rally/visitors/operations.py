@@ -218,7 +218,7 @@ def reset_password(token: str, new: str) -> Visitor:
 def open_lottery_entries(visitor: Visitor) -> int:
     """How many of ``visitor``'s lottery entries wait for a draw (deleting the account
     withdraws them)."""
-    # The lottery room answers: see rally.lottery.operations.open_entries_of.
+    # The lottery room answers: see rally.lottery.receivers.open_entries_of.
     return sum(count for _, count in counting_withdrawals.send(visitor))
 
 
@@ -229,7 +229,7 @@ def delete_account(visitor: Visitor, password: str) -> int:
 
     Entries in lotteries not drawn yet are withdrawn: a winner could not be told. The
     lottery room does it, on the :data:`~rally.visitors.signals.account_deleting` signal
-    (:func:`rally.lottery.operations.withdraw_account`): the entries are read under the
+    (:func:`rally.lottery.receivers.withdraw_account`): the entries are read under the
     lotteries' share lock, as :func:`rally.lottery.operations.withdraw_card` does, so a
     draw at the same moment counts them all or none; the account's row is locked first, so
     an entry made at the same moment is withdrawn too, or refused. A drawn lottery keeps
