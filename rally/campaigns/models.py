@@ -360,6 +360,9 @@ class RewardTier(Bilingual, db.Model):
     stock: Mapped[int | None]
 
     campaign: Mapped[Campaign] = relationship(back_populates="tiers")
+    # The tier's lottery, if it has one (lottery.tier_id is unique); by name, read only:
+    # the lottery room is above this one.
+    lottery = relationship("Lottery", uselist=False, viewonly=True)
 
 
 class ContentRevision(db.Model):

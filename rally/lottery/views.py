@@ -13,7 +13,7 @@ from rally.forms import Form, IntegerField, SelectField
 from rally.i18n import _, _l, ngettext
 from rally.mail import try_send_all
 from rally.utils import utcnow
-from rally.visitors.views import current_visitor
+from rally.visitors.session import current_visitor
 
 from . import operations
 from .models import Lottery
