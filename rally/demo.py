@@ -12,18 +12,17 @@ from sqlalchemy import select
 
 from rally.areas.models import Area
 from rally.auth.models import Role, User
+from rally.campaigns.editing import CampaignInput, TierInput, create_campaign
+from rally.campaigns.lifecycle import publish_campaign
 from rally.campaigns.models import (
     Campaign,
     CampaignKind,
-    CampaignState,
-    Checkpoint,
-    CheckpointCode,
-    RewardTier,
     TierBasis,
 )
+from rally.checkpoints.operations import SettingsInput, add_code, update_settings
 from rally.extensions import db
 from rally.news.demo import seed_showcase
-from rally.questionnaires.models import Question
+from rally.questionnaires.operations import QuestionInput, add_question
 from rally.spots.models import Spot
 from rally.stores.models import Category, Store, StoreStatus
 
@@ -452,35 +451,14 @@ def seed_demo(now: datetime, timezone: str = "Asia/Tokyo") -> dict:
         stores[0].owner = merchant
     db.session.flush()
 
+    seed_showcase(now, stores)
+    spots = list(db.session.scalars(select(Spot).order_by(Spot.id)))
+    _seed_areas(stores, spots)
     campaign = db.session.scalar(select(Campaign).where(Campaign.title_ja == CAMPAIGN_TITLE_JA))
     if campaign is None:
-        zone = ZoneInfo(timezone)
-        local_today = now.replace(tzinfo=ZoneInfo("UTC")).astimezone(zone).date()
-        start = datetime.combine(local_today - timedelta(days=7), datetime.min.time(), zone)
-        end = datetime.combine(local_today + timedelta(days=38), datetime.min.time(), zone)
-        campaign = Campaign(
-            title_ja=CAMPAIGN_TITLE_JA,
-            title_en=CAMPAIGN_TITLE_EN,
-            rules_ja=CAMPAIGN_RULES_JA,
-            rules_en=CAMPAIGN_RULES_EN,
-            starts_at=_naive_utc(start),
-            ends_at=_naive_utc(end),
-            state=CampaignState.published,
-        )
-        campaign.checkpoints = [Checkpoint(store=store) for store in stores[:24]]
-        campaign.tiers = [
-            RewardTier(threshold=n, name_ja=ja, name_en=en, stock=stock)
-            for n, ja, en, stock in TIERS
-        ]
-        db.session.add(campaign)
-    db.session.flush()
-    seed_showcase(now, stores)
-    if not any(checkpoint.spot_id for checkpoint in campaign.checkpoints):
-        # Sightseeing feeds shopping: two tourist spots collect stamps too.
-        spots = db.session.scalars(select(Spot).order_by(Spot.id).limit(2)).all()
-        campaign.checkpoints.extend(Checkpoint(spot=spot) for spot in spots)
-        db.session.flush()
-    _seed_rules(now, stores, campaign, timezone)
+        campaign = _year_end_rally(now, timezone, stores, spots)
+    if db.session.scalar(select(Campaign).where(Campaign.title_ja == PURCHASE_TITLE_JA)) is None:
+        _purchase_campaign(now, stores, campaign)
     return {
         "admin": (ADMIN_EMAIL, ADMIN_PASSWORD),
         "merchant": (MERCHANT_EMAIL, MERCHANT_PASSWORD),
@@ -489,9 +467,8 @@ def seed_demo(now: datetime, timezone: str = "Asia/Tokyo") -> dict:
     }
 
 
-def _seed_rules(now: datetime, stores: list[Store], rally: Campaign, timezone: str) -> None:
-    """Areas for every store and spot, an every-street prize and a landmark quiz in the
-    year-end rally, and a purchase campaign with a repeating lottery-ticket tier."""
+def _seed_areas(stores: list[Store], spots: list[Spot]) -> None:
+    """The four streets, every store and spot in one of them."""
     areas = []
     for position, (name_ja, name_en, _first) in enumerate(AREAS, 1):
         area = db.session.scalar(select(Area).where(Area.name_ja == name_ja))
@@ -505,78 +482,76 @@ def _seed_rules(now: datetime, stores: list[Store], rally: Campaign, timezone: s
         if store.area_id is None:
             # The last street whose first store index is not after this store's.
             store.area_id = areas[sum(1 for first in firsts if index >= first) - 1].id
-    spots = db.session.scalars(select(Spot).order_by(Spot.id)).all()
     for spot, area in zip(spots, [areas[2], areas[0], areas[1], areas[3]], strict=False):
         if spot.area_id is None:
             spot.area_id = area.id
+    db.session.flush()
 
-    rally.stamps_per_area = STAMPS_PER_AREA
-    if not any(tier.basis is TierBasis.all_areas for tier in rally.tiers):
-        name_ja, name_en, stock = AREA_PRIZE
-        rally.tiers.append(
-            RewardTier(
-                basis=TierBasis.all_areas,
-                threshold=len(AREAS),
-                name_ja=name_ja,
-                name_en=name_en,
-                stock=stock,
-            )
+
+def _year_end_rally(now: datetime, timezone: str, stores: list[Store], spots: list[Spot]):
+    """The year-end rally, built as the association builds one in the back office: 24 shops
+    and two tourist spots, three tiers and an every-street prize, a landmark quiz at the
+    literature museum and a short questionnaire; then published."""
+    zone = ZoneInfo(timezone)
+    local_today = now.replace(tzinfo=ZoneInfo("UTC")).astimezone(zone).date()
+    start = datetime.combine(local_today - timedelta(days=7), datetime.min.time(), zone)
+    end = datetime.combine(local_today + timedelta(days=38), datetime.min.time(), zone)
+    name_ja, name_en, stock = AREA_PRIZE
+    campaign = create_campaign(
+        CampaignInput(
+            title_ja=CAMPAIGN_TITLE_JA,
+            title_en=CAMPAIGN_TITLE_EN,
+            rules_ja=CAMPAIGN_RULES_JA,
+            rules_en=CAMPAIGN_RULES_EN,
+            starts_at=_naive_utc(start),
+            ends_at=_naive_utc(end),
+            store_ids=[store.id for store in stores[:24]],
+            spot_ids=[spot.id for spot in spots[:2]],
+            tiers=[
+                *(TierInput(None, n, ja, en, stock) for n, ja, en, stock in TIERS),
+                TierInput(None, len(AREAS), name_ja, name_en, stock, basis=TierBasis.all_areas),
+            ],
+            stamps_per_area=STAMPS_PER_AREA,
         )
-    landmarks = [cp for cp in rally.checkpoints if cp.spot_id is not None]
-    if len(landmarks) > 1 and landmarks[1].quiz_answer is None:
-        quiz = landmarks[1]
-        (
-            quiz.quiz_question_ja,
-            quiz.quiz_question_en,
-            quiz.quiz_choices_ja,
-            quiz.quiz_choices_en,
-            quiz.quiz_answer,
-        ) = QUIZ
+    )
+    landmarks = [cp for cp in campaign.checkpoints if cp.spot_id is not None]
+    if len(landmarks) > 1:
+        question_ja, question_en, choices_ja, choices_en, answer = QUIZ
+        update_settings(
+            landmarks[1],
+            SettingsInput(1, question_ja, question_en, choices_ja, choices_en, answer),
+        )
+    for text_ja, text_en, choices_ja, choices_en, required in QUESTIONS:
+        add_question(campaign, QuestionInput(text_ja, text_en, choices_ja, choices_en, required))
+    publish_campaign(campaign, now)
+    return campaign
 
-    if not rally.questions:
-        rally.questions = [
-            Question(
-                position=position,
-                text_ja=text_ja,
-                text_en=text_en,
-                choices_ja=choices_ja,
-                choices_en=choices_en,
-                required=required,
-            )
-            for position, (text_ja, text_en, choices_ja, choices_en, required) in enumerate(
-                QUESTIONS, 1
-            )
-        ]
 
-    purchase = db.session.scalar(select(Campaign).where(Campaign.title_ja == PURCHASE_TITLE_JA))
-    if purchase is None:
-        purchase = Campaign(
+def _purchase_campaign(now: datetime, stores: list[Store], rally: Campaign) -> None:
+    """The year-end lucky draw: 1 stamp per 1,000 yen at 12 shops, every 5 stamps a ticket;
+    the greengrocer (the demo merchant's shop) has a second till with its own code."""
+    purchase = create_campaign(
+        CampaignInput(
             title_ja=PURCHASE_TITLE_JA,
             title_en=PURCHASE_TITLE_EN,
             rules_ja=PURCHASE_RULES_JA,
             rules_en=PURCHASE_RULES_EN,
             starts_at=rally.starts_at,
             ends_at=rally.ends_at,
-            state=CampaignState.published,
+            store_ids=[store.id for store in stores[:12]],
+            tiers=[
+                TierInput(
+                    None, 5, "ガラポン抽選券 1枚", "One lucky-draw ticket", None, repeats=True
+                )
+            ],
             kind=CampaignKind.purchase,
             yen_per_stamp=1000,
             max_stamps_per_purchase=2,
         )
-        purchase.checkpoints = [Checkpoint(store=store) for store in stores[:12]]
-        # The greengrocer (the demo merchant's shop) has a second till with its own code.
-        purchase.checkpoints[0].codes = [CheckpointCode(label_ja="2番レジ", label_en="Till 2")]
-        purchase.tiers = [
-            RewardTier(
-                basis=TierBasis.stamps,
-                threshold=5,
-                repeats=True,
-                name_ja="ガラポン抽選券 1枚",
-                name_en="One lucky-draw ticket",
-                stock=None,
-            )
-        ]
-        db.session.add(purchase)
-    db.session.flush()
+    )
+    till = next(cp for cp in purchase.checkpoints if cp.store_id == stores[0].id)
+    add_code(till, "2番レジ", "Till 2")
+    publish_campaign(purchase, now)
 
 
 def _naive_utc(moment: datetime) -> datetime:
