@@ -13,6 +13,7 @@ from rally.codes import new_redemption_code
 from rally.errors import RallyError
 from rally.extensions import db
 from rally.i18n import _, _l
+from rally.lottery.rules import entry_due
 from rally.mail import Mail
 from rally.rewards.models import Claim, ClaimKind
 
@@ -119,7 +120,7 @@ def enter_lottery(lottery: Lottery, card: Card, visitor, now: datetime) -> Lotte
             status=403,
         )
     entries = entries_of(lottery, card)
-    if len(entries) >= reached:
+    if not entry_due(lottery, entries, reached):
         return entries[-1]
     entry = LotteryEntry(
         lottery_id=lottery.id,

@@ -35,4 +35,10 @@ def lottery_standing(lottery, entries: list, prizes: list, reached: int) -> Lott
         outcome = Outcome.lost if lottery.is_drawn else Outcome.entered
     else:
         outcome = Outcome.drawn_without_card if lottery.is_drawn else Outcome.open
-    return LotteryStanding(outcome, not lottery.is_drawn and len(entries) < reached)
+    return LotteryStanding(outcome, entry_due(lottery, entries, reached))
+
+
+def entry_due(lottery, entries: list, reached: int) -> bool:
+    """Whether the card may add an entry: one per time it reached the tier, before the
+    draw (:func:`rally.lottery.operations.enter_lottery` adds exactly that one)."""
+    return not lottery.is_drawn and len(entries) < reached

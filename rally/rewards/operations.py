@@ -12,6 +12,7 @@ from rally.codes import is_code, new_redemption_code, normalise_code
 from rally.errors import RallyError
 from rally.extensions import db
 from rally.i18n import _l
+from rally.rewards.rules import is_first_come
 
 from .models import Claim, ClaimKind, redemption_counter
 
@@ -86,7 +87,7 @@ def claim_reward(card: Card, tier: RewardTier, now: datetime, occurrence: int = 
         raise RewardError(
             _l("This campaign has not started yet."), code="campaign_not_started", status=403
         )
-    if tier.stock is None and tier.lottery is not None:
+    if not is_first_come(tier, has_lottery=tier.lottery is not None):
         raise RewardError(
             _l("This reward is given by lottery: please enter the lottery instead."),
             code="lottery_only",

@@ -17,12 +17,15 @@ class ClaimStanding:
     out_of_stock: bool
 
 
-def claim_standing(tier, reached: int, claims: list, has_lottery: bool) -> ClaimStanding:
-    """A card that reached ``tier`` ``reached`` times and holds ``claims`` of it.
+def is_first_come(tier, has_lottery: bool) -> bool:
+    """A tier drawn by lottery is claimed first-come only when it also has a stock (a prize
+    beside the lottery); without one it is won in the lottery only."""
+    return not has_lottery or tier.stock is not None
 
-    A tier drawn by lottery is claimed first-come only when it also has a stock.
-    """
-    first_come = not has_lottery or tier.stock is not None
+
+def claim_standing(tier, reached: int, claims: list, has_lottery: bool) -> ClaimStanding:
+    """A card that reached ``tier`` ``reached`` times and holds ``claims`` of it."""
+    first_come = is_first_come(tier, has_lottery)
     due = first_come and len(claims) < reached
     return ClaimStanding(
         first_come=first_come,
