@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from flask import current_app, render_template, request, url_for
+from itsdangerous import URLSafeSerializer
 from werkzeug.routing import IntegerConverter, UnicodeConverter, ValidationError
 
 # The largest id or number the database takes: PostgreSQL's ``integer`` is 32 bits.
@@ -127,3 +128,16 @@ def distance_m(a: tuple[float, float], b: tuple[float, float]) -> float:
         + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
     )
     return 2 * 6_371_000 * math.asin(math.sqrt(h))
+
+
+def signer(salt: str) -> "URLSafeSerializer":
+    """The app's itsdangerous serializer for ``salt``, made once per secret key (building
+    one costs more than signing with it: every scan verifies a token and a cookie)."""
+    secret = current_app.secret_key
+    made = _signers.get((secret, salt))
+    if made is None:
+        made = _signers[(secret, salt)] = URLSafeSerializer(secret, salt=salt)
+    return made
+
+
+_signers: dict = {}

@@ -6,21 +6,13 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from rally.cards.models import Card
 from rally.cards.reading import card_by_key
 from rally.extensions import db
+from rally.utils import signer
 
 COOKIE_SALT = "rally.card.v1"
 
 
 def _serializer() -> URLSafeSerializer:
-    """The cookie's signer for the app's secret key, made once (building one costs more
-    than signing with it)."""
-    secret = current_app.secret_key
-    signer = _serializers.get(secret)
-    if signer is None:
-        signer = _serializers[secret] = URLSafeSerializer(secret, salt=COOKIE_SALT)
-    return signer
-
-
-_serializers: dict = {}
+    return signer(COOKIE_SALT)
 
 
 def card_key_from_cookie() -> str | None:

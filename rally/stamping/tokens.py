@@ -23,6 +23,8 @@ from datetime import datetime, timedelta
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 
+from rally.utils import signer
+
 TOKEN_SALT = "rally.checkpoint.v1"
 MAX_TOKEN_LENGTH = 200
 STEP_SECONDS = 30
@@ -57,7 +59,7 @@ class InvalidToken(Exception):
 
 
 def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.secret_key, salt=TOKEN_SALT)
+    return signer(TOKEN_SALT)
 
 
 def checkpoint_token(checkpoint) -> str:
