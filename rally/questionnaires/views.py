@@ -113,9 +113,7 @@ def delete(question_id: int):
         try:
             operations.delete_question(question)
         except operations.QuestionnaireError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-            return redirect(_manage_url(campaign_id), 303)
+            return back_with(error, _manage_url(campaign_id))
         db.session.commit()
         flash(_("The question is deleted."), "success")
         return redirect(_manage_url(campaign_id), 303)
