@@ -14,6 +14,7 @@ from flask import (
 from rally.auth.decorators import admin_required
 from rally.campaigns.models import Campaign, CampaignState
 from rally.cards.cookie import card_from_cookie, card_limit_key
+from rally.errors import back_with
 from rally.extensions import db, limiter
 from rally.forms import ConfirmForm
 from rally.i18n import _
