@@ -1,18 +1,18 @@
 """A batch of mails (a lottery's winners) goes over one SMTP connection."""
 
-# The draw test takes fixtures imported from tests/rewards as parameters.
+# The draw test takes a fixture imported from tests/lottery as a parameter.
 # ruff: noqa: F811
 
 import logging
 import smtplib
 
 import pytest
-from rewards.conftest import card_with_stamps, login  # noqa: F401  (card_with_stamps: a fixture)
-from rewards.test_lottery import (
+from lottery.test_lottery import (
     enter_in_own_session,
     lottery_campaign,  # noqa: F401  (a fixture)
     verified_entrants,
 )
+from rewards.conftest import login
 from sqlalchemy import select
 
 import rally.mail

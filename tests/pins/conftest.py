@@ -1,18 +1,7 @@
 import pytest
 
-from rally.auth.models import Role
 from rally.campaigns.models import Checkpoint
 from rally.extensions import db
-
-
-@pytest.fixture
-def admin(make_user):
-    return make_user(role=Role.admin)
-
-
-@pytest.fixture
-def merchant(make_user):
-    return make_user(role=Role.merchant)
 
 
 @pytest.fixture
