@@ -15,6 +15,7 @@ from rally.stores.models import Category, Store, StoreStatus
 from rally.utils import utcnow
 
 _counter = itertools.count(1)
+PASSWORD = "correct horse battery"  # every user make_user creates, unless told otherwise
 
 # scripts/test runs the suite twice: on SQLite files, then on PostgreSQL through this URL.
 POSTGRES_URL = os.environ.get("RALLY_TEST_DATABASE_URL")
@@ -109,7 +110,7 @@ def ctx(app):
 
 @pytest.fixture
 def make_user(app):
-    def make(role=Role.merchant, password="correct horse battery", **kw):
+    def make(role=Role.merchant, password=PASSWORD, **kw):
         with app.app_context():
             user = User(email=kw.pop("email", f"user{next(_counter)}@example.jp"), role=role, **kw)
             user.set_password(password)
@@ -184,8 +185,6 @@ def stamp_path(app):
 
 # Users, logged-in clients and data that the tests of several rooms share.
 
-PASSWORD = "correct horse battery"
-
 
 @pytest.fixture
 def admin(make_user):
@@ -202,31 +201,45 @@ def other_merchant(make_user):
     return make_user(role=Role.merchant)
 
 
-@pytest.fixture
-def login(client):
-    """Log ``client`` in as ``user``; returns the response of the log-in POST."""
+class AuthActions:
+    """Log a test client in and out through the log-in form (flaskr's ``AuthActions``)."""
 
-    def do(user, password=PASSWORD, next_url=None):
+    def __init__(self, client):
+        self._client = client
+
+    def login(self, user, password=PASSWORD, next_url=None, client=None):
+        """Log ``client`` (the test's ``client`` unless given) in as ``user``, a ``User`` or
+        an e-mail address; returns the form's answer, which must be the redirect of a
+        successful log-in."""
+        email = getattr(user, "email", user)
         url = "/auth/login" + (f"?next={next_url}" if next_url else "")
-        return client.post(url, data={"email": user.email, "password": password})
+        response = (client or self._client).post(url, data={"email": email, "password": password})
+        assert response.status_code == 303, response.get_data(as_text=True)[:500]
+        return response
 
-    return do
+    def logout(self, client=None):
+        return (client or self._client).post("/auth/logout")
 
-
-def _logged_in(client, email, password=PASSWORD):
-    response = client.post("/auth/login", data={"email": email, "password": password})
-    assert response.status_code in (302, 303), response.get_data(as_text=True)[:500]
-    return client
-
-
-@pytest.fixture
-def admin_client(app, make_user):
-    return _logged_in(app.test_client(), make_user(role=Role.admin).email)
+    def new_client(self, user, password=PASSWORD):
+        """A test client of its own, logged in as ``user`` (a second person in the test)."""
+        client = self._client.application.test_client()
+        self.login(user, password, client=client)
+        return client
 
 
 @pytest.fixture
-def merchant_client(app, merchant):
-    return _logged_in(app.test_client(), merchant.email)
+def auth(client):
+    return AuthActions(client)
+
+
+@pytest.fixture
+def admin_client(auth, make_user):
+    return auth.new_client(make_user(role=Role.admin))
+
+
+@pytest.fixture
+def merchant_client(auth, merchant):
+    return auth.new_client(merchant)
 
 
 @pytest.fixture

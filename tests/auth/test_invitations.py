@@ -26,8 +26,8 @@ def _accept(client, token, password="a long password 1"):
     )
 
 
-def test_admin_creates_an_invitation_and_sees_the_link(client, login, admin, app):
-    login(admin)
+def test_admin_creates_an_invitation_and_sees_the_link(client, auth, admin, app):
+    auth.login(admin)
     response = client.post("/auth/invitations", data={"email": "Shop@Example.jp"})
     assert response.status_code == 200
     link = re.search(r'value="(http://rally\.test/auth/invitations/[^"]+)"', response.text)
@@ -57,10 +57,10 @@ def test_invitee_sets_name_and_password_and_becomes_merchant(client, app, admin)
     assert client.get("/merchant/").status_code == 200
 
 
-def test_invitation_works_once(client, app, admin, count):
+def test_invitation_works_once(client, app, admin, count, auth):
     token = _invite(app, admin)
     assert _accept(client, token).status_code == 303
-    client.post("/auth/logout")
+    auth.logout()
     response = _accept(client, token, "another password 2")
     assert response.status_code == 410
     assert count(User) == 2
@@ -129,8 +129,8 @@ def test_short_password_is_refused_and_nothing_saved(client, app, admin, count):
         assert db.session.query(Invitation).one().used_at is None
 
 
-def test_merchant_cannot_create_invitations(client, login, merchant, count):
-    login(merchant)
+def test_merchant_cannot_create_invitations(client, auth, merchant, count):
+    auth.login(merchant)
     assert client.get("/auth/invitations").status_code == 403
     assert client.post("/auth/invitations", data={"email": "a@example.jp"}).status_code == 403
     assert count(Invitation) == 0

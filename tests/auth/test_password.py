@@ -42,8 +42,8 @@ def logs_in(app, user, password) -> bool:
 # Changing the password while logged in
 
 
-def test_change_password(app, client, login, merchant):
-    login(merchant)
+def test_change_password(app, client, auth, merchant):
+    auth.login(merchant)
     response = client.post(
         "/auth/password",
         data={"current": PASSWORD, "password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
@@ -54,8 +54,8 @@ def test_change_password(app, client, login, merchant):
     assert not logs_in(app, merchant, PASSWORD)
 
 
-def test_wrong_current_password_changes_nothing(app, client, login, merchant):
-    login(merchant)
+def test_wrong_current_password_changes_nothing(app, client, auth, merchant):
+    auth.login(merchant)
     response = client.post(
         "/auth/password",
         data={"current": "not my password", "password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
@@ -66,8 +66,8 @@ def test_wrong_current_password_changes_nothing(app, client, login, merchant):
     assert logs_in(app, merchant, PASSWORD)
 
 
-def test_short_new_password_is_refused(client, login, merchant):
-    login(merchant)
+def test_short_new_password_is_refused(client, auth, merchant):
+    auth.login(merchant)
     response = client.post(
         "/auth/password",
         data={"current": PASSWORD, "password": "short", "confirm": "short"},
@@ -81,8 +81,8 @@ def test_short_new_password_is_refused(client, login, merchant):
     ("lang", "message"),
     [("en", "at most 200 characters"), ("ja", "パスワードは200文字以内にしてください")],
 )
-def test_too_long_new_password_is_told_the_maximum(app, client, login, merchant, lang, message):
-    login(merchant)
+def test_too_long_new_password_is_told_the_maximum(app, client, auth, merchant, lang, message):
+    auth.login(merchant)
     long = "x" * 201
     response = client.post(
         "/auth/password",
@@ -96,11 +96,10 @@ def test_too_long_new_password_is_told_the_maximum(app, client, login, merchant,
     assert logs_in(app, merchant, PASSWORD)
 
 
-def test_changing_the_password_ends_the_other_log_ins(app, client, login, merchant):
-    phone = app.test_client()
-    phone.post("/auth/login", data={"email": merchant.email, "password": PASSWORD})
+def test_changing_the_password_ends_the_other_log_ins(app, client, auth, merchant):
+    phone = auth.new_client(merchant)
     assert phone.get("/merchant/").status_code == 200
-    login(merchant)
+    auth.login(merchant)
     client.post(
         "/auth/password",
         data={"current": PASSWORD, "password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
@@ -189,10 +188,9 @@ def test_an_altered_link_is_refused(client, merchant):
     assert client.get("/auth/password/reset/not-a-token").status_code == 404
 
 
-def test_a_new_password_from_a_link_ends_every_log_in(app, client, login, merchant):
-    phone = app.test_client()
-    phone.post("/auth/login", data={"email": merchant.email, "password": PASSWORD})
-    login(merchant)
+def test_a_new_password_from_a_link_ends_every_log_in(app, client, auth, merchant):
+    phone = auth.new_client(merchant)
+    auth.login(merchant)
     ask_for_link(client, merchant.email)
     set_new(client, reset_link(sent(app)[0]))
     assert client.get("/merchant/").status_code == 302  # this browser: logged out
@@ -252,7 +250,7 @@ def test_links_for_one_address_are_limited(limited_app, merchant, make_user):
     assert len(sent(limited_app)) == 6
 
 
-def test_the_pages_link_to_the_password_pages(client, login, merchant):
+def test_the_pages_link_to_the_password_pages(client, auth, merchant):
     assert 'href="/auth/password/forgot"' in client.get("/auth/login").get_data(True)
-    login(merchant)
+    auth.login(merchant)
     assert 'href="/auth/password"' in client.get("/merchant/").get_data(True)

@@ -4,7 +4,6 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from rewards.conftest import login
 from sqlalchemy import func, select
 
 from rally.auth.models import Role
@@ -80,8 +79,8 @@ def test_merchant_sees_only_own_stores(app, ctx, stamped):
     assert data.rewards == []  # campaign-wide rewards are the association's
 
 
-def test_page_for_admin(app, client, make_user, stamped):
-    login(client, make_user(role=Role.admin))
+def test_page_for_admin(app, client, make_user, stamped, auth):
+    auth.login(make_user(role=Role.admin))
     response = client.get(
         f"/manage/dashboard/?campaign={stamped[0]}&start=2026-11-20&end=2026-11-29",
         headers={"Accept-Language": "en"},
@@ -93,8 +92,8 @@ def test_page_for_admin(app, client, make_user, stamped):
     assert html.count("<svg") == 3
 
 
-def test_bad_range_is_a_translated_error(app, client, make_user, stamped):
-    login(client, make_user(role=Role.admin))
+def test_bad_range_is_a_translated_error(app, client, make_user, stamped, auth):
+    auth.login(make_user(role=Role.admin))
     response = client.get(
         f"/manage/dashboard/?campaign={stamped[0]}&start=2026-11-29&end=2026-11-20",
         headers={"Accept-Language": "en"},
@@ -103,13 +102,13 @@ def test_bad_range_is_a_translated_error(app, client, make_user, stamped):
     assert "The end date must not be before the start date." in response.get_data(as_text=True)
 
 
-def test_merchant_page_and_boundaries(app, client, make_user, stamped):
+def test_merchant_page_and_boundaries(app, client, make_user, stamped, auth):
     campaign_id, checkpoints = stamped
     merchant = make_user()
     with app.app_context():
         db.session.get(Checkpoint, checkpoints[2]).store.owner_id = merchant.id
         db.session.commit()
-    login(client, merchant)
+    auth.login(merchant)
     assert client.get("/manage/dashboard/").status_code == 403
     html = client.get(
         f"/manage/dashboard/mine?campaign={campaign_id}&start=2026-11-20&end=2026-11-29"
@@ -117,7 +116,9 @@ def test_merchant_page_and_boundaries(app, client, make_user, stamped):
     assert 'data-testid="stamps">1<' in html
 
 
-def test_merchant_chooses_among_own_campaigns_only(app, client, make_user, make_campaign, stamped):
+def test_merchant_chooses_among_own_campaigns_only(
+    app, client, make_user, make_campaign, stamped, auth
+):
     campaign_id, checkpoints = stamped
     draft_id, _ = make_campaign(stores=1, state=CampaignState.draft, title_en="Secret Plan")
     elsewhere_id, _ = make_campaign(stores=1, title_en="Another Street Rally")
@@ -127,7 +128,7 @@ def test_merchant_chooses_among_own_campaigns_only(app, client, make_user, make_
         db.session.get(Campaign, draft_id).checkpoints[0].store.owner_id = merchant.id
         db.session.commit()
         own_title = db.session.get(Campaign, campaign_id).title_en
-    login(client, merchant)
+    auth.login(merchant)
     page = client.get("/manage/dashboard/mine", headers={"Accept-Language": "en"})
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and own_title in html
@@ -173,24 +174,28 @@ def test_tallies_follow_scans_and_voids(app, make_campaign, stamp_path):
         assert db.session.scalar(select(func.count()).select_from(CardTally)) == 0
 
 
-def test_a_campaign_that_is_not_a_number_shows_the_latest(app, client, make_user, stamped):
-    login(client, make_user(role=Role.admin))
+def test_a_campaign_that_is_not_a_number_shows_the_latest(app, client, make_user, stamped, auth):
+    auth.login(make_user(role=Role.admin))
     response = client.get("/manage/dashboard/?campaign=abc", headers={"Accept-Language": "en"})
     assert response.status_code == 200
     assert 'data-testid="stamps">4<' in response.get_data(as_text=True)
 
 
-def test_a_campaign_the_database_cannot_hold_shows_the_latest(app, client, make_user, stamped):
-    login(client, make_user(role=Role.admin))
+def test_a_campaign_the_database_cannot_hold_shows_the_latest(
+    app, client, make_user, stamped, auth
+):
+    auth.login(make_user(role=Role.admin))
     response = client.get(f"/manage/dashboard/?campaign={2**63}", headers={"Accept-Language": "en"})
     assert response.status_code == 200
     assert 'data-testid="stamps">4<' in response.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("start, end", [("0001-01-01", "0001-01-02"), ("9999-12-30", "9999-12-31")])
-def test_a_date_outside_2000_to_2100_is_a_form_error(app, client, make_user, stamped, start, end):
+def test_a_date_outside_2000_to_2100_is_a_form_error(
+    app, client, make_user, stamped, start, end, auth
+):
     """Year 1 or 9999 overflowed when turned into UTC moments (a 500)."""
-    login(client, make_user(role=Role.admin))
+    auth.login(make_user(role=Role.admin))
     response = client.get(
         f"/manage/dashboard/?campaign={stamped[0]}&start={start}&end={end}",
         headers={"Accept-Language": "en"},
@@ -229,9 +234,9 @@ def test_participants_of_a_past_range_stamped_in_it(app, ctx, stamped):
     assert whole.participants == 4
 
 
-def test_a_period_running_to_today_updates_itself(app, client, make_user, make_campaign):
+def test_a_period_running_to_today_updates_itself(app, client, make_user, make_campaign, auth):
     campaign_id, _ = make_campaign()
-    login(client, make_user(role=Role.admin))
+    auth.login(make_user(role=Role.admin))
     english = {"Accept-Language": "en"}
     today = client.get(f"/manage/dashboard/?campaign={campaign_id}", headers=english).text
     assert 'data-live="60"' in today
@@ -245,13 +250,13 @@ def test_a_period_running_to_today_updates_itself(app, client, make_user, make_c
 
 
 def test_merchant_in_no_campaign_reads_that_their_stores_take_part_in_none(
-    app, client, make_user, make_store, make_campaign
+    app, client, make_user, make_store, make_campaign, auth
 ):
     """It read "no campaigns yet" while campaigns ran (issue 16, item 10)."""
     make_campaign()
     merchant = make_user()
     make_store(owner_id=merchant.id)
-    login(client, merchant)
+    auth.login(merchant)
     for lang, text, wrong in (
         ("en", "Your stores take part in no campaign at the moment.", "No campaign yet."),
         (
@@ -266,8 +271,8 @@ def test_merchant_in_no_campaign_reads_that_their_stores_take_part_in_none(
         assert text in html and wrong not in html
 
 
-def test_association_without_campaigns_reads_no_campaign_yet(client, make_user):
-    login(client, make_user(role=Role.admin))
+def test_association_without_campaigns_reads_no_campaign_yet(client, make_user, auth):
+    auth.login(make_user(role=Role.admin))
     html = client.get("/manage/dashboard/", headers={"Accept-Language": "en"}).get_data(
         as_text=True
     )

@@ -1,7 +1,6 @@
 """A fraud flag is resolved once: voided or dismissed, never both, never twice."""
 
 import pytest
-from rewards.conftest import login
 from sqlalchemy import func, select
 
 from rally.campaigns.models import Checkpoint
@@ -31,10 +30,10 @@ def flag_state(app, flag_id):
         return flag.resolution, flag.stamps_voided
 
 
-def test_a_dismissed_flag_cannot_be_voided(app, client, admin, make_campaign):
+def test_a_dismissed_flag_cannot_be_voided(app, client, admin, make_campaign, auth):
     _, checkpoints = make_campaign()
     flag_id = flagged_card(app, checkpoints[:2])
-    login(client, admin)
+    auth.login(admin)
     assert client.post(f"/manage/flags/{flag_id}/dismiss").status_code == 303
     response = client.post(f"/manage/flags/{flag_id}/void", headers=EN)
     assert response.status_code == 409
@@ -43,10 +42,10 @@ def test_a_dismissed_flag_cannot_be_voided(app, client, admin, make_campaign):
     assert flag_state(app, flag_id) == (FlagResolution.dismissed, None)
 
 
-def test_a_voided_flag_cannot_be_dismissed(app, client, admin, make_campaign):
+def test_a_voided_flag_cannot_be_dismissed(app, client, admin, make_campaign, auth):
     _, checkpoints = make_campaign()
     flag_id = flagged_card(app, checkpoints[:2])
-    login(client, admin)
+    auth.login(admin)
     assert client.post(f"/manage/flags/{flag_id}/void").status_code == 303
     response = client.post(f"/manage/flags/{flag_id}/dismiss", headers=EN)
     assert response.status_code == 409
@@ -54,10 +53,10 @@ def test_a_voided_flag_cannot_be_dismissed(app, client, admin, make_campaign):
     assert flag_state(app, flag_id) == (FlagResolution.voided, 2)
 
 
-def test_a_second_void_keeps_the_stamps_collected_since(app, client, admin, make_campaign):
+def test_a_second_void_keeps_the_stamps_collected_since(app, client, admin, make_campaign, auth):
     _, checkpoints = make_campaign()
     flag_id = flagged_card(app, checkpoints[:2])
-    login(client, admin)
+    auth.login(admin)
     assert client.post(f"/manage/flags/{flag_id}/void").status_code == 303
     with app.app_context():
         card_id = db.session.get(FraudFlag, flag_id).card_id
@@ -83,7 +82,9 @@ def test_the_operations_refuse_a_resolved_flag(app, ctx, make_campaign, first, s
     assert (refused.value.code, refused.value.status) == ("already_resolved", 409)
 
 
-def test_a_void_resolves_the_other_open_flags_of_the_card_once(app, client, admin, make_campaign):
+def test_a_void_resolves_the_other_open_flags_of_the_card_once(
+    app, client, admin, make_campaign, auth
+):
     """Voiding one flag settles the card's other open flag; that one then cannot be voided."""
     _, checkpoints = make_campaign()
     first = flagged_card(app, checkpoints[:2])
@@ -93,18 +94,18 @@ def test_a_void_resolves_the_other_open_flags_of_the_card_once(app, client, admi
         second = flag_no_location(card, db.session.get(Checkpoint, checkpoints[0]), utcnow())
         db.session.commit()
         second = second.id
-    login(client, admin)
+    auth.login(admin)
     assert client.post(f"/manage/flags/{first}/void").status_code == 303
     assert flag_state(app, second) == (FlagResolution.voided, 2)
     assert client.post(f"/manage/flags/{second}/void").status_code == 409
 
 
 def test_simultaneous_voids_and_dismissals_resolve_a_flag_once(
-    app, client, admin, make_campaign, race
+    app, client, admin, make_campaign, race, auth
 ):
     _, checkpoints = make_campaign(tiers=(1,))
     flag_id = flagged_card(app, checkpoints[:3], claims=1)
-    login(client, admin)
+    auth.login(admin)
     session_cookie = client.get_cookie("session").value
 
     def resolve(index):

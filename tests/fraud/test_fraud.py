@@ -4,7 +4,6 @@ from datetime import timedelta
 
 import pytest
 from flask_migrate import downgrade, upgrade
-from rewards.conftest import login
 from sqlalchemy import func, select, text
 
 from rally.auth.models import Role
@@ -103,7 +102,9 @@ def test_void_removes_stamps_and_returns_unredeemed_stock(app, ctx, make_campaig
     assert flag.resolved_at is not None
 
 
-def test_flags_page_and_void_with_confirmation(app, client, make_user, make_campaign, stamp_path):
+def test_flags_page_and_void_with_confirmation(
+    app, client, make_user, make_campaign, stamp_path, auth
+):
     _, checkpoints = make_campaign()
     place(app, checkpoints[0], 35.7027, 139.5606)
     place(app, checkpoints[1], 35.6896, 139.7006)
@@ -111,7 +112,7 @@ def test_flags_page_and_void_with_confirmation(app, client, make_user, make_camp
     visitor.get(stamp_path(checkpoints[0]))
     visitor.get(stamp_path(checkpoints[1]))
     admin = make_user(role=Role.admin)
-    client.post("/auth/login", data={"email": admin.email, "password": "correct horse battery"})
+    auth.login(admin)
     html = client.get("/manage/flags/", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert html.count('data-testid="flag"') == 1
     with app.app_context():
@@ -125,7 +126,7 @@ def test_flags_page_and_void_with_confirmation(app, client, make_user, make_camp
         assert db.session.scalar(select(func.count()).select_from(Stamp)) == 0
 
 
-def test_flags_page_through_and_past_the_last(app, client, admin, make_campaign):
+def test_flags_page_through_and_past_the_last(app, client, admin, make_campaign, auth):
     from rally.fraud.views import PER_PAGE
 
     campaign_id, checkpoints = make_campaign(stores=1)
@@ -135,7 +136,7 @@ def test_flags_page_through_and_past_the_last(app, client, admin, make_campaign)
         for _ in range(PER_PAGE + 2):
             flag_no_location(card, checkpoint, utcnow())
         db.session.commit()
-    login(client, admin)
+    auth.login(admin)
     en = {"Accept-Language": "en"}
     first = client.get("/manage/flags/", headers=en).get_data(as_text=True)
     assert first.count('data-testid="flag"') == PER_PAGE
@@ -165,13 +166,13 @@ def flagged_card(app, checkpoint_ids, claims=0):
 
 
 @pytest.fixture
-def resolved_flags(app, client, admin, make_campaign):
+def resolved_flags(app, client, admin, make_campaign, auth):
     """As the association: void 2 stamps and 2 rewards, void 1 and 1, dismiss a third flag."""
     _, checkpoints = make_campaign(tiers=(1, 2))
     two = flagged_card(app, checkpoints[:2], claims=2)
     one = flagged_card(app, checkpoints[:1], claims=1)
     fine = flagged_card(app, checkpoints[:1])
-    login(client, admin)
+    auth.login(admin)
     assert client.post(f"/manage/flags/{two}/void").status_code == 303
     assert client.post(f"/manage/flags/{one}/void").status_code == 303
     assert client.post(f"/manage/flags/{fine}/dismiss").status_code == 303
@@ -200,10 +201,10 @@ def test_resolved_flags_read_in_english(resolved_flags):
     assert "claims" not in html  # the old stored text is gone
 
 
-def test_void_says_what_it_cancelled(app, client, admin, make_campaign):
+def test_void_says_what_it_cancelled(app, client, admin, make_campaign, auth):
     _, checkpoints = make_campaign(tiers=(1, 2))
     flag_id = flagged_card(app, checkpoints[:2], claims=2)
-    login(client, admin)
+    auth.login(admin)
     en = {"Accept-Language": "en"}
     response = client.post(f"/manage/flags/{flag_id}/void", headers=en)
     html = client.get(response.headers["Location"], headers=en).get_data(as_text=True)
@@ -222,10 +223,10 @@ def test_resolved_flags_read_in_japanese(resolved_flags):
         assert english not in html
 
 
-def test_void_without_claims_says_nothing_of_rewards(app, client, admin, make_campaign):
+def test_void_without_claims_says_nothing_of_rewards(app, client, admin, make_campaign, auth):
     _, checkpoints = make_campaign()
     flag_id = flagged_card(app, checkpoints[:1])
-    login(client, admin)
+    auth.login(admin)
     client.post(f"/manage/flags/{flag_id}/void")
     html = resolved_list(client, "en", flags=1)
     assert "1 stamp voided." in html
@@ -235,7 +236,9 @@ def test_void_without_claims_says_nothing_of_rewards(app, client, admin, make_ca
 BEFORE_CODES = "bb8e5d363ea6"  # the last revision that stored English text as the resolution
 
 
-def test_migration_turns_old_english_resolutions_into_codes(app, client, make_user, make_campaign):
+def test_migration_turns_old_english_resolutions_into_codes(
+    app, client, make_user, make_campaign, auth
+):
     old = {
         "voided 3 stamps, cancelled 1 claims": ("voided", 3, 1),
         "voided 1 stamps, cancelled 0 claims": ("voided", 1, 0),
@@ -275,7 +278,7 @@ def test_migration_turns_old_english_resolutions_into_codes(app, client, make_us
         assert db.session.get(FraudFlag, ids[None]).resolution is None
         db.session.commit()
 
-    login(client, make_user(role=Role.admin))
+    auth.login(make_user(role=Role.admin))
     html = resolved_list(client, "en", flags=4)
     assert "3 stamps voided." in html and "1 reward cancelled (not yet handed over)." in html
     assert "1 stamp voided." in html and "Dismissed" in html and "claims" not in html
@@ -287,8 +290,8 @@ def test_migration_turns_old_english_resolutions_into_codes(app, client, make_us
         db.session.commit()
 
 
-def test_flags_are_for_the_association_only(app, client, make_user):
-    login(client, make_user())
+def test_flags_are_for_the_association_only(app, client, make_user, auth):
+    auth.login(make_user())
     assert client.get("/manage/flags/").status_code == 403
 
 
@@ -314,7 +317,7 @@ def test_scan_rate_limit_per_card(limited_app, make_campaign, stamp_path):
         assert db.session.scalar(select(func.count()).select_from(Card)) == 2
 
 
-def test_the_flag_list_names_the_card_by_its_number(app, client, make_user, make_campaign):
+def test_the_flag_list_names_the_card_by_its_number(app, client, make_user, make_campaign, auth):
     """The number the card page and the register show, not the row id."""
 
     campaign_id, _ = make_campaign()
@@ -326,6 +329,6 @@ def test_the_flag_list_names_the_card_by_its_number(app, client, make_user, make
         )
         db.session.commit()
         number = card.display_number
-    login(client, make_user(role=Role.admin))
+    auth.login(make_user(role=Role.admin))
     html = client.get("/manage/flags/").get_data(as_text=True)
     assert f"<td>{number}</td>" in html

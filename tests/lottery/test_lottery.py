@@ -5,7 +5,6 @@ import json
 import re
 
 import pytest
-from rewards.conftest import login
 from sqlalchemy import func, select
 
 from rally.auth.models import Role
@@ -120,7 +119,7 @@ def test_entry_needs_a_verified_address(app, lottery_campaign, stamp_path):
 
 
 def test_one_entry_per_person_and_the_draw_is_verifiable(
-    app, runner, client, make_user, lottery_campaign, stamp_path, tmp_path
+    app, runner, client, make_user, lottery_campaign, stamp_path, tmp_path, auth
 ):
     campaign_id, checkpoints, tier_id, lottery_id = lottery_campaign
     players = []
@@ -136,7 +135,7 @@ def test_one_entry_per_person_and_the_draw_is_verifiable(
     public = client.get(f"/lotteries/{lottery_id}.json").get_json()
     assert "seed" not in public and len(public["entries"]) == 3
 
-    login(client, make_user(role=Role.admin))
+    auth.login(make_user(role=Role.admin))
     confirm = client.get(f"/manage/lotteries/{lottery_id}/draw")
     assert confirm.status_code == 200
     assert client.post(f"/manage/lotteries/{lottery_id}/draw").status_code == 303
@@ -207,8 +206,8 @@ def test_verify_from_database_id(app, runner, lottery_campaign):
     assert result.exit_code == 0 and "Verified" in result.output
 
 
-def test_lottery_admin_is_admin_only(app, client, make_user):
-    login(client, make_user())
+def test_lottery_admin_is_admin_only(app, client, make_user, auth):
+    auth.login(make_user())
     assert client.get("/manage/lotteries").status_code == 403
 
 
@@ -420,7 +419,7 @@ def test_winners_hear_only_of_a_committed_draw(app, lottery_campaign, card_with_
 
 
 def test_a_mail_that_fails_does_not_undo_the_draw(
-    app, client, make_user, lottery_campaign, card_with_stamps, monkeypatch
+    app, client, make_user, lottery_campaign, card_with_stamps, monkeypatch, auth
 ):
     import rally.mail
 
@@ -440,7 +439,7 @@ def test_a_mail_that_fails_does_not_undo_the_draw(
         return sent(*args)
 
     monkeypatch.setattr(rally.mail, "send_mail", first_fails)
-    login(client, make_user(role=Role.admin))
+    auth.login(make_user(role=Role.admin))
     en = {"Accept-Language": "en"}
     response = client.post(f"/manage/lotteries/{lottery_id}/draw", headers=en)
     assert response.status_code == 303
@@ -454,7 +453,7 @@ def test_a_mail_that_fails_does_not_undo_the_draw(
 
 
 def test_winners_are_mailed_without_holding_the_database(
-    app, client, make_user, lottery_campaign, card_with_stamps, monkeypatch
+    app, client, make_user, lottery_campaign, card_with_stamps, monkeypatch, auth
 ):
     """The mails go out (an SMTP server may take seconds each) after the draw's transaction
     ended: on SQLite no scan waits for the write lock meanwhile."""
@@ -473,19 +472,19 @@ def test_winners_are_mailed_without_holding_the_database(
         return sent(*args)
 
     monkeypatch.setattr(rally.mail, "send_mail", spy)
-    login(client, make_user(role=Role.admin))
+    auth.login(make_user(role=Role.admin))
     assert client.post(f"/manage/lotteries/{lottery_id}/draw").status_code == 303
     assert seen == [(False, False)]  # one winner, told outside any transaction
 
 
 @pytest.mark.parametrize("winners", ["100001", "99999999999"])
-def test_number_of_winners_states_the_range(app, client, make_user, make_campaign, winners):
+def test_number_of_winners_states_the_range(app, client, make_user, make_campaign, winners, auth):
     campaign_id, _ = make_campaign(tiers=(2,))
     with app.app_context():
         tier_id = db.session.scalar(
             select(RewardTier.id).where(RewardTier.campaign_id == campaign_id)
         )
-    login(client, make_user(role=Role.admin))
+    auth.login(make_user(role=Role.admin))
     response = client.post(
         "/manage/lotteries",
         data={"tier": str(tier_id), "winners": winners},
@@ -495,14 +494,16 @@ def test_number_of_winners_states_the_range(app, client, make_user, make_campaig
     assert "Please enter a number from 1 to 100,000." in response.get_data(as_text=True)
 
 
-def test_drawing_before_the_campaign_ends_warns_first(app, client, make_user, lottery_campaign):
+def test_drawing_before_the_campaign_ends_warns_first(
+    app, client, make_user, lottery_campaign, auth
+):
     from datetime import timedelta
 
     from rally.campaigns.models import CampaignState
     from rally.utils import utcnow
 
     _, _, _, lottery_id = lottery_campaign
-    login(client, make_user(role=Role.admin))
+    auth.login(make_user(role=Role.admin))
     english = {"Accept-Language": "en"}
     page = client.get(f"/manage/lotteries/{lottery_id}/draw", headers=english).text
     assert 'data-testid="campaign-running"' in page

@@ -4,7 +4,6 @@ on the card, in the winner's e-mail, and redeemed once at the counter."""
 import re
 
 from flask_migrate import downgrade, upgrade
-from rewards.conftest import login
 from rewards.test_claims import visitor
 from sqlalchemy import select, text
 
@@ -57,7 +56,7 @@ def prize_of(app, card_id) -> Claim | None:
 
 
 def test_the_winner_collects_the_prize_once_with_its_code(
-    app, client, make_campaign, make_user, card_with_stamps
+    app, client, make_campaign, make_user, card_with_stamps, auth
 ):
     campaign_id, checkpoints, _, lottery_id = lottery_of(app, make_campaign)
     entrants = verified_entrants(app, card_with_stamps, checkpoints, 2)
@@ -82,7 +81,7 @@ def test_the_winner_collects_the_prize_once_with_its_code(
     other = visitor(app, loser).get(f"/card/{campaign_id}").get_data(True)
     assert "/card/claims/" not in other
 
-    login(client, make_user(role=Role.admin))
+    auth.login(make_user(role=Role.admin))
     lookup = client.get(f"/staff/redeem?code={prize.code}", headers={"Accept-Language": "en"})
     assert 'data-testid="claim-kind"' in lookup.get_data(True)
     assert client.post("/staff/redeem", data={"code": prize.code}).status_code == 303
@@ -216,7 +215,7 @@ def test_the_campaign_page_links_its_lottery_before_anybody_enters(app, client, 
 
 
 def test_the_dashboard_counts_prizes_apart_from_the_rewards(
-    app, make_campaign, make_user, card_with_stamps
+    app, make_campaign, make_user, card_with_stamps, auth
 ):
     """A prize takes nothing from the stock shown beside the reward's claims."""
     from zoneinfo import ZoneInfo
@@ -237,8 +236,7 @@ def test_the_dashboard_counts_prizes_apart_from_the_rewards(
             (tier.id, kind, claimed, redeemed) for tier, kind, claimed, redeemed in data.rewards
         ]
     assert rows == [(tier_id, ClaimKind.reward, 0, 0), (tier_id, ClaimKind.lottery, 1, 0)]
-    client = app.test_client()
-    login(client, make_user(role=Role.admin))
+    client = auth.new_client(make_user(role=Role.admin))
     html = client.get(
         f"/manage/dashboard/?campaign={campaign_id}", headers={"Accept-Language": "en"}
     )

@@ -18,11 +18,6 @@ def owned_checkpoint(app, make_campaign, merchant):
     return make
 
 
-def login(client, user, password="correct horse battery"):
-    response = client.post("/auth/login", data={"email": user.email, "password": password})
-    assert response.status_code == 303
-
-
 def pin_of(app, checkpoint_id, now=None):
     from rally.pins.operations import todays_pin
     from rally.utils import utcnow

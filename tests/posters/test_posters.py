@@ -12,8 +12,6 @@ from rally.extensions import db
 from rally.posters.render import wrap
 from rally.stamping.tokens import stamp_url
 
-from .conftest import login
-
 
 def decode(png: bytes) -> str:
     results = zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))
@@ -105,13 +103,13 @@ def test_rotated_key_changes_the_poster(app, admin_client, make_campaign):
     assert before != after and after == url_of(app, checkpoints[0])
 
 
-def test_store_owner_gets_its_own_posters(app, make_campaign, make_user):
+def test_store_owner_gets_its_own_posters(app, make_campaign, make_user, auth):
     campaign_id, checkpoints = make_campaign()
     owner = make_user()
     with app.app_context():
         db.session.get(Checkpoint, checkpoints[0]).store.owner_id = owner.id
         db.session.commit()
-    client = login(app.test_client(), owner.email)
+    client = auth.new_client(owner.email)
     assert client.get(f"/posters/checkpoints/{checkpoints[0]}/poster-ja.pdf").status_code == 200
     assert client.get(f"/posters/checkpoints/{checkpoints[1]}/poster-ja.pdf").status_code == 403
     assert client.get(f"/admin/campaigns/{campaign_id}/posters.pdf").status_code == 403
@@ -120,14 +118,14 @@ def test_store_owner_gets_its_own_posters(app, make_campaign, make_user):
     assert f"/posters/checkpoints/{checkpoints[1]}/" not in listing
 
 
-def test_a_merchants_posters_page(app, make_campaign, make_user):
+def test_a_merchants_posters_page(app, make_campaign, make_user, auth):
     _, checkpoints = make_campaign(stores=21)
     owner = make_user()
     with app.app_context():
         for checkpoint_id in checkpoints:
             db.session.get(Checkpoint, checkpoint_id).store.owner_id = owner.id
         db.session.commit()
-    client = login(app.test_client(), owner.email)
+    client = auth.new_client(owner.email)
     english = {"Accept-Language": "en"}
     first = client.get("/posters/", headers=english).get_data(True)
     second = client.get("/posters/?page=2", headers=english).get_data(True)
@@ -184,7 +182,9 @@ def test_no_printed_poster_for_a_tablet_campaign(admin_client, make_campaign):
     assert admin_client.get(f"/admin/campaigns/{campaign_id}/posters.pdf").status_code == 404
 
 
-def test_a_merchant_finds_the_counter_tablet_of_a_tablet_campaign(app, make_campaign, make_user):
+def test_a_merchant_finds_the_counter_tablet_of_a_tablet_campaign(
+    app, make_campaign, make_user, auth
+):
     from rally.campaigns.models import QrMode
 
     _, printed = make_campaign(stores=1)
@@ -194,7 +194,7 @@ def test_a_merchant_finds_the_counter_tablet_of_a_tablet_campaign(app, make_camp
         for checkpoint_id in (printed[0], rotating[0]):
             db.session.get(Checkpoint, checkpoint_id).store.owner_id = owner.id
         db.session.commit()
-    client = login(app.test_client(), owner.email)
+    client = auth.new_client(owner.email)
     page = client.get("/posters/", headers={"Accept-Language": "en"}).get_data(True)
     assert f'href="/checkpoints/{rotating[0]}/tablet"' in page
     assert f"/posters/checkpoints/{rotating[0]}/" not in page  # no poster: it would be refused

@@ -56,10 +56,5 @@ def visitor(app):
     return client_of
 
 
-def login(client, user, password="correct horse battery"):
-    response = client.post("/auth/login", data={"email": user.email, "password": password})
-    assert response.status_code == 303
-
-
 def tier(campaign_id) -> RewardTier:
     return db.session.get(Campaign, campaign_id).tiers[0]

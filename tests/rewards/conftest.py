@@ -36,8 +36,3 @@ def tier_ids(app):
             ]
 
     return ids
-
-
-def login(client, user, password="correct horse battery"):
-    response = client.post("/auth/login", data={"email": user.email, "password": password})
-    assert response.status_code == 303

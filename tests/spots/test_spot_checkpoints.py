@@ -77,7 +77,7 @@ def test_a_checkpoint_is_a_store_or_a_spot_not_both(app, ctx, make_store, shrine
         db.session.flush()
 
 
-def test_admin_adds_a_spot_to_a_campaign(app, client, make_user, make_campaign, shrine):
+def test_admin_adds_a_spot_to_a_campaign(app, client, make_user, make_campaign, shrine, auth):
     from rally.campaigns.editing import CampaignInput, update_campaign
 
     campaign_id, _ = make_campaign(stores=1)
@@ -104,8 +104,7 @@ def test_admin_adds_a_spot_to_a_campaign(app, client, make_user, make_campaign, 
         db.session.commit()
         spots = [cp.spot_id for cp in db.session.scalars(select(Checkpoint)) if cp.spot_id]
         assert spots == [shrine]
-    login = {"email": make_user(role=Role.admin).email, "password": "correct horse battery"}
-    client.post("/auth/login", data=login)
+    auth.login(make_user(role=Role.admin))
     html = client.get(f"/admin/campaigns/{campaign_id}", headers={"Accept-Language": "en"})
     assert "Shimorenjaku Hachiman Shrine" in html.get_data(as_text=True)
 
@@ -154,11 +153,10 @@ def test_a_spot_in_a_campaign_cannot_be_deleted(ctx, campaign_with_shrine, shrin
 
 
 def test_deleting_a_spot_in_a_campaign_is_refused_on_the_page(
-    app, client, make_user, campaign_with_shrine, shrine
+    app, client, make_user, campaign_with_shrine, shrine, auth
 ):
     """Its checkpoint's foreign key made the delete fail in the database (a 500)."""
-    login = {"email": make_user(role=Role.admin).email, "password": "correct horse battery"}
-    client.post("/auth/login", data=login)
+    auth.login(make_user(role=Role.admin))
     response = client.post(
         f"/manage/spots/{shrine}/delete", data={"confirmed": "1"}, headers={"Accept-Language": "en"}
     )

@@ -12,10 +12,6 @@ from rally.qr import qr_png
 from rally.stamping.tokens import stamp_url
 
 
-def login(client, email, password="correct horse battery"):
-    return client.post("/auth/login", data={"email": email, "password": password})
-
-
 def decode(png: bytes) -> str:
     results = zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))
     assert len(results) == 1
@@ -23,12 +19,12 @@ def decode(png: bytes) -> str:
     return results[0].text
 
 
-def test_printed_png_decodes_to_stamp_url_that_stamps(app, client, make_campaign, make_user):
+def test_printed_png_decodes_to_stamp_url_that_stamps(app, client, make_campaign, make_user, auth):
     from rally.auth.models import Role
 
     campaign_id, checkpoints = make_campaign()
     admin = make_user(role=Role.admin)
-    login(client, admin.email)
+    auth.login(admin.email)
     response = client.get(f"/checkpoints/{checkpoints[1]}/qr.png")
     assert response.status_code == 200
     assert response.mimetype == "image/png"
@@ -45,32 +41,32 @@ def test_printed_png_decodes_to_stamp_url_that_stamps(app, client, make_campaign
     assert 'class="stamp collected highlight new"' in html
 
 
-def test_svg_is_served_and_scales(app, client, make_campaign, make_user):
+def test_svg_is_served_and_scales(app, client, make_campaign, make_user, auth):
     from rally.auth.models import Role
 
     _, checkpoints = make_campaign()
     admin = make_user(role=Role.admin)
-    login(client, admin.email)
+    auth.login(admin.email)
     response = client.get(f"/checkpoints/{checkpoints[0]}/qr.svg")
     assert response.mimetype == "image/svg+xml"
     assert b"<svg" in response.data and b"<path" in response.data
 
 
-def test_qr_is_for_staff_only(app, client, make_campaign, make_user):
+def test_qr_is_for_staff_only(app, client, make_campaign, make_user, auth):
     _, checkpoints = make_campaign()
     assert client.get(f"/checkpoints/{checkpoints[0]}/qr.png").status_code == 302  # log in
     other_merchant = make_user()
-    login(client, other_merchant.email)
+    auth.login(other_merchant.email)
     assert client.get(f"/checkpoints/{checkpoints[0]}/qr.png").status_code == 403
 
 
-def test_store_owner_gets_own_qr(app, client, make_campaign, make_user):
+def test_store_owner_gets_own_qr(app, client, make_campaign, make_user, auth):
     _, checkpoints = make_campaign()
     owner = make_user()
     with app.app_context():
         db.session.get(Checkpoint, checkpoints[0]).store.owner_id = owner.id
         db.session.commit()
-    login(client, owner.email)
+    auth.login(owner.email)
     assert client.get(f"/checkpoints/{checkpoints[0]}/qr.png").status_code == 200
 
 

@@ -14,8 +14,8 @@ EN = {"Accept-Language": "en"}
 
 
 @pytest.fixture
-def quiz_link(client, login, admin, checkpoint_id, stamp_path):
-    login(admin)
+def quiz_link(client, auth, admin, checkpoint_id, stamp_path):
+    auth.login(admin)
     response = client.post(f"/manage/checkpoints/{checkpoint_id}/", data=QUIZ)
     assert response.status_code == 303
     return stamp_path(checkpoint_id)

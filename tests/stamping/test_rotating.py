@@ -4,7 +4,6 @@ import re
 from datetime import timedelta
 
 import pytest
-from rewards.conftest import login
 from sqlalchemy import func, select
 
 from rally.auth.models import Role
@@ -70,9 +69,11 @@ def test_expired_code_page_is_translated(app, client, rotating_campaign):
     assert "This code has expired" in response.get_data(as_text=True)
 
 
-def test_tablet_page_shows_a_scannable_current_code(app, client, make_user, rotating_campaign):
+def test_tablet_page_shows_a_scannable_current_code(
+    app, client, make_user, rotating_campaign, auth
+):
     _, checkpoints = rotating_campaign
-    login(client, make_user(role=Role.admin))
+    auth.login(make_user(role=Role.admin))
     response = client.get(f"/checkpoints/{checkpoints[0]}/tablet")
     html = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -84,10 +85,12 @@ def test_tablet_page_shows_a_scannable_current_code(app, client, make_user, rota
     assert visitor.get(url.removeprefix("http://rally.test")).status_code == 303
 
 
-def test_tablet_is_a_kiosk_that_says_how_its_code_behaves(app, client, make_user, make_campaign):
+def test_tablet_is_a_kiosk_that_says_how_its_code_behaves(
+    app, client, make_user, make_campaign, auth
+):
     _, rotating = make_campaign(stores=1, qr_mode=QrMode.rotating)
     _, printed = make_campaign(stores=1)
-    login(client, make_user(role=Role.admin))
+    auth.login(make_user(role=Role.admin))
     en = {"Accept-Language": "en"}
     html = client.get(f"/checkpoints/{rotating[0]}/tablet", headers=en).get_data(as_text=True)
     # Visitors facing the tablet get no menu and no way to the back office or to log out.
@@ -100,9 +103,9 @@ def test_tablet_is_a_kiosk_that_says_how_its_code_behaves(app, client, make_user
     assert "Scan with your phone's camera to collect the stamp." in html
 
 
-def test_tablet_is_for_the_shop_only(app, client, make_user, rotating_campaign):
+def test_tablet_is_for_the_shop_only(app, client, make_user, rotating_campaign, auth):
     _, checkpoints = rotating_campaign
-    login(client, make_user())
+    auth.login(make_user())
     assert client.get(f"/checkpoints/{checkpoints[0]}/tablet").status_code == 403
 
 

@@ -66,11 +66,11 @@ def test_old_stamps_fall_outside_the_window(ctx, stamps):
     assert figures.total == 1
 
 
-def test_page_shows_only_own_stores_numbers(client, login, merchant, other_merchant, stamps):
+def test_page_shows_only_own_stores_numbers(client, auth, merchant, other_merchant, stamps):
     now = utcnow()
     own = stamps([now, now - timedelta(minutes=5), now - timedelta(days=2)])
     stamps([now] * 3, owner=other_merchant)
-    login(merchant)
+    auth.login(merchant)
     response = client.get("/merchant/figures", headers={"Accept-Language": "en"})
     assert response.status_code == 200
     page = response.text
@@ -80,8 +80,8 @@ def test_page_shows_only_own_stores_numbers(client, login, merchant, other_merch
     assert '<th scope="col">Stamps</th>' in page
 
 
-def test_empty_state(client, login, merchant, own_store):
-    login(merchant)
+def test_empty_state(client, auth, merchant, own_store):
+    auth.login(merchant)
     page = client.get("/merchant/figures", headers={"Accept-Language": "en"}).text
     assert "No stamps yet." in page
 

@@ -25,16 +25,16 @@ PROFILE = {
 }
 
 
-def test_merchant_sees_only_own_stores(client, login, merchant, own_store, others_store, app):
-    login(merchant)
+def test_merchant_sees_only_own_stores(client, auth, merchant, own_store, others_store, app):
+    auth.login(merchant)
     page = client.get("/merchant/").text
     with app.app_context():
         assert db.session.get(Store, own_store).name_ja in page
     assert "Somebody Else" not in page
 
 
-def test_merchant_edits_own_store(client, login, merchant, own_store, get_store):
-    login(merchant)
+def test_merchant_edits_own_store(client, auth, merchant, own_store, get_store):
+    auth.login(merchant)
     assert client.get(f"/merchant/stores/{own_store}/edit").status_code == 200
     response = client.post(f"/merchant/stores/{own_store}/edit", data=PROFILE)
     assert response.status_code == 303
@@ -50,10 +50,10 @@ def test_merchant_edits_own_store(client, login, merchant, own_store, get_store)
 
 
 def test_merchant_cannot_open_or_edit_another_store(
-    client, login, merchant, others_store, get_store
+    client, auth, merchant, others_store, get_store
 ):
     before = get_store(others_store)
-    login(merchant)
+    auth.login(merchant)
     assert client.get(f"/merchant/stores/{others_store}/edit").status_code == 403
     response = client.post(f"/merchant/stores/{others_store}/edit", data=PROFILE)
     assert response.status_code == 403
@@ -68,13 +68,13 @@ def test_not_your_store_code(ctx, merchant, others_store):
     assert caught.value.code == "not_your_store"
 
 
-def test_unknown_store_is_404(client, login, merchant):
-    login(merchant)
+def test_unknown_store_is_404(client, auth, merchant):
+    auth.login(merchant)
     assert client.get("/merchant/stores/9999/edit").status_code == 404
 
 
-def test_admin_may_edit_any_store(client, login, admin, others_store, get_store):
-    login(admin)
+def test_admin_may_edit_any_store(client, auth, admin, others_store, get_store):
+    auth.login(admin)
     response = client.post(f"/merchant/stores/{others_store}/edit", data=PROFILE)
     assert response.status_code == 303
     assert get_store(others_store).name_en == "Yaotatsu"
@@ -87,9 +87,9 @@ def test_anonymous_cannot_edit(client, others_store, get_store):
     assert get_store(others_store).name_en == "Somebody Else's Shop"
 
 
-def test_status_and_owner_cannot_be_posted(client, login, make_store, merchant, get_store):
+def test_status_and_owner_cannot_be_posted(client, auth, make_store, merchant, get_store):
     store_id = make_store(owner_id=merchant.id, status=StoreStatus.pending)
-    login(merchant)
+    auth.login(merchant)
     data = {**PROFILE, "status": "approved", "owner_id": "999"}
     client.post(f"/merchant/stores/{store_id}/edit", data=data)
     store = get_store(store_id)
@@ -110,10 +110,10 @@ def test_status_and_owner_cannot_be_posted(client, login, make_store, merchant, 
     ],
 )
 def test_invalid_profile_is_refused_and_nothing_saved(
-    client, login, merchant, own_store, get_store, field, value, message
+    client, auth, merchant, own_store, get_store, field, value, message
 ):
     before = get_store(own_store)
-    login(merchant)
+    auth.login(merchant)
     response = client.post(
         f"/merchant/stores/{own_store}/edit",
         data={**PROFILE, field: value},
@@ -127,8 +127,8 @@ def test_invalid_profile_is_refused_and_nothing_saved(
     assert after.description_ja == before.description_ja
 
 
-def test_error_messages_are_translated(client, login, merchant, own_store):
-    login(merchant)
+def test_error_messages_are_translated(client, auth, merchant, own_store):
+    auth.login(merchant)
     response = client.post(
         f"/merchant/stores/{own_store}/edit",
         data={**PROFILE, "latitude": "91"},
@@ -137,8 +137,8 @@ def test_error_messages_are_translated(client, login, merchant, own_store):
     assert "緯度は-90から90" in response.text
 
 
-def test_register_another_store_is_pending(client, login, merchant, own_store, app):
-    login(merchant)
+def test_register_another_store_is_pending(client, auth, merchant, own_store, app):
+    auth.login(merchant)
     response = client.post("/merchant/stores/new", data={**PROFILE, "name_ja": "二号店"})
     assert response.status_code == 303
     with app.app_context():
@@ -152,7 +152,7 @@ def test_anonymous_cannot_register_a_store(client, count):
     assert count(Store) == 0
 
 
-def test_a_merchant_without_a_store_is_asked_to_register_one(client, login, merchant):
-    login(merchant)
+def test_a_merchant_without_a_store_is_asked_to_register_one(client, auth, merchant):
+    auth.login(merchant)
     html = client.get("/merchant/", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "Register a store" in html and "Register another store" not in html

@@ -16,8 +16,8 @@ from .conftest import image_bytes
 
 
 @pytest.fixture
-def upload(client, login, merchant, own_store):
-    login(merchant)
+def upload(client, auth, merchant, own_store):
+    auth.login(merchant)
 
     def send(data: bytes, filename="photo.jpg", store_id=own_store):
         return client.post(
@@ -160,8 +160,8 @@ def test_too_many_bytes_is_refused(app, upload, own_store, photo_path):
     assert photo_path(own_store) is None
 
 
-def test_empty_form_is_refused(client, login, merchant, own_store):
-    login(merchant)
+def test_empty_form_is_refused(client, auth, merchant, own_store):
+    auth.login(merchant)
     response = client.post(f"/merchant/stores/{own_store}/photo", data={})
     assert response.status_code == 400
 

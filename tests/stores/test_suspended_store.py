@@ -1,8 +1,6 @@
 """A store the association suspends mid-campaign: no stamp can be collected there, so the
 card neither sends visitors to it nor needs it to be full; stamps from it still count."""
 
-from rewards.conftest import login
-
 from rally.auth.models import Role
 from rally.campaigns.models import Checkpoint
 from rally.extensions import db
@@ -46,15 +44,14 @@ def test_a_stamp_from_a_store_suspended_later_still_counts(app, client, make_cam
     assert refused.status_code >= 400
 
 
-def test_the_merchant_reads_that_the_codes_give_nothing(app, make_user, make_campaign):
+def test_the_merchant_reads_that_the_codes_give_nothing(app, make_user, make_campaign, auth):
     merchant = make_user(role=Role.merchant)
     campaign_id, checkpoints = make_campaign(stores=1)
     with app.app_context():
         checkpoint = db.session.get(Checkpoint, checkpoints[0])
         checkpoint.store.owner_id = merchant.id
         db.session.commit()
-    client = app.test_client()
-    login(client, merchant)
+    client = auth.new_client(merchant)
     page = client.get("/posters/", headers=EN).text
     assert 'data-testid="store-suspended"' not in page and "Today's PIN" in page
 
@@ -68,7 +65,7 @@ def test_the_merchant_reads_that_the_codes_give_nothing(app, make_user, make_cam
 SUSPENDED = "This store is suspended by the association"
 
 
-def merchant_of_suspended_store(app, make_user, make_campaign, **campaign):
+def merchant_of_suspended_store(app, make_user, make_campaign, auth, **campaign):
     """A logged-in merchant whose one store, in a campaign with one further code, is
     suspended; returns ``(client, checkpoint_id, code_id)``."""
     from rally.campaigns.models import CheckpointCode
@@ -82,15 +79,14 @@ def merchant_of_suspended_store(app, make_user, make_campaign, **campaign):
         db.session.add(code)
         db.session.commit()
         code_id = code.id
-    client = app.test_client()
-    login(client, merchant)
+    client = auth.new_client(merchant)
     suspend(app, checkpoints[0])
     return client, checkpoints[0], code_id
 
 
-def test_the_staff_pin_page_says_the_store_is_suspended(app, make_user, make_campaign):
+def test_the_staff_pin_page_says_the_store_is_suspended(app, make_user, make_campaign, auth):
     """It kept showing a PIN the visitors' entries refuse (issue 16, item 14)."""
-    client, checkpoint_id, _ = merchant_of_suspended_store(app, make_user, make_campaign)
+    client, checkpoint_id, _ = merchant_of_suspended_store(app, make_user, make_campaign, auth)
     response = client.get(f"/checkpoints/{checkpoint_id}/pin", headers=EN)
     assert response.status_code == 200
     assert SUSPENDED in response.text
@@ -98,11 +94,11 @@ def test_the_staff_pin_page_says_the_store_is_suspended(app, make_user, make_cam
     assert 'data-testid="venue-pin"' not in response.text
 
 
-def test_the_tablet_says_the_store_is_suspended(app, make_user, make_campaign):
+def test_the_tablet_says_the_store_is_suspended(app, make_user, make_campaign, auth):
     from rally.campaigns.models import QrMode
 
     client, checkpoint_id, _ = merchant_of_suspended_store(
-        app, make_user, make_campaign, qr_mode=QrMode.rotating
+        app, make_user, make_campaign, auth, qr_mode=QrMode.rotating
     )
     response = client.get(f"/checkpoints/{checkpoint_id}/tablet", headers=EN)
     assert response.status_code == 200
@@ -111,8 +107,8 @@ def test_the_tablet_says_the_store_is_suspended(app, make_user, make_campaign):
     assert 'data-testid="tablet-pin"' not in response.text
 
 
-def test_the_nfc_page_says_the_store_is_suspended(app, make_user, make_campaign):
-    client, checkpoint_id, _ = merchant_of_suspended_store(app, make_user, make_campaign)
+def test_the_nfc_page_says_the_store_is_suspended(app, make_user, make_campaign, auth):
+    client, checkpoint_id, _ = merchant_of_suspended_store(app, make_user, make_campaign, auth)
     response = client.get(f"/checkpoints/{checkpoint_id}/nfc", headers=EN)
     assert response.status_code == 200
     assert SUSPENDED in response.text
@@ -120,8 +116,10 @@ def test_the_nfc_page_says_the_store_is_suspended(app, make_user, make_campaign)
     assert client.get(f"/checkpoints/{checkpoint_id}/stamp.ndef").status_code == 404
 
 
-def test_a_suspended_stores_codes_are_not_handed_out(app, make_user, make_campaign):
-    client, checkpoint_id, code_id = merchant_of_suspended_store(app, make_user, make_campaign)
+def test_a_suspended_stores_codes_are_not_handed_out(app, make_user, make_campaign, auth):
+    client, checkpoint_id, code_id = merchant_of_suspended_store(
+        app, make_user, make_campaign, auth
+    )
     page = client.get(f"/manage/checkpoints/{checkpoint_id}/codes", headers=EN)
     assert page.status_code == 200
     assert SUSPENDED in page.text and "QR code (PNG)" not in page.text
@@ -134,8 +132,8 @@ def test_a_suspended_stores_codes_are_not_handed_out(app, make_user, make_campai
         assert client.get(path).status_code == 404, path
 
 
-def test_the_staff_pages_show_the_code_again_once_approved(app, make_user, make_campaign):
-    client, checkpoint_id, _ = merchant_of_suspended_store(app, make_user, make_campaign)
+def test_the_staff_pages_show_the_code_again_once_approved(app, make_user, make_campaign, auth):
+    client, checkpoint_id, _ = merchant_of_suspended_store(app, make_user, make_campaign, auth)
     with app.app_context():
         db.session.get(Checkpoint, checkpoint_id).store.status = StoreStatus.approved
         db.session.commit()

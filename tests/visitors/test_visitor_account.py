@@ -93,15 +93,14 @@ def test_a_too_long_password_is_told_the_maximum(app, client, make_campaign, sta
 
 
 def test_a_visitor_account_does_not_keep_a_staff_log_in(
-    app, client, make_user, make_campaign, stamp_path
+    app, client, make_user, make_campaign, stamp_path, auth
 ):
     """A merchant's own phone: their visitor account keeps its log-in, their shop's does not."""
-    from rewards.conftest import login
 
     _, checkpoints = make_campaign()
     saved_card(app, client, stamp_path, checkpoints[0], "owner@example.jp")
     assert client.get_cookie("session").expires is not None  # a visitor alone: kept
-    login(client, make_user())
+    auth.login(make_user())
     assert client.get_cookie("session").expires is None
     data = {"email": "owner@example.jp", "password": "long enough pw"}
     assert client.post("/me/login", data=data).status_code == 303
@@ -109,10 +108,10 @@ def test_a_visitor_account_does_not_keep_a_staff_log_in(
     assert client.get("/merchant/").status_code == 200
 
 
-def test_a_permanent_session_with_a_staff_log_in_ends_with_the_browser(app, client, make_user):
-    from rewards.conftest import login
-
-    login(client, make_user())
+def test_a_permanent_session_with_a_staff_log_in_ends_with_the_browser(
+    app, client, make_user, auth
+):
+    auth.login(make_user())
     with client.session_transaction() as session:  # as a session from before the rule
         session.permanent = True
     assert client.get_cookie("session").expires is not None
