@@ -528,7 +528,7 @@ def _dashboard_check(app, campaign_id: int, stamps: int) -> str:
 def posters_benchmark(url: str) -> None:
     from seed import make_campaign
 
-    from rally.admin.operations import checkpoints_of
+    from rally.campaigns.listing import checkpoints_of
     from rally.extensions import db
     from rally.posters.render import campaign_posters_pdf
 

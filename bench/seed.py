@@ -201,7 +201,7 @@ def bulk_stamps(campaign: Campaign, stamps: int, cards: int, days: int = 30, see
 
 def _tally_rebuilder():
     try:
-        from rally.dashboard.tallies import rebuild_tallies
+        from rally.stamping.tallies import rebuild_tallies
     except ImportError:
         return None
     return rebuild_tallies

@@ -7,6 +7,7 @@ import secrets
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from . import errors
 from .config import Defaults
 
 
@@ -43,6 +44,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     _init_extensions(app)
     _register_url_converters(app)
     _register_blueprints(app)
+    _connect_signals()
+    errors.init_app(app)
     _register_template_helpers(app)
 
     from . import cli
@@ -130,15 +133,26 @@ def _register_url_converters(app: Flask) -> None:
     app.url_map.converters["default"] = app.url_map.converters["string"] = TextConverter
 
 
+def _connect_signals() -> None:
+    """Rooms answer what the rooms below them announce (blinker signals): the receivers
+    connect when their modules are imported, here, once for the process. A receiver that
+    refuses raises a RallyError: the request rolls back whatever another receiver did."""
+    from .campaigns import places  # noqa: F401 (keeps a place's area, see areas.signals)
+    from .fraud import checks  # noqa: F401 (flags on stamping's scans)
+    from .lottery import receivers as lottery_receivers  # noqa: F401
+    from .rewards import receivers as rewards_receivers  # noqa: F401
+    from .stamping import tallies  # noqa: F401 (forgets removed checkpoints' tallies)
+
+
 def _register_blueprints(app: Flask) -> None:
     from .admin.views import bp as admin_bp
     from .areas.views import bp as areas_bp
     from .auth.views import bp as auth_bp
-    from .campaigns.landing import bp as landing_bp
     from .campaigns.views import bp as campaigns_bp
     from .cardpage.views import bp as cardpage_bp
     from .cards.views import bp as cards_bp
     from .checkpoints.views import bp as checkpoints_bp
+    from .dashboard.merchant import bp as merchant_figures_bp
     from .dashboard.views import bp as dashboard_bp
     from .designs.views import bp as designs_bp
     from .exports.views import bp as exports_bp
@@ -152,10 +166,11 @@ def _register_blueprints(app: Flask) -> None:
     from .questionnaires.views import bp as questionnaires_bp
     from .register.views import bp as register_bp
     from .rewards.views import bp as rewards_bp
+    from .site.directory import bp as directory_bp
+    from .site.landing import bp as landing_bp
     from .site.views import bp as site_bp
     from .spots.views import bp as spots_bp
     from .stamping.views import bp as stamping_bp
-    from .stores.directory import bp as directory_bp
     from .stores.views import bp as stores_bp
     from .visitors.views import bp as visitors_bp
 
@@ -175,6 +190,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(visitors_bp)
     app.register_blueprint(lottery_bp)
     app.register_blueprint(dashboard_bp)
+    app.register_blueprint(merchant_figures_bp)
     app.register_blueprint(stores_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(areas_bp)
@@ -196,6 +212,17 @@ def _register_template_helpers(app: Flask) -> None:
 
     app.add_template_filter(format_when, "when")
     app.add_template_global(local)
+    # Templates compare states by member (``campaign.state == CampaignState.draft``), never
+    # by the stored string.
+    from .campaigns.models import CampaignState, QrMode, Recheck
+    from .fraud.models import FlagKind, FlagResolution
+    from .lottery.rules import Outcome as LotteryOutcome
+    from .rewards.models import ClaimKind
+    from .stores.models import StoreStatus
+
+    for enum in (CampaignState, QrMode, Recheck, FlagKind, FlagResolution, ClaimKind, StoreStatus):
+        app.add_template_global(enum, enum.__name__)
+    app.add_template_global(LotteryOutcome, "LotteryOutcome")
 
     @app.context_processor
     def inject_language():

@@ -28,6 +28,8 @@ from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import Pool
 
+from .extensions import db
+
 logger = logging.getLogger(__name__)
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 BUSY_TIMEOUT_S = 10
@@ -195,8 +197,6 @@ def read_without_transaction() -> None:
     ``BEGIN`` (local, and its snapshot makes a page's reads agree). Call it before the
     request's first query; once the session holds a connection it changes nothing.
     """
-    from .extensions import db
-
     if db.engine.dialect.name == "postgresql" and not db.session().in_transaction():
         db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
 

@@ -1,8 +1,22 @@
-"""Domain errors raised by ``operations`` modules.
+"""Domain errors raised by ``operations`` modules, and the app's one place that answers
+errors (:func:`init_app`).
 
 Each error carries a fixed, machine-readable ``code`` (tests and the API assert on it) and
-the HTTP status a view should answer with. The message is a lazy translated string.
+the HTTP status a view should answer with. The message is a lazy translated string. A view
+that has nowhere better to go lets a :class:`RallyError` through: the app answers with its
+message and status, after rolling the request back; a view that goes back to a page says
+why with :func:`back_with`.
 """
+
+import math
+import time
+
+from flask import current_app, flash, redirect, render_template, request
+from flask_limiter.errors import RateLimitExceeded
+from flask_wtf.csrf import CSRFError
+
+from rally.extensions import db, limiter
+from rally.i18n import _l
 
 
 class RallyError(Exception):
@@ -22,3 +36,93 @@ class StateError(RallyError):
     """An illegal state transition (approve a suspended store, publish an ended campaign)."""
 
     status = 409
+
+
+def back_with(error: RallyError, target: str):
+    """Undo the request's changes and say why, translated, on the page we go back to."""
+    db.session.rollback()
+    flash(error.message, "error")
+    return redirect(target, 303)
+
+
+ERROR_MESSAGES = {
+    400: _l("The request could not be understood."),
+    403: _l("You do not have permission to open this page."),
+    404: _l("This page does not exist."),
+    405: _l("This action is not allowed here."),
+    # Werkzeug cuts off a body over MAX_CONTENT_LENGTH before any form reads it.
+    413: _l("What you sent is too large."),
+    429: _l("Too many requests. Please wait a moment and try again."),
+    500: _l("Something went wrong on our side. Please try again later."),
+}
+
+
+def init_app(app) -> None:
+    """Answer every error the same way on every page: domain refusals, rate limits, expired
+    forms and HTTP errors, each with a translated page and its status."""
+    app.register_error_handler(RallyError, refused)
+    app.register_error_handler(RateLimitExceeded, rate_limited)
+    app.register_error_handler(CSRFError, csrf_error)
+    for status in ERROR_MESSAGES:
+        app.register_error_handler(status, _error_page)
+
+
+def refused(error: RallyError):
+    """A refusal no view caught: nothing of the request is kept, the page says why."""
+    db.session.rollback()
+    return render_template("error.html", status=error.status, message=error.message), error.status
+
+
+def csrf_error(error):
+    message = _l("Your form expired or was sent from another site. Please try again.")
+    return render_template("error.html", status=400, message=message), 400
+
+
+# What a rate-limited person was doing, by blueprint or endpoint: (heading, message).
+_STAMP_ATTEMPTS = (
+    _l("No stamp this time"),
+    _l("Too many stamp attempts in a short time. Please wait and try again."),
+)
+_LOG_IN_ATTEMPTS = (
+    _l("Too many log-in attempts"),
+    _l("Too many log-in attempts in a short time. Please wait and try again."),
+)
+_TOO_MANY_REQUESTS = (_l("Too many requests"), ERROR_MESSAGES[429])
+RATE_LIMITED_PAGES = {
+    "stamping": _STAMP_ATTEMPTS,  # a scan
+    "pins": _STAMP_ATTEMPTS,  # a PIN typed for a stamp
+    "auth.login": _LOG_IN_ATTEMPTS,
+    "visitors.login": _LOG_IN_ATTEMPTS,
+}
+
+
+def rate_limited(error):
+    """Too many requests from one card or address: a translated 429 page that fits the
+    action (only a stamp attempt speaks of stamps), saying how long to wait."""
+    endpoint = request.endpoint or ""
+    heading, message = RATE_LIMITED_PAGES.get(
+        endpoint, RATE_LIMITED_PAGES.get(request.blueprint or "", _TOO_MANY_REQUESTS)
+    )
+    current = limiter.current_limit
+    # As Flask-Limiter counts it: whole seconds until the window resets.
+    seconds = max(1, int(current.reset_at - time.time())) if current else 60
+    response = current_app.make_response(
+        (
+            render_template(
+                "rate_limited.html",
+                heading=heading,
+                message=message,
+                minutes=math.ceil(seconds / 60),
+            ),
+            429,
+        )
+    )
+    # Flask-Limiter sets it too when its headers are on; the page must not depend on that.
+    response.headers["Retry-After"] = str(seconds)
+    return response
+
+
+def _error_page(error):
+    status = getattr(error, "code", 500) or 500
+    message = ERROR_MESSAGES.get(status, ERROR_MESSAGES[500])
+    return render_template("error.html", status=status, message=message), status

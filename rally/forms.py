@@ -35,6 +35,11 @@ class Form(FlaskForm):
             return unbound_field.bind(form=form, **options)
 
 
+def clean_text(value: str | None) -> str:
+    """Typed text without control characters (they break feeds and PostgreSQL), stripped."""
+    return strip_control_characters(value or "").strip()
+
+
 def plausible_date(form, field) -> None:
     """A date or time between the years 2000 and 2100: further out is a typo, and converting
     it between time zones would overflow."""

@@ -10,13 +10,13 @@ from .areas import models as areas  # noqa: F401
 from .auth import models as auth  # noqa: F401
 from .campaigns import models as campaigns  # noqa: F401
 from .cards import models as cards  # noqa: F401
-from .dashboard import models as dashboard  # noqa: F401
 from .fraud import models as fraud  # noqa: F401
 from .lottery import models as lottery  # noqa: F401
 from .news import models as news  # noqa: F401
 from .questionnaires import models as questionnaires  # noqa: F401
 from .rewards import models as rewards  # noqa: F401
 from .spots import models as spots  # noqa: F401
+from .stamping import models as stamping  # noqa: F401
 from .stores import hours as store_hours  # noqa: F401
 from .stores import models as stores  # noqa: F401
 from .visitors import models as visitors  # noqa: F401

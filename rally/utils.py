@@ -1,5 +1,6 @@
 """Small helpers shared by several features."""
 
+import math
 import re
 import unicodedata
 from datetime import UTC, datetime, timedelta
@@ -116,3 +117,13 @@ def confirmation_page(question: str, cancel_url: str):
     return render_template(
         "confirm_delete.html", question=question, action=request.path, cancel_url=cancel_url
     )
+
+
+def distance_m(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Great-circle distance in metres between two (latitude, longitude) points."""
+    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
+    return 2 * 6_371_000 * math.asin(math.sqrt(h))

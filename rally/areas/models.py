@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from sqlalchemy import String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from rally.extensions import db
 from rally.i18n import Bilingual
@@ -19,6 +19,9 @@ class Area(Bilingual, db.Model):
     # Areas are listed in this order on cards and in the back office.
     position: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Read-only, named by string: the places rooms sit above this one and own the links.
+    stores = relationship("Store", viewonly=True)
+    spots = relationship("Spot", viewonly=True)
 
     def __repr__(self) -> str:
         return f"<Area {self.id} {self.name_en or self.name_ja}>"

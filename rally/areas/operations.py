@@ -35,22 +35,11 @@ def all_areas() -> list[Area]:
 
 def area_rows() -> list[AreaRow]:
     """Every area with its number of stores and spots (one query each)."""
-    from rally.spots.models import Spot
-    from rally.stores.models import Store
-
     stores = dict(
-        db.session.execute(
-            select(Store.area_id, func.count())
-            .where(Store.area_id.is_not(None))
-            .group_by(Store.area_id)
-        ).all()
+        db.session.execute(select(Area.id, func.count()).join(Area.stores).group_by(Area.id)).all()
     )
     spots = dict(
-        db.session.execute(
-            select(Spot.area_id, func.count())
-            .where(Spot.area_id.is_not(None))
-            .group_by(Spot.area_id)
-        ).all()
+        db.session.execute(select(Area.id, func.count()).join(Area.spots).group_by(Area.id)).all()
     )
     return [AreaRow(area, stores.get(area.id, 0), spots.get(area.id, 0)) for area in all_areas()]
 
@@ -85,12 +74,9 @@ def delete_area(area: Area) -> None:
 
     :raise AreaError: ``area_in_use`` (stores or spots still belong to it; move them first).
     """
-    from rally.spots.models import Spot
-    from rally.stores.models import Store
-
     used = db.session.scalar(
-        select(Store.id).where(Store.area_id == area.id).limit(1)
-    ) or db.session.scalar(select(Spot.id).where(Spot.area_id == area.id).limit(1))
+        select(Area.id).where(Area.id == area.id, Area.stores.any() | Area.spots.any())
+    )
     if used is not None:
         raise AreaError(
             _l("Stores or spots still belong to this area. Move them to another area first."),
@@ -99,49 +85,3 @@ def delete_area(area: Area) -> None:
         )
     db.session.delete(area)
     db.session.flush()
-
-
-def check_area_kept(store_id: int | None, spot_id: int | None, old, new, error_class) -> None:
-    """Refuse moving a place to another area once it takes part in a campaign past its
-    draft whose rewards count areas: its stamps would move with it, and a reward a visitor
-    has reached ("a stamp in every street") could be taken back, even after the campaign
-    ended (rewards are still claimed then).
-
-    The place's row is locked first: an admin adding it to such a campaign at the same
-    moment (:func:`rally.campaigns.operations._check_no_new_area` reads its area under a
-    share lock) either sees the new area or is seen here.
-
-    :raise error_class: ``area_locked`` (409), naming the campaign.
-    """
-    from rally.campaigns.models import Campaign, CampaignState, Checkpoint, RewardTier, TierBasis
-    from rally.spots.models import Spot
-    from rally.stores.models import Store
-
-    if old == new:
-        return
-    model, place_id = (Store, store_id) if store_id is not None else (Spot, spot_id)
-    db.session.execute(select(model.id).where(model.id == place_id).with_for_update())
-    place = (
-        Checkpoint.store_id == store_id if store_id is not None else (Checkpoint.spot_id == spot_id)
-    )
-    campaign = db.session.scalar(
-        select(Campaign)
-        .join(Checkpoint, Checkpoint.campaign_id == Campaign.id)
-        .join(RewardTier, RewardTier.campaign_id == Campaign.id)
-        .where(
-            place,
-            Campaign.state != CampaignState.draft,
-            RewardTier.basis.in_([TierBasis.areas, TierBasis.all_areas]),
-        )
-        .limit(1)
-    )
-    if campaign is not None:
-        raise error_class(
-            _l(
-                "“%(campaign)s” counts areas for its rewards and this place takes part: its "
-                "area stays, so that the rewards visitors reached stay theirs.",
-                campaign=campaign.tr("title"),
-            ),
-            code="area_locked",
-            status=409,
-        )

@@ -4,7 +4,6 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length
 from rally.forms import Form
 from rally.i18n import _l
 from rally.passwords import password_length
-from rally.stores.forms import StoreBasicsMixin
 
 MIN_PASSWORD_LENGTH = 10
 
@@ -24,7 +23,7 @@ class LoginForm(Form):
     submit = SubmitField(_l("Log in"))
 
 
-def _password_field(label):
+def password_field(label):
     return PasswordField(
         label,
         validators=[
@@ -34,7 +33,7 @@ def _password_field(label):
     )
 
 
-def _confirm_field():
+def confirm_field():
     return PasswordField(
         _l("Password again"),
         validators=[
@@ -44,14 +43,14 @@ def _confirm_field():
     )
 
 
-def _name_field():
+def name_field():
     return StringField(
         _l("Your name"),
         validators=[DataRequired(_l("Please enter your name.")), Length(max=120)],
     )
 
 
-def _email_field():
+def email_field():
     return EmailField(
         _l("E-mail address"),
         validators=[
@@ -63,29 +62,15 @@ def _email_field():
 
 
 class InvitationForm(Form):
-    email = _email_field()
+    email = email_field()
     submit = SubmitField(_l("Create the invitation link"))
 
 
 class AcceptInvitationForm(Form):
-    name = _name_field()
-    password = _password_field(_l("Password"))
-    confirm = _confirm_field()
+    name = name_field()
+    password = password_field(_l("Password"))
+    confirm = confirm_field()
     submit = SubmitField(_l("Create my account"))
-
-
-class SignupForm(StoreBasicsMixin, Form):
-    name = _name_field()
-    email = _email_field()
-    password = _password_field(_l("Password"))
-    confirm = _confirm_field()
-    submit = SubmitField(_l("Sign up"))
-
-    def store_data(self) -> dict:
-        return {
-            key: self[key].data
-            for key in ("name_ja", "name_en", "category", "address_ja", "address_en")
-        }
 
 
 class ChangePasswordForm(Form):
@@ -93,17 +78,17 @@ class ChangePasswordForm(Form):
         _l("Current password"),
         validators=[DataRequired(_l("Please enter your current password."))],
     )
-    password = _password_field(_l("New password"))
-    confirm = _confirm_field()
+    password = password_field(_l("New password"))
+    confirm = confirm_field()
     submit = SubmitField(_l("Change the password"))
 
 
 class ForgotPasswordForm(Form):
-    email = _email_field()
+    email = email_field()
     submit = SubmitField(_l("Send me a link"))
 
 
 class ResetPasswordForm(Form):
-    password = _password_field(_l("New password"))
-    confirm = _confirm_field()
+    password = password_field(_l("New password"))
+    confirm = confirm_field()
     submit = SubmitField(_l("Set the new password"))

@@ -1,4 +1,4 @@
-"""Account rules: log-in, invitations, self sign-up."""
+"""Account rules: log-in, invitations, passwords."""
 
 import secrets
 from datetime import datetime, timedelta
@@ -166,20 +166,6 @@ def recent_invitations(limit: int = 50) -> list[Invitation]:
     return list(
         db.session.scalars(select(Invitation).order_by(Invitation.created_at.desc()).limit(limit))
     )
-
-
-def sign_up(email: str, name: str, password: str, store_data: dict) -> User:
-    """A merchant registers themselves and their first store, which waits for approval.
-
-    :param store_data: the first store's fields, see
-        :func:`rally.stores.operations.register_store`.
-    :raise AuthError: ``email_taken``.
-    """
-    from rally.stores.operations import register_store
-
-    user = create_user(email, password, Role.merchant, name)
-    register_store(user, store_data)
-    return user
 
 
 def change_password(user: User, current: str, new: str) -> None:

@@ -1,4 +1,4 @@
-"""Log-in and log-out, invitations sent by the association, merchants' own sign-up."""
+"""Log-in and log-out, invitations sent by the association, passwords."""
 
 from flask import (
     Blueprint,
@@ -32,7 +32,6 @@ from .forms import (
     InvitationForm,
     LoginForm,
     ResetPasswordForm,
-    SignupForm,
 )
 from .operations import AuthError, authenticate
 
@@ -146,32 +145,6 @@ def accept_invitation(token: str):
     return render_template(
         "auth/invitation_accept.html", form=form, invitation=invitation
     ), 400 if form.errors else 200
-
-
-@bp.route("/signup", methods=["GET", "POST"])
-@limiter.limit(FORM_LIMIT, methods=["POST"])
-def signup():
-    """A merchant registers themselves and their first store, which waits for approval."""
-    if current_user.is_authenticated:
-        return redirect(url_for("stores.new_store"), 303)
-    form = SignupForm()
-    if form.validate_on_submit():
-        try:
-            user = operations.sign_up(
-                form.email.data, form.name.data, form.password.data, form.store_data()
-            )
-        except AuthError as error:
-            db.session.rollback()
-            form.email.errors.append(error.message)
-        else:
-            db.session.commit()
-            login_user(user)
-            flash(
-                _("Your account is ready. The association will check your store soon."),
-                "success",
-            )
-            return redirect(url_for("stores.merchant_home"), 303)
-    return render_template("auth/signup.html", form=form), 400 if form.errors else 200
 
 
 @bp.route("/password", methods=["GET", "POST"])

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import format_decimal
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import func, select, update
 
 from rally.campaigns.models import (
     Campaign,
@@ -19,10 +19,13 @@ from rally.campaigns.models import (
     RewardTier,
     TierBasis,
 )
+from rally.campaigns.signals import checkpoints_removing, tiers_removing
 from rally.cards.models import Stamp
 from rally.errors import RallyError
 from rally.extensions import db
 from rally.i18n import _l
+from rally.spots.models import Spot
+from rally.stores.models import Store, StoreStatus
 
 # Bounds of the campaign rules, checked by the form and again here.
 MAX_RECHECK_HOURS = 720
@@ -166,7 +169,8 @@ def _save(campaign: Campaign, data: CampaignInput) -> None:
     campaign.recheck = data.recheck
     campaign.recheck_hours = data.recheck_hours if data.recheck is Recheck.hours else None
     campaign.stamps_per_area = data.stamps_per_area
-    _forget_tallies(removed)
+    if removed:
+        checkpoints_removing.send(campaign, checkpoints=removed)
     for checkpoint in removed:
         campaign.checkpoints.remove(checkpoint)
     for kind, place_id in added:
@@ -184,16 +188,6 @@ def _save(campaign: Campaign, data: CampaignInput) -> None:
             tier.stock = row.stock
         tiers.append(tier)
     campaign.tiers = sorted(tiers, key=lambda tier: tier.threshold)
-
-
-def _forget_tallies(checkpoints: list[Checkpoint]) -> None:
-    """The dashboard's hourly rows of checkpoints about to go. They hold no stamp (a
-    checkpoint with stamps stays), but a voided card leaves its hours at zero."""
-    from rally.dashboard.models import StampTally
-
-    ids = [checkpoint.id for checkpoint in checkpoints if checkpoint.id is not None]
-    if ids:
-        db.session.execute(delete(StampTally).where(StampTally.checkpoint_id.in_(ids)))
 
 
 def _save_stock(tier: RewardTier, row: TierInput) -> None:
@@ -297,9 +291,6 @@ def _checkpoint_changes(
 
     Refuses what would lose stamps, and places that are not approved or not public.
     """
-    from rally.spots.models import Spot
-    from rally.stores.models import Store, StoreStatus
-
     wanted = {("store", i) for i in store_ids} | {("spot", i) for i in spot_ids}
     current = {
         ("store", cp.store_id) if cp.store_id is not None else ("spot", cp.spot_id): cp
@@ -353,14 +344,11 @@ def _check_no_new_area(campaign: Campaign, current: dict, new_stores, new_spots)
 
     :raise CampaignError: ``area_added``.
     """
-    from rally.spots.models import Spot
-    from rally.stores.models import Store
-
     if not any(tier.basis is TierBasis.all_areas for tier in campaign.tiers):
         return
     areas = {cp.area_id for cp in current.values()}
     # Under a share lock: a merchant moving one of these places at the same moment
-    # (rally.areas.operations.check_area_kept locks its row) is waited for, or waits.
+    # (rally.campaigns.places.check_area_kept locks its row) is waited for, or waits.
     new_areas = set(
         db.session.scalars(
             select(Store.area_id).where(Store.id.in_(new_stores or [])).with_for_update(read=True)
@@ -380,35 +368,13 @@ def _check_no_new_area(campaign: Campaign, current: dict, new_stores, new_spots)
         )
 
 
-def _let_go_of_tiers(tiers: list[RewardTier]) -> None:
-    """Before a draft's tiers are removed: their lotteries, never drawn and without entries,
-    go with them; a tier something else holds on to stays.
-
-    :raise CampaignError: ``tier_in_use``.
-    """
-    from rally.lottery.models import Lottery, LotteryEntry
-    from rally.rewards.models import Claim
-
-    ids = [tier.id for tier in tiers]
-    if not ids:
-        return
-    held = db.session.scalar(
-        select(Claim.id).where(Claim.tier_id.in_(ids)).limit(1)
-    ) or db.session.scalar(
-        select(Lottery.id)
-        .where(Lottery.tier_id.in_(ids))
-        .where(Lottery.drawn_at.is_not(None) | Lottery.id.in_(select(LotteryEntry.lottery_id)))
-        .limit(1)
+def tier_in_use() -> "CampaignError":
+    """The refusal a room answers :data:`.signals.tiers_removing` with when it holds on to a
+    tier (a claim, a lottery already entered or drawn)."""
+    return CampaignError(
+        _l("This reward has claims, or a lottery already entered or drawn; it cannot be removed."),
+        code="tier_in_use",
     )
-    if held is not None:
-        raise CampaignError(
-            _l(
-                "This reward has claims, or a lottery already entered or drawn; it cannot be "
-                "removed."
-            ),
-            code="tier_in_use",
-        )
-    db.session.execute(delete(Lottery).where(Lottery.tier_id.in_(ids)))
 
 
 def _tier_changes(campaign: Campaign, rows: list[TierInput]) -> list[tuple]:
@@ -428,7 +394,9 @@ def _tier_changes(campaign: Campaign, rows: list[TierInput]) -> list[tuple]:
         plan.append((tier, row))
     kept = {tier.id: row for tier, row in plan if tier is not None}
     if campaign.state is not CampaignState.published:
-        _let_go_of_tiers([existing[i] for i in existing if i not in kept])
+        removed = [existing[i] for i in existing if i not in kept]
+        if removed:
+            tiers_removing.send(campaign, tiers=removed)
     else:
         if set(kept) != set(existing):
             raise CampaignError(

@@ -3,7 +3,7 @@
 from flask_babel import format_currency, ngettext
 from flask_babel import gettext as _
 
-from rally.cards.progress import TierProgress
+from rally.campaigns.progress import TierProgress
 
 from .models import Campaign, Recheck, RewardTier, TierBasis
 

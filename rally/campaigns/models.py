@@ -7,19 +7,25 @@ from sqlalchemy import (
     DDL,
     BigInteger,
     CheckConstraint,
+    ColumnElement,
     Enum,
     ForeignKey,
     String,
     Text,
     UniqueConstraint,
+    case,
     event,
+    literal_column,
 )
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from rally.errors import StateError
 from rally.extensions import db
 from rally.i18n import Bilingual, _l
 from rally.i18n.enums import TitledEnum
+from rally.spots.models import Spot
+from rally.stores.models import Store, StoreStatus
 from rally.utils import utcnow
 
 
@@ -159,6 +165,11 @@ class Campaign(Bilingual, db.Model):
     def is_purchase(self) -> bool:
         return self.kind is CampaignKind.purchase
 
+    @property
+    def is_draft(self) -> bool:
+        """Not shown to visitors yet: its card, landing page and rewards answer 404."""
+        return self.state is CampaignState.draft
+
     def stamps_for_amount(self, yen: int) -> int:
         """Stamps a purchase of ``yen`` earns under the campaign's rule (0 below the step)."""
         if not self.yen_per_stamp:
@@ -172,6 +183,12 @@ class Campaign(Bilingual, db.Model):
 
     def is_running(self, now: datetime) -> bool:
         return self.state is CampaignState.published and self.starts_at <= now < self.ends_at
+
+    def is_over(self, now: datetime) -> bool:
+        """No stamp can be collected any more: ended by the association, or past its end.
+        (Also called as ``Campaign.is_over(row, now)`` on a row with ``state`` and
+        ``ends_at``, as the quick scan reads them.)"""
+        return self.state is CampaignState.ended or now >= self.ends_at
 
     def publish(self) -> None:
         if self.state is not CampaignState.draft:
@@ -251,10 +268,46 @@ class Checkpoint(Bilingual, db.Model):
         """The store's category or the spot's kind, translated."""
         return self.store.category.label if self.store_id is not None else self.spot.kind.label
 
-    @property
+    @hybrid_property
     def is_open(self) -> bool:
-        """An approved store, or a spot shown to the public."""
+        """An approved store, or a spot shown to the public. In SQL, for a query that
+        outer-joins the checkpoint's store and spot (:meth:`with_places`)."""
         return self.store.is_approved if self.store_id is not None else self.spot.published
+
+    @is_open.inplace.expression
+    @classmethod
+    def _is_open_sql(cls) -> ColumnElement[bool]:
+        # The stored enum name written into the SQL: the scan's driver-level statements
+        # carry no hidden parameter (rally.database.DriverSQL).
+        approved = literal_column(f"'{StoreStatus.approved.name}'")
+        return case((cls.store_id.is_not(None), Store.status == approved), else_=Spot.published)
+
+    @hybrid_property
+    def latitude(self) -> float | None:
+        """The place's coordinates (a store's or a spot's), in Python and in SQL."""
+        return self.place.latitude
+
+    @latitude.inplace.expression
+    @classmethod
+    def _latitude_sql(cls) -> ColumnElement[float]:
+        return case((cls.store_id.is_not(None), Store.latitude), else_=Spot.latitude)
+
+    @hybrid_property
+    def longitude(self) -> float | None:
+        return self.place.longitude
+
+    @longitude.inplace.expression
+    @classmethod
+    def _longitude_sql(cls) -> ColumnElement[float]:
+        return case((cls.store_id.is_not(None), Store.longitude), else_=Spot.longitude)
+
+    @staticmethod
+    def with_places(selectable):
+        """``selectable`` (from the checkpoint table) outer-joined to its store and spot, as
+        :attr:`is_open` and the coordinates read them in SQL."""
+        return selectable.outerjoin(Store, Store.id == Checkpoint.store_id).outerjoin(
+            Spot, Spot.id == Checkpoint.spot_id
+        )
 
     @property
     def owner_id(self) -> int | None:
@@ -307,6 +360,9 @@ class RewardTier(Bilingual, db.Model):
     stock: Mapped[int | None]
 
     campaign: Mapped[Campaign] = relationship(back_populates="tiers")
+    # The tier's lottery, if it has one (lottery.tier_id is unique); by name, read only:
+    # the lottery room is above this one.
+    lottery = relationship("Lottery", uselist=False, viewonly=True)
 
 
 class ContentRevision(db.Model):

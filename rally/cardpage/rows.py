@@ -12,10 +12,10 @@ from typing import NamedTuple
 
 from sqlalchemy import and_, bindparam, select
 
+from rally.campaigns.progress import CARD_STAMP_COLUMNS, CardProgress
 from rally.cardpage.sheet import REVISION_VALUE, current_revision
 from rally.cards.models import Card, Stamp
-from rally.cards.progress import CardProgress
-from rally.cards.reading import CARD_STAMP_COLUMNS, card_by_key
+from rally.cards.reading import card_by_key
 from rally.designs.views import stamp_image_url_maker
 from rally.extensions import db
 from rally.i18n import current_language

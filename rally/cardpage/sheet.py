@@ -21,9 +21,10 @@ from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from rally.campaigns.models import Campaign, ContentRevision, TierBasis
-from rally.cards.progress import CheckpointRow
+from rally.campaigns.progress import CheckpointRow, campaign_rows
 from rally.extensions import db
 from rally.i18n.content import in_language
+from rally.lottery.operations import campaign_lotteries
 
 
 def _sheets() -> dict[int, "Sheet"]:
@@ -83,9 +84,6 @@ def campaign_sheet(campaign_id: int, revision: int | None) -> Sheet | None:
     :param revision: the content revision as the page read it
         (:func:`rally.campaigns.cardpage.read_card`); ``None``: no revision row, nothing kept.
     """
-    from rally.cards.reading import campaign_rows
-    from rally.lottery.operations import campaign_lotteries
-
     sheets = _sheets()
     sheet = sheets.get(campaign_id)
     if sheet is not None and revision is not None and sheet.revision == revision:

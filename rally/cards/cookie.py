@@ -5,6 +5,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 
 from rally.cards.models import Card
 from rally.cards.reading import card_by_key
+from rally.extensions import db
 
 COOKIE_SALT = "rally.card.v1"
 
@@ -94,8 +95,6 @@ def show_stamp(campaign_id: int, checkpoint_id: int, created: bool, card_key: st
     The commit comes first: on SQLite the write lock is held until then, and building the
     answer (URL, signed cookie) need not keep the other writers waiting.
     """
-    from rally.extensions import db
-
     db.session.commit()
     outcome = "new" if created else "again"
     args = {outcome: checkpoint_id}

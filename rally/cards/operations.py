@@ -6,10 +6,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select, update
 
 from rally.cards.models import Card, Stamp, new_card_key
+from rally.codes import new_redemption_code, normalise_code
 from rally.errors import RallyError
 from rally.extensions import db
 from rally.i18n import _l
-from rally.rewards.operations import new_redemption_code, normalise_code
 
 from .models import CardTransfer
 

@@ -15,11 +15,11 @@ from wtforms import BooleanField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
 from rally.cards.cookie import card_from_cookie, remember_card
+from rally.codes import normalise_code
 from rally.extensions import db, limiter
 from rally.forms import Form
 from rally.i18n import _, _l
 from rally.qr import qr_svg
-from rally.rewards.operations import normalise_code
 from rally.utils import normalize_code, utcnow
 
 from . import operations

@@ -12,6 +12,7 @@ from rally.campaigns.models import Checkpoint, CheckpointCode, QrMode
 from rally.extensions import db
 from rally.forms import ConfirmForm
 from rally.i18n import LANGUAGES, _
+from rally.posters import render
 from rally.qr import qr_png, qr_svg
 from rally.stamping.tokens import stamp_url
 
@@ -219,8 +220,6 @@ def code_qr(code_id: int, fmt: str):
 @login_required
 def code_poster(code_id: int, lang: str):
     """An A4 poster of a further code: the shop's name, the code's name and its QR."""
-    from rally.posters import render
-
     if lang not in LANGUAGES:
         abort(404)
     code = _printable(_code(code_id))

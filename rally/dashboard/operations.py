@@ -22,10 +22,9 @@ from rally.cards.models import Stamp
 from rally.extensions import db
 from rally.fraud.models import FraudFlag
 from rally.rewards.models import Claim, ClaimKind
+from rally.stamping.models import CardTally, StampTally
+from rally.stamping.tallies import hour_of
 from rally.utils import utcnow
-
-from .models import CardTally, StampTally
-from .tallies import hour_of
 
 
 @dataclass

@@ -22,9 +22,8 @@ from PIL import Image, ImageDraw, ImageFont, ImageOps
 
 from rally.access import may_manage
 from rally.campaigns.models import Campaign, CampaignState, Checkpoint
+from rally.campaigns.progress import CardProgress, card_progress
 from rally.cards.models import Card, Stamp
-from rally.cards.progress import CardProgress
-from rally.cards.reading import card_progress
 from rally.errors import RallyError
 from rally.extensions import db
 from rally.i18n import _, _l

@@ -14,7 +14,7 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
-from rally.campaigns.models import Campaign
+from rally.campaigns.models import Campaign, CampaignState
 from rally.cards.cookie import card_from_cookie
 from rally.extensions import db
 from rally.i18n import _
@@ -76,14 +76,14 @@ def stamp_image(checkpoint_id: int):
         response.set_etag(operations.stamp_version(checkpoint))
         response.cache_control.max_age = IMAGE_MAX_AGE
         response = response.make_conditional(request)
-    response.cache_control.public = checkpoint.campaign.state.value != "draft"
+    response.cache_control.public = checkpoint.campaign.state is not CampaignState.draft
     return response
 
 
 @bp.errorhandler(413)
 def upload_too_large(error):
     """A body over ``MAX_CONTENT_LENGTH`` is cut off by Werkzeug before our own size check."""
-    return render_template("site/error.html", status=413, message=too_large_message()), 413
+    return render_template("error.html", status=413, message=too_large_message()), 413
 
 
 @bp.route("/checkpoints/<int:checkpoint_id>/design", methods=["GET", "POST"])

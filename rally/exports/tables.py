@@ -13,8 +13,17 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from rally.auth.models import User
+from rally.campaigns.labels import tier_requirement
+from rally.campaigns.models import Campaign, Checkpoint, CheckpointCode, RewardTier
+from rally.cards.models import Stamp, card_number
 from rally.extensions import db
 from rally.i18n import _, _l
+from rally.questionnaires.models import Answer, Question
+from rally.questionnaires.operations import answer_text
+from rally.rewards.models import Claim
+from rally.spots.models import Spot
+from rally.stores.models import Store
 
 
 @dataclass(frozen=True)
@@ -33,8 +42,6 @@ def local_time(moment: datetime | None) -> str:
 
 def stores_table(campaign_id: int | None = None) -> Table:
     """Every store with its status, contact and owner."""
-    from rally.stores.models import Store
-
     stores = db.session.scalars(select(Store).options(joinedload(Store.owner)).order_by(Store.id))
     header = [
         _("Store ID"),
@@ -76,12 +83,6 @@ def stamps_table(campaign_id: int | None = None) -> Table:
     card's key is the visitor's secret. A purchase row may hold several stamps ("Stamps");
     "Code" names the further code scanned, "Given by" the staff at the register.
     """
-    from rally.auth.models import User
-    from rally.campaigns.models import Campaign, Checkpoint, CheckpointCode
-    from rally.cards.models import Stamp, card_number
-    from rally.spots.models import Spot
-    from rally.stores.models import Store
-
     query = (
         select(
             Stamp.id,
@@ -153,11 +154,6 @@ def stamps_table(campaign_id: int | None = None) -> Table:
 def redemptions_table(campaign_id: int | None = None) -> Table:
     """Every reward claim (of one campaign, if given) and whether and where it was handed
     over. The one-time code is left out: it is the visitor's proof."""
-    from rally.campaigns.labels import tier_requirement
-    from rally.campaigns.models import Campaign, RewardTier
-    from rally.cards.models import card_number
-    from rally.rewards.models import Claim
-
     query = (
         select(Claim)
         .join(Campaign, Claim.campaign_id == Campaign.id)
@@ -209,11 +205,6 @@ def redemptions_table(campaign_id: int | None = None) -> Table:
 def answers_table(campaign_id: int | None = None) -> Table:
     """Every questionnaire answer (of one campaign, if given): the question and the answer
     in Japanese (a choice's wording, or the text typed), by card number."""
-    from rally.campaigns.models import Campaign
-    from rally.cards.models import card_number
-    from rally.questionnaires.models import Answer, Question
-    from rally.questionnaires.operations import answer_text
-
     query = (
         select(Answer, Campaign)
         .join(Campaign, Answer.campaign_id == Campaign.id)

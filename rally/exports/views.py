@@ -2,8 +2,8 @@
 
 from flask import Blueprint, Response, abort, render_template
 
-from rally.admin.operations import all_campaigns
 from rally.auth.decorators import admin_required
+from rally.campaigns.listing import all_campaigns
 from rally.campaigns.models import Campaign
 from rally.extensions import db
 from rally.utils import int_arg, utcnow

@@ -3,6 +3,7 @@ from datetime import datetime
 from sqlalchemy import JSON, Enum, ForeignKey
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from rally.cards.models import card_number, format_card_number
 from rally.extensions import db
 from rally.i18n import _l
 from rally.i18n.enums import TitledEnum
@@ -61,6 +62,4 @@ class FraudFlag(db.Model):
     @property
     def card_number(self) -> str:
         """The card's number as the card page and the register show it (``000123-4``)."""
-        from rally.cards.models import card_number, format_card_number
-
         return format_card_number(card_number(self.card_id))

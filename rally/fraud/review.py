@@ -13,7 +13,10 @@ from rally.errors import StateError
 from rally.extensions import db
 from rally.fraud.models import FlagResolution, FraudFlag
 from rally.i18n import _l
+from rally.lottery.operations import withdraw_card
 from rally.pagination import paginate
+from rally.rewards.models import Claim, ClaimKind
+from rally.stamping.tallies import forget_card
 
 
 class FlagError(StateError):
@@ -68,10 +71,6 @@ def void_card(flag: FraudFlag, now: datetime) -> Voided:
     :return: the stamps removed and the claims cancelled.
     :raise FlagError: ``already_resolved`` (voided or dismissed before).
     """
-    from rally.dashboard.tallies import forget_card
-    from rally.lottery.operations import withdraw_card
-    from rally.rewards.models import Claim, ClaimKind
-
     card_id, campaign_id = flag.card_id, flag.campaign_id
     db.session.execute(select(Card.id).where(Card.id == card_id).with_for_update(key_share=True))
     _claim_flag(flag, FlagResolution.voided, now)

@@ -9,12 +9,12 @@ from sqlalchemy.exc import IntegrityError
 
 from rally.campaigns.models import RewardTier
 from rally.cards.models import Card
+from rally.codes import new_redemption_code
 from rally.errors import RallyError
 from rally.extensions import db
 from rally.i18n import _, _l
 from rally.mail import Mail
 from rally.rewards.models import Claim, ClaimKind
-from rally.rewards.operations import new_redemption_code
 
 from . import draw as lottery_draw
 from .models import Lottery, LotteryEntry
@@ -76,7 +76,7 @@ def enter_lottery(lottery: Lottery, card: Card, visitor, now: datetime) -> Lotte
         ``not_enough_stamps``, ``already_entered`` (one entry per person and occurrence,
         whatever the card).
     """
-    from rally.cards.reading import tier_progress
+    from rally.campaigns.progress import tier_progress
     from rally.visitors.models import Visitor
 
     account_required = LotteryError(

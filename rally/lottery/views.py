@@ -13,7 +13,7 @@ from rally.forms import Form, IntegerField, SelectField
 from rally.i18n import _, _l, ngettext
 from rally.mail import try_send_all
 from rally.utils import utcnow
-from rally.visitors.views import current_visitor
+from rally.visitors.session import current_visitor
 
 from . import operations
 from .models import Lottery
@@ -157,5 +157,5 @@ def draw(lottery_id: int):
                 )
         return redirect(url_for(".public", lottery_id=lottery_id), 303)
     campaign = lottery.campaign
-    running = campaign.state is CampaignState.published and campaign.ends_at > utcnow()
+    running = campaign.state is CampaignState.published and not campaign.is_over(utcnow())
     return render_template("lottery/draw.html", lottery=lottery, form=form, running=running)

@@ -8,14 +8,8 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from rally.forms import DateTimeLocalField, Form, SelectField, plausible_date
 from rally.i18n import _l
-from rally.utils import strip_control_characters
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
-
-
-def clean_text(value: str | None) -> str:
-    """Typed text without control characters (they break feeds and PostgreSQL), stripped."""
-    return strip_control_characters(value or "").strip()
 
 
 def district_zone():

@@ -19,12 +19,13 @@ from flask_login import current_user
 
 from rally.auth.decorators import merchant_required
 from rally.extensions import db
+from rally.forms import clean_text
 from rally.i18n import LANGUAGES, _, _l, current_language
 from rally.stores import search
 from rally.utils import confirmation_page, int_arg, strip_control_characters, utcnow
 
 from . import operations
-from .forms import CouponForm, EventForm, NewsForm, clean_text
+from .forms import CouponForm, EventForm, NewsForm
 from .models import Coupon, Event, NewsPost
 
 bp = Blueprint("news", __name__, template_folder="templates")

@@ -23,9 +23,9 @@ from flask import current_app
 from rally.campaigns.models import Campaign, Checkpoint, QrMode
 from rally.cards.models import Card, Stamp
 from rally.cards.reading import open_card
-from rally.fraud.checks import flag_no_location
 from rally.i18n import _l
 from rally.stamping.operations import StampError, check_checkpoint_open, grant_stamp
+from rally.stamping.signals import location_declined
 from rally.utils import normalize_code
 
 PIN_DIGITS = 4
@@ -162,7 +162,7 @@ def stamp_with_pin(
         return PinStamp(card, checkpoint, error.stamp, created=False)
     if checkpoint.campaign.geofence_m:
         # A PIN says nothing of where the phone is: flagged like a scan without location.
-        flag_no_location(card, checkpoint, now)
+        location_declined.send(checkpoint, card_id=card.id, now=now)
     return PinStamp(card, checkpoint, stamp, created=True)
 
 

@@ -4,8 +4,8 @@ whole campaign's posters in one PDF for the association's print shop."""
 from flask import Blueprint, Response, abort, render_template
 from flask_login import current_user, login_required
 
-from rally.admin.operations import checkpoints_of, checkpoints_of_owner
 from rally.auth.decorators import admin_required, merchant_required
+from rally.campaigns.listing import checkpoints_of, checkpoints_of_owner
 from rally.campaigns.models import Campaign, Checkpoint, QrMode
 from rally.extensions import db
 from rally.utils import int_arg

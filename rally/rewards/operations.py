@@ -1,7 +1,5 @@
 """Claiming and redeeming rewards. Each one-time step is atomic in the database."""
 
-import re
-import secrets
 from datetime import datetime
 from functools import cache
 
@@ -10,34 +8,16 @@ from sqlalchemy.exc import IntegrityError
 
 from rally.campaigns.models import CampaignState, RewardTier
 from rally.cards.models import Card
+from rally.codes import is_code, new_redemption_code, normalise_code
 from rally.errors import RallyError
 from rally.extensions import db
 from rally.i18n import _l
-from rally.utils import normalize_code
 
 from .models import Claim, ClaimKind, redemption_counter
-
-# No 0/O, 1/I: a code read aloud or typed from a phone screen cannot be mistaken.
-CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-CODE_LENGTH = 8
 
 
 class RewardError(RallyError):
     """A claim or redemption that cannot go ahead; ``code`` says why."""
-
-
-def new_redemption_code() -> str:
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-
-
-def normalise_code(raw: str) -> str:
-    """Accept what staff type: lower case, spaces, hyphens, full-width characters, or the
-    whole staff URL."""
-    raw = normalize_code(raw or "").strip()
-    match = re.search(r"[?&]code=([^&#]+)", raw)
-    if match:
-        raw = match.group(1)
-    return re.sub(r"[\s\-]", "", raw).upper()
 
 
 def claims_of_card(card: Card | None, campaign_id: int) -> dict[int, list[Claim]]:
@@ -96,8 +76,7 @@ def claim_reward(card: Card, tier: RewardTier, now: datetime, occurrence: int = 
         (the card has not reached the tier that many times), ``questionnaire_required``
         (the campaign asks its questions first), ``out_of_stock``.
     """
-    from rally.cards.reading import tier_progress
-    from rally.lottery.operations import lottery_for_tier
+    from rally.campaigns.progress import tier_progress
     from rally.questionnaires.operations import questionnaire_done
 
     existing = _claim_of(card, tier, occurrence)
@@ -107,7 +86,7 @@ def claim_reward(card: Card, tier: RewardTier, now: datetime, occurrence: int = 
         raise RewardError(
             _l("This campaign has not started yet."), code="campaign_not_started", status=403
         )
-    if tier.stock is None and lottery_for_tier(tier.id) is not None:
+    if tier.stock is None and tier.lottery is not None:
         raise RewardError(
             _l("This reward is given by lottery: please enter the lottery instead."),
             code="lottery_only",
@@ -156,12 +135,6 @@ def claim_reward(card: Card, tier: RewardTier, now: datetime, occurrence: int = 
         return existing
     db.session.refresh(tier)
     return claim
-
-
-def is_code(code: str) -> bool:
-    """Whether ``code`` has the shape of a redemption code: anything else (a typo, a byte
-    PostgreSQL refuses in text) is unknown without asking the database."""
-    return len(code) == CODE_LENGTH and all(char in CODE_ALPHABET for char in code)
 
 
 def find_claim(code: str) -> Claim:

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from rally.auth.decorators import admin_required, merchant_required
 from rally.campaigns.models import Campaign, CampaignState, RewardTier
 from rally.cards.cookie import card_from_cookie, card_limit_key
+from rally.codes import is_code
 from rally.extensions import db, limiter
 from rally.i18n import _
 from rally.qr import qr_svg
@@ -71,7 +72,7 @@ def claim(campaign_id: int, tier_id: int):
 
 
 def _own_claim(code: str) -> Claim:
-    if not operations.is_code(code):
+    if not is_code(code):
         abort(404)
     card = card_from_cookie()
     claimed = db.session.scalar(select(Claim).where(Claim.code == code))

@@ -50,6 +50,8 @@ class Spot(Bilingual, db.Model):
     # The street or neighbourhood it belongs to (rally/areas), for per-area rally rules.
     area_id: Mapped[int | None] = mapped_column(ForeignKey("area.id"), index=True)
     area = relationship("Area")
+    # Read-only, named by string: campaigns sit above this room and own the checkpoints.
+    checkpoints = relationship("Checkpoint", viewonly=True)
     # Hidden spots stay in the back office but leave the public pages and the map.
     published: Mapped[bool] = mapped_column(default=True, index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -2,7 +2,7 @@
 
 from sqlalchemy import select
 
-from rally.campaigns.models import Checkpoint
+from rally.areas.signals import area_changing
 from rally.errors import RallyError
 from rally.extensions import db
 from rally.i18n import _l
@@ -22,7 +22,8 @@ def save_spot(data: dict, spot: Spot | None = None) -> Spot:
     :param spot: the spot to update, or ``None`` to create one.
     :raise SpotError: ``name_required`` (no name in either language),
         ``coordinates_incomplete`` (a latitude without a longitude, or the reverse),
-        ``area_locked`` (see :func:`rally.areas.operations.check_area_kept`).
+        ``area_locked`` (see :func:`rally.campaigns.places.check_area_kept`, which answers
+        :data:`rally.areas.signals.area_changing`).
     """
     if not (data.get("name_ja") or "").strip() and not (data.get("name_en") or "").strip():
         raise SpotError(_l("Please enter a name in Japanese or English."), code="name_required")
@@ -32,9 +33,9 @@ def save_spot(data: dict, spot: Spot | None = None) -> Spot:
             code="coordinates_incomplete",
         )
     if spot is not None and "area_id" in data:
-        from rally.areas.operations import check_area_kept
-
-        check_area_kept(None, spot.id, spot.area_id, data["area_id"], SpotError)
+        area_changing.send(
+            SpotError, store_id=None, spot_id=spot.id, old=spot.area_id, new=data["area_id"]
+        )
     spot = spot or Spot()
     for key, value in data.items():
         setattr(spot, key, value)
@@ -49,7 +50,7 @@ def delete_spot(spot: Spot) -> None:
     :raise SpotError: ``spot_in_use`` (a checkpoint of a campaign, even an ended one: its
         stamps need it; hide the spot instead).
     """
-    used = db.session.scalar(select(Checkpoint.id).where(Checkpoint.spot_id == spot.id).limit(1))
+    used = db.session.scalar(select(Spot.id).where(Spot.id == spot.id, Spot.checkpoints.any()))
     if used is not None:
         raise SpotError(
             _l("A campaign stamps at this spot, so it cannot be deleted. Hide it instead."),
@@ -64,6 +65,19 @@ def spots_page(page: int, per_page: int):
     """One page of every spot, hidden ones too, by kind then name (see
     :func:`rally.pagination.paginate`)."""
     return paginate(select(Spot).order_by(Spot.kind, Spot.name_ja, Spot.id), page, per_page)
+
+
+def campaign_spots(campaign) -> list:
+    """The public tourist spots taking part in ``campaign``."""
+    # A spot is a checkpoint of a campaign at most once (a unique constraint): EXISTS
+    # returns what the join did.
+    return list(
+        db.session.scalars(
+            select(Spot)
+            .where(Spot.checkpoints.any(campaign_id=campaign.id), Spot.published.is_(True))
+            .order_by(Spot.kind, Spot.name_ja)
+        )
+    )
 
 
 def public_spots() -> list[Spot]:

@@ -15,11 +15,11 @@ from flask import (
 
 from rally.auth.decorators import admin_required
 from rally.extensions import db
+from rally.forms import clean_text
 from rally.headers import content_security_policy
 from rally.i18n import _, _l
-from rally.news.forms import clean_text
 from rally.stores import search
-from rally.stores.directory import TAG_LABELS
+from rally.stores.search import TAG_LABELS
 from rally.utils import confirmation_page, int_arg
 
 from . import operations

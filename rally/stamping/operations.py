@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
 
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
@@ -23,10 +24,11 @@ from rally.campaigns.models import (
 from rally.cards.models import Card, Stamp
 from rally.errors import RallyError
 from rally.extensions import db
-from rally.fraud.checks import flag_impossible_travel, last_stamp, too_soon
 from rally.i18n import _l
+from rally.stamping.signals import Visit, stamp_scanned
+from rally.stamping.tallies import record_stamp
 from rally.stamping.tokens import InvalidToken, read_checkpoint_token, time_step
-from rally.utils import next_local_midnight
+from rally.utils import distance_m, next_local_midnight
 
 
 class StampError(RallyError):
@@ -134,7 +136,7 @@ def check_campaign_open(campaign: Campaign, now: datetime) -> None:
         raise StampError(
             _l("This campaign has not started yet."), code="campaign_not_started", status=403
         )
-    if campaign.state is CampaignState.ended or now >= campaign.ends_at:
+    if Campaign.is_over(campaign, now):
         raise StampError(_l("This campaign has ended."), code="campaign_ended", status=410)
 
 
@@ -186,8 +188,6 @@ def check_geofence(checkpoint: Checkpoint, position: tuple | None) -> None:
         when the visitor declined (the caller then flags the stamp instead).
     :raise StampError: ``outside_area``.
     """
-    from rally.fraud.checks import distance_m
-
     store, radius = checkpoint.place, checkpoint.campaign.geofence_m
     if not radius or position is None or store.latitude is None or store.longitude is None:
         return
@@ -229,7 +229,7 @@ def grant_stamp(
     card's last one at this checkpoint, so two simultaneous grants cannot both take it.
 
     Visitors' own scans are also refused too soon after the card's previous stamp and
-    flagged for impossible travel (:mod:`rally.fraud.checks`); staff grants are not.
+    announced to the fraud checks (:data:`.signals.stamp_scanned`); staff grants are not.
 
     :param count: stamps in this grant (a purchase at the register), 1 otherwise.
     :param code_id: the further code of the checkpoint that was scanned, if any.
@@ -248,9 +248,16 @@ def grant_stamp(
         if staff is None and attempt == 0:
             # Once, after the repeat checks (a repeat is answered as such, never too_soon),
             # not again when a lost race on the slot sends us round.
-            previous = None if card.is_new else last_stamp(card)
+            previous = None if card.is_new else last_visit(card)
             check_pace(previous, now)
-            flag_impossible_travel(card, checkpoint, previous, now)
+            place = checkpoint.place
+            stamp_scanned.send(
+                checkpoint,
+                card_id=card.id,
+                here=(place.latitude, place.longitude),
+                previous=previous,
+                now=now,
+            )
         stamp = Stamp(
             card_id=card.id,
             checkpoint_id=checkpoint.id,
@@ -285,13 +292,26 @@ def grant_stamp(
     raise _already_stamped(_latest_stamp(card, checkpoint))
 
 
-def check_pace(last, now: datetime) -> None:
-    """Refuse a visitor's stamp that follows the card's last one too closely.
+def last_visit(card: Card) -> Visit | None:
+    """Where and when the card's most recent stamp was given, in any campaign."""
+    stamp = db.session.scalar(
+        select(Stamp).where(Stamp.card_id == card.id).order_by(Stamp.created_at.desc()).limit(1)
+    )
+    if stamp is None:
+        return None
+    place = stamp.checkpoint.place
+    return Visit(stamp.checkpoint_id, stamp.created_at, place.latitude, place.longitude)
 
-    :param last: the card's most recent stamp, or a :class:`rally.fraud.checks.Visit`.
+
+def check_pace(last: Visit | None, now: datetime) -> None:
+    """Refuse a visitor's stamp that follows the card's last one too closely: stamps come
+    one shop at a time.
+
+    :param last: the card's most recent stamp (:func:`last_visit`).
     :raise StampError: ``too_soon`` within ``RALLY_MIN_STAMP_INTERVAL`` seconds.
     """
-    if too_soon(last, now):
+    interval = current_app.config["RALLY_MIN_STAMP_INTERVAL"]
+    if interval and last is not None and now - last.created_at < timedelta(seconds=interval):
         raise StampError(
             _l("Stamps come one shop at a time. Please try again in a moment."),
             code="too_soon",
@@ -301,8 +321,6 @@ def check_pace(last, now: datetime) -> None:
 
 def _save_stamp(stamp: Stamp) -> None:
     """Insert ``stamp`` and count it in the dashboard's tallies, in the same transaction."""
-    from rally.dashboard.tallies import record_stamp
-
     db.session.add(stamp)
     db.session.flush()
     record_stamp(stamp)

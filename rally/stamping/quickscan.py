@@ -5,7 +5,7 @@ geofence, no further code. :func:`quick_scan` serves exactly those with a handfu
 statements prepared once (one ``SELECT`` for the checkpoint, its campaign and its place, the
 ``INSERT`` of the card and the stamp, the two tally upserts) instead of the ORM's unit of
 work, which cost about twice as much CPU per scan (bench/README.md). The rules are the same
-functions the full path uses (:mod:`.operations`, :mod:`rally.fraud.checks`); anything
+functions the full path uses (:mod:`.operations`, :mod:`.signals`); anything
 else, including every refusal of the checkpoint, is answered ``None`` so that the caller
 takes the full path (:func:`.operations.resolve_scan`, :func:`.operations.grant_stamp`),
 which gives the translated reason.
@@ -16,7 +16,7 @@ from datetime import datetime
 from functools import cache
 from typing import NamedTuple
 
-from sqlalchemy import ColumnElement, and_, bindparam, case, literal_column, select, text, update
+from sqlalchemy import ColumnElement, and_, bindparam, literal_column, select, text, update
 
 from rally.campaigns.models import (
     Campaign,
@@ -27,10 +27,8 @@ from rally.campaigns.models import (
     Recheck,
 )
 from rally.cards.models import Card, Stamp, new_card_key
-from rally.dashboard.tallies import record_stamp_on, tally_of, with_tallies
 from rally.database import DriverSQL, driver_sql
 from rally.extensions import db
-from rally.fraud.checks import Visit, flag_travel
 from rally.stamping.operations import (
     StampError,
     check_campaign_open,
@@ -38,6 +36,8 @@ from rally.stamping.operations import (
     check_rotating_step,
     next_slot,
 )
+from rally.stamping.signals import Visit, stamp_scanned
+from rally.stamping.tallies import record_stamp_on, tally_of, with_tallies
 from rally.stamping.tokens import InvalidToken, read_checkpoint_token
 
 
@@ -54,24 +54,15 @@ class QuickScan:
 @cache
 def _statements(driver: DriverSQL) -> dict[str, str]:
     """Every statement of the quick scan as the driver's SQL, compiled once per process."""
-    from rally.spots.models import Spot
-    from rally.stores.models import Store, StoreStatus
 
     def named(member) -> ColumnElement:
         # An enum stored by name, written into the SQL: the driver gets no parameter for it.
         return literal_column(f"'{member.name}'")
 
     cp, campaign = Checkpoint.__table__, Campaign.__table__
-    store, spot, stamp, card = Store.__table__, Spot.__table__, Stamp.__table__, Card.__table__
-    is_open = case(
-        (cp.c.store_id.is_not(None), store.c.status == named(StoreStatus.approved)),
-        else_=spot.c.published,
-    )
-    latitude = case((cp.c.store_id.is_not(None), store.c.latitude), else_=spot.c.latitude)
-    longitude = case((cp.c.store_id.is_not(None), store.c.longitude), else_=spot.c.longitude)
-    places = cp.outerjoin(store, store.c.id == cp.c.store_id).outerjoin(
-        spot, spot.c.id == cp.c.spot_id
-    )
+    stamp, card = Stamp.__table__, Card.__table__
+    is_open, latitude, longitude = Checkpoint.is_open, Checkpoint.latitude, Checkpoint.longitude
+    places = Checkpoint.with_places(cp)
     statements = {
         "checkpoint": select(
             cp.c.id,
@@ -194,7 +185,13 @@ def _scan(cursor, driver, sql, data, card_key, locale, now) -> QuickScan | None:
             previous[0], driver.from_db(previous[1]), previous[2], previous[3]
         )
         check_pace(visit, now)
-        flag_travel(card_id, target, (target.latitude, target.longitude), visit, now)
+        stamp_scanned.send(
+            target,
+            card_id=card_id,
+            here=(target.latitude, target.longitude),
+            previous=visit,
+            now=now,
+        )
     stamp = _NewStamp(card_id, target.id, target.campaign_id, now, locale, slot, target.points)
     tallied = driver.name == "postgresql"  # the statement adds to the tallies itself
     params = {**stamp._asdict(), "created_at": at, **(tally_of(stamp) if tallied else {})}

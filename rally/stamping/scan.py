@@ -15,7 +15,6 @@ from werkzeug.exceptions import BadRequest, MethodNotAllowed
 from rally.campaigns.models import Checkpoint
 from rally.cards.cookie import card_from_cookie, card_key_from_cookie
 from rally.cards.reading import open_card
-from rally.fraud.checks import flag_no_location
 
 from .forms import LocateForm, QuizForm
 from .operations import (
@@ -27,6 +26,7 @@ from .operations import (
     resolve_scan,
 )
 from .quickscan import quick_scan
+from .signals import location_declined
 from .tokens import SCAN_FORM_FIELD, posted_late_steps, scan_form_token
 
 
@@ -122,7 +122,7 @@ def perform_scan(
             raise
         created = False
     if created and fenced and position is None:
-        flag_no_location(card, checkpoint, now)
+        location_declined.send(checkpoint, card_id=card.id, now=now)
     # Read before the commit: afterwards every attribute would be reloaded in a second
     # transaction (on SQLite, a second write lock).
     return Stamped(checkpoint.campaign_id, checkpoint.id, created, card.key)

@@ -1,4 +1,4 @@
-"""Forms of the merchant area: a store's bilingual profile and its photo."""
+"""Forms of the merchant area: sign-up, a store's bilingual profile and its photo."""
 
 from urllib.parse import urlsplit
 
@@ -7,6 +7,7 @@ from wtforms import BooleanField, StringField, SubmitField, TextAreaField
 from wtforms.validators import Length, NumberRange, Optional, Regexp, ValidationError
 
 from rally.areas.forms import area_field
+from rally.auth.forms import confirm_field, email_field, name_field, password_field
 from rally.forms import FloatField, Form, SelectField
 from rally.i18n import _l
 
@@ -91,6 +92,20 @@ class StoreProfileForm(StoreBasicsMixin, Form):
 
     def profile_data(self) -> dict:
         return {name: self[name].data for name in PROFILE_FIELDS}
+
+
+class SignupForm(StoreBasicsMixin, Form):
+    name = name_field()
+    email = email_field()
+    password = password_field(_l("Password"))
+    confirm = confirm_field()
+    submit = SubmitField(_l("Sign up"))
+
+    def store_data(self) -> dict:
+        return {
+            key: self[key].data
+            for key in ("name_ja", "name_en", "category", "address_ja", "address_en")
+        }
 
 
 class PhotoForm(Form):

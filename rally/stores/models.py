@@ -83,6 +83,8 @@ class Store(Bilingual, db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     owner = relationship("User", backref="stores")
+    # Read-only, named by string: campaigns sit above this room and own the checkpoints.
+    checkpoints = relationship("Checkpoint", viewonly=True)
 
     @property
     def is_approved(self) -> bool:

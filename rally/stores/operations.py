@@ -1,13 +1,11 @@
-"""Store rules for merchants: ownership, registration, profile edits, figures."""
-
-from collections import defaultdict
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+"""Store rules for merchants: sign-up, ownership, registration, profile edits, photo."""
 
 from sqlalchemy import select
 
 from rally.access import may_manage
+from rally.areas.signals import area_changing
+from rally.auth.models import Role, User
+from rally.auth.operations import create_user
 from rally.errors import RallyError
 from rally.extensions import db
 from rally.i18n import _l
@@ -86,15 +84,27 @@ def register_store(owner, data: dict) -> Store:
     return store
 
 
+def sign_up(email: str, name: str, password: str, store_data: dict) -> User:
+    """A merchant registers themselves and their first store, which waits for approval.
+
+    :param store_data: the first store's fields, see :func:`register_store`.
+    :raise AuthError: ``email_taken``.
+    """
+    user = create_user(email, password, Role.merchant, name)
+    register_store(user, store_data)
+    return user
+
+
 def update_profile(store: Store, data: dict) -> None:
     """Write validated profile values; the status and the owner never change here.
 
-    :raise StoreError: ``area_locked`` (see :func:`rally.areas.operations.check_area_kept`).
+    :raise StoreError: ``area_locked`` (see :func:`rally.campaigns.places.check_area_kept`,
+        which answers :data:`rally.areas.signals.area_changing`).
     """
-    from rally.areas.operations import check_area_kept
-
     if "area_id" in data:
-        check_area_kept(store.id, None, store.area_id, data["area_id"], StoreError)
+        area_changing.send(
+            StoreError, store_id=store.id, spot_id=None, old=store.area_id, new=data["area_id"]
+        )
     _apply(store, data)
     db.session.flush()
 
@@ -104,67 +114,6 @@ def _apply(store: Store, data: dict) -> None:
         if name in data:
             value = data[name]
             setattr(store, name, value.strip() if isinstance(value, str) else value)
-
-
-@dataclass(frozen=True)
-class DayCount:
-    day: date
-    stamps: int
-
-
-@dataclass(frozen=True)
-class StoreFigures:
-    store: Store
-    days: list[DayCount]  # newest first, only days with stamps
-    total: int
-    busiest: int
-
-
-def stamps_per_day(
-    stores: list[Store], now: datetime, timezone: str, days: int = 30
-) -> list[StoreFigures]:
-    """Count each store's stamps per local day over the last ``days`` days.
-
-    Grouping happens in Python on the district's zone so SQLite and PostgreSQL agree and
-    a stamp at 23:30 Tokyo time counts for that Tokyo day, not the UTC one.
-
-    :param now: naive UTC.
-    :param timezone: the district's zone, e.g. ``Asia/Tokyo``.
-    """
-    from rally.campaigns.models import Checkpoint
-    from rally.cards.models import Stamp
-
-    if not stores:
-        return []
-    zone = ZoneInfo(timezone)
-    utc = ZoneInfo("UTC")
-    local_today = now.replace(tzinfo=utc).astimezone(zone).date()
-    first_day = local_today - timedelta(days=days - 1)
-    since = (
-        datetime.combine(first_day, datetime.min.time(), zone).astimezone(utc).replace(tzinfo=None)
-    )
-    rows = db.session.execute(
-        select(Checkpoint.store_id, Stamp.created_at, Stamp.count)
-        .join(Checkpoint, Stamp.checkpoint_id == Checkpoint.id)
-        .where(Checkpoint.store_id.in_([store.id for store in stores]), Stamp.created_at >= since)
-    )
-    counts: dict[int, dict[date, int]] = defaultdict(lambda: defaultdict(int))
-    for store_id, created_at, count in rows:
-        # A purchase at the register can give several stamps at once.
-        counts[store_id][created_at.replace(tzinfo=utc).astimezone(zone).date()] += count
-    figures = []
-    for store in stores:
-        per_day = counts.get(store.id, {})
-        day_counts = [DayCount(day, per_day[day]) for day in sorted(per_day, reverse=True)]
-        figures.append(
-            StoreFigures(
-                store=store,
-                days=day_counts,
-                total=sum(per_day.values()),
-                busiest=max(per_day.values(), default=0),
-            )
-        )
-    return figures
 
 
 def replace_photo(store: Store, stream) -> str | None:

@@ -1,11 +1,9 @@
 """Queries behind the public store directory: filters, search in both languages, listings."""
 
-from datetime import datetime
+from sqlalchemy import or_, select
 
-from sqlalchemy import and_, or_, select
-
-from rally.campaigns.models import Campaign, CampaignState, Checkpoint
 from rally.extensions import db
+from rally.i18n import _l
 from rally.pagination import paginate
 
 from .hours import StoreHours
@@ -13,6 +11,12 @@ from .models import Category, Store, StoreStatus
 
 # Tags that matter to visitors from abroad, in the order the filter shows them.
 TOURIST_TAGS = ("english_spoken", "tax_free", "cashless", "wifi")
+TAG_LABELS = {
+    "english_spoken": _l("English spoken"),
+    "tax_free": _l("Tax-free shopping"),
+    "cashless": _l("Cashless payment"),
+    "wifi": _l("Free Wi-Fi"),
+}
 PER_PAGE = 12
 
 
@@ -89,42 +93,17 @@ def store_hours(store: Store) -> list[StoreHours]:
     )
 
 
-def campaigns_of_store(store: Store, now: datetime) -> list[Campaign]:
-    """Published campaigns, running or to come, in which ``store`` is a checkpoint."""
-    return list(
-        db.session.scalars(
-            select(Campaign)
-            .join(Checkpoint, Checkpoint.campaign_id == Campaign.id)
-            .where(
-                Checkpoint.store_id == store.id,
-                and_(Campaign.state == CampaignState.published, Campaign.ends_at > now),
-            )
-            .order_by(Campaign.starts_at)
-        )
-    )
-
-
-def campaign_stores(campaign: Campaign) -> list[Store]:
+def campaign_stores(campaign) -> list[Store]:
     """The approved stores taking part in ``campaign``."""
+    # A store is a checkpoint of a campaign at most once (a unique constraint): EXISTS
+    # returns what the join did.
     return list(
         db.session.scalars(
             select(Store)
-            .join(Checkpoint, Checkpoint.store_id == Store.id)
-            .where(Checkpoint.campaign_id == campaign.id, Store.status == StoreStatus.approved)
+            .where(
+                Store.checkpoints.any(campaign_id=campaign.id),
+                Store.status == StoreStatus.approved,
+            )
             .order_by(Store.category, Store.name_ja)
-        )
-    )
-
-
-def campaign_spots(campaign: Campaign) -> list:
-    """The public tourist spots taking part in ``campaign``."""
-    from rally.spots.models import Spot
-
-    return list(
-        db.session.scalars(
-            select(Spot)
-            .join(Checkpoint, Checkpoint.spot_id == Spot.id)
-            .where(Checkpoint.campaign_id == campaign.id, Spot.published.is_(True))
-            .order_by(Spot.kind, Spot.name_ja)
         )
     )

@@ -1,24 +1,26 @@
-"""Store pages and files, and the merchant area (own stores, profile, photo, figures)."""
+"""Store pages and files, merchants' own sign-up, and the merchant area (own stores,
+profile, photo)."""
 
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
+    request,
     send_from_directory,
     url_for,
 )
-from flask_login import current_user
+from flask_login import current_user, login_user
 
 from rally.auth.decorators import merchant_required
-from rally.extensions import db
+from rally.auth.operations import AuthError
+from rally.auth.views import FORM_LIMIT
+from rally.extensions import db, limiter
 from rally.i18n import _
-from rally.utils import utcnow
 
 from . import operations
-from .forms import PhotoForm, StoreProfileForm
+from .forms import PhotoForm, SignupForm, StoreProfileForm
 from .models import Store
 from .photos import (
     PhotoError,
@@ -49,7 +51,9 @@ def photo(store_id: int):
 @bp.errorhandler(413)
 def upload_too_large(error):
     """A body over ``MAX_CONTENT_LENGTH`` is cut off by Werkzeug before our own size check."""
-    return render_template("site/error.html", status=413, message=too_large_message()), 413
+    # The sign-up form has no file: it keeps the site's own words.
+    message = _("What you sent is too large.") if request.endpoint == "stores.signup" else None
+    return render_template("error.html", status=413, message=message or too_large_message()), 413
 
 
 def _editable_store(store_id: int) -> Store:
@@ -57,6 +61,32 @@ def _editable_store(store_id: int) -> Store:
         return operations.store_for_editing(store_id, current_user)
     except operations.StoreError as error:
         abort(error.status)
+
+
+@bp.route("/auth/signup", methods=["GET", "POST"])
+@limiter.limit(FORM_LIMIT, methods=["POST"])
+def signup():
+    """A merchant registers themselves and their first store, which waits for approval."""
+    if current_user.is_authenticated:
+        return redirect(url_for(".new_store"), 303)
+    form = SignupForm()
+    if form.validate_on_submit():
+        try:
+            user = operations.sign_up(
+                form.email.data, form.name.data, form.password.data, form.store_data()
+            )
+        except AuthError as error:
+            db.session.rollback()
+            form.email.errors.append(error.message)
+        else:
+            db.session.commit()
+            login_user(user)
+            flash(
+                _("Your account is ready. The association will check your store soon."),
+                "success",
+            )
+            return redirect(url_for(".merchant_home"), 303)
+    return render_template("stores/merchant/signup.html", form=form), 400 if form.errors else 200
 
 
 @bp.get("/merchant/")
@@ -127,12 +157,3 @@ def edit_photo(store_id: int):
     elif form.errors:
         status = 400
     return render_template("stores/merchant/photo.html", form=form, store=store), status
-
-
-@bp.get("/merchant/figures")
-@merchant_required
-def figures():
-    figures = operations.stamps_per_day(
-        operations.stores_of(current_user), utcnow(), current_app.config["RALLY_TIMEZONE"]
-    )
-    return render_template("stores/merchant/figures.html", figures=figures)

@@ -5,7 +5,7 @@ from datetime import datetime
 from flask import current_app, url_for
 from flask_babel import force_locale
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from rally import passwords
@@ -13,11 +13,11 @@ from rally.cards.models import Card, new_card_key
 from rally.errors import RallyError
 from rally.extensions import db
 from rally.i18n import _, _l
-from rally.lottery.models import Lottery, LotteryEntry
 from rally.mail import Mail
 from rally.utils import utcnow
 
 from .models import Visitor
+from .signals import account_deleting, counting_withdrawals
 
 VERIFY_SALT = "rally.visitor.verify.v1"
 RESET_SALT = "rally.visitor.password-reset.v1"
@@ -218,12 +218,8 @@ def reset_password(token: str, new: str) -> Visitor:
 def open_lottery_entries(visitor: Visitor) -> int:
     """How many of ``visitor``'s lottery entries wait for a draw (deleting the account
     withdraws them)."""
-    return db.session.scalar(
-        select(func.count())
-        .select_from(LotteryEntry)
-        .join(Lottery, Lottery.id == LotteryEntry.lottery_id)
-        .where(LotteryEntry.visitor_id == visitor.id, Lottery.drawn_at.is_(None))
-    )
+    # The lottery room answers: see rally.lottery.receivers.open_entries_of.
+    return sum(count for _, count in counting_withdrawals.send(visitor))
 
 
 def delete_account(visitor: Visitor, password: str) -> int:
@@ -231,13 +227,14 @@ def delete_account(visitor: Visitor, password: str) -> int:
     anonymous (a random number and its stamps), as before it was saved. Return how many
     lottery entries were withdrawn.
 
-    Entries in lotteries not drawn yet are withdrawn: a winner could not be told. They are
-    read under the lotteries' share lock, as :func:`rally.lottery.operations.withdraw_card`
-    does, so a draw at the same moment counts them all or none; the account's row is locked
-    first, so an entry made at the same moment is withdrawn too, or refused. A drawn
-    lottery keeps its entries (its published result stays verifiable): then the account's
-    row stays as an empty shell, without address or password, that nobody can log in to or
-    mail.
+    Entries in lotteries not drawn yet are withdrawn: a winner could not be told. The
+    lottery room does it, on the :data:`~rally.visitors.signals.account_deleting` signal
+    (:func:`rally.lottery.receivers.withdraw_account`): the entries are read under the
+    lotteries' share lock, as :func:`rally.lottery.operations.withdraw_card` does, so a
+    draw at the same moment counts them all or none; the account's row is locked first, so
+    an entry made at the same moment is withdrawn too, or refused. A drawn lottery keeps
+    its entries (its published result stays verifiable): then the account's row stays as
+    an empty shell, without address or password, that nobody can log in to or mail.
 
     :raise VisitorError: ``wrong_password``.
     """
@@ -247,24 +244,11 @@ def delete_account(visitor: Visitor, password: str) -> int:
     # on the row, see rally.lottery.operations.enter_lottery) is waited for and then seen
     # below; an entry arriving later waits for this deletion and finds the account gone.
     db.session.execute(select(Visitor.id).where(Visitor.id == visitor.id).with_for_update())
-    entered = select(LotteryEntry.lottery_id).where(LotteryEntry.visitor_id == visitor.id)
-    open_lotteries = db.session.scalars(
-        select(Lottery.id)
-        .where(Lottery.id.in_(entered), Lottery.drawn_at.is_(None))
-        .with_for_update(read=True)
-    ).all()
-    withdrawn = 0
-    if open_lotteries:
-        withdrawn = db.session.execute(
-            delete(LotteryEntry).where(
-                LotteryEntry.visitor_id == visitor.id,
-                LotteryEntry.lottery_id.in_(open_lotteries),
-            )
-        ).rowcount
+    # Then the rooms above withdraw what the account held (the lottery its open entries).
+    answers = [answer for _, answer in account_deleting.send(visitor)]
+    withdrawn = sum(withdrawn for withdrawn, _ in answers)
+    kept = sum(kept for _, kept in answers)
     db.session.execute(update(Card).where(Card.visitor_id == visitor.id).values(visitor_id=None))
-    kept = db.session.scalar(
-        select(func.count()).select_from(LotteryEntry).where(LotteryEntry.visitor_id == visitor.id)
-    )
     if kept:
         visitor.email = f"erased-{visitor.id}.invalid"
         visitor.password_hash = ERASED_PASSWORD

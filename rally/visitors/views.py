@@ -1,7 +1,6 @@
 """The visitor's account: save the card, verify the address, log in on another phone."""
 
-from flask import Blueprint, flash, redirect, render_template, session, url_for
-from flask_login import current_user
+from flask import Blueprint, flash, redirect, render_template, url_for
 
 from rally import passwords
 from rally.cards.cookie import card_from_cookie, remember_card
@@ -9,7 +8,6 @@ from rally.cards.operations import stamp_total
 from rally.extensions import db, limiter
 from rally.i18n import _, current_language
 from rally.mail import try_send
-from rally.passwords import password_stamp
 from rally.utils import utcnow
 
 from . import operations
@@ -21,28 +19,9 @@ from .forms import (
     SimpleForm,
     VisitorLoginForm,
 )
-from .models import Visitor
+from .session import current_visitor, log_in, log_out
 
 bp = Blueprint("visitors", __name__, url_prefix="/me", template_folder="templates")
-SESSION_KEY = "visitor_id"
-# A stamp of the password the log-in was made with: a new password ends the other log-ins.
-STAMP_KEY = "visitor_stamp"
-
-
-def current_visitor() -> Visitor | None:
-    visitor_id = session.get(SESSION_KEY)
-    visitor = db.session.get(Visitor, visitor_id) if isinstance(visitor_id, int) else None
-    if visitor is None or session.get(STAMP_KEY) != password_stamp(visitor.password_hash):
-        return None
-    return visitor
-
-
-def _log_in(visitor: Visitor) -> None:
-    session[SESSION_KEY] = visitor.id
-    session[STAMP_KEY] = password_stamp(visitor.password_hash)
-    # Kept for a year on the visitor's phone, unless staff are logged in here too (see
-    # rally.auth.views: a staff log-in ends with the browser).
-    session.permanent = not current_user.is_authenticated
 
 
 @bp.get("/")
@@ -71,7 +50,7 @@ def save():
             status = error.status
         else:
             mail = operations.verification_mail(visitor)
-            _log_in(visitor)
+            log_in(visitor)
             db.session.commit()
             if try_send(mail):
                 flash(
@@ -142,7 +121,7 @@ def login():
             status = error.status
         else:
             db.session.commit()
-            _log_in(visitor)
+            log_in(visitor)
             flash(_("You are logged in. Your card is on this phone."), "success")
             return remember_card(redirect(url_for("cardpage.cards"), 303), card)
     elif form.errors:
@@ -153,15 +132,10 @@ def login():
     )
 
 
-def _log_out() -> None:
-    session.pop(SESSION_KEY, None)
-    session.pop(STAMP_KEY, None)
-
-
 @bp.post("/logout")
 def logout():
     if SimpleForm().validate_on_submit():
-        _log_out()
+        log_out()
         flash(_("You are logged out."), "success")
     return redirect(url_for("cardpage.cards"), 303)
 
@@ -185,7 +159,7 @@ def delete():
             status = error.status
         else:
             db.session.commit()
-            _log_out()
+            log_out()
             flash(
                 _(
                     "Your account is deleted: we no longer hold your e-mail address or "

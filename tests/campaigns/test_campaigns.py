@@ -461,9 +461,9 @@ def test_an_unknown_store_is_a_readable_error(app, admin_client, make_store):
 
 def test_removing_a_shop_whose_stamps_were_voided(ctx, make_campaign):
     from rally.cards.reading import open_card
-    from rally.dashboard.models import StampTally
     from rally.fraud.models import FlagKind, FraudFlag
     from rally.fraud.review import void_card
+    from rally.stamping.models import StampTally
     from rally.stamping.operations import grant_stamp
 
     campaign = db.session.get(Campaign, make_campaign()[0])

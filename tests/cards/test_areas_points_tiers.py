@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 
 from rally.campaigns.models import RewardTier, TierBasis
-from rally.cards.reading import card_progress
+from rally.campaigns.progress import card_progress
 from rally.extensions import db
 from rally.rewards.operations import RewardError, claim_reward
 from rally.stamping.operations import grant_stamp
@@ -121,7 +121,7 @@ def test_non_repeating_tier_has_one_occurrence(ctx, make_campaign, new_card):
 def test_staff_purchase_counts_several_stamps_in_tallies(ctx, make_campaign, new_card, make_user):
     from rally.auth.models import Role, User
     from rally.campaigns.models import CampaignKind
-    from rally.dashboard.models import CardTally, StampTally
+    from rally.stamping.models import CardTally, StampTally
 
     campaign_id, checkpoints = make_campaign(
         stores=1, kind=CampaignKind.purchase, yen_per_stamp=1000, max_stamps_per_purchase=2
@@ -149,7 +149,7 @@ def test_rules_in_words_on_the_landing_page(app, client, make_campaign):
 
 
 def test_an_area_whose_only_places_are_suspended_is_not_needed(ctx, areas_campaign, new_card):
-    from rally.cards.reading import campaign_rows
+    from rally.campaigns.progress import campaign_rows
     from rally.stores.models import StoreStatus
 
     campaign_id, areas = areas_campaign()
@@ -169,7 +169,7 @@ def test_an_area_whose_only_places_are_suspended_is_not_needed(ctx, areas_campai
 def test_an_area_started_at_a_store_suspended_since_is_not_needed(ctx, areas_campaign, new_card):
     """Two stamps per area: one stamp at a store of an area whose stores are all suspended
     since can never complete it, so "every area" does not wait for it."""
-    from rally.cards.reading import campaign_rows
+    from rally.campaigns.progress import campaign_rows
     from rally.stores.models import StoreStatus
 
     campaign_id, areas = areas_campaign(stamps_per_area=2)

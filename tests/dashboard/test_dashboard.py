@@ -10,8 +10,8 @@ from rally.auth.models import Role
 from rally.campaigns.models import Campaign, CampaignState, Checkpoint
 from rally.cards.models import Card, Stamp
 from rally.dashboard.operations import dashboard_data
-from rally.dashboard.tallies import rebuild_tallies
 from rally.extensions import db
+from rally.stamping.tallies import rebuild_tallies
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 
@@ -146,9 +146,9 @@ def test_scan_records_browsing_language(app, make_campaign, stamp_path):
 
 
 def test_tallies_follow_scans_and_voids(app, make_campaign, stamp_path):
-    from rally.dashboard.models import CardTally, StampTally
     from rally.fraud.models import FraudFlag
     from rally.fraud.review import void_card
+    from rally.stamping.models import CardTally, StampTally
     from rally.utils import utcnow
 
     campaign_id, checkpoints = make_campaign()

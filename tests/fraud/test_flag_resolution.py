@@ -91,7 +91,9 @@ def test_a_void_resolves_the_other_open_flags_of_the_card_once(
     with app.app_context():
         flag = db.session.get(FraudFlag, first)
         card = db.session.get(Card, flag.card_id)
-        second = flag_no_location(card, db.session.get(Checkpoint, checkpoints[0]), utcnow())
+        second = flag_no_location(
+            db.session.get(Checkpoint, checkpoints[0]), card_id=card.id, now=utcnow()
+        )
         db.session.commit()
         second = second.id
     auth.login(admin)

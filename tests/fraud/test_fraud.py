@@ -11,13 +11,13 @@ from rally.campaigns.models import Checkpoint, RewardTier
 from rally.cards.models import Card, Stamp
 from rally.cards.reading import open_card
 from rally.extensions import db
-from rally.fraud.checks import distance_m, flag_no_location
+from rally.fraud.checks import flag_no_location
 from rally.fraud.models import FlagResolution, FraudFlag
 from rally.fraud.review import void_card
 from rally.rewards.models import Claim
 from rally.rewards.operations import claim_reward
 from rally.stamping.operations import StampError, grant_stamp
-from rally.utils import utcnow
+from rally.utils import distance_m, utcnow
 
 
 def place(app, checkpoint_id, lat, lon):
@@ -134,7 +134,7 @@ def test_flags_page_through_and_past_the_last(app, client, admin, make_campaign,
         card = open_card(None)
         checkpoint = db.session.get(Checkpoint, checkpoints[0])
         for _ in range(PER_PAGE + 2):
-            flag_no_location(card, checkpoint, utcnow())
+            flag_no_location(checkpoint, card_id=card.id, now=utcnow())
         db.session.commit()
     auth.login(admin)
     en = {"Accept-Language": "en"}
@@ -160,7 +160,7 @@ def flagged_card(app, checkpoint_ids, claims=0):
         ).all()
         for tier in tiers[:claims]:
             claim_reward(card, tier, now)
-        flag = flag_no_location(card, checkpoints[-1], now)
+        flag = flag_no_location(checkpoints[-1], card_id=card.id, now=now)
         db.session.commit()
         return flag.id
 

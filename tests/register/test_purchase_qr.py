@@ -5,8 +5,8 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from rally.campaigns.models import Campaign
+from rally.campaigns.progress import card_progress
 from rally.cards.models import Card, Stamp
-from rally.cards.reading import card_progress
 from rally.extensions import db
 from rally.register import operations
 from rally.utils import utcnow

@@ -54,12 +54,12 @@ def test_store_page_uses_the_district_time_zone(app, client, make_store):
                 StoreHours(store_id=store_id, weekday=weekday, opens=time(10), closes=time(12))
             )
         db.session.commit()
-    with mock.patch("rally.stores.directory.utcnow", return_value=datetime(2026, 11, 23, 2)):
+    with mock.patch("rally.site.directory.utcnow", return_value=datetime(2026, 11, 23, 2)):
         html = client.get(f"/stores/{store_id}", headers={"Accept-Language": "en"}).get_data(
             as_text=True
         )
     assert "Open now" in html
-    with mock.patch("rally.stores.directory.utcnow", return_value=datetime(2026, 11, 23, 11)):
+    with mock.patch("rally.site.directory.utcnow", return_value=datetime(2026, 11, 23, 11)):
         html = client.get(f"/stores/{store_id}", headers={"Accept-Language": "en"}).get_data(
             as_text=True
         )

@@ -12,10 +12,10 @@ from sqlalchemy import select
 
 from rally.campaigns.models import Campaign, CampaignKind, Checkpoint, Recheck
 from rally.cards.models import Card, Stamp
-from rally.dashboard.models import CardTally, StampTally
 from rally.extensions import db
 from rally.fraud.models import FraudFlag
 from rally.stamping import scan as scan_flow
+from rally.stamping.models import CardTally, StampTally
 from rally.stamping.operations import grant_stamp, resolve_scan
 from rally.stores.models import Store, StoreStatus
 

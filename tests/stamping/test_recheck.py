@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from rally.campaigns.models import Recheck
-from rally.cards.reading import card_progress
+from rally.campaigns.progress import card_progress
 from rally.extensions import db
 from rally.stamping.operations import StampError, grant_stamp
 from tests.conftest import campaign_of, checkpoint

@@ -6,9 +6,9 @@ import pytest
 
 from rally.campaigns.models import Checkpoint
 from rally.cards.models import Card, Stamp
+from rally.dashboard.merchant import stamps_per_day
 from rally.extensions import db
 from rally.stores.models import Store
-from rally.stores.operations import stamps_per_day
 from rally.utils import utcnow
 
 

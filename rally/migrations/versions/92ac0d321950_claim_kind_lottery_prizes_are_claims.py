@@ -10,7 +10,7 @@ import secrets
 from alembic import op
 import sqlalchemy as sa
 
-# rally.rewards.operations.CODE_ALPHABET, copied: a migration must not change with the app.
+# rally.codes.CODE_ALPHABET, copied: a migration must not change with the app.
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 

@@ -16,11 +16,11 @@ from sqlalchemy import (
     update,
 )
 
+from rally.campaigns.signals import checkpoints_removing
 from rally.cards.models import Stamp
 from rally.database import DriverSQL
 from rally.extensions import db
-
-from .models import CardTally, StampTally
+from rally.stamping.models import CardTally, StampTally
 
 
 def hour_of(moment: datetime) -> int:
@@ -181,3 +181,12 @@ def rebuild_tallies(campaign_id: int) -> None:
         )
     )
     db.session.flush()
+
+
+@checkpoints_removing.connect
+def forget_checkpoints(campaign, *, checkpoints, **extra) -> None:
+    """The hourly rows of checkpoints about to leave a campaign. They hold no stamp (a
+    checkpoint with stamps stays), but a voided card leaves its hours at zero."""
+    ids = [checkpoint.id for checkpoint in checkpoints if checkpoint.id is not None]
+    if ids:
+        db.session.execute(delete(StampTally).where(StampTally.checkpoint_id.in_(ids)))

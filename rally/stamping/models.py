@@ -1,4 +1,5 @@
-"""Running tallies kept beside the stamps, so the dashboard never scans a million rows.
+"""Running tallies kept beside the stamps, written in the stamp's own transaction, so the
+dashboard never scans a million rows.
 
 ``grant_stamp`` adds to both tallies in the stamp's own transaction; voiding a card takes
 its stamps back out; ``rebuild_tallies`` recomputes them from the stamps (after a bulk

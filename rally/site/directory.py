@@ -1,4 +1,8 @@
-"""The public store directory and store pages."""
+"""The public store directory and store pages, and the weekly hours merchants set.
+
+It sits in the site room because a store's page gathers the rooms above stores (its news
+and coupons, the campaigns it takes part in); the blueprint keeps its name ``directory``.
+"""
 
 from datetime import UTC
 from zoneinfo import ZoneInfo
@@ -11,26 +15,20 @@ from wtforms import BooleanField, SubmitField
 from wtforms.validators import Optional
 
 from rally.auth.decorators import merchant_required
+from rally.campaigns.places import campaigns_of_store
 from rally.extensions import db
 from rally.forms import Form, TimeField
 from rally.i18n import _, _l
 from rally.news import operations as news
+from rally.stores import search
+from rally.stores.hours import HoursError, is_open, set_weekly_hours
+from rally.stores.models import Category, Store
+from rally.stores.search import TAG_LABELS
 from rally.utils import int_arg, strip_control_characters, utcnow
-
-from . import search
-from .hours import HoursError, is_open, set_weekly_hours
-from .models import Category, Store
 
 bp = Blueprint("directory", __name__, template_folder="templates")
 
 HOURS_STORES_PER_PAGE = 20
-
-TAG_LABELS = {
-    "english_spoken": _l("English spoken"),
-    "tax_free": _l("Tax-free shopping"),
-    "cashless": _l("Cashless payment"),
-    "wifi": _l("Free Wi-Fi"),
-}
 
 
 def _category(value: str | None) -> Category | None:
@@ -49,7 +47,7 @@ def index():
     page = int_arg("page", 1)
     pagination = search.search_stores(page=page, category=category, tags=tags, text=text)
     return render_template(
-        "stores/directory/index.html",
+        "site/directory/index.html",
         pagination=pagination,
         category=category,
         categories=list(Category),
@@ -67,7 +65,7 @@ def store(store_id: int):
     zone = ZoneInfo(current_app.config["RALLY_TIMEZONE"])
     hours = search.store_hours(store)
     return render_template(
-        "stores/directory/store.html",
+        "site/directory/store.html",
         store=store,
         hours=hours,
         open_now=is_open(hours, now.replace(tzinfo=UTC).astimezone(zone)),
@@ -75,7 +73,7 @@ def store(store_id: int):
         tag_labels=TAG_LABELS,
         news=news.latest_news(now, limit=5, store=store),
         coupons=news.store_coupons(store, now),
-        campaigns=search.campaigns_of_store(store, now),
+        campaigns=campaigns_of_store(store, now),
         now=now,
     )
 
@@ -103,7 +101,7 @@ for _weekday in range(7):
 def manage_hours():
     """The stores whose "open now" hours the user may set."""
     stores = news.stores_of_page(current_user, int_arg("page", 1), HOURS_STORES_PER_PAGE)
-    return render_template("stores/directory/manage_hours.html", stores=stores)
+    return render_template("site/directory/manage_hours.html", stores=stores)
 
 
 @bp.route("/manage/hours/<int:store_id>", methods=["GET", "POST"])
@@ -145,7 +143,7 @@ def edit_hours(store_id: int):
                 return redirect(url_for(".manage_hours"), 303)
     failed = request.method == "POST"
     return render_template(
-        "stores/directory/edit_hours.html",
+        "site/directory/edit_hours.html",
         form=form,
         store=store,
         day_names=get_day_names("wide", locale=get_locale()),

@@ -5,14 +5,13 @@ from contextlib import nullcontext
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask_babel import force_locale
 
+from rally.campaigns.models import Campaign, CampaignState
 from rally.extensions import db
 from rally.i18n import LANGUAGES, chosen_language, current_language
 from rally.lottery.operations import campaign_lotteries
-from rally.stores.directory import TAG_LABELS
-from rally.stores.search import campaign_spots, campaign_stores
+from rally.spots.operations import campaign_spots
+from rally.stores.search import TAG_LABELS, campaign_stores
 from rally.utils import utcnow
-
-from .models import Campaign, CampaignState
 
 bp = Blueprint("landing", __name__, template_folder="templates")
 
@@ -37,7 +36,7 @@ def campaign(campaign_id: int):
         }
         now = utcnow()
         return render_template(
-            "campaigns/landing.html",
+            "site/landing.html",
             campaign=campaign,
             stores=campaign_stores(campaign),
             spots=campaign_spots(campaign),

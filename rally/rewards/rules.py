@@ -1,0 +1,31 @@
+"""When a card may claim a reward: the one rule the card page shows and
+:func:`rally.rewards.operations.claim_reward` enforces (as Indico's
+``Registration.can_be_withdrawn``)."""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ClaimStanding:
+    """Where a card stands with one reward tier's first-come prize."""
+
+    #: The tier gives a first-come prize (not a lottery-only tier).
+    first_come: bool
+    #: The next occurrence the card may claim (1 for a tier reached once), or None.
+    next_occurrence: int | None
+    #: Reached again, but the stock has run out.
+    out_of_stock: bool
+
+
+def claim_standing(tier, reached: int, claims: list, has_lottery: bool) -> ClaimStanding:
+    """A card that reached ``tier`` ``reached`` times and holds ``claims`` of it.
+
+    A tier drawn by lottery is claimed first-come only when it also has a stock.
+    """
+    first_come = not has_lottery or tier.stock is not None
+    due = first_come and len(claims) < reached
+    return ClaimStanding(
+        first_come=first_come,
+        next_occurrence=len(claims) + 1 if due and tier.stock != 0 else None,
+        out_of_stock=due and tier.stock == 0,
+    )
