@@ -15,6 +15,7 @@ from rally.stores.models import Category, Store, StoreStatus
 from rally.utils import utcnow
 
 _counter = itertools.count(1)
+PASSWORD = "correct horse battery"  # every user make_user creates, unless told otherwise
 
 # scripts/test runs the suite twice: on SQLite files, then on PostgreSQL through this URL.
 POSTGRES_URL = os.environ.get("RALLY_TEST_DATABASE_URL")
@@ -42,7 +43,7 @@ def app(database_url):
             "RALLY_BASE_URL": "http://rally.test",
             "WTF_CSRF_ENABLED": False,
             "RATELIMIT_ENABLED": False,
-            # Tests scan several shops within a second; tests/rewards/test_fraud.py sets it.
+            # Tests scan several shops within a second; tests/fraud/test_fraud.py sets it.
             "RALLY_MIN_STAMP_INTERVAL": 0,
         }
     )
@@ -109,7 +110,7 @@ def ctx(app):
 
 @pytest.fixture
 def make_user(app):
-    def make(role=Role.merchant, password="correct horse battery", **kw):
+    def make(role=Role.merchant, password=PASSWORD, **kw):
         with app.app_context():
             user = User(email=kw.pop("email", f"user{next(_counter)}@example.jp"), role=role, **kw)
             user.set_password(password)
@@ -180,6 +181,189 @@ def stamp_path(app):
             return "/s/" + checkpoint_token(db.session.get(Checkpoint, checkpoint_id))
 
     return path
+
+
+# Users, logged-in clients and data that the tests of several rooms share.
+
+
+@pytest.fixture
+def admin(make_user):
+    return make_user(role=Role.admin)
+
+
+@pytest.fixture
+def merchant(make_user):
+    return make_user(role=Role.merchant)
+
+
+@pytest.fixture
+def other_merchant(make_user):
+    return make_user(role=Role.merchant)
+
+
+class AuthActions:
+    """Log a test client in and out through the log-in form (flaskr's ``AuthActions``)."""
+
+    def __init__(self, client):
+        self._client = client
+
+    def login(self, user, password=PASSWORD, next_url=None, client=None):
+        """Log ``client`` (the test's ``client`` unless given) in as ``user``, a ``User`` or
+        an e-mail address; returns the form's answer, which must be the redirect of a
+        successful log-in."""
+        email = getattr(user, "email", user)
+        url = "/auth/login" + (f"?next={next_url}" if next_url else "")
+        response = (client or self._client).post(url, data={"email": email, "password": password})
+        assert response.status_code == 303, response.get_data(as_text=True)[:500]
+        return response
+
+    def logout(self, client=None):
+        return (client or self._client).post("/auth/logout")
+
+    def new_client(self, user, password=PASSWORD):
+        """A test client of its own, logged in as ``user`` (a second person in the test)."""
+        client = self._client.application.test_client()
+        self.login(user, password, client=client)
+        return client
+
+
+@pytest.fixture
+def auth(client):
+    return AuthActions(client)
+
+
+@pytest.fixture
+def admin_client(auth, make_user):
+    return auth.new_client(make_user(role=Role.admin))
+
+
+@pytest.fixture
+def merchant_client(auth, merchant):
+    return auth.new_client(merchant)
+
+
+@pytest.fixture
+def english():
+    """Headers that make every page English, so tests read the source strings."""
+    return {"Accept-Language": "en"}
+
+
+@pytest.fixture
+def own_store(make_store, merchant):
+    return make_store(owner_id=merchant.id)
+
+
+@pytest.fixture
+def others_store(make_store, other_merchant):
+    return make_store(owner_id=other_merchant.id, name_en="Somebody Else's Shop")
+
+
+@pytest.fixture
+def get_store(app):
+    def get(store_id):
+        with app.app_context():
+            store = db.session.get(Store, store_id)
+            db.session.expunge(store)
+            return store
+
+    return get
+
+
+@pytest.fixture
+def count(app):
+    def count_rows(model):
+        with app.app_context():
+            return db.session.query(model).count()
+
+    return count_rows
+
+
+@pytest.fixture
+def checkpoint_id(app, make_campaign, merchant):
+    """A checkpoint of a published, running campaign whose store belongs to ``merchant``."""
+    _, checkpoints = make_campaign(stores=2)
+    with app.app_context():
+        checkpoint = db.session.get(Checkpoint, checkpoints[0])
+        checkpoint.store.owner_id = merchant.id
+        db.session.commit()
+    return checkpoints[0]
+
+
+@pytest.fixture
+def stamps_of(app):
+    """``[(card_id, code_id), ...]`` of the stamps at a checkpoint."""
+    from rally.cards.models import Stamp
+
+    def stamps(checkpoint_id):
+        with app.app_context():
+            return [
+                (stamp.card_id, stamp.code_id)
+                for stamp in db.session.scalars(
+                    db.select(Stamp).where(Stamp.checkpoint_id == checkpoint_id)
+                )
+            ]
+
+    return stamps
+
+
+@pytest.fixture
+def card_with_stamps(app):
+    """Create a card holding stamps at the given checkpoints; returns the card id."""
+    from rally.cards.reading import open_card
+    from rally.stamping.operations import grant_stamp
+
+    def make(checkpoint_ids):
+        with app.app_context():
+            card = open_card(None)
+            for checkpoint_id in checkpoint_ids:
+                grant_stamp(card, db.session.get(Checkpoint, checkpoint_id), utcnow())
+            db.session.commit()
+            return card.id
+
+    return make
+
+
+@pytest.fixture
+def new_card(app):
+    from rally.cards.models import Card
+
+    def make():
+        card = Card()
+        db.session.add(card)
+        db.session.flush()
+        return card
+
+    return make
+
+
+@pytest.fixture
+def areas_campaign(app, make_campaign):
+    """A running campaign with two areas of two shops each; returns
+    ``(campaign_id, {area name: [checkpoint ids]})``."""
+    from rally.areas.models import Area
+
+    def make(**kw):
+        campaign_id, checkpoints = make_campaign(stores=4, **kw)
+        with app.app_context():
+            station = Area(name_ja="駅前通り", name_en="Station Street", position=1)
+            river = Area(name_ja="川沿い", name_en="Riverside", position=2)
+            db.session.add_all([station, river])
+            db.session.flush()
+            for i, checkpoint_id in enumerate(checkpoints):
+                store = db.session.get(Checkpoint, checkpoint_id).store
+                store.area_id = station.id if i < 2 else river.id
+            db.session.commit()
+        return campaign_id, {"station": checkpoints[:2], "river": checkpoints[2:]}
+
+    return make
+
+
+def campaign_of(campaign_id):
+    return db.session.get(Campaign, campaign_id)
+
+
+def checkpoint(checkpoint_id):
+    return db.session.get(Checkpoint, checkpoint_id)
 
 
 @pytest.fixture

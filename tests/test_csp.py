@@ -134,13 +134,12 @@ def test_no_script_sets_a_style_attribute_or_evaluates_strings():
     assert {path: hits for path, hits in found.items() if hits} == {}
 
 
-def test_a_pdf_keeps_only_the_frame_rule_for_the_browsers_viewer(app, make_user, make_campaign):
-    from rewards.conftest import login
-
+def test_a_pdf_keeps_only_the_frame_rule_for_the_browsers_viewer(
+    app, make_user, make_campaign, auth
+):
     from rally.auth.models import Role
 
-    admin_client = app.test_client()
-    login(admin_client, make_user(role=Role.admin))
+    admin_client = auth.new_client(make_user(role=Role.admin))
     campaign_id, checkpoints = make_campaign()
     pdf = admin_client.get(f"/posters/checkpoints/{checkpoints[0]}/poster-en.pdf")
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"

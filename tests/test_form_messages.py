@@ -69,21 +69,14 @@ class Forms(HTMLParser):
                 self.forms[-1][2].add(attrs["name"])
 
 
-def login(client, user):
-    response = client.post(
-        "/auth/login", data={"email": user.email, "password": "correct horse battery"}
-    )
-    assert response.status_code == 303
-
-
 @pytest.fixture
-def form_pages(app, make_user, make_campaign, stamp_path):
+def form_pages(app, make_user, make_campaign, stamp_path, auth):
     """``(client, path)`` for every page with a form whose fields are typed values."""
     admin, merchant = app.test_client(), app.test_client()
     visitor, anonymous = app.test_client(), app.test_client()
-    login(admin, make_user(role=Role.admin))
+    auth.login(make_user(role=Role.admin), client=admin)
     owner = make_user(role=Role.merchant)
-    login(merchant, owner)
+    auth.login(owner, client=merchant)
     campaign_id, checkpoints = make_campaign(
         kind=CampaignKind.purchase, yen_per_stamp=500, max_stamps_per_purchase=3
     )

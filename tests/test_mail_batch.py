@@ -1,14 +1,13 @@
 """A batch of mails (a lottery's winners) goes over one SMTP connection."""
 
-# The draw test takes fixtures imported from tests/rewards as parameters.
+# The draw test takes a fixture imported from tests/lottery as a parameter.
 # ruff: noqa: F811
 
 import logging
 import smtplib
 
 import pytest
-from rewards.conftest import card_with_stamps, login  # noqa: F401  (card_with_stamps: a fixture)
-from rewards.test_lottery import (
+from lottery.test_lottery import (
     enter_in_own_session,
     lottery_campaign,  # noqa: F401  (a fixture)
     verified_entrants,
@@ -194,7 +193,7 @@ def test_single_mails_still_get_a_connection_each(app, server):
 
 
 def test_the_draw_tells_every_winner_over_one_connection(
-    app, client, make_user, server, lottery_campaign, card_with_stamps
+    app, client, make_user, server, lottery_campaign, card_with_stamps, auth
 ):
     _, checkpoints, _, lottery_id = lottery_campaign
     for card_id, visitor_id in verified_entrants(app, card_with_stamps, checkpoints, 5):
@@ -202,7 +201,7 @@ def test_the_draw_tells_every_winner_over_one_connection(
     with app.app_context():
         db.session.get(Lottery, lottery_id).winners_count = 4
         db.session.commit()
-    login(client, make_user(role=Role.admin))
+    auth.login(make_user(role=Role.admin))
     en = {"Accept-Language": "en"}
     response = client.post(f"/manage/lotteries/{lottery_id}/draw", headers=en)
     assert response.status_code == 303

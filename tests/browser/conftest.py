@@ -3,6 +3,7 @@
 import os
 import shutil
 import threading
+from urllib.parse import urlsplit
 
 import pytest
 from werkzeug.serving import make_server
@@ -19,6 +20,21 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 PHONE = {"width": 390, "height": 844}
+
+
+def log_in(page, live_server, email, password, next_path=None):
+    """Log ``page`` in through the log-in form, as a person does; returns the path of the
+    page it lands on (``next_path`` when given)."""
+    page.goto(live_server + "/auth/login" + (f"?next={next_path}" if next_path else ""))
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", password)
+    page.locator("form [type=submit]").click()
+    if next_path:
+        page.wait_for_url(f"**{next_path}")
+    else:
+        page.wait_for_load_state()
+    assert "/auth/login" not in page.url
+    return urlsplit(page.url).path
 
 
 @pytest.fixture

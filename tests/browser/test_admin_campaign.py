@@ -7,6 +7,8 @@ from rally.demo import ADMIN_EMAIL, ADMIN_PASSWORD, seed_demo
 from rally.extensions import db
 from rally.utils import utcnow
 
+from .conftest import log_in
+
 pytestmark = pytest.mark.browser
 
 
@@ -28,11 +30,7 @@ def desk(browser):
 
 def test_admin_creates_publishes_and_downloads_posters(app, live_server, desk, demo, tmp_path):
     page = desk
-    page.goto(live_server + "/auth/login")
-    page.fill("input[name=email]", ADMIN_EMAIL)
-    page.fill("input[name=password]", ADMIN_PASSWORD)
-    page.locator("form [type=submit]").click()
-    page.wait_for_load_state()
+    log_in(page, live_server, ADMIN_EMAIL, ADMIN_PASSWORD)
 
     page.goto(live_server + "/admin/campaigns/new")
     assert page.locator("h1").inner_text() == "新しいキャンペーン"

@@ -33,7 +33,7 @@ from rally.stores.models import Store, StoreStatus
 from rally.utils import utcnow
 
 from .axe import violations
-from .conftest import PHONE
+from .conftest import PHONE, log_in
 from .test_merchant_profile import demo  # noqa: F401  (a fixture: the demo district)
 
 pytestmark = pytest.mark.browser
@@ -132,16 +132,6 @@ def district(app, demo):  # noqa: F811  (the imported fixture)
         )  # fmt: skip
         create_invitation("newshop@example.jp", admin, now)
         db.session.commit()
-
-
-def log_in(page, live_server, email, password):
-    page.goto(live_server + "/auth/login")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", password)
-    page.locator("form [type=submit]").click()
-    page.wait_for_load_state()
-    assert "/auth/login" not in page.url
-    return urlsplit(page.url).path
 
 
 def is_back_office(path: str) -> bool:

@@ -14,19 +14,11 @@ from rally.cards.models import Stamp
 from rally.extensions import db
 from rally.spots.models import Spot, SpotKind
 
-from .conftest import CSP_VIOLATIONS
+from .conftest import CSP_VIOLATIONS, log_in
 
 pytestmark = pytest.mark.browser
 
 PASSWORD = "csp test password 1"
-
-
-def log_in(page, live_server, email, path):
-    page.goto(f"{live_server}/auth/login?next={path}")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("form [type=submit]").click()
-    page.wait_for_url(f"**{path}")
 
 
 def test_a_violation_is_reported(app, live_server, browser):
@@ -59,7 +51,7 @@ def test_deleting_a_spot_asks_first(app, live_server, browser, make_user):
     context = browser.new_context(locale="en-US")
     try:
         page = context.new_page()
-        log_in(page, live_server, admin.email, "/manage/spots")
+        log_in(page, live_server, admin.email, PASSWORD, next_path="/manage/spots")
         questions = []
 
         def answer(dialog, accept):
@@ -86,7 +78,7 @@ def test_the_invitation_link_is_selected_on_focus(app, live_server, browser, mak
     context = browser.new_context(locale="en-US")
     try:
         page = context.new_page()
-        log_in(page, live_server, admin.email, "/auth/invitations")
+        log_in(page, live_server, admin.email, PASSWORD, next_path="/auth/invitations")
         page.get_by_label("E-mail address").fill("new.shop@example.jp")
         page.get_by_role("button", name="Create the invitation link").click()
         link = page.get_by_label("Invitation link")
@@ -123,7 +115,7 @@ def test_the_figures_bars_are_drawn_to_scale(app, live_server, browser, make_cam
     context = browser.new_context(locale="en-US")
     try:
         page = context.new_page()
-        log_in(page, live_server, merchant.email, "/merchant/figures")
+        log_in(page, live_server, merchant.email, PASSWORD, next_path="/merchant/figures")
         widths = page.locator(".figure-track").evaluate_all(
             "svgs => svgs.map(svg => [svg.querySelector('rect').getBoundingClientRect().width,"
             " svg.getBoundingClientRect().width])"
@@ -197,7 +189,7 @@ def test_the_counter_reads_the_code_with_the_camera(
 
         counter.add_init_script(FAKE_CAMERA % repr(code))
         staff = counter.new_page()
-        log_in(staff, live_server, staff_user.email, "/staff/redeem")
+        log_in(staff, live_server, staff_user.email, PASSWORD, next_path="/staff/redeem")
         staff.get_by_role("button", name="Scan with the camera").click()
         staff.wait_for_url("**/staff/redeem?code=*")
         assert "Hand over: Prize 2" in staff.get_by_test_id("claim-details").inner_text()
@@ -212,7 +204,7 @@ def test_files_opened_directly_render(app, live_server, browser, make_campaign, 
     context = browser.new_context(locale="en-US")
     try:
         page = context.new_page()
-        log_in(page, live_server, admin.email, "/admin/")
+        log_in(page, live_server, admin.email, PASSWORD, next_path="/admin/")
         response = page.goto(f"{live_server}/checkpoints/{checkpoints[0]}/qr.svg")
         assert response.headers["content-type"].startswith("image/svg+xml")
         assert "default-src 'none'" in response.headers["content-security-policy"]

@@ -25,6 +25,7 @@ from rally.news.models import Coupon, Event, NewsPost
 from rally.stores.models import Store
 from rally.utils import utcnow
 
+from .conftest import log_in
 from .test_merchant_profile import demo  # noqa: F401  (a fixture: the demo district)
 
 pytestmark = pytest.mark.browser
@@ -156,15 +157,6 @@ def small_phone(browser, lang):
     )
     yield context.new_page()
     context.close()
-
-
-def log_in(page, live_server, email, password):
-    page.goto(live_server + "/auth/login")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", password)
-    page.locator("form [type=submit]").click()
-    page.wait_for_load_state()
-    assert "/auth/login" not in page.url
 
 
 def overflows(page, live_server, lang, paths):

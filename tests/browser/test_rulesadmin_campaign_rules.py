@@ -6,6 +6,8 @@ from rally.auth.models import Role
 from rally.campaigns.models import Campaign, CampaignKind, TierBasis
 from rally.extensions import db
 
+from .conftest import log_in
+
 pytestmark = pytest.mark.browser
 
 PASSWORD = "correct horse battery"
@@ -15,11 +17,7 @@ def test_purchase_rules_and_tier_bases_on_a_phone(app, live_server, phone, make_
     admin = make_user(role=Role.admin, password=PASSWORD)
     store_id = make_store()
     page = phone
-    page.goto(live_server + "/auth/login")
-    page.fill("input[name=email]", admin.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("form [type=submit]").click()
-    page.wait_for_load_state()
+    log_in(page, live_server, admin.email, PASSWORD)
 
     page.goto(live_server + "/admin/campaigns/new")
     page.fill("input[name=title_ja]", "お買い物ラリー")

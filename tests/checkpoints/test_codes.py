@@ -29,8 +29,8 @@ def code_row(app, code_id):
         return db.session.get(CheckpointCode, code_id)
 
 
-def test_admin_adds_a_bilingual_code(client, login, admin, checkpoint_id, app):
-    login(admin)
+def test_admin_adds_a_bilingual_code(client, auth, admin, checkpoint_id, app):
+    auth.login(admin)
     data = {"label_ja": "東口", "label_en": "East entrance"}
     response = client.post(f"/manage/checkpoints/{checkpoint_id}/codes", data=data)
     assert response.status_code == 303
@@ -47,9 +47,9 @@ def test_a_code_needs_a_name(ctx, checkpoint_id):
     assert caught.value.code == "label_required"
 
 
-def test_rename_keeps_the_printed_code(client, login, admin, checkpoint_id, make_code, app):
+def test_rename_keeps_the_printed_code(client, auth, admin, checkpoint_id, make_code, app):
     code_id = make_code(checkpoint_id)
-    login(admin)
+    auth.login(admin)
     path = scan_path(client, code_id)
     data = {"label_ja": "レジ B", "label_en": "Register B"}
     assert client.post(f"/manage/codes/{code_id}/edit", data=data).status_code == 303
@@ -58,10 +58,10 @@ def test_rename_keeps_the_printed_code(client, login, admin, checkpoint_id, make
 
 
 def test_code_png_gives_the_stamp_and_a_second_code_says_already_stamped(
-    app, client, login, admin, checkpoint_id, make_code, stamps_of
+    app, client, auth, admin, checkpoint_id, make_code, stamps_of
 ):
     first, second = make_code(checkpoint_id), make_code(checkpoint_id, "東口", "East")
-    login(admin)
+    auth.login(admin)
     first_path, second_path = scan_path(client, first), scan_path(client, second)
 
     visitor = app.test_client()
@@ -76,10 +76,10 @@ def test_code_png_gives_the_stamp_and_a_second_code_says_already_stamped(
 
 
 def test_replacing_one_code_revokes_only_that_code(
-    app, client, login, admin, checkpoint_id, make_code, stamps_of
+    app, client, auth, admin, checkpoint_id, make_code, stamps_of
 ):
     first, second = make_code(checkpoint_id), make_code(checkpoint_id, "東口", "East")
-    login(admin)
+    auth.login(admin)
     old_first, second_path = scan_path(client, first), scan_path(client, second)
     confirm = client.get(f"/manage/codes/{first}/replace")
     assert confirm.status_code == 200 and code_row(app, first).key_version == 1  # GET is safe
@@ -92,9 +92,9 @@ def test_replacing_one_code_revokes_only_that_code(
     assert sorted(code for _, code in stamps_of(checkpoint_id)) == [first, second]
 
 
-def test_counts_per_code_are_shown(app, client, login, admin, checkpoint_id, make_code, stamp_path):
+def test_counts_per_code_are_shown(app, client, auth, admin, checkpoint_id, make_code, stamp_path):
     first, second = make_code(checkpoint_id), make_code(checkpoint_id, "東口", "East")
-    login(admin)
+    auth.login(admin)
     first_path = scan_path(client, first)
     for _ in range(2):
         assert app.test_client().get(first_path).status_code == 303
@@ -108,10 +108,10 @@ def test_counts_per_code_are_shown(app, client, login, admin, checkpoint_id, mak
 
 
 def test_unused_code_is_deleted_and_its_print_stops(
-    app, client, login, admin, checkpoint_id, make_code
+    app, client, auth, admin, checkpoint_id, make_code
 ):
     code_id = make_code(checkpoint_id)
-    login(admin)
+    auth.login(admin)
     path = scan_path(client, code_id)
     assert client.post(f"/manage/codes/{code_id}/delete").status_code == 303
     assert code_row(app, code_id) is None
@@ -119,12 +119,12 @@ def test_unused_code_is_deleted_and_its_print_stops(
 
 
 def test_a_deleted_codes_print_stays_dead_after_a_new_code_is_added(
-    app, client, login, admin, checkpoint_id, make_code
+    app, client, auth, admin, checkpoint_id, make_code
 ):
     """The newest code deleted, a code added: the new one must not inherit its id (SQLite
     reuses the highest deleted id without AUTOINCREMENT) and so its token."""
     code_id = make_code(checkpoint_id)
-    login(admin)
+    auth.login(admin)
     old_path = scan_path(client, code_id)
     assert client.post(f"/manage/codes/{code_id}/delete").status_code == 303
     data = {"label_ja": "レジ3", "label_en": "Register 3"}
@@ -136,9 +136,9 @@ def test_a_deleted_codes_print_stays_dead_after_a_new_code_is_added(
     assert app.test_client().get(scan_path(client, new_id)).status_code == 303
 
 
-def test_code_with_stamps_cannot_be_deleted(app, client, login, admin, checkpoint_id, make_code):
+def test_code_with_stamps_cannot_be_deleted(app, client, auth, admin, checkpoint_id, make_code):
     code_id = make_code(checkpoint_id)
-    login(admin)
+    auth.login(admin)
     assert app.test_client().get(scan_path(client, code_id)).status_code == 303
     response = client.post(f"/manage/codes/{code_id}/delete")
     assert response.status_code == 409
@@ -149,11 +149,9 @@ def test_code_with_stamps_cannot_be_deleted(app, client, login, admin, checkpoin
     assert caught.value.code == "code_has_stamps"
 
 
-def test_merchant_views_and_prints_own_codes(
-    app, client, login, merchant, checkpoint_id, make_code
-):
+def test_merchant_views_and_prints_own_codes(app, client, auth, merchant, checkpoint_id, make_code):
     code_id = make_code(checkpoint_id)
-    login(merchant)
+    auth.login(merchant)
     page = client.get(f"/manage/checkpoints/{checkpoint_id}/codes", headers=EN)
     assert page.status_code == 200
     html = page.get_data(as_text=True)
@@ -164,9 +162,9 @@ def test_merchant_views_and_prints_own_codes(
     assert poster.status_code == 200 and poster.data.startswith(b"%PDF")
 
 
-def test_merchant_changes_nothing(client, login, merchant, checkpoint_id, make_code, app):
+def test_merchant_changes_nothing(client, auth, merchant, checkpoint_id, make_code, app):
     code_id = make_code(checkpoint_id)
-    login(merchant)
+    auth.login(merchant)
     data = {"label_ja": "x", "label_en": "x"}
     assert client.post(f"/manage/checkpoints/{checkpoint_id}/codes", data=data).status_code == 403
     assert client.post(f"/manage/codes/{code_id}/edit", data=data).status_code == 403
@@ -176,21 +174,19 @@ def test_merchant_changes_nothing(client, login, merchant, checkpoint_id, make_c
 
 
 def test_other_merchant_and_anonymous_see_no_codes(
-    client, login, make_user, checkpoint_id, make_code
+    client, auth, make_user, checkpoint_id, make_code
 ):
     code_id = make_code(checkpoint_id)
     response = client.get(f"/manage/codes/{code_id}/qr.png")
     assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
-    login(make_user())
+    auth.login(make_user())
     assert client.get(f"/manage/checkpoints/{checkpoint_id}/codes").status_code == 403
     assert client.get(f"/manage/codes/{code_id}/qr.png").status_code == 403
 
 
-def test_poster_pdf_prints_the_code_itself(
-    client, login, admin, checkpoint_id, make_code, tmp_path
-):
+def test_poster_pdf_prints_the_code_itself(client, auth, admin, checkpoint_id, make_code, tmp_path):
     code_id = make_code(checkpoint_id, "東口", "East entrance")
-    login(admin)
+    auth.login(admin)
     response = client.get(f"/manage/codes/{code_id}/poster-en.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert "attachment" in response.headers["Content-Disposition"]
@@ -204,14 +200,12 @@ def test_poster_pdf_prints_the_code_itself(
     assert printed == scan_path(client, code_id)
 
 
-def test_rotating_campaign_has_no_printed_codes(
-    app, client, login, admin, checkpoint_id, make_code
-):
+def test_rotating_campaign_has_no_printed_codes(app, client, auth, admin, checkpoint_id, make_code):
     code_id = make_code(checkpoint_id)
     with app.app_context():
         db.session.get(Checkpoint, checkpoint_id).campaign.qr_mode = QrMode.rotating
         db.session.commit()
-    login(admin)
+    auth.login(admin)
     assert client.get(f"/manage/codes/{code_id}/qr.png").status_code == 404
     assert client.get(f"/manage/codes/{code_id}/poster-ja.pdf").status_code == 404
     page = client.get(f"/manage/checkpoints/{checkpoint_id}/codes").get_data(as_text=True)

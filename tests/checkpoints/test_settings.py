@@ -103,8 +103,8 @@ def test_points_cannot_change_once_stamps_exist(app, client, checkpoint_id, stam
 # --- The page ------------------------------------------------------------------------------
 
 
-def test_admin_saves_points_and_quiz(client, login, admin, checkpoint_id, get_checkpoint):
-    login(admin)
+def test_admin_saves_points_and_quiz(client, auth, admin, checkpoint_id, get_checkpoint):
+    auth.login(admin)
     response = client.post(f"/manage/checkpoints/{checkpoint_id}/", data={"points": 7, **QUIZ})
     assert response.status_code == 303
     checkpoint = get_checkpoint(checkpoint_id)
@@ -114,9 +114,9 @@ def test_admin_saves_points_and_quiz(client, login, admin, checkpoint_id, get_ch
 
 
 def test_page_shows_the_refusal_and_saves_nothing(
-    client, login, admin, checkpoint_id, get_checkpoint
+    client, auth, admin, checkpoint_id, get_checkpoint
 ):
-    login(admin)
+    auth.login(admin)
     data = {"points": 9, **QUIZ, "quiz_choices_en": "Red\nBlue"}
     response = client.post(
         f"/manage/checkpoints/{checkpoint_id}/", data=data, headers={"Accept-Language": "en"}
@@ -129,8 +129,8 @@ def test_page_shows_the_refusal_and_saves_nothing(
     assert checkpoint.points == 1 and not checkpoint.has_quiz
 
 
-def test_refusal_is_translated(client, login, admin, checkpoint_id):
-    login(admin)
+def test_refusal_is_translated(client, auth, admin, checkpoint_id):
+    auth.login(admin)
     data = {"points": 1, **QUIZ, "quiz_answer": 5}
     response = client.post(
         f"/manage/checkpoints/{checkpoint_id}/", data=data, headers={"Accept-Language": "ja"}
@@ -141,18 +141,18 @@ def test_refusal_is_translated(client, login, admin, checkpoint_id):
 
 
 def test_page_refuses_points_change_after_stamps(
-    client, app, login, admin, checkpoint_id, stamp_path
+    client, app, auth, admin, checkpoint_id, stamp_path
 ):
     visitor = app.test_client()
     assert visitor.get(stamp_path(checkpoint_id)).status_code == 303
-    login(admin)
+    auth.login(admin)
     response = client.post(f"/manage/checkpoints/{checkpoint_id}/", data={"points": 2})
     assert response.status_code == 409
     assert 'data-code="points_have_stamps"' in response.get_data(as_text=True)
 
 
-def test_merchant_of_the_store_may_not_open_settings(client, login, merchant, checkpoint_id):
-    login(merchant)
+def test_merchant_of_the_store_may_not_open_settings(client, auth, merchant, checkpoint_id):
+    auth.login(merchant)
     assert client.get(f"/manage/checkpoints/{checkpoint_id}/").status_code == 403
     response = client.post(f"/manage/checkpoints/{checkpoint_id}/", data={"points": 50})
     assert response.status_code == 403
@@ -164,9 +164,9 @@ def test_anonymous_is_sent_to_log_in(client, checkpoint_id):
     assert "/auth/login" in response.headers["Location"]
 
 
-def test_campaign_page_links_to_the_settings(client, login, admin, app, checkpoint_id):
+def test_campaign_page_links_to_the_settings(client, auth, admin, app, checkpoint_id):
     with app.app_context():
         campaign_id = db.session.get(Checkpoint, checkpoint_id).campaign_id
-    login(admin)
+    auth.login(admin)
     html = client.get(f"/admin/campaigns/{campaign_id}").get_data(as_text=True)
     assert f'href="/manage/checkpoints/{checkpoint_id}/"' in html

@@ -5,11 +5,8 @@ import io
 import pytest
 from PIL import Image
 
-from rally.auth.models import Role
 from rally.campaigns.models import Checkpoint
 from rally.extensions import db
-
-PASSWORD = "correct horse battery"
 
 
 @pytest.fixture(autouse=True)
@@ -17,29 +14,6 @@ def upload_folder(app, tmp_path):
     """Designs go to the test's own folder, never to the real instance folder."""
     app.config["RALLY_UPLOAD_FOLDER"] = str(tmp_path / "uploads")
     return tmp_path / "uploads"
-
-
-@pytest.fixture
-def login(client):
-    def do(user):
-        return client.post("/auth/login", data={"email": user.email, "password": PASSWORD})
-
-    return do
-
-
-@pytest.fixture
-def merchant(make_user):
-    return make_user(role=Role.merchant)
-
-
-@pytest.fixture
-def other_merchant(make_user):
-    return make_user(role=Role.merchant)
-
-
-@pytest.fixture
-def admin(make_user):
-    return make_user(role=Role.admin)
 
 
 @pytest.fixture

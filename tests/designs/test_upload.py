@@ -33,9 +33,9 @@ def _stamp_files(upload_folder):
 
 
 def test_owner_uploads_a_design_served_as_a_square_png(
-    client, login, merchant, own_checkpoint, upload, design_file, upload_folder
+    client, auth, merchant, own_checkpoint, upload, design_file, upload_folder
 ):
-    login(merchant)
+    auth.login(merchant)
     response = upload(own_checkpoint, image_bytes(color=(30, 90, 200, 0)))
     assert response.status_code == 303
     filename = design_file(own_checkpoint)
@@ -50,8 +50,8 @@ def test_owner_uploads_a_design_served_as_a_square_png(
     assert image.getpixel((128, 128))[3] == 0  # transparency kept
 
 
-def test_admin_uploads_a_design(login, admin, own_checkpoint, upload, design_file):
-    login(admin)
+def test_admin_uploads_a_design(auth, admin, own_checkpoint, upload, design_file):
+    auth.login(admin)
     assert (
         upload(own_checkpoint, image_bytes(fmt="JPEG", mode="RGB", color=(9, 9, 9))).status_code
         == 303
@@ -60,9 +60,9 @@ def test_admin_uploads_a_design(login, admin, own_checkpoint, upload, design_fil
 
 
 def test_another_merchant_is_forbidden_and_nothing_is_written(
-    login, other_merchant, own_checkpoint, upload, design_file, upload_folder
+    auth, other_merchant, own_checkpoint, upload, design_file, upload_folder
 ):
-    login(other_merchant)
+    auth.login(other_merchant)
     assert upload(own_checkpoint, image_bytes()).status_code == 403
     assert design_file(own_checkpoint) is None
     assert _stamp_files(upload_folder) == []
@@ -75,9 +75,9 @@ def test_anonymous_is_sent_to_log_in(client, own_checkpoint):
 
 
 def test_non_image_is_refused_in_the_visitors_language_and_old_design_stays(
-    login, merchant, own_checkpoint, upload, design_file, upload_folder
+    auth, merchant, own_checkpoint, upload, design_file, upload_folder
 ):
-    login(merchant)
+    auth.login(merchant)
     upload(own_checkpoint, image_bytes())
     old = design_file(own_checkpoint)
     response = upload(own_checkpoint, b"%PDF-1.4 not an image", "menu.png", lang="ja")
@@ -96,9 +96,9 @@ def test_non_image_is_refused_with_its_code(app, own_checkpoint):
 
 
 def test_remove_asks_first_then_falls_back_to_the_hanko(
-    client, login, merchant, own_checkpoint, upload, design_file, upload_folder
+    client, auth, merchant, own_checkpoint, upload, design_file, upload_folder
 ):
-    login(merchant)
+    auth.login(merchant)
     upload(own_checkpoint, image_bytes())
     page = client.get(f"/checkpoints/{own_checkpoint}/design/remove")
     assert page.status_code == 200
@@ -120,18 +120,18 @@ def test_remove_without_a_design_is_refused_with_its_code(app, own_checkpoint):
 
 
 def test_another_merchant_cannot_remove(
-    client, login, merchant, other_merchant, own_checkpoint, upload, design_file
+    client, auth, merchant, other_merchant, own_checkpoint, upload, design_file
 ):
-    login(merchant)
+    auth.login(merchant)
     upload(own_checkpoint, image_bytes())
-    client.post("/auth/logout")
-    login(other_merchant)
+    auth.logout()
+    auth.login(other_merchant)
     assert client.post(f"/checkpoints/{own_checkpoint}/design/remove").status_code == 403
     assert design_file(own_checkpoint)
 
 
-def test_admin_campaign_page_links_to_the_design_page(client, login, admin, own_checkpoint, app):
-    login(admin)
+def test_admin_campaign_page_links_to_the_design_page(client, auth, admin, own_checkpoint, app):
+    auth.login(admin)
     with app.app_context():
         campaign_id = db.session.get(Checkpoint, own_checkpoint).campaign_id
     page = client.get(f"/admin/campaigns/{campaign_id}")

@@ -14,8 +14,6 @@ from rally.cards.models import Card
 from rally.extensions import db
 from rally.paper import operations
 
-from .conftest import login
-
 EN = {"Accept-Language": "en"}
 
 
@@ -108,9 +106,9 @@ def test_batch_size_is_refused_with_the_input_kept(app, admin_client, number, ja
         assert db.session.scalar(select(func.count()).select_from(Card)) == 0
 
 
-def test_only_the_association_prints_cards(app, client, make_user):
+def test_only_the_association_prints_cards(app, client, make_user, auth):
     assert client.get("/admin/paper-cards").status_code == 302
-    merchant = login(app.test_client(), make_user(role=Role.merchant))
+    merchant = auth.new_client(make_user(role=Role.merchant))
     assert merchant.get("/admin/paper-cards").status_code == 403
     assert merchant.post("/admin/paper-cards", data={"number": 5}).status_code == 403
 
@@ -157,13 +155,13 @@ def test_replacing_a_phone_card_with_stamps_asks_first(app, client, make_campaig
     assert client.get(path).status_code == 303
 
 
-def test_paper_card_number_at_the_register(app, make_user, make_campaign):
+def test_paper_card_number_at_the_register(app, make_user, make_campaign, auth):
     from rally.campaigns.models import CampaignKind
 
     _, checkpoints = make_campaign(
         stores=1, kind=CampaignKind.purchase, yen_per_stamp=500, max_stamps_per_purchase=2
     )
-    admin = login(app.test_client(), make_user(role=Role.admin))
+    admin = auth.new_client(make_user(role=Role.admin))
     path, paper_id = paper_path(app)
     # Staff scan the paper card's QR instead of typing: the register finds the card.
     page = admin.get(
@@ -224,9 +222,9 @@ def test_a_paper_card_moved_to_another_phone_still_opens_from_its_print(app):
         assert operations.card_from_token(path.rsplit("/", 1)[1]).id == card_id
 
 
-def test_paper_card_number_typed_in_full_width_at_the_register(app, make_user, make_campaign):
+def test_paper_card_number_typed_in_full_width_at_the_register(app, make_user, make_campaign, auth):
     _, checkpoints = make_campaign(stores=1)
-    admin = login(app.test_client(), make_user(role=Role.admin))
+    admin = auth.new_client(make_user(role=Role.admin))
     _, paper_id = paper_path(app)
     with app.app_context():
         number = db.session.get(Card, paper_id).display_number

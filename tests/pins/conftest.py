@@ -1,18 +1,7 @@
 import pytest
 
-from rally.auth.models import Role
 from rally.campaigns.models import Checkpoint
 from rally.extensions import db
-
-
-@pytest.fixture
-def admin(make_user):
-    return make_user(role=Role.admin)
-
-
-@pytest.fixture
-def merchant(make_user):
-    return make_user(role=Role.merchant)
 
 
 @pytest.fixture
@@ -27,11 +16,6 @@ def owned_checkpoint(app, make_campaign, merchant):
         return campaign_id, checkpoints
 
     return make
-
-
-def login(client, user, password="correct horse battery"):
-    response = client.post("/auth/login", data={"email": user.email, "password": password})
-    assert response.status_code == 303
 
 
 def pin_of(app, checkpoint_id, now=None):

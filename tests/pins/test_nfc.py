@@ -5,8 +5,6 @@ from rally.extensions import db
 from rally.pins.operations import ndef_uri_message, nfc_tag_bytes
 from rally.stamping.tokens import stamp_url
 
-from .conftest import login
-
 
 def test_https_url_is_a_short_uri_record_with_prefix_code_4():
     assert ndef_uri_message("https://rally.test/s/abc") == (
@@ -30,9 +28,9 @@ def test_tag_bytes_are_the_url_without_scheme_plus_seven():
     assert nfc_tag_bytes(url) == len(url) - len("https://") + 7
 
 
-def test_owner_sees_the_nfc_page_with_the_stamp_url(app, client, owned_checkpoint, merchant):
+def test_owner_sees_the_nfc_page_with_the_stamp_url(app, client, owned_checkpoint, merchant, auth):
     _, checkpoints = owned_checkpoint()
-    login(client, merchant)
+    auth.login(merchant)
     response = client.get(f"/checkpoints/{checkpoints[0]}/nfc", headers={"Accept-Language": "en"})
     assert response.status_code == 200
     with app.app_context():
@@ -42,9 +40,9 @@ def test_owner_sees_the_nfc_page_with_the_stamp_url(app, client, owned_checkpoin
     assert 'data-testid="tag-NTAG213"' in page
 
 
-def test_owner_downloads_the_ndef_message(app, client, owned_checkpoint, merchant):
+def test_owner_downloads_the_ndef_message(app, client, owned_checkpoint, merchant, auth):
     _, checkpoints = owned_checkpoint()
-    login(client, merchant)
+    auth.login(merchant)
     response = client.get(f"/checkpoints/{checkpoints[0]}/stamp.ndef")
     assert response.status_code == 200
     assert response.mimetype == "application/octet-stream"
@@ -54,15 +52,15 @@ def test_owner_downloads_the_ndef_message(app, client, owned_checkpoint, merchan
     assert response.data == ndef_uri_message(url)
 
 
-def test_admin_sees_any_nfc_page(client, owned_checkpoint, admin):
+def test_admin_sees_any_nfc_page(client, owned_checkpoint, admin, auth):
     _, checkpoints = owned_checkpoint()
-    login(client, admin)
+    auth.login(admin)
     assert client.get(f"/checkpoints/{checkpoints[1]}/nfc").status_code == 200
 
 
-def test_another_merchant_gets_403(client, owned_checkpoint, merchant):
+def test_another_merchant_gets_403(client, owned_checkpoint, merchant, auth):
     _, checkpoints = owned_checkpoint()
-    login(client, merchant)
+    auth.login(merchant)
     assert client.get(f"/checkpoints/{checkpoints[1]}/nfc").status_code == 403
     assert client.get(f"/checkpoints/{checkpoints[1]}/stamp.ndef").status_code == 403
 
@@ -74,9 +72,9 @@ def test_anonymous_is_sent_to_log_in(client, owned_checkpoint):
     assert "/auth/login" in response.headers["Location"]
 
 
-def test_rotating_campaign_warns_and_offers_no_tag(client, owned_checkpoint, merchant):
+def test_rotating_campaign_warns_and_offers_no_tag(client, owned_checkpoint, merchant, auth):
     _, checkpoints = owned_checkpoint(qr_mode=QrMode.rotating)
-    login(client, merchant)
+    auth.login(merchant)
     page = client.get(f"/checkpoints/{checkpoints[0]}/nfc").get_data(as_text=True)
     assert 'data-code="rotating_code_required"' in page
     assert "stamp.ndef" not in page

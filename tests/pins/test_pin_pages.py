@@ -8,7 +8,7 @@ from rally.cards.models import Stamp
 from rally.extensions import db
 from rally.stores.models import StoreStatus
 
-from .conftest import login, pin_of
+from .conftest import pin_of
 
 EN = {"Accept-Language": "en"}
 
@@ -170,25 +170,25 @@ def test_draft_campaign_has_no_pin_page(client, make_campaign):
 # --- Staff -------------------------------------------------------------------------------
 
 
-def test_owner_sees_todays_pin(app, client, owned_checkpoint, merchant):
+def test_owner_sees_todays_pin(app, client, owned_checkpoint, merchant, auth):
     _, checkpoints = owned_checkpoint()
-    login(client, merchant)
+    auth.login(merchant)
     response = client.get(f"/checkpoints/{checkpoints[0]}/pin")
     assert response.status_code == 200
     assert f">{pin_of(app, checkpoints[0])}<" in response.get_data(as_text=True)
     assert "no-store" in response.headers["Cache-Control"]
 
 
-def test_admin_sees_any_pin(app, client, owned_checkpoint, admin):
+def test_admin_sees_any_pin(app, client, owned_checkpoint, admin, auth):
     _, checkpoints = owned_checkpoint()
-    login(client, admin)
+    auth.login(admin)
     response = client.get(f"/checkpoints/{checkpoints[1]}/pin")
     assert f">{pin_of(app, checkpoints[1])}<" in response.get_data(as_text=True)
 
 
-def test_other_merchant_cannot_see_the_pin(client, owned_checkpoint, merchant):
+def test_other_merchant_cannot_see_the_pin(client, owned_checkpoint, merchant, auth):
     _, checkpoints = owned_checkpoint()
-    login(client, merchant)
+    auth.login(merchant)
     assert client.get(f"/checkpoints/{checkpoints[1]}/pin").status_code == 403
 
 
@@ -199,16 +199,16 @@ def test_visitor_is_sent_to_log_in_for_the_pin(client, owned_checkpoint):
     assert "/auth/login" in response.headers["Location"]
 
 
-def test_tablet_shows_todays_pin(app, client, owned_checkpoint, merchant):
+def test_tablet_shows_todays_pin(app, client, owned_checkpoint, merchant, auth):
     _, checkpoints = owned_checkpoint(qr_mode=QrMode.rotating)
-    login(client, merchant)
+    auth.login(merchant)
     page = client.get(f"/checkpoints/{checkpoints[0]}/tablet").get_data(as_text=True)
     assert pin_of(app, checkpoints[0]) in page.split('data-testid="tablet-pin"')[1]
 
 
-def test_merchant_posters_page_links_pin_and_nfc(client, owned_checkpoint, merchant):
+def test_merchant_posters_page_links_pin_and_nfc(client, owned_checkpoint, merchant, auth):
     _, checkpoints = owned_checkpoint()
-    login(client, merchant)
+    auth.login(merchant)
     page = client.get("/posters/").get_data(as_text=True)
     assert f'href="/checkpoints/{checkpoints[0]}/pin"' in page
     assert f'href="/checkpoints/{checkpoints[0]}/nfc"' in page

@@ -118,15 +118,12 @@ def test_in_a_rotating_code_campaign_the_pin_lasts_minutes(tablet_checkpoint):
     assert operations.pin_changes_at(tablet_checkpoint, start) == start + minutes
 
 
-def test_the_staff_page_says_when_a_rotating_pin_changes(app, make_user, make_campaign):
-    from rewards.conftest import login
-
+def test_the_staff_page_says_when_a_rotating_pin_changes(app, make_user, make_campaign, auth):
     from rally.auth.models import Role
     from rally.campaigns.models import QrMode
 
     _, checkpoints = make_campaign(stores=1, qr_mode=QrMode.rotating)
-    client = app.test_client()
-    login(client, make_user(role=Role.admin))
+    client = auth.new_client(make_user(role=Role.admin))
     page = client.get(f"/checkpoints/{checkpoints[0]}/pin", headers={"Accept-Language": "en"})
     assert "the PIN changes every 10 minutes" in page.text
     assert "until midnight" not in page.text

@@ -2,35 +2,11 @@
 
 import pytest
 
-from rally.auth.models import Role
-from rally.campaigns.models import Campaign, Checkpoint, RewardTier
+from rally.campaigns.models import Campaign, RewardTier
 from rally.cards.cookie import _serializer
 from rally.cards.models import Card
-from rally.cards.reading import open_card
 from rally.extensions import db
 from rally.questionnaires.models import Question
-from rally.stamping.operations import grant_stamp
-from rally.utils import utcnow
-
-
-@pytest.fixture
-def admin(make_user):
-    return make_user(role=Role.admin)
-
-
-@pytest.fixture
-def card_with_stamps(app):
-    """Create a card holding stamps at the given checkpoints; returns the card id."""
-
-    def make(checkpoint_ids):
-        with app.app_context():
-            card = open_card(None)
-            for checkpoint_id in checkpoint_ids:
-                grant_stamp(card, db.session.get(Checkpoint, checkpoint_id), utcnow())
-            db.session.commit()
-            return card.id
-
-    return make
 
 
 @pytest.fixture
@@ -78,11 +54,6 @@ def visitor(app):
         return client
 
     return client_of
-
-
-def login(client, user, password="correct horse battery"):
-    response = client.post("/auth/login", data={"email": user.email, "password": password})
-    assert response.status_code == 303
 
 
 def tier(campaign_id) -> RewardTier:

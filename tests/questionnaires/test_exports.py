@@ -3,11 +3,9 @@
 from rally.cards.models import Card
 from rally.extensions import db
 
-from .conftest import login
-
 
 def test_answers_appear_in_the_csv(
-    app, client, admin, make_campaign, make_question, card_with_stamps, visitor
+    app, client, admin, make_campaign, make_question, card_with_stamps, visitor, auth
 ):
     campaign_id, checkpoints = make_campaign()
     other_campaign, _ = make_campaign()
@@ -18,7 +16,7 @@ def test_answers_appear_in_the_csv(
         f"/card/{campaign_id}/questionnaire",
         data={f"question-{choice}": "2", f"question-{free}": "=HYPERLINK(1)"},
     )
-    login(client, admin)
+    auth.login(admin)
     response = client.get(f"/admin/exports/answers.csv?campaign={campaign_id}")
     assert response.status_code == 200
     text = response.get_data(as_text=True)
@@ -33,11 +31,11 @@ def test_answers_appear_in_the_csv(
     assert len(empty.get_data(as_text=True).splitlines()) == 1
 
 
-def test_answers_export_listed_and_admin_only(app, client, make_user, admin):
+def test_answers_export_listed_and_admin_only(app, client, make_user, admin, auth):
     from rally.auth.models import Role
 
-    login(client, make_user(role=Role.merchant))
+    auth.login(make_user(role=Role.merchant))
     assert client.get("/admin/exports/answers.csv").status_code == 403
     client.get("/auth/logout")
-    login(client, admin)
+    auth.login(admin)
     assert "/admin/exports/answers.csv" in client.get("/admin/exports/").get_data(as_text=True)

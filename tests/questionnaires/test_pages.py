@@ -9,8 +9,6 @@ from rally.extensions import db
 from rally.questionnaires.models import Answer, Question
 from rally.rewards.models import Claim
 
-from .conftest import login
-
 EN = {"Accept-Language": "en"}
 
 
@@ -43,21 +41,21 @@ def question_form(**changes):
     ],
 )
 def test_merchant_gets_403_and_anonymous_the_log_in(
-    app, client, make_user, make_campaign, make_question, path
+    app, client, make_user, make_campaign, make_question, path, auth
 ):
     campaign_id, _ = make_campaign()
     url = path.format(campaign=campaign_id, question=make_question(campaign_id))
     anonymous = client.get(url)
     assert anonymous.status_code == 302
     assert "/auth/login" in anonymous.headers["Location"]
-    login(client, make_user(role=Role.merchant))
+    auth.login(make_user(role=Role.merchant))
     assert client.get(url).status_code == 403
 
 
-def test_merchant_cannot_post_changes(app, client, make_user, make_campaign, make_question):
+def test_merchant_cannot_post_changes(app, client, make_user, make_campaign, make_question, auth):
     campaign_id, _ = make_campaign()
     question_id = make_question(campaign_id)
-    login(client, make_user(role=Role.merchant))
+    auth.login(make_user(role=Role.merchant))
     assert client.post(f"/admin/questions/{question_id}/delete").status_code == 403
     assert (
         client.post(f"/admin/questions/{question_id}/move", data={"direction": "up"}).status_code
@@ -76,25 +74,25 @@ def test_merchant_cannot_post_changes(app, client, make_user, make_campaign, mak
 # --- The association ----------------------------------------------------------------------
 
 
-def test_empty_questionnaire_says_so(app, client, admin, make_campaign):
+def test_empty_questionnaire_says_so(app, client, admin, make_campaign, auth):
     campaign_id, _ = make_campaign()
-    login(client, admin)
+    auth.login(admin)
     html = client.get(f"/admin/campaigns/{campaign_id}/questions", headers=EN).get_data(
         as_text=True
     )
     assert 'data-testid="no-questions"' in html
 
 
-def test_admin_campaign_page_links_to_the_questionnaire(app, client, admin, make_campaign):
+def test_admin_campaign_page_links_to_the_questionnaire(app, client, admin, make_campaign, auth):
     campaign_id, _ = make_campaign()
-    login(client, admin)
+    auth.login(admin)
     html = client.get(f"/admin/campaigns/{campaign_id}").get_data(as_text=True)
     assert f"/admin/campaigns/{campaign_id}/questions" in html
 
 
-def test_admin_adds_a_question(app, client, admin, make_campaign):
+def test_admin_adds_a_question(app, client, admin, make_campaign, auth):
     campaign_id, _ = make_campaign()
-    login(client, admin)
+    auth.login(admin)
     response = client.post(f"/admin/campaigns/{campaign_id}/questions/new", data=question_form())
     assert response.status_code == 303
     html = client.get(response.headers["Location"], headers=EN).get_data(as_text=True)
@@ -105,9 +103,11 @@ def test_admin_adds_a_question(app, client, admin, make_campaign):
         assert question.required
 
 
-def test_mismatched_choices_shown_translated_and_nothing_saved(app, client, admin, make_campaign):
+def test_mismatched_choices_shown_translated_and_nothing_saved(
+    app, client, admin, make_campaign, auth
+):
     campaign_id, _ = make_campaign()
-    login(client, admin)
+    auth.login(admin)
     response = client.post(
         f"/admin/campaigns/{campaign_id}/questions/new",
         data=question_form(choices_en="Poster"),
@@ -122,7 +122,7 @@ def test_mismatched_choices_shown_translated_and_nothing_saved(app, client, admi
 
 
 def test_answered_question_choices_refused_on_the_edit_page(
-    app, client, admin, make_campaign, make_question, card_with_stamps, visitor
+    app, client, admin, make_campaign, make_question, card_with_stamps, visitor, auth
 ):
     campaign_id, checkpoints = make_campaign()
     question_id = make_question(campaign_id, choices=("はい", "いいえ"), choices_en="Yes\nNo")
@@ -133,7 +133,7 @@ def test_answered_question_choices_refused_on_the_edit_page(
         ).status_code
         == 303
     )
-    login(client, admin)
+    auth.login(admin)
     refused = client.post(
         f"/admin/questions/{question_id}/edit",
         data=question_form(choices_ja="はい\nいいえ\nたぶん", choices_en="Yes\nNo\nMaybe"),
@@ -154,10 +154,12 @@ def test_answered_question_choices_refused_on_the_edit_page(
         assert question.choices_en == "Yes\nNo"
 
 
-def test_delete_asks_first_then_deletes_on_post(app, client, admin, make_campaign, make_question):
+def test_delete_asks_first_then_deletes_on_post(
+    app, client, admin, make_campaign, make_question, auth
+):
     campaign_id, _ = make_campaign()
     question_id = make_question(campaign_id)
-    login(client, admin)
+    auth.login(admin)
     confirm = client.get(f"/admin/questions/{question_id}/delete", headers=EN)
     assert confirm.status_code == 200
     assert 'method="post"' in confirm.get_data(as_text=True)
@@ -169,14 +171,14 @@ def test_delete_asks_first_then_deletes_on_post(app, client, admin, make_campaig
 
 
 def test_answered_question_is_not_deleted(
-    app, client, admin, make_campaign, make_question, card_with_stamps, visitor
+    app, client, admin, make_campaign, make_question, card_with_stamps, visitor, auth
 ):
     campaign_id, checkpoints = make_campaign()
     question_id = make_question(campaign_id)
     visitor(card_with_stamps(checkpoints[:1])).post(
         f"/card/{campaign_id}/questionnaire", data={f"question-{question_id}": "2"}
     )
-    login(client, admin)
+    auth.login(admin)
     response = client.post(f"/admin/questions/{question_id}/delete", headers=EN)
     assert response.status_code == 303
     page = client.get(response.headers["Location"], headers=EN).get_data(as_text=True)
@@ -185,11 +187,11 @@ def test_answered_question_is_not_deleted(
         assert count(Question) == 1
 
 
-def test_move_changes_the_order(app, client, admin, make_campaign, make_question):
+def test_move_changes_the_order(app, client, admin, make_campaign, make_question, auth):
     campaign_id, _ = make_campaign()
     make_question(campaign_id, text="一")
     second = make_question(campaign_id, text="二")
-    login(client, admin)
+    auth.login(admin)
     assert (
         client.post(f"/admin/questions/{second}/move", data={"direction": "up"}).status_code == 303
     )
@@ -287,11 +289,11 @@ def test_draft_campaign_has_no_questionnaire(app, client, make_campaign):
 
 
 def test_choices_read_only_once_answered(
-    app, client, admin, make_campaign, make_question, card_with_stamps, visitor
+    app, client, admin, make_campaign, make_question, card_with_stamps, visitor, auth
 ):
     campaign_id, checkpoints = make_campaign()
     question_id = make_question(campaign_id)
-    login(client, admin)
+    auth.login(admin)
     assert "readonly" not in client.get(f"/admin/campaigns/{campaign_id}/questions/new").text
     assert "readonly" not in client.get(f"/admin/questions/{question_id}/edit").text
     visitor(card_with_stamps(checkpoints[:1])).post(

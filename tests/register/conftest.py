@@ -7,14 +7,6 @@ from rally.auth.models import Role
 from rally.campaigns.models import CampaignKind, Checkpoint
 from rally.extensions import db
 
-PASSWORD = "correct horse battery"
-
-
-def login(client, user):
-    response = client.post("/auth/login", data={"email": user.email, "password": PASSWORD})
-    assert response.status_code in (302, 303)
-    return client
-
 
 @dataclass
 class Shop:
@@ -52,9 +44,9 @@ def visit_shop(app, make_campaign, make_user):
 
 
 @pytest.fixture
-def staff(app, purchase_shop):
+def staff(auth, purchase_shop):
     """A client logged in as the purchase shop's merchant."""
-    return login(app.test_client(), purchase_shop.merchant)
+    return auth.new_client(purchase_shop.merchant)
 
 
 def purchase_path(html: str) -> str:

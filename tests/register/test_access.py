@@ -5,8 +5,6 @@ from rally.campaigns.models import Checkpoint
 from rally.extensions import db
 from rally.stores.models import StoreStatus
 
-from .conftest import login
-
 
 def test_anonymous_is_sent_to_log_in(client, purchase_shop):
     response = client.get(f"/register/{purchase_shop.checkpoint_id}")
@@ -14,8 +12,8 @@ def test_anonymous_is_sent_to_log_in(client, purchase_shop):
     assert "/auth/login" in response.headers["Location"]
 
 
-def test_merchant_of_another_store_is_forbidden(app, make_user, purchase_shop):
-    other = login(app.test_client(), make_user(role=Role.merchant))
+def test_merchant_of_another_store_is_forbidden(app, make_user, purchase_shop, auth):
+    other = auth.new_client(make_user(role=Role.merchant))
     assert other.get(f"/register/{purchase_shop.checkpoint_id}").status_code == 403
     response = other.post(f"/register/{purchase_shop.checkpoint_id}", data={"count": 1})
     assert response.status_code == 403
@@ -25,9 +23,9 @@ def test_merchant_of_another_store_is_forbidden(app, make_user, purchase_shop):
     assert response.status_code == 403
 
 
-def test_own_merchant_and_association_may(app, make_user, staff, purchase_shop):
+def test_own_merchant_and_association_may(app, make_user, staff, purchase_shop, auth):
     assert staff.get(f"/register/{purchase_shop.checkpoint_id}").status_code == 200
-    admin = login(app.test_client(), make_user(role=Role.admin))
+    admin = auth.new_client(make_user(role=Role.admin))
     assert admin.get(f"/register/{purchase_shop.checkpoint_id}").status_code == 200
 
 

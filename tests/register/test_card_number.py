@@ -10,8 +10,6 @@ from rally.extensions import db
 from rally.register import operations
 from rally.utils import utcnow
 
-from .conftest import login
-
 
 def full_width(text: str) -> str:
     """``text`` as a Japanese phone's keyboard types it: ASCII becomes full-width."""
@@ -94,8 +92,8 @@ def test_beyond_the_limit_nothing_is_saved(app, staff, purchase_shop):
     assert stamps(app) == []
 
 
-def test_visit_campaign_one_stamp_then_notice(app, make_user, visit_shop):
-    staff = login(app.test_client(), visit_shop.merchant)
+def test_visit_campaign_one_stamp_then_notice(app, make_user, visit_shop, auth):
+    staff = auth.new_client(visit_shop.merchant)
     number = new_card(app)
     url = f"/register/{visit_shop.checkpoint_id}/card"
     assert staff.post(url, data={"number": number, "count": 1}).status_code == 303

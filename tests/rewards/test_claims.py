@@ -11,8 +11,6 @@ from rally.rewards import operations
 from rally.rewards.models import Claim
 from rally.utils import utcnow
 
-from .conftest import login
-
 
 def full_width(text: str) -> str:
     """``text`` as a Japanese phone's keyboard types it: ASCII becomes full-width."""
@@ -147,11 +145,11 @@ def test_claim_without_a_card_on_this_phone_says_so(app, make_campaign, tier_ids
 
 
 def test_staff_redeem_once_then_says_when(
-    app, client, admin, make_campaign, card_with_stamps, tier_ids, make_claim
+    app, client, admin, make_campaign, card_with_stamps, tier_ids, make_claim, auth
 ):
     campaign_id, checkpoints = make_campaign(tiers=(1,))
     code = make_claim(card_with_stamps(checkpoints[:1]), tier_ids(campaign_id)[0])
-    login(client, admin)
+    auth.login(admin)
     lookup = client.get(f"/staff/redeem?code={code.lower()}", headers={"Accept-Language": "en"})
     assert "Hand over: Prize 1" in lookup.get_data(as_text=True)
     first = client.post("/staff/redeem", data={"code": code})
@@ -163,8 +161,8 @@ def test_staff_redeem_once_then_says_when(
     assert "Handed over on" in html and "by the association" in html
 
 
-def test_unknown_code(app, client, admin):
-    login(client, admin)
+def test_unknown_code(app, client, admin, auth):
+    auth.login(admin)
     response = client.get("/staff/redeem?code=ZZZZZZZZ", headers={"Accept-Language": "en"})
     assert response.status_code == 404
     assert "No reward has this code" in response.get_data(as_text=True)
@@ -185,17 +183,17 @@ def test_an_occurrence_past_any_number_is_not_claimed(
         assert db.session.scalar(select(func.count()).select_from(Claim)) == 1
 
 
-def test_a_code_with_bytes_no_code_has_is_unknown_without_an_error(app, client, admin):
+def test_a_code_with_bytes_no_code_has_is_unknown_without_an_error(app, client, admin, auth):
     """A NUL byte made PostgreSQL refuse the query (a 500)."""
     assert client.get("/card/claims/AB%00CDEFG").status_code == 404
     assert client.get("/card/claims/AB%00CDEFG/qr.svg").status_code == 404
-    login(client, admin)
+    auth.login(admin)
     assert client.get("/staff/redeem?code=AB%00CDEFG").status_code in (400, 404)
     assert client.post("/staff/redeem", data={"code": "AB\x00CDEFG"}).status_code in (400, 404)
 
 
 def test_merchant_counter_must_be_named(
-    app, client, make_user, make_campaign, card_with_stamps, tier_ids, make_claim
+    app, client, make_user, make_campaign, card_with_stamps, tier_ids, make_claim, auth
 ):
     from rally.campaigns.models import Campaign
     from rally.rewards.operations import set_redemption_counters
@@ -209,7 +207,7 @@ def test_merchant_counter_must_be_named(
         store.owner_id = merchant.id
         db.session.commit()
         store_id = store.id
-    login(client, merchant)
+    auth.login(merchant)
     refused = client.post("/staff/redeem", data={"code": code})
     assert refused.status_code == 403
     assert 'data-code="not_redemption_staff"' in refused.get_data(as_text=True)
@@ -230,19 +228,18 @@ def test_staff_page_needs_log_in(client):
     assert "/auth/login" in response.headers["Location"]
 
 
-def test_counters_page_is_admin_only(app, client, make_user, make_campaign):
+def test_counters_page_is_admin_only(app, client, make_user, make_campaign, auth):
     campaign_id, _ = make_campaign()
-    login(client, make_user())
+    auth.login(make_user())
     assert client.get(f"/manage/campaigns/{campaign_id}/counters").status_code == 403
 
 
 def test_200_concurrent_confirmations_redeem_once(
-    app, admin, make_campaign, card_with_stamps, tier_ids, make_claim, race
+    app, admin, make_campaign, card_with_stamps, tier_ids, make_claim, race, auth
 ):
     campaign_id, checkpoints = make_campaign(tiers=(1,))
     code = make_claim(card_with_stamps(checkpoints[:1]), tier_ids(campaign_id)[0])
-    staff = app.test_client()
-    login(staff, admin)
+    staff = auth.new_client(admin)
     session_cookie = staff.get_cookie("session").value
 
     def confirm(_):
@@ -279,8 +276,8 @@ def test_50_cards_race_for_the_last_prize(app, make_campaign, card_with_stamps, 
         assert db.session.get(RewardTier, tier_id).stock == 0
 
 
-def test_an_overlong_code_is_refused_with_the_input_kept(client, admin):
-    login(client, admin)
+def test_an_overlong_code_is_refused_with_the_input_kept(client, admin, auth):
+    auth.login(admin)
     code = "A" * 300
     japanese = client.get(f"/staff/redeem?code={code}")
     english = client.get(f"/staff/redeem?code={code}", headers={"Accept-Language": "en"})
@@ -291,7 +288,7 @@ def test_an_overlong_code_is_refused_with_the_input_kept(client, admin):
 
 
 def test_a_tier_renamed_later_keeps_what_the_claim_promised(
-    app, client, admin, make_campaign, card_with_stamps, tier_ids, make_claim
+    app, client, admin, make_campaign, card_with_stamps, tier_ids, make_claim, auth
 ):
     from rally.campaigns.models import RewardTier
 
@@ -311,7 +308,7 @@ def test_a_tier_renamed_later_keeps_what_the_claim_promised(
     )
     card = visitor(app, card_id).get(f"/card/{campaign_id}", headers=english).text
     assert "claimed as “Prize 1”" in card
-    login(client, admin)
+    auth.login(admin)
     assert "Hand over: Prize 1" in client.get(f"/staff/redeem?code={code}", headers=english).text
     handed = client.post("/staff/redeem", data={"code": code}, headers=english)
     assert "Handed over: Prize 1" in client.get(handed.headers["Location"], headers=english).text
@@ -344,12 +341,12 @@ def test_claims_made_before_the_upgrade_take_the_tiers_name(app, make_campaign, 
 
 
 def test_staff_find_and_hand_over_a_code_typed_in_full_width(
-    app, client, admin, make_campaign, card_with_stamps, tier_ids, make_claim
+    app, client, admin, make_campaign, card_with_stamps, tier_ids, make_claim, auth
 ):
     campaign_id, checkpoints = make_campaign(tiers=(1,))
     code = make_claim(card_with_stamps(checkpoints[:1]), tier_ids(campaign_id)[0])
     typed = full_width(f"{code[:4]}-{code[4:]}")
-    login(client, admin)
+    auth.login(admin)
     lookup = client.get(
         "/staff/redeem", query_string={"code": typed}, headers={"Accept-Language": "en"}
     )
@@ -365,12 +362,12 @@ def test_a_full_width_code_is_normalised():
 
 
 def test_an_unknown_store_in_the_counters_form_is_refused_at_the_field(
-    app, client, admin, make_campaign
+    app, client, admin, make_campaign, auth
 ):
     campaign_id, checkpoints = make_campaign()
     with app.app_context():
         store_id = db.session.get(Campaign, campaign_id).checkpoints[0].store_id
-    login(client, admin)
+    auth.login(admin)
     response = client.post(
         f"/manage/campaigns/{campaign_id}/counters",
         data={"stores": [str(store_id), "999999"]},

@@ -1,4 +1,4 @@
-"""Factories for the shop window: news, coupons, events, spots, opening hours, log-in."""
+"""Factories for the shop window: news, coupons, events, spots, opening hours."""
 
 from datetime import timedelta
 
@@ -109,15 +109,3 @@ def make_spot(app):
         return _add(app, Spot(**values))
 
     return make
-
-
-@pytest.fixture
-def login(client):
-    """Log ``user`` in on the test client (the factories' default password)."""
-
-    def do(user, password="correct horse battery"):
-        response = client.post("/auth/login", data={"email": user.email, "password": password})
-        assert response.status_code == 303, response.get_data(as_text=True)
-        return user
-
-    return do

@@ -77,12 +77,12 @@ def test_pages_announce_their_feed(client, make_store):
     assert 'type="application/atom+xml"' in store_page
 
 
-def test_control_characters_typed_in_a_form_are_dropped(app, client, make_user, login):
+def test_control_characters_typed_in_a_form_are_dropped(app, client, make_user, auth):
     from rally.auth.models import Role
     from rally.extensions import db
     from rally.news.models import NewsPost
 
-    login(make_user(role=Role.admin))
+    auth.login(make_user(role=Role.admin))
     response = client.post(
         "/manage/news/new", data={"store_id": 0, "title_en": "Bell\x00\x07 rings"}
     )

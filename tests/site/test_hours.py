@@ -112,10 +112,11 @@ def _week(**days):
     return data
 
 
-def test_merchant_sets_the_weekly_hours_of_their_store(app, client, make_user, make_store, login):
+def test_merchant_sets_the_weekly_hours_of_their_store(app, client, make_user, make_store, auth):
     from rally.extensions import db
 
-    merchant = login(make_user())
+    merchant = make_user()
+    auth.login(merchant)
     store_id = make_store(owner_id=merchant.id)
     response = client.post(
         f"/manage/hours/{store_id}", data=_week(d0=("10:00", "19:00"), d4=("17:00", "01:00"))
@@ -131,17 +132,17 @@ def test_merchant_sets_the_weekly_hours_of_their_store(app, client, make_user, m
     assert 'value="17:00"' in form
 
 
-def test_merchant_cannot_set_hours_of_another_store(client, make_user, make_store, login):
-    login(make_user())
+def test_merchant_cannot_set_hours_of_another_store(client, make_user, make_store, auth):
+    auth.login(make_user())
     store_id = make_store(owner_id=make_user().id)
     assert client.get(f"/manage/hours/{store_id}").status_code == 403
     assert client.post(f"/manage/hours/{store_id}", data=_week()).status_code == 403
 
 
-def test_stores_to_set_hours_for_page(client, make_user, make_store, login):
+def test_stores_to_set_hours_for_page(client, make_user, make_store, auth):
     from rally.auth.models import Role
 
-    login(make_user(role=Role.admin))  # the association sets hours for every store
+    auth.login(make_user(role=Role.admin))  # the association sets hours for every store
     for n in range(21):
         make_store(name_ja=f"店{n:02d}", name_en=f"Shop {n:02d}")
     first = client.get("/manage/hours", headers={"Accept-Language": "en"}).get_data(True)
@@ -183,8 +184,9 @@ def test_same_opening_and_closing_time_is_refused(app, make_user, make_store):
         assert error.value.code == "invalid_hours"
 
 
-def test_an_open_day_needs_both_times(app, client, make_user, make_store, login):
-    merchant = login(make_user())
+def test_an_open_day_needs_both_times(app, client, make_user, make_store, auth):
+    merchant = make_user()
+    auth.login(merchant)
     store_id = make_store(owner_id=merchant.id)
     response = client.post(f"/manage/hours/{store_id}", data={"open_0": "y"})
     assert response.status_code == 400

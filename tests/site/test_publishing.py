@@ -129,9 +129,9 @@ def test_events_page_to_later_events(client, make_event):
 
 @pytest.mark.parametrize("kind", ["news", "coupons", "events"])
 def test_publishing_lists_page(
-    client, make_user, make_store, make_news, make_coupon, make_event, login, kind
+    client, make_user, make_store, make_news, make_coupon, make_event, auth, kind
 ):
-    login(make_user(role=Role.admin))
+    auth.login(make_user(role=Role.admin))
     store_id = make_store()
     for n in range(21):  # newest first: "Item 20", published longest ago, is on page 2
         title = f"Item {n:02d}"
@@ -149,8 +149,9 @@ def test_publishing_lists_page(
     assert "Page 2 of 2" in html(client, f"/manage/{kind}?page=99")
 
 
-def test_merchant_pages_count_only_their_own_items(client, make_user, make_store, make_news, login):
-    merchant = login(make_user())
+def test_merchant_pages_count_only_their_own_items(client, make_user, make_store, make_news, auth):
+    merchant = make_user()
+    auth.login(merchant)
     mine = make_store(owner_id=merchant.id)
     for n in range(20):
         make_news(store_id=mine, title_en=f"Mine {n:02d}")
@@ -251,8 +252,9 @@ def _count(app, model):
         return db.session.scalar(select(func.count()).select_from(model))
 
 
-def test_merchant_posts_a_coupon_for_their_store(app, client, make_user, make_store, login):
-    merchant = login(make_user())
+def test_merchant_posts_a_coupon_for_their_store(app, client, make_user, make_store, auth):
+    merchant = make_user()
+    auth.login(merchant)
     store_id = make_store(owner_id=merchant.id, name_en="My Shop")
     response = client.post(
         "/manage/coupons/new",
@@ -273,9 +275,10 @@ def test_merchant_posts_a_coupon_for_their_store(app, client, make_user, make_st
 
 
 def test_merchant_form_refuses_another_store_and_saves_nothing(
-    app, client, make_user, make_store, login
+    app, client, make_user, make_store, auth
 ):
-    merchant = login(make_user())
+    merchant = make_user()
+    auth.login(merchant)
     make_store(owner_id=merchant.id)
     other_store = make_store(owner_id=make_user().id)
     response = client.post(
@@ -286,17 +289,17 @@ def test_merchant_form_refuses_another_store_and_saves_nothing(
 
 
 def test_merchant_cannot_edit_or_delete_another_stores_coupon(
-    app, client, make_user, make_store, make_coupon, login
+    app, client, make_user, make_store, make_coupon, auth
 ):
-    login(make_user())
+    auth.login(make_user())
     coupon_id = make_coupon(make_store(owner_id=make_user().id))
     assert client.get(f"/manage/coupons/{coupon_id}/edit").status_code == 403
     assert client.post(f"/manage/coupons/{coupon_id}/delete").status_code == 403
     assert _count(app, Coupon) == 1
 
 
-def test_merchant_cannot_open_event_publishing(client, make_user, login):
-    login(make_user())
+def test_merchant_cannot_open_event_publishing(client, make_user, auth):
+    auth.login(make_user())
     assert client.get("/manage/events").status_code == 403
     assert client.get("/manage/events/new").status_code == 403
 
@@ -307,16 +310,17 @@ def test_anonymous_visitor_is_sent_to_log_in(client):
     assert "/auth/login" in response.headers["Location"]
 
 
-def test_merchant_sees_only_their_own_items(client, make_user, make_store, make_news, login):
-    merchant = login(make_user())
+def test_merchant_sees_only_their_own_items(client, make_user, make_store, make_news, auth):
+    merchant = make_user()
+    auth.login(merchant)
     make_news(store_id=make_store(owner_id=merchant.id), title_en="My news")
     make_news(store_id=make_store(owner_id=make_user().id), title_en="Their news")
     page = html(client, "/manage/news")
     assert "My news" in page and "Their news" not in page
 
 
-def test_admin_publishes_an_announcement_and_an_event(app, client, make_user, login):
-    login(make_user(role=Role.admin))
+def test_admin_publishes_an_announcement_and_an_event(app, client, make_user, auth):
+    auth.login(make_user(role=Role.admin))
     response = client.post(
         "/manage/news/new", data={"store_id": 0, "title_ja": "お知らせ", "title_en": "Notice"}
     )
@@ -334,8 +338,8 @@ def test_admin_publishes_an_announcement_and_an_event(app, client, make_user, lo
     assert "Market" in html(client, "/events")
 
 
-def test_invalid_schedule_is_shown_on_the_form(app, client, make_user, login):
-    login(make_user(role=Role.admin))
+def test_invalid_schedule_is_shown_on_the_form(app, client, make_user, auth):
+    auth.login(make_user(role=Role.admin))
     response = client.post(
         "/manage/news/new",
         data={
@@ -362,16 +366,16 @@ def test_invalid_schedule_is_shown_on_the_form(app, client, make_user, login):
         },
     ],
 )
-def test_dates_outside_2000_to_2100_are_refused(app, client, make_user, login, dates):
+def test_dates_outside_2000_to_2100_are_refused(app, client, make_user, auth, dates):
     """Year 1 in Tokyo is before the first UTC moment Python has (an OverflowError)."""
-    login(make_user(role=Role.admin))
+    auth.login(make_user(role=Role.admin))
     response = client.post("/manage/events/new", data={"title_en": "Market", **dates}, headers=EN)
     assert response.status_code == 400
     assert "Please enter a date between the years 2000 and 2100." in response.get_data(True)
 
 
-def test_admin_edits_and_deletes_news(app, client, make_user, make_news, login):
-    login(make_user(role=Role.admin))
+def test_admin_edits_and_deletes_news(app, client, make_user, make_news, auth):
+    auth.login(make_user(role=Role.admin))
     post_id = make_news(title_en="Old title")
     form = html(client, f"/manage/news/{post_id}/edit")
     assert 'value="Old title"' in form
@@ -385,16 +389,17 @@ def test_admin_edits_and_deletes_news(app, client, make_user, make_news, login):
     assert _count(app, NewsPost) == 0
 
 
-def test_store_choices_are_the_merchants_own(client, make_user, make_store, login):
-    merchant = login(make_user())
+def test_store_choices_are_the_merchants_own(client, make_user, make_store, auth):
+    merchant = make_user()
+    auth.login(merchant)
     make_store(owner_id=merchant.id, name_en="Own Shop")
     make_store(owner_id=make_user().id, name_en="Foreign Shop")
     page = html(client, "/manage/coupons/new")
     assert "Own Shop" in page and "Foreign Shop" not in page
 
 
-def test_without_javascript_a_delete_asks_on_a_page_first(app, client, make_user, make_news, login):
-    login(make_user(role=Role.admin))
+def test_without_javascript_a_delete_asks_on_a_page_first(app, client, make_user, make_news, auth):
+    auth.login(make_user(role=Role.admin))
     post_id = make_news(title_en="Year-end sale")
     english = {"Accept-Language": "en"}
 

@@ -27,8 +27,8 @@ def test_hidden_spot_is_not_public(client, make_spot):
     assert "Secret Garden" not in html(client, "/map")
 
 
-def test_admin_adds_a_spot(app, client, make_user, login):
-    login(make_user(role=Role.admin))
+def test_admin_adds_a_spot(app, client, make_user, auth):
+    auth.login(make_user(role=Role.admin))
     response = client.post(
         "/manage/spots/new",
         data={"kind": "museum", "name_en": "Literature Museum", "latitude": "35.7",
@@ -38,8 +38,8 @@ def test_admin_adds_a_spot(app, client, make_user, login):
     assert "Literature Museum" in html(client, "/spots")
 
 
-def test_spot_needs_both_coordinates(app, client, make_user, login):
-    login(make_user(role=Role.admin))
+def test_spot_needs_both_coordinates(app, client, make_user, auth):
+    auth.login(make_user(role=Role.admin))
     response = client.post(
         "/manage/spots/new", data={"kind": "park", "name_en": "Park", "latitude": "35.7"}
     )
@@ -62,13 +62,13 @@ def test_spot_operation_codes(app):
         assert error.value.code == "coordinates_incomplete"
 
 
-def test_merchant_cannot_manage_spots(client, make_user, login):
-    login(make_user())
+def test_merchant_cannot_manage_spots(client, make_user, auth):
+    auth.login(make_user())
     assert client.get("/manage/spots").status_code == 403
 
 
-def test_spots_list_of_the_association_pages(client, make_user, make_spot, login):
-    login(make_user(role=Role.admin))
+def test_spots_list_of_the_association_pages(client, make_user, make_spot, auth):
+    auth.login(make_user(role=Role.admin))
     for n in range(21):
         make_spot(name_en=f"Shrine {n:02d}", name_ja=f"神社{n:02d}")
     first, second = html(client, "/manage/spots"), html(client, "/manage/spots?page=2")
