@@ -79,7 +79,7 @@ def test_an_area_needs_a_name(app, admin_client, english):
 
 def test_name_required_by_the_operation(ctx):
     with pytest.raises(operations.AreaError) as refused:
-        operations.save_area({"name_ja": "", "name_en": "  "})
+        operations.save_area(operations.AreaInput(name_ja="", name_en="  "))
     assert refused.value.code == "name_required"
 
 
@@ -286,7 +286,7 @@ def test_a_campaign_counting_stamps_lets_the_area_change(
 
 def test_a_spot_keeps_its_area_while_a_campaign_counts_areas(app, make_area, make_campaign):
     from rally.campaigns.models import Campaign, Checkpoint, RewardTier, TierBasis
-    from rally.spots.operations import SpotError, save_spot
+    from rally.spots.operations import SpotError, SpotInput, save_spot
 
     first, second = make_area(), make_area(name_en="North Exit")
     campaign_id, _ = make_campaign(stores=1, tiers=())
@@ -300,7 +300,10 @@ def test_a_spot_keeps_its_area_while_a_campaign_counts_areas(app, make_area, mak
         )
         db.session.commit()
         with pytest.raises(SpotError) as refused:
-            save_spot({"name_ja": "神社", "area_id": second}, spot)
+            save_spot(
+                SpotInput(kind=SpotKind.shrine, name_ja="神社", area_id=second, published=True),
+                spot,
+            )
         assert refused.value.code == "area_locked"
 
 
