@@ -333,7 +333,12 @@ def test_a_move_racing_an_every_area_campaign_taking_the_store_is_refused(
     from rally.campaigns.editing import TierInput
     from rally.campaigns.models import Campaign, RewardTier, TierBasis
     from rally.database import take_write_lock
-    from rally.stores.operations import StoreError, update_profile
+    from rally.stores.operations import (
+        PROFILE_FIELDS,
+        StoreError,
+        StoreProfileInput,
+        update_profile,
+    )
 
     station, north = make_area(), make_area(name_en="North Exit")
     campaign_id, _ = make_campaign(stores=1, tiers=())
@@ -360,7 +365,9 @@ def test_a_move_racing_an_every_area_campaign_taking_the_store_is_refused(
         with app.app_context():
             take_write_lock()
             try:
-                update_profile(db.session.get(Store, joining), {"area_id": north})
+                store = db.session.get(Store, joining)
+                profile = {name: getattr(store, name) for name in PROFILE_FIELDS}
+                update_profile(store, StoreProfileInput(**{**profile, "area_id": north}))
             except StoreError as error:
                 db.session.rollback()
                 return error.code
