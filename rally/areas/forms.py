@@ -6,7 +6,7 @@ from wtforms.validators import Length, NumberRange, Optional, ValidationError
 from rally.forms import Form, IntegerField, SelectField
 from rally.i18n import _l
 
-from .operations import area_choices
+from .operations import AreaInput, area_choices
 
 
 class AreaForm(Form):
@@ -25,6 +25,12 @@ class AreaForm(Form):
     def validate_name_ja(self, field) -> None:
         if not (field.data or "").strip() and not (self.name_en.data or "").strip():
             raise ValidationError(_l("Please enter a name in Japanese or English."))
+
+    def to_input(self) -> AreaInput:
+        """The validated values for :func:`rally.areas.operations.save_area`."""
+        return AreaInput(
+            name_ja=self.name_ja.data, name_en=self.name_en.data, position=self.position.data
+        )
 
 
 def _area_id(value):

@@ -16,6 +16,16 @@ class AreaError(RallyError):
 
 
 @dataclass(frozen=True)
+class AreaInput:
+    """Validated values of the area form."""
+
+    name_ja: str
+    name_en: str
+    # ``None`` (left empty) counts as 0.
+    position: int | None = None
+
+
+@dataclass(frozen=True)
 class AreaRow:
     """An area with the number of stores and spots that belong to it."""
 
@@ -49,21 +59,21 @@ def area_choices(empty_label) -> list[tuple[str, str]]:
     return [("", empty_label)] + [(str(area.id), area.tr("name")) for area in all_areas()]
 
 
-def save_area(data: dict, area: Area | None = None) -> Area:
+def save_area(data: AreaInput, area: Area | None = None) -> Area:
     """Create or update an area.
 
-    :param data: ``name_ja``, ``name_en`` and ``position`` (an integer, ``None`` for 0).
+    :param data: the names and the position (built by :meth:`rally.areas.forms.AreaForm.to_input`).
     :param area: the area to change, or ``None`` to create one.
     :raise AreaError: ``name_required`` (no name in either language).
     """
-    name_ja = (data.get("name_ja") or "").strip()
-    name_en = (data.get("name_en") or "").strip()
+    name_ja = (data.name_ja or "").strip()
+    name_en = (data.name_en or "").strip()
     if not name_ja and not name_en:
         raise AreaError(_l("Please enter a name in Japanese or English."), code="name_required")
     area = area or Area()
     area.name_ja = name_ja
     area.name_en = name_en
-    area.position = data.get("position") or 0
+    area.position = data.position or 0
     db.session.add(area)
     db.session.flush()
     return area

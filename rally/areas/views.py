@@ -36,14 +36,7 @@ def edit(area_id: int | None = None):
     form = AreaForm(obj=area)
     if form.validate_on_submit():
         try:
-            operations.save_area(
-                {
-                    "name_ja": form.name_ja.data,
-                    "name_en": form.name_en.data,
-                    "position": form.position.data,
-                },
-                area,
-            )
+            operations.save_area(form.to_input(), area)
         except operations.AreaError as error:
             db.session.rollback()
             form.form_errors.append(error.message)

@@ -3,6 +3,7 @@
 Functions here change state and ``flush()``; the request commits once.
 """
 
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -19,6 +20,50 @@ from .models import Coupon, Event, NewsPost
 
 class PublishError(RallyError):
     """A post, event or coupon that cannot be saved; ``code`` says why."""
+
+
+@dataclass(frozen=True)
+class NewsInput:
+    """Validated values of the news form. Times are naive UTC; ``publish_at`` ``None`` is now."""
+
+    # ``None``: a district announcement of the association.
+    store_id: int | None
+    title_ja: str
+    title_en: str
+    body_ja: str = ""
+    body_en: str = ""
+    publish_at: datetime | None = None
+    expires_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class CouponInput:
+    """Validated values of the coupon form. Times are naive UTC; ``publish_at`` ``None`` is now."""
+
+    # A coupon belongs to a store: ``None`` is refused.
+    store_id: int | None
+    title_ja: str
+    title_en: str
+    terms_ja: str = ""
+    terms_en: str = ""
+    publish_at: datetime | None = None
+    expires_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class EventInput:
+    """Validated values of the event form. Times are naive UTC; ``publish_at`` ``None`` is now."""
+
+    title_ja: str
+    title_en: str
+    starts_at: datetime
+    ends_at: datetime
+    body_ja: str = ""
+    body_en: str = ""
+    place_ja: str = ""
+    place_en: str = ""
+    publish_at: datetime | None = None
+    expires_at: datetime | None = None
 
 
 def to_utc(moment: datetime | None, timezone: str) -> datetime | None:
@@ -69,36 +114,37 @@ def _check_schedule(publish_at: datetime, expires_at: datetime | None) -> None:
         )
 
 
-def _check_title(data: dict) -> None:
-    if not (data.get("title_ja") or "").strip() and not (data.get("title_en") or "").strip():
+def _check_title(data: NewsInput | CouponInput | EventInput) -> None:
+    if not (data.title_ja or "").strip() and not (data.title_en or "").strip():
         raise PublishError(
             _l("Please enter a title in Japanese or English."), code="title_required"
         )
 
 
-def _apply(item, data: dict, now: datetime):
-    data = dict(data)
-    data["publish_at"] = data.get("publish_at") or now
+def _apply(item, data: NewsInput | CouponInput | EventInput, now: datetime):
+    publish_at = data.publish_at or now
     _check_title(data)
-    _check_schedule(data["publish_at"], data.get("expires_at"))
-    for key, value in data.items():
+    _check_schedule(publish_at, data.expires_at)
+    values = {field.name: getattr(data, field.name) for field in fields(data)}
+    values["publish_at"] = publish_at
+    for key, value in values.items():
         setattr(item, key, value)
     return item
 
 
-def save_news(user, data: dict, now: datetime, post: NewsPost | None = None) -> NewsPost:
+def save_news(user, data: NewsInput, now: datetime, post: NewsPost | None = None) -> NewsPost:
     """Create or update a news post (store news, or an association announcement).
 
     :param user: the author; merchants may only post for their own stores.
-    :param data: ``store_id`` (``None`` = announcement), ``title_ja``, ``title_en``,
-        ``body_ja``, ``body_en``, ``publish_at`` (naive UTC, ``None`` = now), ``expires_at``.
+    :param data: the post's values (``store_id`` ``None`` = announcement, times naive UTC,
+        ``publish_at`` ``None`` = now), built by :meth:`rally.news.forms.NewsForm.to_input`.
     :param post: the post to update, or ``None`` to create one.
     :raise PublishError: ``association_only``, ``unknown_store``, ``not_your_store``,
         ``title_required``, ``expires_before_publish``.
     """
     if post is not None:
         check_store_rights(user, post.store_id)
-    check_store_rights(user, data.get("store_id"))
+    check_store_rights(user, data.store_id)
     if post is None:
         post = NewsPost(author_id=user.id)
     _apply(post, data, now)
@@ -107,19 +153,19 @@ def save_news(user, data: dict, now: datetime, post: NewsPost | None = None) -> 
     return post
 
 
-def save_coupon(user, data: dict, now: datetime, coupon: Coupon | None = None) -> Coupon:
+def save_coupon(user, data: CouponInput, now: datetime, coupon: Coupon | None = None) -> Coupon:
     """Create or update a store's coupon.
 
-    :param data: ``store_id``, ``title_ja``, ``title_en``, ``terms_ja``, ``terms_en``,
-        ``publish_at``, ``expires_at``.
+    :param data: the coupon's values (times naive UTC, ``publish_at`` ``None`` = now), built
+        by :meth:`rally.news.forms.CouponForm.to_input`.
     :raise PublishError: ``store_required``, ``unknown_store``, ``not_your_store``,
         ``title_required``, ``expires_before_publish``.
     """
-    if data.get("store_id") is None:
+    if data.store_id is None:
         raise PublishError(_l("A coupon belongs to a store."), code="store_required")
     if coupon is not None:
         check_store_rights(user, coupon.store_id)
-    check_store_rights(user, data["store_id"])
+    check_store_rights(user, data.store_id)
     if coupon is None:
         coupon = Coupon(author_id=user.id)
     _apply(coupon, data, now)
@@ -128,16 +174,16 @@ def save_coupon(user, data: dict, now: datetime, coupon: Coupon | None = None) -
     return coupon
 
 
-def save_event(user, data: dict, now: datetime, event: Event | None = None) -> Event:
+def save_event(user, data: EventInput, now: datetime, event: Event | None = None) -> Event:
     """Create or update an association event.
 
-    :param data: ``title_*``, ``body_*``, ``place_*``, ``starts_at``, ``ends_at``,
-        ``publish_at``, ``expires_at`` (naive UTC).
+    :param data: the event's values (times naive UTC, ``publish_at`` ``None`` = now), built
+        by :meth:`rally.news.forms.EventForm.to_input`.
     :raise PublishError: ``association_only``, ``title_required``,
         ``event_ends_before_start``, ``expires_before_publish``.
     """
     check_store_rights(user, None)
-    if data["ends_at"] <= data["starts_at"]:
+    if data.ends_at <= data.starts_at:
         raise PublishError(
             _l("The event must end after it starts."), code="event_ends_before_start"
         )

@@ -19,7 +19,6 @@ from flask_login import current_user
 
 from rally.auth.decorators import merchant_required
 from rally.extensions import db
-from rally.forms import clean_text
 from rally.i18n import LANGUAGES, _, _l, current_language
 from rally.stores import search
 from rally.utils import confirmation_page, int_arg, strip_control_characters, utcnow
@@ -261,23 +260,6 @@ def _store_choices(form, kind: str) -> None:
     form.store_id.choices = choices
 
 
-def _form_data(form) -> dict:
-    zone = current_app.config["RALLY_TIMEZONE"]
-    data = {}
-    for field in form:
-        if field.name in ("csrf_token", "submit"):
-            continue
-        value = field.data
-        if isinstance(value, datetime):
-            value = operations.to_utc(value, zone)
-        elif field.type in ("StringField", "TextAreaField"):
-            value = clean_text(value)
-        if field.name == "store_id":
-            value = value or None
-        data[field.name] = value
-    return data
-
-
 def _fill_form(form, item) -> None:
     zone = current_app.config["RALLY_TIMEZONE"]
     for field in form:
@@ -319,7 +301,9 @@ def edit(kind: str, item_id: int | None = None):
         _fill_form(form, item)
     if form.validate_on_submit():
         try:
-            spec.save(current_user, _form_data(form), utcnow(), item)
+            spec.save(
+                current_user, form.to_input(current_app.config["RALLY_TIMEZONE"]), utcnow(), item
+            )
         except operations.PublishError as error:
             db.session.rollback()
             if error.status == 403:

@@ -4,10 +4,11 @@ from wtforms import BooleanField, StringField, SubmitField, TextAreaField
 from wtforms.validators import URL, Length, NumberRange, Optional
 
 from rally.areas.forms import area_field
-from rally.forms import FloatField, Form, SelectField
+from rally.forms import FloatField, Form, SelectField, clean_text
 from rally.i18n import _l
 
 from .models import SpotKind
+from .operations import SpotInput
 
 
 class SpotForm(Form):
@@ -42,3 +43,23 @@ class SpotForm(Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.kind.choices = SpotKind.choices()
+
+    def to_input(self) -> SpotInput:
+        """The validated values for :func:`rally.spots.operations.save_spot`, texts without
+        control characters and trimmed."""
+        return SpotInput(
+            kind=self.kind.data,
+            area_id=self.area_id.data,
+            name_ja=clean_text(self.name_ja.data),
+            name_en=clean_text(self.name_en.data),
+            description_ja=clean_text(self.description_ja.data),
+            description_en=clean_text(self.description_en.data),
+            address_ja=clean_text(self.address_ja.data),
+            address_en=clean_text(self.address_en.data),
+            hours_ja=clean_text(self.hours_ja.data),
+            hours_en=clean_text(self.hours_en.data),
+            latitude=self.latitude.data,
+            longitude=self.longitude.data,
+            website=clean_text(self.website.data),
+            published=self.published.data,
+        )

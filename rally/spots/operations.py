@@ -1,5 +1,7 @@
 """Business rules of tourist spots. Functions ``flush()``; the request commits once."""
 
+from dataclasses import dataclass, fields
+
 from sqlalchemy import select
 
 from rally.areas.signals import area_changing
@@ -8,37 +10,57 @@ from rally.extensions import db
 from rally.i18n import _l
 from rally.pagination import paginate
 
-from .models import Spot
+from .models import Spot, SpotKind
 
 
 class SpotError(RallyError):
     """A spot that cannot be saved; ``code`` says why."""
 
 
-def save_spot(data: dict, spot: Spot | None = None) -> Spot:
+@dataclass(frozen=True)
+class SpotInput:
+    """Validated values of the spot form; every field is written to the spot."""
+
+    kind: SpotKind
+    area_id: int | None = None
+    name_ja: str = ""
+    name_en: str = ""
+    description_ja: str = ""
+    description_en: str = ""
+    address_ja: str = ""
+    address_en: str = ""
+    hours_ja: str = ""
+    hours_en: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    website: str = ""
+    published: bool = True
+
+
+def save_spot(data: SpotInput, spot: Spot | None = None) -> Spot:
     """Create or update a tourist spot.
 
-    :param data: column values (``kind``, ``name_ja``, ``name_en``, ``latitude``, ...).
+    :param data: the spot's values (built by :meth:`rally.spots.forms.SpotForm.to_input`).
     :param spot: the spot to update, or ``None`` to create one.
     :raise SpotError: ``name_required`` (no name in either language),
         ``coordinates_incomplete`` (a latitude without a longitude, or the reverse),
         ``area_locked`` (see :func:`rally.campaigns.places.check_area_kept`, which answers
         :data:`rally.areas.signals.area_changing`).
     """
-    if not (data.get("name_ja") or "").strip() and not (data.get("name_en") or "").strip():
+    if not (data.name_ja or "").strip() and not (data.name_en or "").strip():
         raise SpotError(_l("Please enter a name in Japanese or English."), code="name_required")
-    if (data.get("latitude") is None) != (data.get("longitude") is None):
+    if (data.latitude is None) != (data.longitude is None):
         raise SpotError(
             _l("Please enter both the latitude and the longitude, or neither."),
             code="coordinates_incomplete",
         )
-    if spot is not None and "area_id" in data:
+    if spot is not None:
         area_changing.send(
-            SpotError, store_id=None, spot_id=spot.id, old=spot.area_id, new=data["area_id"]
+            SpotError, store_id=None, spot_id=spot.id, old=spot.area_id, new=data.area_id
         )
     spot = spot or Spot()
-    for key, value in data.items():
-        setattr(spot, key, value)
+    for field in fields(data):
+        setattr(spot, field.name, getattr(data, field.name))
     db.session.add(spot)
     db.session.flush()
     return spot

@@ -15,7 +15,6 @@ from flask import (
 
 from rally.auth.decorators import admin_required
 from rally.extensions import db
-from rally.forms import clean_text
 from rally.headers import content_security_policy
 from rally.i18n import _, _l
 from rally.stores import search
@@ -133,15 +132,8 @@ def edit(spot_id: int | None = None):
     spot = (db.session.get(Spot, spot_id) or abort(404)) if spot_id else None
     form = SpotForm(obj=spot)
     if form.validate_on_submit():
-        data = {
-            field.name: clean_text(field.data)
-            if field.type in ("StringField", "TextAreaField")
-            else field.data
-            for field in form
-            if field.name not in ("csrf_token", "submit")
-        }
         try:
-            operations.save_spot(data, spot)
+            operations.save_spot(form.to_input(), spot)
         except operations.SpotError as error:
             db.session.rollback()
             form.form_errors.append(error.message)

@@ -12,7 +12,7 @@ from rally.forms import FloatField, Form, SelectField
 from rally.i18n import _l
 
 from .models import Category
-from .operations import PROFILE_FIELDS
+from .operations import PROFILE_FIELDS, StoreInput, StoreProfileInput
 
 
 class CoordinateField(FloatField):
@@ -90,8 +90,9 @@ class StoreProfileForm(StoreBasicsMixin, Form):
     area_id = area_field()
     submit = SubmitField(_l("Save"))
 
-    def profile_data(self) -> dict:
-        return {name: self[name].data for name in PROFILE_FIELDS}
+    def to_input(self) -> StoreProfileInput:
+        """The validated profile for :mod:`rally.stores.operations` (which trims the texts)."""
+        return StoreProfileInput(**{name: self[name].data for name in PROFILE_FIELDS})
 
 
 class SignupForm(StoreBasicsMixin, Form):
@@ -101,11 +102,15 @@ class SignupForm(StoreBasicsMixin, Form):
     confirm = confirm_field()
     submit = SubmitField(_l("Sign up"))
 
-    def store_data(self) -> dict:
-        return {
-            key: self[key].data
-            for key in ("name_ja", "name_en", "category", "address_ja", "address_en")
-        }
+    def to_input(self) -> StoreInput:
+        """The first store's values for :func:`rally.stores.operations.sign_up`."""
+        return StoreInput(
+            name_ja=self.name_ja.data,
+            name_en=self.name_en.data,
+            category=self.category.data,
+            address_ja=self.address_ja.data,
+            address_en=self.address_en.data,
+        )
 
 
 class PhotoForm(Form):

@@ -1,5 +1,7 @@
 """Store rules for merchants: sign-up, ownership, registration, profile edits, photo."""
 
+from dataclasses import dataclass, fields
+
 from sqlalchemy import select
 
 from rally.access import may_manage
@@ -10,29 +12,41 @@ from rally.errors import RallyError
 from rally.extensions import db
 from rally.i18n import _l
 
-from .models import Store, StoreStatus
+from .models import Category, Store, StoreStatus
+
+
+@dataclass(frozen=True)
+class StoreInput:
+    """What a new store needs before the association can look at it (the sign-up form)."""
+
+    name_ja: str
+    name_en: str
+    category: Category
+    address_ja: str
+    address_en: str
+
+
+@dataclass(frozen=True)
+class StoreProfileInput(StoreInput):
+    """Every field a merchant may change on its store's profile (never status nor owner)."""
+
+    description_ja: str
+    description_en: str
+    latitude: float | None
+    longitude: float | None
+    hours_ja: str
+    hours_en: str
+    phone: str
+    website: str
+    english_spoken: bool
+    tax_free: bool
+    cashless: bool
+    wifi: bool
+    area_id: int | None
+
 
 # Fields a merchant may change on its store's profile (never status nor owner).
-PROFILE_FIELDS = (
-    "name_ja",
-    "name_en",
-    "description_ja",
-    "description_en",
-    "category",
-    "address_ja",
-    "address_en",
-    "latitude",
-    "longitude",
-    "hours_ja",
-    "hours_en",
-    "phone",
-    "website",
-    "english_spoken",
-    "tax_free",
-    "cashless",
-    "wifi",
-    "area_id",
-)
+PROFILE_FIELDS = tuple(field.name for field in fields(StoreProfileInput))
 
 
 class StoreError(RallyError):
@@ -72,10 +86,13 @@ def stores_of(user) -> list[Store]:
     )
 
 
-def register_store(owner, data: dict) -> Store:
+def register_store(owner, data: StoreInput) -> Store:
     """Register a new store for ``owner``; it waits for the association's approval.
 
-    :param data: validated profile values, keys among :data:`PROFILE_FIELDS`.
+    :param data: validated values: the sign-up's :class:`StoreInput`, or a whole
+        :class:`StoreProfileInput` (built by
+        :meth:`rally.stores.forms.StoreProfileForm.to_input`); fields it lacks keep the
+        store's defaults.
     """
     store = Store(owner_id=owner.id, status=StoreStatus.pending)
     _apply(store, data)
@@ -84,10 +101,11 @@ def register_store(owner, data: dict) -> Store:
     return store
 
 
-def sign_up(email: str, name: str, password: str, store_data: dict) -> User:
+def sign_up(email: str, name: str, password: str, store_data: StoreInput) -> User:
     """A merchant registers themselves and their first store, which waits for approval.
 
-    :param store_data: the first store's fields, see :func:`register_store`.
+    :param store_data: the first store's fields (built by
+        :meth:`rally.stores.forms.SignupForm.to_input`), see :func:`register_store`.
     :raise AuthError: ``email_taken``.
     """
     user = create_user(email, password, Role.merchant, name)
@@ -95,25 +113,25 @@ def sign_up(email: str, name: str, password: str, store_data: dict) -> User:
     return user
 
 
-def update_profile(store: Store, data: dict) -> None:
+def update_profile(store: Store, data: StoreProfileInput) -> None:
     """Write validated profile values; the status and the owner never change here.
 
+    :param data: the whole profile (built by
+        :meth:`rally.stores.forms.StoreProfileForm.to_input`).
     :raise StoreError: ``area_locked`` (see :func:`rally.campaigns.places.check_area_kept`,
         which answers :data:`rally.areas.signals.area_changing`).
     """
-    if "area_id" in data:
-        area_changing.send(
-            StoreError, store_id=store.id, spot_id=None, old=store.area_id, new=data["area_id"]
-        )
+    area_changing.send(
+        StoreError, store_id=store.id, spot_id=None, old=store.area_id, new=data.area_id
+    )
     _apply(store, data)
     db.session.flush()
 
 
-def _apply(store: Store, data: dict) -> None:
-    for name in PROFILE_FIELDS:
-        if name in data:
-            value = data[name]
-            setattr(store, name, value.strip() if isinstance(value, str) else value)
+def _apply(store: Store, data: StoreInput) -> None:
+    for field in fields(data):
+        value = getattr(data, field.name)
+        setattr(store, field.name, value.strip() if isinstance(value, str) else value)
 
 
 def replace_photo(store: Store, stream) -> str | None:

@@ -73,7 +73,7 @@ def signup():
     if form.validate_on_submit():
         try:
             user = operations.sign_up(
-                form.email.data, form.name.data, form.password.data, form.store_data()
+                form.email.data, form.name.data, form.password.data, form.to_input()
             )
         except AuthError as error:
             db.session.rollback()
@@ -100,7 +100,7 @@ def merchant_home():
 def new_store():
     form = StoreProfileForm()
     if form.validate_on_submit():
-        store = operations.register_store(current_user, form.profile_data())
+        store = operations.register_store(current_user, form.to_input())
         db.session.commit()
         flash(
             _(
@@ -123,7 +123,7 @@ def edit_store(store_id: int):
     status = 200
     if form.validate_on_submit():
         try:
-            operations.update_profile(store, form.profile_data())
+            operations.update_profile(store, form.to_input())
         except operations.StoreError as error:
             db.session.rollback()
             form.area_id.errors.append(error.message)

@@ -79,7 +79,7 @@ def test_an_area_needs_a_name(app, admin_client, english):
 
 def test_name_required_by_the_operation(ctx):
     with pytest.raises(operations.AreaError) as refused:
-        operations.save_area({"name_ja": "", "name_en": "  "})
+        operations.save_area(operations.AreaInput(name_ja="", name_en="  "))
     assert refused.value.code == "name_required"
 
 
@@ -286,7 +286,7 @@ def test_a_campaign_counting_stamps_lets_the_area_change(
 
 def test_a_spot_keeps_its_area_while_a_campaign_counts_areas(app, make_area, make_campaign):
     from rally.campaigns.models import Campaign, Checkpoint, RewardTier, TierBasis
-    from rally.spots.operations import SpotError, save_spot
+    from rally.spots.operations import SpotError, SpotInput, save_spot
 
     first, second = make_area(), make_area(name_en="North Exit")
     campaign_id, _ = make_campaign(stores=1, tiers=())
@@ -300,7 +300,10 @@ def test_a_spot_keeps_its_area_while_a_campaign_counts_areas(app, make_area, mak
         )
         db.session.commit()
         with pytest.raises(SpotError) as refused:
-            save_spot({"name_ja": "神社", "area_id": second}, spot)
+            save_spot(
+                SpotInput(kind=SpotKind.shrine, name_ja="神社", area_id=second, published=True),
+                spot,
+            )
         assert refused.value.code == "area_locked"
 
 
@@ -330,7 +333,12 @@ def test_a_move_racing_an_every_area_campaign_taking_the_store_is_refused(
     from rally.campaigns.editing import TierInput
     from rally.campaigns.models import Campaign, RewardTier, TierBasis
     from rally.database import take_write_lock
-    from rally.stores.operations import StoreError, update_profile
+    from rally.stores.operations import (
+        PROFILE_FIELDS,
+        StoreError,
+        StoreProfileInput,
+        update_profile,
+    )
 
     station, north = make_area(), make_area(name_en="North Exit")
     campaign_id, _ = make_campaign(stores=1, tiers=())
@@ -357,7 +365,9 @@ def test_a_move_racing_an_every_area_campaign_taking_the_store_is_refused(
         with app.app_context():
             take_write_lock()
             try:
-                update_profile(db.session.get(Store, joining), {"area_id": north})
+                store = db.session.get(Store, joining)
+                profile = {name: getattr(store, name) for name in PROFILE_FIELDS}
+                update_profile(store, StoreProfileInput(**{**profile, "area_id": north}))
             except StoreError as error:
                 db.session.rollback()
                 return error.code

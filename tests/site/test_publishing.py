@@ -174,7 +174,15 @@ def _data(**kw):
         "expires_at": None,
     }
     values.update(kw)
-    return values
+    return operations.NewsInput(**values)
+
+
+def _coupon(**kw):
+    return operations.CouponInput(**{"title_ja": "タイトル", "title_en": "Title", **kw})
+
+
+def _event(**kw):
+    return operations.EventInput(**{"title_ja": "タイトル", "title_en": "Title", **kw})
 
 
 def test_merchant_cannot_post_for_another_merchants_store(app, make_user, make_store):
@@ -192,7 +200,7 @@ def test_merchant_cannot_post_a_coupon_for_another_store(app, make_user, make_st
     store_id = make_store(owner_id=make_user().id)
     with app.app_context():
         with pytest.raises(operations.PublishError) as error:
-            operations.save_coupon(intruder, _data(store_id=store_id), utcnow())
+            operations.save_coupon(intruder, _coupon(store_id=store_id), utcnow())
         assert error.value.code == "not_your_store"
 
 
@@ -229,7 +237,7 @@ def test_event_must_end_after_it_starts(app, make_user):
     with app.app_context():
         with pytest.raises(operations.PublishError) as error:
             operations.save_event(
-                admin, _data(starts_at=now, ends_at=now - timedelta(hours=1)), now
+                admin, _event(starts_at=now, ends_at=now - timedelta(hours=1)), now
             )
         assert error.value.code == "event_ends_before_start"
 
@@ -239,7 +247,7 @@ def test_merchant_cannot_create_events(app, make_user):
     with app.app_context():
         with pytest.raises(operations.PublishError) as error:
             operations.save_event(
-                make_user(), _data(starts_at=now, ends_at=now + timedelta(hours=1)), now
+                make_user(), _event(starts_at=now, ends_at=now + timedelta(hours=1)), now
             )
         assert error.value.code == "association_only"
 

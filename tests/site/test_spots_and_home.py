@@ -51,14 +51,15 @@ def test_spot_needs_both_coordinates(app, client, make_user, auth):
 def test_spot_operation_codes(app):
     import pytest
 
-    from rally.spots.operations import SpotError, save_spot
+    from rally.spots.models import SpotKind
+    from rally.spots.operations import SpotError, SpotInput, save_spot
 
     with app.app_context():
         with pytest.raises(SpotError) as error:
-            save_spot({"name_ja": "", "name_en": " "})
+            save_spot(SpotInput(kind=SpotKind.park, name_ja="", name_en=" "))
         assert error.value.code == "name_required"
         with pytest.raises(SpotError) as error:
-            save_spot({"name_en": "Park", "latitude": 35.7, "longitude": None})
+            save_spot(SpotInput(kind=SpotKind.park, name_en="Park", latitude=35.7, longitude=None))
         assert error.value.code == "coordinates_incomplete"
 
 
