@@ -8,6 +8,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from rally.campaigns.models import RewardTier
+from rally.campaigns.progress import tier_progress
 from rally.cards.models import Card
 from rally.codes import new_redemption_code
 from rally.errors import RallyError
@@ -16,6 +17,7 @@ from rally.i18n import _, _l
 from rally.lottery.rules import entry_due
 from rally.mail import Mail
 from rally.rewards.models import Claim, ClaimKind
+from rally.visitors.models import Visitor
 
 from . import draw as lottery_draw
 from .models import Lottery, LotteryEntry
@@ -77,9 +79,6 @@ def enter_lottery(lottery: Lottery, card: Card, visitor, now: datetime) -> Lotte
         ``not_enough_stamps``, ``already_entered`` (one entry per person and occurrence,
         whatever the card).
     """
-    from rally.campaigns.progress import tier_progress
-    from rally.visitors.models import Visitor
-
     account_required = LotteryError(
         _l("Save your card to an account to take part in the lottery."),
         code="account_required",

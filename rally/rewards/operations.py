@@ -7,11 +7,13 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 
 from rally.campaigns.models import CampaignState, RewardTier
+from rally.campaigns.progress import tier_progress
 from rally.cards.models import Card
 from rally.codes import is_code, new_redemption_code, normalise_code
 from rally.errors import RallyError
 from rally.extensions import db
 from rally.i18n import _l
+from rally.questionnaires.operations import questionnaire_done
 from rally.rewards.rules import is_first_come
 
 from .models import Claim, ClaimKind, redemption_counter
@@ -77,9 +79,6 @@ def claim_reward(card: Card, tier: RewardTier, now: datetime, occurrence: int = 
         (the card has not reached the tier that many times), ``questionnaire_required``
         (the campaign asks its questions first), ``out_of_stock``.
     """
-    from rally.campaigns.progress import tier_progress
-    from rally.questionnaires.operations import questionnaire_done
-
     existing = _claim_of(card, tier, occurrence)
     if existing is not None:
         return existing

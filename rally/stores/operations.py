@@ -13,6 +13,7 @@ from rally.extensions import db
 from rally.i18n import _l
 
 from .models import Category, Store, StoreStatus
+from .photos import normalise_photo, read_upload, save_photo
 
 
 @dataclass(frozen=True)
@@ -143,8 +144,6 @@ def replace_photo(store: Store, stream) -> str | None:
     :raise PhotoError: ``photo_empty``, ``photo_too_large``, ``not_an_image``,
         ``photo_too_many_pixels``, ``photo_damaged``.
     """
-    from .photos import normalise_photo, read_upload, save_photo
-
     jpeg = normalise_photo(read_upload(stream))
     old = store.photo_filename
     store.photo_filename = save_photo(jpeg)

@@ -9,7 +9,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from rally import passwords
-from rally.cards.models import Card, new_card_key
+from rally.cards.models import Card, CardTransfer, new_card_key
 from rally.errors import RallyError
 from rally.extensions import db
 from rally.i18n import _, _l
@@ -190,8 +190,6 @@ def reset_password(token: str, new: str) -> Visitor:
 
     :raise VisitorError: see :func:`rally.passwords.reset_password`.
     """
-    from rally.cards.models import CardTransfer
-
     visitor = passwords.reset_password(Visitor, RESET_SALT, token, new, VisitorError)
     cards = select(Card.id).where(Card.visitor_id == visitor.id)
     # A transfer code the lost phone made before would still move the card back to it.
