@@ -75,10 +75,19 @@ def _lottery(lottery_id: int) -> Lottery:
     return db.session.get(Lottery, lottery_id) or abort(404)
 
 
+def _published_lottery(lottery_id: int) -> Lottery:
+    """A lottery the public may see: not one of a campaign still in draft (its card and
+    landing page answer 404 too)."""
+    lottery = _lottery(lottery_id)
+    if lottery.campaign.is_draft:
+        abort(404)
+    return lottery
+
+
 @bp.get("/lotteries/<int:lottery_id>")
 def public(lottery_id: int):
     """The published commitment, entries and, after the draw, seed and winners."""
-    lottery = _lottery(lottery_id)
+    lottery = _published_lottery(lottery_id)
     return render_template(
         "lottery/public.html", lottery=lottery, data=operations.published_data(lottery)
     )
@@ -86,7 +95,7 @@ def public(lottery_id: int):
 
 @bp.get("/lotteries/<int:lottery_id>.json")
 def public_json(lottery_id: int):
-    return jsonify(operations.published_data(_lottery(lottery_id)))
+    return jsonify(operations.published_data(_published_lottery(lottery_id)))
 
 
 @bp.route("/manage/lotteries", methods=["GET", "POST"])

@@ -48,9 +48,10 @@ def checkpoint_poster(checkpoint_id: int, lang: str, fmt: str):
 @bp.get("/admin/campaigns/<int:campaign_id>/posters.pdf")
 @admin_required
 def campaign_posters(campaign_id: int):
-    """Every poster of a campaign: each checkpoint's Japanese page, then its English page."""
+    """Every poster of a campaign: each checkpoint's Japanese page, then its English page;
+    a suspended store's code gives nothing, so it has no poster here."""
     campaign = db.session.get(Campaign, campaign_id) or abort(404)
-    checkpoints = checkpoints_of(campaign)
+    checkpoints = [checkpoint for checkpoint in checkpoints_of(campaign) if checkpoint.is_open]
     if not checkpoints or campaign.qr_mode is not QrMode.static:
         abort(404)
     data = render.campaign_posters_pdf(campaign, checkpoints)

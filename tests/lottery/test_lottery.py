@@ -553,3 +553,16 @@ def test_entry_into_a_draft_campaigns_lottery_is_not_found(app, make_campaign, s
         db.session.commit()
         tier_id = tier.id
     assert client.post(f"/card/{draft_id}/tiers/{tier_id}/enter").status_code == 404
+
+
+def test_a_draft_campaigns_lottery_page_is_not_found(app, client, make_campaign):
+    """Its card and landing page answer 404: the public lottery page must not reveal it."""
+    from rally.campaigns.models import CampaignState
+
+    draft_id, _ = make_campaign(state=CampaignState.draft, tiers=(1,))
+    with app.app_context():
+        tier = db.session.scalar(select(RewardTier).where(RewardTier.campaign_id == draft_id))
+        lottery_id = create_lottery(tier, winners_count=1).id
+        db.session.commit()
+    assert client.get(f"/lotteries/{lottery_id}").status_code == 404
+    assert client.get(f"/lotteries/{lottery_id}.json").status_code == 404

@@ -95,6 +95,23 @@ def test_all_posters_one_page_per_checkpoint_per_language(
     assert set(decoded) == {url_of(app, cp) for cp in checkpoints}
 
 
+def test_all_posters_leave_out_a_suspended_store(app, admin_client, make_campaign, tmp_path):
+    """Its code gives nothing (the visitor's scan is refused): the print shop gets no page."""
+    from rally.stores.models import StoreStatus
+
+    campaign_id, checkpoints = make_campaign(stores=3)
+    with app.app_context():
+        db.session.get(Checkpoint, checkpoints[1]).store.status = StoreStatus.suspended
+        db.session.commit()
+    response = admin_client.get(f"/admin/campaigns/{campaign_id}/posters.pdf")
+    pages = pdf_pages_as_png(response.data, tmp_path, dpi=72)
+    assert len(pages) == 2 * 2
+    assert {decode(page) for page in pages} == {
+        url_of(app, checkpoints[0]),
+        url_of(app, checkpoints[2]),
+    }
+
+
 def test_rotated_key_changes_the_poster(app, admin_client, make_campaign):
     campaign_id, checkpoints = make_campaign()
     before = decode(admin_client.get(f"/posters/checkpoints/{checkpoints[0]}/poster-en.png").data)

@@ -36,6 +36,6 @@ def test_answers_export_listed_and_admin_only(app, client, make_user, admin, aut
 
     auth.login(make_user(role=Role.merchant))
     assert client.get("/admin/exports/answers.csv").status_code == 403
-    client.get("/auth/logout")
+    auth.logout()
     auth.login(admin)
     assert "/admin/exports/answers.csv" in client.get("/admin/exports/").get_data(as_text=True)
