@@ -184,6 +184,10 @@ class Campaign(Bilingual, db.Model):
     def is_running(self, now: datetime) -> bool:
         return self.state is CampaignState.published and self.starts_at <= now < self.ends_at
 
+    def is_collecting(self, now: datetime) -> bool:
+        """Published and not over: stamps may still be collected (from its start on)."""
+        return self.state is CampaignState.published and not self.is_over(now)
+
     def is_over(self, now: datetime) -> bool:
         """No stamp can be collected any more: ended by the association, or past its end.
         (Also called as ``Campaign.is_over(row, now)`` on a row with ``state`` and

@@ -8,7 +8,7 @@ the same the claim and the entry enforce.
 from dataclasses import dataclass
 from datetime import datetime
 
-from rally.campaigns.models import Campaign, CampaignState, RewardTier
+from rally.campaigns.models import Campaign, RewardTier
 from rally.campaigns.progress import CardProgress, TierProgress, card_progress
 from rally.cards.models import Card
 from rally.i18n import current_language
@@ -88,6 +88,7 @@ def card_page(
         return None
     campaign, card = sheet.campaign, visitor.card
     progress = card_progress(card, campaign, sheet.rows, visitor.stamps)
+    over = campaign.is_over(now)
     highlighted = progress.stamps.get(highlight)
     next_at = None
     if highlighted is not None and not is_new:
@@ -106,7 +107,7 @@ def card_page(
         groups=area_rows(progress, places),
         tiers=[_tier_row(row, claims, lotteries) for row in tiers],
         show_points=sheet.show_points,
-        over=campaign.is_over(now),
+        over=over,
         # A signed cookie whose card is gone: moved to another phone, or taken back by a new
         # password of its account.
         moved=moved or (card is None and card_key is not None),
@@ -114,10 +115,8 @@ def card_page(
         is_new=is_new,
         next_at=next_at,
         questionnaire_done=bool(card and campaign.questions and questionnaire_done(card, campaign)),
-        offers_pin=campaign.state is CampaignState.published
-        and not campaign.is_over(now)
-        and not campaign.is_purchase,
-        stamps_at_register=campaign.is_purchase and not campaign.is_over(now),
+        offers_pin=campaign.is_collecting(now) and not campaign.is_purchase,
+        stamps_at_register=campaign.is_purchase and not over,
     )
 
 

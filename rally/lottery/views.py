@@ -166,5 +166,5 @@ def draw(lottery_id: int):
                 )
         return redirect(url_for(".public", lottery_id=lottery_id), 303)
     campaign = lottery.campaign
-    running = campaign.state is CampaignState.published and not campaign.is_over(utcnow())
+    running = campaign.is_collecting(utcnow())
     return render_template("lottery/draw.html", lottery=lottery, form=form, running=running)

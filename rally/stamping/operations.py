@@ -42,14 +42,6 @@ class StampError(RallyError):
         return self.code in ("already_stamped", "checked_in_recently")
 
 
-@dataclass(frozen=True)
-class ScanOutcome:
-    checkpoint: Checkpoint
-    card: Card
-    stamp: Stamp
-    created: bool
-
-
 @cache
 def _scan_loads() -> tuple:
     """One query for the checkpoint, its campaign and its place (all a scan needs); the
