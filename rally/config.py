@@ -22,7 +22,9 @@ class Defaults:
     BABEL_DEFAULT_TIMEZONE = "Asia/Tokyo"
     # Relative to the package folder (rally/).
     BABEL_TRANSLATION_DIRECTORIES = "../translations"
-    RALLY_LANGUAGES = ("ja", "en")
+    # The site's languages (rally/i18n/languages.py), Japanese first: a sixth one is its
+    # catalog in translations/ and its code here.
+    RALLY_LANGUAGES = ("ja", "en", "zh_Hans", "zh_Hant", "ko")
     # Flask-Limiter: memory:// for one process; redis://... (or memcached://) when several
     # servers share the load, so a limit counts across all of them.
     RATELIMIT_STORAGE_URI = "memory://"
