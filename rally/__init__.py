@@ -207,10 +207,12 @@ def _register_blueprints(app: Flask) -> None:
 def _register_template_helpers(app: Flask) -> None:
     from flask_babel import get_locale
 
-    from .i18n import current_language, format_when
+    from .i18n import bcp47, current_language, district_name, format_when
     from .i18n.content import local
+    from .i18n.languages import language_choices
 
     app.add_template_filter(format_when, "when")
+    app.add_template_filter(bcp47, "bcp47")
     app.add_template_global(local)
     # Templates compare states by member (``campaign.state == CampaignState.draft``), never
     # by the stored string.
@@ -229,7 +231,7 @@ def _register_template_helpers(app: Flask) -> None:
         lang = current_language()
         return {
             "current_language": lang,
-            "other_language": "en" if lang == "ja" else "ja",
-            "district_name": app.config[f"RALLY_DISTRICT_NAME_{lang.upper()}"],
+            "site_languages": language_choices(),
+            "district_name": district_name(lang),
             "get_locale": get_locale,
         }

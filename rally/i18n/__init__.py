@@ -12,14 +12,18 @@ from flask_login import current_user
 from jinja2 import pass_context
 from markupsafe import Markup
 
-from .content import LANGUAGES, Bilingual, current_language, pick, translations
+from .content import Bilingual, current_language, pick, translations
+from .languages import bcp47, district_name, negotiate, own_name, site_languages
 
 __all__ = [
     "_",
     "_l",
     "ngettext",
-    "LANGUAGES",
     "Bilingual",
+    "bcp47",
+    "district_name",
+    "own_name",
+    "site_languages",
     "current_language",
     "chosen_language",
     "pick",
@@ -88,23 +92,26 @@ def format_when(value) -> str:
 
 def chosen_language() -> str | None:
     """The language the visitor picked with the switch, if any."""
+    languages = site_languages()
     chosen = request.cookies.get(LANGUAGE_COOKIE)
-    if chosen not in LANGUAGES:
+    if chosen not in languages:
         chosen = session.get("lang")  # where the choice was kept before its own cookie
-    return chosen if chosen in LANGUAGES else None
+    return chosen if chosen in languages else None
 
 
 def select_locale() -> str:
-    """The visitor's explicit choice, then their account, then Accept-Language, then ``ja``."""
+    """The visitor's explicit choice, then their account, then Accept-Language (see
+    :func:`rally.i18n.languages.negotiate`: ``zh-TW`` reads Traditional Chinese), then
+    ``ja``."""
     if not has_request_context():  # CLI, background jobs: the district's language
         return current_app.config["BABEL_DEFAULT_LOCALE"]
     chosen = chosen_language()
     if chosen is not None:
         return chosen
     user_locale = getattr(current_user, "locale", None) if current_user else None
-    if user_locale in LANGUAGES:
+    if user_locale in site_languages():
         return user_locale
-    best = request.accept_languages.best_match(LANGUAGES)
+    best = negotiate(request.accept_languages)
     if best:
         return best
     return current_app.config["BABEL_DEFAULT_LOCALE"]

@@ -4,12 +4,12 @@ from flask import g
 from flask_babel import get_locale, get_translations
 from markupsafe import Markup, escape
 
+from .languages import fallback_order, site_languages
+
 try:  # the context variable behind ``flask.g``: ten times cheaper than the proxy per call
     from flask.globals import _cv_app
 except ImportError:  # pragma: no cover - another Flask: the proxy does the same, slower
     _cv_app = None
-
-LANGUAGES = ("ja", "en")
 
 
 def _locale_state() -> tuple[str, dict | None]:
@@ -26,8 +26,8 @@ def _locale_state() -> tuple[str, dict | None]:
         if state is not None and state[0] is getattr(babel_ctx, "babel_locale", None):
             return state[1], state[2]
     locale = get_locale()
-    lang = locale.language if locale is not None else "ja"
-    lang = lang if lang in LANGUAGES else "ja"
+    lang = str(locale) if locale is not None else "ja"  # "zh_Hant": language and script
+    lang = lang if lang in site_languages() else "ja"
     if locale is None:
         return lang, None
     cache: dict = {}
@@ -49,7 +49,7 @@ def _babel_context():
 
 
 def current_language() -> str:
-    """``ja`` or ``en``: the language of the active locale (see ``select_locale``)."""
+    """The site language of the active locale (``ja``, ``zh_Hant``; see ``select_locale``)."""
     return _locale_state()[0]
 
 
@@ -85,8 +85,7 @@ def pick(values: dict[str, str | None], lang: str | None = None) -> str:
     :param lang: force a language instead of the active locale.
     """
     lang = lang or current_language()
-    order = [lang] + [other for other in LANGUAGES if other != lang]
-    for code in order:
+    for code in fallback_order(lang):
         value = values.get(code)
         if value and value.strip():
             return value

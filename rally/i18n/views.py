@@ -7,7 +7,7 @@ from flask import Blueprint, abort, current_app, redirect, request, session
 from rally.utils import safe_next_url
 
 from . import LANGUAGE_COOKIE
-from .content import LANGUAGES
+from .languages import site_languages
 
 LANGUAGE_COOKIE_MAX_AGE = int(timedelta(days=365).total_seconds())
 
@@ -17,7 +17,7 @@ bp = Blueprint("i18n", __name__)
 @bp.get("/lang/<code>")
 def switch(code: str):
     """Remember the visitor's language and return to the page they were on."""
-    if code not in LANGUAGES:
+    if code not in site_languages():
         abort(404)
     # A cookie of its own: the choice outlives the browser, a log-in does not (the session
     # made permanent for the language kept a staff log-in for a year).
