@@ -37,7 +37,9 @@ def bcp47(code: str) -> str:
 def own_name(code: str) -> str:
     """The language's name in itself, as the switch lists it ("한국어", "繁體中文")."""
     locale = Locale.parse(code)
-    return locale.get_display_name(locale) or code
+    # CLDR's name of the whole code first: "简体中文", where the display name reads
+    # "中文 (简体)", not how a reader looks for their language.
+    return locale.languages.get(code) or locale.get_display_name(locale) or code
 
 
 class Language(NamedTuple):
