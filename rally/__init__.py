@@ -137,11 +137,13 @@ def _connect_signals() -> None:
     """Rooms answer what the rooms below them announce (blinker signals): the receivers
     connect when their modules are imported, here, once for the process. A receiver that
     refuses raises a RallyError: the request rolls back whatever another receiver did."""
+    from .auth import receivers as auth_receivers  # noqa: F401 (a staff account's language)
     from .campaigns import places  # noqa: F401 (keeps a place's area, see areas.signals)
     from .fraud import checks  # noqa: F401 (flags on stamping's scans)
     from .lottery import receivers as lottery_receivers  # noqa: F401
     from .rewards import receivers as rewards_receivers  # noqa: F401
     from .stamping import tallies  # noqa: F401 (forgets removed checkpoints' tallies)
+    from .visitors import receivers as visitors_receivers  # noqa: F401 (the account's language)
 
 
 def _register_blueprints(app: Flask) -> None:

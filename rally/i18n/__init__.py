@@ -28,6 +28,7 @@ __all__ = [
     "chosen_language",
     "pick",
     "format_when",
+    "recipient_language",
     "install_template_gettext",
 ]
 
@@ -88,6 +89,15 @@ def format_when(value) -> str:
     date = flask_babel.format_date(value, "medium")
     time = flask_babel.format_time(value, "short")
     return locale.datetime_formats["medium"].format(time, date)
+
+
+def recipient_language(preferred: str | None) -> str:
+    """The language to write to someone in: the one their account keeps (the switch keeps
+    it up to date), else the page's (the person asking is the reader), else the district's.
+    Use it with ``force_locale`` around a mail's subject and body."""
+    if preferred in site_languages():
+        return preferred
+    return current_language()
 
 
 def chosen_language() -> str | None:
