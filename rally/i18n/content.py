@@ -105,9 +105,11 @@ class Bilingual:
         value = getattr(self, f"{field}_{lang}", None)
         if value and value.strip():
             return value, lang
-        other_lang = "en" if lang == "ja" else "ja"
-        other = getattr(self, f"{field}_{other_lang}", None)
-        return (other, other_lang) if other and other.strip() else ("", lang)
+        for other_lang in fallback_order(lang)[1:]:  # English, then Japanese
+            other = getattr(self, f"{field}_{other_lang}", None)
+            if other and other.strip():
+                return other, other_lang
+        return "", lang
 
     def tr_lines(self, field: str, lang: str | None = None) -> list[str]:
         """The non-empty lines of a bilingual text field (choices of a quiz or question)."""
