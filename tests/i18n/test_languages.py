@@ -134,3 +134,27 @@ def test_a_moment_is_written_the_locales_way(app, lang, written):
     """CLDR's forms through Babel, in the district's time zone (01:00 UTC is 10:00 there)."""
     with app.test_request_context(headers={"Accept-Language": bcp47(lang)}):
         assert format_when(datetime(2026, 11, 27, 1, 0)) == written
+
+
+def test_a_chinese_or_korean_reader_gets_english_texts_before_japanese_ones(app):
+    """Content not written in the reader's language: English first, then Japanese."""
+    from rally.stores.models import Category, Store
+
+    store = Store(name_ja="下連雀ブックス", name_en="Shimorenjaku Books", category=Category.buy)
+    with app.test_request_context(headers={"Accept-Language": "zh-TW"}):
+        assert store.tr_lang("name") == ("Shimorenjaku Books", "en")
+    store.name_en = ""
+    with app.test_request_context(headers={"Accept-Language": "ko"}):
+        assert store.tr_lang("name") == ("下連雀ブックス", "ja")
+
+
+def test_the_districts_name_falls_back_like_any_text(app):
+    """A language without its own RALLY_DISTRICT_NAME_* setting shows the English name."""
+    from rally.i18n import district_name
+
+    with app.app_context():
+        app.config.pop("RALLY_DISTRICT_NAME_KO", None)
+        assert district_name("ko") == app.config["RALLY_DISTRICT_NAME_EN"]
+        app.config["RALLY_DISTRICT_NAME_KO"] = "미타카역 앞 상점가"
+        assert district_name("ko") == "미타카역 앞 상점가"
+        assert district_name("ja") == app.config["RALLY_DISTRICT_NAME_JA"]

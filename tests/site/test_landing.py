@@ -86,3 +86,15 @@ def test_a_visitors_own_language_choice_wins_over_the_shared_link(client, make_c
     client.get("/lang/ja")
     html = client.get(f"/campaigns/{campaign_id}?lang=en").get_data(as_text=True)
     assert '<html lang="ja">' in html
+
+
+def test_open_graph_and_alternates_in_the_five_languages(client, make_campaign):
+    campaign_id, _ = make_campaign()
+    html = client.get(f"/campaigns/{campaign_id}?lang=zh_Hant").get_data(as_text=True)
+    assert '<html lang="zh-Hant">' in html
+    assert meta(html, "og:locale") == "zh_TW"
+    alternates = re.findall(r'<meta property="og:locale:alternate" content="([^"]*)">', html)
+    assert alternates == ["ja_JP", "en_US", "zh_CN", "ko_KR"]
+    for tag, code in (("zh-Hans", "zh_Hans"), ("ko", "ko")):
+        url = f"http://rally.test/campaigns/{campaign_id}?lang={code}"
+        assert f'hreflang="{tag}" href="{url}"' in html
