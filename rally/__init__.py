@@ -166,9 +166,9 @@ def _register_blueprints(app: Flask) -> None:
     from .questionnaires.views import bp as questionnaires_bp
     from .register.views import bp as register_bp
     from .rewards.views import bp as rewards_bp
+    from .seo.views import bp as seo_bp
     from .site.directory import bp as directory_bp
     from .site.landing import bp as landing_bp
-    from .seo.views import bp as seo_bp
     from .site.views import bp as site_bp
     from .spots.views import bp as spots_bp
     from .stamping.views import bp as stamping_bp
