@@ -12,6 +12,9 @@ from flask import current_app, request, url_for
 
 from rally.i18n import current_language
 from rally.i18n.languages import bcp47, site_languages
+from rally.stores.models import Category
+
+CATEGORIES = frozenset(category.value for category in Category)
 
 # The public pages (endpoint -> the query parameters that make a distinct page). Every other
 # page (back office, merchant area, cards, accounts, actions) says noindex.
@@ -66,6 +69,8 @@ def _meaningful_arguments(names: tuple[str, ...]) -> dict[str, str]:
         value = request.args.get(name, "").strip()
         if name == "page" and (not value.isdigit() or int(value) <= 1):
             continue  # page 1 is the page without the parameter
+        if name == "category" and value not in CATEGORIES:
+            continue  # the directory ignores an unknown category: the same page
         if value:
             arguments[name] = value
     return arguments

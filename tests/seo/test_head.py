@@ -57,6 +57,8 @@ def test_the_canonical_address_keeps_only_what_changes_the_page(client, make_sto
     assert links(html, "canonical") == [
         ("", "http://rally.test/stores?category=eat&page=2&lang=en")
     ]
+    html = client.get("/stores?category=nonsense&lang=en").get_data(as_text=True)
+    assert links(html, "canonical") == [("", "http://rally.test/stores?lang=en")]
     html = client.get("/news?page=1&lang=en").get_data(as_text=True)
     assert links(html, "canonical") == [("", "http://rally.test/news?lang=en")]
 
