@@ -168,6 +168,7 @@ def _register_blueprints(app: Flask) -> None:
     from .questionnaires.views import bp as questionnaires_bp
     from .register.views import bp as register_bp
     from .rewards.views import bp as rewards_bp
+    from .seo.views import bp as seo_bp
     from .site.directory import bp as directory_bp
     from .site.landing import bp as landing_bp
     from .site.views import bp as site_bp
@@ -204,6 +205,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(questionnaires_bp)
     app.register_blueprint(register_bp)
     app.register_blueprint(paper_bp)
+    app.register_blueprint(seo_bp)
 
 
 def _register_template_helpers(app: Flask) -> None:

@@ -26,6 +26,7 @@ __all__ = [
     "site_languages",
     "current_language",
     "chosen_language",
+    "url_language",
     "pick",
     "format_when",
     "recipient_language",
@@ -109,12 +110,30 @@ def chosen_language() -> str | None:
     return chosen if chosen in languages else None
 
 
+def url_language() -> str | None:
+    """The site language the URL names (``?lang=zh-Hant``, BCP 47, any case), if any.
+
+    Every public page exists once per language at its own address, for search engines and
+    shared links; an unknown value is ignored.
+    """
+    wanted = request.args.get("lang", "").replace("-", "_").casefold()
+    if not wanted:
+        return None
+    return next((code for code in site_languages() if code.casefold() == wanted), None)
+
+
 def select_locale() -> str:
-    """The visitor's explicit choice, then their account, then Accept-Language (see
-    :func:`rally.i18n.languages.negotiate`: ``zh-TW`` reads Traditional Chinese), then
-    ``ja``."""
+    """The URL's ``?lang=``, then the visitor's explicit choice, then their account, then
+    Accept-Language (see :func:`rally.i18n.languages.negotiate`: ``zh-TW`` reads
+    Traditional Chinese), then ``ja``.
+
+    The URL's language shows that one page in it; it does not change the saved choice.
+    """
     if not has_request_context():  # CLI, background jobs: the district's language
         return current_app.config["BABEL_DEFAULT_LOCALE"]
+    in_url = url_language()
+    if in_url is not None:
+        return in_url
     chosen = chosen_language()
     if chosen is not None:
         return chosen

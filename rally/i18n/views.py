@@ -1,6 +1,7 @@
 """The language switch, shown on every page."""
 
 from datetime import timedelta
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from flask import Blueprint, abort, current_app, redirect, request, session
 
@@ -16,6 +17,13 @@ LANGUAGE_COOKIE_MAX_AGE = int(timedelta(days=365).total_seconds())
 bp = Blueprint("i18n", __name__)
 
 
+def _without_lang(url: str) -> str:
+    """``url`` less its ``?lang=``, which would outrank the choice just made."""
+    parts = urlsplit(url)
+    query = [(key, value) for key, value in parse_qsl(parts.query, True) if key != "lang"]
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
 @bp.get("/lang/<code>")
 def switch(code: str):
     """Remember the visitor's language (and their account's) and return to the page they
@@ -28,7 +36,7 @@ def switch(code: str):
     # A logged-in account keeps it too, for the e-mails it is sent (see language_chosen).
     language_chosen.send(current_app._get_current_object(), code=code)
     db.session.commit()
-    response = redirect(safe_next_url(request.args.get("next")), 303)
+    response = redirect(_without_lang(safe_next_url(request.args.get("next"))), 303)
     response.set_cookie(
         LANGUAGE_COOKIE,
         code,
