@@ -11,7 +11,7 @@ from rally.extensions import db
 from rally.mail import outbox
 from rally.visitors.models import Visitor
 
-from .catalogs import translated
+from .catalogs import pattern, translated
 
 JA = {"Accept-Language": "ja"}
 
@@ -78,3 +78,16 @@ def test_a_staff_account_without_a_language_gets_the_askings_pages(app, merchant
         "/auth/password/forgot", data={"email": merchant.email}, headers={"Accept-Language": "en"}
     )
     assert last_mail(app)["Subject"] == "Set a new password"
+
+
+def test_the_account_page_says_which_language_mail_comes_in(app, client, make_campaign, stamp_path):
+    _, checkpoints = make_campaign()
+    save_card(app, client, stamp_path, checkpoints[0], JA)
+    client.get("/lang/ko")
+    html = client.get("/me/", headers=JA).get_data(as_text=True)
+    line = re.search(r'<p data-testid="mail-language">(.*?)</p>', html).group(1)
+    assert '<span lang="ko">한국어</span>' in line
+    sentence = (
+        "We write to you in %(language)s. The language menu at the top of the page changes it."
+    )
+    assert pattern("ko", sentence).fullmatch(line)  # the page is in Korean now, too
