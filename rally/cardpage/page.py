@@ -143,5 +143,5 @@ def _tier_row(row: TierProgress, claims: dict, lotteries: dict, period_over: boo
         lottery=lottery,
         entries=entries,
         prizes=prizes,
-        standing=lottery and lottery_standing(lottery, entries, prizes, row.reached),
+        standing=lottery and lottery_standing(lottery, entries, prizes, row.reached, period_over),
     )

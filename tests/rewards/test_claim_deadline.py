@@ -104,3 +104,43 @@ def test_a_card_without_deadline_says_nothing_of_one(app, make_campaign, card_wi
     page = phone.get(f"/card/{campaign_id}", headers=ENGLISH).text
     assert 'data-testid="claims-until"' not in page
     assert "Claim this reward" in page
+
+
+def test_a_lottery_is_not_drawn_after_the_deadline(app, ctx, make_campaign, tier_ids):
+    from rally.lottery.models import Lottery
+    from rally.lottery.operations import LotteryError, create_lottery, draw_lottery
+
+    campaign_id, _ = make_campaign(tiers=(1,))
+    tier = db.session.get(RewardTier, tier_ids(campaign_id)[0])
+    lottery = create_lottery(tier, winners_count=1)
+    deadline = utcnow().replace(microsecond=0) + timedelta(days=40)
+    tier.campaign.claims_until = deadline
+    db.session.commit()
+    with pytest.raises(LotteryError) as refused:
+        draw_lottery(lottery, deadline + timedelta(seconds=1))
+    assert refused.value.code == "claim_period_over"
+    db.session.rollback()
+    assert db.session.get(Lottery, lottery.id).drawn_at is None
+    assert draw_lottery(lottery, deadline - timedelta(seconds=1)) == []
+
+
+def test_no_lottery_entry_after_the_deadline(app, make_campaign, card_with_stamps, tier_ids):
+    from lottery.test_lottery import verified_entrants
+
+    from rally.lottery.operations import LotteryError, create_lottery, enter_lottery
+    from rally.visitors.models import Visitor
+
+    campaign_id, checkpoints = make_campaign(tiers=(2,))
+    ((card_id, visitor_id),) = verified_entrants(app, card_with_stamps, checkpoints, 1)
+    with app.app_context():
+        tier = db.session.get(RewardTier, tier_ids(campaign_id)[0])
+        lottery = create_lottery(tier, winners_count=1)
+        deadline = utcnow().replace(microsecond=0) + timedelta(days=40)
+        tier.campaign.claims_until = deadline
+        db.session.commit()
+        card, visitor = db.session.get(Card, card_id), db.session.get(Visitor, visitor_id)
+        with pytest.raises(LotteryError) as refused:
+            enter_lottery(lottery, card, visitor, deadline + timedelta(seconds=1))
+        assert refused.value.code == "claim_period_over"
+        db.session.rollback()
+        assert enter_lottery(lottery, card, visitor, deadline - timedelta(seconds=1)).won is None
