@@ -553,6 +553,8 @@ def test_reward_deadline_is_saved_in_utc_and_shown_again(app, admin_client, make
         )
     html = admin_client.get("/admin/campaigns/1/edit").get_data(True)
     assert 'value="2030-05-15T18:00"' in html
+    page = admin_client.get("/admin/campaigns/1", headers={"Accept-Language": "en"}).text
+    assert "Exchange your reward by May 15, 2030, 6:00\u202fPM." in page
 
 
 def test_reward_deadline_before_the_end_is_a_form_error(app, admin_client, make_store):
