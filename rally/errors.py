@@ -11,9 +11,20 @@ why with :func:`back_with`.
 import math
 import time
 
-from flask import current_app, flash, redirect, render_template, request
+from flask import (
+    current_app,
+    flash,
+    g,
+    has_request_context,
+    redirect,
+    render_template,
+    request,
+    session,
+)
 from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from rally.extensions import db, limiter
 from rally.i18n import _l
@@ -65,17 +76,47 @@ def init_app(app) -> None:
     app.register_error_handler(CSRFError, csrf_error)
     for status in ERROR_MESSAGES:
         app.register_error_handler(status, _error_page)
+    app.after_request(_form_kept_or_refused)
 
 
 def refused(error: RallyError):
     """A refusal no view caught: nothing of the request is kept, the page says why."""
+    g.error_page = True
     db.session.rollback()
     return render_template("error.html", status=error.status, message=error.message), error.status
 
 
 def csrf_error(error):
+    g.error_page = True
     message = _l("Your form expired or was sent from another site. Please try again.")
     return render_template("error.html", status=400, message=message), 400
+
+
+# A POST whose CSRF token failed (see rally.extensions.FormKeepingCSRFProtect) reaches its
+# view read-only. A form page answers with the form again, its csrf_token field failing like
+# any other field (rally.forms.Form); anything else gets the usual refusal.
+
+
+@event.listens_for(Session, "before_flush")
+@event.listens_for(Session, "before_commit")
+def _nothing_written_without_a_valid_token(session, *args) -> None:
+    if has_request_context() and g.get("csrf_refused") is not None:
+        raise g.csrf_refused
+
+
+def _form_kept_or_refused(response):
+    refusal = g.get("csrf_refused")
+    if refusal is None:
+        return response
+    page = response.mimetype == "text/html" and response.status_code in (200, 400)
+    if g.get("csrf_form_kept") and page and not g.get("error_page"):
+        response.status_code = 400
+        return response
+    # No form showed the typed input again: the session goes back to what it was (no
+    # log-in, log-out or message of the view stays), and the answer is the refusal.
+    session.clear()
+    session.update(g.session_before_refusal)
+    return current_app.make_response(csrf_error(refusal))
 
 
 # What a rate-limited person was doing, by blueprint or endpoint: (heading, message).
@@ -123,6 +164,7 @@ def rate_limited(error):
 
 
 def _error_page(error):
+    g.error_page = True
     status = getattr(error, "code", 500) or 500
     message = ERROR_MESSAGES.get(status, ERROR_MESSAGES[500])
     return render_template("error.html", status=status, message=message), status

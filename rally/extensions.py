@@ -1,5 +1,6 @@
 """Flask extensions, created unbound and bound in :func:`rally.create_app`."""
 
+from flask import g, session
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -7,6 +8,7 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
+from flask_wtf.csrf import CSRFError
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
@@ -28,5 +30,22 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
 babel = Babel()
-csrf = CSRFProtect()
+
+
+class FormKeepingCSRFProtect(CSRFProtect):
+    """Flask-WTF's check of every POST, before its view. A request whose token is missing
+    or no longer valid is not answered here: it goes on read-only (``g.csrf_refused``), so
+    that a form page re-renders what was typed, its form's own ``csrf_token`` field failing
+    like any other field; :func:`rally.errors.init_app` refuses every write of such a
+    request and answers anything but that form page with the usual refusal."""
+
+    def protect(self, *args, **kwargs):
+        try:
+            super().protect(*args, **kwargs)
+        except CSRFError as refusal:
+            g.csrf_refused = refusal
+            g.session_before_refusal = dict(session)
+
+
+csrf = FormKeepingCSRFProtect()
 limiter = Limiter(key_func=get_remote_address)

@@ -8,12 +8,13 @@ text, and the news feeds refuse most of the others).
 from datetime import date, datetime
 
 import wtforms
+from flask import flash, g
 from flask_babel import LazyString
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField, SubmitField
 from wtforms.validators import ValidationError
 
-from rally.i18n import _l
+from rally.i18n import _, _l
 from rally.utils import strip_control_characters
 
 FIRST_YEAR = 2000
@@ -23,6 +24,19 @@ LAST_YEAR = 2100
 class Form(FlaskForm):
     """A Flask-WTF form (CSRF, translated built-in messages) whose text fields drop
     control characters."""
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        kept = g.get("csrf_form_kept")
+        if self.meta.csrf and self.csrf_token.errors and g.get("csrf_refused") and not kept:
+            # The request's token failed (an expired session, a closed browser): the view
+            # shows this form again with what was typed, its token fresh, and says why.
+            g.csrf_form_kept = True
+            flash(
+                _("This form had expired. Your input is kept: please check it and submit again."),
+                "error",
+            )
+        return valid
 
     class Meta:
         def bind_field(self, form, unbound_field, options):

@@ -81,13 +81,16 @@ class CampaignInput:
     recheck: Recheck = Recheck.once
     recheck_hours: int | None = None
     stamps_per_area: int = 1
+    # Rewards are claimed and handed over until then (naive UTC, on or after ``ends_at``).
+    claims_until: datetime | None = None
 
 
 def create_campaign(data: CampaignInput) -> Campaign:
     """Create a draft campaign with its checkpoints and reward tiers.
 
     :param data: the validated form values.
-    :raise CampaignError: ``end_before_start``, ``store_not_approved``, and the rules'
+    :raise CampaignError: ``end_before_start``, ``claims_before_end``,
+        ``store_not_approved``, and the rules'
         codes: ``purchase_rule_incomplete``, ``recheck_hours_invalid``,
         ``stamps_per_area_invalid``.
     """
@@ -106,10 +109,11 @@ def update_campaign(campaign: Campaign, data: CampaignInput) -> None:
     :param campaign: the campaign to change.
     :param data: the validated form values.
     :raise CampaignError: ``campaign_ended`` (an ended campaign is archived),
-        ``end_before_start``, ``no_checkpoints`` (a published campaign keeps one store at
-        least), ``start_after_stamps`` / ``end_before_stamps`` (stamps already
-        given would fall outside the campaign), ``checkpoint_has_stamps`` (removing a shop
-        whose stamps visitors hold), ``store_not_approved``, ``unknown_tier``; for a published
+        ``end_before_start``, ``claims_before_end`` (rewards exchanged only until before the
+        end), ``no_checkpoints`` (a published campaign keeps one store at least),
+        ``start_after_stamps`` / ``end_before_stamps`` (stamps already given would fall
+        outside the campaign), ``checkpoint_has_stamps`` (removing a shop whose stamps
+        visitors hold), ``store_not_approved``, ``unknown_tier``; for a published
         campaign: ``tier_requirement_raised``, ``tier_removed`` and ``tier_rule_changed``
         (a tier's basis changed, or its repeating switched off), ``area_requirement_raised``
         (more stamps per area), ``area_added`` (a place in a new area, when a reward
@@ -130,6 +134,12 @@ def _save(campaign: Campaign, data: CampaignInput) -> None:
     if data.ends_at <= data.starts_at:
         raise CampaignError(
             _l("The campaign must end after it starts."), code="end_before_start", status=400
+        )
+    if data.claims_until is not None and data.claims_until < data.ends_at:
+        raise CampaignError(
+            _l("Rewards can be exchanged only until the campaign's end or later."),
+            code="claims_before_end",
+            status=400,
         )
     if campaign.state is CampaignState.published and not (data.store_ids or data.spot_ids):
         raise CampaignError(
@@ -160,6 +170,7 @@ def _save(campaign: Campaign, data: CampaignInput) -> None:
     campaign.rules_en = data.rules_en.strip()
     campaign.starts_at = data.starts_at
     campaign.ends_at = data.ends_at
+    campaign.claims_until = data.claims_until
     campaign.qr_mode = data.qr_mode
     campaign.geofence_m = data.geofence_m
     campaign.kind = data.kind

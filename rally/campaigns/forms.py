@@ -152,6 +152,11 @@ class CampaignForm(Form):
         format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
         validators=[DataRequired(_l("Please enter an end date and time.")), plausible_date],
     )
+    claims_until = DateTimeLocalField(
+        _l("Rewards exchanged until (district time, empty: no deadline)"),
+        format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
+        validators=[Optional(), plausible_date],
+    )
     qr_mode = RadioField(_l("How shops show their QR code"), default=QrMode.static.value)
     geofence_m = IntegerField(
         _l("Geofence in metres (empty: none)"),
@@ -262,12 +267,20 @@ class CampaignForm(Form):
         if field.data and self.starts_at.data and field.data <= self.starts_at.data:
             raise ValidationError(_l("The campaign must end after it starts."))
 
+    def validate_claims_until(self, field) -> None:
+        if field.data and self.ends_at.data and field.data < self.ends_at.data:
+            raise ValidationError(
+                _l("Rewards can be exchanged only until the campaign's end or later.")
+            )
+
     def fill_from(self, campaign, timezone: str) -> None:
         """Show a stored campaign: UTC times as district wall-clock times."""
         for name in ("title_ja", "title_en", "rules_ja", "rules_en"):
             getattr(self, name).data = getattr(campaign, name)
         self.starts_at.data = utc_to_district(campaign.starts_at, timezone)
         self.ends_at.data = utc_to_district(campaign.ends_at, timezone)
+        if campaign.claims_until is not None:
+            self.claims_until.data = utc_to_district(campaign.claims_until, timezone)
         self.qr_mode.data = campaign.qr_mode.value
         self.geofence_m.data = campaign.geofence_m
         self.kind.data = campaign.kind.value
@@ -338,4 +351,9 @@ class CampaignForm(Form):
             recheck=Recheck(self.recheck.data),
             recheck_hours=self.recheck_hours.data,
             stamps_per_area=self.stamps_per_area.data or 1,
+            claims_until=(
+                district_to_utc(self.claims_until.data, timezone)
+                if self.claims_until.data
+                else None
+            ),
         )

@@ -124,6 +124,9 @@ class Campaign(Bilingual, db.Model):
     # Naive UTC; entered and shown in the district's time zone.
     starts_at: Mapped[datetime]
     ends_at: Mapped[datetime]
+    # Optional: rewards are claimed and handed over until this moment (exclusive, naive
+    # UTC), on or after ``ends_at``; None: no deadline.
+    claims_until: Mapped[datetime | None]
     state: Mapped[CampaignState] = mapped_column(
         Enum(CampaignState, native_enum=False, length=20, validate_strings=True),
         default=CampaignState.draft,

@@ -16,7 +16,7 @@ from rally.lottery.operations import lotteries_on_card
 from rally.lottery.rules import LotteryStanding, lottery_standing
 from rally.questionnaires.operations import questionnaire_done
 from rally.rewards.operations import claims_of_card
-from rally.rewards.rules import ClaimStanding, claim_standing
+from rally.rewards.rules import ClaimStanding, claim_period_over, claim_standing
 from rally.stamping.operations import next_check_in
 
 from .rows import AreaRows, PlaceRow, area_rows, place_rows, read_card
@@ -65,6 +65,10 @@ class CardPage:
     offers_pin: bool
     #: A purchase campaign still collecting: staff give the stamps by the card's number.
     stamps_at_register: bool
+    #: Rewards are claimed and handed over until then (None: no deadline).
+    claims_until: datetime | None
+    #: Past ``claims_until``: nothing more is claimed or handed over.
+    claim_period_over: bool
 
 
 def card_page(
@@ -99,13 +103,14 @@ def card_page(
     reached = any(row.reached for row in tiers)
     claims = claims_of_card(card, campaign.id) if reached and visitor.has_claims else {}
     lotteries = lotteries_on_card(card, campaign.id, sheet.lotteries) if reached else {}
+    period_over = claim_period_over(campaign, now)
     return CardPage(
         campaign=campaign,
         card=card,
         progress=progress,
         places=places,
         groups=area_rows(progress, places),
-        tiers=[_tier_row(row, claims, lotteries) for row in tiers],
+        tiers=[_tier_row(row, claims, lotteries, period_over) for row in tiers],
         show_points=sheet.show_points,
         over=over,
         # A signed cookie whose card is gone: moved to another phone, or taken back by a new
@@ -117,18 +122,26 @@ def card_page(
         questionnaire_done=bool(card and campaign.questions and questionnaire_done(card, campaign)),
         offers_pin=campaign.is_collecting(now) and not campaign.is_purchase,
         stamps_at_register=campaign.is_purchase and not over,
+        claims_until=campaign.claims_until,
+        claim_period_over=period_over,
     )
 
 
-def _tier_row(row: TierProgress, claims: dict, lotteries: dict) -> TierRow:
+def _tier_row(row: TierProgress, claims: dict, lotteries: dict, period_over: bool) -> TierRow:
     tier_claims = claims.get(row.tier.id, [])
     lottery, entries, prizes = lotteries.get(row.tier.id, (None, [], []))
     return TierRow(
         progress=row,
         claims=tier_claims,
-        claim=claim_standing(row.tier, row.reached, tier_claims, has_lottery=lottery is not None),
+        claim=claim_standing(
+            row.tier,
+            row.reached,
+            tier_claims,
+            has_lottery=lottery is not None,
+            period_over=period_over,
+        ),
         lottery=lottery,
         entries=entries,
         prizes=prizes,
-        standing=lottery and lottery_standing(lottery, entries, prizes, row.reached),
+        standing=lottery and lottery_standing(lottery, entries, prizes, row.reached, period_over),
     )

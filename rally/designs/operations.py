@@ -26,7 +26,7 @@ from rally.campaigns.progress import CardProgress, card_progress
 from rally.cards.models import Card, Stamp
 from rally.errors import RallyError
 from rally.extensions import db
-from rally.i18n import _, _l
+from rally.i18n import _, _l, current_language
 from rally.posters.render import font_path
 from rally.stores.photos import (
     ACCEPTED_FORMATS,
@@ -161,7 +161,9 @@ def hanko_name(checkpoint: Checkpoint) -> str:
 
 def hanko_png(checkpoint: Checkpoint) -> bytes:
     """The generated seal of ``checkpoint`` (PNG, transparent background)."""
-    return _hanko(checkpoint.id, hanko_name(checkpoint), font_path())
+    name = hanko_name(checkpoint)
+    # A name in Chinese or Korean characters Japanese fonts lack is set in a CJK font.
+    return _hanko(checkpoint.id, name, font_path(text=name))
 
 
 def stamp_version(checkpoint: Checkpoint) -> str:
@@ -338,7 +340,9 @@ def completion(card: Card | None, campaign: Campaign | None) -> Completion:
 def badge_png(done: Completion) -> bytes:
     """A square, shareable PNG: the campaign's title in the visitor's language, "complete",
     the day of the last stamp and every stamp in a grid."""
-    font = font_path()
+    title, complete = done.campaign.tr("title"), _("COMPLETE")
+    day = format_date(done.completed_at, "long")
+    font = font_path(current_language(), title + complete + day)
     image = Image.new("RGB", (BADGE_SIZE, BADGE_SIZE), BADGE_BACKGROUND)
     draw = ImageDraw.Draw(image)
     margin = 60
@@ -347,16 +351,14 @@ def badge_png(done: Completion) -> bytes:
     draw.rectangle((40, 40, BADGE_SIZE - 41, BADGE_SIZE - 41), outline=VERMILION, width=2)
 
     y = margin + 30
-    for line in _fit_lines(done.campaign.tr("title"), font, 64, 28, width, 2):
+    for line in _fit_lines(title, font, 64, 28, width, 2):
         face = _font(font, line[1])
         draw.text((BADGE_SIZE / 2, y), line[0], font=face, fill=INK, anchor="mt")
         y += round(line[1] * 1.25)
     y += 10
-    complete = _("COMPLETE")
     size = _fit_lines(complete, font, 150, 40, width, 1)[0][1]
     draw.text((BADGE_SIZE / 2, y), complete, font=_font(font, size), fill=VERMILION, anchor="mt")
     y += round(size * 1.2)
-    day = format_date(done.completed_at, "long")
     draw.text((BADGE_SIZE / 2, y), day, font=_font(font, 40), fill=INK, anchor="mt")
     y += 80
 

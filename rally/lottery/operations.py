@@ -17,6 +17,7 @@ from rally.i18n import _, _l, recipient_language
 from rally.lottery.rules import entry_due
 from rally.mail import Mail
 from rally.rewards.models import Claim, ClaimKind
+from rally.rewards.rules import claim_period_over
 from rally.visitors.models import Visitor
 
 from . import draw as lottery_draw
@@ -76,8 +77,8 @@ def enter_lottery(lottery: Lottery, card: Card, visitor, now: datetime) -> Lotte
     once per time a repeating tier was reached (each call adds the next entry due).
 
     :raise LotteryError: ``account_required``, ``email_not_verified``, ``lottery_drawn``,
-        ``not_enough_stamps``, ``already_entered`` (one entry per person and occurrence,
-        whatever the card).
+        ``claim_period_over`` (past the campaign's claim deadline), ``not_enough_stamps``,
+        ``already_entered`` (one entry per person and occurrence, whatever the card).
     """
     account_required = LotteryError(
         _l("Save your card to an account to take part in the lottery."),
@@ -100,6 +101,8 @@ def enter_lottery(lottery: Lottery, card: Card, visitor, now: datetime) -> Lotte
     db.session.refresh(lottery, with_for_update={"read": True})
     if lottery.is_drawn:
         raise _already_drawn()
+    if claim_period_over(lottery.campaign, now):
+        raise _claim_period_over()
     # The account under a share lock too, its card read after it: an account deleted at
     # this moment (rally.visitors.operations.delete_account locks the row for update) is
     # waited for and then found gone or no longer holding the card; a deletion arriving
@@ -137,6 +140,17 @@ def enter_lottery(lottery: Lottery, card: Card, visitor, now: datetime) -> Lotte
             _l("You have already entered this lottery."), code="already_entered", status=409
         ) from None
     return entry
+
+
+def _claim_period_over() -> LotteryError:
+    return LotteryError(
+        _l(
+            "The period for exchanging this campaign's rewards is over: the winners of a "
+            "lottery drawn now could not collect their prizes."
+        ),
+        code="claim_period_over",
+        status=409,
+    )
 
 
 def _already_drawn() -> LotteryError:
@@ -182,8 +196,11 @@ def draw_lottery(lottery: Lottery, now: datetime) -> list[LotteryEntry]:
     waits for entries in flight (see :func:`enter_lottery`), so the entries read after it
     are all there will ever be.
 
-    :raise LotteryError: ``lottery_drawn``.
+    :raise LotteryError: ``lottery_drawn``, ``claim_period_over`` (past the campaign's
+        claim deadline, its prizes could no longer be handed over).
     """
+    if claim_period_over(lottery.campaign, now):
+        raise _claim_period_over()
     claimed = db.session.execute(
         update(Lottery)
         .where(Lottery.id == lottery.id, Lottery.drawn_at.is_(None))

@@ -26,16 +26,19 @@ class LotteryStanding:
     can_enter: bool
 
 
-def lottery_standing(lottery, entries: list, prizes: list, reached: int) -> LotteryStanding:
+def lottery_standing(
+    lottery, entries: list, prizes: list, reached: int, period_over: bool = False
+) -> LotteryStanding:
     """A card that reached the tier ``reached`` times, with its ``entries`` in ``lottery``
-    and the ``prizes`` (claims) it won."""
+    and the ``prizes`` (claims) it won; ``period_over``: past the campaign's claim deadline
+    (no more entries: the lottery can no longer be drawn)."""
     if any(entry.won for entry in entries):
         outcome = Outcome.won if prizes else Outcome.prize_cancelled
     elif entries:
         outcome = Outcome.lost if lottery.is_drawn else Outcome.entered
     else:
         outcome = Outcome.drawn_without_card if lottery.is_drawn else Outcome.open
-    return LotteryStanding(outcome, entry_due(lottery, entries, reached))
+    return LotteryStanding(outcome, entry_due(lottery, entries, reached) and not period_over)
 
 
 def entry_due(lottery, entries: list, reached: int) -> bool:

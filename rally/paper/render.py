@@ -14,7 +14,6 @@ from reportlab.lib.pagesizes import A4
 from rally.i18n import _
 from rally.posters.render import (
     ACCENT,
-    FONT_NAME,
     INK,
     MUTED,
     Qr,
@@ -56,7 +55,7 @@ def _texts() -> dict:
 def _text(pdf, x: float, top: float, size: float, text: str, color=INK) -> None:
     """Left-aligned text with its baseline ``top`` points from the top of the page."""
     pdf.setFillColorRGB(*_rgb(color))
-    pdf.setFont(FONT_NAME, size)
+    pdf.setFont(_register_font(font_path()), size)
     pdf.drawString(x, PAGE_HEIGHT - top, text)
 
 

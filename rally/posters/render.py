@@ -2,16 +2,16 @@
 
 One layout, computed in PostScript points from the top of the page, is drawn by two
 backends, so the PDF and the PNG look alike. Japanese needs a real CJK font embedded in the
-PDF: IPAexGothic, a TrueType font shipped by the ``japanize-matplotlib`` package from PyPI
-(reportlab embeds only TrueType outlines, not the CFF outlines of Noto CJK's OTF files).
-``RALLY_POSTER_FONT`` may name another TrueType file.
+PDF: the TrueType fonts shipped in ``rally/posters/fonts`` (IPAexGothic for Japanese and
+English, WenQuanYi Micro Hei for Chinese and Korean; reportlab embeds only TrueType
+outlines, not the CFF outlines of Noto CJK's OTF files). ``RALLY_POSTER_FONT`` may name
+another TrueType file, used for every language.
 
 The QR code is drawn as vector squares in the PDF (sharp at any print size) and with
 whole-pixel modules in the PNG, each module about 2.8 mm on paper: phones read it from a
 metre away.
 """
 
-import importlib.util
 import io
 import os
 from collections.abc import Iterable
@@ -40,28 +40,58 @@ MUTED = (87, 96, 106)
 WHITE = (255, 255, 255)
 
 
-class PosterFontMissing(RuntimeError):
-    """No TrueType font with Japanese glyphs could be found."""
+FONT_FOLDER = os.path.join(os.path.dirname(__file__), "fonts")
+#: Japanese and Latin: the Japanese forms of kanji.
+JAPANESE_FONT = os.path.join(FONT_FOLDER, "ipaexg.ttf")
+#: Every CJK ideograph (Simplified and Traditional), every Hangul syllable, kana and Latin.
+CJK_FONT = os.path.join(FONT_FOLDER, "wqy-microhei.ttc")
+LANGUAGE_FONTS = {"zh_Hans": CJK_FONT, "zh_Hant": CJK_FONT, "ko": CJK_FONT}
 
 
-def font_path() -> str:
-    """The TrueType file used for every poster (``RALLY_POSTER_FONT`` or IPAexGothic)."""
+def font_path(lang: str | None = None, text: str = "") -> str:
+    """The TrueType file that prints ``text`` in ``lang``: ``RALLY_POSTER_FONT`` if set,
+    else the language's font (IPAexGothic for Japanese, English and the default), or the
+    CJK font when the language's font lacks a character of ``text`` (a Korean name on a
+    Japanese stamp)."""
     configured = current_app.config.get("RALLY_POSTER_FONT")
     if configured:
         return configured
-    # Locate the font without importing the package (importing it loads matplotlib).
-    spec = importlib.util.find_spec("japanize_matplotlib")
-    if spec is None or not spec.submodule_search_locations:
-        raise PosterFontMissing(
-            "Install japanize-matplotlib (pip install -e .) or set RALLY_POSTER_FONT."
-        )
-    return os.path.join(spec.submodule_search_locations[0], "fonts", "ipaexg.ttf")
+    path = LANGUAGE_FONTS.get(lang or "", JAPANESE_FONT)
+    if text and not has_glyphs(path, text):
+        return CJK_FONT
+    return path
+
+
+def has_glyphs(path: str, text: str) -> bool:
+    """Whether the font at ``path`` has a glyph for every character of ``text`` (spaces and
+    control characters aside)."""
+    characters = _characters(path)
+    return all(ord(char) in characters for char in text if char.isprintable() and char != " ")
 
 
 @lru_cache(maxsize=4)
+def _characters(path: str) -> frozenset[int]:
+    """The code points the font at ``path`` maps to a glyph (its cmap), read once."""
+    return frozenset(_ttf(path).face.charToGlyph)
+
+
+@lru_cache(maxsize=8)
+def _ttf(path: str) -> TTFont:
+    # A collection (.ttc) holds more faces: the first is the proportional one.
+    return TTFont(_font_name(path), path, subfontIndex=0)
+
+
+def _font_name(path: str) -> str:
+    stem = os.path.splitext(os.path.basename(path))[0]
+    return f"{FONT_NAME}-{stem}"
+
+
+@lru_cache(maxsize=8)
 def _register_font(path: str) -> str:
-    pdfmetrics.registerFont(TTFont(FONT_NAME, path))
-    return FONT_NAME
+    """The name under which reportlab knows the font at ``path``, registered once."""
+    font = _ttf(path)
+    pdfmetrics.registerFont(font)
+    return font.fontName
 
 
 @lru_cache(maxsize=64)
@@ -88,6 +118,7 @@ class Text:
     size: float
     text: str
     color: tuple[int, int, int] = INK
+    font: str | None = None  # the TrueType file (see :func:`font_path`); None: the default
 
 
 @dataclass(frozen=True)
@@ -141,11 +172,11 @@ def poster_text(checkpoint, lang: str) -> PosterText:
     )
 
 
-def _width(text: str, size: float) -> float:
-    return pdfmetrics.stringWidth(text, FONT_NAME, size)
+def _width(text: str, size: float, font: str | None = None) -> float:
+    return pdfmetrics.stringWidth(text, _register_font(font or font_path()), size)
 
 
-def wrap(text: str, size: float, width: float) -> list[str]:
+def wrap(text: str, size: float, width: float, font: str | None = None) -> list[str]:
     """Break ``text`` into lines no wider than ``width``: at spaces where there are some
     (English, Korean), else after a Japanese or Chinese comma or full stop in the line's
     second half, else between any two characters (Japanese and Chinese have no spaces)."""
@@ -153,7 +184,7 @@ def wrap(text: str, size: float, width: float) -> list[str]:
     for paragraph in text.splitlines() or [""]:
         line = ""
         for char in paragraph:
-            if not line or _width(line + char, size) <= width:
+            if not line or _width(line + char, size, font) <= width:
                 line += char
                 continue
             cut = line.rfind(" ")
@@ -171,10 +202,12 @@ def wrap(text: str, size: float, width: float) -> list[str]:
     return lines
 
 
-def _fit(text: str, size: float, smallest: float, width: float, max_lines: int):
+def _fit(
+    text: str, size: float, smallest: float, width: float, max_lines: int, font: str | None = None
+):
     """The largest size from ``size`` down to ``smallest`` at which ``text`` fits."""
     while True:
-        lines = wrap(text, size, width)
+        lines = wrap(text, size, width, font)
         if len(lines) <= max_lines or size <= smallest:
             return size, lines[:max_lines]
         size -= 2
@@ -187,42 +220,48 @@ def layout(text: PosterText, label: str | None = None) -> list:
         shop's name; the title then keeps to two lines and the QR code is a little smaller,
         so that everything still fits on the page.
     """
-    _register_font(font_path())
+    # Each text in the font of the poster's language, or in one that has all its characters.
     width = PAGE_WIDTH - 2 * MARGIN
     center = PAGE_WIDTH / 2
     ops: list = [Box(0, 0, PAGE_WIDTH, 64, ACCENT)]
-    district_size, district_lines = _fit(text.district, 18, 10, width, 1)
-    ops.append(Text(center, 40, district_size, district_lines[0], WHITE))
+    font = font_path(text.lang, text.district)
+    district_size, district_lines = _fit(text.district, 18, 10, width, 1, font)
+    ops.append(Text(center, 40, district_size, district_lines[0], WHITE, font))
 
     y = 64 + 30
-    size, lines = _fit(text.title, 34, 16, width, 3 if label is None else 2)
+    font = font_path(text.lang, text.title)
+    size, lines = _fit(text.title, 34, 16, width, 3 if label is None else 2, font)
     for line in lines:
         y += size * 1.25
-        ops.append(Text(center, y, size, line))
+        ops.append(Text(center, y, size, line, INK, font))
 
     y += 22 if label is None else 20
-    size, lines = _fit(text.store, 30, 14, width, 2)
+    font = font_path(text.lang, text.store)
+    size, lines = _fit(text.store, 30, 14, width, 2, font)
     for line in lines:
         y += size * 1.25
-        ops.append(Text(center, y, size, line, ACCENT))
+        ops.append(Text(center, y, size, line, ACCENT, font))
 
     qr_size, qr_gap = 360, 24
     if label is not None:
         y += 6
-        size, lines = _fit(label, 22, 12, width, 1)
+        font = font_path(text.lang, label)
+        size, lines = _fit(label, 22, 12, width, 1, font)
         y += size * 1.25
-        ops.append(Text(center, y, size, lines[0], MUTED))
+        ops.append(Text(center, y, size, lines[0], MUTED, font))
         qr_size, qr_gap = 320, 20
     qr_top = y + qr_gap
     ops.append(Qr(center - qr_size / 2, qr_top, qr_size, qr_matrix(text.url)))
 
     y = qr_top + qr_size + 14
-    size, lines = _fit(text.instruction, 20, 12, width, 3)
+    font = font_path(text.lang, text.instruction)
+    size, lines = _fit(text.instruction, 20, 12, width, 3, font)
     for line in lines:
         y += size * 1.3
-        ops.append(Text(center, y, size, line))
+        ops.append(Text(center, y, size, line, INK, font))
 
-    ops.append(Text(center, PAGE_HEIGHT - MARGIN, 10, text.footer, MUTED))
+    footer_font = font_path(text.lang, text.footer)
+    ops.append(Text(center, PAGE_HEIGHT - MARGIN, 10, text.footer, MUTED, footer_font))
     return ops
 
 
@@ -240,7 +279,7 @@ def _draw_pdf_page(pdf: canvas.Canvas, ops: Iterable) -> None:
             pdf.rect(op.x, PAGE_HEIGHT - op.top - op.height, op.width, op.height, stroke=0, fill=1)
         elif isinstance(op, Text):
             pdf.setFillColorRGB(*_rgb(op.color))
-            pdf.setFont(FONT_NAME, op.size)
+            pdf.setFont(_register_font(op.font or font_path()), op.size)
             pdf.drawCentredString(op.center_x, PAGE_HEIGHT - op.baseline, op.text)
         elif isinstance(op, Qr):
             _draw_pdf_qr(pdf, op)
@@ -305,7 +344,6 @@ def poster_png(checkpoint, lang: str, dpi: int = PNG_DPI) -> bytes:
     text = poster_text(checkpoint, lang)
     ops = layout(text)
     scale = dpi / 72
-    path = font_path()
     image = Image.new("RGB", (round(PAGE_WIDTH * scale), round(PAGE_HEIGHT * scale)), WHITE)
     draw = ImageDraw.Draw(image)
     for op in ops:
@@ -320,7 +358,7 @@ def poster_png(checkpoint, lang: str, dpi: int = PNG_DPI) -> bytes:
                 fill=op.color,
             )
         elif isinstance(op, Text):
-            font = _pil_font(path, round(op.size * scale))
+            font = _pil_font(op.font or font_path(), round(op.size * scale))
             draw.text(
                 (op.center_x * scale, op.baseline * scale),
                 op.text,

@@ -3,6 +3,7 @@
 from datetime import datetime
 from functools import cache
 
+from flask_babel import LazyString
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -12,15 +13,29 @@ from rally.cards.models import Card
 from rally.codes import is_code, new_redemption_code, normalise_code
 from rally.errors import RallyError
 from rally.extensions import db
-from rally.i18n import _l
+from rally.i18n import _l, format_when
 from rally.questionnaires.operations import questionnaire_done
-from rally.rewards.rules import is_first_come
+from rally.rewards.rules import claim_period_over, is_first_come
 
 from .models import Claim, ClaimKind, redemption_counter
 
 
 class RewardError(RallyError):
     """A claim or redemption that cannot go ahead; ``code`` says why."""
+
+
+def check_claim_period(campaign, now: datetime) -> None:
+    """:raise RewardError: ``claim_period_over`` (past the campaign's ``claims_until``)."""
+    if claim_period_over(campaign, now):
+        raise RewardError(
+            _l(
+                "The period for exchanging this campaign's rewards ended on %(when)s: "
+                "rewards can no longer be claimed or handed over.",
+                when=LazyString(lambda: format_when(campaign.claims_until)),
+            ),
+            code="claim_period_over",
+            status=403,
+        )
 
 
 def claims_of_card(card: Card | None, campaign_id: int) -> dict[int, list[Claim]]:
@@ -75,7 +90,8 @@ def claim_reward(card: Card, tier: RewardTier, now: datetime, occurrence: int = 
     A tier drawn by lottery is claimed here only when it also has a stock (a first-come
     prize beside the lottery); without one it is won in the lottery only.
 
-    :raise RewardError: ``campaign_not_started``, ``lottery_only``, ``not_enough_stamps``
+    :raise RewardError: ``campaign_not_started``, ``claim_period_over`` (past the
+        campaign's claim deadline), ``lottery_only``, ``not_enough_stamps``
         (the card has not reached the tier that many times), ``questionnaire_required``
         (the campaign asks its questions first), ``out_of_stock``.
     """
@@ -86,6 +102,7 @@ def claim_reward(card: Card, tier: RewardTier, now: datetime, occurrence: int = 
         raise RewardError(
             _l("This campaign has not started yet."), code="campaign_not_started", status=403
         )
+    check_claim_period(tier.campaign, now)
     if not is_first_come(tier, has_lottery=tier.lottery is not None):
         raise RewardError(
             _l("This reward is given by lottery: please enter the lottery instead."),
@@ -187,10 +204,13 @@ def redeem_claim(claim: Claim, staff, now: datetime) -> Claim:
     number of simultaneous confirmations exactly one changes the row.
 
     :param staff: the logged-in user at the counter.
-    :raise RewardError: ``not_redemption_staff``, ``already_redeemed`` (the error's
-        ``claim`` says when and where).
+    :raise RewardError: ``not_redemption_staff``, ``claim_period_over`` (past the
+        campaign's claim deadline: first-come rewards and lottery prizes alike),
+        ``already_redeemed`` (the error's ``claim`` says when and where).
     """
     store = staff_store_for(staff, claim.campaign_id)
+    if claim.redeemed_at is None:  # one handed over already says so, whatever the date
+        check_claim_period(claim.campaign, now)
     changed = db.session.execute(
         update(Claim)
         .where(Claim.id == claim.id, Claim.redeemed_at.is_(None))

@@ -27,6 +27,7 @@ from rally.utils import int_arg, utcnow
 from . import operations
 from .forms import ClaimForm, CountersForm, RedeemConfirmForm, RedeemLookupForm
 from .models import Claim
+from .rules import claim_period_over
 
 bp = Blueprint("rewards", __name__, template_folder="templates")
 
@@ -89,7 +90,9 @@ def _staff_url(code: str) -> str:
 @bp.get("/card/claims/<code>")
 def claim_page(code: str):
     """The visitor's claim: the code and its QR, or when it was handed over."""
-    return render_template("rewards/claim.html", claim=_own_claim(code))
+    claimed = _own_claim(code)
+    period_over = claim_period_over(claimed.campaign, utcnow())
+    return render_template("rewards/claim.html", claim=claimed, period_over=period_over)
 
 
 @bp.get("/card/claims/<code>/qr.svg")
@@ -114,6 +117,8 @@ def redeem():
             try:
                 found = operations.find_claim(lookup.code.data)
                 operations.staff_store_for(current_user, found.campaign_id)
+                if found.redeemed_at is None:
+                    operations.check_claim_period(found.campaign, utcnow())
             except operations.RewardError as error:
                 lookup.code.errors.append(error.message)
                 found, status = None, error.status

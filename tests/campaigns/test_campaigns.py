@@ -542,3 +542,38 @@ def test_a_place_in_a_new_area_would_take_back_every_area_rewards(ctx, make_camp
     kept = the_input(campaign, store_ids=[*stores, at_station], tiers=tiers)
     update_campaign(campaign, kept)
     assert len(campaign.checkpoints) == 3
+
+
+def test_reward_deadline_is_saved_in_utc_and_shown_again(app, admin_client, make_store):
+    data = form_data([make_store()], claims_until="2030-05-15T18:00")
+    assert admin_client.post("/admin/campaigns/new", data=data).status_code == 303
+    with app.app_context():
+        assert db.session.scalars(db.select(Campaign)).one().claims_until == datetime(
+            2030, 5, 15, 9, 0
+        )
+    html = admin_client.get("/admin/campaigns/1/edit").get_data(True)
+    assert 'value="2030-05-15T18:00"' in html
+    page = admin_client.get("/admin/campaigns/1", headers={"Accept-Language": "en"}).text
+    assert "Exchange your reward by May 15, 2030, 6:00\u202fPM." in page
+
+
+def test_reward_deadline_before_the_end_is_a_form_error(app, admin_client, make_store):
+    data = form_data([make_store()], claims_until="2030-04-30T23:59")
+    response = admin_client.post(
+        "/admin/campaigns/new", data=data, headers={"Accept-Language": "en"}
+    )
+    assert response.status_code == 400
+    assert "Rewards can be exchanged only until the campaign's end or later." in response.text
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(Campaign)) == 0
+
+
+def test_reward_deadline_before_the_end_is_refused_by_the_operation(ctx, make_campaign):
+    campaign_id, _ = make_campaign()
+    campaign = db.session.get(Campaign, campaign_id)
+    early = campaign.ends_at - timedelta(seconds=1)
+    assert refusal(update_campaign, campaign, the_input(campaign, claims_until=early)) == (
+        "claims_before_end"
+    )
+    update_campaign(campaign, the_input(campaign, claims_until=campaign.ends_at))
+    assert campaign.claims_until == campaign.ends_at
