@@ -52,9 +52,7 @@ def test_a_completed_area_s_places_come_last(app, client, areas_campaign, stamp_
     campaign_id, areas = areas_campaign()  # one stamp completes an area
     client.get(stamp_path(areas["station"][0]))
     html = card(client, campaign_id)
-    assert listed(html, "next-to-visit") == names(
-        app, [*areas["river"], areas["station"][1]]
-    )
+    assert listed(html, "next-to-visit") == names(app, [*areas["river"], areas["station"][1]])
 
 
 def test_only_five_places_come_first(app, client, make_campaign):
