@@ -137,3 +137,16 @@ def test_back_office_menu_works_without_javascript(browser, live_server):
         "a[aria-current=page]"
     ).text_content() == ("Areas")
     context.close()
+
+
+@pytest.mark.usefixtures("demo")
+def test_the_posters_page_prints_without_the_site_s_chrome(browser, live_server):
+    context = browser.new_context(locale="en-US")
+    page = context.new_page()
+    log_in(page, live_server, MERCHANT_EMAIL, MERCHANT_PASSWORD)
+    page.goto(live_server + "/posters/")
+    page.emulate_media(media="print")
+    assert not page.locator(".site-header").is_visible()
+    assert not page.locator(".site-footer").is_visible()
+    assert page.locator("main .admin-list").is_visible()
+    context.close()
