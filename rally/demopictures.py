@@ -65,18 +65,23 @@ def shop_front(category: str, seed: int) -> Image.Image:
     width, height = SIZE
     draw.rectangle((0, 300, width, height), fill=(214, 204, 188))  # pavement
     left, right = 60 + rng.randint(-20, 20), 420 + rng.randint(-20, 20)
-    draw.rectangle((left, 70, right, 300), fill=PAPER)  # the building
+    wall = rng.choice([PAPER, (238, 226, 204), (214, 190, 160), (225, 225, 220)])
+    draw.rectangle((left, 70, right, 300), fill=wall)  # the building
+    if rng.random() < 0.5:  # a second floor with a window
+        draw.rectangle((left + 20, 8, right - 20, 70), fill=wall)
+        draw.rectangle((left + 60, 20, right - 60, 50), fill=(200, 225, 235))
     draw.rectangle((left - 10, 56, right + 10, 80), fill=WOOD)  # the sign board
     for x in range(left + 24, right - 24, 28):  # the sign's letters, as marks
         draw.rectangle((x, 62, x + 14, 74), fill=PAPER)
-    stripe = (right - left + 20) // 8
-    for i in range(8):  # the awning
+    stripes = rng.choice([6, 8, 10])
+    stripe = (right - left + 20) // stripes
+    for i in range(stripes):  # the awning
         x = left - 10 + i * stripe
         fill = colour if i % 2 == 0 else (255, 255, 255)
         draw.rectangle((x, 80, x + stripe, 118), fill=fill)
         draw.pieslice((x, 100, x + stripe, 136), 0, 180, fill=fill)
     door = (width // 2 - 45, 150, width // 2 + 45, 300)
-    draw.rectangle(door, fill=(90, 70, 55))
+    draw.rectangle(door, fill=rng.choice([(90, 70, 55), (60, 60, 70), (140, 100, 60)]))
     for i in range(3):  # the noren curtain over the door
         x = door[0] + i * 30
         draw.rectangle((x + 2, 150, x + 28, 205), fill=colour)
