@@ -36,7 +36,8 @@ def test_the_dashboard_follows_new_stamps(
         expect(page.get_by_test_id("stamps")).to_have_text("2")
         assert page.evaluate("window.marker") == "same page"  # swapped, not reloaded
         assert page.locator("main details").first.get_attribute("open") is not None
-        expect(page.locator("main details summary").first).to_be_focused()  # where the click left it
+        # where the click left it
+        expect(page.locator("main details summary").first).to_be_focused()
 
         # Paused, it stays as it is; resumed, it catches up.
         page.get_by_role("button", name="Pause updates").click()
