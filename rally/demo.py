@@ -20,6 +20,7 @@ from rally.campaigns.models import (
     TierBasis,
 )
 from rally.checkpoints.operations import SettingsInput, add_code, update_settings
+from rally.demopictures import give_pictures
 from rally.extensions import db
 from rally.news.demo import seed_showcase
 from rally.questionnaires.operations import QuestionInput, add_question
@@ -454,6 +455,7 @@ def seed_demo(now: datetime, timezone: str = "Asia/Tokyo") -> dict:
     seed_showcase(now, stores)
     spots = list(db.session.scalars(select(Spot).order_by(Spot.id)))
     _seed_areas(stores, spots)
+    give_pictures(stores, spots)  # drawn by rally/demopictures.py, stored as uploads are
     campaign = db.session.scalar(select(Campaign).where(Campaign.title_ja == CAMPAIGN_TITLE_JA))
     if campaign is None:
         campaign = _year_end_rally(now, timezone, stores, spots)

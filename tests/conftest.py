@@ -34,7 +34,7 @@ def database_url(tmp_path):
 
 
 @pytest.fixture
-def app(database_url):
+def app(database_url, tmp_path):
     app = create_app(
         {
             "TESTING": True,
@@ -45,6 +45,8 @@ def app(database_url):
             "RATELIMIT_ENABLED": False,
             # Tests scan several shops within a second; tests/fraud/test_fraud.py sets it.
             "RALLY_MIN_STAMP_INTERVAL": 0,
+            # Photos (the demo draws some) go to the test's folder, never to instance/.
+            "RALLY_UPLOAD_FOLDER": str(tmp_path / "uploads"),
         }
     )
     with app.app_context():

@@ -5,7 +5,7 @@ rewards and lottery rooms' rules (:mod:`rally.rewards.rules`, :mod:`rally.lotter
 the same the claim and the entry enforce.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from rally.campaigns.models import Campaign, RewardTier
@@ -44,6 +44,12 @@ class TierRow:
         return self.progress.reached
 
 
+#: The card shows this many of the places still to visit first; the rest are folded.
+NEXT_PLACES = 5
+#: A card without areas shows its stamps unfolded up to this many places.
+OPEN_STAMPS = 12
+
+
 @dataclass
 class CardPage:
     """The template's context (``vars(page)``)."""
@@ -69,6 +75,12 @@ class CardPage:
     claims_until: datetime | None
     #: Past ``claims_until``: nothing more is claimed or handed over.
     claim_period_over: bool
+    #: The reward the card is closest to (fewest to go), or None when none is ahead.
+    next_goal: TierRow | None = None
+    #: The first places to visit: in the areas closest to completion first.
+    next_places: list[PlaceRow] | None = None
+    #: How many other places are still to visit (listed folded).
+    more_places: int = 0
 
 
 def card_page(
@@ -98,19 +110,22 @@ def card_page(
     if highlighted is not None and not is_new:
         next_at = next_check_in(campaign, highlighted.created_at)
     places = place_rows(progress, sheet.place_texts(current_language()))
+    groups = unfolded_groups(area_rows(progress, places), highlight if highlighted else None)
+    next_places = places_to_visit_first(progress, places)
     tiers = progress.tiers()
     # Claims and lottery entries only show beside a reached tier: most cards have none yet.
     reached = any(row.reached for row in tiers)
     claims = claims_of_card(card, campaign.id) if reached and visitor.has_claims else {}
     lotteries = lotteries_on_card(card, campaign.id, sheet.lotteries) if reached else {}
     period_over = claim_period_over(campaign, now)
+    tier_rows = [_tier_row(row, claims, lotteries, period_over) for row in tiers]
     return CardPage(
         campaign=campaign,
         card=card,
         progress=progress,
         places=places,
-        groups=area_rows(progress, places),
-        tiers=[_tier_row(row, claims, lotteries, period_over) for row in tiers],
+        groups=groups,
+        tiers=tier_rows,
         show_points=sheet.show_points,
         over=over,
         # A signed cookie whose card is gone: moved to another phone, or taken back by a new
@@ -124,7 +139,41 @@ def card_page(
         stamps_at_register=campaign.is_purchase and not over,
         claims_until=campaign.claims_until,
         claim_period_over=period_over,
+        next_goal=next_goal(tier_rows),
+        next_places=next_places,
+        more_places=len(progress.to_visit) - len(next_places),
     )
+
+
+def next_goal(rows: list[TierRow]) -> TierRow | None:
+    """The tier the card will reach next: fewest to go among those still ahead (a repeating
+    tier always is), the first listed on a tie."""
+    ahead = [
+        row for row in rows if row.progress.to_go > 0 and (not row.reached or row.tier.repeats)
+    ]
+    return min(ahead, key=lambda row: row.progress.to_go, default=None)
+
+
+def places_to_visit_first(progress: CardProgress, places: dict[int, PlaceRow]) -> list[PlaceRow]:
+    """Up to :data:`NEXT_PLACES` places still to visit: those of the areas closest to
+    completion first (a completed or closed area's places last), else in the card's order."""
+    rank = {}
+    for area in progress.areas:
+        waiting = area.area is not None and area.counted and not area.complete
+        for checkpoint in area.checkpoints:
+            rank[checkpoint.id] = (0, area.to_go) if waiting else (1, 0)
+    ordered = sorted(progress.to_visit, key=lambda cp: rank.get(cp.id, (1, 0)))  # stable
+    return [places[cp.id] for cp in ordered[:NEXT_PLACES]]
+
+
+def unfolded_groups(groups: list[AreaRows], highlight: int | None) -> list[AreaRows]:
+    """Which groups of stamps show unfolded: the one holding the stamp just scanned, and a
+    card without areas that fits on a screen (:data:`OPEN_STAMPS`)."""
+    small = len(groups) == 1 and len(groups[0].places) <= OPEN_STAMPS
+    return [
+        replace(group, open=small or any(p.checkpoint_id == highlight for p in group.places))
+        for group in groups
+    ]
 
 
 def _tier_row(row: TierProgress, claims: dict, lotteries: dict, period_over: bool) -> TierRow:

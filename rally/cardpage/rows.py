@@ -93,6 +93,7 @@ class AreaRows:
     progress: object
     name: str
     places: list[PlaceRow]
+    open: bool = False  # shown unfolded (decided by :func:`.page.unfolded_groups`)
 
 
 def place_rows(progress: CardProgress, texts: dict) -> dict[int, PlaceRow]:

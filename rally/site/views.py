@@ -6,6 +6,7 @@ from rally.campaigns.lifecycle import open_campaigns
 from rally.news.operations import latest_news, upcoming_events
 from rally.spots.views import map_tiles_host
 from rally.stores.models import Category
+from rally.stores.search import TAG_LABELS, featured_stores
 from rally.utils import utcnow
 
 bp = Blueprint("site", __name__, template_folder="templates")
@@ -20,6 +21,8 @@ def home():
         events=upcoming_events(now, limit=3),
         news=latest_news(now, limit=5),
         categories=list(Category),
+        featured=featured_stores(),
+        tag_labels=TAG_LABELS,
     )
 
 

@@ -47,6 +47,8 @@ class Spot(Bilingual, db.Model):
     latitude: Mapped[float | None]
     longitude: Mapped[float | None]
     website: Mapped[str] = mapped_column(String(255), default="")
+    # A picture under RALLY_UPLOAD_FOLDER/spots (rally/spots/photos.py), shown on public pages.
+    photo_filename: Mapped[str | None] = mapped_column(String(80))
     # The street or neighbourhood it belongs to (rally/areas), for per-area rally rules.
     area_id: Mapped[int | None] = mapped_column(ForeignKey("area.id"), index=True)
     area = relationship("Area")

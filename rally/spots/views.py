@@ -10,6 +10,7 @@ from flask import (
     make_response,
     redirect,
     render_template,
+    send_from_directory,
     url_for,
 )
 
@@ -24,6 +25,7 @@ from rally.utils import confirmation_page, int_arg
 from . import operations
 from .forms import SpotForm
 from .models import Spot
+from .photos import delete_spot_photo, spot_photo_directory
 
 bp = Blueprint(
     "spots", __name__, template_folder="templates", static_folder="static",
@@ -79,6 +81,15 @@ def index():
 def spot(spot_id: int):
     spot = operations.public_spot(spot_id) or abort(404)
     return render_template("spots/spot.html", spot=spot)
+
+
+@bp.get("/spots/<int:spot_id>/photo")
+def photo(spot_id: int):
+    """A published spot's picture (a normalised JPEG, as a store's photo)."""
+    spot = operations.public_spot(spot_id)
+    if spot is None or not spot.photo_filename:
+        abort(404)
+    return send_from_directory(spot_photo_directory(), spot.photo_filename, max_age=3600)
 
 
 @bp.get("/map", endpoint="map")
@@ -158,6 +169,7 @@ def delete(spot_id: int):
     asked = confirmation_page(question, url_for(".manage"))
     if asked is not None:
         return asked
+    picture = spot.photo_filename
     try:
         operations.delete_spot(spot)
     except operations.SpotError as error:
@@ -166,5 +178,6 @@ def delete(spot_id: int):
         spots = operations.spots_page(int_arg("page", 1), SPOTS_PER_PAGE)
         return render_template("spots/manage.html", spots=spots), error.status
     db.session.commit()
+    delete_spot_photo(picture)
     flash(_("Deleted."), "success")
     return redirect(url_for(".manage"), 303)

@@ -62,6 +62,26 @@ def search_stores(page: int = 1, per_page: int = PER_PAGE, **filters):
     return paginate(directory_query(**filters), page, per_page)
 
 
+def featured_stores(limit: int = 6) -> list[Store]:
+    """Approved stores with a photo for the home page's shop window: the newest of each
+    category in turn, so the window shows the district's variety."""
+    stores = db.session.scalars(
+        select(Store)
+        .where(Store.status == StoreStatus.approved, Store.photo_filename.is_not(None))
+        .order_by(Store.id.desc())
+        .limit(limit * len(Category))
+    )
+    by_category: dict[Category, list[Store]] = {}
+    for store in stores:
+        by_category.setdefault(store.category, []).append(store)
+    chosen: list[Store] = []
+    while len(chosen) < limit and any(by_category.values()):
+        for category in Category:
+            if by_category.get(category) and len(chosen) < limit:
+                chosen.append(by_category[category].pop(0))
+    return chosen
+
+
 def public_store(store_id: int) -> Store | None:
     """A store whose page visitors may open (approved only)."""
     store = db.session.get(Store, store_id)

@@ -25,7 +25,7 @@ def test_the_dashboard_follows_new_stamps(
         page.get_by_role("button", name="Log in").click()
         page.goto(live_server + f"/manage/dashboard/?campaign={campaign_id}")
         expect(page.get_by_test_id("participants")).to_have_text("0")
-        page.locator("details summary").first.click()  # "As a table", opened
+        page.locator("main details summary").first.click()  # "As a table", opened
         page.evaluate("window.marker = 'same page'")
 
         visitor = app.test_client()
@@ -35,8 +35,9 @@ def test_the_dashboard_follows_new_stamps(
         expect(page.get_by_test_id("participants")).to_have_text("1", timeout=10000)
         expect(page.get_by_test_id("stamps")).to_have_text("2")
         assert page.evaluate("window.marker") == "same page"  # swapped, not reloaded
-        assert page.locator("details").first.get_attribute("open") is not None
-        expect(page.locator("details summary").first).to_be_focused()  # where the click left it
+        assert page.locator("main details").first.get_attribute("open") is not None
+        # where the click left it
+        expect(page.locator("main details summary").first).to_be_focused()
 
         # Paused, it stays as it is; resumed, it catches up.
         page.get_by_role("button", name="Pause updates").click()

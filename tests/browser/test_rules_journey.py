@@ -72,7 +72,7 @@ def test_two_areas_with_a_quiz_in_both_languages(live_server, phone, two_area_ra
     phone.get_by_test_id("lang-en").click()
     phone.wait_for_load_state()
     assert phone.get_by_test_id("areas-complete").inner_text().strip() == "2 of 2 areas completed"
-    headings = [h.strip() for h in phone.locator("section.area h3").all_inner_texts()]
+    headings = [h.strip() for h in phone.locator(".area h3").all_inner_texts()]
     assert headings == ["Station Street", "Shrine Approach"]
     assert phone.get_by_test_id("area-status").all_inner_texts() == [
         "Area completed!",

@@ -1,5 +1,6 @@
 """The public store directory: filters, search in both languages, pagination, store pages."""
 
+import re
 from datetime import time
 
 from rally.extensions import db
@@ -144,13 +145,19 @@ def test_store_page_of_unapproved_store_is_not_found(client, make_store):
 
 def test_store_page_shows_photo_only_when_there_is_one(app, client, make_store):
     store_id = make_store()
-    assert "/photo" not in page(client, f"/stores/{store_id}")
+    html = page(client, f"/stores/{store_id}")
+    assert "/photo" not in html
+    # Without a photo, its category's drawing holds the place, sized like a photo.
+    drawing = re.search(r'<img class="store-photo placeholder" ([^>]*)>', html).group(1)
+    assert 'src="/static/placeholders/buy.svg"' in drawing
+    assert 'width="800" height="600"' in drawing
     with app.app_context():
         from rally.stores.models import Store
 
         db.session.get(Store, store_id).photo_filename = "abc.jpg"
         db.session.commit()
-    assert f'src="/stores/{store_id}/photo"' in page(client, f"/stores/{store_id}")
+    # The address changes with the photo, so a browser's cached copy never hides a new one.
+    assert f'src="/stores/{store_id}/photo?v=abc.jpg"' in page(client, f"/stores/{store_id}")
 
 
 def test_store_page_says_open_or_closed(app, client, make_store):
