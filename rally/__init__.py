@@ -141,6 +141,7 @@ def _connect_signals() -> None:
     from .campaigns import places  # noqa: F401 (keeps a place's area, see areas.signals)
     from .fraud import checks  # noqa: F401 (flags on stamping's scans)
     from .lottery import receivers as lottery_receivers  # noqa: F401
+    from .residents import receivers as residents_receivers  # noqa: F401 (profile erased)
     from .rewards import receivers as rewards_receivers  # noqa: F401
     from .stamping import tallies  # noqa: F401 (forgets removed checkpoints' tallies)
     from .visitors import receivers as visitors_receivers  # noqa: F401 (the account's language)
@@ -167,6 +168,7 @@ def _register_blueprints(app: Flask) -> None:
     from .posters.views import bp as posters_bp
     from .questionnaires.views import bp as questionnaires_bp
     from .register.views import bp as register_bp
+    from .residents.views import bp as residents_bp
     from .rewards.views import bp as rewards_bp
     from .seo.views import bp as seo_bp
     from .site.directory import bp as directory_bp
@@ -191,6 +193,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(fraud_bp)
     app.register_blueprint(cards_bp)
     app.register_blueprint(visitors_bp)
+    app.register_blueprint(residents_bp)
     app.register_blueprint(lottery_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(merchant_figures_bp)

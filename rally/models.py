@@ -14,6 +14,7 @@ from .fraud import models as fraud  # noqa: F401
 from .lottery import models as lottery  # noqa: F401
 from .news import models as news  # noqa: F401
 from .questionnaires import models as questionnaires  # noqa: F401
+from .residents import models as residents  # noqa: F401
 from .rewards import models as rewards  # noqa: F401
 from .spots import models as spots  # noqa: F401
 from .stamping import models as stamping  # noqa: F401

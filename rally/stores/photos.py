@@ -59,8 +59,9 @@ def read_upload(stream) -> bytes:
     return data
 
 
-def normalise_photo(data: bytes) -> bytes:
-    """Decode ``data`` and return it as a clean JPEG at most :data:`MAX_SIDE` pixels wide.
+def normalise_photo(data: bytes, max_side: int | None = None) -> bytes:
+    """Decode ``data`` and return it as a clean JPEG at most :data:`MAX_SIDE` pixels wide
+    (or ``max_side``: a resident's photo is small).
 
     The pixel count is checked from the header, before any pixel is decoded, so a
     decompression bomb costs nothing; Pillow's own bomb check is turned into an error too.
@@ -68,7 +69,7 @@ def normalise_photo(data: bytes) -> bytes:
     :raise PhotoError: ``not_an_image``, ``photo_too_many_pixels``, ``photo_damaged``.
     """
     max_pixels = _limit("RALLY_PHOTO_MAX_PIXELS", MAX_PIXELS)
-    max_side = _limit("RALLY_PHOTO_MAX_SIDE", MAX_SIDE)
+    max_side = max_side or _limit("RALLY_PHOTO_MAX_SIDE", MAX_SIDE)
     too_many = PhotoError(
         _l("This image has too many pixels. Please choose a smaller photo."),
         code="photo_too_many_pixels",

@@ -1,0 +1,1 @@
+"""Residents: who takes part in the district's community side (issue 19)."""
