@@ -298,7 +298,7 @@ def verify_resident(visitor: Visitor, raw_code: str, now: datetime) -> Resident:
         _l("This code is not valid. Please check the six digits, or ask for a new code."),
         code="wrong_code",
     )
-    if not re.fullmatch(r"\d{%d}" % CODE_DIGITS, digits):
+    if not re.fullmatch(rf"\d{{{CODE_DIGITS}}}", digits):
         raise wrong
     hashed = code_hash(digits)
     taken = db.session.execute(
