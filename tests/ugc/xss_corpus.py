@@ -17,7 +17,8 @@ PAYLOADS = [
     "<svg onload=alert(1)>",
     "<svg><script>alert(1)</script></svg>",
     '<svg><a xlink:href="javascript:alert(1)"><text x="20" y="20">XSS</text></a></svg>',
-    '<math><mtext><table><mglyph><style><img src=x onerror="alert(1)"></style></mglyph></table></mtext></math>',
+    "<math><mtext><table><mglyph><style>"
+    '<img src=x onerror="alert(1)"></style></mglyph></table></mtext></math>',
     '<math href="javascript:alert(1)">CLICKME</math>',
     "<body onload=alert(1)>",
     '<iframe src="javascript:alert(1)"></iframe>',
