@@ -1,31 +1,43 @@
-"""Store photos: only real images, bounded in bytes and pixels, re-encoded without EXIF.
+"""Store photos: where they live; checked and re-encoded without EXIF by ``rally.images``."""
 
-Every upload is decoded by Pillow and written again as a fresh JPEG: what is served is
-never the visitor's file, so hidden payloads, GPS positions and camera data are gone.
-"""
-
-import io
 import os
-import secrets
-import warnings
 
 from flask import current_app
-from PIL import Image, ImageOps
 
-from rally.errors import RallyError
 from rally.extensions import db
-from rally.i18n import _l
+from rally.images import (
+    ACCEPTED_FORMATS,
+    JPEG_QUALITY,
+    MAX_BYTES,
+    MAX_PIXELS,
+    MAX_SIDE,
+    PhotoError,
+    normalise_photo,
+    read_upload,
+    remove_upload,
+    too_large_message,
+    write_upload,
+)
 
-ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP")
-MAX_BYTES = 8 * 1024 * 1024
-# 40 megapixels is more than any phone camera; a decompression bomb claims far more.
-MAX_PIXELS = 40_000_000
-MAX_SIDE = 1600
-JPEG_QUALITY = 85
-
-
-class PhotoError(RallyError):
-    """An upload that is not a usable photo; ``code`` says why."""
+# The checks and the re-encoding live in rally/images.py (residents' photos use them too);
+# the names stay importable from here, where the other rooms found them first.
+__all__ = [
+    "ACCEPTED_FORMATS",
+    "JPEG_QUALITY",
+    "MAX_BYTES",
+    "MAX_PIXELS",
+    "MAX_SIDE",
+    "PhotoError",
+    "commit_replacing_file",
+    "delete_photo",
+    "normalise_photo",
+    "photo_directory",
+    "read_upload",
+    "remove_upload",
+    "save_photo",
+    "too_large_message",
+    "write_upload",
+]
 
 
 def photo_directory() -> str:
@@ -34,108 +46,6 @@ def photo_directory() -> str:
         current_app.instance_path, "uploads"
     )
     return os.path.join(root, "stores")
-
-
-def _limit(name: str, default: int) -> int:
-    return int(current_app.config.get(name, default))
-
-
-def too_large_message():
-    size = max(1, _limit("RALLY_PHOTO_MAX_BYTES", MAX_BYTES) // (1024 * 1024))
-    return _l("This file is too large. Please choose a photo under %(size)s MB.", size=size)
-
-
-def read_upload(stream) -> bytes:
-    """Read at most the allowed size from an uploaded file.
-
-    :raise PhotoError: ``photo_too_large`` (413), ``photo_empty``.
-    """
-    max_bytes = _limit("RALLY_PHOTO_MAX_BYTES", MAX_BYTES)
-    data = stream.read(max_bytes + 1)
-    if len(data) > max_bytes:
-        raise PhotoError(too_large_message(), code="photo_too_large", status=413)
-    if not data:
-        raise PhotoError(_l("Please choose a photo."), code="photo_empty")
-    return data
-
-
-def normalise_photo(data: bytes, max_side: int | None = None) -> bytes:
-    """Decode ``data`` and return it as a clean JPEG at most :data:`MAX_SIDE` pixels wide
-    (or ``max_side``: a resident's photo is small).
-
-    The pixel count is checked from the header, before any pixel is decoded, so a
-    decompression bomb costs nothing; Pillow's own bomb check is turned into an error too.
-
-    :raise PhotoError: ``not_an_image``, ``photo_too_many_pixels``, ``photo_damaged``.
-    """
-    max_pixels = _limit("RALLY_PHOTO_MAX_PIXELS", MAX_PIXELS)
-    max_side = max_side or _limit("RALLY_PHOTO_MAX_SIDE", MAX_SIDE)
-    too_many = PhotoError(
-        _l("This image has too many pixels. Please choose a smaller photo."),
-        code="photo_too_many_pixels",
-    )
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
-        try:
-            image = Image.open(io.BytesIO(data), formats=ACCEPTED_FORMATS)
-        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-            raise too_many from None
-        except (OSError, SyntaxError, ValueError):
-            raise PhotoError(
-                _l("This file is not a photo. Please choose a JPEG, PNG or WebP image."),
-                code="not_an_image",
-            ) from None
-        with image:
-            width, height = image.size
-            if width * height > max_pixels:
-                raise too_many
-            try:
-                image.load()
-                image = ImageOps.exif_transpose(image)
-                image = _flatten(image)
-                image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
-                output = io.BytesIO()
-                # No exif= and no icc_profile=: the new file carries no metadata at all.
-                image.save(output, "JPEG", quality=JPEG_QUALITY, optimize=True)
-            except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-                raise too_many from None
-            except (OSError, SyntaxError, ValueError, EOFError):
-                raise PhotoError(
-                    _l("This image is damaged or incomplete. Please choose another file."),
-                    code="photo_damaged",
-                ) from None
-    return output.getvalue()
-
-
-def _flatten(image: Image.Image) -> Image.Image:
-    """JPEG has no transparency: put transparent images on a white background."""
-    if image.mode in ("RGBA", "LA") or (image.mode == "P" and "transparency" in image.info):
-        rgba = image.convert("RGBA")
-        background = Image.new("RGB", rgba.size, (255, 255, 255))
-        background.paste(rgba, mask=rgba.getchannel("A"))
-        return background
-    return image.convert("RGB")
-
-
-def write_upload(directory: str, data: bytes, suffix: str) -> str:
-    """Write ``data`` under a random name in ``directory`` (atomically); return the name."""
-    os.makedirs(directory, exist_ok=True)
-    filename = secrets.token_hex(16) + suffix
-    temporary = os.path.join(directory, "." + filename + ".tmp")
-    with open(temporary, "wb") as handle:
-        handle.write(data)
-    os.replace(temporary, os.path.join(directory, filename))
-    return filename
-
-
-def remove_upload(directory: str, filename: str | None) -> None:
-    """Remove a file nothing points to any more (a missing file or a path: nothing to do)."""
-    if not filename or os.path.basename(filename) != filename:
-        return
-    try:
-        os.remove(os.path.join(directory, filename))
-    except FileNotFoundError:
-        pass
 
 
 def commit_replacing_file(old: str | None, new: str | None, remove) -> None:

@@ -1,0 +1,98 @@
+"""Residents' post photos: checked and re-encoded by ``rally.images`` (no EXIF, no GPS,
+upright), kept at two sizes under names nobody can guess, served only to who may see them.
+
+A photo is stored as ``<name>`` (at most :data:`MAX_SIDE` pixels on its long side) and
+``<name>`` with ``.thumb`` before ``.jpg`` (:data:`THUMB_SIDE`), where the name is 32
+random URL-safe characters: never the upload's own name, and not listable. A members-only
+circle's photo view calls :func:`send_ugc_photo` with its permission check on every request.
+"""
+
+import os
+import re
+import secrets
+from dataclasses import dataclass
+
+from flask import abort, current_app, send_from_directory
+
+from rally.i18n import _l
+from rally.images import PhotoError, decode_photo, encode_jpeg, remove_upload, write_upload
+
+MAX_PHOTOS = 4
+MAX_SIDE = 1600
+THUMB_SIDE = 400
+# A browser keeps a photo for itself a few minutes (a thread scrolls back and forth), and
+# shared caches never: whoever is removed from a circle stops receiving its photos.
+CACHE_SECONDS = 300
+
+_NAME = re.compile(r"\A[A-Za-z0-9_-]{32}(?:\.thumb)?\.jpg\Z")
+
+
+@dataclass(frozen=True)
+class StoredPhoto:
+    """The file names of one stored photo: the large one and its thumbnail."""
+
+    name: str
+    thumbnail: str
+
+
+def ugc_photo_directory() -> str:
+    """``RALLY_UPLOAD_FOLDER``/ugc, by default ``instance/uploads/ugc``."""
+    root = current_app.config.get("RALLY_UPLOAD_FOLDER") or os.path.join(
+        current_app.instance_path, "uploads"
+    )
+    return os.path.join(root, "ugc")
+
+
+def check_photo_count(count: int) -> None:
+    """Refuse a post with more than :data:`MAX_PHOTOS` photos.
+
+    :raise PhotoError: ``too_many_photos``.
+    """
+    if count > MAX_PHOTOS:
+        raise PhotoError(
+            _l("A post can have at most %(count)s photos.", count=MAX_PHOTOS),
+            code="too_many_photos",
+        )
+
+
+def save_ugc_photo(data: bytes) -> StoredPhoto:
+    """Check ``data`` (from :func:`rally.images.read_upload`), write it at both sizes
+    without any metadata, and return the names.
+
+    :raise PhotoError: ``not_an_image``, ``photo_too_many_pixels``, ``photo_damaged``.
+    """
+    image = decode_photo(data)
+    large, small = encode_jpeg(image, MAX_SIDE), encode_jpeg(image, THUMB_SIDE)
+    token = secrets.token_urlsafe(24)  # 24 bytes: 32 characters, 192 random bits
+    directory = ugc_photo_directory()
+    name = write_upload(directory, large, ".jpg", filename=token + ".jpg")
+    try:
+        thumbnail = write_upload(directory, small, ".jpg", filename=token + ".thumb.jpg")
+    except OSError:
+        remove_upload(directory, name)
+        raise
+    return StoredPhoto(name=name, thumbnail=thumbnail)
+
+
+def delete_ugc_photo(photo: StoredPhoto) -> None:
+    """Remove both files of a photo no post shows any more."""
+    for name in (photo.name, photo.thumbnail):
+        remove_upload(ugc_photo_directory(), name)
+
+
+def send_ugc_photo(name: str, allowed: bool):
+    """The response for the photo ``name``: 404 when the reader may not see it (the same
+    answer as a name that does not exist, so a refusal tells nothing), else the file,
+    cached by the reader's browser only.
+
+    :param allowed: the caller's permission check, made for this request.
+    """
+    if not allowed or not _NAME.match(name or ""):
+        abort(404)
+    response = send_from_directory(
+        ugc_photo_directory(), name, mimetype="image/jpeg", max_age=CACHE_SECONDS
+    )
+    response.cache_control.public = False
+    response.cache_control.private = True
+    response.headers.pop("Expires", None)
+    return response
