@@ -12,14 +12,14 @@ from flask_login import current_user
 from jinja2 import pass_context
 from markupsafe import Markup
 
-from .content import LANGUAGES, Bilingual, current_language, pick, translations
+from .content import LANGUAGES, Translated, current_language, pick, translations
 
 __all__ = [
     "_",
     "_l",
     "ngettext",
     "LANGUAGES",
-    "Bilingual",
+    "Translated",
     "current_language",
     "chosen_language",
     "pick",
