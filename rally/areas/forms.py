@@ -10,7 +10,12 @@ from .operations import AreaInput, area_choices
 
 
 class AreaForm(Form):
-    name = TranslatedField(_l("Name"), max_length=120, required=True)
+    name = TranslatedField(
+        _l("Name"),
+        max_length=120,
+        required=True,
+        required_message=_l("Please enter a name in at least one language."),
+    )
     position = IntegerField(
         _l("Position in lists (smaller first)"),
         default=0,

@@ -273,7 +273,7 @@ class CampaignForm(Form):
             row.basis.data = tier.basis.value
             row.threshold.data = None if tier.basis is TierBasis.all_areas else tier.threshold
             row.repeats.data = tier.repeats
-            row.name.data = dict(tier.name)
+            row.form.name.data = dict(tier.name)
             row.stock.data = tier.stock
             row.stock_seen.data = encode_stock(tier.stock)
 
@@ -298,7 +298,7 @@ class CampaignForm(Form):
             TierInput(
                 id=int(row.tier_id.data) if (row.tier_id.data or "").isdigit() else None,
                 threshold=row.threshold.data,
-                name=row.name.data,
+                name=row.form.name.data,
                 stock=row.stock.data,
                 stock_seen=decode_stock(row.stock_seen.data),
                 basis=TierBasis(row.basis.data),

@@ -62,9 +62,11 @@ def test_demo_merchant_edits_its_store_in_both_languages(live_server, phone, dem
     assert phone.get_by_label("English spoken").is_checked()
     assert phone.get_by_label("Opening hours (Japanese)").input_value() == "9時〜19時（日曜定休）"
     with app.app_context():
-        store = db.session.query(Store).filter_by(name_ja="三鷹青果 八百辰").one()
-        assert store.hours_en == "9:00-19:00, closed on Sundays"
-        assert store.description_ja == "朝どれの三鷹野菜。年末はおせち用の野菜も。"
+        store = (
+            db.session.query(Store).filter(Store.name["ja"].as_string() == "三鷹青果 八百辰").one()
+        )
+        assert store.hours.get("en", "") == "9:00-19:00, closed on Sundays"
+        assert store.description.get("ja", "") == "朝どれの三鷹野菜。年末はおせち用の野菜も。"
         assert store.english_spoken
 
 

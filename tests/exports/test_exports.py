@@ -132,7 +132,7 @@ def test_stamps_export_shows_purchases_codes_and_staff(app, admin_client, make_c
     campaign_id, (checkpoint_id,) = make_campaign(stores=1)
     with app.app_context():
         card = Card()
-        code = CheckpointCode(checkpoint_id=checkpoint_id, label_ja="2番レジ", label_en="Till 2")
+        code = CheckpointCode(checkpoint_id=checkpoint_id, label={"ja": "2番レジ", "en": "Till 2"})
         db.session.add_all([card, code])
         db.session.flush()
         staff = db.session.scalar(db.select(User))

@@ -18,10 +18,10 @@ def count(model) -> int:
 
 def question_form(**changes):
     data = {
-        "text_ja": "どこで知りましたか?",
-        "text_en": "How did you hear of the rally?",
-        "choices_ja": "ポスター\nチラシ",
-        "choices_en": "Poster\nLeaflet",
+        "text-ja": "どこで知りましたか?",
+        "text-en": "How did you hear of the rally?",
+        "choices-ja": "ポスター\nチラシ",
+        "choices-en": "Poster\nLeaflet",
         "required": "y",
     }
     data.update(changes)
@@ -110,7 +110,7 @@ def test_mismatched_choices_shown_translated_and_nothing_saved(
     auth.login(admin)
     response = client.post(
         f"/admin/campaigns/{campaign_id}/questions/new",
-        data=question_form(choices_en="Poster"),
+        data=question_form(**{"choices-en": "Poster"}),
         headers={"Accept-Language": "ja"},
     )
     assert response.status_code == 400
@@ -136,7 +136,9 @@ def test_answered_question_choices_refused_on_the_edit_page(
     auth.login(admin)
     refused = client.post(
         f"/admin/questions/{question_id}/edit",
-        data=question_form(choices_ja="はい\nいいえ\nたぶん", choices_en="Yes\nNo\nMaybe"),
+        data=question_form(
+            **{"choices-ja": "はい\nいいえ\nたぶん", "choices-en": "Yes\nNo\nMaybe"}
+        ),
         headers=EN,
     )
     assert refused.status_code == 400
@@ -150,8 +152,8 @@ def test_answered_question_choices_refused_on_the_edit_page(
     assert reworded.status_code == 303
     with app.app_context():
         question = db.session.get(Question, question_id)
-        assert question.text_en == "Did you like it?"
-        assert question.choices_en == "Yes\nNo"
+        assert question.text.get("en", "") == "Did you like it?"
+        assert question.choices.get("en", "") == "Yes\nNo"
 
 
 def test_delete_asks_first_then_deletes_on_post(
@@ -196,7 +198,10 @@ def test_move_changes_the_order(app, client, admin, make_campaign, make_question
         client.post(f"/admin/questions/{second}/move", data={"direction": "up"}).status_code == 303
     )
     with app.app_context():
-        assert [q.text_ja for q in db.session.get(Campaign, campaign_id).questions] == ["二", "一"]
+        assert [q.text.get("ja", "") for q in db.session.get(Campaign, campaign_id).questions] == [
+            "二",
+            "一",
+        ]
 
 
 # --- The visitor --------------------------------------------------------------------------

@@ -298,7 +298,7 @@ def test_a_tier_renamed_later_keeps_what_the_claim_promised(
     code = make_claim(card_id, tier_id)
     with app.app_context():
         tier = db.session.get(RewardTier, tier_id)
-        tier.name_ja, tier.name_en = "手ぬぐい", "Tenugui towel"
+        tier.name = {"ja": "手ぬぐい", "en": "Tenugui towel"}
         db.session.commit()
     english = {"Accept-Language": "en"}
 

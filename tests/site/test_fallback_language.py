@@ -28,7 +28,7 @@ def test_card_marks_places_named_in_japanese_only(app, client, make_campaign, st
     campaign_id, checkpoints = make_campaign(stores=2)
     with app.app_context():
         store = db.session.get(Checkpoint, checkpoints[0]).store
-        store.name_ja, store.name_en = "井の頭商店", ""
+        store.name = {"ja": "井の頭商店", "en": ""}
         db.session.commit()
     html = client.get(f"/card/{campaign_id}", headers=EN).get_data(as_text=True)
     assert '<strong><span lang="ja">井の頭商店</span></strong>' in html

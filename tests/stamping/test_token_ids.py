@@ -62,7 +62,7 @@ def test_a_new_code_never_takes_a_deleted_codes_id(ctx, make_campaign):
     _, checkpoints = make_campaign(stores=1)
 
     def make():
-        code = CheckpointCode(checkpoint_id=checkpoints[0], label_ja="レジ", label_en="Register")
+        code = CheckpointCode(checkpoint_id=checkpoints[0], label={"ja": "レジ", "en": "Register"})
         db.session.add(code)
         return code
 
@@ -94,7 +94,9 @@ def test_migration_keeps_the_rows_and_stops_id_reuse(app, make_campaign):
     campaign_id, checkpoints = make_campaign()
     with app.app_context():
         for checkpoint_id in checkpoints:
-            db.session.add(CheckpointCode(checkpoint_id=checkpoint_id, label_ja="レ", label_en="R"))
+            db.session.add(
+                CheckpointCode(checkpoint_id=checkpoint_id, label={"ja": "レ", "en": "R"})
+            )
         card = open_card(None)
         grant_stamp(card, db.session.get(Checkpoint, checkpoints[0]), utcnow())
         db.session.commit()
@@ -109,7 +111,7 @@ def test_migration_keeps_the_rows_and_stops_id_reuse(app, make_campaign):
             assert db.session.execute(text("PRAGMA foreign_keys")).scalar() == 1
         newest = max(row.id for row in before["checkpoint_code"])
         db.session.execute(delete(CheckpointCode).where(CheckpointCode.id == newest))
-        code = CheckpointCode(checkpoint_id=checkpoints[1], label_ja="新", label_en="New")
+        code = CheckpointCode(checkpoint_id=checkpoints[1], label={"ja": "新", "en": "New"})
         db.session.add(code)
         db.session.commit()
         assert code.id > newest
