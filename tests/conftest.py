@@ -22,7 +22,7 @@ TEXT_FIELDS = (
     "name description address hours title body place terms rules quiz_question quiz_choices "
     "label reward text choices"
 ).split()
-_TEXT_KEY = re.compile(r"^(%s)_(ja|en|zh_Hans|zh_Hant|ko)$" % "|".join(TEXT_FIELDS))
+_TEXT_KEY = re.compile(rf"^({'|'.join(TEXT_FIELDS)})_(ja|en|zh_Hans|zh_Hant|ko)$")
 
 
 def texts(values: dict) -> dict:
@@ -37,6 +37,19 @@ def texts(values: dict) -> dict:
             result[key] = value
     for field, by_language in folded.items():
         result.setdefault(field, by_language)
+    return result
+
+
+def from_form_keys(values: dict) -> dict:
+    """A form's posted texts (``"title-ja": ...``) as typed inputs take them
+    (``title={"ja": ...}``), for tests that post and call operations with the same data."""
+    result: dict = {}
+    for key, value in values.items():
+        field, _, lang = key.partition("-")
+        if lang and field in TEXT_FIELDS:
+            result.setdefault(field, {})[lang] = value
+        else:
+            result[key] = value
     return result
 
 

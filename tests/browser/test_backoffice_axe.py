@@ -103,7 +103,8 @@ def district(app, demo):  # noqa: F811  (the imported fixture)
         db.session.add_all([
             NewsPost(store_id=store.id, title={"ja": "新米入荷", "en": "New rice is in"},
                      publish_at=now - timedelta(hours=1)),
-            Coupon(store_id=store.id, title={"ja": "みかん1袋100円引き", "en": "100 yen off oranges"},
+            Coupon(store_id=store.id,
+                   title={"ja": "みかん1袋100円引き", "en": "100 yen off oranges"},
                    terms={"ja": "お一人様1回", "en": "Once per person"},
                    publish_at=now - timedelta(hours=1), expires_at=now + timedelta(days=5)),
         ])  # fmt: skip

@@ -39,8 +39,10 @@ def rule_pages(app, make_campaign, stamp_path):
         landmark.quiz_answer = 1
         campaign = db.session.get(Campaign, campaign_id)
         campaign.tiers = [
-            RewardTier(basis=TierBasis.points, threshold=2, repeats=True, name={"ja": "券", "en": "Ticket"}, stock=None),
-            RewardTier(basis=TierBasis.all_areas, threshold=1, name={"ja": "制覇賞", "en": "Every-area prize"}, stock=5),
+            RewardTier(basis=TierBasis.points, threshold=2, repeats=True,
+                       name={"ja": "券", "en": "Ticket"}, stock=None),
+            RewardTier(basis=TierBasis.all_areas, threshold=1,
+                       name={"ja": "制覇賞", "en": "Every-area prize"}, stock=5),
         ]  # fmt: skip
         db.session.add(
             Question(campaign_id=campaign_id, text={"ja": "年代", "en": "Age group"},

@@ -45,7 +45,7 @@ def test_admin_adds_a_bilingual_code(client, auth, admin, checkpoint_id, app):
 
 def test_a_code_needs_a_name(ctx, checkpoint_id):
     with pytest.raises(CheckpointError) as caught:
-        add_code(db.session.get(Checkpoint, checkpoint_id), " ", "")
+        add_code(db.session.get(Checkpoint, checkpoint_id), {"ja": " ", "en": ""})
     assert caught.value.code == "label_required"
 
 

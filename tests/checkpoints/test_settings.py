@@ -5,6 +5,7 @@ import pytest
 from rally.campaigns.models import Checkpoint
 from rally.checkpoints.operations import CheckpointError, SettingsInput, update_settings
 from rally.extensions import db
+from tests.conftest import from_form_keys
 
 QUIZ = {
     "quiz_question-ja": "鳥居は何色？",
@@ -16,7 +17,7 @@ QUIZ = {
 
 
 def settings(points=1, **quiz):
-    return SettingsInput(points=points, **quiz)
+    return SettingsInput(points=points, **from_form_keys(quiz))
 
 
 def refusal(checkpoint, data) -> str:
@@ -43,7 +44,9 @@ def test_quiz_is_saved_with_trimmed_choices(checkpoint):
 def test_one_language_is_enough(checkpoint):
     update_settings(
         checkpoint,
-        settings(quiz_question_ja="鳥居は何色？", quiz_choices_ja="赤\n青", quiz_answer=2),
+        settings(
+            **{"quiz_question-ja": "鳥居は何色？", "quiz_choices-ja": "赤\n青"}, quiz_answer=2
+        ),
     )
     assert checkpoint.has_quiz
     assert checkpoint.tr("quiz_question", "en") == "鳥居は何色？"  # falls back to Japanese

@@ -1,5 +1,7 @@
 """The association's question pages and the visitor's questionnaire page."""
 
+import re
+
 import pytest
 from sqlalchemy import func, select
 
@@ -115,7 +117,7 @@ def test_mismatched_choices_shown_translated_and_nothing_saved(
     )
     assert response.status_code == 400
     html = response.get_data(as_text=True)
-    assert 'id="choices_en-error"' in html
+    assert 'id="choices-error"' in html
     assert "Give the same number of choices" not in html  # shown in Japanese
     with app.app_context():
         assert count(Question) == 0
@@ -146,7 +148,7 @@ def test_answered_question_choices_refused_on_the_edit_page(
     reworded = client.post(
         f"/admin/questions/{question_id}/edit",
         data=question_form(
-            text_en="Did you like it?", choices_ja="はい\nいいえ", choices_en="Yes\nNo"
+            **{"text-en": "Did you like it?", "choices-ja": "はい\nいいえ", "choices-en": "Yes\nNo"}
         ),
     )
     assert reworded.status_code == 303
@@ -304,7 +306,11 @@ def test_choices_read_only_once_answered(
     visitor(card_with_stamps(checkpoints[:1])).post(
         f"/card/{campaign_id}/questionnaire", data={f"question-{question_id}": "1"}
     )
-    assert client.get(f"/admin/questions/{question_id}/edit").text.count("readonly") == 2
+    # The choices in each of the five languages; the question's wording stays editable.
+    page = client.get(f"/admin/questions/{question_id}/edit").text
+    assert page.count("readonly") == 5
+    assert len(re.findall(r"<textarea[^>]*readonly", page)) == 5
+    assert "readonly" not in re.search(r'<input[^>]*name="text-ja"[^>]*>', page)[0]
 
 
 def test_next_with_a_line_break_leads_back_to_the_card(

@@ -11,6 +11,7 @@ from rally.questionnaires.models import Answer, Question
 from rally.questionnaires.operations import QuestionInput, QuestionnaireError
 from rally.rewards.operations import RewardError, claim_reward
 from rally.utils import utcnow
+from tests.conftest import texts
 
 from .conftest import tier
 
@@ -21,14 +22,14 @@ def answers_count() -> int:
 
 def question_input(**changes) -> QuestionInput:
     values = {
-        "text-ja": "どこで知りましたか?",
-        "text-en": "How did you hear of the rally?",
-        "choices-ja": "ポスター\nチラシ\n友人",
-        "choices-en": "Poster\nLeaflet\nA friend",
+        "text_ja": "どこで知りましたか?",
+        "text_en": "How did you hear of the rally?",
+        "choices_ja": "ポスター\nチラシ\n友人",
+        "choices_en": "Poster\nLeaflet\nA friend",
         "required": True,
     }
     values.update(changes)
-    return QuestionInput(**values)
+    return QuestionInput(**texts(values))
 
 
 def test_required_question_blocks_the_claim_until_answered(

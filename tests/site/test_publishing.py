@@ -11,6 +11,7 @@ from rally.news import operations
 from rally.news.models import Coupon, NewsPost
 from rally.stores.models import StoreStatus
 from rally.utils import utcnow
+from tests.conftest import texts
 
 EN = {"Accept-Language": "en"}
 
@@ -166,23 +167,23 @@ def test_merchant_pages_count_only_their_own_items(client, make_user, make_store
 def _data(**kw):
     values = {
         "store_id": None,
-        "title-ja": "タイトル",
-        "title-en": "Title",
-        "body-ja": "",
-        "body-en": "",
+        "title_ja": "タイトル",
+        "title_en": "Title",
+        "body_ja": "",
+        "body_en": "",
         "publish_at": None,
         "expires_at": None,
     }
     values.update(kw)
-    return operations.NewsInput(**values)
+    return operations.NewsInput(**texts(values))
 
 
 def _coupon(**kw):
-    return operations.CouponInput(**{"title-ja": "タイトル", "title-en": "Title", **kw})
+    return operations.CouponInput(**texts({"title_ja": "タイトル", "title_en": "Title", **kw}))
 
 
 def _event(**kw):
-    return operations.EventInput(**{"title-ja": "タイトル", "title-en": "Title", **kw})
+    return operations.EventInput(**texts({"title_ja": "タイトル", "title_en": "Title", **kw}))
 
 
 def test_merchant_cannot_post_for_another_merchants_store(app, make_user, make_store):
