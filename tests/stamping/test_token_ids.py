@@ -26,6 +26,7 @@ from rally.utils import utcnow
 
 TOKEN_TABLES = ("checkpoint", "checkpoint_code")
 BEFORE_AUTOINCREMENT = "b2f54410313b"
+AUTOINCREMENT = "5f0c2a9d7e31"
 
 
 def table_sql(table: str) -> str:
@@ -88,9 +89,11 @@ def rows(table: str) -> list:
 
 
 def test_migration_keeps_the_rows_and_stops_id_reuse(app, make_campaign):
+    # The rows are made with today's models, then the schema is taken back to before the
+    # migration under test.
     with app.app_context():
         db.drop_all()
-        upgrade(revision=BEFORE_AUTOINCREMENT)
+        upgrade()
     campaign_id, checkpoints = make_campaign()
     with app.app_context():
         for checkpoint_id in checkpoints:
@@ -100,11 +103,14 @@ def test_migration_keeps_the_rows_and_stops_id_reuse(app, make_campaign):
         card = open_card(None)
         grant_stamp(card, db.session.get(Checkpoint, checkpoints[0]), utcnow())
         db.session.commit()
+        downgrade(revision=BEFORE_AUTOINCREMENT)
         before = {table: rows(table) for table in (*TOKEN_TABLES, "stamp")}
         db.session.commit()  # no read left open across the rebuild
 
-        upgrade()
+        upgrade(revision=AUTOINCREMENT)
         assert {table: rows(table) for table in before} == before
+        db.session.commit()
+        upgrade()
         if db.engine.dialect.name == "sqlite":
             for table in TOKEN_TABLES:
                 assert "AUTOINCREMENT" in table_sql(table), table
