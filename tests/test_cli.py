@@ -87,7 +87,8 @@ def test_qr_links_lists_open_checkpoints(app, runner, make_campaign, stamp_path)
     assert result.exit_code == 0
     assert "Open Rally" in result.output
     assert "Past Rally" not in result.output
-    urls = [line.split("\t")[2] for line in result.output.splitlines() if "\t" in line]
+    # The place's name in each site language, then its URL.
+    urls = [line.split("\t")[-1] for line in result.output.splitlines() if "\t" in line]
     assert urls == ["http://rally.test" + stamp_path(cp) for cp in checkpoints]
 
 
