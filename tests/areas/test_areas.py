@@ -386,3 +386,10 @@ def test_a_move_racing_an_every_area_campaign_taking_the_store_is_refused(
             return "moved"
 
     assert held_open_while(admin_adds, merchant_moves) == (["added"], ["area_locked"])
+
+
+def test_an_area_named_in_traditional_chinese_only(app, admin_client):
+    response = admin_client.post("/manage/areas/new", data={"name-zh_Hant": "車站前"})
+    assert response.status_code == 303
+    with app.app_context():
+        assert db.session.scalar(db.select(Area)).name == {"zh_Hant": "車站前"}
