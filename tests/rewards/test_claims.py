@@ -317,10 +317,8 @@ def test_a_tier_renamed_later_keeps_what_the_claim_promised(
 
 
 def test_claims_made_before_the_upgrade_take_the_tiers_name(app, make_campaign, card_with_stamps):
-    from flask_migrate import upgrade
+    from flask_migrate import downgrade, upgrade
     from sqlalchemy import text
-
-    from flask_migrate import downgrade
 
     with app.app_context():  # made with today's models, then taken back to before it
         db.drop_all()
