@@ -137,11 +137,13 @@ def _connect_signals() -> None:
     """Rooms answer what the rooms below them announce (blinker signals): the receivers
     connect when their modules are imported, here, once for the process. A receiver that
     refuses raises a RallyError: the request rolls back whatever another receiver did."""
+    from .auth import receivers as auth_receivers  # noqa: F401 (a staff account's language)
     from .campaigns import places  # noqa: F401 (keeps a place's area, see areas.signals)
     from .fraud import checks  # noqa: F401 (flags on stamping's scans)
     from .lottery import receivers as lottery_receivers  # noqa: F401
     from .rewards import receivers as rewards_receivers  # noqa: F401
     from .stamping import tallies  # noqa: F401 (forgets removed checkpoints' tallies)
+    from .visitors import receivers as visitors_receivers  # noqa: F401 (the account's language)
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -166,6 +168,7 @@ def _register_blueprints(app: Flask) -> None:
     from .questionnaires.views import bp as questionnaires_bp
     from .register.views import bp as register_bp
     from .rewards.views import bp as rewards_bp
+    from .seo.views import bp as seo_bp
     from .site.directory import bp as directory_bp
     from .site.landing import bp as landing_bp
     from .site.views import bp as site_bp
@@ -202,15 +205,18 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(questionnaires_bp)
     app.register_blueprint(register_bp)
     app.register_blueprint(paper_bp)
+    app.register_blueprint(seo_bp)
 
 
 def _register_template_helpers(app: Flask) -> None:
     from flask_babel import get_locale
 
-    from .i18n import current_language, format_when
+    from .i18n import bcp47, current_language, district_name, format_when
     from .i18n.content import local, shown_in
+    from .i18n.languages import language_choices
 
     app.add_template_filter(format_when, "when")
+    app.add_template_filter(bcp47, "bcp47")
     app.add_template_global(local)
     app.add_template_global(shown_in)
     # Templates compare states by member (``campaign.state == CampaignState.draft``), never
@@ -230,7 +236,7 @@ def _register_template_helpers(app: Flask) -> None:
         lang = current_language()
         return {
             "current_language": lang,
-            "other_language": "en" if lang == "ja" else "ja",
-            "district_name": app.config[f"RALLY_DISTRICT_NAME_{lang.upper()}"],
+            "site_languages": language_choices(),
+            "district_name": district_name(lang),
             "get_locale": get_locale,
         }

@@ -101,12 +101,33 @@ def translate_extract():
 
 @translate.command("update")
 def translate_update():
-    """Extract, then merge new messages into the ja and en catalogs."""
+    """Extract, then merge new messages into every catalog in translations/."""
     translate_extract.callback()
     _pybabel("update", "-i", POT, "-d", TRANSLATIONS, "--no-fuzzy-matching", "--ignore-obsolete")
     os.remove(POT)
     _fill_source_language(os.path.join(TRANSLATIONS, "en", "LC_MESSAGES", "messages.po"))
-    click.echo("Now translate the empty entries of translations/ja/LC_MESSAGES/messages.po.")
+    click.echo("Now translate the empty entries of every catalog but English's.")
+
+
+@translate.command("init")
+@click.argument("code")
+def translate_init(code):
+    """Start the catalog of a new language (a Babel locale code: vi, th, pt_BR, zh_Hant)."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        code = str(Locale.parse(code))
+    except (ValueError, UnknownLocaleError) as error:
+        raise click.BadParameter(str(error), param_hint="CODE") from None
+    if os.path.exists(os.path.join(TRANSLATIONS, code, "LC_MESSAGES", "messages.po")):
+        raise click.ClickException(f"translations/{code} exists: use translate update.")
+    translate_extract.callback()
+    _pybabel("init", "-i", POT, "-d", TRANSLATIONS, "-l", code)
+    os.remove(POT)
+    click.echo(
+        f"Now translate translations/{code}/LC_MESSAGES/messages.po and add {code!r} to "
+        "RALLY_LANGUAGES (rally/config.py or the environment)."
+    )
 
 
 def _fill_source_language(path: str) -> None:

@@ -13,13 +13,14 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app, flash, render_template, request
+from flask_babel import force_locale
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import update
 from werkzeug.security import check_password_hash, generate_password_hash
 from wtforms.validators import Length
 
 from rally.extensions import db
-from rally.i18n import _, _l
+from rally.i18n import _, _l, recipient_language
 from rally.mail import Mail, try_send
 
 RESET_LIFETIME = timedelta(hours=1)
@@ -78,16 +79,19 @@ def reset_token(salt: str, account) -> str:
 
 
 def reset_mail(account, link: str) -> Mail:
-    """The e-mail with the link, in the language of the page that asked for it."""
-    body = _(
-        "Someone, probably you, asked to set a new password for your Rally account.\n\n"
-        "Open this link to choose a new password (valid for one hour, once):\n"
-        "%(link)s\n\n"
-        "If you did not ask for this, you can ignore this message: your password stays "
-        "as it is.",
-        link=link,
-    )
-    return Mail(account.email, _("Set a new password"), body)
+    """The e-mail with the link, in the account's language (see :func:`recipient_language`:
+    a staff account that never chose one gets the language of the page that asked)."""
+    with force_locale(recipient_language(account.locale)):
+        body = _(
+            "Someone, probably you, asked to set a new password for your Rally account.\n\n"
+            "Open this link to choose a new password (valid for one hour, once):\n"
+            "%(link)s\n\n"
+            "If you did not ask for this, you can ignore this message: your password stays "
+            "as it is.",
+            link=link,
+        )
+        subject = _("Set a new password")
+    return Mail(account.email, subject, body)
 
 
 def address_limit_key(prefix: str):

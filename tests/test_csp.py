@@ -84,7 +84,10 @@ INLINE = {
     "event handler attribute": re.compile(r"""<[a-z][^<>]*?\son[a-z]+\s*=""", re.I | re.S),
     "style attribute": re.compile(r"""<[a-z][^<>]*?\sstyle\s*=""", re.I | re.S),
     "<style> element": re.compile(r"<style\b", re.I),
-    "inline <script>": re.compile(r"<script\b(?![^>]*\ssrc=)[^>]*>", re.I),
+    # A data block (JSON-LD) is not run, and the policy does not apply to it.
+    "inline <script>": re.compile(
+        r"<script\b(?![^>]*\s(?:src=|type=\"application/ld\+json\"))[^>]*>", re.I
+    ),
     "javascript: URL": re.compile(r"javascript:", re.I),
 }
 
@@ -111,6 +114,7 @@ def test_the_template_scan_finds_inline_code(snippet, found):
 
 def test_the_template_scan_lets_external_scripts_and_data_attributes_pass():
     snippet = """<script src="{{ url_for('static', filename='forms.js') }}" defer></script>
+    <script type="application/ld+json">{{ seo.structured }}</script>
     <form data-confirm="{{ _('Delete?') }}" class="inline"><input data-select-on-focus></form>
     <p>Based on the stamps; one=two</p>"""
     assert inline_code(snippet) == []

@@ -11,7 +11,7 @@ from rally.auth.decorators import admin_required
 from rally.campaigns.models import Checkpoint, CheckpointCode, QrMode
 from rally.extensions import db
 from rally.forms import ConfirmForm
-from rally.i18n import LANGUAGES, _
+from rally.i18n import _, site_languages
 from rally.posters import render
 from rally.qr import qr_png, qr_svg
 from rally.stamping.tokens import stamp_url
@@ -220,7 +220,7 @@ def code_qr(code_id: int, fmt: str):
 @login_required
 def code_poster(code_id: int, lang: str):
     """An A4 poster of a further code: the shop's name, the code's name and its QR."""
-    if lang not in LANGUAGES:
+    if lang not in site_languages():
         abort(404)
     code = _printable(_code(code_id))
     data = render.code_poster_pdf(code, lang)

@@ -12,18 +12,24 @@ from flask_login import current_user
 from jinja2 import pass_context
 from markupsafe import Markup
 
-from .content import LANGUAGES, Translated, current_language, pick, translations
+from .content import Translated, current_language, pick, translations
+from .languages import bcp47, district_name, negotiate, own_name, site_languages
 
 __all__ = [
     "_",
     "_l",
     "ngettext",
-    "LANGUAGES",
     "Translated",
+    "bcp47",
+    "district_name",
+    "own_name",
+    "site_languages",
     "current_language",
     "chosen_language",
+    "url_language",
     "pick",
     "format_when",
+    "recipient_language",
     "install_template_gettext",
 ]
 
@@ -86,25 +92,55 @@ def format_when(value) -> str:
     return locale.datetime_formats["medium"].format(time, date)
 
 
+def recipient_language(preferred: str | None) -> str:
+    """The language to write to someone in: the one their account keeps (the switch keeps
+    it up to date), else the page's (the person asking is the reader), else the district's.
+    Use it with ``force_locale`` around a mail's subject and body."""
+    if preferred in site_languages():
+        return preferred
+    return current_language()
+
+
 def chosen_language() -> str | None:
     """The language the visitor picked with the switch, if any."""
+    languages = site_languages()
     chosen = request.cookies.get(LANGUAGE_COOKIE)
-    if chosen not in LANGUAGES:
+    if chosen not in languages:
         chosen = session.get("lang")  # where the choice was kept before its own cookie
-    return chosen if chosen in LANGUAGES else None
+    return chosen if chosen in languages else None
+
+
+def url_language() -> str | None:
+    """The site language the URL names (``?lang=zh-Hant``, BCP 47, any case), if any.
+
+    Every public page exists once per language at its own address, for search engines and
+    shared links; an unknown value is ignored.
+    """
+    wanted = request.args.get("lang", "").replace("-", "_").casefold()
+    if not wanted:
+        return None
+    return next((code for code in site_languages() if code.casefold() == wanted), None)
 
 
 def select_locale() -> str:
-    """The visitor's explicit choice, then their account, then Accept-Language, then ``ja``."""
+    """The URL's ``?lang=``, then the visitor's explicit choice, then their account, then
+    Accept-Language (see :func:`rally.i18n.languages.negotiate`: ``zh-TW`` reads
+    Traditional Chinese), then ``ja``.
+
+    The URL's language shows that one page in it; it does not change the saved choice.
+    """
     if not has_request_context():  # CLI, background jobs: the district's language
         return current_app.config["BABEL_DEFAULT_LOCALE"]
+    in_url = url_language()
+    if in_url is not None:
+        return in_url
     chosen = chosen_language()
     if chosen is not None:
         return chosen
     user_locale = getattr(current_user, "locale", None) if current_user else None
-    if user_locale in LANGUAGES:
+    if user_locale in site_languages():
         return user_locale
-    best = request.accept_languages.best_match(LANGUAGES)
+    best = negotiate(request.accept_languages)
     if best:
         return best
     return current_app.config["BABEL_DEFAULT_LOCALE"]

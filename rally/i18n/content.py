@@ -24,10 +24,6 @@ try:  # the context variable behind ``flask.g``: ten times cheaper than the prox
 except ImportError:  # pragma: no cover - another Flask: the proxy does the same, slower
     _cv_app = None
 
-# The languages the visitor pages of before the five were offered in (the feeds' ``lang``,
-# the posters). Content itself follows ``site_languages()``.
-LANGUAGES = ("ja", "en")
-
 
 def clean_texts(values) -> dict[str, str]:
     """``{code: text}`` with blank texts dropped and the others stripped; None is ``{}``."""

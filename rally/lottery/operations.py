@@ -13,7 +13,7 @@ from rally.cards.models import Card
 from rally.codes import new_redemption_code
 from rally.errors import RallyError
 from rally.extensions import db
-from rally.i18n import _, _l
+from rally.i18n import _, _l, recipient_language
 from rally.lottery.rules import entry_due
 from rally.mail import Mail
 from rally.rewards.models import Claim, ClaimKind
@@ -231,7 +231,7 @@ def winner_mails(lottery: Lottery, winners: list[LotteryEntry]) -> list[Mail]:
     for entry in winners:
         visitor = entry.visitor
         prize = prizes[entry.card_id, entry.occurrence]
-        with force_locale(visitor.locale):
+        with force_locale(recipient_language(visitor.locale)):
             mails.append(
                 Mail(
                     visitor.email,

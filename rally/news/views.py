@@ -19,7 +19,7 @@ from flask_login import current_user
 
 from rally.auth.decorators import merchant_required
 from rally.extensions import db
-from rally.i18n import LANGUAGES, _, _l, current_language
+from rally.i18n import _, _l, current_language, district_name, site_languages
 from rally.stores import search
 from rally.utils import confirmation_page, int_arg, strip_control_characters, utcnow
 
@@ -108,7 +108,7 @@ def _absolute(endpoint: str, **values) -> str:
 
 def _feed_language() -> str:
     lang = request.args.get("lang")
-    return lang if lang in LANGUAGES else current_language()
+    return lang if lang in site_languages() else current_language()
 
 
 def _atom(entries: list[FeedEntry], title: str, self_url: str, page_url: str, lang: str):
@@ -126,7 +126,7 @@ def _atom(entries: list[FeedEntry], title: str, self_url: str, page_url: str, la
 
 
 def _news_entries(posts: list[NewsPost], lang: str) -> list[FeedEntry]:
-    district = current_app.config[f"RALLY_DISTRICT_NAME_{lang.upper()}"]
+    district = district_name(lang)
     return [
         FeedEntry(
             url=_absolute("news.post", post_id=post.id),
@@ -141,7 +141,7 @@ def _news_entries(posts: list[NewsPost], lang: str) -> list[FeedEntry]:
 
 
 def _event_entries(events: list[Event], lang: str) -> list[FeedEntry]:
-    district = current_app.config[f"RALLY_DISTRICT_NAME_{lang.upper()}"]
+    district = district_name(lang)
     return [
         FeedEntry(
             url=_absolute("news.event", event_id=event.id),
@@ -165,7 +165,7 @@ def feed():
         entries = _news_entries(operations.latest_news(now, limit=30), lang)
         entries += _event_entries(operations.upcoming_events(now, limit=30), lang)
         entries.sort(key=lambda entry: entry.published, reverse=True)
-        district = current_app.config[f"RALLY_DISTRICT_NAME_{lang.upper()}"]
+        district = district_name(lang)
         return _atom(
             entries,
             _("News of %(district)s", district=district),

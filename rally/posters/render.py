@@ -27,14 +27,13 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
-from rally.i18n import _
+from rally.i18n import _, district_name, site_languages
 from rally.stamping.tokens import stamp_url
 
 FONT_NAME = "RallyPosterFont"
 PAGE_WIDTH, PAGE_HEIGHT = A4  # points
 MARGIN = 42
 PNG_DPI = 150
-LANGUAGES = ("ja", "en")
 INK = (31, 35, 40)
 ACCENT = (179, 38, 30)
 MUTED = (87, 96, 106)
@@ -122,7 +121,7 @@ class PosterText:
 
 
 def poster_text(checkpoint, lang: str) -> PosterText:
-    """The texts of ``checkpoint``'s poster in ``lang`` (``ja`` or ``en``)."""
+    """The texts of ``checkpoint``'s poster in ``lang`` (a site language)."""
     campaign, store = checkpoint.campaign, checkpoint.place
     with force_locale(lang):
         instruction = _("Scan this QR code with your phone's camera to collect the stamp.")
@@ -133,7 +132,7 @@ def poster_text(checkpoint, lang: str) -> PosterText:
         )
     return PosterText(
         lang=lang,
-        district=current_app.config[f"RALLY_DISTRICT_NAME_{lang.upper()}"],
+        district=district_name(lang),
         title=campaign.tr("title", lang),
         store=store.tr("name", lang),
         instruction=instruction,
@@ -148,8 +147,8 @@ def _width(text: str, size: float) -> float:
 
 def wrap(text: str, size: float, width: float) -> list[str]:
     """Break ``text`` into lines no wider than ``width``: at spaces where there are some
-    (English), else after a Japanese comma or full stop in the line's second half, else
-    between any two characters (Japanese has no spaces)."""
+    (English, Korean), else after a Japanese or Chinese comma or full stop in the line's
+    second half, else between any two characters (Japanese and Chinese have no spaces)."""
     lines: list[str] = []
     for paragraph in text.splitlines() or [""]:
         line = ""
@@ -158,7 +157,7 @@ def wrap(text: str, size: float, width: float) -> list[str]:
                 line += char
                 continue
             cut = line.rfind(" ")
-            mark = max(line.rfind("、"), line.rfind("。"))
+            mark = max(line.rfind(stop) for stop in "、。，")  # "，": Chinese's comma
             if cut > 0 and not char.isspace():
                 lines.append(line[:cut])
                 line = line[cut + 1 :] + char
@@ -288,11 +287,11 @@ def poster_pdf(checkpoint, lang: str) -> bytes:
 
 def campaign_posters_pdf(campaign, checkpoints) -> bytes:
     """All posters of a campaign for the print shop: for each checkpoint in the given order,
-    its Japanese page then its English page (two pages per checkpoint)."""
+    a page in each site language, Japanese first."""
     buffer = io.BytesIO()
     pdf = _new_pdf(buffer, campaign.tr("title"))
     for checkpoint in checkpoints:
-        for lang in LANGUAGES:
+        for lang in site_languages():
             _draw_pdf_page(pdf, layout(poster_text(checkpoint, lang)))
     pdf.save()
     return buffer.getvalue()

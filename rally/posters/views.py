@@ -8,6 +8,7 @@ from rally.auth.decorators import admin_required, merchant_required
 from rally.campaigns.listing import checkpoints_of, checkpoints_of_owner
 from rally.campaigns.models import Campaign, Checkpoint, QrMode
 from rally.extensions import db
+from rally.i18n import site_languages
 from rally.utils import int_arg
 
 from . import render
@@ -30,7 +31,7 @@ def _download(data: bytes, fmt: str, filename: str) -> Response:
 @login_required
 def checkpoint_poster(checkpoint_id: int, lang: str, fmt: str):
     """One checkpoint's A4 poster, for the association and the store's own merchant."""
-    if lang not in render.LANGUAGES or fmt not in MIMETYPES:
+    if lang not in site_languages() or fmt not in MIMETYPES:
         abort(404)
     checkpoint = db.session.get(Checkpoint, checkpoint_id) or abort(404)
     if not (current_user.is_admin or checkpoint.owner_id == current_user.id):

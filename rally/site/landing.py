@@ -1,13 +1,11 @@
 """A campaign's public landing page: rules, rewards, shops, dates, sharing."""
 
-from contextlib import nullcontext
-
-from flask import Blueprint, abort, current_app, render_template, request, url_for
-from flask_babel import force_locale
+from flask import Blueprint, abort, current_app, render_template, url_for
 
 from rally.campaigns.models import Campaign, CampaignState
 from rally.extensions import db
-from rally.i18n import LANGUAGES, chosen_language, current_language
+from rally.i18n import current_language
+from rally.i18n.languages import bcp47
 from rally.lottery.operations import campaign_lotteries
 from rally.spots.operations import campaign_spots
 from rally.stores.search import TAG_LABELS, campaign_stores
@@ -15,37 +13,25 @@ from rally.utils import utcnow
 
 bp = Blueprint("landing", __name__, template_folder="templates")
 
-OG_LOCALES = {"ja": "ja_JP", "en": "en_US"}
-
 
 @bp.get("/campaigns/<int:campaign_id>")
 def campaign(campaign_id: int):
-    """The landing page. ``?lang=`` picks the language for link previews and shared links,
-    unless the visitor has chosen a language on the site (their choice wins)."""
+    """The landing page, in the language of its ``?lang=`` when it has one (as every public
+    page: see ``select_locale``), so a shared link opens in the language it was shared in."""
     campaign = db.session.get(Campaign, campaign_id)
     if campaign is None or campaign.state is CampaignState.draft:
         abort(404)
-    lang = request.args.get("lang")
-    forced = lang in LANGUAGES and chosen_language() is None
-    with force_locale(lang) if forced else nullcontext():
-        lang = current_language()
-        base = current_app.config["RALLY_BASE_URL"].rstrip("/")
-        page_urls = {
-            code: base + url_for(".campaign", campaign_id=campaign.id, lang=code)
-            for code in LANGUAGES
-        }
-        now = utcnow()
-        return render_template(
-            "site/landing.html",
-            campaign=campaign,
-            stores=campaign_stores(campaign),
-            spots=campaign_spots(campaign),
-            lotteries={lottery.tier_id: lottery for lottery in campaign_lotteries(campaign.id)},
-            tag_labels=TAG_LABELS,
-            page_url=page_urls[lang],
-            page_urls=page_urls,
-            og_locale=OG_LOCALES[lang],
-            og_alternate=[OG_LOCALES[code] for code in LANGUAGES if code != lang],
-            running=campaign.is_running(now),
-            upcoming=now < campaign.starts_at and campaign.state is CampaignState.published,
-        )
+    base = current_app.config["RALLY_BASE_URL"].rstrip("/")
+    page_url = base + url_for(".campaign", campaign_id=campaign.id, lang=bcp47(current_language()))
+    now = utcnow()
+    return render_template(
+        "site/landing.html",
+        campaign=campaign,
+        stores=campaign_stores(campaign),
+        spots=campaign_spots(campaign),
+        lotteries={lottery.tier_id: lottery for lottery in campaign_lotteries(campaign.id)},
+        tag_labels=TAG_LABELS,
+        page_url=page_url,
+        running=campaign.is_running(now),
+        upcoming=now < campaign.starts_at and campaign.state is CampaignState.published,
+    )

@@ -12,7 +12,7 @@ from rally import passwords
 from rally.cards.models import Card, CardTransfer, new_card_key
 from rally.errors import RallyError
 from rally.extensions import db
-from rally.i18n import _, _l
+from rally.i18n import _, _l, recipient_language
 from rally.mail import Mail
 from rally.utils import utcnow
 
@@ -88,7 +88,7 @@ def verification_mail(visitor: Visitor) -> Mail:
     token = _serializer().dumps({"v": visitor.id, "e": visitor.email})
     base = current_app.config["RALLY_BASE_URL"].rstrip("/")
     link = base + url_for("visitors.verify", token=token)
-    with force_locale(visitor.locale):
+    with force_locale(recipient_language(visitor.locale)):
         subject = _("Please confirm your e-mail address")
         body = _(
             "Thank you for saving your stamp card.\n\n"

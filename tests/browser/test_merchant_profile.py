@@ -44,8 +44,9 @@ def test_demo_merchant_edits_its_store_in_both_languages(live_server, phone, dem
     assert "おせち用の野菜" in phone.get_by_test_id("store-description").inner_text()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
 
-    # Switch the interface to English with the header link, edit the English profile.
-    phone.get_by_test_id("lang-switch").click()
+    # Switch the interface to English with the header's menu, edit the English profile.
+    phone.get_by_test_id("lang-switch").click()  # the header's language menu
+    phone.get_by_test_id("lang-en").click()
     phone.wait_for_load_state()
     assert phone.locator("html").get_attribute("lang") == "en"
     assert phone.locator("h1").inner_text() == "My stores"

@@ -68,7 +68,8 @@ def test_two_areas_with_a_quiz_in_both_languages(live_server, phone, two_area_ra
     assert phone.get_by_test_id("stamp-collected").count() == 2
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
 
-    phone.get_by_test_id("lang-switch").click()
+    phone.get_by_test_id("lang-switch").click()  # the header's language menu
+    phone.get_by_test_id("lang-en").click()
     phone.wait_for_load_state()
     assert phone.get_by_test_id("areas-complete").inner_text().strip() == "2 of 2 areas completed"
     headings = [h.strip() for h in phone.locator("section.area h3").all_inner_texts()]

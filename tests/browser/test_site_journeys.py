@@ -1,4 +1,5 @@
-"""A visitor's journeys through the shop window, in Japanese and in English.
+"""A visitor's journeys through the shop window, in Japanese, English, Simplified Chinese
+and Korean (the browser's language deciding).
 
 Browse a category, open a store and see its coupon, open the map and the list (sorted by
 distance from the visitor), open an event. No request leaves the app's own host while the
@@ -11,10 +12,12 @@ from urllib.parse import urlsplit
 import pytest
 
 from rally.extensions import db
+from rally.i18n.languages import bcp47
 from rally.news.models import Coupon, Event
 from rally.spots.models import Spot, SpotKind
 from rally.stores.models import Category
 from rally.utils import utcnow
+from tests.i18n.catalogs import pattern, translated
 
 from .conftest import PHONE
 
@@ -26,14 +29,31 @@ PIXEL = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
     "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
 )
-TEXT = {
-    "ja": {"way": "食べる", "store": "手打ちそば 上水庵", "coupon": "天ぷらそば 100円引き",
-           "event": "もちつき大会", "map": "マップ", "spot": "下連雀稲荷神社",
-           "sorted": "現在地から近い順に並べました。", "km": "ここから"},
-    "en": {"way": "Eat", "store": "Josui-an Soba", "coupon": "100 yen off tempura soba",
-           "event": "Mochi-pounding festival", "map": "Map", "spot": "Shimorenjaku Inari Shrine",
-           "sorted": "Sorted by distance from you.", "km": "km away"},
+# The district's texts as written (Japanese and English); a Chinese or Korean reader gets the
+# English ones, the first fallback. The interface's words come from each language's catalog.
+CONTENT = {
+    "ja": {"store": "手打ちそば 上水庵", "coupon": "天ぷらそば 100円引き",
+           "event": "もちつき大会", "spot": "下連雀稲荷神社"},
+    "en": {"store": "Josui-an Soba", "coupon": "100 yen off tempura soba",
+           "event": "Mochi-pounding festival", "spot": "Shimorenjaku Inari Shrine"},
 }  # fmt: skip
+LANGS = ["ja", "en", "zh_Hans", "ko"]
+BROWSER_LOCALES = {"ja": "ja-JP", "en": "en-US", "zh_Hans": "zh-CN", "ko": "ko-KR"}
+
+
+def texts(lang: str) -> dict:
+    """What a reader of ``lang`` sees: the content in their language or its fallback, the
+    interface's words as their catalog has them."""
+    return {
+        **CONTENT.get(lang, CONTENT["en"]),
+        "way": translated(lang, "Eat"),
+        "map": translated(lang, "Map"),
+        "main": translated(lang, "Main"),
+        "sorted": translated(lang, "Sorted by distance from you."),
+        "km": pattern(lang, "%(km)s km away"),
+    }
+
+
 # The visitor stands next to the shrine, south of the shops.
 VISITOR = {"latitude": 35.6973, "longitude": 139.5611}
 
@@ -77,7 +97,7 @@ def district(app, make_store):
 def visitor(browser, lang):
     context = browser.new_context(
         viewport=PHONE, is_mobile=True, has_touch=True,
-        locale="ja-JP" if lang == "ja" else "en-US",
+        locale=BROWSER_LOCALES[lang],
         geolocation=VISITOR, permissions=["geolocation"],
     )  # fmt: skip
     page = context.new_page()
@@ -96,13 +116,13 @@ def foreign(requests, live_server):
             and urlsplit(url).netloc != own]  # fmt: skip
 
 
-@pytest.mark.parametrize("lang", ["ja", "en"])
+@pytest.mark.parametrize("lang", LANGS)
 def test_browse_a_category_open_a_store_and_see_its_coupon(browser, live_server, district, lang):
-    text = TEXT[lang]
+    text = texts(lang)
     context, page, requests = visitor(browser, lang)
     try:
         page.goto(live_server + "/")
-        assert page.locator("html").get_attribute("lang") == lang
+        assert page.locator("html").get_attribute("lang") == bcp47(lang)
         page.get_by_test_id("way-eat").click()
         page.wait_for_url("**/stores?category=eat")
         assert text["way"] in page.locator("h1").inner_text()
@@ -122,13 +142,13 @@ def test_browse_a_category_open_a_store_and_see_its_coupon(browser, live_server,
         context.close()
 
 
-@pytest.mark.parametrize("lang", ["ja", "en"])
+@pytest.mark.parametrize("lang", LANGS)
 def test_open_the_list_sort_by_distance_then_the_map(browser, live_server, district, lang):
-    text = TEXT[lang]
+    text = texts(lang)
     context, page, requests = visitor(browser, lang)
     try:
         page.goto(live_server + "/")
-        page.get_by_role("navigation", name="Main" if lang == "en" else "メイン").get_by_role(
+        page.get_by_role("navigation", name=text["main"]).get_by_role(
             "link", name=text["map"], exact=True
         ).click()
         page.wait_for_url("**/map")
@@ -144,7 +164,7 @@ def test_open_the_list_sort_by_distance_then_the_map(browser, live_server, distr
         status = page.get_by_test_id("map-status")
         status.filter(has_text=text["sorted"]).wait_for()
         assert text["spot"] in places.first.inner_text()
-        assert text["km"] in places.first.get_by_test_id("distance").inner_text()
+        assert text["km"].search(places.first.get_by_test_id("distance").inner_text())
         assert "Mugi" in places.last.inner_text() or "麦の穂" in places.last.inner_text()
 
         page.get_by_test_id("show-map").click()
@@ -159,9 +179,9 @@ def test_open_the_list_sort_by_distance_then_the_map(browser, live_server, distr
         context.close()
 
 
-@pytest.mark.parametrize("lang", ["ja", "en"])
+@pytest.mark.parametrize("lang", LANGS)
 def test_open_an_event_from_the_home_page(browser, live_server, district, lang):
-    text = TEXT[lang]
+    text = texts(lang)
     context, page, requests = visitor(browser, lang)
     try:
         page.goto(live_server + "/")

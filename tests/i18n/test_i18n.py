@@ -8,13 +8,16 @@ from babel.messages.pofile import read_po
 from flask_babel import force_locale, format_datetime
 
 from rally.i18n import pick
+from rally.i18n.languages import DEFAULT_LANGUAGES
 from rally.stores.models import Category, Store
 
 CATALOGS = Path(__file__).resolve().parents[2] / "translations"
 
 
-@pytest.mark.parametrize("lang", ["ja", "en"])
+@pytest.mark.parametrize("lang", DEFAULT_LANGUAGES)
 def test_catalog_is_complete(lang):
+    """Every site language's catalog (a missing one fails too): no missing, empty or fuzzy
+    entry."""
     with open(CATALOGS / lang / "LC_MESSAGES" / "messages.po", "rb") as handle:
         catalog = read_po(handle)
     assert len(catalog) > 50
@@ -41,7 +44,7 @@ def test_catalog_covers_every_message_in_the_code(tmp_path):
     )  # fmt: skip
     with open(pot, "rb") as handle:
         wanted = {message.id for message in read_po(handle) if message.id}
-    for lang in ("ja", "en"):
+    for lang in DEFAULT_LANGUAGES:
         with open(CATALOGS / lang / "LC_MESSAGES" / "messages.po", "rb") as handle:
             have = {message.id for message in read_po(handle) if message.id}
         assert sorted(map(str, wanted - have)) == [], lang

@@ -9,7 +9,8 @@ from PIL import Image
 
 from rally.campaigns.models import Checkpoint
 from rally.extensions import db
-from rally.posters.render import wrap
+from rally.i18n.languages import DEFAULT_LANGUAGES
+from rally.posters.render import poster_text, wrap
 from rally.stamping.tokens import stamp_url
 
 
@@ -72,7 +73,7 @@ def test_english_poster_is_in_english(app, admin_client, make_campaign, tmp_path
     assert "Scan this QR code" in text
 
 
-@pytest.mark.parametrize("lang", ["ja", "en"])
+@pytest.mark.parametrize("lang", DEFAULT_LANGUAGES)
 def test_png_poster_decodes_to_the_stamp_url(app, admin_client, make_campaign, lang):
     _, checkpoints = make_campaign()
     response = admin_client.get(f"/posters/checkpoints/{checkpoints[0]}/poster-{lang}.png")
@@ -88,10 +89,10 @@ def test_all_posters_one_page_per_checkpoint_per_language(
     response = admin_client.get(f"/admin/campaigns/{campaign_id}/posters.pdf")
     assert response.mimetype == "application/pdf"
     pages = pdf_pages_as_png(response.data, tmp_path, dpi=72)
-    assert len(pages) == 2 * len(checkpoints)
-    # Each checkpoint's Japanese page, then its English page: both carry the same code.
+    assert len(pages) == len(DEFAULT_LANGUAGES) * len(checkpoints)
+    # Each checkpoint's page in every site language, one after the other, the same code.
     decoded = [decode(page) for page in pages]
-    assert decoded[0] == decoded[1]
+    assert len(set(decoded[: len(DEFAULT_LANGUAGES)])) == 1
     assert set(decoded) == {url_of(app, cp) for cp in checkpoints}
 
 
@@ -105,7 +106,7 @@ def test_all_posters_leave_out_a_suspended_store(app, admin_client, make_campaig
         db.session.commit()
     response = admin_client.get(f"/admin/campaigns/{campaign_id}/posters.pdf")
     pages = pdf_pages_as_png(response.data, tmp_path, dpi=72)
-    assert len(pages) == 2 * 2
+    assert len(pages) == len(DEFAULT_LANGUAGES) * 2
     assert {decode(page) for page in pages} == {
         url_of(app, checkpoints[0]),
         url_of(app, checkpoints[2]),
@@ -227,3 +228,18 @@ def test_japanese_prefers_to_break_after_a_comma(ctx):
     text = "スマホのカメラでQRコードを読み取って、スタンプをゲット！"
     width = _width("スマホのカメラでQRコードを読み取って、スタン", 20)
     assert wrap(text, 20, width) == ["スマホのカメラでQRコードを読み取って、", "スタンプをゲット！"]
+
+
+@pytest.mark.parametrize("lang", DEFAULT_LANGUAGES)
+def test_poster_texts_are_in_the_posters_language(app, make_campaign, lang):
+    """Each language's poster says how to collect the stamp in its language (its catalog's
+    words), whatever language the person printing it reads."""
+    from tests.i18n.catalogs import translated
+
+    _, checkpoints = make_campaign()
+    with app.test_request_context(headers={"Accept-Language": "ja"}):
+        text = poster_text(db.session.get(Checkpoint, checkpoints[0]), lang)
+    assert text.lang == lang
+    wanted = "Scan this QR code with your phone's camera to collect the stamp."
+    assert text.instruction == translated(lang, wanted)
+    assert text.district  # the district has a name in every language (English's at least)

@@ -52,7 +52,8 @@ def test_open_graph_tags_in_japanese(client, make_campaign):
     assert meta(html, "og:url") == f"http://rally.test/campaigns/{campaign_id}?lang=ja"
     assert meta(html, "og:description") == "店頭でQRを読み取ってください。"
     assert meta(html, "og:type") == "website"
-    assert meta(html, "twitter:card") == "summary"
+    assert meta(html, "twitter:card") == "summary_large_image"
+    assert meta(html, "og:image") == f"http://rally.test/og/campaign/{campaign_id}.png?lang=ja"
     assert '<html lang="ja">' in html
 
 
@@ -81,8 +82,12 @@ def test_share_links_carry_the_page_in_its_language(client, make_campaign):
     assert "Year-End Stamp Rally" in query["text"][0]
 
 
-def test_a_visitors_own_language_choice_wins_over_the_shared_link(client, make_campaign):
+def test_the_shared_links_language_wins_and_leaves_the_visitors_choice(client, make_campaign):
     campaign_id, _ = make_campaign()
     client.get("/lang/ja")
     html = client.get(f"/campaigns/{campaign_id}?lang=en").get_data(as_text=True)
+    assert '<html lang="en">' in html
+    assert "Year-End Stamp Rally" in html
+    # The visitor's own choice is untouched: the same page without ?lang= is Japanese.
+    html = client.get(f"/campaigns/{campaign_id}").get_data(as_text=True)
     assert '<html lang="ja">' in html
