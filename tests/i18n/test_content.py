@@ -9,6 +9,7 @@ from werkzeug.datastructures import MultiDict
 from rally.extensions import db
 from rally.forms import Form, TranslatedField
 from rally.i18n.content import current_language, pick_lang
+from rally.i18n.languages import bcp47, own_name
 from rally.stores.models import Category, Store
 
 KOREAN_ONLY = {"ko": "미타카 책방"}
@@ -119,12 +120,11 @@ def test_each_language_has_its_own_length_and_error(app):
 def test_every_language_has_an_input_labelled_in_itself_the_editors_first(app):
     _form_, _valid, html = _form(app, {"name-en": "Bookshop"}, lang="en")
     labels = [
-        '<label for="name-en" lang="en">English</label>',
-        '<label for="name-ja" lang="ja">日本語</label>',
-        '<label for="name-zh_Hans" lang="zh-Hans">中文 (简体)</label>',
-        '<label for="name-zh_Hant" lang="zh-Hant">中文 (繁體)</label>',
-        '<label for="name-ko" lang="ko">한국어</label>',
+        f'<label for="name-{code}" lang="{bcp47(code)}">{own_name(code)}</label>'
+        for code in ("en", "ja", "zh_Hans", "zh_Hant", "ko")
     ]
+    assert labels[4] == '<label for="name-ko" lang="ko">한국어</label>'
+
     positions = [html.index(label) for label in labels]
     assert positions == sorted(positions)
     # The others are folded away while none of them holds a text.
