@@ -43,28 +43,26 @@ def make_campaign(stores: int, *, days_before: int = 1, days_after: int = 30) ->
     now = utcnow()
     run = db.session.scalar(db.select(db.func.count()).select_from(Campaign)) + 1
     campaign = Campaign(
-        title_ja=f"ベンチマーク・スタンプラリー{run}",
-        title_en=f"Benchmark Stamp Rally {run}",
-        rules_ja="お店でQRコードを読み取ってスタンプを集めましょう。",
-        rules_en="Scan the QR code in each shop to collect its stamp.",
+        title={"ja": f"ベンチマーク・スタンプラリー{run}", "en": f"Benchmark Stamp Rally {run}"},
+        rules={
+            "ja": "お店でQRコードを読み取ってスタンプを集めましょう。",
+            "en": "Scan the QR code in each shop to collect its stamp.",
+        },
         starts_at=now - timedelta(days=days_before),
         ends_at=now + timedelta(days=days_after),
         state=CampaignState.published,
     )
     for n in range(stores):
         store = Store(
-            name_ja=f"ベンチ商店{run}-{n + 1}",
-            name_en=f"Bench Shop {run}-{n + 1}",
+            name={"ja": f"ベンチ商店{run}-{n + 1}", "en": f"Bench Shop {run}-{n + 1}"},
             category=CATEGORIES[n % len(CATEGORIES)],
-            address_ja=f"東京都三鷹市下連雀3-{n + 1}",
-            address_en=f"3-{n + 1} Shimorenjaku, Mitaka",
-            description_ja="商店街の老舗です。",
-            description_en="A long-standing shop of the district.",
+            address={"ja": f"東京都三鷹市下連雀3-{n + 1}", "en": f"3-{n + 1} Shimorenjaku, Mitaka"},
+            description={"ja": "商店街の老舗です。", "en": "A long-standing shop of the district."},
             status=StoreStatus.approved,
         )
         campaign.checkpoints.append(Checkpoint(store=store))
     campaign.tiers = [
-        RewardTier(threshold=n, name_ja=f"景品{n}", name_en=f"Prize {n}", stock=1000)
+        RewardTier(threshold=n, name={"ja": f"景品{n}", "en": f"Prize {n}"}, stock=1000)
         for n in (5, 15, stores)
     ]
     db.session.add(campaign)

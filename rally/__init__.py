@@ -215,12 +215,13 @@ def _register_template_helpers(app: Flask) -> None:
     from flask_babel import get_locale
 
     from .i18n import bcp47, current_language, district_name, format_when
-    from .i18n.content import local
+    from .i18n.content import local, shown_in
     from .i18n.languages import language_choices
 
     app.add_template_filter(format_when, "when")
     app.add_template_filter(bcp47, "bcp47")
     app.add_template_global(local)
+    app.add_template_global(shown_in)
     # Templates compare states by member (``campaign.state == CampaignState.draft``), never
     # by the stored string.
     from .campaigns.models import CampaignState, QrMode, Recheck

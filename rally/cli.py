@@ -69,18 +69,20 @@ def qr_links():
     from rally.stamping.tokens import stamp_url
 
     from .campaigns.models import Checkpoint
+    from .i18n.languages import site_languages
 
     campaigns = open_campaigns(utcnow())
     if not campaigns:
         click.echo("No campaign is open now.")
     for campaign in campaigns:
-        click.echo(f"# {campaign.title_ja} / {campaign.title_en}")
+        click.echo(f"# {' / '.join(campaign.title.values())}")
         checkpoints = db.session.scalars(
             select(Checkpoint).where(Checkpoint.campaign_id == campaign.id).order_by(Checkpoint.id)
         )
         for checkpoint in checkpoints:
             store = checkpoint.place
-            click.echo(f"{store.name_ja}\t{store.name_en}\t{stamp_url(checkpoint)}")
+            names = "\t".join(store.name.get(code, "") for code in site_languages())
+            click.echo(f"{names}\t{stamp_url(checkpoint)}")
 
 
 def _pybabel(*args: str) -> None:

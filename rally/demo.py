@@ -22,6 +22,7 @@ from rally.campaigns.models import (
 from rally.checkpoints.operations import SettingsInput, add_code, update_settings
 from rally.demopictures import give_pictures
 from rally.extensions import db
+from rally.i18n.content import texts_sql
 from rally.news.demo import seed_showcase
 from rally.questionnaires.operations import QuestionInput, add_question
 from rally.spots.models import Spot
@@ -34,7 +35,8 @@ MERCHANT_PASSWORD = "rally-merchant-demo"
 
 STATION = (35.7027, 139.5606)
 
-# (category, name_ja, name_en, description_ja, description_en, street number, tags)
+# (category, Japanese name, English name, Japanese and English descriptions, street number,
+# tags)
 STORES = [
     (
         "buy",
@@ -353,7 +355,7 @@ TIERS = [
     (20, "コンプリート賞 三鷹の名産詰め合わせ", "Grand prize: a box of Mitaka specialities", 20),
 ]
 
-# The district's streets: (name_ja, name_en, stores from this index on).
+# The district's streets: (Japanese name, English name, stores from this index on).
 AREAS = [
     ("南口駅前", "Station South Exit", 0),
     ("中央通り", "Chuo-dori", 6),
@@ -426,18 +428,18 @@ def seed_demo(now: datetime, timezone: str = "Asia/Tokyo") -> dict:
     merchant = _user(MERCHANT_EMAIL, MERCHANT_PASSWORD, Role.merchant, "八百辰 店主")
     stores = []
     for index, (category, name_ja, name_en, desc_ja, desc_en, number, tags) in enumerate(STORES):
-        store = db.session.scalar(select(Store).where(Store.name_ja == name_ja))
+        store = db.session.scalar(select(Store).where(texts_sql(Store.name, "ja") == name_ja))
         if store is None:
             lat, lon = _coordinates(index)
             tag_set = set(tags.split())
             store = Store(
                 category=Category(category),
-                name_ja=name_ja,
-                name_en=name_en,
-                description_ja=desc_ja,
-                description_en=desc_en,
-                address_ja=f"東京都三鷹市下連雀{number}",
-                address_en=f"{number} Shimorenjaku, Mitaka, Tokyo",
+                name={"ja": name_ja, "en": name_en},
+                description={"ja": desc_ja, "en": desc_en},
+                address={
+                    "ja": f"東京都三鷹市下連雀{number}",
+                    "en": f"{number} Shimorenjaku, Mitaka, Tokyo",
+                },
                 latitude=lat,
                 longitude=lon,
                 english_spoken="english" in tag_set,
@@ -456,10 +458,17 @@ def seed_demo(now: datetime, timezone: str = "Asia/Tokyo") -> dict:
     spots = list(db.session.scalars(select(Spot).order_by(Spot.id)))
     _seed_areas(stores, spots)
     give_pictures(stores, spots)  # drawn by rally/demopictures.py, stored as uploads are
-    campaign = db.session.scalar(select(Campaign).where(Campaign.title_ja == CAMPAIGN_TITLE_JA))
+    campaign = db.session.scalar(
+        select(Campaign).where(texts_sql(Campaign.title, "ja") == CAMPAIGN_TITLE_JA)
+    )
     if campaign is None:
         campaign = _year_end_rally(now, timezone, stores, spots)
-    if db.session.scalar(select(Campaign).where(Campaign.title_ja == PURCHASE_TITLE_JA)) is None:
+    if (
+        db.session.scalar(
+            select(Campaign).where(texts_sql(Campaign.title, "ja") == PURCHASE_TITLE_JA)
+        )
+        is None
+    ):
         _purchase_campaign(now, stores, campaign)
     return {
         "admin": (ADMIN_EMAIL, ADMIN_PASSWORD),
@@ -473,9 +482,9 @@ def _seed_areas(stores: list[Store], spots: list[Spot]) -> None:
     """The four streets, every store and spot in one of them."""
     areas = []
     for position, (name_ja, name_en, _first) in enumerate(AREAS, 1):
-        area = db.session.scalar(select(Area).where(Area.name_ja == name_ja))
+        area = db.session.scalar(select(Area).where(texts_sql(Area.name, "ja") == name_ja))
         if area is None:
-            area = Area(name_ja=name_ja, name_en=name_en, position=position)
+            area = Area(name={"ja": name_ja, "en": name_en}, position=position)
             db.session.add(area)
         areas.append(area)
     db.session.flush()
@@ -501,17 +510,21 @@ def _year_end_rally(now: datetime, timezone: str, stores: list[Store], spots: li
     name_ja, name_en, stock = AREA_PRIZE
     campaign = create_campaign(
         CampaignInput(
-            title_ja=CAMPAIGN_TITLE_JA,
-            title_en=CAMPAIGN_TITLE_EN,
-            rules_ja=CAMPAIGN_RULES_JA,
-            rules_en=CAMPAIGN_RULES_EN,
+            title={"ja": CAMPAIGN_TITLE_JA, "en": CAMPAIGN_TITLE_EN},
+            rules={"ja": CAMPAIGN_RULES_JA, "en": CAMPAIGN_RULES_EN},
             starts_at=_naive_utc(start),
             ends_at=_naive_utc(end),
             store_ids=[store.id for store in stores[:24]],
             spot_ids=[spot.id for spot in spots[:2]],
             tiers=[
-                *(TierInput(None, n, ja, en, stock) for n, ja, en, stock in TIERS),
-                TierInput(None, len(AREAS), name_ja, name_en, stock, basis=TierBasis.all_areas),
+                *(TierInput(None, n, {"ja": ja, "en": en}, stock) for n, ja, en, stock in TIERS),
+                TierInput(
+                    None,
+                    len(AREAS),
+                    {"ja": name_ja, "en": name_en},
+                    stock,
+                    basis=TierBasis.all_areas,
+                ),
             ],
             stamps_per_area=STAMPS_PER_AREA,
         )
@@ -521,10 +534,20 @@ def _year_end_rally(now: datetime, timezone: str, stores: list[Store], spots: li
         question_ja, question_en, choices_ja, choices_en, answer = QUIZ
         update_settings(
             landmarks[1],
-            SettingsInput(1, question_ja, question_en, choices_ja, choices_en, answer),
+            SettingsInput(
+                1,
+                {"ja": question_ja, "en": question_en},
+                {"ja": choices_ja, "en": choices_en},
+                answer,
+            ),
         )
     for text_ja, text_en, choices_ja, choices_en, required in QUESTIONS:
-        add_question(campaign, QuestionInput(text_ja, text_en, choices_ja, choices_en, required))
+        add_question(
+            campaign,
+            QuestionInput(
+                {"ja": text_ja, "en": text_en}, {"ja": choices_ja, "en": choices_en}, required
+            ),
+        )
     publish_campaign(campaign, now)
     return campaign
 
@@ -534,16 +557,18 @@ def _purchase_campaign(now: datetime, stores: list[Store], rally: Campaign) -> N
     the greengrocer (the demo merchant's shop) has a second till with its own code."""
     purchase = create_campaign(
         CampaignInput(
-            title_ja=PURCHASE_TITLE_JA,
-            title_en=PURCHASE_TITLE_EN,
-            rules_ja=PURCHASE_RULES_JA,
-            rules_en=PURCHASE_RULES_EN,
+            title={"ja": PURCHASE_TITLE_JA, "en": PURCHASE_TITLE_EN},
+            rules={"ja": PURCHASE_RULES_JA, "en": PURCHASE_RULES_EN},
             starts_at=rally.starts_at,
             ends_at=rally.ends_at,
             store_ids=[store.id for store in stores[:12]],
             tiers=[
                 TierInput(
-                    None, 5, "ガラポン抽選券 1枚", "One lucky-draw ticket", None, repeats=True
+                    None,
+                    5,
+                    {"ja": "ガラポン抽選券 1枚", "en": "One lucky-draw ticket"},
+                    None,
+                    repeats=True,
                 )
             ],
             kind=CampaignKind.purchase,
@@ -552,7 +577,7 @@ def _purchase_campaign(now: datetime, stores: list[Store], rally: Campaign) -> N
         )
     )
     till = next(cp for cp in purchase.checkpoints if cp.store_id == stores[0].id)
-    add_code(till, "2番レジ", "Till 2")
+    add_code(till, {"ja": "2番レジ", "en": "Till 2"})
     publish_campaign(purchase, now)
 
 

@@ -11,10 +11,15 @@ import wtforms
 from flask import flash, g
 from flask_babel import LazyString
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from wtforms import PasswordField, StringField, SubmitField
+from wtforms.utils import unset_value
 from wtforms.validators import ValidationError
+from wtforms.widgets import html_params
 
 from rally.i18n import _, _l
+from rally.i18n.content import clean_texts, current_language
+from rally.i18n.languages import bcp47, own_name, site_languages
 from rally.utils import strip_control_characters
 
 FIRST_YEAR = 2000
@@ -134,3 +139,127 @@ class ConfirmForm(Form):
     """An empty form: its CSRF token protects one-button POST actions (delete, end, move)."""
 
     submit = SubmitField(_l("Confirm"))
+
+
+class TranslatedField(wtforms.Field):
+    """A text in each of the site's languages; its data is ``{code: text}`` (blank ones
+    left out), for a :func:`rally.i18n.content.translated_column`.
+
+    Rendered by the ``translated_field()`` macro of ``_forms.html``: one input (or textarea)
+    per language, labelled with the language's own name, the editor's language first and
+    the others in a ``<details>``. Each language may be ``max_length`` long; ``required``
+    means at least one language is filled in. Posted as ``<name>-<code>`` (``name-zh_Hant``).
+    """
+
+    def __init__(
+        self,
+        label=None,
+        validators=None,
+        *,
+        max_length: int | None = None,
+        required: bool = False,
+        required_message=None,
+        textarea: bool = False,
+        **kwargs,
+    ):
+        kwargs.setdefault("default", dict)
+        super().__init__(label, validators, **kwargs)
+        self.max_length = max_length
+        self.required = required
+        self.required_message = required_message
+        self.textarea = textarea
+        self.language_errors: dict[str, list] = {}
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return site_languages()
+
+    def input_name(self, code: str) -> str:
+        return f"{self.name}-{code}"
+
+    def input_id(self, code: str) -> str:
+        return f"{self.id}-{code}"
+
+    def process(self, formdata, data=unset_value, extra_filters=None):
+        self.process_errors = []
+        if data is unset_value:
+            data = self.default() if callable(self.default) else self.default
+        self.object_data = data
+        self.data = clean_texts(data)
+        if formdata is not None:
+            typed = {
+                code: strip_control_characters(formdata.get(self.input_name(code)) or "")
+                for code in self.languages
+            }
+            # Texts in a language the site no longer offers are kept, not lost.
+            kept = {code: text for code, text in self.data.items() if code not in self.languages}
+            self.data = clean_texts({**kept, **typed})
+
+    def _value(self, code: str) -> str:
+        return (self.data or {}).get(code, "")
+
+    def pre_validate(self, form):
+        self.language_errors = {}
+        if self.max_length is not None:
+            for code in self.languages:
+                if len(self._value(code)) > self.max_length:
+                    message = _l(
+                        "“%(field)s” in %(language)s may be at most %(max)d characters long.",
+                        field=self.label.text,
+                        language=own_name(code),
+                        max=self.max_length,
+                    )
+                    self.language_errors.setdefault(code, []).append(message)
+                    self.errors.append(message)
+        if self.required and not self.data:
+            raise ValidationError(
+                self.required_message
+                or _l("Please fill in “%(field)s” in at least one language.", field=self.label.text)
+            )
+
+    def language_groups(self) -> tuple[str, tuple[str, ...]]:
+        """The editor's language, then the site's others in their order."""
+        first = current_language()
+        if first not in self.languages:
+            first = self.languages[0]
+        return first, tuple(code for code in self.languages if code != first)
+
+    def others_open(self, codes) -> bool:
+        """Whether the other languages are shown unfolded: one of them has text or an
+        error."""
+        return any(self._value(code) or self.language_errors.get(code) for code in codes)
+
+    def render_input(self, code: str, **kwargs) -> Markup:
+        """One language's label and input (or textarea), with its own errors."""
+        input_id = self.input_id(code)
+        params = {"id": input_id, "name": self.input_name(code), "lang": bcp47(code), **kwargs}
+        if self.max_length is not None and not self.textarea:
+            params.setdefault("maxlength", self.max_length)
+        errors = self.language_errors.get(code)
+        if errors:
+            params["aria_invalid"] = "true"
+            params["aria_describedby"] = f"{input_id}-error"
+        label = Markup('<label for="{}" lang="{}">{}</label>').format(
+            input_id, bcp47(code), own_name(code)
+        )
+        value = self._value(code)
+        if self.textarea:
+            control = Markup("<textarea {}>\r\n{}</textarea>").format(
+                Markup(html_params(**params)), value
+            )
+        else:
+            control = Markup("<input {}>").format(
+                Markup(html_params(type="text", value=value, **params))
+            )
+        html = Markup("<p>{}{}</p>").format(label, control)
+        if errors:
+            error = Markup('<p class="field-error" id="{}-error">{}</p>').format(
+                input_id, " ".join(str(message) for message in errors)
+            )
+            html = Markup("{}{}").format(html, error)
+        return html
+
+    def field_errors(self) -> list:
+        """The errors about the whole field (not one language's input)."""
+        per_language = [str(m) for messages in self.language_errors.values() for m in messages]
+        return [message for message in self.errors if str(message) not in per_language]

@@ -2,6 +2,7 @@
 
 import itertools
 import os
+import re
 from datetime import timedelta
 
 import pytest
@@ -15,6 +16,43 @@ from rally.stores.models import Category, Store, StoreStatus
 from rally.utils import utcnow
 
 _counter = itertools.count(1)
+
+# Translatable fields of the models (one JSON column each, ``{language: text}``).
+TEXT_FIELDS = (
+    "name description address hours title body place terms rules quiz_question quiz_choices "
+    "label reward text choices"
+).split()
+_TEXT_KEY = re.compile(rf"^({'|'.join(TEXT_FIELDS)})_(ja|en|zh_Hans|zh_Hant|ko)$")
+
+
+def texts(values: dict) -> dict:
+    """The test helpers' shorthand for translatable texts: ``name_en="Soba"`` changes one
+    language of the helper's default name, ``name={"ko": ...}`` replaces it whole."""
+    result, folded = {}, {}
+    for key, value in values.items():
+        match = _TEXT_KEY.match(key)
+        if match:
+            folded.setdefault(match[1], {})[match[2]] = value
+        else:
+            result[key] = value
+    for field, by_language in folded.items():
+        result.setdefault(field, by_language)
+    return result
+
+
+def from_form_keys(values: dict) -> dict:
+    """A form's posted texts (``"title-ja": ...``) as typed inputs take them
+    (``title={"ja": ...}``), for tests that post and call operations with the same data."""
+    result: dict = {}
+    for key, value in values.items():
+        field, _, lang = key.partition("-")
+        if lang and field in TEXT_FIELDS:
+            result.setdefault(field, {})[lang] = value
+        else:
+            result[key] = value
+    return result
+
+
 PASSWORD = "correct horse battery"  # every user make_user creates, unless told otherwise
 
 # scripts/test runs the suite twice: on SQLite files, then on PostgreSQL through this URL.
@@ -137,7 +175,7 @@ def make_store(app):
         }
         values.update(kw)
         with app.app_context():
-            store = Store(**values)
+            store = Store(**texts(values))
             db.session.add(store)
             db.session.commit()
             return store.id
@@ -153,17 +191,17 @@ def make_campaign(app, make_store):
         now = utcnow()
         with app.app_context():
             campaign = Campaign(
-                title_ja=kw.pop("title_ja", "歳末スタンプラリー"),
-                title_en=kw.pop("title_en", "Year-End Stamp Rally"),
                 starts_at=now + timedelta(days=starts),
                 ends_at=now + timedelta(days=ends),
                 state=state,
-                **kw,
+                **texts(
+                    {"title_ja": "歳末スタンプラリー", "title_en": "Year-End Stamp Rally", **kw}
+                ),
             )
             store_ids = [make_store() for _ in range(stores)]
             campaign.checkpoints = [Checkpoint(store_id=store_id) for store_id in store_ids]
             campaign.tiers = [
-                RewardTier(threshold=n, name_ja=f"景品{n}", name_en=f"Prize {n}", stock=10)
+                RewardTier(threshold=n, name={"ja": f"景品{n}", "en": f"Prize {n}"}, stock=10)
                 for n in tiers
             ]
             db.session.add(campaign)
@@ -347,8 +385,8 @@ def areas_campaign(app, make_campaign):
     def make(**kw):
         campaign_id, checkpoints = make_campaign(stores=4, **kw)
         with app.app_context():
-            station = Area(name_ja="駅前通り", name_en="Station Street", position=1)
-            river = Area(name_ja="川沿い", name_en="Riverside", position=2)
+            station = Area(name={"ja": "駅前通り", "en": "Station Street"}, position=1)
+            river = Area(name={"ja": "川沿い", "en": "Riverside"}, position=2)
             db.session.add_all([station, river])
             db.session.flush()
             for i, checkpoint_id in enumerate(checkpoints):

@@ -43,8 +43,10 @@ def test_demo_is_idempotent_and_complete(app, runner):
         stores = db.session.scalars(select(Store)).all()
         assert len(stores) >= 30
         assert {store.category.value for store in stores} == {"buy", "eat", "play", "walk", "relax"}
-        assert all(store.name_ja and store.name_en for store in stores)
-        assert all(store.description_ja and store.description_en for store in stores)
+        assert all(store.name.get("ja", "") and store.name.get("en", "") for store in stores)
+        assert all(
+            store.description.get("ja", "") and store.description.get("en", "") for store in stores
+        )
         campaign, purchase = db.session.scalars(select(Campaign).order_by(Campaign.id)).all()
         assert campaign.is_running(utcnow())
         assert sorted(tier.basis.value for tier in campaign.tiers) == [
@@ -61,7 +63,7 @@ def test_demo_is_idempotent_and_complete(app, runner):
         assert (purchase.yen_per_stamp, purchase.max_stamps_per_purchase) == (1000, 2)
         assert [(t.threshold, t.repeats) for t in purchase.tiers] == [(5, True)]
         assert [q.required for q in campaign.questions] == [True, True, False]
-        assert [code.label_en for code in purchase.checkpoints[0].codes] == ["Till 2"]
+        assert [code.label.get("en", "") for code in purchase.checkpoints[0].codes] == ["Till 2"]
         roles = {user.role for user in db.session.scalars(select(User))}
         assert roles == {Role.admin, Role.merchant}
         merchant = db.session.scalar(select(User).where(User.role == Role.merchant))
@@ -85,7 +87,8 @@ def test_qr_links_lists_open_checkpoints(app, runner, make_campaign, stamp_path)
     assert result.exit_code == 0
     assert "Open Rally" in result.output
     assert "Past Rally" not in result.output
-    urls = [line.split("\t")[2] for line in result.output.splitlines() if "\t" in line]
+    # The place's name in each site language, then its URL.
+    urls = [line.split("\t")[-1] for line in result.output.splitlines() if "\t" in line]
     assert urls == ["http://rally.test" + stamp_path(cp) for cp in checkpoints]
 
 

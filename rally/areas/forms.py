@@ -1,17 +1,21 @@
 """The association's form for areas, and the "Area" select of store and spot forms."""
 
-from wtforms import StringField, SubmitField
-from wtforms.validators import Length, NumberRange, Optional, ValidationError
+from wtforms import SubmitField
+from wtforms.validators import NumberRange, Optional
 
-from rally.forms import Form, IntegerField, SelectField
+from rally.forms import Form, IntegerField, SelectField, TranslatedField
 from rally.i18n import _l
 
 from .operations import AreaInput, area_choices
 
 
 class AreaForm(Form):
-    name_ja = StringField(_l("Name (Japanese)"), validators=[Length(max=120)])
-    name_en = StringField(_l("Name (English)"), validators=[Length(max=120)])
+    name = TranslatedField(
+        _l("Name"),
+        max_length=120,
+        required=True,
+        required_message=_l("Please enter a name in at least one language."),
+    )
     position = IntegerField(
         _l("Position in lists (smaller first)"),
         default=0,
@@ -22,15 +26,9 @@ class AreaForm(Form):
     )
     submit = SubmitField(_l("Save"))
 
-    def validate_name_ja(self, field) -> None:
-        if not (field.data or "").strip() and not (self.name_en.data or "").strip():
-            raise ValidationError(_l("Please enter a name in Japanese or English."))
-
     def to_input(self) -> AreaInput:
         """The validated values for :func:`rally.areas.operations.save_area`."""
-        return AreaInput(
-            name_ja=self.name_ja.data, name_en=self.name_en.data, position=self.position.data
-        )
+        return AreaInput(name=self.name.data, position=self.position.data)
 
 
 def _area_id(value):

@@ -2,20 +2,19 @@
 
 from datetime import datetime
 
-from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from rally.extensions import db
-from rally.i18n import Bilingual
+from rally.i18n import Translated
+from rally.i18n.content import translated_column
 from rally.utils import utcnow
 
 
-class Area(Bilingual, db.Model):
+class Area(Translated, db.Model):
     __tablename__ = "area"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name_ja: Mapped[str] = mapped_column(String(120), default="")
-    name_en: Mapped[str] = mapped_column(String(120), default="")
+    name: Mapped[dict[str, str]] = translated_column()
     # Areas are listed in this order on cards and in the back office.
     position: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -24,4 +23,4 @@ class Area(Bilingual, db.Model):
     spots = relationship("Spot", viewonly=True)
 
     def __repr__(self) -> str:
-        return f"<Area {self.id} {self.name_en or self.name_ja}>"
+        return f"<Area {self.id} {self.tr('name', 'en')}>"

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from rally.errors import RallyError
 from rally.extensions import db
 from rally.i18n import _l
+from rally.i18n.content import clean_texts
 
 from .models import Area
 
@@ -19,8 +20,7 @@ class AreaError(RallyError):
 class AreaInput:
     """Validated values of the area form."""
 
-    name_ja: str
-    name_en: str
+    name: dict[str, str]
     # ``None`` (left empty) counts as 0.
     position: int | None = None
 
@@ -64,15 +64,13 @@ def save_area(data: AreaInput, area: Area | None = None) -> Area:
 
     :param data: the names and the position (built by :meth:`rally.areas.forms.AreaForm.to_input`).
     :param area: the area to change, or ``None`` to create one.
-    :raise AreaError: ``name_required`` (no name in either language).
+    :raise AreaError: ``name_required`` (no name in any language).
     """
-    name_ja = (data.name_ja or "").strip()
-    name_en = (data.name_en or "").strip()
-    if not name_ja and not name_en:
-        raise AreaError(_l("Please enter a name in Japanese or English."), code="name_required")
+    name = clean_texts(data.name)
+    if not name:
+        raise AreaError(_l("Please enter a name in at least one language."), code="name_required")
     area = area or Area()
-    area.name_ja = name_ja
-    area.name_en = name_en
+    area.name = name
     area.position = data.position or 0
     db.session.add(area)
     db.session.flush()

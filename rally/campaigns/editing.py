@@ -24,6 +24,7 @@ from rally.cards.models import Stamp
 from rally.errors import RallyError
 from rally.extensions import db
 from rally.i18n import _l
+from rally.i18n.content import clean_texts
 from rally.spots.models import Spot
 from rally.stores.models import Store, StoreStatus
 
@@ -47,8 +48,7 @@ class TierInput:
 
     id: int | None
     threshold: int
-    name_ja: str
-    name_en: str
+    name: dict[str, str]
     stock: int | None
     # What the threshold counts; ``all_areas`` ignores the threshold.
     basis: TierBasis = TierBasis.stamps
@@ -63,10 +63,8 @@ class TierInput:
 class CampaignInput:
     """Validated values of the campaign form. Times are naive UTC."""
 
-    title_ja: str
-    title_en: str
-    rules_ja: str
-    rules_en: str
+    title: dict[str, str]
+    rules: dict[str, str]
     starts_at: datetime
     ends_at: datetime
     store_ids: list[int]
@@ -164,10 +162,8 @@ def _save(campaign: Campaign, data: CampaignInput) -> None:
         if tier is not None:
             _save_stock(tier, row)
 
-    campaign.title_ja = data.title_ja.strip()
-    campaign.title_en = data.title_en.strip()
-    campaign.rules_ja = data.rules_ja.strip()
-    campaign.rules_en = data.rules_en.strip()
+    campaign.title = clean_texts(data.title)
+    campaign.rules = clean_texts(data.rules)
     campaign.starts_at = data.starts_at
     campaign.ends_at = data.ends_at
     campaign.claims_until = data.claims_until
@@ -193,8 +189,7 @@ def _save(campaign: Campaign, data: CampaignInput) -> None:
         tier.repeats = row.repeats and row.basis is not TierBasis.all_areas
         # "Every area" has no number of its own; 1 keeps the column valid and sorts it first.
         tier.threshold = row.threshold if row.threshold else 1
-        tier.name_ja = row.name_ja.strip()
-        tier.name_en = row.name_en.strip()
+        tier.name = clean_texts(row.name)
         if tier.id is None:
             tier.stock = row.stock
         tiers.append(tier)

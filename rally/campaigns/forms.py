@@ -8,11 +8,9 @@ from wtforms import (
     FieldList,
     FormField,
     HiddenField,
-    StringField,
     SubmitField,
-    TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from rally.campaigns.editing import MAX_RECHECK_HOURS, UNKNOWN_STOCK, CampaignInput, TierInput
@@ -23,6 +21,7 @@ from rally.forms import (
     RadioField,
     SelectField,
     SelectMultipleField,
+    TranslatedField,
     plausible_date,
 )
 from rally.i18n import _l
@@ -93,8 +92,7 @@ class TierForm(Form):
         ],
     )
     repeats = BooleanField(_l("Repeats: reached again at every multiple of this number"))
-    name_ja = StringField(_l("Reward (Japanese)"), validators=[Length(max=200)])
-    name_en = StringField(_l("Reward (English)"), validators=[Length(max=200)])
+    name = TranslatedField(_l("Reward"), max_length=200)
     stock = IntegerField(
         _l("Stock (empty: unlimited)"),
         validators=[
@@ -109,12 +107,7 @@ class TierForm(Form):
 
     def is_blank(self) -> bool:
         """Blank rows are ignored; blanking an existing tier's row removes that tier."""
-        return (
-            self.threshold.data is None
-            and not (self.name_ja.data or "").strip()
-            and not (self.name_en.data or "").strip()
-            and self.stock.data is None
-        )
+        return self.threshold.data is None and not self.name.data and self.stock.data is None
 
     @property
     def counts_every_area(self) -> bool:
@@ -130,18 +123,19 @@ class TierForm(Form):
                 valid = False
         return valid
 
-    def validate_name_ja(self, field) -> None:
-        if not self.is_blank() and not (
-            (field.data or "").strip() or (self.name_en.data or "").strip()
-        ):
+    def validate_name(self, field) -> None:
+        if not self.is_blank() and not field.data:
             raise ValidationError(_l("Name the reward in at least one language."))
 
 
 class CampaignForm(Form):
-    title_ja = StringField(_l("Title (Japanese)"), validators=[Length(max=200)])
-    title_en = StringField(_l("Title (English)"), validators=[Length(max=200)])
-    rules_ja = TextAreaField(_l("Rules (Japanese)"), validators=[Length(max=5000)])
-    rules_en = TextAreaField(_l("Rules (English)"), validators=[Length(max=5000)])
+    title = TranslatedField(
+        _l("Title"),
+        max_length=200,
+        required=True,
+        required_message=_l("Give the campaign a title in at least one language."),
+    )
+    rules = TranslatedField(_l("Rules"), max_length=5000, textarea=True)
     starts_at = DateTimeLocalField(
         _l("Starts (district time)"),
         format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
@@ -232,10 +226,6 @@ class CampaignForm(Form):
         super().__init__(*args, **kwargs)
         self.qr_mode.choices = QrMode.choices()
 
-    def validate_title_ja(self, field) -> None:
-        if not (field.data or "").strip() and not (self.title_en.data or "").strip():
-            raise ValidationError(_l("Give the campaign a title in at least one language."))
-
     @property
     def is_purchase(self) -> bool:
         return self.kind.data == CampaignKind.purchase.value
@@ -275,8 +265,8 @@ class CampaignForm(Form):
 
     def fill_from(self, campaign, timezone: str) -> None:
         """Show a stored campaign: UTC times as district wall-clock times."""
-        for name in ("title_ja", "title_en", "rules_ja", "rules_en"):
-            getattr(self, name).data = getattr(campaign, name)
+        self.title.data = dict(campaign.title)
+        self.rules.data = dict(campaign.rules)
         self.starts_at.data = utc_to_district(campaign.starts_at, timezone)
         self.ends_at.data = utc_to_district(campaign.ends_at, timezone)
         if campaign.claims_until is not None:
@@ -296,8 +286,7 @@ class CampaignForm(Form):
             row.basis.data = tier.basis.value
             row.threshold.data = None if tier.basis is TierBasis.all_areas else tier.threshold
             row.repeats.data = tier.repeats
-            row.name_ja.data = tier.name_ja
-            row.name_en.data = tier.name_en
+            row.form.name.data = dict(tier.name)
             row.stock.data = tier.stock
             row.stock_seen.data = encode_stock(tier.stock)
 
@@ -322,8 +311,7 @@ class CampaignForm(Form):
             TierInput(
                 id=int(row.tier_id.data) if (row.tier_id.data or "").isdigit() else None,
                 threshold=row.threshold.data,
-                name_ja=row.name_ja.data or "",
-                name_en=row.name_en.data or "",
+                name=row.form.name.data,
                 stock=row.stock.data,
                 stock_seen=decode_stock(row.stock_seen.data),
                 basis=TierBasis(row.basis.data),
@@ -334,10 +322,8 @@ class CampaignForm(Form):
         ]
         purchase = self.is_purchase
         return CampaignInput(
-            title_ja=self.title_ja.data or "",
-            title_en=self.title_en.data or "",
-            rules_ja=self.rules_ja.data or "",
-            rules_en=self.rules_en.data or "",
+            title=self.title.data,
+            rules=self.rules.data,
             starts_at=district_to_utc(self.starts_at.data, timezone),
             ends_at=district_to_utc(self.ends_at.data, timezone),
             store_ids=list(self.stores.data or []),

@@ -11,7 +11,6 @@ from sqlalchemy import (
     Enum,
     ForeignKey,
     String,
-    Text,
     UniqueConstraint,
     case,
     event,
@@ -22,7 +21,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from rally.errors import StateError
 from rally.extensions import db
-from rally.i18n import Bilingual, _l
+from rally.i18n import Translated, _l
+from rally.i18n.content import translated_column
 from rally.i18n.enums import TitledEnum
 from rally.spots.models import Spot
 from rally.stores.models import Store, StoreStatus
@@ -113,14 +113,12 @@ def _enum(enum_class, default):
     )
 
 
-class Campaign(Bilingual, db.Model):
+class Campaign(Translated, db.Model):
     __tablename__ = "campaign"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    title_ja: Mapped[str] = mapped_column(String(200), default="")
-    title_en: Mapped[str] = mapped_column(String(200), default="")
-    rules_ja: Mapped[str] = mapped_column(Text, default="")
-    rules_en: Mapped[str] = mapped_column(Text, default="")
+    title: Mapped[dict[str, str]] = translated_column()
+    rules: Mapped[dict[str, str]] = translated_column()
     # Naive UTC; entered and shown in the district's time zone.
     starts_at: Mapped[datetime]
     ends_at: Mapped[datetime]
@@ -215,7 +213,7 @@ class Campaign(Bilingual, db.Model):
         return f"<Campaign {self.id} {self.state.value}>"
 
 
-class Checkpoint(Bilingual, db.Model):
+class Checkpoint(Translated, db.Model):
     """A place taking part in a campaign: a store, or a tourist spot (park, shrine, museum).
 
     Exactly one of ``store_id`` and ``spot_id`` is set. Bumping ``key_version`` revokes the
@@ -240,11 +238,9 @@ class Checkpoint(Bilingual, db.Model):
     # What one stamp here is worth in point rallies.
     points: Mapped[int] = mapped_column(default=1, server_default="1")
     # Optional landmark quiz, answered before the stamp: choices one per line, the same
-    # number in both languages; ``quiz_answer`` is the 1-based line of the right one.
-    quiz_question_ja: Mapped[str] = mapped_column(Text, default="", server_default="")
-    quiz_question_en: Mapped[str] = mapped_column(Text, default="", server_default="")
-    quiz_choices_ja: Mapped[str] = mapped_column(Text, default="", server_default="")
-    quiz_choices_en: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # number in every language; ``quiz_answer`` is the 1-based line of the right one.
+    quiz_question: Mapped[dict[str, str]] = translated_column()
+    quiz_choices: Mapped[dict[str, str]] = translated_column()
     quiz_answer: Mapped[int | None]
     # An uploaded stamp design under <upload folder>/stamps (rally/designs); None: a hanko.
     stamp_image_filename: Mapped[str | None] = mapped_column(String(80))
@@ -326,7 +322,7 @@ class Checkpoint(Bilingual, db.Model):
         return f"<Checkpoint {self.id} campaign={self.campaign_id} {place}>"
 
 
-class CheckpointCode(Bilingual, db.Model):
+class CheckpointCode(Translated, db.Model):
     """A further code of a checkpoint (a second register, another entrance).
 
     Printed and counted separately; a stamp from any code of a checkpoint is that
@@ -339,15 +335,14 @@ class CheckpointCode(Bilingual, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     checkpoint_id: Mapped[int] = mapped_column(ForeignKey("checkpoint.id"), index=True)
-    label_ja: Mapped[str] = mapped_column(String(120), default="")
-    label_en: Mapped[str] = mapped_column(String(120), default="")
+    label: Mapped[dict[str, str]] = translated_column()
     key_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     checkpoint: Mapped[Checkpoint] = relationship(back_populates="codes")
 
 
-class RewardTier(Bilingual, db.Model):
+class RewardTier(Translated, db.Model):
     """A reward reached at ``threshold`` of ``basis`` (stamps, points or areas).
 
     A repeating tier is reached again at every multiple of its threshold ("every 7
@@ -361,8 +356,7 @@ class RewardTier(Bilingual, db.Model):
     basis: Mapped[TierBasis] = _enum(TierBasis, TierBasis.stamps)
     threshold: Mapped[int]
     repeats: Mapped[bool] = mapped_column(default=False, server_default="0")
-    name_ja: Mapped[str] = mapped_column(String(200), default="")
-    name_en: Mapped[str] = mapped_column(String(200), default="")
+    name: Mapped[dict[str, str]] = translated_column()
     # None means unlimited.
     stock: Mapped[int | None]
 

@@ -14,13 +14,13 @@ from rally.areas.models import Area
 from rally.campaigns.models import Campaign, Checkpoint, RewardTier, TierBasis
 from rally.cards.models import Card, Stamp
 from rally.extensions import db
-from rally.i18n import Bilingual
+from rally.i18n import Translated
 from rally.spots.models import Spot
 from rally.stores.models import Store
 
 
 @dataclass(frozen=True, eq=False)
-class CheckpointRow(Bilingual):
+class CheckpointRow(Translated):
     """What a card shows of a checkpoint and its place, read as one plain row per checkpoint
     (the card page lists up to 60: whole ORM objects for each cost more than the page)."""
 
@@ -31,10 +31,8 @@ class CheckpointRow(Bilingual):
     points: int
     stamp_image_filename: str | None
     area_id: int | None
-    name_ja: str
-    name_en: str
-    address_ja: str
-    address_en: str
+    name: dict[str, str]
+    address: dict[str, str]
     # The store's category or the spot's kind (a TitledEnum with a translated label).
     kind: object
     # An approved store or a published spot. A suspended store stays on the card (its
@@ -226,9 +224,7 @@ def campaign_rows(campaign: Campaign) -> tuple[list[CheckpointRow], list]:
     grouped by category, then the tourist spots), and the areas they lie in, in order."""
 
     checkpoints = [
-        CheckpointRow(
-            *row[:11], kind=row[11] if row.store_id is not None else row[12], open=row[13]
-        )
+        CheckpointRow(*row[:9], kind=row[9] if row.store_id is not None else row[10], open=row[11])
         for row in db.session.execute(
             _statements()["checkpoint_rows"], {"campaign_id": campaign.id}
         )
@@ -292,10 +288,8 @@ def _statements() -> dict:
             Checkpoint.points,
             Checkpoint.stamp_image_filename,
             func.coalesce(Store.area_id, Spot.area_id),
-            func.coalesce(Store.name_ja, Spot.name_ja),
-            func.coalesce(Store.name_en, Spot.name_en),
-            func.coalesce(Store.address_ja, Spot.address_ja),
-            func.coalesce(Store.address_en, Spot.address_en),
+            func.coalesce(Store.name, Spot.name),
+            func.coalesce(Store.address, Spot.address),
             Store.category,
             Spot.kind,
             Checkpoint.is_open,

@@ -1,9 +1,9 @@
 """Forms of the checkpoint settings page and of a checkpoint's further codes."""
 
-from wtforms import StringField, SubmitField, TextAreaField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms import SubmitField
+from wtforms.validators import InputRequired, NumberRange, Optional
 
-from rally.forms import Form, IntegerField
+from rally.forms import Form, IntegerField, TranslatedField
 from rally.i18n import _l
 
 from .operations import MAX_POINTS, MIN_POINTS, SettingsInput
@@ -21,13 +21,9 @@ class SettingsForm(Form):
             ),
         ],
     )
-    quiz_question_ja = TextAreaField(_l("Quiz question (Japanese)"), validators=[Length(max=1000)])
-    quiz_question_en = TextAreaField(_l("Quiz question (English)"), validators=[Length(max=1000)])
-    quiz_choices_ja = TextAreaField(
-        _l("Choices (Japanese, one per line)"), validators=[Length(max=2000)]
-    )
-    quiz_choices_en = TextAreaField(
-        _l("Choices (English, one per line)"), validators=[Length(max=2000)]
+    quiz_question = TranslatedField(_l("Quiz question"), max_length=1000, textarea=True)
+    quiz_choices = TranslatedField(
+        _l("Choices (one per line, the same in every language)"), max_length=2000, textarea=True
     )
     quiz_answer = IntegerField(
         _l("Number of the right choice"),
@@ -41,17 +37,14 @@ class SettingsForm(Form):
     def to_input(self) -> SettingsInput:
         return SettingsInput(
             points=self.points.data,
-            quiz_question_ja=self.quiz_question_ja.data or "",
-            quiz_question_en=self.quiz_question_en.data or "",
-            quiz_choices_ja=self.quiz_choices_ja.data or "",
-            quiz_choices_en=self.quiz_choices_en.data or "",
+            quiz_question=self.quiz_question.data,
+            quiz_choices=self.quiz_choices.data,
             quiz_answer=self.quiz_answer.data,
         )
 
 
 class CodeForm(Form):
-    """The two names of a further code; the operation requires at least one."""
+    """The names of a further code; the operation requires at least one."""
 
-    label_ja = StringField(_l("Name (Japanese)"), validators=[Length(max=120)])
-    label_en = StringField(_l("Name (English)"), validators=[Length(max=120)])
+    label = TranslatedField(_l("Name"), max_length=120)
     submit = SubmitField(_l("Save"))

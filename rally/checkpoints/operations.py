@@ -5,7 +5,7 @@ points it was given with (``Stamp.points``), so a checkpoint's points cannot cha
 stamps were given there: cards would disagree with the rule shown to visitors.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 
@@ -16,6 +16,8 @@ from rally.cards.models import Stamp
 from rally.errors import RallyError
 from rally.extensions import db
 from rally.i18n import _l
+from rally.i18n.content import clean_texts
+from rally.i18n.languages import own_name, site_languages
 
 MIN_POINTS, MAX_POINTS = 1, 100
 MIN_CHOICES = 2
@@ -37,10 +39,8 @@ class SettingsInput:
     """Validated form data of a checkpoint's settings page."""
 
     points: int
-    quiz_question_ja: str = ""
-    quiz_question_en: str = ""
-    quiz_choices_ja: str = ""
-    quiz_choices_en: str = ""
+    quiz_question: dict[str, str] = field(default_factory=dict)
+    quiz_choices: dict[str, str] = field(default_factory=dict)
     quiz_answer: int | None = None
 
 
@@ -59,14 +59,14 @@ def stamps_at(checkpoint: Checkpoint) -> int:
 def update_settings(checkpoint: Checkpoint, data: SettingsInput) -> None:
     """Save a checkpoint's points and quiz; nothing is changed when a rule refuses.
 
-    Clearing the question and the choices in both languages removes the quiz.
+    Clearing the question and the choices in every language removes the quiz.
 
     :param checkpoint: the checkpoint to change.
     :param data: the form's values; choices one per line.
     :raise CheckpointError: ``points_out_of_range``, ``points_have_stamps`` (stamps were
         given with the old points), ``quiz_incomplete`` (a question without choices, choices
         without a question, or no right answer), ``too_few_choices`` (fewer than two),
-        ``choices_mismatch`` (a different number of choices in Japanese and English),
+        ``choices_mismatch`` (a different number of choices in two languages),
         ``answer_out_of_range``.
     """
     if not MIN_POINTS <= data.points <= MAX_POINTS:
@@ -89,59 +89,59 @@ def update_settings(checkpoint: Checkpoint, data: SettingsInput) -> None:
     quiz = _checked_quiz(data)
     checkpoint.points = data.points
     if quiz is None:
-        checkpoint.quiz_question_ja = checkpoint.quiz_question_en = ""
-        checkpoint.quiz_choices_ja = checkpoint.quiz_choices_en = ""
+        checkpoint.quiz_question = {}
+        checkpoint.quiz_choices = {}
         checkpoint.quiz_answer = None
     else:
-        (
-            checkpoint.quiz_question_ja,
-            checkpoint.quiz_question_en,
-            checkpoint.quiz_choices_ja,
-            checkpoint.quiz_choices_en,
-            checkpoint.quiz_answer,
-        ) = quiz
+        checkpoint.quiz_question, checkpoint.quiz_choices, checkpoint.quiz_answer = quiz
     db.session.flush()
 
 
 def _checked_quiz(data: SettingsInput) -> tuple | None:
     """The quiz columns to store, or ``None`` when question and choices are all empty."""
-    questions = {"ja": data.quiz_question_ja.strip(), "en": data.quiz_question_en.strip()}
-    choices = {"ja": choice_lines(data.quiz_choices_ja), "en": choice_lines(data.quiz_choices_en)}
-    if not any(questions.values()) and not any(choices.values()):
+    questions = clean_texts(data.quiz_question)
+    choices = {code: choice_lines(text) for code, text in clean_texts(data.quiz_choices).items()}
+    choices = {code: lines for code, lines in choices.items() if lines}
+    if not questions and not choices:
         return None
-    for lang in ("ja", "en"):
-        if bool(questions[lang]) != bool(choices[lang]):
-            missing = "choices" if questions[lang] else "question"
+    for lang in sorted(set(questions) | set(choices), key=_language_order):
+        if (lang in questions) != (lang in choices):
+            missing = "choices" if lang in questions else "question"
             raise CheckpointError(
                 _l("A quiz needs both the question and its choices in each language it uses."),
                 code="quiz_incomplete",
-                field=f"quiz_{missing}_{lang}",
+                field=f"quiz_{missing}",
             )
-    for lang in ("ja", "en"):
-        if choices[lang] and len(choices[lang]) < MIN_CHOICES:
+    ordered = sorted(choices, key=_language_order)
+    for lang in ordered:
+        if len(choices[lang]) < MIN_CHOICES:
             raise CheckpointError(
                 _l("A quiz needs at least %(num)d choices, one per line.", num=MIN_CHOICES),
                 code="too_few_choices",
-                field=f"quiz_choices_{lang}",
+                field="quiz_choices",
             )
-    if choices["ja"] and choices["en"] and len(choices["ja"]) != len(choices["en"]):
-        raise CheckpointError(
-            _l(
-                "The Japanese and English choices must be the same number, in the same order "
-                "(%(ja)d and %(en)d now).",
-                ja=len(choices["ja"]),
-                en=len(choices["en"]),
-            ),
-            code="choices_mismatch",
-            field="quiz_choices_en",
-        )
+    first = ordered[0]
+    for lang in ordered[1:]:
+        if len(choices[lang]) != len(choices[first]):
+            raise CheckpointError(
+                _l(
+                    "The choices must be the same number in every language, in the same order "
+                    "(%(first)s: %(first_count)d, %(other)s: %(other_count)d now).",
+                    first=own_name(first),
+                    first_count=len(choices[first]),
+                    other=own_name(lang),
+                    other_count=len(choices[lang]),
+                ),
+                code="choices_mismatch",
+                field="quiz_choices",
+            )
     if data.quiz_answer is None:
         raise CheckpointError(
             _l("Please give the number of the right answer."),
             code="quiz_incomplete",
             field="quiz_answer",
         )
-    count = len(choices["ja"] or choices["en"])
+    count = len(choices[first])
     if not 1 <= data.quiz_answer <= count:
         raise CheckpointError(
             _l("The right answer must be a choice number from 1 to %(num)d.", num=count),
@@ -149,12 +149,16 @@ def _checked_quiz(data: SettingsInput) -> tuple | None:
             field="quiz_answer",
         )
     return (
-        questions["ja"],
-        questions["en"],
-        "\n".join(choices["ja"]),
-        "\n".join(choices["en"]),
+        questions,
+        {lang: "\n".join(lines) for lang, lines in choices.items()},
         data.quiz_answer,
     )
+
+
+def _language_order(code: str) -> int:
+    """Languages in the site's order (a message names the first of them)."""
+    languages = site_languages()
+    return languages.index(code) if code in languages else len(languages)
 
 
 # --- Further codes ------------------------------------------------------------------------
@@ -176,37 +180,35 @@ def code_stamp_counts(checkpoint: Checkpoint) -> dict[int | None, int]:
     )
 
 
-def _check_label(label_ja: str, label_en: str) -> tuple[str, str]:
-    label_ja, label_en = (label_ja or "").strip(), (label_en or "").strip()
-    if not label_ja and not label_en:
+def _check_label(label: dict[str, str]) -> dict[str, str]:
+    label = clean_texts(label)
+    if not label:
         raise CheckpointError(
             _l("Please give the code a name (for example “Register 2” or “East entrance”)."),
             code="label_required",
-            field="label_ja",
+            field="label",
         )
-    return label_ja, label_en
+    return label
 
 
-def add_code(checkpoint: Checkpoint, label_ja: str, label_en: str) -> CheckpointCode:
+def add_code(checkpoint: Checkpoint, label: dict[str, str]) -> CheckpointCode:
     """Add a further code to ``checkpoint`` (a second register, another entrance).
 
-    :param label_ja: the code's name in Japanese (one of the two names may be empty).
-    :param label_en: the code's name in English.
+    :param label: the code's name, ``{language: text}`` (one language is enough).
     :raise CheckpointError: ``label_required``.
     """
-    label_ja, label_en = _check_label(label_ja, label_en)
-    code = CheckpointCode(checkpoint=checkpoint, label_ja=label_ja, label_en=label_en)
+    code = CheckpointCode(checkpoint=checkpoint, label=_check_label(label))
     db.session.add(code)
     db.session.flush()
     return code
 
 
-def rename_code(code: CheckpointCode, label_ja: str, label_en: str) -> None:
+def rename_code(code: CheckpointCode, label: dict[str, str]) -> None:
     """Change a code's names; printed codes keep working.
 
     :raise CheckpointError: ``label_required``.
     """
-    code.label_ja, code.label_en = _check_label(label_ja, label_en)
+    code.label = _check_label(label)
     db.session.flush()
 
 

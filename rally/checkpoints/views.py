@@ -112,7 +112,7 @@ def add_code(checkpoint_id: int):
     form = CodeForm()
     if form.validate_on_submit():
         try:
-            code = operations.add_code(checkpoint, form.label_ja.data, form.label_en.data)
+            code = operations.add_code(checkpoint, form.label.data)
         except operations.CheckpointError as refusal:
             db.session.rollback()
             _apply_error(form, refusal)
@@ -138,7 +138,7 @@ def rename_code(code_id: int):
     status = 200
     if form.validate_on_submit():
         try:
-            operations.rename_code(code, form.label_ja.data, form.label_en.data)
+            operations.rename_code(code, form.label.data)
         except operations.CheckpointError as refusal:
             db.session.rollback()
             _apply_error(form, refusal)

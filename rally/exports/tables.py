@@ -18,7 +18,8 @@ from rally.campaigns.labels import tier_requirement
 from rally.campaigns.models import Campaign, Checkpoint, CheckpointCode, RewardTier
 from rally.cards.models import Stamp, card_number
 from rally.extensions import db
-from rally.i18n import _, _l
+from rally.i18n import _, _l, pick
+from rally.i18n.languages import site_languages
 from rally.questionnaires.models import Answer, Question
 from rally.questionnaires.operations import answer_text
 from rally.rewards.models import Claim
@@ -41,16 +42,16 @@ def local_time(moment: datetime | None) -> str:
 
 
 def stores_table(campaign_id: int | None = None) -> Table:
-    """Every store with its status, contact and owner."""
+    """Every store with its status, contact and owner; its name and address in one column
+    per site language (``name_ja``, ``name_en``, ``name_zh_Hans``...)."""
     stores = db.session.scalars(select(Store).options(joinedload(Store.owner)).order_by(Store.id))
+    languages = site_languages()
     header = [
         _("Store ID"),
-        _("Name (Japanese)"),
-        _("Name (English)"),
+        *(f"name_{code}" for code in languages),
         _("Category"),
         _("Status"),
-        _("Address (Japanese)"),
-        _("Address (English)"),
+        *(f"address_{code}" for code in languages),
         _("Phone"),
         _("Website"),
         _("Owner e-mail"),
@@ -59,12 +60,10 @@ def stores_table(campaign_id: int | None = None) -> Table:
     rows = (
         [
             store.id,
-            store.name_ja,
-            store.name_en,
+            *(store.name.get(code, "") for code in languages),
             store.category.label,
             store.status.label,
-            store.address_ja,
-            store.address_en,
+            *(store.address.get(code, "") for code in languages),
             store.phone,
             store.website,
             store.owner.email if store.owner else "",
@@ -93,7 +92,7 @@ def stamps_table(campaign_id: int | None = None) -> Table:
             Stamp.card_id,
             Stamp.count,
             Stamp.points,
-            CheckpointCode.label_ja,
+            CheckpointCode.label,
             User.email,
         )
         .join(Campaign, Stamp.campaign_id == Campaign.id)
@@ -132,7 +131,7 @@ def stamps_table(campaign_id: int | None = None) -> Table:
             card_number(card_id),
             count,
             points,
-            code_label or "",
+            pick(code_label) if code_label else "",
             staff or "",
         ]
         for (

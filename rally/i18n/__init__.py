@@ -12,14 +12,14 @@ from flask_login import current_user
 from jinja2 import pass_context
 from markupsafe import Markup
 
-from .content import Bilingual, current_language, pick, translations
+from .content import Translated, current_language, pick, translations
 from .languages import bcp47, district_name, negotiate, own_name, site_languages
 
 __all__ = [
     "_",
     "_l",
     "ngettext",
-    "Bilingual",
+    "Translated",
     "bcp47",
     "district_name",
     "own_name",

@@ -1,10 +1,23 @@
-"""Bilingual content: pick the visitor's language, fall back to the other one."""
+"""Translatable content: one JSON column per text, ``{language code: text}``, and the
+reader's language picked with a fallback.
+
+The design of pretix's ``I18nCharField`` and Decidim's translatable attributes: a shop's
+name is ``{"ja": "鈴木青果店", "en": "Suzuki Greengrocer"}`` in one column, so a sixth
+language is a setting line (``RALLY_LANGUAGES``), never a migration. A model declares
+``name: Mapped[dict[str, str]] = translated_column()`` and mixes in :class:`Translated`;
+pages call ``store.tr("name")`` or, in templates, ``local(store, "name")``.
+"""
 
 from flask import g
-from flask_babel import get_locale, get_translations
+from flask_babel import get_locale, get_translations, gettext
 from markupsafe import Markup, escape
+from sqlalchemy import JSON, func, text
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.ext.mutable import MutableDict
+from sqlalchemy.orm import mapped_column
+from sqlalchemy.types import TypeDecorator
 
-from .languages import fallback_order, site_languages
+from .languages import bcp47, fallback_order, own_name, site_languages
 
 try:  # the context variable behind ``flask.g``: ten times cheaper than the proxy per call
     from flask.globals import _cv_app
@@ -12,8 +25,81 @@ except ImportError:  # pragma: no cover - another Flask: the proxy does the same
     _cv_app = None
 
 
-def _locale_state() -> tuple[str, dict | None]:
-    """The active language and a cache of strings translated into it.
+def clean_texts(values) -> dict[str, str]:
+    """``{code: text}`` with blank texts dropped and the others stripped; None is ``{}``."""
+    if not values:
+        return {}
+    return {
+        str(code): value.strip()
+        for code, value in values.items()
+        if isinstance(value, str) and value.strip()
+    }
+
+
+class TranslatedText(TypeDecorator):
+    """A text in several languages, stored as a JSON object ``{code: text}`` (JSONB on
+    PostgreSQL). Blank texts are not stored; a text in no language is ``{}``, never NULL.
+
+    Index access keeps working through the decorator for SQL: ``Store.name["ja"].as_string()``.
+    """
+
+    impl = JSON
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect):
+        if dialect.name == "postgresql":
+            return dialect.type_descriptor(JSONB())
+        return dialect.type_descriptor(JSON())
+
+    def process_bind_param(self, value, dialect):
+        return clean_texts(value)
+
+    def process_result_value(self, value, dialect):
+        return value or {}
+
+
+class Texts(MutableDict):
+    """The Python side of a :class:`TranslatedText` column: a dict whose changes are saved
+    (``store.name["ko"] = "..."``), cleaned like the column when assigned."""
+
+    @classmethod
+    def coerce(cls, key, value):
+        if isinstance(value, cls):
+            return value
+        if value is None or isinstance(value, dict):
+            return cls(clean_texts(value))
+        return super().coerce(key, value)
+
+
+TranslatedTextColumn = Texts.as_mutable(TranslatedText())
+
+
+def translated_column(**kwargs):
+    """A translatable text column: ``name: Mapped[dict[str, str]] = translated_column()``."""
+    return mapped_column(
+        TranslatedTextColumn,
+        nullable=False,
+        default=dict,
+        server_default=text("'{}'"),
+        **kwargs,
+    )
+
+
+def texts_sql(column, lang: str):
+    """SQL for one language's text of a translatable column (NULL when it has none)."""
+    return column[lang].as_string()
+
+
+def sort_key_sql(column, lang: str | None = None):
+    """SQL to sort rows by a translatable text as a reader of ``lang`` sees it: their
+    language, else the fallbacks (the same order as :meth:`Translated.tr`)."""
+    order = fallback_order(lang or current_language())
+    return func.coalesce(*(column[code].as_string() for code in order), "")
+
+
+def _locale_state() -> tuple[str, dict | None, tuple[str, ...] | None]:
+    """The active language, a cache of strings translated into it, and the order its
+    texts fall back in.
 
     Resolved once per request (pages ask for the language once per row), and stored beside
     Flask-Babel's own per-request locale, tagged with the locale object it was made for: a
@@ -24,17 +110,31 @@ def _locale_state() -> tuple[str, dict | None]:
     if babel_ctx is not None:
         state = getattr(babel_ctx, "rally_language", None)
         if state is not None and state[0] is getattr(babel_ctx, "babel_locale", None):
-            return state[1], state[2]
+            return state[1], state[2], state[3]
     locale = get_locale()
-    lang = str(locale) if locale is not None else "ja"  # "zh_Hant": language and script
-    lang = lang if lang in site_languages() else "ja"
+    languages = site_languages()
+    lang = site_code(locale, languages)
     if locale is None:
-        return lang, None
+        return lang, None, None
     cache: dict = {}
+    order = fallback_order(lang)
     babel_ctx = _babel_context()  # get_locale() made it
     if babel_ctx is not None and getattr(babel_ctx, "babel_locale", None) is locale:
-        babel_ctx.rally_language = (locale, lang, cache)
-    return lang, cache
+        babel_ctx.rally_language = (locale, lang, cache, order)
+    return lang, cache, order
+
+
+def site_code(locale, languages: tuple[str, ...]) -> str:
+    """The site language a Babel locale stands for: ``zh_Hant_TW`` -> ``zh_Hant``; the
+    site's first language when it is none of them."""
+    if locale is not None:
+        if locale.script:
+            with_script = f"{locale.language}_{locale.script}"
+            if with_script in languages:
+                return with_script
+        if locale.language in languages:
+            return locale.language
+    return languages[0] if languages else "ja"
 
 
 def _babel_context():
@@ -49,8 +149,17 @@ def _babel_context():
 
 
 def current_language() -> str:
-    """The site language of the active locale (``ja``, ``zh_Hant``; see ``select_locale``)."""
+    """The site language of the active locale (``ja``, ``en``, ``zh_Hans``, ...)."""
     return _locale_state()[0]
+
+
+def _reader_order(lang: str | None) -> tuple[str, tuple[str, ...]]:
+    """``lang`` (default: the reader's) and the order its texts fall back in."""
+    if lang is None:
+        lang, _cache, order = _locale_state()
+        if order is not None:
+            return lang, order
+    return lang, fallback_order(lang)
 
 
 def translated_once(key, make):
@@ -78,54 +187,72 @@ def translations():
     return translated_once(_CATALOG, get_translations)
 
 
-def pick(values: dict[str, str | None], lang: str | None = None) -> str:
-    """Return the value for ``lang`` (default: the active locale), else the other language.
+def pick_lang(values: dict[str, str] | None, lang: str | None = None) -> tuple[str, str]:
+    """The text of ``values`` for a reader of ``lang`` (default: the active locale) and the
+    language it is in: theirs, else English, else Japanese, else any other."""
+    lang, order = _reader_order(lang)
+    if values:
+        for code in order:
+            value = values.get(code)
+            if value and not value.isspace():
+                return value, code
+        for code, value in values.items():  # a language the site no longer offers
+            if value and not value.isspace():
+                return value, code
+    return "", lang
+
+
+def pick(values: dict[str, str] | None, lang: str | None = None) -> str:
+    """Return the value for ``lang`` (default: the active locale), else a fallback.
 
     :param values: ``{"ja": ..., "en": ...}``; empty or blank strings count as missing.
     :param lang: force a language instead of the active locale.
     """
-    lang = lang or current_language()
-    for code in fallback_order(lang):
-        value = values.get(code)
-        if value and value.strip():
-            return value
-    return ""
+    return pick_lang(values, lang)[0]
 
 
-class Bilingual:
-    """Mixin for models with ``<field>_ja`` / ``<field>_en`` columns."""
+class Translated:
+    """Mixin for models (and rows) whose translatable texts are ``{code: text}`` dicts,
+    such as :func:`translated_column` columns."""
 
     def tr(self, field: str, lang: str | None = None) -> str:
-        return self.tr_lang(field, lang)[0]
+        """The field's text for the reader (or ``lang``), falling back as :func:`pick`."""
+        return pick_lang(getattr(self, field), lang)[0]
 
     def tr_lang(self, field: str, lang: str | None = None) -> tuple[str, str]:
-        """:meth:`tr` and the language its text is in: the other one when it fell back."""
-        # The same rule as pick(), without building a dict: pages call this per row.
-        lang = lang or current_language()
-        value = getattr(self, f"{field}_{lang}", None)
-        if value and value.strip():
-            return value, lang
-        for other_lang in fallback_order(lang)[1:]:  # English, then Japanese
-            other = getattr(self, f"{field}_{other_lang}", None)
-            if other and other.strip():
-                return other, other_lang
-        return "", lang
+        """:meth:`tr` and the language its text is in: another one when it fell back."""
+        return pick_lang(getattr(self, field), lang)
 
     def tr_lines(self, field: str, lang: str | None = None) -> list[str]:
-        """The non-empty lines of a bilingual text field (choices of a quiz or question)."""
+        """The non-empty lines of a translated text (choices of a quiz or question)."""
         return [line.strip() for line in self.tr(field, lang).splitlines() if line.strip()]
 
 
 def in_language(text: str, text_lang: str, page_lang: str | None = None) -> Markup:
-    """``text`` for an element's content, inside ``<span lang>`` when it is in the other
+    """``text`` for an element's content, inside ``<span lang>`` when it is in another
     language than the page (a fallback, such as a shop with no English name on an English
     page), so that screen readers read it with the right voice. Not for attributes."""
     if not text or text_lang == (page_lang or current_language()):
         return escape(text)
-    return Markup('<span lang="{}">{}</span>').format(text_lang, text)
+    return Markup('<span lang="{}">{}</span>').format(bcp47(text_lang), text)
 
 
-def local(item: Bilingual, field: str) -> Markup:
-    """Templates' ``local(store, "name")``: :meth:`Bilingual.tr` marked by
+def local(item: Translated, field: str) -> Markup:
+    """Templates' ``local(store, "name")``: :meth:`Translated.tr` marked by
     :func:`in_language`, for an element's content."""
     return in_language(*item.tr_lang(field))
+
+
+def shown_in(item: Translated, field: str) -> Markup:
+    """Templates' ``shown_in(store, "description")``: a short note "Shown in 日本語" when
+    the reader gets this long text in another language than theirs, else nothing.
+
+    For long texts (a description, an event's text, a campaign's rules), where a reader
+    may wonder why the page switched language; short names in lists stay plain."""
+    text, text_lang = item.tr_lang(field)
+    page_lang = current_language()
+    if not text or text_lang == page_lang:
+        return Markup("")
+    language = Markup('<span lang="{}">{}</span>').format(bcp47(text_lang), own_name(text_lang))
+    note = escape(gettext("Shown in %(language)s")) % {"language": language}
+    return Markup('<p class="muted shown-in">{}</p>').format(note)

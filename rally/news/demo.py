@@ -9,6 +9,7 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import select
 
 from rally.extensions import db
+from rally.i18n.content import texts_sql
 from rally.spots.models import Spot, SpotKind
 from rally.stores.hours import StoreHours
 
@@ -203,18 +204,14 @@ def seed_showcase(now: datetime, stores: list) -> None:
     :param stores: the demo stores, in the order of ``rally.demo.STORES``.
     """
     for kind, name_ja, name_en, desc_ja, desc_en, addr_ja, addr_en, h_ja, h_en, (lat, lon) in SPOTS:
-        if db.session.scalar(select(Spot.id).where(Spot.name_ja == name_ja)) is None:
+        if db.session.scalar(select(Spot.id).where(texts_sql(Spot.name, "ja") == name_ja)) is None:
             db.session.add(
                 Spot(
                     kind=kind,
-                    name_ja=name_ja,
-                    name_en=name_en,
-                    description_ja=desc_ja,
-                    description_en=desc_en,
-                    address_ja=addr_ja,
-                    address_en=addr_en,
-                    hours_ja=h_ja,
-                    hours_en=h_en,
+                    name={"ja": name_ja, "en": name_en},
+                    description={"ja": desc_ja, "en": desc_en},
+                    address={"ja": addr_ja, "en": addr_en},
+                    hours={"ja": h_ja, "en": h_en},
                     latitude=lat,
                     longitude=lon,
                 )
@@ -224,31 +221,32 @@ def seed_showcase(now: datetime, stores: list) -> None:
     for index, title_ja, title_en, body_ja, body_en, days in STORE_NEWS:
         _news(stores[index], title_ja, title_en, body_ja, body_en, now + timedelta(days=days))
     for index, title_ja, title_en, terms_ja, terms_en, days in COUPONS:
-        if db.session.scalar(select(Coupon.id).where(Coupon.title_ja == title_ja)) is None:
+        if (
+            db.session.scalar(select(Coupon.id).where(texts_sql(Coupon.title, "ja") == title_ja))
+            is None
+        ):
             db.session.add(
                 Coupon(
                     store=stores[index],
-                    title_ja=title_ja,
-                    title_en=title_en,
-                    terms_ja=terms_ja,
-                    terms_en=terms_en,
+                    title={"ja": title_ja, "en": title_en},
+                    terms={"ja": terms_ja, "en": terms_en},
                     publish_at=now - timedelta(days=1),
                     expires_at=now + timedelta(days=days),
                 )
             )
     for title_ja, title_en, body_ja, body_en, place_ja, place_en, days, hour, length in EVENTS:
-        if db.session.scalar(select(Event.id).where(Event.title_ja == title_ja)) is None:
+        if (
+            db.session.scalar(select(Event.id).where(texts_sql(Event.title, "ja") == title_ja))
+            is None
+        ):
             # ``hour`` is Tokyo time; stored times are UTC (Tokyo is UTC+9, no DST).
             day = (now + timedelta(days=days)).replace(minute=0, second=0, microsecond=0)
             starts = day.replace(hour=0) + timedelta(hours=hour - 9)
             db.session.add(
                 Event(
-                    title_ja=title_ja,
-                    title_en=title_en,
-                    body_ja=body_ja,
-                    body_en=body_en,
-                    place_ja=place_ja,
-                    place_en=place_en,
+                    title={"ja": title_ja, "en": title_en},
+                    body={"ja": body_ja, "en": body_en},
+                    place={"ja": place_ja, "en": place_en},
                     starts_at=starts,
                     ends_at=starts + timedelta(hours=length),
                     publish_at=now - timedelta(days=2),
@@ -257,8 +255,8 @@ def seed_showcase(now: datetime, stores: list) -> None:
     db.session.flush()
     for store in stores:
         days, opens, closes, text_ja, text_en = SHOP_HOURS[store.category.value]
-        if not store.hours_ja and not store.hours_en:
-            store.hours_ja, store.hours_en = text_ja, text_en
+        if not store.hours:
+            store.hours = {"ja": text_ja, "en": text_en}
         has_hours = db.session.scalar(
             select(StoreHours.id).where(StoreHours.store_id == store.id).limit(1)
         )
@@ -271,14 +269,15 @@ def seed_showcase(now: datetime, stores: list) -> None:
 
 
 def _news(store, title_ja: str, title_en: str, body_ja: str, body_en: str, when: datetime):
-    if db.session.scalar(select(NewsPost.id).where(NewsPost.title_ja == title_ja)) is None:
+    if (
+        db.session.scalar(select(NewsPost.id).where(texts_sql(NewsPost.title, "ja") == title_ja))
+        is None
+    ):
         db.session.add(
             NewsPost(
                 store=store,
-                title_ja=title_ja,
-                title_en=title_en,
-                body_ja=body_ja,
-                body_en=body_en,
+                title={"ja": title_ja, "en": title_en},
+                body={"ja": body_ja, "en": body_en},
                 publish_at=when,
             )
         )

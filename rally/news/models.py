@@ -7,11 +7,12 @@ news without a store is an announcement of the association.
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text, and_, or_
+from sqlalchemy import ForeignKey, and_, or_
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from rally.extensions import db
-from rally.i18n import Bilingual
+from rally.i18n import Translated
+from rally.i18n.content import translated_column
 from rally.utils import utcnow
 
 
@@ -29,7 +30,7 @@ class Scheduled:
         return and_(cls.publish_at <= now, or_(cls.expires_at.is_(None), cls.expires_at > now))
 
 
-class NewsPost(Scheduled, Bilingual, db.Model):
+class NewsPost(Scheduled, Translated, db.Model):
     __tablename__ = "news_post"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -39,10 +40,8 @@ class NewsPost(Scheduled, Bilingual, db.Model):
     author_id: Mapped[int | None] = mapped_column(
         ForeignKey("user.id", ondelete="SET NULL"), index=True
     )
-    title_ja: Mapped[str] = mapped_column(String(200), default="")
-    title_en: Mapped[str] = mapped_column(String(200), default="")
-    body_ja: Mapped[str] = mapped_column(Text, default="")
-    body_en: Mapped[str] = mapped_column(Text, default="")
+    title: Mapped[dict[str, str]] = translated_column()
+    body: Mapped[dict[str, str]] = translated_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -53,7 +52,7 @@ class NewsPost(Scheduled, Bilingual, db.Model):
         return self.store_id is None
 
 
-class Event(Scheduled, Bilingual, db.Model):
+class Event(Scheduled, Translated, db.Model):
     """An association event: listed from ``publish_at`` until it ends (or ``expires_at``)."""
 
     __tablename__ = "event"
@@ -62,19 +61,16 @@ class Event(Scheduled, Bilingual, db.Model):
     author_id: Mapped[int | None] = mapped_column(
         ForeignKey("user.id", ondelete="SET NULL"), index=True
     )
-    title_ja: Mapped[str] = mapped_column(String(200), default="")
-    title_en: Mapped[str] = mapped_column(String(200), default="")
-    body_ja: Mapped[str] = mapped_column(Text, default="")
-    body_en: Mapped[str] = mapped_column(Text, default="")
-    place_ja: Mapped[str] = mapped_column(String(255), default="")
-    place_en: Mapped[str] = mapped_column(String(255), default="")
+    title: Mapped[dict[str, str]] = translated_column()
+    body: Mapped[dict[str, str]] = translated_column()
+    place: Mapped[dict[str, str]] = translated_column()
     starts_at: Mapped[datetime] = mapped_column(index=True)
     ends_at: Mapped[datetime]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
-class Coupon(Scheduled, Bilingual, db.Model):
+class Coupon(Scheduled, Translated, db.Model):
     __tablename__ = "coupon"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -82,10 +78,8 @@ class Coupon(Scheduled, Bilingual, db.Model):
     author_id: Mapped[int | None] = mapped_column(
         ForeignKey("user.id", ondelete="SET NULL"), index=True
     )
-    title_ja: Mapped[str] = mapped_column(String(200), default="")
-    title_en: Mapped[str] = mapped_column(String(200), default="")
-    terms_ja: Mapped[str] = mapped_column(Text, default="")
-    terms_en: Mapped[str] = mapped_column(Text, default="")
+    title: Mapped[dict[str, str]] = translated_column()
+    terms: Mapped[dict[str, str]] = translated_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -3,7 +3,7 @@
 Functions here change state and ``flush()``; the request commits once.
 """
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -12,6 +12,7 @@ from sqlalchemy import false, select
 from rally.errors import RallyError
 from rally.extensions import db
 from rally.i18n import _l
+from rally.i18n.content import clean_texts, sort_key_sql
 from rally.pagination import paginate
 from rally.stores.models import Store, StoreStatus
 
@@ -28,10 +29,8 @@ class NewsInput:
 
     # ``None``: a district announcement of the association.
     store_id: int | None
-    title_ja: str
-    title_en: str
-    body_ja: str = ""
-    body_en: str = ""
+    title: dict[str, str]
+    body: dict[str, str] = field(default_factory=dict)
     publish_at: datetime | None = None
     expires_at: datetime | None = None
 
@@ -42,10 +41,8 @@ class CouponInput:
 
     # A coupon belongs to a store: ``None`` is refused.
     store_id: int | None
-    title_ja: str
-    title_en: str
-    terms_ja: str = ""
-    terms_en: str = ""
+    title: dict[str, str]
+    terms: dict[str, str] = field(default_factory=dict)
     publish_at: datetime | None = None
     expires_at: datetime | None = None
 
@@ -54,14 +51,11 @@ class CouponInput:
 class EventInput:
     """Validated values of the event form. Times are naive UTC; ``publish_at`` ``None`` is now."""
 
-    title_ja: str
-    title_en: str
+    title: dict[str, str]
     starts_at: datetime
     ends_at: datetime
-    body_ja: str = ""
-    body_en: str = ""
-    place_ja: str = ""
-    place_en: str = ""
+    body: dict[str, str] = field(default_factory=dict)
+    place: dict[str, str] = field(default_factory=dict)
     publish_at: datetime | None = None
     expires_at: datetime | None = None
 
@@ -115,9 +109,9 @@ def _check_schedule(publish_at: datetime, expires_at: datetime | None) -> None:
 
 
 def _check_title(data: NewsInput | CouponInput | EventInput) -> None:
-    if not (data.title_ja or "").strip() and not (data.title_en or "").strip():
+    if not clean_texts(data.title):
         raise PublishError(
-            _l("Please enter a title in Japanese or English."), code="title_required"
+            _l("Please enter a title in at least one language."), code="title_required"
         )
 
 
@@ -125,7 +119,11 @@ def _apply(item, data: NewsInput | CouponInput | EventInput, now: datetime):
     publish_at = data.publish_at or now
     _check_title(data)
     _check_schedule(publish_at, data.expires_at)
-    values = {field.name: getattr(data, field.name) for field in fields(data)}
+    values = {each.name: getattr(data, each.name) for each in fields(data)}
+    values = {
+        key: clean_texts(value) if isinstance(value, dict) else value
+        for key, value in values.items()
+    }
     values["publish_at"] = publish_at
     for key, value in values.items():
         setattr(item, key, value)
@@ -206,7 +204,7 @@ def delete_item(user, item) -> None:
 
 
 def _stores_of(user):
-    query = select(Store).order_by(Store.name_ja, Store.id)
+    query = select(Store).order_by(sort_key_sql(Store.name), Store.id)
     if not user.is_admin:
         query = query.where(Store.owner_id == user.id)
     return query

@@ -1,51 +1,44 @@
 """Forms of the questionnaire: the association's question form and the visitor's answers."""
 
-from wtforms import BooleanField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Length
 
-from rally.forms import Form, RadioField
+from rally.forms import Form, RadioField, TranslatedField
 from rally.i18n import _l
 
 from .operations import MAX_ANSWER_LENGTH, QuestionInput
 
-CHOICES_HELP = _l("One choice per line. Leave both empty for a free-text answer.")
+CHOICES_HELP = _l("One choice per line. Leave them all empty for a free-text answer.")
 
 
 class QuestionForm(Form):
-    """One question; the rules (a text in one language at least, as many choices in both
-    languages) are checked by the operations, which name the field at fault by their code."""
+    """One question; the rules (a text in one language at least, as many choices in every
+    language) are checked by the operations, which name the field at fault by their code."""
 
-    text_ja = StringField(_l("Question (Japanese)"), validators=[Length(max=500)])
-    text_en = StringField(_l("Question (English)"), validators=[Length(max=500)])
-    choices_ja = TextAreaField(
-        _l("Choices (Japanese)"), description=CHOICES_HELP, validators=[Length(max=2000)]
-    )
-    choices_en = TextAreaField(
-        _l("Choices (English)"), description=CHOICES_HELP, validators=[Length(max=2000)]
+    text = TranslatedField(_l("Question"), max_length=500)
+    choices = TranslatedField(
+        _l("Choices"), description=CHOICES_HELP, max_length=2000, textarea=True
     )
     required = BooleanField(_l("An answer is required"), default=True)
     submit = SubmitField(_l("Save"))
 
     # The operation's refusal code -> the field that shows it.
     ERROR_FIELDS = {
-        "text_required": "text_ja",
-        "choices_mismatch": "choices_en",
-        "too_few_choices": "choices_ja",
-        "question_has_answers": "choices_ja",
+        "text_required": "text",
+        "choices_mismatch": "choices",
+        "too_few_choices": "choices",
+        "question_has_answers": "choices",
     }
 
     def to_input(self) -> QuestionInput:
         return QuestionInput(
-            text_ja=self.text_ja.data or "",
-            text_en=self.text_en.data or "",
-            choices_ja=self.choices_ja.data or "",
-            choices_en=self.choices_en.data or "",
+            text=self.text.data,
+            choices=self.choices.data,
             required=bool(self.required.data),
         )
 
     def show_error(self, error) -> None:
-        self[self.ERROR_FIELDS.get(error.code, "text_ja")].errors.append(error.message)
+        self[self.ERROR_FIELDS.get(error.code, "text")].errors.append(error.message)
 
 
 def field_name(question_id: int) -> str:

@@ -6,11 +6,12 @@ from sqlalchemy import ForeignKey, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from rally.extensions import db
-from rally.i18n import Bilingual
+from rally.i18n import Translated
+from rally.i18n.content import translated_column
 from rally.utils import utcnow
 
 
-class Question(Bilingual, db.Model):
+class Question(Translated, db.Model):
     """A bilingual question; with choices (one per line, same number in both languages) it
     is answered by picking one, without them by a short text."""
 
@@ -19,10 +20,8 @@ class Question(Bilingual, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"), index=True)
     position: Mapped[int] = mapped_column(default=0)
-    text_ja: Mapped[str] = mapped_column(Text, default="")
-    text_en: Mapped[str] = mapped_column(Text, default="")
-    choices_ja: Mapped[str] = mapped_column(Text, default="")
-    choices_en: Mapped[str] = mapped_column(Text, default="")
+    text: Mapped[dict[str, str]] = translated_column()
+    choices: Mapped[dict[str, str]] = translated_column()
     required: Mapped[bool] = mapped_column(default=True)
 
     campaign = relationship("Campaign", back_populates="questions")

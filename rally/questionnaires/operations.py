@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from rally.errors import RallyError
 from rally.extensions import db
 from rally.i18n import _l
+from rally.i18n.content import clean_texts
 
 from .models import Answer, Question
 
@@ -144,10 +145,8 @@ def answer_text(answer: Answer, language: str = "ja") -> str:
 class QuestionInput:
     """A question as the association typed it; choices one per line, none for free text."""
 
-    text_ja: str
-    text_en: str
-    choices_ja: str
-    choices_en: str
+    text: dict[str, str]
+    choices: dict[str, str]
     required: bool
 
 
@@ -155,25 +154,26 @@ def _lines(text: str | None) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
-def _checked(data: QuestionInput) -> tuple[str, str, str, str]:
+def _checked(data: QuestionInput) -> tuple[dict[str, str], dict[str, str]]:
     """The texts to store (trimmed, choices without blank lines), or the refusal."""
-    text_ja, text_en = data.text_ja.strip(), data.text_en.strip()
-    if not text_ja and not text_en:
+    text = clean_texts(data.text)
+    if not text:
         raise QuestionnaireError(
             _l("Please write the question in at least one language."), code="text_required"
         )
-    choices_ja, choices_en = _lines(data.choices_ja), _lines(data.choices_en)
-    if choices_ja and choices_en and len(choices_ja) != len(choices_en):
+    choices = {code: _lines(lines) for code, lines in clean_texts(data.choices).items()}
+    choices = {code: lines for code, lines in choices.items() if lines}
+    if len({len(lines) for lines in choices.values()}) > 1:
         raise QuestionnaireError(
-            _l("Give the same number of choices in Japanese and in English, one per line."),
+            _l("Give the same number of choices in every language, one per line."),
             code="choices_mismatch",
         )
-    if len(choices_ja or choices_en) == 1:
+    if any(len(lines) == 1 for lines in choices.values()):
         raise QuestionnaireError(
             _l("Give at least two choices, or none for a free-text answer."),
             code="too_few_choices",
         )
-    return text_ja, text_en, "\n".join(choices_ja), "\n".join(choices_en)
+    return text, {code: "\n".join(lines) for code, lines in choices.items()}
 
 
 def question_has_answers(question: Question) -> bool:
@@ -205,14 +205,12 @@ def add_question(campaign, data: QuestionInput) -> Question:
 
     :raise QuestionnaireError: ``text_required``, ``choices_mismatch``, ``too_few_choices``.
     """
-    text_ja, text_en, choices_ja, choices_en = _checked(data)
+    text, choices = _checked(data)
     db.session.flush()  # earlier additions get their id, so the order is stable
     position = len(_ordered(campaign)) + 1
     question = Question(
-        text_ja=text_ja,
-        text_en=text_en,
-        choices_ja=choices_ja,
-        choices_en=choices_en,
+        text=text,
+        choices=choices,
         required=data.required,
         position=position,
     )
@@ -228,18 +226,17 @@ def update_question(question: Question, data: QuestionInput) -> None:
     :raise QuestionnaireError: ``text_required``, ``choices_mismatch``, ``too_few_choices``,
         ``question_has_answers`` (the choices changed on an answered question).
     """
-    text_ja, text_en, choices_ja, choices_en = _checked(data)
-    choices_changed = _lines(question.choices_ja) != _lines(choices_ja) or _lines(
-        question.choices_en
-    ) != _lines(choices_en)
+    text, choices = _checked(data)
+    choices_changed = {code: _lines(lines) for code, lines in (question.choices or {}).items()} != {
+        code: _lines(lines) for code, lines in choices.items()
+    }
     if choices_changed and question_has_answers(question):
         raise QuestionnaireError(
             _l("Visitors already answered this question: its choices can no longer change."),
             code="question_has_answers",
             status=409,
         )
-    question.text_ja, question.text_en = text_ja, text_en
-    question.choices_ja, question.choices_en = choices_ja, choices_en
+    question.text, question.choices = text, choices
     question.required = data.required
     db.session.flush()
 

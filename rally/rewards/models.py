@@ -6,7 +6,8 @@ from sqlalchemy import Column, Enum, ForeignKey, String, Table, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from rally.extensions import db
-from rally.i18n import Bilingual, _l
+from rally.i18n import Translated, _l
+from rally.i18n.content import translated_column
 from rally.i18n.enums import TitledEnum
 from rally.utils import utcnow
 
@@ -31,13 +32,13 @@ class ClaimKind(TitledEnum):
         return {cls.reward: _l("Reward"), cls.lottery: _l("Lottery prize")}
 
 
-class Claim(Bilingual, db.Model):
+class Claim(Translated, db.Model):
     """A card's claim of a reward tier, with its one-time redemption code.
 
     One claim per card, tier, occurrence and kind (unique constraint: a repeating tier is
     claimed once at each multiple of its threshold; a lottery win is a claim of its own,
     made by the draw); ``redeemed_at`` is set once, by a conditional update, when staff
-    hand the reward over. ``reward_ja`` / ``reward_en`` keep the reward's name as it was
+    hand the reward over. ``reward`` keeps the reward's name, in every language, as it was
     claimed: a tier renamed later does not change what the visitor was promised.
     """
 
@@ -55,8 +56,7 @@ class Claim(Bilingual, db.Model):
         server_default=ClaimKind.reward.value,
     )
     code: Mapped[str] = mapped_column(String(16), unique=True)
-    reward_ja: Mapped[str] = mapped_column(String(200), default="", server_default="")
-    reward_en: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    reward: Mapped[dict[str, str]] = translated_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     redeemed_at: Mapped[datetime | None] = mapped_column(index=True)
     redeemed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
@@ -68,8 +68,8 @@ class Claim(Bilingual, db.Model):
     redeemed_store = relationship("Store")
 
     def promise(self, tier) -> None:
-        """Keep ``tier``'s name on the claim, in both languages, as it reads now."""
-        self.reward_ja, self.reward_en = tier.name_ja or "", tier.name_en or ""
+        """Keep ``tier``'s name on the claim, in every language, as it reads now."""
+        self.reward = dict(tier.name or {})
 
     def reward_name(self, lang: str | None = None) -> str:
         """The reward's name as claimed (the tier's own, for a claim made without one)."""

@@ -20,6 +20,7 @@ from rally.cards.cookie import card_from_cookie, card_limit_key
 from rally.codes import is_code
 from rally.extensions import db, limiter
 from rally.i18n import _
+from rally.i18n.content import sort_key_sql
 from rally.qr import qr_svg
 from rally.stores.models import Store, StoreStatus
 from rally.utils import int_arg, utcnow
@@ -154,7 +155,7 @@ def counters(campaign_id: int):
     """Name the shops whose staff may hand out this campaign's rewards."""
     campaign = db.session.get(Campaign, campaign_id) or abort(404)
     stores = db.session.scalars(
-        select(Store).where(Store.status == StoreStatus.approved).order_by(Store.name_ja)
+        select(Store).where(Store.status == StoreStatus.approved).order_by(sort_key_sql(Store.name))
     ).all()
     form = CountersForm()
     form.stores.choices = [(store.id, store.tr("name")) for store in stores]

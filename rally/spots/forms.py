@@ -1,10 +1,10 @@
 """The association's form for tourist spots."""
 
-from wtforms import BooleanField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, StringField, SubmitField
 from wtforms.validators import URL, Length, NumberRange, Optional
 
 from rally.areas.forms import area_field
-from rally.forms import FloatField, Form, SelectField, clean_text
+from rally.forms import FloatField, Form, SelectField, TranslatedField, clean_text
 from rally.i18n import _l
 
 from .models import SpotKind
@@ -14,14 +14,10 @@ from .operations import SpotInput
 class SpotForm(Form):
     kind = SelectField(_l("Kind of place"), choices=[], coerce=SpotKind)
     area_id = area_field()
-    name_ja = StringField(_l("Name (Japanese)"), validators=[Length(max=120)])
-    name_en = StringField(_l("Name (English)"), validators=[Length(max=120)])
-    description_ja = TextAreaField(_l("Description (Japanese)"), validators=[Length(max=5000)])
-    description_en = TextAreaField(_l("Description (English)"), validators=[Length(max=5000)])
-    address_ja = StringField(_l("Address (Japanese)"), validators=[Length(max=255)])
-    address_en = StringField(_l("Address (English)"), validators=[Length(max=255)])
-    hours_ja = StringField(_l("Opening hours (Japanese)"), validators=[Length(max=255)])
-    hours_en = StringField(_l("Opening hours (English)"), validators=[Length(max=255)])
+    name = TranslatedField(_l("Name"), max_length=120)
+    description = TranslatedField(_l("Description"), max_length=5000, textarea=True)
+    address = TranslatedField(_l("Address"), max_length=255)
+    hours = TranslatedField(_l("Opening hours"), max_length=255)
     latitude = FloatField(
         _l("Latitude"),
         validators=[Optional(), NumberRange(-90, 90, _l("Enter a latitude between -90 and 90."))],
@@ -50,14 +46,10 @@ class SpotForm(Form):
         return SpotInput(
             kind=self.kind.data,
             area_id=self.area_id.data,
-            name_ja=clean_text(self.name_ja.data),
-            name_en=clean_text(self.name_en.data),
-            description_ja=clean_text(self.description_ja.data),
-            description_en=clean_text(self.description_en.data),
-            address_ja=clean_text(self.address_ja.data),
-            address_en=clean_text(self.address_en.data),
-            hours_ja=clean_text(self.hours_ja.data),
-            hours_en=clean_text(self.hours_en.data),
+            name=self.name.data,
+            description=self.description.data,
+            address=self.address.data,
+            hours=self.hours.data,
             latitude=self.latitude.data,
             longitude=self.longitude.data,
             website=clean_text(self.website.data),

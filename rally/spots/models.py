@@ -2,11 +2,12 @@
 
 from datetime import datetime
 
-from sqlalchemy import Enum, ForeignKey, String, Text
+from sqlalchemy import Enum, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from rally.extensions import db
-from rally.i18n import Bilingual, _l
+from rally.i18n import Translated, _l
+from rally.i18n.content import translated_column
 from rally.i18n.enums import TitledEnum
 from rally.utils import utcnow
 
@@ -29,21 +30,17 @@ class SpotKind(TitledEnum):
         }
 
 
-class Spot(Bilingual, db.Model):
+class Spot(Translated, db.Model):
     __tablename__ = "spot"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[SpotKind] = mapped_column(
         Enum(SpotKind, native_enum=False, length=20, validate_strings=True), index=True
     )
-    name_ja: Mapped[str] = mapped_column(String(120), default="")
-    name_en: Mapped[str] = mapped_column(String(120), default="")
-    description_ja: Mapped[str] = mapped_column(Text, default="")
-    description_en: Mapped[str] = mapped_column(Text, default="")
-    address_ja: Mapped[str] = mapped_column(String(255), default="")
-    address_en: Mapped[str] = mapped_column(String(255), default="")
-    hours_ja: Mapped[str] = mapped_column(String(255), default="")
-    hours_en: Mapped[str] = mapped_column(String(255), default="")
+    name: Mapped[dict[str, str]] = translated_column()
+    description: Mapped[dict[str, str]] = translated_column()
+    address: Mapped[dict[str, str]] = translated_column()
+    hours: Mapped[dict[str, str]] = translated_column()
     latitude: Mapped[float | None]
     longitude: Mapped[float | None]
     website: Mapped[str] = mapped_column(String(255), default="")
@@ -59,4 +56,4 @@ class Spot(Bilingual, db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     def __repr__(self) -> str:
-        return f"<Spot {self.id} {self.name_en or self.name_ja}>"
+        return f"<Spot {self.id} {self.tr('name', 'en')}>"

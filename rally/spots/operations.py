@@ -1,6 +1,6 @@
 """Business rules of tourist spots. Functions ``flush()``; the request commits once."""
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 
 from sqlalchemy import select
 
@@ -8,6 +8,7 @@ from rally.areas.signals import area_changing
 from rally.errors import RallyError
 from rally.extensions import db
 from rally.i18n import _l
+from rally.i18n.content import clean_texts, sort_key_sql
 from rally.pagination import paginate
 
 from .models import Spot, SpotKind
@@ -23,14 +24,10 @@ class SpotInput:
 
     kind: SpotKind
     area_id: int | None = None
-    name_ja: str = ""
-    name_en: str = ""
-    description_ja: str = ""
-    description_en: str = ""
-    address_ja: str = ""
-    address_en: str = ""
-    hours_ja: str = ""
-    hours_en: str = ""
+    name: dict[str, str] = field(default_factory=dict)
+    description: dict[str, str] = field(default_factory=dict)
+    address: dict[str, str] = field(default_factory=dict)
+    hours: dict[str, str] = field(default_factory=dict)
     latitude: float | None = None
     longitude: float | None = None
     website: str = ""
@@ -42,13 +39,13 @@ def save_spot(data: SpotInput, spot: Spot | None = None) -> Spot:
 
     :param data: the spot's values (built by :meth:`rally.spots.forms.SpotForm.to_input`).
     :param spot: the spot to update, or ``None`` to create one.
-    :raise SpotError: ``name_required`` (no name in either language),
+    :raise SpotError: ``name_required`` (no name in any language),
         ``coordinates_incomplete`` (a latitude without a longitude, or the reverse),
         ``area_locked`` (see :func:`rally.campaigns.places.check_area_kept`, which answers
         :data:`rally.areas.signals.area_changing`).
     """
-    if not (data.name_ja or "").strip() and not (data.name_en or "").strip():
-        raise SpotError(_l("Please enter a name in Japanese or English."), code="name_required")
+    if not clean_texts(data.name):
+        raise SpotError(_l("Please enter a name in at least one language."), code="name_required")
     if (data.latitude is None) != (data.longitude is None):
         raise SpotError(
             _l("Please enter both the latitude and the longitude, or neither."),
@@ -59,8 +56,9 @@ def save_spot(data: SpotInput, spot: Spot | None = None) -> Spot:
             SpotError, store_id=None, spot_id=spot.id, old=spot.area_id, new=data.area_id
         )
     spot = spot or Spot()
-    for field in fields(data):
-        setattr(spot, field.name, getattr(data, field.name))
+    for name in (each.name for each in fields(data)):
+        value = getattr(data, name)
+        setattr(spot, name, clean_texts(value) if isinstance(value, dict) else value)
     db.session.add(spot)
     db.session.flush()
     return spot
@@ -86,7 +84,9 @@ def delete_spot(spot: Spot) -> None:
 def spots_page(page: int, per_page: int):
     """One page of every spot, hidden ones too, by kind then name (see
     :func:`rally.pagination.paginate`)."""
-    return paginate(select(Spot).order_by(Spot.kind, Spot.name_ja, Spot.id), page, per_page)
+    return paginate(
+        select(Spot).order_by(Spot.kind, sort_key_sql(Spot.name), Spot.id), page, per_page
+    )
 
 
 def campaign_spots(campaign) -> list:
@@ -97,7 +97,7 @@ def campaign_spots(campaign) -> list:
         db.session.scalars(
             select(Spot)
             .where(Spot.checkpoints.any(campaign_id=campaign.id), Spot.published.is_(True))
-            .order_by(Spot.kind, Spot.name_ja)
+            .order_by(Spot.kind, sort_key_sql(Spot.name))
         )
     )
 
@@ -105,7 +105,9 @@ def campaign_spots(campaign) -> list:
 def public_spots() -> list[Spot]:
     return list(
         db.session.scalars(
-            select(Spot).where(Spot.published.is_(True)).order_by(Spot.kind, Spot.name_ja)
+            select(Spot)
+            .where(Spot.published.is_(True))
+            .order_by(Spot.kind, sort_key_sql(Spot.name))
         )
     )
 

@@ -3,12 +3,12 @@
 from urllib.parse import urlsplit
 
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, StringField, SubmitField
 from wtforms.validators import Length, NumberRange, Optional, Regexp, ValidationError
 
 from rally.areas.forms import area_field
 from rally.auth.forms import confirm_field, email_field, name_field, password_field
-from rally.forms import FloatField, Form, SelectField
+from rally.forms import FloatField, Form, SelectField, TranslatedField
 from rally.i18n import _l
 
 from .models import Category
@@ -41,20 +41,22 @@ def web_address(form, field):
 class StoreBasicsMixin:
     """The fields a new store needs before the association can look at it."""
 
-    name_ja = StringField(_l("Name (Japanese)"), validators=[Length(max=120)])
-    name_en = StringField(_l("Name (English)"), validators=[Length(max=120)])
     category = SelectField(_l("Category"), choices=Category.choices, coerce=Category)
-    address_ja = StringField(_l("Address (Japanese)"), validators=[Length(max=255)])
-    address_en = StringField(_l("Address (English)"), validators=[Length(max=255)])
+    address = TranslatedField(_l("Address"), max_length=255)
 
-    def validate_name_ja(self, field):
-        if not (field.data or "").strip() and not (self.name_en.data or "").strip():
-            raise ValidationError(_l("Please enter the store's name in at least one language."))
+
+def store_name_field() -> TranslatedField:
+    return TranslatedField(
+        _l("Store name"),
+        max_length=120,
+        required=True,
+        required_message=_l("Please enter the store's name in at least one language."),
+    )
 
 
 class StoreProfileForm(StoreBasicsMixin, Form):
-    description_ja = TextAreaField(_l("Description (Japanese)"), validators=[Length(max=2000)])
-    description_en = TextAreaField(_l("Description (English)"), validators=[Length(max=2000)])
+    name = store_name_field()
+    description = TranslatedField(_l("Description"), max_length=2000, textarea=True)
     latitude = CoordinateField(
         _l("Latitude"),
         validators=[
@@ -69,8 +71,7 @@ class StoreProfileForm(StoreBasicsMixin, Form):
             NumberRange(-180, 180, _l("The longitude must be between -180 and 180.")),
         ],
     )
-    hours_ja = StringField(_l("Opening hours (Japanese)"), validators=[Length(max=255)])
-    hours_en = StringField(_l("Opening hours (English)"), validators=[Length(max=255)])
+    hours = TranslatedField(_l("Opening hours"), max_length=255)
     phone = StringField(
         _l("Phone"),
         validators=[
@@ -97,6 +98,7 @@ class StoreProfileForm(StoreBasicsMixin, Form):
 
 class SignupForm(StoreBasicsMixin, Form):
     name = name_field()
+    store_name = store_name_field()
     email = email_field()
     password = password_field(_l("Password"))
     confirm = confirm_field()
@@ -105,11 +107,9 @@ class SignupForm(StoreBasicsMixin, Form):
     def to_input(self) -> StoreInput:
         """The first store's values for :func:`rally.stores.operations.sign_up`."""
         return StoreInput(
-            name_ja=self.name_ja.data,
-            name_en=self.name_en.data,
+            name=self.store_name.data,
             category=self.category.data,
-            address_ja=self.address_ja.data,
-            address_en=self.address_en.data,
+            address=self.address.data,
         )
 
 

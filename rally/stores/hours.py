@@ -1,6 +1,6 @@
 """Structured weekly opening hours of a store, for the "open now" indicator.
 
-The free text ``Store.hours_ja``/``hours_en`` stays what visitors read; these rows let the
+The free text ``Store.hours`` (in every language) stays what visitors read; these rows let the
 directory tell whether a shop is open at this moment in the district's time zone.
 """
 

@@ -2,12 +2,13 @@
 
 from datetime import datetime
 
-from sqlalchemy import Enum, ForeignKey, String, Text
+from sqlalchemy import Enum, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from rally.errors import StateError
 from rally.extensions import db
-from rally.i18n import Bilingual, _l
+from rally.i18n import Translated, _l
+from rally.i18n.content import translated_column
 from rally.i18n.enums import TitledEnum
 from rally.utils import utcnow
 
@@ -46,24 +47,20 @@ class StoreStatus(TitledEnum):
         }
 
 
-class Store(Bilingual, db.Model):
+class Store(Translated, db.Model):
     __tablename__ = "store"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
-    name_ja: Mapped[str] = mapped_column(String(120), default="")
-    name_en: Mapped[str] = mapped_column(String(120), default="")
-    description_ja: Mapped[str] = mapped_column(Text, default="")
-    description_en: Mapped[str] = mapped_column(Text, default="")
+    name: Mapped[dict[str, str]] = translated_column()
+    description: Mapped[dict[str, str]] = translated_column()
     category: Mapped[Category] = mapped_column(
         Enum(Category, native_enum=False, length=20, validate_strings=True), index=True
     )
-    address_ja: Mapped[str] = mapped_column(String(255), default="")
-    address_en: Mapped[str] = mapped_column(String(255), default="")
+    address: Mapped[dict[str, str]] = translated_column()
     latitude: Mapped[float | None]
     longitude: Mapped[float | None]
-    hours_ja: Mapped[str] = mapped_column(String(255), default="")
-    hours_en: Mapped[str] = mapped_column(String(255), default="")
+    hours: Mapped[dict[str, str]] = translated_column()
     phone: Mapped[str] = mapped_column(String(40), default="")
     website: Mapped[str] = mapped_column(String(255), default="")
     english_spoken: Mapped[bool] = mapped_column(default=False)
@@ -112,4 +109,4 @@ class Store(Bilingual, db.Model):
         self._move((StoreStatus.suspended,), StoreStatus.approved)
 
     def __repr__(self) -> str:
-        return f"<Store {self.id} {self.name_en or self.name_ja}>"
+        return f"<Store {self.id} {self.tr('name', 'en')}>"

@@ -11,6 +11,7 @@ from rally.auth.operations import create_user
 from rally.errors import RallyError
 from rally.extensions import db
 from rally.i18n import _l
+from rally.i18n.content import clean_texts
 
 from .models import Category, Store, StoreStatus
 from .photos import normalise_photo, read_upload, save_photo
@@ -20,23 +21,19 @@ from .photos import normalise_photo, read_upload, save_photo
 class StoreInput:
     """What a new store needs before the association can look at it (the sign-up form)."""
 
-    name_ja: str
-    name_en: str
+    name: dict[str, str]
     category: Category
-    address_ja: str
-    address_en: str
+    address: dict[str, str]
 
 
 @dataclass(frozen=True)
 class StoreProfileInput(StoreInput):
     """Every field a merchant may change on its store's profile (never status nor owner)."""
 
-    description_ja: str
-    description_en: str
+    description: dict[str, str]
     latitude: float | None
     longitude: float | None
-    hours_ja: str
-    hours_en: str
+    hours: dict[str, str]
     phone: str
     website: str
     english_spoken: bool
@@ -132,7 +129,11 @@ def update_profile(store: Store, data: StoreProfileInput) -> None:
 def _apply(store: Store, data: StoreInput) -> None:
     for field in fields(data):
         value = getattr(data, field.name)
-        setattr(store, field.name, value.strip() if isinstance(value, str) else value)
+        if isinstance(value, dict):
+            value = clean_texts(value)
+        elif isinstance(value, str):
+            value = value.strip()
+        setattr(store, field.name, value)
 
 
 def replace_photo(store: Store, stream) -> str | None:

@@ -1,9 +1,11 @@
-"""Queries behind the public store directory: filters, search in both languages, listings."""
+"""Queries behind the public store directory: filters, search in every language, listings."""
 
 from sqlalchemy import or_, select
 
 from rally.extensions import db
 from rally.i18n import _l
+from rally.i18n.content import sort_key_sql, texts_sql
+from rally.i18n.languages import site_languages
 from rally.pagination import paginate
 
 from .hours import StoreHours
@@ -26,11 +28,11 @@ def escape_like(text: str) -> str:
 
 
 def directory_query(category: Category | None = None, tags: tuple[str, ...] = (), text: str = ""):
-    """Approved stores matching every filter; each search word in either language.
+    """Approved stores matching every filter; each search word in any language.
 
     :param category: one of the five ways in, or ``None`` for all.
     :param tags: names from :data:`TOURIST_TAGS`; a store must have all of them.
-    :param text: words looked up in the Japanese and English names and descriptions.
+    :param text: words looked up in the names and descriptions, in every site language.
     """
     query = select(Store).where(Store.status == StoreStatus.approved)
     if category is not None:
@@ -39,22 +41,15 @@ def directory_query(category: Category | None = None, tags: tuple[str, ...] = ()
         if tag in TOURIST_TAGS:
             query = query.where(getattr(Store, tag).is_(True))
     words = text.split()[:8]
+    searched = [
+        texts_sql(column, code)
+        for column in (Store.name, Store.description)
+        for code in site_languages()
+    ]
     for word in words:
         pattern = f"%{escape_like(word)}%"
-        query = query.where(
-            or_(
-                *(
-                    column.ilike(pattern, escape="\\")
-                    for column in (
-                        Store.name_ja,
-                        Store.name_en,
-                        Store.description_ja,
-                        Store.description_en,
-                    )
-                )
-            )
-        )
-    return query.order_by(Store.category, Store.name_ja, Store.id)
+        query = query.where(or_(*(column.ilike(pattern, escape="\\") for column in searched)))
+    return query.order_by(Store.category, sort_key_sql(Store.name), Store.id)
 
 
 def search_stores(page: int = 1, per_page: int = PER_PAGE, **filters):
@@ -98,7 +93,7 @@ def mapped_stores() -> list[Store]:
                 Store.latitude.is_not(None),
                 Store.longitude.is_not(None),
             )
-            .order_by(Store.category, Store.name_ja)
+            .order_by(Store.category, sort_key_sql(Store.name))
         )
     )
 
@@ -124,6 +119,6 @@ def campaign_stores(campaign) -> list[Store]:
                 Store.checkpoints.any(campaign_id=campaign.id),
                 Store.status == StoreStatus.approved,
             )
-            .order_by(Store.category, Store.name_ja)
+            .order_by(Store.category, sort_key_sql(Store.name))
         )
     )

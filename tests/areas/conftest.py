@@ -10,7 +10,7 @@ from rally.extensions import db
 def make_area(app):
     def make(name_ja="駅前通り", name_en="Station Street", position=0):
         with app.app_context():
-            area = Area(name_ja=name_ja, name_en=name_en, position=position)
+            area = Area(name={"ja": name_ja, "en": name_en}, position=position)
             db.session.add(area)
             db.session.commit()
             return area.id

@@ -43,18 +43,18 @@ def test_profile_form_without_token_is_refused(csrf_client, merchant, own_store,
     assert csrf_client.get("/merchant/").status_code == 200
     response = csrf_client.post(
         f"/merchant/stores/{own_store}/edit",
-        data={"name_ja": "乗っ取り", "category": "buy"},
+        data={"name-ja": "乗っ取り", "category": "buy"},
     )
     assert response.status_code == 400
-    assert get_store(own_store).name_ja != "乗っ取り"
+    assert get_store(own_store).name.get("ja", "") != "乗っ取り"
 
     page = csrf_client.get(f"/merchant/stores/{own_store}/edit").text
     response = csrf_client.post(
         f"/merchant/stores/{own_store}/edit",
-        data={"name_ja": "正規の更新", "category": "buy", "csrf_token": _token(page)},
+        data={"name-ja": "正規の更新", "category": "buy", "csrf_token": _token(page)},
     )
     assert response.status_code == 303
-    assert get_store(own_store).name_ja == "正規の更新"
+    assert get_store(own_store).name.get("ja", "") == "正規の更新"
 
 
 def test_login_without_token_is_refused(csrf_client, merchant):

@@ -34,17 +34,19 @@ def test_admin_creates_publishes_and_downloads_posters(app, live_server, desk, d
 
     page.goto(live_server + "/admin/campaigns/new")
     assert page.locator("h1").inner_text() == "新しいキャンペーン"
-    page.fill("input[name=title_ja]", "春の商店街スタンプラリー")
-    page.fill("input[name=title_en]", "Spring Stamp Rally")
-    page.fill("textarea[name=rules_ja]", "3店舗のスタンプで景品と交換できます。")
+    page.fill("input[name=title-ja]", "春の商店街スタンプラリー")
+    page.locator("#title summary").click()  # the other languages, folded away
+    page.fill("input[name=title-en]", "Spring Stamp Rally")
+    page.fill("textarea[name=rules-ja]", "3店舗のスタンプで景品と交換できます。")
     page.fill("input[name=starts_at]", "2030-04-01T10:00")
     page.fill("input[name=ends_at]", "2030-04-30T18:00")
     stores = page.locator("input[name=stores]")
     for index in range(3):
         stores.nth(index).check()
     page.fill("input[name='tiers-0-threshold']", "3")
-    page.fill("input[name='tiers-0-name_ja']", "特製手ぬぐい")
-    page.fill("input[name='tiers-0-name_en']", "Tenugui towel")
+    page.fill("input[name='tiers-0-name-ja']", "特製手ぬぐい")
+    page.locator("#tiers-0-name summary").click()
+    page.fill("input[name='tiers-0-name-en']", "Tenugui towel")
     page.fill("input[name='tiers-0-stock']", "100")
     page.locator("form.campaign-form [type=submit]").click()
     page.wait_for_load_state()
@@ -64,7 +66,7 @@ def test_admin_creates_publishes_and_downloads_posters(app, live_server, desk, d
 
     with app.app_context():
         campaign = db.session.scalar(
-            db.select(Campaign).where(Campaign.title_en == "Spring Stamp Rally")
+            db.select(Campaign).where(Campaign.title["en"].as_string() == "Spring Stamp Rally")
         )
         assert campaign.state is CampaignState.published
         assert len(campaign.checkpoints) == 3

@@ -69,22 +69,21 @@ def district(app, demo):  # noqa: F811  (the imported fixture)
         admin = db.session.scalar(select(User).where(User.email == ADMIN_EMAIL))
         merchant = db.session.scalar(select(User).where(User.email == MERCHANT_EMAIL))
         store = db.session.scalar(select(Store).where(Store.owner_id == merchant.id))
-        campaign = db.session.scalar(select(Campaign).where(Campaign.title_ja == CAMPAIGN_TITLE_JA))
+        campaign = db.session.scalar(
+            select(Campaign).where(Campaign.title["ja"].as_string() == CAMPAIGN_TITLE_JA)
+        )
         for name, status in (("審査待ち", StoreStatus.pending), ("休止中", StoreStatus.suspended)):
             db.session.add(
                 Store(
-                    name_ja=f"{name}の店",
-                    name_en=f"{status.value.title()} shop",
+                    name={"ja": f"{name}の店", "en": f"{status.value.title()} shop"},
                     category=store.category,
-                    address_ja="東京都三鷹市下連雀9-9",
-                    address_en="9-9 Shimorenjaku, Mitaka",
+                    address={"ja": "東京都三鷹市下連雀9-9", "en": "9-9 Shimorenjaku, Mitaka"},
                     status=status,
                 )
             )
         db.session.add(
             Campaign(
-                title_ja="春の下書き",
-                title_en="Spring draft",
+                title={"ja": "春の下書き", "en": "Spring draft"},
                 starts_at=now + timedelta(days=60),
                 ends_at=now + timedelta(days=90),
                 state=CampaignState.draft,
@@ -93,8 +92,7 @@ def district(app, demo):  # noqa: F811  (the imported fixture)
         # A code on the counter's tablet instead of posters: the tablet page is linked.
         db.session.add(
             Campaign(
-                title_ja="タブレットラリー",
-                title_en="Tablet rally",
+                title={"ja": "タブレットラリー", "en": "Tablet rally"},
                 starts_at=now - timedelta(days=1),
                 ends_at=now + timedelta(days=30),
                 state=CampaignState.published,
@@ -103,10 +101,11 @@ def district(app, demo):  # noqa: F811  (the imported fixture)
             )
         )
         db.session.add_all([
-            NewsPost(store_id=store.id, title_ja="新米入荷", title_en="New rice is in",
+            NewsPost(store_id=store.id, title={"ja": "新米入荷", "en": "New rice is in"},
                      publish_at=now - timedelta(hours=1)),
-            Coupon(store_id=store.id, title_ja="みかん1袋100円引き", title_en="100 yen off oranges",
-                   terms_ja="お一人様1回", terms_en="Once per person",
+            Coupon(store_id=store.id,
+                   title={"ja": "みかん1袋100円引き", "en": "100 yen off oranges"},
+                   terms={"ja": "お一人様1回", "en": "Once per person"},
                    publish_at=now - timedelta(hours=1), expires_at=now + timedelta(days=5)),
         ])  # fmt: skip
         checkpoints = db.session.scalars(

@@ -46,7 +46,7 @@ def test_a_violation_is_reported(app, live_server, browser):
 def test_deleting_a_spot_asks_first(app, live_server, browser, make_user):
     admin = make_user(role=Role.admin, password=PASSWORD)
     with app.app_context():
-        db.session.add(Spot(kind=SpotKind.shrine, name_ja="稲荷神社", name_en="Inari Shrine"))
+        db.session.add(Spot(kind=SpotKind.shrine, name={"ja": "稲荷神社", "en": "Inari Shrine"}))
         db.session.commit()
     context = browser.new_context(locale="en-US")
     try:

@@ -32,8 +32,11 @@ def test_demo_merchant_edits_its_store_in_both_languages(live_server, phone, dem
 
     # In Japanese.
     phone.get_by_role("link", name="店舗情報を編集").click()
-    phone.get_by_label("紹介文（日本語）").fill("朝どれの三鷹野菜。年末はおせち用の野菜も。")
-    phone.get_by_label("営業時間（日本語）").fill("9時〜19時（日曜定休）")
+    # Each text is a group of inputs, one per language, labelled in that language.
+    phone.get_by_role("group", name="紹介文").get_by_label("日本語").fill(
+        "朝どれの三鷹野菜。年末はおせち用の野菜も。"
+    )
+    phone.get_by_role("group", name="営業時間").get_by_label("日本語").fill("9時〜19時（日曜定休）")
     phone.get_by_label("英語対応").check()
     phone.get_by_role("button", name="保存").click()
     phone.wait_for_url(live_server + "/merchant/")
@@ -48,10 +51,14 @@ def test_demo_merchant_edits_its_store_in_both_languages(live_server, phone, dem
     assert phone.locator("html").get_attribute("lang") == "en"
     assert phone.locator("h1").inner_text() == "My stores"
     phone.get_by_role("link", name="Edit the profile").click()
-    assert phone.get_by_label("Description (Japanese)").input_value().startswith("朝どれ")
+    description = phone.get_by_role("group", name="Description")
+    # The editor's language first; Japanese, which holds a text, unfolded below it.
+    assert description.get_by_label("日本語").is_visible()
+    assert description.get_by_label("日本語").input_value().startswith("朝どれ")
     english = "Mitaka vegetables, and New Year osechi greens."
-    phone.get_by_label("Description (English)").fill(english)
-    phone.get_by_label("Opening hours (English)").fill("9:00-19:00, closed on Sundays")
+    description.get_by_label("English").fill(english)
+    hours = phone.get_by_role("group", name="Opening hours")
+    hours.get_by_label("English").fill("9:00-19:00, closed on Sundays")
     phone.get_by_role("button", name="Save").click()
     phone.wait_for_url(live_server + "/merchant/")
     assert "is saved" in phone.locator(".flashes").inner_text()
@@ -61,11 +68,14 @@ def test_demo_merchant_edits_its_store_in_both_languages(live_server, phone, dem
     # Reopening the form shows both languages as saved.
     phone.get_by_role("link", name="Edit the profile").click()
     assert phone.get_by_label("English spoken").is_checked()
-    assert phone.get_by_label("Opening hours (Japanese)").input_value() == "9時〜19時（日曜定休）"
+    hours = phone.get_by_role("group", name="Opening hours")
+    assert hours.get_by_label("日本語").input_value() == "9時〜19時（日曜定休）"
     with app.app_context():
-        store = db.session.query(Store).filter_by(name_ja="三鷹青果 八百辰").one()
-        assert store.hours_en == "9:00-19:00, closed on Sundays"
-        assert store.description_ja == "朝どれの三鷹野菜。年末はおせち用の野菜も。"
+        store = (
+            db.session.query(Store).filter(Store.name["ja"].as_string() == "三鷹青果 八百辰").one()
+        )
+        assert store.hours.get("en", "") == "9:00-19:00, closed on Sundays"
+        assert store.description.get("ja", "") == "朝どれの三鷹野菜。年末はおせち用の野菜も。"
         assert store.english_spoken
 
 

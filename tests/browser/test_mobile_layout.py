@@ -75,7 +75,9 @@ OVERFLOWING = """(limit) => {
 def district(app, demo, stamp_path):  # noqa: F811  (the imported fixture)
     """The demo district, one stamped card, one open fraud flag; the paths to visit."""
     with app.app_context():
-        campaign = db.session.scalar(select(Campaign).where(Campaign.title_ja == CAMPAIGN_TITLE_JA))
+        campaign = db.session.scalar(
+            select(Campaign).where(Campaign.title["ja"].as_string() == CAMPAIGN_TITLE_JA)
+        )
         merchant_store = db.session.scalar(
             select(Store).where(Store.owner.has(email=MERCHANT_EMAIL))
         )
@@ -86,20 +88,21 @@ def district(app, demo, stamp_path):  # noqa: F811  (the imported fixture)
         )
         campaign_id, store_id, checkpoint_id = campaign.id, merchant_store.id, checkpoint.id
         merchant_store.website = LONG_URL
-        merchant_store.description_ja += f"\n詳しくは {LONG_URL}"
-        merchant_store.description_en += f"\nMore at {LONG_URL}"
-        campaign.rules_ja += f"\nお問い合わせ: {LONG_URL}"
-        campaign.rules_en += f"\nQuestions: {LONG_URL}"
+        merchant_store.description["ja"] += f"\n詳しくは {LONG_URL}"
+        merchant_store.description["en"] += f"\nMore at {LONG_URL}"
+        campaign.rules["ja"] += f"\nお問い合わせ: {LONG_URL}"
+        campaign.rules["en"] += f"\nQuestions: {LONG_URL}"
         now = utcnow()
         db.session.add_all([
-            NewsPost(title_ja=f"フォローしてね {HANDLE}", title_en=f"Follow us: {HANDLE}",
+            NewsPost(title={"ja": f"フォローしてね {HANDLE}", "en": f"Follow us: {HANDLE}"},
                      publish_at=now - timedelta(minutes=1)),
-            Event(title_ja=f"写真展 {HANDLE}", title_en=f"Photo show {HANDLE}",
-                  place_ja=LONG_URL, place_en=LONG_URL, publish_at=now - timedelta(minutes=1),
+            Event(title={"ja": f"写真展 {HANDLE}", "en": f"Photo show {HANDLE}"},
+                  place={"ja": LONG_URL, "en": LONG_URL}, publish_at=now - timedelta(minutes=1),
                   starts_at=now + timedelta(hours=1), ends_at=now + timedelta(hours=2)),
-            Coupon(store_id=store_id, title_ja=f"{HANDLE} をフォローで10%引き",
-                   title_en=f"10% off for following {HANDLE}", terms_ja=LONG_URL,
-                   terms_en=LONG_URL, publish_at=now - timedelta(minutes=1),
+            Coupon(store_id=store_id,
+                   title={"ja": f"{HANDLE} をフォローで10%引き",
+                          "en": f"10% off for following {HANDLE}"},
+                   terms={"ja": LONG_URL, "en": LONG_URL}, publish_at=now - timedelta(minutes=1),
                    expires_at=now + timedelta(days=5)),
         ])  # fmt: skip
         db.session.commit()

@@ -16,16 +16,13 @@ def add_questions(app, campaign_id):
         campaign.questions = [
             Question(
                 position=1,
-                text_ja="どこでラリーを知りましたか?",
-                text_en="How did you hear of the rally?",
-                choices_ja="ポスター\nチラシ\n友人",
-                choices_en="Poster\nLeaflet\nA friend",
+                text={"ja": "どこでラリーを知りましたか?", "en": "How did you hear of the rally?"},
+                choices={"ja": "ポスター\nチラシ\n友人", "en": "Poster\nLeaflet\nA friend"},
                 required=True,
             ),
             Question(
                 position=2,
-                text_ja="ご意見をどうぞ",
-                text_en="Anything to tell us?",
+                text={"ja": "ご意見をどうぞ", "en": "Anything to tell us?"},
                 required=False,
             ),
         ]

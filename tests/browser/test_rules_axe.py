@@ -28,25 +28,25 @@ def rule_pages(app, make_campaign, stamp_path):
         stores=1, kind=CampaignKind.purchase, yen_per_stamp=1000, max_stamps_per_purchase=2
     )
     with app.app_context():
-        street = Area(name_ja="駅前通り", name_en="Station Street", position=1)
+        street = Area(name={"ja": "駅前通り", "en": "Station Street"}, position=1)
         db.session.add(street)
         db.session.flush()
         for checkpoint_id in (shop, other):
             db.session.get(Checkpoint, checkpoint_id).store.area_id = street.id
         landmark = db.session.get(Checkpoint, quiz)
-        landmark.quiz_question_ja, landmark.quiz_question_en = "鳥居は何色？", "Torii colour?"
-        landmark.quiz_choices_ja, landmark.quiz_choices_en = "赤\n青", "Red\nBlue"
+        landmark.quiz_question = {"ja": "鳥居は何色？", "en": "Torii colour?"}
+        landmark.quiz_choices = {"ja": "赤\n青", "en": "Red\nBlue"}
         landmark.quiz_answer = 1
         campaign = db.session.get(Campaign, campaign_id)
         campaign.tiers = [
-            RewardTier(basis=TierBasis.points, threshold=2, repeats=True, name_ja="券",
-                       name_en="Ticket", stock=None),
-            RewardTier(basis=TierBasis.all_areas, threshold=1, name_ja="制覇賞",
-                       name_en="Every-area prize", stock=5),
+            RewardTier(basis=TierBasis.points, threshold=2, repeats=True,
+                       name={"ja": "券", "en": "Ticket"}, stock=None),
+            RewardTier(basis=TierBasis.all_areas, threshold=1,
+                       name={"ja": "制覇賞", "en": "Every-area prize"}, stock=5),
         ]  # fmt: skip
         db.session.add(
-            Question(campaign_id=campaign_id, text_ja="年代", text_en="Age group",
-                     choices_ja="10代\n20代", choices_en="Teens\n20s")
+            Question(campaign_id=campaign_id, text={"ja": "年代", "en": "Age group"},
+                     choices={"ja": "10代\n20代", "en": "Teens\n20s"})
         )  # fmt: skip
         db.session.commit()
     return {

@@ -15,16 +15,15 @@ pytestmark = pytest.mark.browser
 def two_area_rally(app, make_campaign, stamp_path):
     campaign_id, (shop_id, other_shop_id) = make_campaign(stores=2)
     with app.app_context():
-        station = Area(name_ja="駅前通り", name_en="Station Street", position=1)
-        shrine_street = Area(name_ja="参道", name_en="Shrine Approach", position=2)
+        station = Area(name={"ja": "駅前通り", "en": "Station Street"}, position=1)
+        shrine_street = Area(name={"ja": "参道", "en": "Shrine Approach"}, position=2)
         db.session.add_all([station, shrine_street])
         db.session.flush()
         db.session.get(Checkpoint, shop_id).store.area_id = station.id
         db.session.get(Checkpoint, other_shop_id).store.area_id = station.id
         shrine = Spot(
             kind=SpotKind.shrine,
-            name_ja="下連雀稲荷神社",
-            name_en="Shimorenjaku Inari Shrine",
+            name={"ja": "下連雀稲荷神社", "en": "Shimorenjaku Inari Shrine"},
             area_id=shrine_street.id,
         )
         db.session.add(shrine)
@@ -32,10 +31,11 @@ def two_area_rally(app, make_campaign, stamp_path):
         landmark = Checkpoint(
             campaign_id=campaign_id,
             spot_id=shrine.id,
-            quiz_question_ja="狐の像はいくつ？",
-            quiz_question_en="How many fox statues guard the shrine?",
-            quiz_choices_ja="1体\n2体\n3体",
-            quiz_choices_en="One\nTwo\nThree",
+            quiz_question={
+                "ja": "狐の像はいくつ？",
+                "en": "How many fox statues guard the shrine?",
+            },
+            quiz_choices={"ja": "1体\n2体\n3体", "en": "One\nTwo\nThree"},
             quiz_answer=2,
         )
         db.session.add(landmark)

@@ -20,7 +20,7 @@ def test_purchase_rules_and_tier_bases_on_a_phone(app, live_server, phone, make_
     log_in(page, live_server, admin.email, PASSWORD)
 
     page.goto(live_server + "/admin/campaigns/new")
-    page.fill("input[name=title_ja]", "お買い物ラリー")
+    page.fill("input[name=title-ja]", "お買い物ラリー")
     page.fill("input[name=starts_at]", "2030-04-01T10:00")
     page.fill("input[name=ends_at]", "2030-04-30T18:00")
     page.locator(f"input[name=stores][value='{store_id}']").check()
@@ -37,10 +37,10 @@ def test_purchase_rules_and_tier_bases_on_a_phone(app, live_server, phone, make_
     page.select_option("select[name='tiers-0-basis']", "points")
     page.fill("input[name='tiers-0-threshold']", "7")
     page.check("input[name='tiers-0-repeats']")
-    page.fill("input[name='tiers-0-name_ja']", "抽選券")
+    page.fill("input[name='tiers-0-name-ja']", "抽選券")
     page.select_option("select[name='tiers-1-basis']", "all_areas")
     assert not page.locator("input[name='tiers-1-threshold']").is_visible()
-    page.fill("input[name='tiers-1-name_ja']", "全地区制覇賞")
+    page.fill("input[name='tiers-1-name-ja']", "全地区制覇賞")
     page.locator("form.campaign-form [type=submit]").click()
     page.wait_for_load_state()
 

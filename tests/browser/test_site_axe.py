@@ -30,12 +30,12 @@ def pages(app, make_campaign, make_store):
     with app.app_context():
         store_id = db.session.get(Checkpoint, checkpoints[0]).store_id
         db.session.add_all([
-            Coupon(store_id=store_id, title_ja="10%引き", title_en="10% off",
-                   terms_ja="1回限り", terms_en="Once", expires_at=now + timedelta(days=5)),
-            NewsPost(store_id=store_id, title_ja="新商品", title_en="New in store",
+            Coupon(store_id=store_id, title={"ja": "10%引き", "en": "10% off"},
+                   terms={"ja": "1回限り", "en": "Once"}, expires_at=now + timedelta(days=5)),
+            NewsPost(store_id=store_id, title={"ja": "新商品", "en": "New in store"},
                      publish_at=now - timedelta(hours=1)),
-            NewsPost(title_ja="お知らせ", title_en="Notice", publish_at=now - timedelta(hours=2)),
-            Event(title_ja="市", title_en="Market", starts_at=now + timedelta(days=2),
+            NewsPost(title={"ja": "お知らせ", "en": "Notice"}, publish_at=now - timedelta(hours=2)),
+            Event(title={"ja": "市", "en": "Market"}, starts_at=now + timedelta(days=2),
                   ends_at=now + timedelta(days=2, hours=4)),
             *[StoreHours(store_id=store_id, weekday=day, opens=time(10), closes=time(19))
               for day in range(7)],

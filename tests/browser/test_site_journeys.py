@@ -80,13 +80,14 @@ def district(app, make_store):
     now = utcnow()
     with app.app_context():
         db.session.add_all([
-            Coupon(store_id=soba, title_ja="天ぷらそば 100円引き",
-                   title_en="100 yen off tempura soba", publish_at=now - timedelta(days=1),
-                   expires_at=now + timedelta(days=10)),
-            Spot(kind=SpotKind.shrine, name_ja="下連雀稲荷神社",
-                 name_en="Shimorenjaku Inari Shrine", latitude=35.6972, longitude=139.5612),
-            Event(title_ja="もちつき大会", title_en="Mochi-pounding festival",
-                  place_ja="神社", place_en="Shrine", starts_at=now + timedelta(days=3),
+            Coupon(store_id=soba,
+                   title={"ja": "天ぷらそば 100円引き", "en": "100 yen off tempura soba"},
+                   publish_at=now - timedelta(days=1), expires_at=now + timedelta(days=10)),
+            Spot(kind=SpotKind.shrine,
+                 name={"ja": "下連雀稲荷神社", "en": "Shimorenjaku Inari Shrine"},
+                 latitude=35.6972, longitude=139.5612),
+            Event(title={"ja": "もちつき大会", "en": "Mochi-pounding festival"},
+                  place={"ja": "神社", "en": "Shrine"}, starts_at=now + timedelta(days=3),
                   ends_at=now + timedelta(days=3, hours=3), publish_at=now - timedelta(days=1)),
         ])  # fmt: skip
         db.session.commit()

@@ -20,7 +20,7 @@ def _collect(card, checkpoint_ids, start=None):
 
 
 def _only_tier(campaign, **kw):
-    tier = RewardTier(name_ja="景品", name_en="Prize", stock=None, **kw)
+    tier = RewardTier(name={"ja": "景品", "en": "Prize"}, stock=None, **kw)
     campaign.tiers = [tier]
     db.session.flush()
     return tier

@@ -13,15 +13,15 @@ from rally.utils import utcnow
 
 def form_data(store_ids, **overrides):
     data = {
-        "title_ja": "ポイントラリー",
-        "title_en": "Point Rally",
+        "title-ja": "ポイントラリー",
+        "title-en": "Point Rally",
         "starts_at": "2030-04-01T00:00",
         "ends_at": "2030-05-01T00:00",
         "stores": [str(store_id) for store_id in store_ids],
         "tiers-0-basis": "stamps",
         "tiers-0-threshold": "3",
-        "tiers-0-name_ja": "お茶",
-        "tiers-0-name_en": "Tea",
+        "tiers-0-name-ja": "お茶",
+        "tiers-0-name-en": "Tea",
     }
     data.update(overrides)
     return data
@@ -35,10 +35,8 @@ def campaign_count(app):
 def the_input(campaign, **changes):
     """The campaign as its edit form would send it back, with ``changes``."""
     values = {
-        "title_ja": campaign.title_ja,
-        "title_en": campaign.title_en,
-        "rules_ja": campaign.rules_ja,
-        "rules_en": campaign.rules_en,
+        "title": dict(campaign.title),
+        "rules": dict(campaign.rules),
         "starts_at": campaign.starts_at,
         "ends_at": campaign.ends_at,
         "store_ids": [cp.store_id for cp in campaign.checkpoints],
@@ -56,7 +54,14 @@ def the_input(campaign, **changes):
 
 def tier_rows(campaign, **changes_of_first):
     rows = [
-        TierInput(t.id, t.threshold, t.name_ja, t.name_en, t.stock, t.basis, t.repeats)
+        TierInput(
+            t.id,
+            t.threshold,
+            t.name,
+            t.stock,
+            t.basis,
+            t.repeats,
+        )
         for t in campaign.tiers
     ]
     if changes_of_first:
@@ -105,10 +110,10 @@ def test_a_point_rally_with_a_purchase_rule_is_saved_as_entered(app, admin_clien
             "tiers-0-basis": "points",
             "tiers-0-threshold": "7",
             "tiers-0-repeats": "y",
-            "tiers-0-name_en": "Lottery entry",
+            "tiers-0-name-en": "Lottery entry",
             "tiers-1-basis": "areas",
             "tiers-1-threshold": "3",
-            "tiers-1-name_en": "Tote bag",
+            "tiers-1-name-en": "Tote bag",
             "tiers-1-stock": "20",
         },
     )
@@ -120,7 +125,9 @@ def test_a_point_rally_with_a_purchase_rule_is_saved_as_entered(app, admin_clien
         assert (campaign.yen_per_stamp, campaign.max_stamps_per_purchase) == (1000, 2)
         assert (campaign.recheck, campaign.recheck_hours) == (Recheck.hours, 12)
         assert campaign.stamps_per_area == 2
-        tiers = {t.name_en: (t.basis, t.threshold, t.repeats, t.stock) for t in campaign.tiers}
+        tiers = {
+            t.name.get("en", ""): (t.basis, t.threshold, t.repeats, t.stock) for t in campaign.tiers
+        }
         assert tiers == {
             "Lottery entry": (TierBasis.points, 7, True, None),
             "Tote bag": (TierBasis.areas, 3, False, 20),
@@ -336,7 +343,7 @@ def test_a_refused_rule_changes_nothing_through_the_form(app, admin_client, make
     with app.app_context():
         tiers = db.session.get(Campaign, campaign_id).tiers
         tier_ids = [t.id for t in tiers]
-    data = form_data([], title_en="Renamed")
+    data = form_data([], **{"title-en": "Renamed"})
     with app.app_context():
         campaign = db.session.get(Campaign, campaign_id)
         data["stores"] = [str(cp.store_id) for cp in campaign.checkpoints]
@@ -347,7 +354,7 @@ def test_a_refused_rule_changes_nothing_through_the_form(app, admin_client, make
     for index, (tier_id, threshold) in enumerate(zip(tier_ids, (2, 3), strict=True)):
         data[f"tiers-{index}-tier_id"] = str(tier_id)
         data[f"tiers-{index}-threshold"] = str(threshold)
-        data[f"tiers-{index}-name_ja"] = f"景品{threshold}"
+        data[f"tiers-{index}-name-ja"] = f"景品{threshold}"
         data[f"tiers-{index}-basis"] = "stamps"
     data["tiers-0-basis"] = "points"
     response = admin_client.post(
@@ -357,7 +364,7 @@ def test_a_refused_rule_changes_nothing_through_the_form(app, admin_client, make
     assert 'data-code="tier_rule_changed"' in response.get_data(as_text=True)
     with app.app_context():
         campaign = db.session.get(Campaign, campaign_id)
-        assert campaign.title_en == "Year-End Stamp Rally"
+        assert campaign.title.get("en", "") == "Year-End Stamp Rally"
         assert [t.basis for t in campaign.tiers] == [TierBasis.stamps, TierBasis.stamps]
 
 

@@ -18,16 +18,16 @@ from rally.utils import utcnow
 
 def form_data(store_ids, **overrides):
     data = {
-        "title_ja": "春のスタンプラリー",
-        "title_en": "Spring Stamp Rally",
-        "rules_ja": "3店舗で景品",
-        "rules_en": "Three shops for a prize",
+        "title-ja": "春のスタンプラリー",
+        "title-en": "Spring Stamp Rally",
+        "rules-ja": "3店舗で景品",
+        "rules-en": "Three shops for a prize",
         "starts_at": "2030-04-01T00:00",
         "ends_at": "2030-05-01T00:00",
         "stores": [str(store_id) for store_id in store_ids],
         "tiers-0-threshold": "2",
-        "tiers-0-name_ja": "お茶",
-        "tiers-0-name_en": "Tea",
+        "tiers-0-name-ja": "お茶",
+        "tiers-0-name-en": "Tea",
         "tiers-0-stock": "50",
     }
     data.update(overrides)
@@ -37,16 +37,12 @@ def form_data(store_ids, **overrides):
 def the_input(campaign, **changes):
     """The campaign as the edit form would send it back, with ``changes``."""
     values = {
-        "title_ja": campaign.title_ja,
-        "title_en": campaign.title_en,
-        "rules_ja": campaign.rules_ja,
-        "rules_en": campaign.rules_en,
+        "title": dict(campaign.title),
+        "rules": dict(campaign.rules),
         "starts_at": campaign.starts_at,
         "ends_at": campaign.ends_at,
         "store_ids": [cp.store_id for cp in campaign.checkpoints],
-        "tiers": [
-            TierInput(t.id, t.threshold, t.name_ja, t.name_en, t.stock) for t in campaign.tiers
-        ],
+        "tiers": [TierInput(t.id, t.threshold, t.name, t.stock) for t in campaign.tiers],
     }
     values.update(changes)
     return CampaignInput(**values)
@@ -91,7 +87,9 @@ def test_create_through_the_form_converts_tokyo_dates(app, admin_client, make_st
         assert campaign.starts_at == datetime(2030, 3, 31, 15, 0)
         assert campaign.ends_at == datetime(2030, 4, 30, 15, 0)
         assert sorted(cp.store_id for cp in campaign.checkpoints) == sorted(stores)
-        assert [(t.threshold, t.name_en, t.stock) for t in campaign.tiers] == [(2, "Tea", 50)]
+        assert [(t.threshold, t.name.get("en", ""), t.stock) for t in campaign.tiers] == [
+            (2, "Tea", 50)
+        ]
 
 
 def test_edit_form_shows_tokyo_times(app, admin_client, make_store):
@@ -116,7 +114,7 @@ def test_end_before_start_code(ctx, make_campaign):
 
 
 def test_tier_row_needs_a_name(app, admin_client, make_store):
-    data = form_data([make_store()], **{"tiers-0-name_ja": "", "tiers-0-name_en": ""})
+    data = form_data([make_store()], **{"tiers-0-name-ja": "", "tiers-0-name-en": ""})
     assert admin_client.post("/admin/campaigns/new", data=data).status_code == 400
 
 
@@ -149,8 +147,8 @@ def test_adding_a_store_that_is_not_approved(ctx, make_campaign, make_store):
 def test_raising_a_tier_of_a_published_campaign(ctx, make_campaign):
     campaign = db.session.get(Campaign, make_campaign(tiers=(2, 3))[0])
     tier = campaign.tiers[0]
-    tiers = [TierInput(tier.id, 3, tier.name_ja, tier.name_en, tier.stock)] + [
-        TierInput(t.id, t.threshold, t.name_ja, t.name_en, t.stock) for t in campaign.tiers[1:]
+    tiers = [TierInput(tier.id, 3, tier.name, tier.stock)] + [
+        TierInput(t.id, t.threshold, t.name, t.stock) for t in campaign.tiers[1:]
     ]
     data = the_input(campaign, tiers=tiers)
     assert refusal(update_campaign, campaign, data) == "tier_requirement_raised"
@@ -160,8 +158,8 @@ def test_lowering_a_tier_of_a_published_campaign_is_fine(ctx, make_campaign):
     campaign = db.session.get(Campaign, make_campaign(tiers=(2, 3))[0])
     top = campaign.tiers[1]
     tiers = [
-        TierInput(campaign.tiers[0].id, 2, "景品2", "Prize 2", 10),
-        TierInput(top.id, 1, "景品3", "Prize 3", 5),
+        TierInput(campaign.tiers[0].id, 2, {"ja": "景品2", "en": "Prize 2"}, 10),
+        TierInput(top.id, 1, {"ja": "景品3", "en": "Prize 3"}, 5),
     ]
     update_campaign(campaign, the_input(campaign, tiers=tiers))
     assert [(t.threshold, t.stock) for t in campaign.tiers] == [(1, 5), (2, 10)]
@@ -183,7 +181,7 @@ def test_a_tier_of_another_campaign(ctx, make_campaign):
     campaign_id, other_id = make_campaign(state=CampaignState.draft)[0], make_campaign()[0]
     campaign, other = db.session.get(Campaign, campaign_id), db.session.get(Campaign, other_id)
     foreign = other.tiers[0]
-    tiers = [TierInput(foreign.id, 1, "x", "x", None)]
+    tiers = [TierInput(foreign.id, 1, {"ja": "x", "en": "x"}, None)]
     data = the_input(campaign, tiers=tiers)
     assert refusal(update_campaign, campaign, data) == "unknown_tier"
 
@@ -244,13 +242,16 @@ def test_refused_edit_shows_the_code_and_saves_nothing(app, admin_client, make_c
         campaign = db.session.get(Campaign, campaign_id)
         keep = [str(cp.store_id) for cp in campaign.checkpoints[1:]]
     data = form_data([], stores=keep, starts_at="2020-01-01T00:00", ends_at="2040-01-01T00:00")
-    data.update({"tiers-0-tier_id": "", "title_en": "Changed"})
+    data.update({"tiers-0-tier_id": "", "title-en": "Changed"})
     response = admin_client.post(f"/admin/campaigns/{campaign_id}/edit", data=data)
     assert response.status_code == 409
     assert 'data-code="checkpoint_has_stamps"' in response.get_data(True)
     with app.app_context():
         campaign = db.session.get(Campaign, campaign_id)
-        assert campaign.title_en == "Year-End Stamp Rally" and len(campaign.checkpoints) == 3
+        assert (
+            campaign.title.get("en", "") == "Year-End Stamp Rally"
+            and len(campaign.checkpoints) == 3
+        )
 
 
 def test_publish_and_end(app, admin_client, make_campaign):
@@ -338,7 +339,7 @@ def test_merchant_cannot_run_campaigns(app, merchant_client, client, make_campai
     with app.app_context():
         campaign = db.session.get(Campaign, campaign_id)
         assert campaign.state is CampaignState.draft
-        assert campaign.title_en == "Year-End Stamp Rally"
+        assert campaign.title.get("en", "") == "Year-End Stamp Rally"
         assert db.session.get(Checkpoint, checkpoints[0]).key_version == 1
         assert db.session.scalar(db.select(db.func.count()).select_from(Campaign)) == 1
 
@@ -366,12 +367,12 @@ def test_saving_a_published_campaign_as_shown_keeps_its_tiers(app, admin_client,
         if "checked" in tag
     ]
     data["qr_mode"] = "static"
-    data["title_en"] = "Renamed Rally"
+    data["title-en"] = "Renamed Rally"
     response = admin_client.post(f"/admin/campaigns/{campaign_id}/edit", data=data)
     assert response.status_code == 303, response.get_data(True)
     with app.app_context():
         campaign = db.session.get(Campaign, campaign_id)
-        assert campaign.title_en == "Renamed Rally"
+        assert campaign.title.get("en", "") == "Renamed Rally"
         assert [t.threshold for t in campaign.tiers] == [2, 3]
         assert len(campaign.checkpoints) == 3
 
@@ -426,16 +427,18 @@ def test_control_characters_are_dropped_from_typed_text(app, admin_client, make_
     """PostgreSQL refuses a NUL in text: every form drops control characters."""
     data = form_data(
         [make_store()],
-        title_ja="春の\x00ラリー",
-        rules_en="Line one\r\nLine\x0b two",
-        **{"tiers-0-name_en": "T\x00ea"},
+        **{
+            "title-ja": "春の\x00ラリー",
+            "rules-en": "Line one\r\nLine\x0b two",
+            "tiers-0-name-en": "T\x00ea",
+        },
     )
     assert admin_client.post("/admin/campaigns/new", data=data).status_code == 303
     with app.app_context():
         campaign = db.session.scalars(db.select(Campaign)).one()
-        assert campaign.title_ja == "春のラリー"
-        assert campaign.rules_en == "Line one\r\nLine two"
-        assert campaign.tiers[0].name_en == "Tea"
+        assert campaign.title.get("ja", "") == "春のラリー"
+        assert campaign.rules.get("en", "") == "Line one\r\nLine two"
+        assert campaign.tiers[0].name.get("en", "") == "Tea"
 
 
 def test_tier_row_errors_are_translated(app, admin_client, make_store):
@@ -519,7 +522,10 @@ def test_a_place_in_a_new_area_would_take_back_every_area_rewards(ctx, make_camp
     from rally.areas.models import Area
     from rally.campaigns.models import RewardTier, TierBasis
 
-    station, river = Area(name_ja="駅前", name_en="Station"), Area(name_ja="川", name_en="River")
+    station, river = (
+        Area(name={"ja": "駅前", "en": "Station"}),
+        Area(name={"ja": "川", "en": "River"}),
+    )
     db.session.add_all([station, river])
     db.session.flush()
     station_id, river_id = station.id, river.id
@@ -528,13 +534,10 @@ def test_a_place_in_a_new_area_would_take_back_every_area_rewards(ctx, make_camp
     campaign = db.session.get(Campaign, make_campaign(stores=2)[0])
     for checkpoint in campaign.checkpoints:
         checkpoint.store.area_id = station_id
-    campaign.tiers.append(RewardTier(basis=TierBasis.all_areas, threshold=1, name_ja="制覇"))
+    campaign.tiers.append(RewardTier(basis=TierBasis.all_areas, threshold=1, name={"ja": "制覇"}))
     db.session.commit()
     stores = [cp.store_id for cp in campaign.checkpoints]
-    tiers = [
-        TierInput(t.id, t.threshold, t.name_ja, t.name_en, t.stock, basis=t.basis)
-        for t in campaign.tiers
-    ]
+    tiers = [TierInput(t.id, t.threshold, t.name, t.stock, basis=t.basis) for t in campaign.tiers]
 
     refused = the_input(campaign, store_ids=[*stores, in_river], tiers=tiers)
     assert refusal(update_campaign, campaign, refused) == "area_added"

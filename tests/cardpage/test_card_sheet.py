@@ -69,7 +69,7 @@ def test_a_place_renamed_in_another_worker_shows_at_once(
     assert "Test Shop" in card_page(client, campaign_id)
     with other_worker.app_context():
         store = db.session.get(Checkpoint, checkpoints[1]).store
-        store.name_en = "Renamed Bakery"
+        store.name["en"] = "Renamed Bakery"
         db.session.commit()
     assert "Renamed Bakery" in card_page(client, campaign_id)
 

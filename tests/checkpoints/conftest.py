@@ -14,7 +14,9 @@ from rally.extensions import db
 def make_code(app):
     def make(checkpoint_id, label_ja="レジ2", label_en="Register 2"):
         with app.app_context():
-            code = CheckpointCode(checkpoint_id=checkpoint_id, label_ja=label_ja, label_en=label_en)
+            code = CheckpointCode(
+                checkpoint_id=checkpoint_id, label={"ja": label_ja, "en": label_en}
+            )
             db.session.add(code)
             db.session.commit()
             return code.id

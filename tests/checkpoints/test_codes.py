@@ -31,19 +31,21 @@ def code_row(app, code_id):
 
 def test_admin_adds_a_bilingual_code(client, auth, admin, checkpoint_id, app):
     auth.login(admin)
-    data = {"label_ja": "東口", "label_en": "East entrance"}
+    data = {"label-ja": "東口", "label-en": "East entrance"}
     response = client.post(f"/manage/checkpoints/{checkpoint_id}/codes", data=data)
     assert response.status_code == 303
     with app.app_context():
         codes = db.session.get(Checkpoint, checkpoint_id).codes
-        assert [(c.label_ja, c.label_en) for c in codes] == [("東口", "East entrance")]
+        assert [(c.label.get("ja", ""), c.label.get("en", "")) for c in codes] == [
+            ("東口", "East entrance")
+        ]
     page = client.get(f"/manage/checkpoints/{checkpoint_id}/codes", headers=EN)
     assert "East entrance" in page.get_data(as_text=True)
 
 
 def test_a_code_needs_a_name(ctx, checkpoint_id):
     with pytest.raises(CheckpointError) as caught:
-        add_code(db.session.get(Checkpoint, checkpoint_id), " ", "")
+        add_code(db.session.get(Checkpoint, checkpoint_id), {"ja": " ", "en": ""})
     assert caught.value.code == "label_required"
 
 
@@ -51,9 +53,9 @@ def test_rename_keeps_the_printed_code(client, auth, admin, checkpoint_id, make_
     code_id = make_code(checkpoint_id)
     auth.login(admin)
     path = scan_path(client, code_id)
-    data = {"label_ja": "レジ B", "label_en": "Register B"}
+    data = {"label-ja": "レジ B", "label-en": "Register B"}
     assert client.post(f"/manage/codes/{code_id}/edit", data=data).status_code == 303
-    assert code_row(app, code_id).label_en == "Register B"
+    assert code_row(app, code_id).label.get("en", "") == "Register B"
     assert app.test_client().get(path).status_code == 303
 
 
@@ -127,7 +129,7 @@ def test_a_deleted_codes_print_stays_dead_after_a_new_code_is_added(
     auth.login(admin)
     old_path = scan_path(client, code_id)
     assert client.post(f"/manage/codes/{code_id}/delete").status_code == 303
-    data = {"label_ja": "レジ3", "label_en": "Register 3"}
+    data = {"label-ja": "レジ3", "label-en": "Register 3"}
     assert client.post(f"/manage/checkpoints/{checkpoint_id}/codes", data=data).status_code == 303
     with app.app_context():
         [new_id] = [code.id for code in db.session.get(Checkpoint, checkpoint_id).codes]
@@ -165,7 +167,7 @@ def test_merchant_views_and_prints_own_codes(app, client, auth, merchant, checkp
 def test_merchant_changes_nothing(client, auth, merchant, checkpoint_id, make_code, app):
     code_id = make_code(checkpoint_id)
     auth.login(merchant)
-    data = {"label_ja": "x", "label_en": "x"}
+    data = {"label-ja": "x", "label-en": "x"}
     assert client.post(f"/manage/checkpoints/{checkpoint_id}/codes", data=data).status_code == 403
     assert client.post(f"/manage/codes/{code_id}/edit", data=data).status_code == 403
     assert client.post(f"/manage/codes/{code_id}/replace").status_code == 403

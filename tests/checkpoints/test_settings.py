@@ -5,18 +5,19 @@ import pytest
 from rally.campaigns.models import Checkpoint
 from rally.checkpoints.operations import CheckpointError, SettingsInput, update_settings
 from rally.extensions import db
+from tests.conftest import from_form_keys
 
 QUIZ = {
-    "quiz_question_ja": "鳥居は何色？",
-    "quiz_question_en": "What colour is the gate?",
-    "quiz_choices_ja": "赤\n青\n緑",
-    "quiz_choices_en": "Red\nBlue\nGreen",
+    "quiz_question-ja": "鳥居は何色？",
+    "quiz_question-en": "What colour is the gate?",
+    "quiz_choices-ja": "赤\n青\n緑",
+    "quiz_choices-en": "Red\nBlue\nGreen",
     "quiz_answer": 1,
 }
 
 
 def settings(points=1, **quiz):
-    return SettingsInput(points=points, **quiz)
+    return SettingsInput(points=points, **from_form_keys(quiz))
 
 
 def refusal(checkpoint, data) -> str:
@@ -32,31 +33,33 @@ def checkpoint(ctx, checkpoint_id):
 
 def test_quiz_is_saved_with_trimmed_choices(checkpoint):
     update_settings(
-        checkpoint, settings(3, **{**QUIZ, "quiz_choices_en": " Red \n\nBlue\nGreen\n"})
+        checkpoint, settings(3, **{**QUIZ, "quiz_choices-en": " Red \n\nBlue\nGreen\n"})
     )
     assert checkpoint.points == 3
     assert checkpoint.has_quiz and checkpoint.quiz_answer == 1
-    assert checkpoint.quiz_choices_en == "Red\nBlue\nGreen"
+    assert checkpoint.quiz_choices.get("en", "") == "Red\nBlue\nGreen"
     assert checkpoint.tr_lines("quiz_choices", "ja") == ["赤", "青", "緑"]
 
 
 def test_one_language_is_enough(checkpoint):
     update_settings(
         checkpoint,
-        settings(quiz_question_ja="鳥居は何色？", quiz_choices_ja="赤\n青", quiz_answer=2),
+        settings(
+            **{"quiz_question-ja": "鳥居は何色？", "quiz_choices-ja": "赤\n青"}, quiz_answer=2
+        ),
     )
     assert checkpoint.has_quiz
     assert checkpoint.tr("quiz_question", "en") == "鳥居は何色？"  # falls back to Japanese
 
 
 def test_choices_of_different_counts_are_refused(checkpoint):
-    data = settings(**{**QUIZ, "quiz_choices_en": "Red\nBlue"})
+    data = settings(**{**QUIZ, "quiz_choices-en": "Red\nBlue"})
     assert refusal(checkpoint, data) == "choices_mismatch"
     assert not checkpoint.has_quiz
 
 
 def test_a_single_choice_is_refused(checkpoint):
-    data = settings(**{**QUIZ, "quiz_choices_ja": "赤", "quiz_choices_en": "Red"})
+    data = settings(**{**QUIZ, "quiz_choices-ja": "赤", "quiz_choices-en": "Red"})
     assert refusal(checkpoint, data) == "too_few_choices"
 
 
@@ -65,12 +68,12 @@ def test_answer_beyond_the_choices_is_refused(checkpoint):
 
 
 def test_question_without_choices_is_incomplete(checkpoint):
-    data = settings(**{**QUIZ, "quiz_choices_en": ""})
+    data = settings(**{**QUIZ, "quiz_choices-en": ""})
     assert refusal(checkpoint, data) == "quiz_incomplete"
 
 
 def test_choices_without_question_are_incomplete(checkpoint):
-    data = settings(**{**QUIZ, "quiz_question_ja": ""})
+    data = settings(**{**QUIZ, "quiz_question-ja": ""})
     assert refusal(checkpoint, data) == "quiz_incomplete"
 
 
@@ -82,7 +85,7 @@ def test_clearing_question_and_choices_removes_the_quiz(checkpoint):
     update_settings(checkpoint, settings(**QUIZ))
     update_settings(checkpoint, settings(quiz_answer=2))  # a stale answer number is ignored
     assert not checkpoint.has_quiz
-    assert checkpoint.quiz_question_ja == checkpoint.quiz_choices_en == ""
+    assert checkpoint.quiz_question.get("ja", "") == checkpoint.quiz_choices.get("en", "") == ""
 
 
 def test_points_outside_1_to_100_are_refused(checkpoint):
@@ -117,7 +120,7 @@ def test_page_shows_the_refusal_and_saves_nothing(
     client, auth, admin, checkpoint_id, get_checkpoint
 ):
     auth.login(admin)
-    data = {"points": 9, **QUIZ, "quiz_choices_en": "Red\nBlue"}
+    data = {"points": 9, **QUIZ, "quiz_choices-en": "Red\nBlue"}
     response = client.post(
         f"/manage/checkpoints/{checkpoint_id}/", data=data, headers={"Accept-Language": "en"}
     )

@@ -127,7 +127,7 @@ def test_merchant_chooses_among_own_campaigns_only(
         db.session.get(Checkpoint, checkpoints[2]).store.owner_id = merchant.id
         db.session.get(Campaign, draft_id).checkpoints[0].store.owner_id = merchant.id
         db.session.commit()
-        own_title = db.session.get(Campaign, campaign_id).title_en
+        own_title = db.session.get(Campaign, campaign_id).title.get("en", "")
     auth.login(merchant)
     page = client.get("/manage/dashboard/mine", headers={"Accept-Language": "en"})
     html = page.get_data(as_text=True)

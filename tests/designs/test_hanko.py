@@ -32,7 +32,7 @@ def test_hanko_draws_short_long_and_latin_names(app, make_campaign, name):
     _, checkpoints = make_campaign(stores=1)
     with app.app_context():
         checkpoint = db.session.get(Checkpoint, checkpoints[0])
-        checkpoint.store.name_ja = name
+        checkpoint.store.name["ja"] = name
         image = open_png(operations.hanko_png(checkpoint))
     # Ink inside the inner ring: the name is there.
     centre = image.crop((96, 96, 160, 160))
@@ -74,5 +74,5 @@ def test_new_name_gives_a_new_image_address(app, make_campaign):
     with app.app_context():
         checkpoint = db.session.get(Checkpoint, checkpoints[0])
         before = operations.stamp_version(checkpoint)
-        checkpoint.store.name_ja = "新しい名前"
+        checkpoint.store.name["ja"] = "新しい名前"
         assert operations.stamp_version(checkpoint) != before

@@ -35,17 +35,31 @@ def test_file_starts_with_bom_and_uses_crlf():
 
 
 def test_stores_export(app, admin_client, make_store):
-    store_id = make_store(name_ja="三鷹青果", name_en='=HYPERLINK("http://evil")', phone="+81 422")
+    store_id = make_store(
+        name_ja="三鷹青果",
+        name_en='=HYPERLINK("http://evil")',
+        name_ko="미타카 청과",
+        phone="+81 422",
+    )
     response = admin_client.get("/admin/exports/stores.csv", headers={"Accept-Language": "en"})
     assert response.status_code == 200
     assert response.mimetype == "text/csv" and "charset=utf-8" in response.content_type
     assert "attachment" in response.headers["Content-Disposition"]
     table = rows(response)
-    assert table[0][:3] == ["Store ID", "Name (Japanese)", "Name (English)"]
+    # One column per site language, under a name that does not depend on the reader's.
+    header = table[0]
+    assert header[:6] == [
+        "Store ID",
+        "name_ja",
+        "name_en",
+        "name_zh_Hans",
+        "name_zh_Hant",
+        "name_ko",
+    ]
+    assert "address_zh_Hant" in header
     (row,) = [r for r in table[1:] if r[0] == str(store_id)]
-    assert row[1] == "三鷹青果"
-    assert row[2] == '\'=HYPERLINK("http://evil")'
-    assert row[7] == "'+81 422"
+    assert row[1:6] == ["三鷹青果", '\'=HYPERLINK("http://evil")', "", "", "미타카 청과"]
+    assert row[header.index("Phone")] == "'+81 422"
 
 
 def test_stamps_export_by_campaign(app, admin_client, make_campaign):
@@ -132,7 +146,7 @@ def test_stamps_export_shows_purchases_codes_and_staff(app, admin_client, make_c
     campaign_id, (checkpoint_id,) = make_campaign(stores=1)
     with app.app_context():
         card = Card()
-        code = CheckpointCode(checkpoint_id=checkpoint_id, label_ja="2番レジ", label_en="Till 2")
+        code = CheckpointCode(checkpoint_id=checkpoint_id, label={"ja": "2番レジ", "en": "Till 2"})
         db.session.add_all([card, code])
         db.session.flush()
         staff = db.session.scalar(db.select(User))

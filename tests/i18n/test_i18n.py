@@ -127,10 +127,10 @@ def test_pick_prefers_language_then_falls_back():
 
 
 def test_model_fields_fall_back_to_the_other_language(app):
-    store = Store(name_ja="下連雀ブックス", name_en="", category=Category.buy)
+    store = Store(name={"ja": "下連雀ブックス", "en": ""}, category=Category.buy)
     with app.test_request_context(headers={"Accept-Language": "en"}):
         assert store.tr("name") == "下連雀ブックス"
-    store.name_en = "Shimorenjaku Books"
+    store.name["en"] = "Shimorenjaku Books"
     with app.test_request_context(headers={"Accept-Language": "en"}):
         assert store.tr("name") == "Shimorenjaku Books"
     with app.test_request_context():

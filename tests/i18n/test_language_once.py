@@ -9,7 +9,7 @@ from rally.stores.models import Category, Store
 
 
 def test_language_follows_force_locale_inside_a_request(app):
-    store = Store(name_ja="下連雀ブックス", name_en="Shimorenjaku Books", category=Category.buy)
+    store = Store(name={"ja": "下連雀ブックス", "en": "Shimorenjaku Books"}, category=Category.buy)
     with app.test_request_context(headers={"Accept-Language": "en"}):
         assert current_language() == "en"
         assert store.tr("name") == "Shimorenjaku Books"

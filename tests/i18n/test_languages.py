@@ -140,10 +140,10 @@ def test_a_chinese_or_korean_reader_gets_english_texts_before_japanese_ones(app)
     """Content not written in the reader's language: English first, then Japanese."""
     from rally.stores.models import Category, Store
 
-    store = Store(name_ja="下連雀ブックス", name_en="Shimorenjaku Books", category=Category.buy)
+    store = Store(name={"ja": "下連雀ブックス", "en": "Shimorenjaku Books"}, category=Category.buy)
     with app.test_request_context(headers={"Accept-Language": "zh-TW"}):
         assert store.tr_lang("name") == ("Shimorenjaku Books", "en")
-    store.name_en = ""
+    store.name["en"] = ""
     with app.test_request_context(headers={"Accept-Language": "ko"}):
         assert store.tr_lang("name") == ("下連雀ブックス", "ja")
 

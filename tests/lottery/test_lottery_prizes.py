@@ -150,10 +150,11 @@ def test_voiding_a_winner_cancels_the_prize_without_adding_stock(
 def test_winners_of_a_lottery_drawn_before_get_their_code_on_upgrade(
     app, make_campaign, card_with_stamps
 ):
+    # The rows are made with today's models, then the schema goes back to before the
+    # migration under test.
     with app.app_context():
         db.drop_all()
         upgrade()
-    # Built with today's models, then taken down to the schema before prize claims.
     campaign_id, checkpoints, tier_id, lottery_id = lottery_of(app, make_campaign)
     entrants = verified_entrants(app, card_with_stamps, checkpoints, 2)
     with app.app_context():

@@ -26,12 +26,13 @@ def make_question(app):
         with app.app_context():
             campaign = db.session.get(Campaign, campaign_id)
             question = Question(
-                text_ja=text,
-                text_en=kw.pop("text_en", "Your favourite shop?"),
-                choices_ja="\n".join(choices),
-                choices_en=kw.pop(
-                    "choices_en", "\n".join(f"Choice {n}" for n, _ in enumerate(choices, 1))
-                ),
+                text={"ja": text, "en": kw.pop("text_en", "Your favourite shop?")},
+                choices={
+                    "ja": "\n".join(choices),
+                    "en": kw.pop(
+                        "choices_en", "\n".join(f"Choice {n}" for n, _ in enumerate(choices, 1))
+                    ),
+                },
                 required=required,
                 position=len(campaign.questions) + 1,
             )

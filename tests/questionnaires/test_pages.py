@@ -1,5 +1,7 @@
 """The association's question pages and the visitor's questionnaire page."""
 
+import re
+
 import pytest
 from sqlalchemy import func, select
 
@@ -18,10 +20,10 @@ def count(model) -> int:
 
 def question_form(**changes):
     data = {
-        "text_ja": "どこで知りましたか?",
-        "text_en": "How did you hear of the rally?",
-        "choices_ja": "ポスター\nチラシ",
-        "choices_en": "Poster\nLeaflet",
+        "text-ja": "どこで知りましたか?",
+        "text-en": "How did you hear of the rally?",
+        "choices-ja": "ポスター\nチラシ",
+        "choices-en": "Poster\nLeaflet",
         "required": "y",
     }
     data.update(changes)
@@ -110,12 +112,12 @@ def test_mismatched_choices_shown_translated_and_nothing_saved(
     auth.login(admin)
     response = client.post(
         f"/admin/campaigns/{campaign_id}/questions/new",
-        data=question_form(choices_en="Poster"),
+        data=question_form(**{"choices-en": "Poster"}),
         headers={"Accept-Language": "ja"},
     )
     assert response.status_code == 400
     html = response.get_data(as_text=True)
-    assert 'id="choices_en-error"' in html
+    assert 'id="choices-error"' in html
     assert "Give the same number of choices" not in html  # shown in Japanese
     with app.app_context():
         assert count(Question) == 0
@@ -136,7 +138,9 @@ def test_answered_question_choices_refused_on_the_edit_page(
     auth.login(admin)
     refused = client.post(
         f"/admin/questions/{question_id}/edit",
-        data=question_form(choices_ja="はい\nいいえ\nたぶん", choices_en="Yes\nNo\nMaybe"),
+        data=question_form(
+            **{"choices-ja": "はい\nいいえ\nたぶん", "choices-en": "Yes\nNo\nMaybe"}
+        ),
         headers=EN,
     )
     assert refused.status_code == 400
@@ -144,14 +148,14 @@ def test_answered_question_choices_refused_on_the_edit_page(
     reworded = client.post(
         f"/admin/questions/{question_id}/edit",
         data=question_form(
-            text_en="Did you like it?", choices_ja="はい\nいいえ", choices_en="Yes\nNo"
+            **{"text-en": "Did you like it?", "choices-ja": "はい\nいいえ", "choices-en": "Yes\nNo"}
         ),
     )
     assert reworded.status_code == 303
     with app.app_context():
         question = db.session.get(Question, question_id)
-        assert question.text_en == "Did you like it?"
-        assert question.choices_en == "Yes\nNo"
+        assert question.text.get("en", "") == "Did you like it?"
+        assert question.choices.get("en", "") == "Yes\nNo"
 
 
 def test_delete_asks_first_then_deletes_on_post(
@@ -196,7 +200,10 @@ def test_move_changes_the_order(app, client, admin, make_campaign, make_question
         client.post(f"/admin/questions/{second}/move", data={"direction": "up"}).status_code == 303
     )
     with app.app_context():
-        assert [q.text_ja for q in db.session.get(Campaign, campaign_id).questions] == ["二", "一"]
+        assert [q.text.get("ja", "") for q in db.session.get(Campaign, campaign_id).questions] == [
+            "二",
+            "一",
+        ]
 
 
 # --- The visitor --------------------------------------------------------------------------
@@ -299,7 +306,11 @@ def test_choices_read_only_once_answered(
     visitor(card_with_stamps(checkpoints[:1])).post(
         f"/card/{campaign_id}/questionnaire", data={f"question-{question_id}": "1"}
     )
-    assert client.get(f"/admin/questions/{question_id}/edit").text.count("readonly") == 2
+    # The choices in each of the five languages; the question's wording stays editable.
+    page = client.get(f"/admin/questions/{question_id}/edit").text
+    assert page.count("readonly") == 5
+    assert len(re.findall(r"<textarea[^>]*readonly", page)) == 5
+    assert "readonly" not in re.search(r'<input[^>]*name="text-ja"[^>]*>', page)[0]
 
 
 def test_next_with_a_line_break_leads_back_to_the_card(

@@ -14,7 +14,7 @@ def limited_app(make_limited_app):
 def test_answers_are_rate_limited(limited_app, make_campaign, stamp_path):
     campaign_id, checkpoints = make_campaign(stores=1)
     with limited_app.app_context():
-        question = Question(campaign_id=campaign_id, text_ja="感想", text_en="Comments")
+        question = Question(campaign_id=campaign_id, text={"ja": "感想", "en": "Comments"})
         db.session.add(question)
         db.session.commit()
         field = f"question-{question.id}"

@@ -11,6 +11,7 @@ from rally.questionnaires.models import Answer, Question
 from rally.questionnaires.operations import QuestionInput, QuestionnaireError
 from rally.rewards.operations import RewardError, claim_reward
 from rally.utils import utcnow
+from tests.conftest import texts
 
 from .conftest import tier
 
@@ -28,7 +29,7 @@ def question_input(**changes) -> QuestionInput:
         "required": True,
     }
     values.update(changes)
-    return QuestionInput(**values)
+    return QuestionInput(**texts(values))
 
 
 def test_required_question_blocks_the_claim_until_answered(
@@ -121,7 +122,7 @@ def test_blank_lines_do_not_count_as_choices(app, ctx, make_campaign):
             choices_ja="ポスター\n\nチラシ\n友人\n", choices_en="Poster\nLeaflet\nA friend"
         ),
     )
-    assert question.choices_ja == "ポスター\nチラシ\n友人"
+    assert question.choices.get("ja", "") == "ポスター\nチラシ\n友人"
 
 
 def test_question_needs_a_text(app, ctx, make_campaign):
@@ -166,7 +167,7 @@ def test_answered_question_keeps_its_choices(
         operations.update_question(
             question,
             question_input(
-                text_ja=question.text_ja, choices_ja="いいえ\nはい", choices_en="No\nYes"
+                text_ja=question.text.get("ja", ""), choices_ja="いいえ\nはい", choices_en="No\nYes"
             ),
         )
     assert info.value.code == "question_has_answers"
@@ -185,7 +186,7 @@ def test_answered_question_wording_can_change(
             required=False,
         ),
     )
-    assert question.text_en == "Did you enjoy it?"
+    assert question.text.get("en", "") == "Did you enjoy it?"
     assert question.required is False
 
 
@@ -196,7 +197,7 @@ def test_unanswered_question_is_deleted_and_the_order_closes_up(app, ctx, make_c
     )
     operations.delete_question(second)
     db.session.commit()
-    assert [q.text_ja for q in campaign.questions] == ["一", "三"]
+    assert [q.text.get("ja", "") for q in campaign.questions] == ["一", "三"]
     assert [q.position for q in campaign.questions] == [1, 2]
 
 
@@ -209,7 +210,7 @@ def test_questions_move_up_and_down(app, ctx, make_campaign):
     operations.move_question(first, -1)  # already first: no change
     db.session.commit()
     db.session.expire(campaign)
-    assert [q.text_ja for q in campaign.questions] == ["一", "三", "二"]
+    assert [q.text.get("ja", "") for q in campaign.questions] == ["一", "三", "二"]
 
 
 def test_a_parallel_first_answer_is_replaced_not_an_error(

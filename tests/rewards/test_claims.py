@@ -298,7 +298,7 @@ def test_a_tier_renamed_later_keeps_what_the_claim_promised(
     code = make_claim(card_id, tier_id)
     with app.app_context():
         tier = db.session.get(RewardTier, tier_id)
-        tier.name_ja, tier.name_en = "手ぬぐい", "Tenugui towel"
+        tier.name = {"ja": "手ぬぐい", "en": "Tenugui towel"}
         db.session.commit()
     english = {"Accept-Language": "en"}
 
@@ -320,15 +320,14 @@ def test_claims_made_before_the_upgrade_take_the_tiers_name(app, make_campaign, 
     from flask_migrate import downgrade, upgrade
     from sqlalchemy import text
 
-    with app.app_context():
+    with app.app_context():  # made with today's models, then taken back to before it
         db.drop_all()
         upgrade()
-    # Built with today's models, then taken down to the schema before claims kept the
-    # reward's name (columns added since then would be missing from it).
     campaign_id, checkpoints = make_campaign(tiers=(1,))
     card_id = card_with_stamps(checkpoints[:1])
     with app.app_context():
-        downgrade(revision="92ac0d321950")
+        db.session.remove()
+        downgrade(revision="92ac0d321950")  # before claims kept the reward's name
         tier_id = db.session.scalar(text("SELECT id FROM reward_tier"))
         db.session.execute(
             text(
@@ -339,8 +338,8 @@ def test_claims_made_before_the_upgrade_take_the_tiers_name(app, make_campaign, 
         )
         db.session.commit()
         upgrade()
-        names = db.session.execute(text("SELECT reward_ja, reward_en FROM claim")).one()
-    assert tuple(names) == ("景品1", "Prize 1")
+        claim = db.session.scalars(select(Claim)).one()
+        assert claim.reward == {"ja": "景品1", "en": "Prize 1"}
 
 
 def test_staff_find_and_hand_over_a_code_typed_in_full_width(

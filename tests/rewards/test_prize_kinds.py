@@ -13,7 +13,7 @@ from tests.conftest import campaign_of, checkpoint
 
 
 def _tier(campaign_id, **kw):
-    tier = RewardTier(name_ja="景品", name_en="Prize", basis=TierBasis.stamps, **kw)
+    tier = RewardTier(name={"ja": "景品", "en": "Prize"}, basis=TierBasis.stamps, **kw)
     campaign_of(campaign_id).tiers = [tier]
     db.session.flush()
     return tier

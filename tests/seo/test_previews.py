@@ -88,7 +88,8 @@ def test_an_unchanged_image_answers_304_and_a_changed_one_is_new(app, client, pr
     again = client.get(path, headers={"If-None-Match": etag})
     assert again.status_code == 304 and again.data == b""
     with app.app_context():
-        db.session.get(Store, previewed["store"]).name_en = "Haruno Flowers"
+        store = db.session.get(Store, previewed["store"])
+        store.name = {**store.name, "en": "Haruno Flowers"}
         db.session.commit()
     changed = client.get(path, headers={"If-None-Match": etag})
     assert changed.status_code == 200 and changed.headers["ETag"] != etag

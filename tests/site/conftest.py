@@ -8,6 +8,7 @@ from rally.extensions import db
 from rally.news.models import Coupon, Event, NewsPost
 from rally.spots.models import Spot, SpotKind
 from rally.utils import utcnow
+from tests.conftest import texts
 
 
 def _add(app, obj):
@@ -36,7 +37,7 @@ def make_news(app):
                 store_id=store_id,
                 publish_at=now + timedelta(days=publish),
                 expires_at=None if expires is None else now + timedelta(days=expires),
-                **values,
+                **texts(values),
             ),
         )
 
@@ -60,7 +61,7 @@ def make_coupon(app):
                 store_id=store_id,
                 publish_at=now + timedelta(days=publish),
                 expires_at=None if expires is None else now + timedelta(days=expires),
-                **values,
+                **texts(values),
             ),
         )
 
@@ -86,7 +87,7 @@ def make_event(app):
                 ends_at=starts_at + timedelta(hours=hours),
                 publish_at=now + timedelta(days=publish),
                 expires_at=None if expires is None else now + timedelta(days=expires),
-                **values,
+                **texts(values),
             ),
         )
 
@@ -106,6 +107,6 @@ def make_spot(app):
             "longitude": 139.5612,
         }
         values.update(kw)
-        return _add(app, Spot(**values))
+        return _add(app, Spot(**texts(values)))
 
     return make

@@ -183,3 +183,10 @@ def test_store_page_lists_its_campaigns(client, make_campaign, app):
     html = page(client, f"/stores/{store_id}", EN)
     assert "Winter Rally" in html
     assert f'href="/campaigns/{campaign_id}"' in html
+
+
+def test_search_finds_a_store_by_its_chinese_name(client, make_store):
+    make_store(name={"ja": "三鷹書房", "zh_Hans": "三鹰书店"})
+    make_store(name={"ja": "洋食屋", "en": "Western Diner"})
+    html = page(client, "/stores?q=书店")
+    assert "三鷹書房" in html and "洋食屋" not in html

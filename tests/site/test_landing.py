@@ -31,7 +31,7 @@ def test_suspended_shops_are_not_listed(app, client, make_campaign):
 
         store = db.session.get(Checkpoint, checkpoints[0]).store
         store.status = StoreStatus.suspended
-        name = store.name_en
+        name = store.name.get("en", "")
         db.session.commit()
     html = client.get(f"/campaigns/{campaign_id}?lang=en").get_data(as_text=True)
     assert name not in html

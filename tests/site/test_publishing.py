@@ -11,6 +11,7 @@ from rally.news import operations
 from rally.news.models import Coupon, NewsPost
 from rally.stores.models import StoreStatus
 from rally.utils import utcnow
+from tests.conftest import texts
 
 EN = {"Accept-Language": "en"}
 
@@ -174,15 +175,15 @@ def _data(**kw):
         "expires_at": None,
     }
     values.update(kw)
-    return operations.NewsInput(**values)
+    return operations.NewsInput(**texts(values))
 
 
 def _coupon(**kw):
-    return operations.CouponInput(**{"title_ja": "タイトル", "title_en": "Title", **kw})
+    return operations.CouponInput(**texts({"title_ja": "タイトル", "title_en": "Title", **kw}))
 
 
 def _event(**kw):
-    return operations.EventInput(**{"title_ja": "タイトル", "title_en": "Title", **kw})
+    return operations.EventInput(**texts({"title_ja": "タイトル", "title_en": "Title", **kw}))
 
 
 def test_merchant_cannot_post_for_another_merchants_store(app, make_user, make_store):
@@ -268,8 +269,8 @@ def test_merchant_posts_a_coupon_for_their_store(app, client, make_user, make_st
         "/manage/coupons/new",
         data={
             "store_id": store_id,
-            "title_ja": "10%引き",
-            "title_en": "10% off",
+            "title-ja": "10%引き",
+            "title-en": "10% off",
             "expires_at": "2099-12-31T18:00",
         },
     )
@@ -290,7 +291,7 @@ def test_merchant_form_refuses_another_store_and_saves_nothing(
     make_store(owner_id=merchant.id)
     other_store = make_store(owner_id=make_user().id)
     response = client.post(
-        "/manage/news/new", data={"store_id": other_store, "title_en": "Not mine"}
+        "/manage/news/new", data={"store_id": other_store, "title-en": "Not mine"}
     )
     assert response.status_code == 400
     assert _count(app, NewsPost) == 0
@@ -330,13 +331,13 @@ def test_merchant_sees_only_their_own_items(client, make_user, make_store, make_
 def test_admin_publishes_an_announcement_and_an_event(app, client, make_user, auth):
     auth.login(make_user(role=Role.admin))
     response = client.post(
-        "/manage/news/new", data={"store_id": 0, "title_ja": "お知らせ", "title_en": "Notice"}
+        "/manage/news/new", data={"store_id": 0, "title-ja": "お知らせ", "title-en": "Notice"}
     )
     assert response.status_code == 303
     response = client.post(
         "/manage/events/new",
         data={
-            "title_en": "Market",
+            "title-en": "Market",
             "starts_at": "2099-01-01T10:00",
             "ends_at": "2099-01-01T15:00",
         },
@@ -352,7 +353,7 @@ def test_invalid_schedule_is_shown_on_the_form(app, client, make_user, auth):
         "/manage/news/new",
         data={
             "store_id": 0,
-            "title_en": "Notice",
+            "title-en": "Notice",
             "publish_at": "2099-01-02T10:00",
             "expires_at": "2099-01-01T10:00",
         },
@@ -377,7 +378,7 @@ def test_invalid_schedule_is_shown_on_the_form(app, client, make_user, auth):
 def test_dates_outside_2000_to_2100_are_refused(app, client, make_user, auth, dates):
     """Year 1 in Tokyo is before the first UTC moment Python has (an OverflowError)."""
     auth.login(make_user(role=Role.admin))
-    response = client.post("/manage/events/new", data={"title_en": "Market", **dates}, headers=EN)
+    response = client.post("/manage/events/new", data={"title-en": "Market", **dates}, headers=EN)
     assert response.status_code == 400
     assert "Please enter a date between the years 2000 and 2100." in response.get_data(True)
 
@@ -388,11 +389,11 @@ def test_admin_edits_and_deletes_news(app, client, make_user, make_news, auth):
     form = html(client, f"/manage/news/{post_id}/edit")
     assert 'value="Old title"' in form
     response = client.post(
-        f"/manage/news/{post_id}/edit", data={"store_id": 0, "title_en": "New title"}
+        f"/manage/news/{post_id}/edit", data={"store_id": 0, "title-en": "New title"}
     )
     assert response.status_code == 303
     with app.app_context():
-        assert db.session.get(NewsPost, post_id).title_en == "New title"
+        assert db.session.get(NewsPost, post_id).title.get("en", "") == "New title"
     assert client.post(f"/manage/news/{post_id}/delete", data={"confirmed": "1"}).status_code == 303
     assert _count(app, NewsPost) == 0
 

@@ -31,7 +31,7 @@ def test_admin_adds_a_spot(app, client, make_user, auth):
     auth.login(make_user(role=Role.admin))
     response = client.post(
         "/manage/spots/new",
-        data={"kind": "museum", "name_en": "Literature Museum", "latitude": "35.7",
+        data={"kind": "museum", "name-en": "Literature Museum", "latitude": "35.7",
               "longitude": "139.56", "published": "y"},
     )  # fmt: skip
     assert response.status_code == 303
@@ -41,7 +41,7 @@ def test_admin_adds_a_spot(app, client, make_user, auth):
 def test_spot_needs_both_coordinates(app, client, make_user, auth):
     auth.login(make_user(role=Role.admin))
     response = client.post(
-        "/manage/spots/new", data={"kind": "park", "name_en": "Park", "latitude": "35.7"}
+        "/manage/spots/new", data={"kind": "park", "name-en": "Park", "latitude": "35.7"}
     )
     assert response.status_code == 400
     with app.app_context():
@@ -56,10 +56,12 @@ def test_spot_operation_codes(app):
 
     with app.app_context():
         with pytest.raises(SpotError) as error:
-            save_spot(SpotInput(kind=SpotKind.park, name_ja="", name_en=" "))
+            save_spot(SpotInput(kind=SpotKind.park, name={"ja": "", "en": " "}))
         assert error.value.code == "name_required"
         with pytest.raises(SpotError) as error:
-            save_spot(SpotInput(kind=SpotKind.park, name_en="Park", latitude=35.7, longitude=None))
+            save_spot(
+                SpotInput(kind=SpotKind.park, name={"en": "Park"}, latitude=35.7, longitude=None)
+            )
         assert error.value.code == "coordinates_incomplete"
 
 

@@ -15,9 +15,8 @@ def shrine(app):
     with app.app_context():
         spot = Spot(
             kind=SpotKind.shrine,
-            name_ja="下連雀八幡大神社",
-            name_en="Shimorenjaku Hachiman Shrine",
-            address_en="4-18 Shimorenjaku, Mitaka",
+            name={"ja": "下連雀八幡大神社", "en": "Shimorenjaku Hachiman Shrine"},
+            address={"en": "4-18 Shimorenjaku, Mitaka"},
             latitude=35.6985,
             longitude=139.5619,
         )
@@ -84,10 +83,8 @@ def test_admin_adds_a_spot_to_a_campaign(app, client, make_user, make_campaign, 
     with app.app_context():
         campaign = db.session.get(Campaign, campaign_id)
         data = CampaignInput(
-            title_ja=campaign.title_ja,
-            title_en=campaign.title_en,
-            rules_ja="",
-            rules_en="",
+            title={"ja": campaign.title.get("ja", ""), "en": campaign.title.get("en", "")},
+            rules={"ja": "", "en": ""},
             starts_at=campaign.starts_at,
             ends_at=campaign.ends_at,
             store_ids=[cp.store_id for cp in campaign.checkpoints],
@@ -116,10 +113,8 @@ def test_hidden_spot_cannot_be_added(app, ctx, make_campaign, shrine):
     db.session.get(Spot, shrine).published = False
     campaign = db.session.get(Campaign, campaign_id)
     data = CampaignInput(
-        title_ja="x",
-        title_en="x",
-        rules_ja="",
-        rules_en="",
+        title={"ja": "x", "en": "x"},
+        rules={"ja": "", "en": ""},
         starts_at=campaign.starts_at,
         ends_at=campaign.ends_at,
         store_ids=[cp.store_id for cp in campaign.checkpoints],

@@ -11,7 +11,7 @@ from tests.conftest import checkpoint
 
 def _add_code(app, checkpoint_id, label):
     with app.app_context():
-        code = CheckpointCode(checkpoint_id=checkpoint_id, label_ja=label, label_en=label)
+        code = CheckpointCode(checkpoint_id=checkpoint_id, label={"ja": label, "en": label})
         db.session.add(code)
         db.session.commit()
         return code.id, "/s/" + code_token(code)
@@ -57,10 +57,10 @@ def test_a_code_of_another_checkpoint_is_refused(app, client, make_campaign):
 def _quiz(app, checkpoint_id):
     with app.app_context():
         cp = checkpoint(checkpoint_id)
-        cp.quiz_question_ja = "鳥居は何色？"
-        cp.quiz_question_en = "What colour is the torii gate?"
-        cp.quiz_choices_ja = "赤\n青\n緑"
-        cp.quiz_choices_en = "Red\nBlue\nGreen"
+        cp.quiz_question["ja"] = "鳥居は何色？"
+        cp.quiz_question["en"] = "What colour is the torii gate?"
+        cp.quiz_choices["ja"] = "赤\n青\n緑"
+        cp.quiz_choices["en"] = "Red\nBlue\nGreen"
         cp.quiz_answer = 1
         db.session.commit()
 
@@ -134,10 +134,8 @@ def test_card_links_to_the_questionnaire_until_answered(app, client, make_campai
         db.session.add(
             Question(
                 campaign_id=campaign_id,
-                text_ja="年代は？",
-                text_en="Your age group?",
-                choices_ja="10代\n20代",
-                choices_en="Teens\n20s",
+                text={"ja": "年代は？", "en": "Your age group?"},
+                choices={"ja": "10代\n20代", "en": "Teens\n20s"},
             )
         )
         db.session.commit()

@@ -174,8 +174,8 @@ def test_other_checkpoints_take_the_full_path(app, make_campaign, stamp_path, mo
         checkpoint = db.session.get(Checkpoint, checkpoint_id)
         campaign = db.session.get(Campaign, campaign_id)
         if change == "quiz":
-            checkpoint.quiz_question_ja = checkpoint.quiz_question_en = "?"
-            checkpoint.quiz_choices_ja = checkpoint.quiz_choices_en = "a\nb"
+            checkpoint.quiz_question["ja"] = checkpoint.quiz_question["en"] = "?"
+            checkpoint.quiz_choices["ja"] = checkpoint.quiz_choices["en"] = "a\nb"
             checkpoint.quiz_answer = 1
         elif change == "geofence":
             campaign.geofence_m = 100

@@ -4,10 +4,10 @@ import pytest
 
 QUIZ = {
     "points": 1,
-    "quiz_question_ja": "鳥居は何色？",
-    "quiz_question_en": "What colour is the gate?",
-    "quiz_choices_ja": "赤\n青\n緑",
-    "quiz_choices_en": "Red\nBlue\nGreen",
+    "quiz_question-ja": "鳥居は何色？",
+    "quiz_question-en": "What colour is the gate?",
+    "quiz_choices-ja": "赤\n青\n緑",
+    "quiz_choices-en": "Red\nBlue\nGreen",
     "quiz_answer": 2,
 }
 EN = {"Accept-Language": "en"}

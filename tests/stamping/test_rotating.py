@@ -120,8 +120,8 @@ def rotating_quiz(app, rotating_campaign):
     _, checkpoints = rotating_campaign
     with app.app_context():
         checkpoint = db.session.get(Checkpoint, checkpoints[0])
-        checkpoint.quiz_question_en = checkpoint.quiz_question_ja = "Colour?"
-        checkpoint.quiz_choices_en = checkpoint.quiz_choices_ja = "Red\nBlue"
+        checkpoint.quiz_question["en"] = checkpoint.quiz_question["ja"] = "Colour?"
+        checkpoint.quiz_choices["en"] = checkpoint.quiz_choices["ja"] = "Red\nBlue"
         checkpoint.quiz_answer = 2
         db.session.commit()
     return checkpoints
@@ -174,8 +174,8 @@ def test_the_page_of_another_code_gives_no_late_allowance(app, client, rotating_
     a photographed code over its expiry."""
     with app.app_context():
         other = db.session.get(Checkpoint, rotating_quiz[1])
-        other.quiz_question_en = other.quiz_question_ja = "Colour?"
-        other.quiz_choices_en = other.quiz_choices_ja = "Red\nBlue"
+        other.quiz_question["en"] = other.quiz_question["ja"] = "Colour?"
+        other.quiz_choices["en"] = other.quiz_choices["ja"] = "Red\nBlue"
         other.quiz_answer = 1
         db.session.commit()
     photographed = current_token(app, rotating_quiz[0])

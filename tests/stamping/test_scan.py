@@ -259,7 +259,7 @@ def test_store_names_are_escaped(app, client, make_campaign, stamp_path):
     campaign_id, checkpoints = make_campaign()
     with app.app_context():
         store = db.session.get(Checkpoint, checkpoints[0]).store
-        store.name_en = "<script>alert(1)</script>"
+        store.name["en"] = "<script>alert(1)</script>"
         db.session.commit()
     html = client.get(f"/card/{campaign_id}", headers={"Accept-Language": "en"}).get_data(
         as_text=True

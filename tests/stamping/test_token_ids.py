@@ -26,6 +26,7 @@ from rally.utils import utcnow
 
 TOKEN_TABLES = ("checkpoint", "checkpoint_code")
 BEFORE_AUTOINCREMENT = "b2f54410313b"
+AUTOINCREMENT = "5f0c2a9d7e31"
 
 
 def table_sql(table: str) -> str:
@@ -62,7 +63,7 @@ def test_a_new_code_never_takes_a_deleted_codes_id(ctx, make_campaign):
     _, checkpoints = make_campaign(stores=1)
 
     def make():
-        code = CheckpointCode(checkpoint_id=checkpoints[0], label_ja="レジ", label_en="Register")
+        code = CheckpointCode(checkpoint_id=checkpoints[0], label={"ja": "レジ", "en": "Register"})
         db.session.add(code)
         return code
 
@@ -88,28 +89,35 @@ def rows(table: str) -> list:
 
 
 def test_migration_keeps_the_rows_and_stops_id_reuse(app, make_campaign):
+    # The rows are made with today's models, then the schema is taken back to before the
+    # migration under test.
     with app.app_context():
         db.drop_all()
-        upgrade(revision=BEFORE_AUTOINCREMENT)
+        upgrade()
     campaign_id, checkpoints = make_campaign()
     with app.app_context():
         for checkpoint_id in checkpoints:
-            db.session.add(CheckpointCode(checkpoint_id=checkpoint_id, label_ja="レ", label_en="R"))
+            db.session.add(
+                CheckpointCode(checkpoint_id=checkpoint_id, label={"ja": "レ", "en": "R"})
+            )
         card = open_card(None)
         grant_stamp(card, db.session.get(Checkpoint, checkpoints[0]), utcnow())
         db.session.commit()
+        downgrade(revision=BEFORE_AUTOINCREMENT)
         before = {table: rows(table) for table in (*TOKEN_TABLES, "stamp")}
         db.session.commit()  # no read left open across the rebuild
 
-        upgrade()
+        upgrade(revision=AUTOINCREMENT)
         assert {table: rows(table) for table in before} == before
+        db.session.commit()
+        upgrade()
         if db.engine.dialect.name == "sqlite":
             for table in TOKEN_TABLES:
                 assert "AUTOINCREMENT" in table_sql(table), table
             assert db.session.execute(text("PRAGMA foreign_keys")).scalar() == 1
         newest = max(row.id for row in before["checkpoint_code"])
         db.session.execute(delete(CheckpointCode).where(CheckpointCode.id == newest))
-        code = CheckpointCode(checkpoint_id=checkpoints[1], label_ja="新", label_en="New")
+        code = CheckpointCode(checkpoint_id=checkpoints[1], label={"ja": "新", "en": "New"})
         db.session.add(code)
         db.session.commit()
         assert code.id > newest

@@ -7,17 +7,17 @@ from rally.stores.models import Category, Store, StoreStatus
 from rally.stores.operations import StoreError, store_for_editing
 
 PROFILE = {
-    "name_ja": "八百辰",
-    "name_en": "Yaotatsu",
-    "description_ja": "朝どれ野菜",
-    "description_en": "Vegetables picked this morning",
+    "name-ja": "八百辰",
+    "name-en": "Yaotatsu",
+    "description-ja": "朝どれ野菜",
+    "description-en": "Vegetables picked this morning",
     "category": "buy",
-    "address_ja": "東京都三鷹市下連雀3-28-1",
-    "address_en": "3-28-1 Shimorenjaku, Mitaka",
+    "address-ja": "東京都三鷹市下連雀3-28-1",
+    "address-en": "3-28-1 Shimorenjaku, Mitaka",
     "latitude": "35.7015",
     "longitude": "139.5594",
-    "hours_ja": "10時〜19時",
-    "hours_en": "10:00-19:00",
+    "hours-ja": "10時〜19時",
+    "hours-en": "10:00-19:00",
     "phone": "0422-00-0000",
     "website": "https://yaotatsu.example.jp/",
     "english_spoken": "y",
@@ -29,7 +29,7 @@ def test_merchant_sees_only_own_stores(client, auth, merchant, own_store, others
     auth.login(merchant)
     page = client.get("/merchant/").text
     with app.app_context():
-        assert db.session.get(Store, own_store).name_ja in page
+        assert db.session.get(Store, own_store).name.get("ja", "") in page
     assert "Somebody Else" not in page
 
 
@@ -39,10 +39,10 @@ def test_merchant_edits_own_store(client, auth, merchant, own_store, get_store):
     response = client.post(f"/merchant/stores/{own_store}/edit", data=PROFILE)
     assert response.status_code == 303
     store = get_store(own_store)
-    assert (store.name_ja, store.name_en) == ("八百辰", "Yaotatsu")
-    assert store.description_en == "Vegetables picked this morning"
+    assert (store.name.get("ja", ""), store.name.get("en", "")) == ("八百辰", "Yaotatsu")
+    assert store.description.get("en", "") == "Vegetables picked this morning"
     assert (store.latitude, store.longitude) == (35.7015, 139.5594)
-    assert store.hours_ja == "10時〜19時"
+    assert store.hours.get("ja", "") == "10時〜19時"
     assert store.website == "https://yaotatsu.example.jp/"
     assert store.english_spoken and store.cashless
     assert not store.tax_free and not store.wifi
@@ -59,7 +59,10 @@ def test_merchant_cannot_open_or_edit_another_store(
     assert response.status_code == 403
     assert client.get(f"/merchant/stores/{others_store}/photo").status_code == 403
     after = get_store(others_store)
-    assert (after.name_ja, after.name_en) == (before.name_ja, before.name_en)
+    assert (after.name.get("ja", ""), after.name.get("en", "")) == (
+        before.name.get("ja", ""),
+        before.name.get("en", ""),
+    )
 
 
 def test_not_your_store_code(ctx, merchant, others_store):
@@ -77,14 +80,14 @@ def test_admin_may_edit_any_store(client, auth, admin, others_store, get_store):
     auth.login(admin)
     response = client.post(f"/merchant/stores/{others_store}/edit", data=PROFILE)
     assert response.status_code == 303
-    assert get_store(others_store).name_en == "Yaotatsu"
+    assert get_store(others_store).name.get("en", "") == "Yaotatsu"
 
 
 def test_anonymous_cannot_edit(client, others_store, get_store):
     response = client.post(f"/merchant/stores/{others_store}/edit", data=PROFILE)
     assert response.status_code == 302
     assert "/auth/login" in response.headers["Location"]
-    assert get_store(others_store).name_en == "Somebody Else's Shop"
+    assert get_store(others_store).name.get("en", "") == "Somebody Else's Shop"
 
 
 def test_status_and_owner_cannot_be_posted(client, auth, make_store, merchant, get_store):
@@ -123,8 +126,8 @@ def test_invalid_profile_is_refused_and_nothing_saved(
     if message:
         assert message in response.text
     after = get_store(own_store)
-    assert after.name_en == before.name_en
-    assert after.description_ja == before.description_ja
+    assert after.name.get("en", "") == before.name.get("en", "")
+    assert after.description.get("ja", "") == before.description.get("ja", "")
 
 
 def test_error_messages_are_translated(client, auth, merchant, own_store):
@@ -139,10 +142,10 @@ def test_error_messages_are_translated(client, auth, merchant, own_store):
 
 def test_register_another_store_is_pending(client, auth, merchant, own_store, app):
     auth.login(merchant)
-    response = client.post("/merchant/stores/new", data={**PROFILE, "name_ja": "二号店"})
+    response = client.post("/merchant/stores/new", data={**PROFILE, "name-ja": "二号店"})
     assert response.status_code == 303
     with app.app_context():
-        store = db.session.query(Store).filter_by(name_ja="二号店").one()
+        store = db.session.query(Store).filter(Store.name["ja"].as_string() == "二号店").one()
         assert store.owner_id == merchant.id
         assert store.status is StoreStatus.pending
 

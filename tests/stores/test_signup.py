@@ -9,11 +9,11 @@ SIGNUP = {
     "email": "hanako@example.jp",
     "password": "a long password 1",
     "confirm": "a long password 1",
-    "name_ja": "鈴木商店",
-    "name_en": "Suzuki Store",
+    "store_name-ja": "鈴木商店",
+    "store_name-en": "Suzuki Store",
     "category": "eat",
-    "address_ja": "東京都三鷹市下連雀3-1-1",
-    "address_en": "",
+    "address-ja": "東京都三鷹市下連雀3-1-1",
+    "address-en": "",
 }
 
 
@@ -28,7 +28,7 @@ def test_signup_creates_merchant_and_pending_store(client, app):
         assert store.owner_id == user.id
         assert store.status is StoreStatus.pending
         assert store.category is Category.eat
-        assert store.name_ja == "鈴木商店"
+        assert store.name.get("ja", "") == "鈴木商店"
     page = client.get("/merchant/", headers={"Accept-Language": "en"}).text
     assert "Waiting for approval" in page
 
@@ -41,7 +41,7 @@ def test_signup_with_a_taken_address_saves_nothing(client, merchant, count):
 
 
 def test_signup_needs_a_store_name(client, count):
-    data = {**SIGNUP, "name_ja": "", "name_en": " "}
+    data = {**SIGNUP, "store_name-ja": "", "store_name-en": " "}
     response = client.post("/auth/signup", data=data, headers={"Accept-Language": "ja"})
     assert response.status_code == 400
     assert "店名" in response.text
@@ -62,9 +62,14 @@ def test_signup_cannot_choose_the_status(client, app):
 
 def test_control_characters_are_dropped(client, app):
     """PostgreSQL refuses a NUL in text (a 500): the forms drop control characters."""
-    data = dict(SIGNUP, name="Hanako\x00 Suzuki", name_ja="鈴木\x00商店", address_ja="三鷹\x1b市")
+    data = {
+        **SIGNUP,
+        "name": "Hanako\x00 Suzuki",
+        "store_name-ja": "鈴木\x00商店",
+        "address-ja": "三鷹\x1b市",
+    }
     assert client.post("/auth/signup", data=data).status_code == 303
     with app.app_context():
         assert db.session.query(User).one().name == "Hanako Suzuki"
         store = db.session.query(Store).one()
-        assert (store.name_ja, store.address_ja) == ("鈴木商店", "三鷹市")
+        assert (store.name.get("ja", ""), store.address.get("ja", "")) == ("鈴木商店", "三鷹市")

@@ -14,7 +14,7 @@ def suspend(app, checkpoint_id):
         store = db.session.get(Checkpoint, checkpoint_id).store
         store.status = StoreStatus.suspended
         db.session.commit()
-        return store.name_en
+        return store.name.get("en", "")
 
 
 def test_the_card_leaves_a_suspended_store_out(app, client, make_campaign, stamp_path):
@@ -75,7 +75,7 @@ def merchant_of_suspended_store(app, make_user, make_campaign, auth, **campaign)
     with app.app_context():
         checkpoint = db.session.get(Checkpoint, checkpoints[0])
         checkpoint.store.owner_id = merchant.id
-        code = CheckpointCode(checkpoint=checkpoint, label_ja="レジ2", label_en="Register 2")
+        code = CheckpointCode(checkpoint=checkpoint, label={"ja": "レジ2", "en": "Register 2"})
         db.session.add(code)
         db.session.commit()
         code_id = code.id
