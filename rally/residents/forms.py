@@ -1,9 +1,9 @@
 from flask_wtf.file import FileField, FileRequired
-from wtforms import SelectField, StringField, SubmitField
+from wtforms import StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
 from rally.areas.operations import area_choices
-from rally.forms import Form
+from rally.forms import Form, SelectField
 from rally.i18n import _l
 
 

@@ -86,7 +86,7 @@ def test_an_expired_store_profile_form_keeps_the_input_and_saves_nothing(
     csrf_client, merchant, own_store, get_store, token
 ):
     _logged_in(csrf_client, merchant)
-    typed = {"name_ja": "新しい店名", "name_en": "Renamed Shop", "category": "buy"}
+    typed = {"name-ja": "新しい店名", "name-en": "Renamed Shop", "category": "buy"}
     if token:
         typed["csrf_token"] = token
     response = csrf_client.post(f"/merchant/stores/{own_store}/edit", data=typed, headers=ENGLISH)
@@ -96,13 +96,13 @@ def test_an_expired_store_profile_form_keeps_the_input_and_saves_nothing(
     assert 'value="新しい店名"' in page and 'value="Renamed Shop"' in page
     fresh = _token(page)
     assert fresh != token
-    assert get_store(own_store).name_ja != "新しい店名"
+    assert get_store(own_store).name.get("ja") != "新しい店名"
     # Sent again with the page's fresh token, it is saved.
     again = csrf_client.post(
         f"/merchant/stores/{own_store}/edit", data={**typed, "csrf_token": fresh}
     )
     assert again.status_code == 303
-    assert get_store(own_store).name_ja == "新しい店名"
+    assert get_store(own_store).name.get("ja") == "新しい店名"
 
 
 def test_an_expired_sign_up_keeps_the_input_but_not_the_password(csrf_client, count):
@@ -115,9 +115,9 @@ def test_an_expired_sign_up_keeps_the_input_but_not_the_password(csrf_client, co
         "email": "hanako@example.jp",
         "password": "a long enough secret",
         "confirm": "a long enough secret",
-        "name_ja": "花子のパン屋",
+        "store_name-ja": "花子のパン屋",
         "category": "buy",
-        "address_ja": "三鷹市下連雀3-1",
+        "address-ja": "三鷹市下連雀3-1",
         "csrf_token": "from-a-closed-browser",
     }
     response = csrf_client.post("/auth/signup", data=typed, headers=ENGLISH)

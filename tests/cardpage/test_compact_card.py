@@ -17,7 +17,7 @@ def card(client, campaign_id, query=""):
 
 def names(app, checkpoint_ids):
     with app.app_context():
-        return [db.session.get(Checkpoint, cp).store.name_en for cp in checkpoint_ids]
+        return [db.session.get(Checkpoint, cp).store.name["en"] for cp in checkpoint_ids]
 
 
 def listed(html, testid):

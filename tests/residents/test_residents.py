@@ -138,7 +138,7 @@ def test_public_profile_shows_name_handle_area_never_the_email(
 ):
     visitor_id = make_visitor()
     with app.app_context():
-        area = Area(name_ja="駅前通り", name_en="Station Street")
+        area = Area(name={"ja": "駅前通り", "en": "Station Street"})
         db.session.add(area)
         db.session.commit()
         area_id = area.id

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from rally.campaigns.models import Campaign
 from rally.demo import CAMPAIGN_TITLE_JA, seed_demo
 from rally.extensions import db
+from rally.i18n.content import texts_sql
 from rally.spots.models import Spot
 from rally.utils import utcnow
 
@@ -20,7 +21,9 @@ def district(app, client, stamp_path):
     with app.app_context():
         seed_demo(utcnow())
         db.session.commit()
-        campaign = db.session.scalar(select(Campaign).where(Campaign.title_ja == CAMPAIGN_TITLE_JA))
+        campaign = db.session.scalar(
+            select(Campaign).where(texts_sql(Campaign.title, "ja") == CAMPAIGN_TITLE_JA)
+        )
         spot_id = db.session.scalar(select(Spot.id))
         checkpoints = [cp.id for cp in campaign.checkpoints[:6]]
     for checkpoint_id in checkpoints:
