@@ -87,7 +87,9 @@ def show_stamp(campaign_id: int, checkpoint_id: int, created: bool, card_key: st
     The commit comes first: on SQLite the write lock is held until then, and building the
     answer (URL, signed cookie) need not keep the other writers waiting.
     """
-    db.session.commit()
+    session = db.session()
+    if session.in_transaction() or session.new or session.dirty or session.deleted:
+        session.commit()  # (a new visitor's quick scan has committed its own transaction)
     outcome = "new" if created else "again"
     args = {outcome: checkpoint_id}
     held = card_key_from_cookie()

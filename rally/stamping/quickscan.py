@@ -27,7 +27,7 @@ from rally.campaigns.models import (
     Recheck,
 )
 from rally.cards.models import Card, Stamp, new_card_key
-from rally.database import DriverSQL, driver_sql
+from rally.database import DriverSQL, driver_sql, driver_write_transaction
 from rally.extensions import db
 from rally.stamping.operations import (
     StampError,
@@ -129,7 +129,10 @@ def quick_scan(token: str, card_key: str | None, locale: str, now: datetime) -> 
     """Give the stamp of a plain checkpoint, or ``None`` when the full path must decide.
 
     The statements run on the DB-API cursor of the session's connection, in the session's
-    transaction (``BEGIN IMMEDIATE`` on SQLite), which the caller commits.
+    transaction (``BEGIN IMMEDIATE`` on SQLite), which the caller commits; except for a new
+    visitor (no card cookie) while the session holds no transaction: then they run in a
+    transaction of their own (:func:`rally.database.driver_write_transaction`), committed
+    here before returning.
 
     :param card_key: the card key from the visitor's (verified) cookie, if any.
     :param locale: the language the visitor browses in (kept on the card and the stamp).
@@ -141,7 +144,17 @@ def quick_scan(token: str, card_key: str | None, locale: str, now: datetime) -> 
         return None
     if data.code_id is not None:
         return None
-    conn = db.session.connection()
+    session = db.session()
+    if card_key is None and not session.in_transaction():
+        # A new visitor: a new card and its first stamp are all the scan writes (no signal
+        # is sent for a first stamp, so no receiver adds rows to the session). They are
+        # written and committed on a connection straight from the pool, before the answer
+        # is built, without the session's transaction bookkeeping.
+        engine = db.engine
+        driver = driver_sql(engine.dialect)
+        with driver_write_transaction(engine) as cursor:
+            return _scan(cursor, driver, _statements(driver), data, None, locale, now)
+    conn = session.connection()
     driver = driver_sql(conn.dialect)
     sql = _statements(driver)
     cursor = conn.connection.dbapi_connection.cursor()
