@@ -144,8 +144,9 @@ def quick_scan(token: str, card_key: str | None, locale: str, now: datetime) -> 
         return None
     if data.code_id is not None:
         return None
-    session = db.session()
-    if card_key is None and not session.in_transaction():
+    # (No session made for the question: a new visitor's scan never needs one.)
+    in_transaction = db.session.registry.has() and db.session().in_transaction()
+    if card_key is None and not in_transaction:
         # A new visitor: a new card and its first stamp are all the scan writes (no signal
         # is sent for a first stamp, so no receiver adds rows to the session). They are
         # written and committed on a connection straight from the pool, before the answer
@@ -154,7 +155,7 @@ def quick_scan(token: str, card_key: str | None, locale: str, now: datetime) -> 
         driver = driver_sql(engine.dialect)
         with driver_write_transaction(engine) as cursor:
             return _scan(cursor, driver, _statements(driver), data, None, locale, now)
-    conn = session.connection()
+    conn = db.session.connection()
     driver = driver_sql(conn.dialect)
     sql = _statements(driver)
     cursor = conn.connection.dbapi_connection.cursor()
