@@ -1,11 +1,14 @@
 """The floor of Rally's scan: the least any version of it could do, for ``bench/ab.py``.
 
 Rally's app as gunicorn serves it (``rally_wsgi``: every extension, hook and the same
-database), with the scan view replaced by what a new visitor's scan cannot do without: verify
-the token, make a card key and its signed cookie, ``INSERT`` the card and the stamp in one
-transaction (``BEGIN IMMEDIATE`` on SQLite) through the plain DB-API connection, answer 303.
-No check of the checkpoint or the campaign, no dashboard tallies, no ORM, no SQLAlchemy
-execution: not a scan Rally could ship, a bound on what rewriting the real one could gain.
+database), with the scan view replaced by what a new visitor's scan cannot do without:
+the scan's two rate limits (per address, per card: the real view's decorators; any scan
+Rally could ship has them, and the benchmark turns limiting off for both apps alike),
+verify the token, make a card key and its signed cookie, ``INSERT`` the card and the stamp
+in one transaction (``BEGIN IMMEDIATE`` on SQLite) through the plain DB-API connection,
+answer 303. No check of the checkpoint or the campaign, no dashboard tallies, no visitor's
+language, no ORM, no SQLAlchemy execution: not a scan Rally could ship, a bound on what
+rewriting the real one could gain.
 
 ``python bench/ab.py baseline_app floor_app --rounds 3`` (add ``--database-url`` for
 PostgreSQL). bench/README.md reports what it gave.
@@ -18,8 +21,8 @@ from flask import redirect
 from itsdangerous import URLSafeSerializer
 from rally_wsgi import app
 
-from rally.cards.cookie import COOKIE_SALT
-from rally.extensions import db
+from rally.cards.cookie import COOKIE_SALT, card_limit_key
+from rally.extensions import db, limiter
 from rally.stamping.tokens import TOKEN_SALT
 
 tokens = URLSafeSerializer(app.secret_key, salt=TOKEN_SALT)
@@ -36,6 +39,8 @@ STAMP = (
 )
 
 
+@limiter.limit(lambda: app.config["RALLY_SCAN_LIMIT_PER_ADDRESS"])
+@limiter.limit(lambda: app.config["RALLY_SCAN_LIMIT_PER_CARD"], key_func=card_limit_key)
 def floor_scan(token: str):
     checkpoint_id = tokens.loads(token)[0]
     now = datetime.now(UTC).replace(tzinfo=None)

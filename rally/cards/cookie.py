@@ -87,7 +87,10 @@ def show_stamp(campaign_id: int, checkpoint_id: int, created: bool, card_key: st
     The commit comes first: on SQLite the write lock is held until then, and building the
     answer (URL, signed cookie) need not keep the other writers waiting.
     """
-    db.session.commit()
+    if db.session.registry.has():  # (a new visitor's quick scan has committed on its own)
+        session = db.session()
+        if session.in_transaction() or session.new or session.dirty or session.deleted:
+            session.commit()
     outcome = "new" if created else "again"
     args = {outcome: checkpoint_id}
     held = card_key_from_cookie()

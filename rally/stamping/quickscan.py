@@ -27,7 +27,7 @@ from rally.campaigns.models import (
     Recheck,
 )
 from rally.cards.models import Card, Stamp, new_card_key
-from rally.database import DriverSQL, driver_sql
+from rally.database import DriverSQL, driver_sql, driver_write_transaction
 from rally.extensions import db
 from rally.stamping.operations import (
     StampError,
@@ -114,6 +114,10 @@ def _statements(driver: DriverSQL) -> dict[str, str]:
     }
     if driver.name == "postgresql":  # the stamp and its tallies in one round trip
         statements["stamp"] = with_tallies(_INSERT_STAMP + _RETURNING_FOR_TALLIES)
+        # A new visitor's card, its first stamp and the tallies: one round trip too.
+        statements["first_stamp"] = with_tallies(
+            _INSERT_FIRST_STAMP + _RETURNING_FOR_TALLIES, before=_NEW_CARD + ", "
+        )
     return {name: driver.sql(statement) for name, statement in statements.items()}
 
 
@@ -122,6 +126,15 @@ _INSERT_STAMP = (
     " points) VALUES (:card_id, :checkpoint_id, :campaign_id, :created_at, :locale, :slot,"
     " :count, :points) ON CONFLICT (card_id, checkpoint_id, slot) DO NOTHING"
 )
+_NEW_CARD = (
+    'card_made AS (INSERT INTO card ("key", locale, paper, created_at)'
+    " VALUES (:key, :locale, false, :created_at) RETURNING id)"
+)
+_INSERT_FIRST_STAMP = (  # a new card's: no slot taken yet
+    "INSERT INTO stamp (card_id, checkpoint_id, campaign_id, created_at, locale, slot, count,"
+    " points) VALUES ((SELECT id FROM card_made), :checkpoint_id, :campaign_id, :created_at,"
+    " :locale, :slot, :count, :points)"
+)
 _RETURNING_FOR_TALLIES = " RETURNING id, campaign_id, checkpoint_id, card_id, created_at, count"
 
 
@@ -129,7 +142,10 @@ def quick_scan(token: str, card_key: str | None, locale: str, now: datetime) -> 
     """Give the stamp of a plain checkpoint, or ``None`` when the full path must decide.
 
     The statements run on the DB-API cursor of the session's connection, in the session's
-    transaction (``BEGIN IMMEDIATE`` on SQLite), which the caller commits.
+    transaction (``BEGIN IMMEDIATE`` on SQLite), which the caller commits; except for a new
+    visitor (no card cookie) while the session holds no transaction: then they run in a
+    transaction of their own (:func:`rally.database.driver_write_transaction`), committed
+    here before returning.
 
     :param card_key: the card key from the visitor's (verified) cookie, if any.
     :param locale: the language the visitor browses in (kept on the card and the stamp).
@@ -141,6 +157,17 @@ def quick_scan(token: str, card_key: str | None, locale: str, now: datetime) -> 
         return None
     if data.code_id is not None:
         return None
+    # (No session made for the question: a new visitor's scan never needs one.)
+    in_transaction = db.session.registry.has() and db.session().in_transaction()
+    if card_key is None and not in_transaction:
+        # A new visitor: a new card and its first stamp are all the scan writes (no signal
+        # is sent for a first stamp, so no receiver adds rows to the session). They are
+        # written and committed on a connection straight from the pool, before the answer
+        # is built, without the session's transaction bookkeeping.
+        engine = db.engine
+        driver = driver_sql(engine.dialect)
+        with driver_write_transaction(engine) as cursor:
+            return _scan(cursor, driver, _statements(driver), data, None, locale, now)
     conn = db.session.connection()
     driver = driver_sql(conn.dialect)
     sql = _statements(driver)
@@ -161,6 +188,15 @@ def _scan(cursor, driver, sql, data, card_key, locale, now) -> QuickScan | None:
         cursor.execute(sql["card"], {"key": card_key})
         card = cursor.fetchone()
     at = driver.to_db(now)
+    if card is None and driver.name == "postgresql":
+        # The card, its first stamp and both tallies in one statement (one round trip).
+        card_key = new_card_key()
+        stamp = _NewStamp(None, target.id, target.campaign_id, now, locale, 0, target.points)
+        params = {**stamp._asdict(), "key": card_key, "created_at": at, **tally_of(stamp)}
+        del params["card_id"]
+        cursor.execute(sql["first_stamp"], params)
+        cursor.fetchone()  # the stamp's id: a new card holds no stamp it could conflict with
+        return QuickScan(target.campaign_id, target.id, card_key, True)
     if card is None:
         card_key = new_card_key()
         cursor.execute(sql["new_card"], {"key": card_key, "locale": locale, "created_at": at})
@@ -279,7 +315,7 @@ def _plain_and_open(row, data, now: datetime) -> bool:
 class _NewStamp(NamedTuple):
     """A stamp as inserted; also what :func:`rally.dashboard.tallies.record_stamp` reads."""
 
-    card_id: int
+    card_id: int | None  # None: the card is inserted by the same statement
     checkpoint_id: int
     campaign_id: int
     created_at: datetime

@@ -51,7 +51,7 @@ _ADD_TO_CARD_TALLY = text(
 ).bindparams(bindparam("english", type_=Boolean), bindparam("at", type_=DateTime))
 
 
-def with_tallies(stamp_insert: str) -> TextClause:
+def with_tallies(stamp_insert: str, before: str = "") -> TextClause:
     """PostgreSQL: ``stamp_insert`` and both tally upserts as one statement (one round trip
     instead of three, in the same transaction).
 
@@ -59,9 +59,11 @@ def with_tallies(stamp_insert: str) -> TextClause:
         card_id, created_at, count``; the tallies add what it inserted, nothing if it
         inserted nothing (a conflict). The statement returns the stamp's id, if any, and
         takes the parameters ``hour`` and ``english`` besides the insert's (:func:`tally_of`).
+    :param before: common table expressions the insert reads (``name AS (...), ``): a
+        data-modifying one may only stand at the statement's top level.
     """
     return text(
-        f"WITH new AS ({stamp_insert}), "
+        f"WITH {before}new AS ({stamp_insert}), "
         "by_hour AS (INSERT INTO stamp_tally (campaign_id, hour, checkpoint_id, stamps) "
         f"SELECT campaign_id, :hour, checkpoint_id, count FROM new {_STAMP_TALLY_UPSERT}), "
         "by_card AS (INSERT INTO card_tally "

@@ -5,7 +5,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from rally.cards.cookie import card_limit_key, show_stamp
 from rally.database import writes
 from rally.extensions import db, limiter
-from rally.i18n import current_language
+from rally.i18n.content import request_language
 from rally.utils import utcnow
 
 from .operations import StampError, resolve_scan
@@ -29,7 +29,7 @@ def scan(token: str):
             campaign_id = resolve_scan(token, now).checkpoint.campaign_id
             db.session.rollback()
             return redirect(url_for("cardpage.card", campaign_id=campaign_id), 303)
-        outcome = perform_scan(token, now, current_language(), posted=request.method == "POST")
+        outcome = perform_scan(token, now, request_language(), posted=request.method == "POST")
     except StampError as error:
         db.session.rollback()
         return render_template("stamping/refused.html", error=error), error.status

@@ -81,6 +81,25 @@ def test_new_visitor_gets_card_stamp_and_tallies(app, path, make_campaign, stamp
     assert "1 of 3 stamps collected" in page
 
 
+def test_logged_in_account_without_a_card_gets_its_first_stamp(
+    app, path, client, auth, make_user, make_campaign, stamp_path
+):
+    """Loading the account (for its language) opens the session's transaction, which on
+    SQLite holds the write lock: the new card and its stamp are written in that same
+    transaction, at once, in the account's language."""
+    campaign_id, checkpoints = make_campaign()
+    auth.login(make_user(locale="en"))
+    assert client.get_cookie("rally_card") is None
+    response = client.get(stamp_path(checkpoints[0]), headers={"Accept-Language": "ja"})
+    assert response.status_code == 303
+    assert response.location == f"/card/{campaign_id}?new={checkpoints[0]}"
+    (card,) = rows(app, Card)
+    assert card.locale == "en"
+    assert stamps(app) == [(card.id, checkpoints[0], campaign_id, 0, 1, 1, "en", None)]
+    (card_tally,) = rows(app, CardTally)
+    assert (card_tally.card_id, card_tally.stamps, card_tally.english) == (card.id, 1, True)
+
+
 def test_returning_visitor_and_a_repeat(app, path, make_campaign, stamp_path, grants):
     campaign_id, checkpoints = make_campaign()
     client = app.test_client()
