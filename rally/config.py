@@ -9,6 +9,10 @@ class Defaults:
     RALLY_TIMEZONE = "Asia/Tokyo"
     RALLY_DISTRICT_NAME_JA = "三鷹駅前商店街"
     RALLY_DISTRICT_NAME_EN = "Mitaka Station Shopping District"
+    # One per site language (RALLY_DISTRICT_NAME_<CODE>); a missing one falls back like any text.
+    RALLY_DISTRICT_NAME_ZH_HANS = "三鹰站前商店街"
+    RALLY_DISTRICT_NAME_ZH_HANT = "三鷹站前商店街"
+    RALLY_DISTRICT_NAME_KO = "미타카역 앞 상점가"
     # The association's address for visitors' questions about their data (the privacy page).
     RALLY_CONTACT_EMAIL = ""
     # Cookies: the card cookie lives as long as browsers allow (Chrome caps at 400 days).

@@ -11,11 +11,12 @@ from functools import cache
 
 from babel import Locale
 from babel.core import get_global
-from flask import current_app, request
+from flask import request
 from markupsafe import Markup
 
 from rally.i18n import _, current_language
 from rally.i18n.languages import bcp47, site_languages
+from rally.i18n.languages import district_name as i18n_district_name
 
 from . import structured
 from .images import HEIGHT, WIDTH
@@ -48,13 +49,8 @@ class Head:
 
 
 def district_name(lang: str | None = None) -> str:
-    """The district's name in ``lang`` (default: the page's), else in English, else Japanese."""
-    config = current_app.config
-    for code in (lang or current_language(), "en", "ja"):
-        name = config.get(f"RALLY_DISTRICT_NAME_{code.upper()}")
-        if name:
-            return name
-    return ""
+    """The district's name in ``lang`` (default: the page's), falling back as any text."""
+    return i18n_district_name(lang or current_language())
 
 
 @cache

@@ -17,6 +17,7 @@ from rally.demo import (
     MERCHANT_PASSWORD,
 )
 from rally.extensions import db
+from rally.i18n.content import texts_sql
 
 from .axe import violations
 from .conftest import PHONE, log_in
@@ -36,7 +37,9 @@ def rally(app, demo):  # noqa: F811  (the imported fixture)
     from rally.stamping.tokens import checkpoint_token
 
     with app.app_context():
-        campaign = db.session.scalar(select(Campaign).where(Campaign.title_ja == CAMPAIGN_TITLE_JA))
+        campaign = db.session.scalar(
+            select(Campaign).where(texts_sql(Campaign.title, "ja") == CAMPAIGN_TITLE_JA)
+        )
         checkpoints = db.session.scalars(
             select(Checkpoint)
             .where(Checkpoint.campaign_id == campaign.id, Checkpoint.store_id.is_not(None))

@@ -18,8 +18,8 @@ def test_a_sign_up_sent_after_the_session_was_lost_keeps_the_input(live_server, 
     typed = {
         "name": "Hanako Yamada",
         "email": "hanako@example.jp",
-        "name_ja": "花子のパン屋",
-        "address_ja": "三鷹市下連雀3-1",
+        "store_name-en": "Hanako's Bakery",
+        "address-en": "3-1 Shimorenjaku, Mitaka",
     }
     for name, value in typed.items():
         page.fill(f'input[name="{name}"]', value)

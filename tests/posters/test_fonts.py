@@ -132,7 +132,7 @@ def test_a_stamp_with_a_korean_or_chinese_name_shows_glyphs(app, make_campaign, 
     _, checkpoints = make_campaign(stores=1)
     with app.app_context():
         checkpoint = db.session.get(Checkpoint, checkpoints[0])
-        checkpoint.store.name_ja = name
+        checkpoint.store.name = {"ja": name}
         db.session.commit()
         stamp = ink(hanko_png(checkpoint))
         font = font_path(text=name)

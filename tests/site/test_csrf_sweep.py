@@ -21,14 +21,14 @@ from rally.utils import utcnow
 # Typed input a form might keep: names most forms of the app use.
 TYPED = {
     "name": "x",
-    "name_ja": "x",
-    "name_en": "x",
-    "title_ja": "x",
+    "name-ja": "x",
+    "name-en": "x",
+    "title-ja": "x",
     "email": "sweep@example.jp",
     "password": "a long enough secret",
     "code": "ABCDEFGH",
     "pin": "1234",
-    "body_ja": "x",
+    "body-ja": "x",
 }
 
 
