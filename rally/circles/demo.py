@@ -5,6 +5,7 @@ Idempotent: circles are found by their Japanese name, accounts by their e-mail a
 
 from sqlalchemy import select
 
+from rally.cards.models import Card
 from rally.extensions import db
 from rally.i18n.content import texts_sql
 from rally.residents.models import Resident
@@ -60,6 +61,7 @@ def _resident(email: str, password: str, name: str, handle: str, verified: bool)
         visitor.set_password(password)
         db.session.add(visitor)
         db.session.flush()
+        db.session.add(Card(locale="ja", visitor_id=visitor.id))  # an account holds a card
     if db.session.get(Resident, visitor.id) is None:
         db.session.add(
             Resident(

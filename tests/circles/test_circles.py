@@ -486,3 +486,34 @@ def test_an_archived_circle_leaves_the_list(app, make_circle, admin_client, clie
 def test_the_back_office_menu_links_the_circles(admin_client):
     page = admin_client.get("/admin/circles/", headers=EN).get_data(as_text=True)
     assert 'href="/admin/circles/" aria-current="page"' in page
+
+
+# The demo
+
+
+def test_the_demo_adds_its_circles_once_and_its_resident_and_moderator_log_ins_work(app, runner):
+    with app.app_context():
+        db.drop_all()  # the demo builds its schema through the migrations
+    output = runner.invoke(args=["demo"]).output
+    again = runner.invoke(args=["demo"])
+    assert again.exit_code == 0, again.output
+    with app.app_context():
+        circles = db.session.scalars(select(Circle).order_by(Circle.id)).all()
+        assert [(c.name["ja"], c.name["en"], c.kind) for c in circles] == [
+            ("まちの情報", "Town notes", CircleKind.open),
+            ("子育てひろば", "Child-raising Hiroba", CircleKind.members_only),
+            ("三鷹まちづくり会議室", "Mitaka Town Lab", CircleKind.open),
+        ]
+        hiroba = circles[1].id
+        assert len(memberships(app)) == 6
+    log_ins = {}
+    for role in ("Resident:", "Circle moderator:"):
+        line = next(line for line in output.splitlines() if role in line)
+        log_ins[role] = line.split(":", 1)[1].strip().split(" / ")
+    resident, moderator = app.test_client(), app.test_client()
+    for client, (email, password) in zip((resident, moderator), log_ins.values(), strict=True):
+        response = client.post("/me/login", data={"email": email, "password": password})
+        assert response.status_code == 303
+    assert SECRET not in resident.get(f"/circles/{hiroba}").get_data(as_text=True)
+    page = moderator.get(f"/circles/{hiroba}", headers=EN).get_data(as_text=True)
+    assert 'data-testid="requests"' in page and "@taro" in page
