@@ -33,7 +33,7 @@ class CircleForm(Form):
 
 class ModeratorForm(Form):
     handle = StringField(
-        _l("Handle of the resident"),
-        validators=[DataRequired(_l("Please enter a handle.")), Length(max=40)],
+        _l("A resident's @handle, or a staff member's e-mail address"),
+        validators=[DataRequired(_l("Please enter a handle.")), Length(max=254)],
     )
     submit = SubmitField(_l("Name moderator"))

@@ -103,3 +103,18 @@ class CircleMember(db.Model):
 
     circle = relationship("Circle")
     visitor = relationship("Visitor")
+
+
+class CircleStaff(db.Model):
+    """A staff member (a back-office account: a merchant, say) the association named
+    moderator of a circle."""
+
+    __tablename__ = "circle_staff"
+    __table_args__ = (UniqueConstraint("circle_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    circle_id: Mapped[int] = mapped_column(ForeignKey("circle.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    named_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user = relationship("User")

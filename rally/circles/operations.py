@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from rally.auth.models import User
 from rally.errors import RallyError
 from rally.extensions import db
 from rally.i18n import _l
@@ -19,7 +20,7 @@ from rally.residents.operations import may_post, profile_of, public_profile
 from rally.utils import utcnow
 from rally.visitors.models import Visitor
 
-from .models import Circle, CircleKind, CircleMember, CircleStatus, MemberState
+from .models import Circle, CircleKind, CircleMember, CircleStaff, CircleStatus, MemberState
 
 ICON_MAX = 8
 
@@ -32,6 +33,8 @@ class CircleError(RallyError):
 class Actor:
     visitor: Visitor | None = None
     is_admin: bool = False
+    # A back-office account (staff), which the association may name moderator.
+    user_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -58,8 +61,14 @@ def is_member(circle: Circle, actor: Actor) -> bool:
 
 
 def is_moderator(circle: Circle, actor: Actor) -> bool:
-    """Admins everywhere; a resident the association named for this circle."""
+    """Admins everywhere; a resident or staff member the association named for this circle."""
     if actor.is_admin:
+        return True
+    if actor.user_id is not None and db.session.scalar(
+        select(CircleStaff.id).where(
+            CircleStaff.circle_id == circle.id, CircleStaff.user_id == actor.user_id
+        )
+    ):
         return True
     row = membership(circle, actor.visitor)
     return row is not None and row.is_moderator and row.state is MemberState.member
@@ -350,13 +359,19 @@ def set_status(circle: Circle, status: CircleStatus, actor: Actor) -> bool:
     return changed
 
 
-def name_moderator(circle: Circle, handle: str, actor: Actor) -> CircleMember:
-    """The association names a resident (by handle) moderator of a circle; they become a
-    member if they were not.
+def name_moderator(circle: Circle, who: str, actor: Actor) -> CircleMember | CircleStaff:
+    """The association names a moderator of a circle: a resident by handle (``@hanako``;
+    they become a member if they were not) or a staff member by their back-office e-mail
+    address. Naming someone twice is a no-op (unique constraints).
 
-    :raise CircleError: ``not_admin`` (403), ``unknown_resident`` (404).
+    :raise CircleError: ``not_admin`` (403), ``unknown_resident`` (404),
+        ``unknown_staff`` (404).
     """
     _admin_only(actor)
+    who = (who or "").strip()
+    if "@" in who[1:]:
+        return _name_staff(circle, who)
+    handle = who
     resident = public_profile(handle)
     if resident is None:
         raise CircleError(
@@ -387,3 +402,49 @@ def all_circles() -> list[Circle]:
     order = {CircleStatus.pending: 0, CircleStatus.active: 1, CircleStatus.archived: 2}
     circles = db.session.scalars(select(Circle).order_by(sort_key_sql(Circle.name), Circle.id))
     return sorted(circles, key=lambda circle: order[circle.status])
+
+
+def _name_staff(circle: Circle, email: str) -> CircleStaff:
+    user = db.session.scalar(select(User).where(func.lower(User.email) == email.lower()))
+    if user is None:
+        raise CircleError(
+            _l("No staff account has the e-mail address %(email)s.", email=email),
+            code="unknown_staff",
+            status=404,
+        )
+    existing = db.session.scalar(
+        select(CircleStaff).where(
+            CircleStaff.circle_id == circle.id, CircleStaff.user_id == user.id
+        )
+    )
+    if existing is not None:
+        return existing
+    row = CircleStaff(circle_id=circle.id, user_id=user.id)
+    try:
+        with db.session.begin_nested():
+            db.session.add(row)
+    except IntegrityError:  # named at the same moment by another admin
+        return db.session.scalar(
+            select(CircleStaff).where(
+                CircleStaff.circle_id == circle.id, CircleStaff.user_id == user.id
+            )
+        )
+    return row
+
+
+def staff_moderators(circle: Circle) -> list[CircleStaff]:
+    return list(
+        db.session.scalars(
+            select(CircleStaff).where(CircleStaff.circle_id == circle.id).order_by(CircleStaff.id)
+        )
+    )
+
+
+def unname_staff(circle: Circle, staff_id: int, actor: Actor) -> None:
+    """:raise CircleError: ``not_admin`` (403), ``no_member`` (404)."""
+    _admin_only(actor)
+    gone = db.session.execute(
+        delete(CircleStaff).where(CircleStaff.id == staff_id, CircleStaff.circle_id == circle.id)
+    ).rowcount
+    if gone != 1:
+        raise CircleError(_l("This request or member is gone."), code="no_member", status=404)

@@ -19,8 +19,12 @@ bp = Blueprint("circles", __name__, template_folder="templates")
 
 
 def _actor() -> Actor:
-    is_admin = bool(getattr(current_user, "is_authenticated", False) and current_user.is_admin)
-    return Actor(visitor=current_visitor(), is_admin=is_admin)
+    staff = bool(getattr(current_user, "is_authenticated", False))
+    return Actor(
+        visitor=current_visitor(),
+        is_admin=staff and current_user.is_admin,
+        user_id=current_user.id if staff else None,
+    )
 
 
 def _circle(circle_id: int, actor: Actor) -> Circle:
@@ -217,15 +221,17 @@ def edit(circle_id: int | None = None):
             db.session.commit()
             flash(_("The circle is saved."), "success")
             return redirect(url_for(".manage"), 303)
-    moderators = []
+    moderators, staff = [], []
     if circle is not None:
         moderators = [row for row in operations.members(circle) if row.is_moderator]
+        staff = operations.staff_moderators(circle)
     status = 400 if form.errors or form.name.errors else 200
     return render_template(
         "circles/edit.html",
         form=form,
         circle=circle,
         moderators=moderators,
+        staff=staff,
         residents=operations.residents_of(moderators),
         moderator_form=ModeratorForm(),
         action_form=ConfirmForm(),
@@ -270,6 +276,20 @@ def unname_moderator(circle_id: int, member_id: int):
     _checked_post()
     try:
         operations.unname_moderator(circle, member_id, _actor())
+    except CircleError:
+        db.session.rollback()
+        abort(404)
+    db.session.commit()
+    return redirect(url_for(".edit", circle_id=circle.id), 303)
+
+
+@bp.post("/admin/circles/<int:circle_id>/staff/<int:staff_id>/unname")
+@admin_required
+def unname_staff(circle_id: int, staff_id: int):
+    circle = db.session.get(Circle, circle_id) or abort(404)
+    _checked_post()
+    try:
+        operations.unname_staff(circle, staff_id, _actor())
     except CircleError:
         db.session.rollback()
         abort(404)

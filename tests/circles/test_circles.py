@@ -6,7 +6,14 @@ import pytest
 from sqlalchemy import select
 
 from rally.auth.models import Role
-from rally.circles.models import Circle, CircleKind, CircleMember, CircleStatus, MemberState
+from rally.circles.models import (
+    Circle,
+    CircleKind,
+    CircleMember,
+    CircleStaff,
+    CircleStatus,
+    MemberState,
+)
 from rally.extensions import db
 from rally.passwords import password_stamp
 from rally.residents.models import Resident
@@ -128,6 +135,12 @@ def world(app, make_visitor, visitor_client, make_circle, add_member, auth, make
     request_id = add_member(circle_id, asker, MemberState.requested)
     member_row = add_member(circle_id, member)
     add_member(circle_id, moderator, moderator=True)
+    staff = make_user(role=Role.merchant)
+    with app.app_context():
+        row = CircleStaff(circle_id=circle_id, user_id=staff.id)
+        db.session.add(row)
+        db.session.commit()
+        staff_row = row.id
     clients = {
         "anonymous": app.test_client(),
         "digital": visitor_client(make_visitor()),
@@ -136,12 +149,14 @@ def world(app, make_visitor, visitor_client, make_circle, add_member, auth, make
         "non-member": visitor_client(asker),  # has asked, not yet a member
         "moderator": visitor_client(moderator),
         "merchant": auth.new_client(make_user(role=Role.merchant)),
+        "staff moderator": auth.new_client(staff),
         "admin": auth.new_client(make_user(role=Role.admin)),
     }
     return {
         "circle": circle_id,
         "request": request_id,
         "member_row": member_row,
+        "staff_row": staff_row,
         "clients": clients,
     }
 
@@ -153,10 +168,11 @@ ROLES = [
     "member",
     "non-member",
     "moderator",
+    "staff moderator",
     "merchant",
     "admin",
 ]
-READERS = {"member", "moderator", "admin"}
+READERS = {"member", "moderator", "staff moderator", "admin"}
 LOGIN = 302
 
 # (method, path, allowed roles -> status; everyone else -> refused status)
@@ -172,6 +188,7 @@ ADMIN_PAGES = [
     ("post", "/admin/circles/{circle}/status/archived"),
     ("post", "/admin/circles/{circle}/moderators"),
     ("post", "/admin/circles/{circle}/moderators/{member_row}/unname"),
+    ("post", "/admin/circles/{circle}/staff/{staff_row}/unname"),
     ("post", "/admin/circles/{circle}/edit"),
     ("post", "/admin/circles/new"),
 ]
@@ -205,7 +222,7 @@ def test_only_moderators_and_admins_answer_requests_and_remove_members(
     before = snapshot(app)
     url = path.format(**world)
     response = getattr(world["clients"][role], method)(url, headers=EN)
-    if role in {"moderator", "admin"}:
+    if role in {"moderator", "staff moderator", "admin"}:
         assert response.status_code == 303
         assert snapshot(app) != before
     else:
@@ -223,7 +240,7 @@ def test_only_the_association_reaches_its_circle_pages(app, world, role, method,
     if role == "admin":
         assert response.status_code in {200, 303}
     else:
-        assert response.status_code == (403 if role == "merchant" else LOGIN)
+        assert response.status_code == (403 if role in {"merchant", "staff moderator"} else LOGIN)
         assert snapshot(app) == before
 
 
@@ -233,7 +250,12 @@ def test_join_and_leave_need_a_resident(app, world, role):
     before = snapshot(app)
     join = client.post(f"/circles/{world['circle']}/join", headers=EN)
     leave = client.post(f"/circles/{world['circle']}/leave", headers=EN)
-    if role in {"anonymous", "merchant", "admin"}:  # no visitor account: sent to log in
+    if role in {
+        "anonymous",
+        "merchant",
+        "staff moderator",
+        "admin",
+    }:  # no visitor account: sent to log in
         assert join.status_code == LOGIN and "/login" in join.location
         assert leave.status_code == LOGIN
         assert snapshot(app) == before
@@ -468,6 +490,32 @@ def test_an_admin_creates_a_circle_in_two_languages_and_names_a_moderator(
         handle = db.session.get(Resident, visitor_id).handle
     admin_client.post(f"/admin/circles/{circle_id}/moderators", data={"handle": "@" + handle})
     assert memberships(app) == [(circle_id, visitor_id, "member", True)]
+
+
+def test_an_admin_names_a_staff_member_moderator_by_e_mail_once(
+    app, admin_client, make_circle, make_user
+):
+    circle_id = make_circle(kind=CircleKind.members_only)
+    staff = make_user(role=Role.merchant, email="yaotatsu@example.jp")
+    for _ in range(2):
+        response = admin_client.post(
+            f"/admin/circles/{circle_id}/moderators", data={"handle": "Yaotatsu@example.jp"}
+        )
+        assert response.status_code == 303
+    with app.app_context():
+        rows = db.session.scalars(select(CircleStaff)).all()
+        assert [(row.circle_id, row.user_id) for row in rows] == [(circle_id, staff.id)]
+    page = admin_client.get(f"/admin/circles/{circle_id}/edit", headers=EN).get_data(as_text=True)
+    assert "yaotatsu@example.jp" in page or staff.name in page
+
+
+def test_naming_an_unknown_e_mail_or_handle_names_nobody(app, admin_client, make_circle):
+    circle_id = make_circle()
+    for who in ("nobody@example.jp", "@nobody"):
+        admin_client.post(f"/admin/circles/{circle_id}/moderators", data={"handle": who})
+    assert memberships(app) == []
+    with app.app_context():
+        assert db.session.scalars(select(CircleStaff)).all() == []
 
 
 def test_a_circle_needs_a_name(app, admin_client):

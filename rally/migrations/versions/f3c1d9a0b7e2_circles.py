@@ -55,8 +55,23 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_circle_member_circle_id'), ['circle_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_circle_member_visitor_id'), ['visitor_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_circle_member_state'), ['state'], unique=False)
+    op.create_table(
+        'circle_staff',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('circle_id', sa.Integer(), nullable=False),
+        sa.Column('user_id', sa.Integer(), nullable=False),
+        sa.Column('named_at', sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(['circle_id'], ['circle.id'], ondelete='CASCADE'),
+        sa.ForeignKeyConstraint(['user_id'], ['user.id'], ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('id'),
+        sa.UniqueConstraint('circle_id', 'user_id'),
+    )
+    with op.batch_alter_table('circle_staff') as batch_op:
+        batch_op.create_index(batch_op.f('ix_circle_staff_circle_id'), ['circle_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_circle_staff_user_id'), ['user_id'], unique=False)
 
 
 def downgrade():
+    op.drop_table('circle_staff')
     op.drop_table('circle_member')
     op.drop_table('circle')
