@@ -155,6 +155,7 @@ def _register_blueprints(app: Flask) -> None:
     from .cardpage.views import bp as cardpage_bp
     from .cards.views import bp as cards_bp
     from .checkpoints.views import bp as checkpoints_bp
+    from .circles.views import bp as circles_bp
     from .dashboard.merchant import bp as merchant_figures_bp
     from .dashboard.views import bp as dashboard_bp
     from .designs.views import bp as designs_bp
@@ -194,6 +195,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(cards_bp)
     app.register_blueprint(visitors_bp)
     app.register_blueprint(residents_bp)
+    app.register_blueprint(circles_bp)
     app.register_blueprint(lottery_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(merchant_figures_bp)

@@ -58,6 +58,8 @@ def demo():
     click.echo(f"Demo district ready: {result['stores']} stores, campaign #{campaign.id}.")
     click.echo(f"  Association admin: {result['admin'][0]} / {result['admin'][1]}")
     click.echo(f"  Merchant:          {result['merchant'][0]} / {result['merchant'][1]}")
+    click.echo(f"  Resident:          {result['resident'][0]} / {result['resident'][1]}")
+    click.echo(f"  Circle moderator:  {result['moderator'][0]} / {result['moderator'][1]}")
     click.echo("  Stamp links: flask --app rally qr-links")
 
 

@@ -20,6 +20,7 @@ from rally.campaigns.models import (
     TierBasis,
 )
 from rally.checkpoints.operations import SettingsInput, add_code, update_settings
+from rally.circles.demo import seed_circles
 from rally.demopictures import give_pictures
 from rally.extensions import db
 from rally.i18n.content import texts_sql
@@ -470,7 +471,9 @@ def seed_demo(now: datetime, timezone: str = "Asia/Tokyo") -> dict:
         is None
     ):
         _purchase_campaign(now, stores, campaign)
+    community = seed_circles()  # rally/circles/demo.py: circles, a resident, a moderator
     return {
+        **community,
         "admin": (ADMIN_EMAIL, ADMIN_PASSWORD),
         "merchant": (MERCHANT_EMAIL, MERCHANT_PASSWORD),
         "stores": len(stores),

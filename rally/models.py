@@ -10,6 +10,7 @@ from .areas import models as areas  # noqa: F401
 from .auth import models as auth  # noqa: F401
 from .campaigns import models as campaigns  # noqa: F401
 from .cards import models as cards  # noqa: F401
+from .circles import models as circles  # noqa: F401
 from .fraud import models as fraud  # noqa: F401
 from .lottery import models as lottery  # noqa: F401
 from .news import models as news  # noqa: F401

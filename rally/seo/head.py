@@ -132,6 +132,8 @@ def page_head(context) -> Head:
     """The head markup's data for the page being rendered with ``context``."""
     if context.get("status") is not None:  # error.html: whatever the endpoint, not a page
         return Head()
+    if context.get("noindex"):  # a public page that says so itself (a members-only circle)
+        return Head()
     addresses = public_page_addresses()
     if addresses is None:
         return Head()

@@ -33,6 +33,8 @@ PUBLIC_PAGES: dict[str, tuple[str, ...]] = {
     "news.event": (),
     "landing.campaign": (),
     "lottery.public": (),
+    "circles.index": (),
+    "circles.circle": (),
 }
 
 

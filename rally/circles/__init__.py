@@ -1,0 +1,1 @@
+"""Circles: the district's groups where residents talk, and who belongs to them."""

@@ -1,0 +1,126 @@
+"""The demo district's circles, a resident and a circle moderator (``flask --app rally demo``).
+
+Idempotent: circles are found by their Japanese name, accounts by their e-mail address.
+"""
+
+from sqlalchemy import select
+
+from rally.cards.models import Card
+from rally.extensions import db
+from rally.i18n.content import texts_sql
+from rally.residents.models import Resident
+from rally.utils import utcnow
+from rally.visitors.models import Visitor
+
+from .models import Circle, CircleKind, CircleMember, CircleStatus, MemberState
+
+RESIDENT_EMAIL = "resident@example.jp"
+RESIDENT_PASSWORD = "rally-resident-demo"
+MODERATOR_EMAIL = "moderator@example.jp"
+MODERATOR_PASSWORD = "rally-moderator-demo"
+
+CIRCLES = [
+    (
+        "📰",
+        CircleKind.open,
+        {"ja": "まちの情報", "en": "Town notes"},
+        {
+            "ja": "商店街や町内のお知らせ、落とし物、季節の話題をみんなで共有しましょう。",
+            "en": "News of the shopping street and the neighbourhood, lost and found, "
+            "and what the season brings.",
+        },
+    ),
+    (
+        "🧸",
+        CircleKind.members_only,
+        {"ja": "子育てひろば", "en": "Child-raising Hiroba"},
+        {
+            "ja": "子育て中の家族のための場所です。参加はモデレーターが承認します。"
+            "お子さんの顔や名前が分かる写真は載せないでください。",
+            "en": "A place for families raising children. A moderator approves who joins. "
+            "Please post no photo where a child's face or name can be recognised.",
+        },
+    ),
+    (
+        "🏙️",
+        CircleKind.open,
+        {"ja": "三鷹まちづくり会議室", "en": "Mitaka Town Lab"},
+        {
+            "ja": "まちの未来を話し合う会議室です。市外にお住まいのデジタル住民も歓迎します。",
+            "en": "Where we talk about the town's future. Digital residents who live "
+            "elsewhere are welcome too.",
+        },
+    ),
+]
+
+
+def _resident(email: str, password: str, name: str, handle: str, verified: bool) -> Visitor:
+    visitor = db.session.scalar(select(Visitor).where(Visitor.email == email))
+    if visitor is None:
+        visitor = Visitor(email=email, locale="ja", verified_at=utcnow())
+        visitor.set_password(password)
+        db.session.add(visitor)
+        db.session.flush()
+        db.session.add(Card(locale="ja", visitor_id=visitor.id))  # an account holds a card
+    if db.session.get(Resident, visitor.id) is None:
+        db.session.add(
+            Resident(
+                visitor_id=visitor.id,
+                display_name=name,
+                handle=handle,
+                code_tries=0,
+                resident_verified_at=utcnow() if verified else None,
+            )
+        )
+        db.session.flush()
+    return visitor
+
+
+def _member(circle: Circle, visitor: Visitor, state: MemberState, moderator=False) -> None:
+    found = db.session.scalar(
+        select(CircleMember).where(
+            CircleMember.circle_id == circle.id, CircleMember.visitor_id == visitor.id
+        )
+    )
+    if found is None:
+        now = utcnow()
+        db.session.add(
+            CircleMember(
+                circle_id=circle.id,
+                visitor_id=visitor.id,
+                state=state,
+                is_moderator=moderator,
+                requested_at=now,
+                joined_at=now if state is MemberState.member else None,
+            )
+        )
+
+
+def seed_circles() -> dict:
+    """The three demo circles; a verified moderator of each; a digital resident who is a
+    member of the open ones and has asked to join 子育てひろば. Returns their log-ins."""
+    circles = []
+    for icon, kind, name, description in CIRCLES:
+        circle = db.session.scalar(select(Circle).where(texts_sql(Circle.name, "ja") == name["ja"]))
+        if circle is None:
+            circle = Circle(
+                icon=icon,
+                kind=kind,
+                status=CircleStatus.active,
+                name=name,
+                description=description,
+            )
+            db.session.add(circle)
+            db.session.flush()
+        circles.append(circle)
+    moderator = _resident(MODERATOR_EMAIL, MODERATOR_PASSWORD, "ひろば係 さくら", "sakura", True)
+    resident = _resident(RESIDENT_EMAIL, RESIDENT_PASSWORD, "みたかの たろう", "taro", False)
+    for circle in circles:
+        _member(circle, moderator, MemberState.member, moderator=True)
+        requested = circle.kind is CircleKind.members_only
+        _member(circle, resident, MemberState.requested if requested else MemberState.member)
+    db.session.flush()
+    return {
+        "resident": (RESIDENT_EMAIL, RESIDENT_PASSWORD),
+        "moderator": (MODERATOR_EMAIL, MODERATOR_PASSWORD),
+    }
