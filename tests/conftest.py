@@ -12,8 +12,10 @@ from rally import create_app
 from rally.auth.models import Role, User
 from rally.campaigns.models import Campaign, CampaignState, Checkpoint, RewardTier
 from rally.extensions import db
+from rally.passwords import password_stamp
 from rally.stores.models import Category, Store, StoreStatus
 from rally.utils import utcnow
+from rally.visitors.models import Visitor
 
 _counter = itertools.count(1)
 
@@ -280,6 +282,22 @@ def admin_client(auth, make_user):
 @pytest.fixture
 def merchant_client(auth, merchant):
     return auth.new_client(merchant)
+
+
+@pytest.fixture
+def visitor_client(app):
+    """A client logged in as the visitor account ``visitor_id`` (a resident)."""
+
+    def make(visitor_id):
+        client = app.test_client()
+        with app.app_context():
+            stamp = password_stamp(db.session.get(Visitor, visitor_id).password_hash)
+        with client.session_transaction() as session:
+            session["visitor_id"] = visitor_id
+            session["visitor_stamp"] = stamp
+        return client
+
+    return make
 
 
 @pytest.fixture

@@ -15,7 +15,6 @@ from rally.circles.models import (
     MemberState,
 )
 from rally.extensions import db
-from rally.passwords import password_stamp
 from rally.residents.models import Resident
 from rally.utils import utcnow
 from rally.visitors.models import Visitor
@@ -50,20 +49,6 @@ def make_visitor(app):
                 )
             db.session.commit()
             return visitor.id
-
-    return make
-
-
-@pytest.fixture
-def visitor_client(app):
-    def make(visitor_id):
-        client = app.test_client()
-        with app.app_context():
-            stamp = password_stamp(db.session.get(Visitor, visitor_id).password_hash)
-        with client.session_transaction() as session:
-            session["visitor_id"] = visitor_id
-            session["visitor_stamp"] = stamp
-        return client
 
     return make
 

@@ -11,7 +11,6 @@ from sqlalchemy import select
 from rally.areas.models import Area
 from rally.auth.models import Role
 from rally.extensions import db
-from rally.passwords import password_stamp
 from rally.residents import operations
 from rally.residents.models import Resident, ResidentCode
 from rally.stores.models import StoreStatus
@@ -32,20 +31,6 @@ def make_visitor(app):
             db.session.add(visitor)
             db.session.commit()
             return visitor.id
-
-    return make
-
-
-@pytest.fixture
-def visitor_client(app):
-    def make(visitor_id):
-        client = app.test_client()
-        with app.app_context():
-            stamp = password_stamp(db.session.get(Visitor, visitor_id).password_hash)
-        with client.session_transaction() as session:
-            session["visitor_id"] = visitor_id
-            session["visitor_stamp"] = stamp
-        return client
 
     return make
 
