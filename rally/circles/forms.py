@@ -1,10 +1,10 @@
 """The forms of circles: the association's circle form, a resident's proposal, naming a
 moderator."""
 
-from wtforms import RadioField, StringField, SubmitField
+from wtforms import StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional
 
-from rally.forms import Form, TranslatedField
+from rally.forms import Form, RadioField, TranslatedField
 from rally.i18n import _l
 
 from .models import CircleKind
