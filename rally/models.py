@@ -13,7 +13,9 @@ from .cards import models as cards  # noqa: F401
 from .circles import models as circles  # noqa: F401
 from .fraud import models as fraud  # noqa: F401
 from .lottery import models as lottery  # noqa: F401
+from .moderation import models as moderation  # noqa: F401
 from .news import models as news  # noqa: F401
+from .notifications import models as notifications  # noqa: F401
 from .questionnaires import models as questionnaires  # noqa: F401
 from .residents import models as residents  # noqa: F401
 from .rewards import models as rewards  # noqa: F401
@@ -21,4 +23,6 @@ from .spots import models as spots  # noqa: F401
 from .stamping import models as stamping  # noqa: F401
 from .stores import hours as store_hours  # noqa: F401
 from .stores import models as stores  # noqa: F401
+from .threads import models as threads  # noqa: F401
+from .ugc import models as ugc  # noqa: F401
 from .visitors import models as visitors  # noqa: F401

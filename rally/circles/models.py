@@ -54,6 +54,9 @@ class Circle(Translated, db.Model):
     status: Mapped[CircleStatus] = mapped_column(
         Enum(CircleStatus, native_enum=False, length=20, validate_strings=True), index=True
     )
+    # Posting a photo asks the poster to confirm no child's face or name can be identified
+    # (a child-raising circle such as 子育てひろば).
+    asks_photo_confirmation: Mapped[bool] = mapped_column(default=False)
     # The resident who proposed it (None: created by the association).
     proposed_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("visitor.id", ondelete="SET NULL"), index=True

@@ -21,6 +21,7 @@ from rally.utils import utcnow
 from rally.visitors.models import Visitor
 
 from .models import Circle, CircleKind, CircleMember, CircleStaff, CircleStatus, MemberState
+from .signals import join_answered, join_requested
 
 ICON_MAX = 8
 
@@ -186,6 +187,8 @@ def join(circle: Circle, visitor: Visitor) -> CircleMember:
             db.session.add(row)
     except IntegrityError:  # the same resident's other request won
         return membership(circle, visitor)
+    if asks:
+        join_requested.send(row)
     return row
 
 
@@ -222,7 +225,7 @@ def approve_request(circle: Circle, member_id: int, actor: Actor) -> None:
         ``already_answered`` (409).
     """
     _moderator_only(circle, actor)
-    _row_of(circle, member_id)
+    visitor_id = _row_of(circle, member_id).visitor_id
     approved = db.session.execute(
         update(CircleMember)
         .where(CircleMember.id == member_id, CircleMember.state == MemberState.requested)
@@ -234,6 +237,7 @@ def approve_request(circle: Circle, member_id: int, actor: Actor) -> None:
         raise CircleError(
             _l("This request has already been answered."), code="already_answered", status=409
         )
+    join_answered.send(circle, visitor_id=visitor_id, approved=True)
 
 
 def refuse_request(circle: Circle, member_id: int, actor: Actor) -> bool:
@@ -242,8 +246,8 @@ def refuse_request(circle: Circle, member_id: int, actor: Actor) -> bool:
     :raise CircleError: ``not_moderator`` (403), ``no_member`` (404).
     """
     _moderator_only(circle, actor)
-    _row_of(circle, member_id)
-    return (
+    visitor_id = _row_of(circle, member_id).visitor_id
+    refused = (
         db.session.execute(
             delete(CircleMember).where(
                 CircleMember.id == member_id, CircleMember.state == MemberState.requested
@@ -251,6 +255,9 @@ def refuse_request(circle: Circle, member_id: int, actor: Actor) -> bool:
         ).rowcount
         == 1
     )
+    if refused:
+        join_answered.send(circle, visitor_id=visitor_id, approved=False)
+    return refused
 
 
 def remove_member(circle: Circle, member_id: int, actor: Actor) -> bool:

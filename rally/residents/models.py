@@ -2,10 +2,12 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import Enum, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from rally.extensions import db
+from rally.i18n import _l
+from rally.i18n.enums import TitledEnum
 from rally.utils import utcnow
 
 
@@ -36,6 +38,9 @@ class Resident(db.Model):
     # across workers and restarts.
     code_tries: Mapped[int] = mapped_column(default=0)
     code_tries_on: Mapped[date | None]
+    # Set by moderators (rally.moderation): may not post or react until then, or ever.
+    suspended_until: Mapped[datetime | None]
+    banned_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     visitor = relationship("Visitor")
@@ -73,3 +78,31 @@ class ResidentCode(db.Model):
 
     store = relationship("Store")
     issued_by = relationship("User")
+
+
+class BlockKind(TitledEnum):
+    # Their posts are collapsed for me; no notification comes from them.
+    mute = "mute"
+    # As mute, and they cannot mention me.
+    block = "block"
+
+    @classmethod
+    def _titles(cls):
+        return {cls.mute: _l("Muted"), cls.block: _l("Blocked")}
+
+
+class ResidentBlock(db.Model):
+    """One resident muting or blocking another (one row per pair)."""
+
+    __tablename__ = "resident_block"
+    __table_args__ = (UniqueConstraint("visitor_id", "other_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visitor_id: Mapped[int] = mapped_column(
+        ForeignKey("visitor.id", ondelete="CASCADE"), index=True
+    )
+    other_id: Mapped[int] = mapped_column(ForeignKey("visitor.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[BlockKind] = mapped_column(
+        Enum(BlockKind, native_enum=False, length=10, validate_strings=True)
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

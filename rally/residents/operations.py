@@ -23,7 +23,7 @@ from rally.stores.models import Store
 from rally.stores.photos import normalise_photo, read_upload, remove_upload, write_upload
 from rally.visitors.models import Visitor
 
-from .models import Resident, ResidentCode
+from .models import BlockKind, Resident, ResidentBlock, ResidentCode
 
 NAME_MAX = 30
 HANDLE = re.compile(r"[a-z0-9_]{3,20}")
@@ -337,3 +337,43 @@ def verify_resident(visitor: Visitor, raw_code: str, now: datetime) -> Resident:
         )
     db.session.expire(resident)
     return resident
+
+
+# Mute and block (the pages are the moderation room's).
+
+
+def hidden_authors(viewer_id: int | None) -> set[int]:
+    """The residents ``viewer_id`` mutes or blocks: their posts are collapsed for them."""
+    if viewer_id is None:
+        return set()
+    return set(
+        db.session.scalars(
+            select(ResidentBlock.other_id).where(ResidentBlock.visitor_id == viewer_id)
+        )
+    )
+
+
+def blocking(author_id: int, visitor_ids: set[int]) -> set[int]:
+    """Which of ``visitor_ids`` block ``author_id``: the author cannot mention them."""
+    if not visitor_ids:
+        return set()
+    return set(
+        db.session.scalars(
+            select(ResidentBlock.visitor_id).where(
+                ResidentBlock.other_id == author_id,
+                ResidentBlock.kind == BlockKind.block,
+                ResidentBlock.visitor_id.in_(visitor_ids),
+            )
+        )
+    )
+
+
+def posting_barred_until(resident: Resident | None, now: datetime) -> datetime | None:
+    """Until when a suspended resident may not post (``datetime.max`` when banned)."""
+    if resident is None:
+        return None
+    if resident.banned_at is not None:
+        return datetime.max
+    if resident.suspended_until is not None and resident.suspended_until > now:
+        return resident.suspended_until
+    return None

@@ -1,0 +1,1 @@
+"""Keeping circles safe: reports, the moderation queue, decisions and their audit log."""

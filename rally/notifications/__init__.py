@@ -1,0 +1,1 @@
+"""What happened to a resident's posts, mentions and requests: the notifications page."""

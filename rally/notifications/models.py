@@ -1,0 +1,30 @@
+"""A resident's notifications: what happened that concerns them."""
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from rally.extensions import db
+from rally.utils import utcnow
+
+
+class Notification(db.Model):
+    """One thing to tell a resident. ``kind`` says what ("reply", "mention", "reaction",
+    "join_request", "join_approved", "join_refused", "moderation"); the other columns name
+    what it is about, so the page words it in the reader's language when shown."""
+
+    __tablename__ = "notification"
+    __table_args__ = (Index("ix_notification_visitor_read", "visitor_id", "read_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visitor_id: Mapped[int] = mapped_column(ForeignKey("visitor.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(20))
+    # Who did it (None: the association or the site).
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("visitor.id", ondelete="SET NULL"))
+    circle_id: Mapped[int | None] = mapped_column(ForeignKey("circle.id", ondelete="CASCADE"))
+    post_id: Mapped[int | None] = mapped_column(ForeignKey("post.id", ondelete="CASCADE"))
+    # A moderation decision's action or a reaction's emoji.
+    detail: Mapped[str] = mapped_column(String(80), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    read_at: Mapped[datetime | None]

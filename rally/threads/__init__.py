@@ -1,0 +1,1 @@
+"""Threads in circles: posts, replies, photos, reactions, pins and what a resident has read."""
