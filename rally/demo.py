@@ -21,6 +21,7 @@ from rally.campaigns.models import (
 )
 from rally.checkpoints.operations import SettingsInput, add_code, update_settings
 from rally.circles.demo import seed_circles
+from rally.communitydemo import seed_conversations
 from rally.demopictures import give_pictures
 from rally.extensions import db
 from rally.i18n.content import texts_sql
@@ -472,6 +473,7 @@ def seed_demo(now: datetime, timezone: str = "Asia/Tokyo") -> dict:
     ):
         _purchase_campaign(now, stores, campaign)
     community = seed_circles()  # rally/circles/demo.py: circles, a resident, a moderator
+    seed_conversations()  # rally/communitydemo.py: threads, replies, reactions, a report
     return {
         **community,
         "admin": (ADMIN_EMAIL, ADMIN_PASSWORD),

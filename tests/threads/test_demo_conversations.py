@@ -1,0 +1,52 @@
+"""The demo's conversations: what a newcomer sees after ``flask --app rally demo``."""
+
+from sqlalchemy import func, select
+
+from rally.circles.models import Circle
+from rally.extensions import db
+from rally.moderation.models import Report
+from rally.threads.models import Pin, Post, Reaction
+
+
+def counts():
+    return tuple(
+        db.session.scalar(select(func.count()).select_from(model))
+        for model in (Post, Reaction, Pin, Report)
+    )
+
+
+def test_the_demo_writes_bilingual_threads_replies_reactions_a_pin_and_a_report_once(app, runner):
+    with app.app_context():
+        db.drop_all()  # the demo builds its schema through the migrations
+    first = runner.invoke(args=["demo"])
+    assert first.exit_code == 0, first.output
+    with app.app_context():
+        once = counts()
+    again = runner.invoke(args=["demo"])
+    assert again.exit_code == 0, again.output
+    with app.app_context():
+        assert counts() == once
+        threads = db.session.scalars(select(Post).where(Post.thread_id.is_(None))).all()
+        circles = {circle.id: circle.name["ja"] for circle in db.session.scalars(select(Circle))}
+        assert {circles[thread.circle_id] for thread in threads} == {
+            "まちの情報",
+            "子育てひろば",
+            "三鷹まちづくり会議室",
+        }
+        assert {thread.language for thread in threads} == {"ja", "en"}
+        # Each thread's reply count is its replies'.
+        for thread in threads:
+            replies = db.session.scalar(
+                select(func.count()).select_from(Post).where(Post.thread_id == thread.id)
+            )
+            assert thread.reply_count == replies
+        assert once[1] >= 10 and once[2] >= 1 and once[3] == 1
+        report = db.session.scalar(select(Report))
+        assert "https://example.com/offer" in report.post.text
+        # Markdown is rendered when saved: the stored html has the bold and the list.
+        rally = next(thread for thread in threads if thread.text.startswith("**年末"))
+        assert "<strong>年末スタンプラリー</strong>" in rally.html and "<li>" in rally.html
+        hiroba = next(
+            c for c in db.session.scalars(select(Circle)) if c.name["ja"] == "子育てひろば"
+        )
+        assert hiroba.asks_photo_confirmation
