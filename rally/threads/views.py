@@ -191,8 +191,11 @@ def reply(circle_id: int, post_id: int):
 
 
 def _own_post(circle_id: int, thread_id: int, post_id: int):
+    """The post, for its author or (deleting) a moderator: staff moderate without a
+    resident account."""
     actor = current_actor()
-    _login_first(actor)
+    if actor.user_id is None:
+        _login_first(actor)
     circle = _readable_circle(circle_id, actor)
     thread = _thread(circle, thread_id, actor)
     post = operations.find_post(circle, thread, post_id, actor)
