@@ -4,9 +4,8 @@ gone), held and hidden posts, muted authors, mentions and the live fragments."""
 from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import select
 
-from rally.circles.models import Circle, CircleKind, MemberState
+from rally.circles.models import CircleKind, MemberState
 from rally.circles.operations import Actor
 from rally.extensions import db
 from rally.residents.models import BlockKind, ResidentBlock
@@ -14,7 +13,6 @@ from rally.threads import operations
 from rally.threads.models import Post, PostState
 from rally.threads.signals import post_published
 from rally.ugc.models import HeldWord
-from rally.visitors.models import Visitor
 
 from .conftest import EN, jpeg, photo_files, posts, revisions, snapshot
 
@@ -47,9 +45,7 @@ def set_state(app, post_id, state):
 # Editing
 
 
-def test_the_author_edits_and_the_earlier_text_is_kept(
-    app, circle, author, write, visitor_client
-):
+def test_the_author_edits_and_the_earlier_text_is_kept(app, circle, author, write, visitor_client):
     thread = write(circle, author, "土曜日に集合")
     client = visitor_client(author)
     url = f"/circles/{circle}/threads/{thread}/posts/{thread}/edit"
@@ -192,9 +188,7 @@ def published():
         post_published.disconnect(receive)
 
 
-def test_a_mention_names_readers_and_links_to_their_profile(
-    app, circle, author, other, write
-):
+def test_a_mention_names_readers_and_links_to_their_profile(app, circle, author, other, write):
     with published() as sent:
         post = write(circle, author, "@Taro さん、@hanako と @nobody_here へ。mail@taro.jp")
     assert sent == [(post, {other})]
@@ -236,9 +230,7 @@ def test_a_members_only_circle_mentions_only_its_readers(
     assert sent[0][1] == {reader}
 
 
-def test_at_all_is_for_moderators_only(
-    app, circle, author, other, make_visitor, add_member, write
-):
+def test_at_all_is_for_moderators_only(app, circle, author, other, make_visitor, add_member, write):
     moderator = make_visitor()
     add_member(circle, moderator, moderator=True)
     with published() as sent:
@@ -300,9 +292,7 @@ def test_the_circle_fragment_brings_threads_with_new_posts(
     mark = write(circle, other, "返信", thread=busy)
     new = write(circle, other, "新しいスレッド")
     write(circle, other, "もう一つの返信", thread=busy)
-    text = (
-        visitor_client(author).get(f"/circles/{circle}/since/{mark}").get_data(as_text=True)
-    )
+    text = visitor_client(author).get(f"/circles/{circle}/since/{mark}").get_data(as_text=True)
     assert "新しいスレッド" in text and "にぎやかなスレッド" in text
     assert "静かなスレッド" not in text
     assert text.index("にぎやかなスレッド") < text.index("新しいスレッド")

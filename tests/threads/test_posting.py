@@ -167,9 +167,7 @@ def test_a_new_account_posts_at_most_two_links_in_total(app, circle, newcomer, w
     write(circle, newcomer, "リンクなしなら大丈夫")
 
 
-def test_a_new_account_posts_no_photos_and_nothing_is_stored(
-    app, circle, newcomer, visitor_client
-):
+def test_a_new_account_posts_no_photos_and_nothing_is_stored(app, circle, newcomer, visitor_client):
     before = snapshot(app)
     response = post_thread(visitor_client(newcomer), circle, "写真", photos=[jpeg()])
     assert response.status_code == 403
@@ -179,9 +177,7 @@ def test_a_new_account_posts_no_photos_and_nothing_is_stored(
     assert snapshot(app) == before
 
 
-def test_after_its_first_day_an_account_has_no_new_account_limits(
-    app, circle, newcomer, write
-):
+def test_after_its_first_day_an_account_has_no_new_account_limits(app, circle, newcomer, write):
     with app.app_context():
         db.session.get(Visitor, newcomer).created_at = utcnow() - timedelta(hours=25)
         db.session.commit()
@@ -257,9 +253,7 @@ def test_a_fifth_photo_is_refused_and_nothing_is_stored(app, circle, member, vis
     assert snapshot(app) == before
 
 
-def test_a_broken_photo_among_good_ones_leaves_no_file_behind(
-    app, circle, member, visitor_client
-):
+def test_a_broken_photo_among_good_ones_leaves_no_file_behind(app, circle, member, visitor_client):
     before = snapshot(app)
     response = post_thread(
         visitor_client(member), circle, "写真", photos=[jpeg(), jpeg(), b"not a photo"]
