@@ -282,3 +282,16 @@ def test_a_child_raising_circle_asks_to_confirm_no_child_is_identifiable(
         assert db.session.scalar(select(Post.photos_confirmed)) is True
     # Without photos there is nothing to confirm.
     assert post_thread(client, circle_id, "文字だけ").status_code == 303
+
+
+def test_concurrent_replies_are_all_counted(app, circle, member, write, race, visitor_client):
+    thread = write(circle, member, "みんなで返信")
+
+    def prepare(index):
+        client = visitor_client(member)
+        url = f"/circles/{circle}/threads/{thread}/replies"
+        return lambda: client.post(url, data={"text": f"返信{index}"}).status_code
+
+    assert race(12, prepare) == [303] * 12
+    with app.app_context():
+        assert db.session.get(Post, thread).reply_count == 12
