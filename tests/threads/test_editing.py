@@ -13,6 +13,8 @@ from rally.threads import operations
 from rally.threads.models import Post, PostState
 from rally.threads.signals import post_published
 from rally.ugc.models import HeldWord
+from tests.ugc.test_text import dangers
+from tests.ugc.xss_corpus import PAYLOADS
 
 from .conftest import EN, jpeg, photo_files, posts, revisions, snapshot
 
@@ -297,3 +299,14 @@ def test_the_circle_fragment_brings_threads_with_new_posts(
     assert "静かなスレッド" not in text
     assert text.index("にぎやかなスレッド") < text.index("新しいスレッド")
     assert quiet < new
+
+
+def test_the_xss_corpus_with_mentions_stores_nothing_that_runs(app, circle, author, other, write):
+    for payload in PAYLOADS:
+        if len(payload) > 4900:
+            continue  # longer than a post may be
+        post = write(circle, author, f"@taro {payload} @taro")
+        with app.app_context():
+            stored = db.session.get(Post, post).html
+        # The mention links are the site's own relative addresses; all else as render_post.
+        assert dangers(stored.replace('href="/residents/taro"', 'href="https://x"')) == [], payload
