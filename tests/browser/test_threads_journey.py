@@ -102,6 +102,7 @@ def test_a_member_posts_a_thread_with_a_photo_and_replies(browser, live_server, 
         # The same thread open in a second tab shows a reply written in the first one.
         other = context.new_page()
         other.goto(page.url)
+        assert other.get_by_test_id("show-new").is_hidden()  # with JavaScript, no reload
         page.get_by_test_id("post-form").locator("textarea").fill(words["later"])
         page.get_by_test_id("post-form").get_by_role("button", name=words["reply"]).click()
         page.wait_for_load_state()

@@ -310,3 +310,28 @@ def test_the_xss_corpus_with_mentions_stores_nothing_that_runs(app, circle, auth
             stored = db.session.get(Post, post).html
         # The mention links are the site's own relative addresses; all else as render_post.
         assert dangers(stored.replace('href="/residents/taro"', 'href="https://x"')) == [], payload
+
+
+def test_a_held_posts_photo_goes_to_its_author_and_moderators_alone(
+    app, circle, author, other, make_visitor, add_member, write, visitor_client
+):
+    moderator = make_visitor()
+    add_member(circle, moderator, moderator=True)
+    thread = write(circle, author, "写真つき", photos=[jpeg()])
+    set_state(app, thread, PostState.held)
+    with app.app_context():
+        name = db.session.get(Post, thread).photos[0].thumbnail
+    for visitor_id, status in ((author, 200), (moderator, 200), (other, 404)):
+        response = visitor_client(visitor_id).get(f"/circle-photos/{name}")
+        assert response.status_code == status
+        response.close()
+
+
+def test_without_javascript_a_link_shows_new_posts(app, circle, author, write, visitor_client):
+    thread = write(circle, author, "スレッド")
+    page = visitor_client(author).get(f"/circles/{circle}/threads/{thread}", headers=EN)
+    text = page.get_data(as_text=True)
+    assert f'href="/circles/{circle}/threads/{thread}#post-{thread}"' in text
+    assert "Show new posts" in text
+    assert 'aria-live="polite"' in text
+    assert f'data-live-url="/circles/{circle}/threads/{thread}/since/{thread}"' in text
