@@ -335,3 +335,16 @@ def test_without_javascript_a_link_shows_new_posts(app, circle, author, write, v
     assert "Show new posts" in text
     assert 'aria-live="polite"' in text
     assert f'data-live-url="/circles/{circle}/threads/{thread}/since/{thread}"' in text
+
+
+@pytest.mark.parametrize("lang", ["ja", "en", "zh-Hans", "zh-Hant", "ko"])
+def test_post_times_read_as_everywhere_on_the_site(app, lang):
+    from datetime import datetime
+
+    from rally.i18n import format_when
+    from rally.threads.views import when_formatter
+
+    moments = [datetime(2026, 12, 31, 15, 30), datetime(2026, 6, 1, 0, 5), datetime(2027, 1, 1)]
+    with app.test_request_context(headers={"Accept-Language": lang}):
+        when = when_formatter()
+        assert [when(m) for m in moments] == [format_when(m) for m in moments]
