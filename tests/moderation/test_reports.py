@@ -122,22 +122,56 @@ def test_the_same_account_reporting_again_does_not_count_twice(
     assert len(rows(app, Report)) == 2
 
 
-def test_many_trusted_reports_at_once_hide_the_post_once(
-    app, scene, make_visitor, add_member, visitor_client, race, told
+@pytest.mark.parametrize("count", [3, 6])
+def test_trusted_reports_at_once_hide_the_post_once(
+    app, scene, make_visitor, add_member, visitor_client, race, told, count
 ):
-    """On PostgreSQL too: the post's row lock makes each report count the ones before it."""
-    reporters = [reporter(scene, make_visitor, add_member, verified=True) for _ in range(6)]
+    """On PostgreSQL too: the post's row lock makes each report count the ones before it,
+    so the third of three reports sent together still hides the post, and only once."""
+    reporters = [reporter(scene, make_visitor, add_member, verified=True) for _ in range(count)]
 
     def prepare(index):
         client = visitor_client(reporters[index])
         return lambda: report(client, scene["post"]).status_code
 
-    assert race(6, prepare) == [303] * 6
+    assert race(count, prepare) == [303] * count
     assert post_state(app, scene["post"]) == ("hidden", "reports")
     with app.app_context():
         assert db.session.scalars(select(Decision.action)).all() == ["auto_hide"]
-        assert len(db.session.scalars(select(Report)).all()) == 6
+        assert len(db.session.scalars(select(Report)).all()) == count
     assert [entry[0] for entry in told] == ["auto_hide"]
+
+
+def test_reports_sent_together_each_count_the_ones_before(
+    app, scene, make_visitor, add_member, visitor_client, race, monkeypatch
+):
+    """The window between a report's insert and its count made wide: each report waits
+    there (up to a second) for the others. Without the post's row lock each would count
+    only itself and none would hide the post; with it, the others wait for the first."""
+    import threading
+
+    from rally.moderation import operations
+
+    reporters = [reporter(scene, make_visitor, add_member, verified=True) for _ in range(3)]
+    together = threading.Barrier(3, timeout=1)
+    add_report = operations._add_report
+
+    def slow_add_report(report):
+        added = add_report(report)
+        try:
+            together.wait()
+        except threading.BrokenBarrierError:
+            pass
+        return added
+
+    monkeypatch.setattr(operations, "_add_report", slow_add_report)
+
+    def prepare(index):
+        client = visitor_client(reporters[index])
+        return lambda: report(client, scene["post"]).status_code
+
+    assert race(3, prepare) == [303] * 3
+    assert post_state(app, scene["post"]) == ("hidden", "reports")
 
 
 def test_a_resident_is_reported_once_and_never_by_themselves(app, make_visitor, visitor_client):
