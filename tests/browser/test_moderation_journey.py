@@ -4,6 +4,7 @@ the moderation pages have no serious accessibility violation."""
 import pytest
 from sqlalchemy import select
 
+from rally.auth.models import Role
 from rally.cards.models import Card
 from rally.circles.models import Circle, CircleKind, CircleMember, CircleStatus, MemberState
 from rally.extensions import db
@@ -15,11 +16,12 @@ from rally.utils import utcnow
 from rally.visitors.models import Visitor
 
 from .axe import violations
-from .conftest import PHONE
+from .conftest import PHONE, log_in
 
 pytestmark = pytest.mark.browser
 
 PASSWORD = "long enough pw"
+STAFF_PASSWORD = "a long staff password"
 POST_TEXT = "ひろばの**子ども**の名前と住所です"
 
 
@@ -137,4 +139,64 @@ def test_a_moderator_hides_a_reported_post_and_undoes_it(browser, live_server, a
     with app.app_context():
         actions = db.session.scalars(select(Decision.action).order_by(Decision.id)).all()
     assert actions == ["hide", "undo_hide"]
+    assert {name: problems for name, problems in found.items() if problems} == {}
+
+
+def test_the_other_moderation_pages_have_no_serious_accessibility_violation(
+    browser, live_server, app, reported, make_user
+):
+    with app.app_context():
+        db.session.add(
+            Report(
+                reporter_id=db.session.scalar(
+                    select(Visitor.id).where(Visitor.email == reported["moderator"])
+                ),
+                subject_id=db.session.scalar(
+                    select(Visitor.id).where(Visitor.email == "journey0@example.jp")
+                ),
+                reason=ReportReason.harassment,
+            )
+        )
+        db.session.commit()
+    admin = make_user(role=Role.admin, password=STAFF_PASSWORD)
+    found = {}
+    staff = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, locale="en-US")
+    resident = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, locale="en-US")
+    try:
+        page = staff.new_page()
+        log_in(page, live_server, admin.email, STAFF_PASSWORD)
+        page.goto(live_server + "/admin/moderation/words")
+        page.get_by_label("Word or phrase").fill("勧誘")
+        page.get_by_role("button", name="Add").click()
+        page.wait_for_load_state()
+        for path in (
+            "/admin/moderation/",
+            "/admin/moderation/log",
+            "/admin/moderation/words",
+            "/admin/moderation/residents/journey0",
+            "/admin/moderation/residents/journey0/suspend",
+        ):
+            assert page.goto(live_server + path).status == 200, path
+            found[path] = violations(page)
+        mine = resident.new_page()
+        mine.goto(live_server + "/me/login")
+        mine.fill("input[name=email]", "journey1@example.jp")
+        mine.fill("input[name=password]", PASSWORD)
+        mine.locator("main form [type=submit]").first.click()
+        mine.wait_for_load_state()
+        mine.goto(live_server + "/residents/journey0")
+        mine.get_by_role("button", name="Mute").click()
+        mine.wait_for_load_state()
+        assert mine.get_by_test_id("block-state").is_visible()
+        found["public"] = violations(mine)
+        for path in (
+            "/me/blocked",
+            f"/posts/{reported['post']}/report",
+            "/residents/journey0/report",
+        ):
+            assert mine.goto(live_server + path).status == 200, path
+            found[path] = violations(mine)
+    finally:
+        staff.close()
+        resident.close()
     assert {name: problems for name, problems in found.items() if problems} == {}
