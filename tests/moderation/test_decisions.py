@@ -48,7 +48,9 @@ def last_decision(app):
 
 
 def undo(client, decision_id, reason="My mistake"):
-    return client.post(f"/moderation/decisions/{decision_id}/undo", data={"reason": reason})
+    return client.post(
+        f"/moderation/decisions/{decision_id}/undo", data={"reason": reason}, headers=EN
+    )
 
 
 @pytest.mark.parametrize(
