@@ -118,28 +118,62 @@ def _step_text(subject_id: int | None) -> str | None:
 
 @dataclass(frozen=True)
 class PostActions:
-    may_report: bool
-    may_moderate: bool
+    """A post's links for the reader: ``None`` where there is none to show."""
+
+    report_url: str | None = None
+    moderate_url: str | None = None
+    report_label: str = ""
+    moderate_label: str = ""
+
+    @property
+    def may_report(self) -> bool:
+        return self.report_url is not None
+
+    @property
+    def may_moderate(self) -> bool:
+        return self.moderate_url is not None
 
 
-def _moderates(circle: Circle, actor: Actor) -> bool:
-    """Cached per request: a thread page asks once per post."""
+_NO_ACTIONS = PostActions()
+# A post id no post has, replaced by each post's own in a URL built once per request: a
+# thread page shows these links under each of its 200 replies.
+_ANY_ID = 987654321
+
+
+def _post_url(endpoint: str, post_id: int) -> str:
+    patterns = g.setdefault("moderation_urls", {})
+    pattern = patterns.get(endpoint)
+    if pattern is None:
+        pattern = patterns[endpoint] = url_for(endpoint, post_id=_ANY_ID)
+    return pattern.replace(str(_ANY_ID), str(post_id))
+
+
+def _moderates(post: Post, actor: Actor) -> bool:
+    """Cached per request by circle id: a thread page asks once per post."""
     cache = g.setdefault("moderation_circles", {})
-    if circle.id not in cache:
-        cache[circle.id] = is_moderator(circle, actor)
-    return cache[circle.id]
+    moderates = cache.get(post.circle_id)
+    if moderates is None:
+        moderates = cache[post.circle_id] = is_moderator(post.circle, actor)
+    return moderates
 
 
 @bp.app_template_global("moderation_post_actions")
 def post_actions(post: Post) -> PostActions:
     actor = _actor()
     visitor = actor.visitor
+    if visitor is None and actor.user_id is None:
+        return _NO_ACTIONS
+    reports = (
+        visitor is not None and post.author_id != visitor.id and post.state is PostState.visible
+    )
+    labels = g.get("moderation_labels")
+    if labels is None:  # translated once per page
+        labels = g.moderation_labels = (_("Report"), _("Moderate"))
     return PostActions(
-        may_report=visitor is not None
-        and post.author_id != visitor.id
-        and post.state is PostState.visible,
-        may_moderate=(actor.visitor is not None or actor.user_id is not None)
-        and _moderates(post.circle, actor),
+        report_url=_post_url("moderation.report_post", post.id) if reports else None,
+        moderate_url=_post_url("moderation.post", post.id) if _moderates(post, actor) else None,
+        report_label=labels[0],
+        moderate_label=labels[1],
     )
 
 
