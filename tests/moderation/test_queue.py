@@ -32,6 +32,7 @@ def world(
     author, member, moderator, other_moderator, outsider, reporter = (
         make_visitor() for _ in range(6)
     )
+    verified_outsider = make_visitor(verified=True)
     add_member(circle, author)
     add_member(circle, member)
     add_member(circle, moderator, moderator=True)
@@ -47,6 +48,7 @@ def world(
     clients = {
         "anonymous": app.test_client(),
         "resident": visitor_client(outsider),
+        "verified resident, not a member": visitor_client(verified_outsider),
         "member": visitor_client(member),
         "moderator of another circle": visitor_client(other_moderator),
         "merchant": auth.new_client(make_user(role=Role.merchant)),
@@ -62,6 +64,7 @@ LOGIN = "login"
 EXPECTED = {
     "anonymous": (LOGIN, LOGIN, LOGIN),
     "resident": (403, 404, 404),
+    "verified resident, not a member": (403, 404, 404),
     "member": (403, 403, 403),
     "moderator of another circle": (403, 404, 404),
     "merchant": (403, 404, 404),
