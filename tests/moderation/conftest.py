@@ -19,6 +19,7 @@ from rally.moderation.models import Decision, Report
 from rally.moderation.signals import decision_made
 from rally.residents.models import Resident, ResidentBlock
 from rally.threads.models import Post, PostState
+from rally.ugc.models import HeldWord
 from rally.ugc.text import render_post
 from rally.utils import utcnow
 from rally.visitors.models import Visitor
@@ -153,4 +154,4 @@ def rows(app, model):
 
 
 def snapshot(app):
-    return tuple(rows(app, m) for m in (Post, Report, Decision, Resident, ResidentBlock))
+    return tuple(rows(app, m) for m in (Post, Report, Decision, Resident, ResidentBlock, HeldWord))
