@@ -163,6 +163,7 @@ def _register_blueprints(app: Flask) -> None:
     from .fraud.views import bp as fraud_bp
     from .i18n.views import bp as i18n_bp
     from .lottery.views import bp as lottery_bp
+    from .moderation.views import bp as moderation_bp
     from .news.views import bp as news_bp
     from .paper.views import bp as paper_bp
     from .pins.views import bp as pins_bp
@@ -198,6 +199,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(residents_bp)
     app.register_blueprint(circles_bp)
     app.register_blueprint(threads_bp)
+    app.register_blueprint(moderation_bp)
     app.register_blueprint(lottery_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(merchant_figures_bp)

@@ -38,6 +38,12 @@ class Defaults:
     RALLY_SCAN_LIMIT_PER_CARD = "20 per minute;200 per day"
     RALLY_SCAN_LIMIT_PER_ADDRESS = "120 per minute"
     RALLY_CLAIM_LIMIT = "10 per minute"
+    # Visitor accounts made from one address (only successful sign-ups count).
+    RALLY_SIGNUPS_PER_ADDRESS = "3 per day"
+    # Reports of a post by this many distinct trusted accounts hide it at once; an account
+    # is trusted when it is a verified resident's or older than RALLY_TRUSTED_AFTER_DAYS.
+    RALLY_REPORTS_TO_HIDE = 3
+    RALLY_TRUSTED_AFTER_DAYS = 30
     # Wrong venue PINs allowed (rally/pins); right ones never count against the limit.
     RALLY_PIN_LIMIT_PER_CARD = "5 per 10 minutes"
     RALLY_PIN_LIMIT_PER_ADDRESS = "10 per 10 minutes"

@@ -128,12 +128,17 @@ _LOG_IN_ATTEMPTS = (
     _l("Too many log-in attempts"),
     _l("Too many log-in attempts in a short time. Please wait and try again."),
 )
+_SIGN_UPS = (
+    _l("Too many new accounts"),
+    _l("Too many accounts were made from this connection today. Please try again tomorrow."),
+)
 _TOO_MANY_REQUESTS = (_l("Too many requests"), ERROR_MESSAGES[429])
 RATE_LIMITED_PAGES = {
     "stamping": _STAMP_ATTEMPTS,  # a scan
     "pins": _STAMP_ATTEMPTS,  # a PIN typed for a stamp
     "auth.login": _LOG_IN_ATTEMPTS,
     "visitors.login": _LOG_IN_ATTEMPTS,
+    "visitors.save": _SIGN_UPS,
 }
 
 

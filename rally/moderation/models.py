@@ -95,5 +95,8 @@ class Decision(db.Model):
     reason: Mapped[str] = mapped_column(Text, default="")
     # A suspension's end.
     until: Mapped[datetime | None]
+    # The post's state and reason before the decision ("hidden:reports"), which undoing it
+    # restores; empty for decisions about a resident.
+    previous: Mapped[str] = mapped_column(String(40), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     undone_at: Mapped[datetime | None]

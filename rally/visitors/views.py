@@ -1,6 +1,7 @@
 """The visitor's account: save the card, verify the address, log in on another phone."""
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask_limiter.util import get_remote_address
 
 from rally import passwords
 from rally.cards.cookie import card_from_cookie, remember_card
@@ -32,10 +33,22 @@ def account():
     return render_template("visitors/account.html", visitor=visitor, form=SimpleForm())
 
 
+def _signed_up(response) -> bool:
+    return response.status_code == 303
+
+
 @bp.route("/save", methods=["GET", "POST"])
 @limiter.limit("10 per hour", methods=["POST"])
+@limiter.limit(
+    lambda: current_app.config["RALLY_SIGNUPS_PER_ADDRESS"],
+    methods=["POST"],
+    key_func=get_remote_address,
+    deduct_when=_signed_up,
+    scope="visitor-signups",
+)
 def save():
-    """Save this phone's card to a new account (e-mail and password)."""
+    """Save this phone's card to a new account (e-mail and password). An address makes
+    at most ``RALLY_SIGNUPS_PER_ADDRESS`` accounts (only accounts made count)."""
     card = card_from_cookie()
     form = SaveCardForm()
     status = 200

@@ -1,0 +1,764 @@
+"""Keeping circles safe: the rules.
+
+Reports (one per account and item, the unique constraints decide), hiding a post at once
+when enough distinct trusted accounts reported it, moderators' decisions and their undoing
+(each one a :class:`~rally.moderation.models.Decision`, the audit log), the association's
+held words, and residents muting and blocking each other.
+
+Who acts is a circles :class:`~rally.circles.operations.Actor`: a circle's moderators
+(residents or staff the association named) and the association's admins.
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from rally.auth.models import User
+from rally.circles.models import Circle
+from rally.circles.operations import Actor, is_moderator, may_read
+from rally.errors import RallyError
+from rally.extensions import db
+from rally.forms import clean_text
+from rally.i18n import _l
+from rally.residents.models import BlockKind, Resident, ResidentBlock
+from rally.residents.operations import profile_of
+from rally.threads.models import Post, PostState
+from rally.threads.signals import post_published
+from rally.ugc.models import HeldWord
+from rally.ugc.words import fold
+from rally.visitors.models import Visitor
+
+from .models import Decision, Report, ReportReason
+from .signals import decision_made
+
+NOTE_MAX = 500
+REASON_MAX = 500
+WORD_MAX = 80
+#: A resident's suspensions, in order: each one is the step after their earlier ones.
+SUSPENSION_LADDER = (
+    timedelta(hours=24),
+    timedelta(hours=72),
+    timedelta(days=7),
+    timedelta(days=30),
+)
+
+#: What a moderator may decide about a post: the states it may be in, the state it goes to.
+POST_MOVES = {
+    "hide": ({PostState.visible}, PostState.hidden),
+    "restore": ({PostState.hidden}, PostState.visible),
+    "delete": ({PostState.visible, PostState.hidden, PostState.held}, PostState.deleted),
+    "release": ({PostState.held}, PostState.visible),
+}
+#: Decisions about a resident (a post's author, or a resident reported as such).
+RESIDENT_ACTIONS = ("warn", "suspend", "ban")
+#: Every action a moderator may take on a post, in the order the page offers them.
+POST_ACTIONS = ("hide", "restore", "release", "delete", "dismiss", *RESIDENT_ACTIONS)
+#: Decisions the author is not told of: closing reports that asked for nothing.
+SILENT_ACTIONS = frozenset({"dismiss"})
+UNDO_PREFIX = "undo_"
+
+
+class ModerationError(RallyError):
+    """A report or moderation step that cannot go ahead; ``code`` says why."""
+
+
+@dataclass(frozen=True)
+class ReportInput:
+    reason: ReportReason
+    note: str = ""
+
+
+# Reading.
+
+
+def readable_post(post_id: int, actor: Actor, states=frozenset({PostState.visible})) -> Post:
+    """A post ``actor`` may read, in one of ``states`` (visible ones by default; a report
+    sent from a page that showed it is taken while it is hidden pending review too).
+
+    :raise ModerationError: ``no_post`` (404): missing, in another state, or in a circle
+        the actor may not read.
+    """
+    post = db.session.get(Post, post_id)
+    if post is None or post.state not in states or not may_read(post.circle, actor):
+        raise ModerationError(_l("This post is not here."), code="no_post", status=404)
+    return post
+
+
+def moderated_post(post_id: int, actor: Actor) -> Post:
+    """A post (in any state) of a circle ``actor`` moderates.
+
+    :raise ModerationError: ``no_post`` (404: missing, or its circle unreadable to the
+        actor), ``not_moderator`` (403).
+    """
+    post = db.session.get(Post, post_id)
+    if post is None:
+        raise ModerationError(_l("This post is not here."), code="no_post", status=404)
+    if not is_moderator(post.circle, actor):
+        if not may_read(post.circle, actor):
+            raise ModerationError(_l("This post is not here."), code="no_post", status=404)
+        raise _not_moderator()
+    return post
+
+
+def _not_moderator() -> ModerationError:
+    return ModerationError(
+        _l("Only this circle's moderators can do this."), code="not_moderator", status=403
+    )
+
+
+def is_trusted(visitor: Visitor, now: datetime) -> bool:
+    """A verified resident, or an account older than ``RALLY_TRUSTED_AFTER_DAYS``: their
+    reports count towards hiding a post at once."""
+    resident = profile_of(visitor)
+    if resident is not None and resident.is_verified_resident:
+        return True
+    days = current_app.config["RALLY_TRUSTED_AFTER_DAYS"]
+    return visitor.created_at <= now - timedelta(days=days)
+
+
+# Reports.
+
+
+def _clean_note(note: str) -> str:
+    note = clean_text(note)
+    if len(note) > NOTE_MAX:
+        raise ModerationError(
+            _l("Please keep it under %(count)d characters.", count=NOTE_MAX), code="note_too_long"
+        )
+    return note
+
+
+def _add_report(report: Report) -> Report | None:
+    try:
+        with db.session.begin_nested():
+            db.session.add(report)
+    except IntegrityError:  # this account reported the item before (or at the same moment)
+        return None
+    return report
+
+
+def report_post(post: Post, reporter: Visitor, data: ReportInput, now: datetime) -> Report | None:
+    """Report a post; ``None`` when this account had reported it already (nothing added).
+
+    A trusted report may hide the post at once (:func:`hide_if_reported`). The post's row
+    is locked first (``SELECT ... FOR UPDATE`` on PostgreSQL; SQLite's writers are one at a
+    time already), so of reports arriving together each one counts the ones before it:
+    the third distinct trusted reporter hides the post, exactly once.
+
+    :raise ModerationError: ``own_item`` (403), ``note_too_long``.
+    """
+    if post.author_id == reporter.id:
+        raise ModerationError(_l("You cannot report your own post."), code="own_item", status=403)
+    note = _clean_note(data.note)
+    db.session.execute(select(Post.id).where(Post.id == post.id).with_for_update())
+    report = _add_report(
+        Report(
+            reporter_id=reporter.id,
+            post_id=post.id,
+            reason=ReportReason(data.reason),
+            note=note,
+            trusted=is_trusted(reporter, now),
+            created_at=now,
+        )
+    )
+    if report is not None and report.trusted:
+        hide_if_reported(post, now)
+    return report
+
+
+def report_resident(
+    subject: Resident, reporter: Visitor, data: ReportInput, now: datetime
+) -> Report | None:
+    """Report a resident to the association; ``None`` when reported by this account before.
+
+    :raise ModerationError: ``own_item`` (403), ``note_too_long``.
+    """
+    if subject.visitor_id == reporter.id:
+        raise ModerationError(_l("You cannot report yourself."), code="own_item", status=403)
+    return _add_report(
+        Report(
+            reporter_id=reporter.id,
+            subject_id=subject.visitor_id,
+            reason=ReportReason(data.reason),
+            note=_clean_note(data.note),
+            trusted=is_trusted(reporter, now),
+            created_at=now,
+        )
+    )
+
+
+def hide_if_reported(post: Post, now: datetime) -> Decision | None:
+    """Hide a visible post reported by ``RALLY_REPORTS_TO_HIDE`` distinct trusted accounts
+    (open reports only), pending review; its author is told why (``decision_made``).
+
+    The count and the change are the database's: ``UPDATE post ... WHERE state =
+    'visible'`` changes one row once, and only that request writes the decision.
+    """
+    reporters = db.session.scalar(
+        select(func.count(func.distinct(Report.reporter_id))).where(
+            Report.post_id == post.id, Report.trusted.is_(True), Report.resolved_at.is_(None)
+        )
+    )
+    if reporters < current_app.config["RALLY_REPORTS_TO_HIDE"]:
+        return None
+    before = db.session.execute(
+        select(Post.state, Post.state_reason).where(Post.id == post.id)
+    ).one()
+    hidden = db.session.execute(
+        update(Post)
+        .where(Post.id == post.id, Post.state == PostState.visible)
+        .values(state=PostState.hidden, state_reason="reports")
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.expire(post, ["state", "state_reason"])
+    if hidden != 1:
+        return None
+    reasons = Counter(
+        db.session.scalars(
+            select(Report.reason).where(Report.post_id == post.id, Report.resolved_at.is_(None))
+        )
+    )
+    decision = Decision(
+        circle_id=post.circle_id,
+        post_id=post.id,
+        subject_id=post.author_id,
+        action="auto_hide",
+        # The reported reasons' codes, most reported first: the log and the author's
+        # notification show their titles.
+        reason=" ".join(reason.value for reason, _n in reasons.most_common()),
+        previous=f"{before.state.value}:{before.state_reason}",
+        created_at=now,
+    )
+    db.session.add(decision)
+    db.session.flush()
+    decision_made.send(decision, undone=False)
+    return decision
+
+
+# Decisions.
+
+
+def _clean_reason(reason: str) -> str:
+    reason = clean_text(reason)
+    if not reason:
+        raise ModerationError(
+            _l("Please say why: the author and the audit log will read it."),
+            code="reason_empty",
+        )
+    if len(reason) > REASON_MAX:
+        raise ModerationError(
+            _l("Please keep it under %(count)d characters.", count=REASON_MAX),
+            code="reason_too_long",
+        )
+    return reason
+
+
+def _who(actor: Actor) -> dict:
+    """Who decides, as the log records it: the back-office account (staff or admin) when
+    there is one, else the resident moderator."""
+    if actor.user_id is not None:
+        return {"user_id": actor.user_id}
+    return {"moderator_id": actor.visitor.id if actor.visitor else None}
+
+
+def _resolve_reports(decision: Decision, *, post_id=None, subject_id=None) -> None:
+    """Close the open reports the decision answers; they keep its time, so undoing it
+    opens them again."""
+    where = Report.post_id == post_id if post_id is not None else Report.subject_id == subject_id
+    db.session.execute(
+        update(Report)
+        .where(where, Report.resolved_at.is_(None))
+        .values(resolved_at=decision.created_at)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _changed() -> ModerationError:
+    return ModerationError(
+        _l("This has changed in the meantime. Please look at it again."),
+        code="state_changed",
+        status=409,
+    )
+
+
+def decide_post(post: Post, action: str, reason: str, actor: Actor, now: datetime) -> Decision:
+    """A moderator's decision about a post or its author (:data:`POST_ACTIONS`), written
+    to the audit log, its open reports closed, and its author told (``decision_made``)
+    unless it only dismisses reports.
+
+    A change of state is ``UPDATE post ... WHERE state = <the state read>``: of two
+    moderators deciding at once one wins, the other is told it changed.
+
+    :raise ModerationError: ``not_moderator`` (403), ``admins_only`` (403: a ban),
+        ``unknown_action`` (404), ``reason_empty``, ``reason_too_long``,
+        ``state_changed`` (409: not in a state this action applies to),
+        ``no_author`` (404: a warning or suspension of a deleted account),
+        ``already_banned`` (409).
+    """
+    if not is_moderator(post.circle, actor):
+        raise _not_moderator()
+    if action not in POST_ACTIONS:
+        raise ModerationError(_l("Unknown action."), code="unknown_action", status=404)
+    reason = _clean_reason(reason)
+    if action in RESIDENT_ACTIONS:
+        if post.author_id is None or profile_of(post.author) is None:
+            raise ModerationError(_l("This account is gone."), code="no_author", status=404)
+        return _decide_resident(
+            profile_of(post.author), action, reason, actor, now, post=post, circle=post.circle
+        )
+    previous = f"{post.state.value}:{post.state_reason}"
+    if action in POST_MOVES:
+        allowed, after = POST_MOVES[action]
+        if post.state not in allowed:
+            raise _changed()
+        values = {"state": after, "state_reason": "moderator" if action != "release" else ""}
+        if after is PostState.deleted:
+            values["deleted_at"] = now
+        moved = db.session.execute(
+            update(Post)
+            .where(
+                Post.id == post.id,
+                Post.state == post.state,
+                Post.state_reason == post.state_reason,
+            )
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        db.session.expire(post)
+        if moved != 1:
+            raise _changed()
+    decision = Decision(
+        circle_id=post.circle_id,
+        post_id=post.id,
+        subject_id=post.author_id,
+        action=action,
+        reason=reason,
+        previous=previous,
+        created_at=now,
+        **_who(actor),
+    )
+    db.session.add(decision)
+    db.session.flush()
+    _resolve_reports(decision, post_id=post.id)
+    if action == "release":
+        _published(post)
+    if action not in SILENT_ACTIONS:
+        decision_made.send(decision, undone=False)
+    return decision
+
+
+def _published(post: Post) -> None:
+    """A held post becomes visible: the rooms above hear of it as of any new post. (The
+    threads room's ``publish`` computes mentions; until it exists, none are sent.)"""
+    post_published.send(post, mentioned=set())
+
+
+def decide_resident(
+    subject: Resident, action: str, reason: str, actor: Actor, now: datetime
+) -> Decision:
+    """The association's decision about a reported resident: warn, suspend, ban, or
+    dismiss the reports.
+
+    :raise ModerationError: ``admins_only`` (403), ``unknown_action`` (404),
+        ``reason_empty``, ``reason_too_long``, ``already_banned`` (409).
+    """
+    if not actor.is_admin:
+        raise _admins_only()
+    if action not in (*RESIDENT_ACTIONS, "dismiss"):
+        raise ModerationError(_l("Unknown action."), code="unknown_action", status=404)
+    return _decide_resident(subject, action, _clean_reason(reason), actor, now)
+
+
+def _admins_only() -> ModerationError:
+    return ModerationError(_l("Only the association can do this."), code="admins_only", status=403)
+
+
+def _lock_resident(subject: Resident) -> None:
+    db.session.execute(
+        select(Resident.visitor_id)
+        .where(Resident.visitor_id == subject.visitor_id)
+        .with_for_update()
+    )
+
+
+def suspension_step(subject_id: int) -> timedelta:
+    """The next suspension of this resident: the ladder's step after their earlier
+    suspensions (undone ones do not count), the last step again after that."""
+    earlier = db.session.scalar(
+        select(func.count())
+        .select_from(Decision)
+        .where(
+            Decision.subject_id == subject_id,
+            Decision.action == "suspend",
+            Decision.undone_at.is_(None),
+        )
+    )
+    return SUSPENSION_LADDER[min(earlier, len(SUSPENSION_LADDER) - 1)]
+
+
+def _decide_resident(
+    subject: Resident,
+    action: str,
+    reason: str,
+    actor: Actor,
+    now: datetime,
+    post: Post | None = None,
+    circle: Circle | None = None,
+) -> Decision:
+    until = None
+    if action == "ban" and not actor.is_admin:
+        raise _admins_only()
+    _lock_resident(subject)  # two suspensions at once take two steps of the ladder
+    if action == "suspend":
+        until = now + suspension_step(subject.visitor_id)
+        db.session.execute(
+            update(Resident)
+            .where(
+                Resident.visitor_id == subject.visitor_id,
+                or_(Resident.suspended_until.is_(None), Resident.suspended_until < until),
+            )
+            .values(suspended_until=until)
+            .execution_options(synchronize_session=False)
+        )
+    elif action == "ban":
+        banned = db.session.execute(
+            update(Resident)
+            .where(Resident.visitor_id == subject.visitor_id, Resident.banned_at.is_(None))
+            .values(banned_at=now)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if banned != 1:
+            raise ModerationError(
+                _l("This resident is banned already."), code="already_banned", status=409
+            )
+    db.session.expire(subject)
+    decision = Decision(
+        circle_id=circle.id if circle is not None else None,
+        post_id=post.id if post is not None else None,
+        subject_id=subject.visitor_id,
+        action=action,
+        reason=reason,
+        until=until,
+        created_at=now,
+        **_who(actor),
+    )
+    db.session.add(decision)
+    db.session.flush()
+    if post is not None:
+        _resolve_reports(decision, post_id=post.id)
+    else:
+        _resolve_reports(decision, subject_id=subject.visitor_id)
+    if action not in SILENT_ACTIONS:
+        decision_made.send(decision, undone=False)
+    return decision
+
+
+def may_undo(decision: Decision, actor: Actor) -> bool:
+    """Its moderator (while still a moderator of its circle) or an admin; an undo itself
+    and a decision undone already cannot be undone."""
+    if decision.undone_at is not None or decision.action.startswith(UNDO_PREFIX):
+        return False
+    if actor.is_admin:
+        return True
+    mine = (decision.user_id is not None and decision.user_id == actor.user_id) or (
+        decision.moderator_id is not None
+        and actor.visitor is not None
+        and decision.moderator_id == actor.visitor.id
+    )
+    if not mine or decision.circle_id is None:
+        return False
+    circle = db.session.get(Circle, decision.circle_id)
+    return circle is not None and is_moderator(circle, actor)
+
+
+def undo_decision(decision: Decision, reason: str, actor: Actor, now: datetime) -> Decision:
+    """Undo a decision: the post's earlier state comes back (only if nobody changed it
+    since), a suspension or ban is lifted, the reports it closed open again; the decision
+    is marked undone (``UPDATE ... WHERE undone_at IS NULL``: once) and the undoing is
+    logged as a decision of its own (``undo_<action>``). The author hears of it
+    (``decision_made`` with ``undone=True``).
+
+    :raise ModerationError: ``not_yours`` (403), ``already_undone`` (409),
+        ``state_changed`` (409), ``reason_empty``, ``reason_too_long``.
+    """
+    if decision.undone_at is not None:
+        raise ModerationError(
+            _l("This decision has been undone already."), code="already_undone", status=409
+        )
+    if not may_undo(decision, actor):
+        raise ModerationError(
+            _l("Only its moderator or the association can undo this decision."),
+            code="not_yours",
+            status=403,
+        )
+    reason = _clean_reason(reason)
+    marked = db.session.execute(
+        update(Decision)
+        .where(Decision.id == decision.id, Decision.undone_at.is_(None))
+        .values(undone_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if marked != 1:
+        raise ModerationError(
+            _l("This decision has been undone already."), code="already_undone", status=409
+        )
+    db.session.expire(decision)
+    action = decision.action
+    if action in POST_MOVES or action == "auto_hide":
+        _undo_post_move(decision, action)
+    elif action == "suspend":
+        _lift_suspension(decision.subject_id, now)
+    elif action == "ban":
+        db.session.execute(
+            update(Resident)
+            .where(Resident.visitor_id == decision.subject_id)
+            .values(banned_at=None)
+            .execution_options(synchronize_session=False)
+        )
+    db.session.execute(
+        update(Report)
+        .where(
+            Report.post_id == decision.post_id
+            if decision.post_id is not None
+            else Report.subject_id == decision.subject_id,
+            Report.resolved_at == decision.created_at,
+        )
+        .values(resolved_at=None)
+        .execution_options(synchronize_session=False)
+    )
+    logged = Decision(
+        circle_id=decision.circle_id,
+        post_id=decision.post_id,
+        subject_id=decision.subject_id,
+        action=UNDO_PREFIX + action,
+        reason=reason,
+        created_at=now,
+        **_who(actor),
+    )
+    db.session.add(logged)
+    db.session.flush()
+    if action not in SILENT_ACTIONS:
+        decision_made.send(decision, undone=True)
+    return logged
+
+
+def _undo_post_move(decision: Decision, action: str) -> None:
+    after = PostState.hidden if action == "auto_hide" else POST_MOVES[action][1]
+    state, _sep, state_reason = decision.previous.partition(":")
+    values = {"state": PostState(state), "state_reason": state_reason}
+    if after is PostState.deleted:
+        values["deleted_at"] = None
+    moved = db.session.execute(
+        update(Post)
+        .where(Post.id == decision.post_id, Post.state == after)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if moved != 1:
+        raise _changed()
+    post = db.session.get(Post, decision.post_id)
+    if post is not None:
+        db.session.expire(post)
+
+
+def _lift_suspension(subject_id: int, now: datetime) -> None:
+    """The suspension ends when the latest of the resident's other suspensions does."""
+    remaining = db.session.scalar(
+        select(func.max(Decision.until)).where(
+            Decision.subject_id == subject_id,
+            Decision.action == "suspend",
+            Decision.undone_at.is_(None),
+            Decision.until > now,
+        )
+    )
+    db.session.execute(
+        update(Resident)
+        .where(Resident.visitor_id == subject_id)
+        .values(suspended_until=remaining)
+        .execution_options(synchronize_session=False)
+    )
+
+
+# The queue and the log.
+
+
+@dataclass
+class ReportedItem:
+    """An item's open reports, together: how many and why."""
+
+    post: Post | None = None
+    subject_id: int | None = None
+    count: int = 0
+    reasons: Counter = field(default_factory=Counter)
+    notes: list[str] = field(default_factory=list)
+    first_at: datetime | None = None
+
+
+def open_reports(circle: Circle | None) -> list[ReportedItem]:
+    """Open reports grouped per item, most reported first: a circle's posts, or (for the
+    association, ``circle`` None) every post and every reported resident."""
+    query = select(Report).where(Report.resolved_at.is_(None)).order_by(Report.created_at)
+    if circle is not None:
+        query = query.join(Post, Report.post_id == Post.id).where(Post.circle_id == circle.id)
+    items: dict[tuple, ReportedItem] = {}
+    for report in db.session.scalars(query):
+        key = ("post", report.post_id) if report.post_id else ("resident", report.subject_id)
+        item = items.get(key)
+        if item is None:
+            item = items[key] = ReportedItem(
+                post=report.post, subject_id=report.subject_id, first_at=report.created_at
+            )
+        item.count += 1
+        item.reasons[report.reason] += 1
+        if report.note:
+            item.notes.append(report.note)
+    return sorted(items.values(), key=lambda item: (-item.count, item.first_at))
+
+
+def posts_in_state(state: PostState, circle: Circle | None, limit: int = 100) -> list[Post]:
+    query = select(Post).where(Post.state == state)
+    if circle is not None:
+        query = query.where(Post.circle_id == circle.id)
+    return list(db.session.scalars(query.order_by(Post.created_at, Post.id).limit(limit)))
+
+
+def decisions_query(circle_id: int | None = None, post_id: int | None = None):
+    """The audit log, newest first; maybe of one circle or one post."""
+    query = select(Decision)
+    if circle_id is not None:
+        query = query.where(Decision.circle_id == circle_id)
+    if post_id is not None:
+        query = query.where(Decision.post_id == post_id)
+    return query.order_by(Decision.created_at.desc(), Decision.id.desc())
+
+
+def recent_decisions(circle: Circle | None, limit: int = 20) -> list[Decision]:
+    return list(db.session.scalars(decisions_query(circle.id if circle else None).limit(limit)))
+
+
+def people(visitor_ids, user_ids) -> tuple[dict[int, Resident], dict[int, User]]:
+    """The residents and staff a list of reports and decisions names."""
+    visitor_ids = {i for i in visitor_ids if i is not None}
+    user_ids = {i for i in user_ids if i is not None}
+    residents = (
+        {
+            r.visitor_id: r
+            for r in db.session.scalars(
+                select(Resident).where(Resident.visitor_id.in_(visitor_ids))
+            )
+        }
+        if visitor_ids
+        else {}
+    )
+    users = (
+        {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(user_ids)))}
+        if user_ids
+        else {}
+    )
+    return residents, users
+
+
+# Held words.
+
+
+def add_held_word(raw: str) -> HeldWord:
+    """List a word (stored folded); a word listed already is a no-op.
+
+    :raise ModerationError: ``word_empty``, ``word_too_long``.
+    """
+    word = fold(clean_text(raw)).strip()
+    if not word:
+        raise ModerationError(_l("Please enter a word."), code="word_empty")
+    if len(word) > WORD_MAX:
+        raise ModerationError(
+            _l("Please keep it under %(count)d characters.", count=WORD_MAX),
+            code="word_too_long",
+        )
+    existing = db.session.scalar(select(HeldWord).where(HeldWord.word == word))
+    if existing is not None:
+        return existing
+    row = HeldWord(word=word)
+    try:
+        with db.session.begin_nested():
+            db.session.add(row)
+    except IntegrityError:  # listed at the same moment by another admin
+        return db.session.scalar(select(HeldWord).where(HeldWord.word == word))
+    return row
+
+
+def remove_held_word(word_id: int) -> bool:
+    return db.session.execute(delete(HeldWord).where(HeldWord.id == word_id)).rowcount == 1
+
+
+def held_words() -> list[HeldWord]:
+    return list(db.session.scalars(select(HeldWord).order_by(HeldWord.word)))
+
+
+# Mute and block.
+
+
+def set_block(visitor: Visitor, other: Resident, kind: BlockKind) -> ResidentBlock:
+    """Mute or block a resident: one row per pair (the unique constraint), so muting
+    someone already blocked turns the block into a mute and the other way round.
+
+    :raise ModerationError: ``self`` (400).
+    """
+    if other.visitor_id == visitor.id:
+        raise ModerationError(_l("You cannot mute or block yourself."), code="self", status=400)
+    kind = BlockKind(kind)
+
+    def existing() -> ResidentBlock | None:
+        return db.session.scalar(
+            select(ResidentBlock).where(
+                ResidentBlock.visitor_id == visitor.id, ResidentBlock.other_id == other.visitor_id
+            )
+        )
+
+    row = existing()
+    if row is None:
+        try:
+            with db.session.begin_nested():
+                row = ResidentBlock(visitor_id=visitor.id, other_id=other.visitor_id, kind=kind)
+                db.session.add(row)
+        except IntegrityError:  # the same resident's other request won
+            row = existing()
+    row.kind = kind
+    db.session.flush()
+    return row
+
+
+def unblock(visitor: Visitor, other_id: int) -> bool:
+    return (
+        db.session.execute(
+            delete(ResidentBlock).where(
+                ResidentBlock.visitor_id == visitor.id, ResidentBlock.other_id == other_id
+            )
+        ).rowcount
+        == 1
+    )
+
+
+def block_of(visitor: Visitor | None, other_id: int) -> ResidentBlock | None:
+    if visitor is None:
+        return None
+    return db.session.scalar(
+        select(ResidentBlock).where(
+            ResidentBlock.visitor_id == visitor.id, ResidentBlock.other_id == other_id
+        )
+    )
+
+
+def blocks_of(visitor: Visitor) -> list[tuple[ResidentBlock, Resident | None]]:
+    rows = list(
+        db.session.scalars(
+            select(ResidentBlock)
+            .where(ResidentBlock.visitor_id == visitor.id)
+            .order_by(ResidentBlock.created_at, ResidentBlock.id)
+        )
+    )
+    residents, _users = people([row.other_id for row in rows], [])
+    return [(row, residents.get(row.other_id)) for row in rows]
