@@ -27,7 +27,7 @@ from rally.i18n import _l
 from rally.residents.models import BlockKind, Resident, ResidentBlock
 from rally.residents.operations import profile_of
 from rally.threads.models import Post, PostState
-from rally.threads.signals import post_published
+from rally.threads.operations import publish, recount_replies
 from rally.ugc.models import HeldWord
 from rally.ugc.words import fold
 from rally.visitors.models import Visitor
@@ -331,6 +331,8 @@ def decide_post(post: Post, action: str, reason: str, actor: Actor, now: datetim
         db.session.expire(post)
         if moved != 1:
             raise _changed()
+        if action != "release":  # a release is counted by publish, below
+            recount_replies(post)
     decision = Decision(
         circle_id=post.circle_id,
         post_id=post.id,
@@ -345,16 +347,10 @@ def decide_post(post: Post, action: str, reason: str, actor: Actor, now: datetim
     db.session.flush()
     _resolve_reports(decision, post_id=post.id)
     if action == "release":
-        _published(post)
+        publish(post, now=now)  # mentions, the thread's reply count, post_published
     if action not in SILENT_ACTIONS:
         decision_made.send(decision, undone=False)
     return decision
-
-
-def _published(post: Post) -> None:
-    """A held post becomes visible: the rooms above hear of it as of any new post. (The
-    threads room's ``publish`` computes mentions; until it exists, none are sent.)"""
-    post_published.send(post, mentioned=set())
 
 
 def decide_resident(
@@ -563,6 +559,7 @@ def _undo_post_move(decision: Decision, action: str) -> None:
     post = db.session.get(Post, decision.post_id)
     if post is not None:
         db.session.expire(post)
+        recount_replies(post)
 
 
 def _lift_suspension(subject_id: int, now: datetime) -> None:

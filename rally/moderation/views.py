@@ -224,14 +224,24 @@ def report_post(post_id: int):
         else:
             db.session.commit()
             _thank(report)
-            return redirect(url_for("circles.circle", circle_id=post.circle_id), 303)
+            return redirect(_in_thread(post), 303)
     return render_template(
         "moderation/report.html",
         form=form,
         post=post,
         resident=None,
-        cancel_url=url_for("circles.circle", circle_id=post.circle_id),
+        cancel_url=_in_thread(post),
     ), 400 if form.errors else 200
+
+
+def _in_thread(post: Post) -> str:
+    """The post in its thread's page."""
+    return url_for(
+        "threads.thread",
+        circle_id=post.circle_id,
+        post_id=post.thread_id or post.id,
+        _anchor=f"post-{post.id}",
+    )
 
 
 def _thank(report: Report | None) -> None:

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from PIL import Image
 from sqlalchemy import ColumnElement, case, func, or_, select, true, update
+from sqlalchemy.orm import aliased
 
 from rally.circles.models import Circle, CircleKind, CircleMember, MemberState
 from rally.circles.operations import Actor, is_member, is_moderator, may_read
@@ -553,6 +554,28 @@ def delete_post(post: Post, actor: Actor, now: datetime) -> list[StoredPhoto]:
     db.session.flush()
     db.session.expire_all()
     return photos
+
+
+def recount_replies(post: Post) -> None:
+    """After a moderator moved a reply's state: its thread counts again, in one statement,
+    the replies that were published and are not deleted (visible or hidden)."""
+    if post.thread_id is None:
+        return
+    replies = aliased(Post)
+    db.session.execute(
+        update(Post)
+        .where(Post.id == post.thread_id)
+        .values(
+            reply_count=select(func.count())
+            .select_from(replies)
+            .where(
+                replies.thread_id == post.thread_id,
+                replies.state.in_((PostState.visible, PostState.hidden)),
+            )
+            .scalar_subquery()
+        )
+        .execution_options(synchronize_session=False)
+    )
 
 
 def remove_photo_files(photos: list[StoredPhoto]) -> None:
