@@ -1,0 +1,229 @@
+"""Search over the posts a reader may read.
+
+A query is one piece of text found anywhere in a post (Japanese has no spaces between
+words: ``公園`` must find ``近所の公園で``), whatever the case of its Latin letters, on
+SQLite and PostgreSQL alike:
+
+- three characters or more go through the trigram index (:mod:`rally.search.models`):
+  FTS5 ``MATCH`` of the query as one phrase on SQLite, ``ILIKE '%...%'`` on PostgreSQL;
+- one or two characters, too short for a trigram, scan the posts with ``LIKE``
+  (``ILIKE``), still exact, with ``%``, ``_`` and ``\\`` taken literally.
+
+The query is also searched in its NFKC form when that differs (``ＰＴＡ`` typed on a
+Japanese keyboard finds ``PTA``; the form typed still finds itself): the posts are stored
+as written, so both forms are asked for, the same way on both databases.
+
+What a reader may read: visible posts of the active circles :func:`may_read` lets them
+read (members-only circles only for their members and moderators), and only in threads
+whose first post is visible (the replies of a hidden or deleted thread are not found).
+Posts of residents the reader mutes or blocks are found but marked ``collapsed``, as the
+thread page shows them.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import or_, select, text
+from sqlalchemy.orm import aliased
+
+from rally.circles.models import Circle
+from rally.circles.operations import Actor, may_read, visible_circles
+from rally.errors import RallyError
+from rally.extensions import db
+from rally.i18n import _l
+from rally.pagination import paginate
+from rally.residents.models import Resident
+from rally.residents.operations import hidden_authors
+from rally.threads.models import Post, PostState
+from rally.ugc.text import MAX_POST_CHARS, post_excerpt
+
+from .models import FTS_TABLE
+
+#: Longest query accepted, in characters (a sentence: enough to find a quoted line).
+QUERY_MAX = 100
+#: Results per page.
+PER_PAGE = 20
+#: Characters of a result's excerpt, and how many of them come before the match.
+EXCERPT_LENGTH = 120
+EXCERPT_BEFORE = 40
+#: Shortest query the trigram index answers.
+TRIGRAM = 3
+
+
+class SearchError(RallyError):
+    """A query that cannot be searched; ``code`` says why."""
+
+
+@dataclass(frozen=True)
+class SearchInput:
+    query: str
+    page: int = 1
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One post found, as the results page shows it: its excerpt in three pieces so the
+    page can mark the match (each piece escaped as any text)."""
+
+    post_id: int
+    thread_id: int
+    circle: Circle
+    author_name: str
+    created_at: datetime
+    before: str
+    match: str
+    after: str
+    # Written by a resident the reader mutes or blocks.
+    collapsed: bool
+
+
+@dataclass(frozen=True)
+class Results:
+    query: str
+    hits: list[Hit]
+    pagination: object  # Flask-SQLAlchemy's Pagination: page, pages, total
+
+
+def clean_query(raw: str | None) -> str:
+    """The query as searched: stripped, inner spaces (any kind, any number) made one.
+
+    :raise SearchError: ``query_too_long`` (400).
+    """
+    query = " ".join((raw or "").split())
+    if len(query) > QUERY_MAX:
+        raise SearchError(
+            _l("Please search for at most %(count)s characters.", count=QUERY_MAX),
+            code="query_too_long",
+            status=400,
+        )
+    return query
+
+
+def query_forms(query: str) -> tuple[str, ...]:
+    """The query as typed and, when it differs, in NFKC form (full-width letters and
+    digits to ASCII, half-width katakana to full-width)."""
+    folded = " ".join(unicodedata.normalize("NFKC", query).split())
+    return (query,) if folded in ("", query) else (query, folded)
+
+
+def readable_circles(actor: Actor) -> dict[int, Circle]:
+    """The active circles whose posts ``actor`` may read, by id."""
+    return {circle.id: circle for circle in visible_circles(actor) if may_read(circle, actor)}
+
+
+def _like_pattern(form: str) -> str:
+    escaped = form.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _fts_phrase(form: str) -> str:
+    # One FTS5 string: a double quote inside is written twice.
+    return '"' + form.replace('"', '""') + '"'
+
+
+def _matches(forms: tuple[str, ...], dialect: str):
+    """The condition on ``Post`` for posts containing any of ``forms``."""
+    if dialect == "postgresql":
+        # Backslash is PostgreSQL's default LIKE escape; the pg_trgm index answers forms of
+        # three characters or more, shorter ones scan.
+        return or_(*(Post.text.ilike(_like_pattern(form)) for form in forms))
+    conditions = [
+        Post.text.like(_like_pattern(form), escape="\\") for form in forms if len(form) < TRIGRAM
+    ]
+    long_forms = [form for form in forms if len(form) >= TRIGRAM]
+    if long_forms:
+        phrases = " OR ".join(_fts_phrase(form) for form in long_forms)
+        conditions.append(
+            Post.id.in_(
+                select(text("rowid"))
+                .select_from(text(FTS_TABLE))
+                .where(text(f"{FTS_TABLE} MATCH :phrases").bindparams(phrases=phrases))
+            )
+        )
+    return or_(*conditions)
+
+
+def matching_posts(forms: tuple[str, ...], circle_ids: list[int]):
+    """The query of posts found, newest first (a ``select`` of ``Post``)."""
+    thread = aliased(Post)
+    dialect = db.session.get_bind().dialect.name
+    return (
+        select(Post)
+        .outerjoin(thread, thread.id == Post.thread_id)
+        .where(
+            Post.circle_id.in_(circle_ids),
+            Post.state == PostState.visible,
+            or_(Post.thread_id.is_(None), thread.state == PostState.visible),
+            _matches(forms, dialect),
+        )
+        .order_by(Post.created_at.desc(), Post.id.desc())
+    )
+
+
+def excerpt_around(text_: str, forms: tuple[str, ...]) -> tuple[str, str, str]:
+    """The post as one line of plain text, cut around the first match:
+    (before, match, after); the match is empty when it only appears in the Markdown (a
+    link's address), then the excerpt is the post's beginning."""
+    plain = post_excerpt(text_, length=MAX_POST_CHARS * 2)
+    found = re.search("|".join(re.escape(form) for form in forms), plain, re.IGNORECASE)
+    if found is None:
+        cut = post_excerpt(text_, length=EXCERPT_LENGTH)
+        return cut, "", ""
+    start = max(0, found.start() - EXCERPT_BEFORE)
+    end = max(found.end(), start + EXCERPT_LENGTH)
+    before = plain[start : found.start()]
+    after = plain[found.end() : end]
+    if start > 0:
+        before = "…" + before.lstrip()
+    if end < len(plain):
+        after = after.rstrip() + "…"
+    return before, found.group(0), after
+
+
+def search_posts(data: SearchInput, actor: Actor) -> Results:
+    """One page of the posts ``actor`` may read that contain the query, newest first.
+
+    :param data: the query as typed and the page asked for.
+    :param actor: who reads (anonymous: ``Actor()``).
+    :raise SearchError: ``query_too_long`` (400).
+    """
+    query = clean_query(data.query)
+    if not query:
+        return Results(query="", hits=[], pagination=None)
+    forms = query_forms(query)
+    circles = readable_circles(actor)
+    pagination = paginate(matching_posts(forms, list(circles)), data.page, PER_PAGE)
+    posts = list(pagination.items)
+    author_ids = {post.author_id for post in posts if post.author_id is not None}
+    names = (
+        dict(
+            db.session.execute(
+                select(Resident.visitor_id, Resident.display_name).where(
+                    Resident.visitor_id.in_(author_ids)
+                )
+            ).all()
+        )
+        if author_ids
+        else {}
+    )
+    viewer = actor.visitor.id if actor.visitor is not None else None
+    muted = hidden_authors(viewer)
+    hits = []
+    for post in posts:
+        before, match, after = excerpt_around(post.text, forms)
+        hits.append(
+            Hit(
+                post_id=post.id,
+                thread_id=post.thread_id or post.id,
+                circle=circles[post.circle_id],
+                author_name=names.get(post.author_id) or "",
+                created_at=post.created_at,
+                before=before,
+                match=match,
+                after=after,
+                collapsed=post.author_id in muted,
+            )
+        )
+    return Results(query=query, hits=hits, pagination=pagination)
