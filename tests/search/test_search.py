@@ -355,11 +355,18 @@ def test_the_circles_list_has_a_labelled_search_form(client):
 
 def test_search_is_in_every_language(client, town, make_post):
     make_post(town, "公園")
-    for language, word in (("ja", "サークル"), ("ko", "검색"), ("zh-Hans", "搜索")):
-        page = client.get("/circles/search?q=公園", headers={"Accept-Language": language}).get_data(
-            as_text=True
-        )
-        assert word in page, language
+    for language, heading, count in (
+        ("ja", "サークルを検索", "1件の投稿が見つかりました"),
+        ("en", "Search the circles", "1 post found"),
+        ("ko", "서클 검색", "게시물 1개를 찾았습니다"),
+        ("zh-Hans", "搜索圈子", "找到 1 条帖子"),
+        ("zh-Hant", "搜尋圈子", "找到 1 則貼文"),
+    ):
+        page = client.get(
+            "/circles/search", query_string={"q": "公園"}, headers={"Accept-Language": language}
+        ).get_data(as_text=True)
+        assert f"<h1>{heading}</h1>" in page, language
+        assert count in page, language
 
 
 def test_the_migration_indexes_the_posts_already_there(app, make_circle, make_post):
