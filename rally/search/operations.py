@@ -5,9 +5,15 @@ words: ``公園`` must find ``近所の公園で``), whatever the case of its La
 SQLite and PostgreSQL alike:
 
 - three characters or more go through the trigram index (:mod:`rally.search.models`):
-  FTS5 ``MATCH`` of the query as one phrase on SQLite, ``ILIKE '%...%'`` on PostgreSQL;
-- one or two characters, too short for a trigram, scan the posts with ``LIKE``
-  (``ILIKE``), still exact, with ``%``, ``_`` and ``\\`` taken literally.
+  FTS5 ``MATCH`` of the query as one phrase on SQLite, ``ILIKE '%...%'`` on PostgreSQL
+  (``LIKE`` when the query has no letter with a case);
+- one or two characters, too short for a trigram, scan the posts: ``instr`` of each of
+  the query's spellings in upper and lower case on SQLite, ``ILIKE`` on PostgreSQL; still
+  exact, with ``%``, ``_`` and ``\\`` taken literally.
+
+Results are newest first (by id: the order posts are written in), at most
+:data:`RESULTS_MAX` of them: beyond, the page says there are more and asks for a longer
+query. A scan then stops at the newest matches.
 
 The query is also searched in its NFKC form when that differs (``ＰＴＡ`` typed on a
 Japanese keyboard finds ``PTA``; the form typed still finds itself): the posts are stored
@@ -20,20 +26,20 @@ Posts of residents the reader mutes or blocks are found but marked ``collapsed``
 thread page shows them.
 """
 
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import or_, select, text
-from sqlalchemy.orm import aliased
+from sqlalchemy import column, func, literal_column, or_, select, table
 
 from rally.circles.models import Circle
 from rally.circles.operations import Actor, may_read, visible_circles
 from rally.errors import RallyError
 from rally.extensions import db
 from rally.i18n import _l
-from rally.pagination import paginate
+from rally.pagination import paginate_list
 from rally.residents.models import Resident
 from rally.residents.operations import hidden_authors
 from rally.threads.models import Post, PostState
@@ -45,6 +51,9 @@ from .models import FTS_TABLE
 QUERY_MAX = 100
 #: Results per page.
 PER_PAGE = 20
+#: Results shown at most (10 pages): beyond, the page asks for a longer query. A scan for
+#: a common word stops at the newest RESULTS_MAX + 1 (see bench/search.py).
+RESULTS_MAX = 200
 #: Characters of a result's excerpt, and how many of them come before the match.
 EXCERPT_LENGTH = 120
 EXCERPT_BEFORE = 40
@@ -84,6 +93,8 @@ class Results:
     query: str
     hits: list[Hit]
     pagination: object  # Flask-SQLAlchemy's Pagination: page, pages, total
+    # More than RESULTS_MAX posts match: only the newest RESULTS_MAX are shown.
+    more: bool
 
 
 def clean_query(raw: str | None) -> str:
@@ -123,42 +134,63 @@ def _fts_phrase(form: str) -> str:
     return '"' + form.replace('"', '""') + '"'
 
 
-def _matches(forms: tuple[str, ...], dialect: str):
-    """The condition on ``Post`` for posts containing any of ``forms``."""
+def case_variants(form: str) -> list[str]:
+    """``form`` with each letter in each of its cases (``ab``: ab, aB, Ab, AB), for a short
+    form: its letters' one-character cases only (Unicode's simple case mapping, the one the
+    trigram index and ``ILIKE`` apply)."""
+    choices = []
+    for char in form:
+        cases = {char, char.lower(), char.upper(), char.casefold()}
+        choices.append(sorted(case for case in cases if len(case) == 1))
+    return ["".join(chars) for chars in itertools.product(*choices)]
+
+
+def _has_case(form: str) -> bool:
+    return form.lower() != form.upper()
+
+
+def _contains(form: str, dialect: str):
+    """The condition on ``Post`` for posts containing ``form``, whatever its letters' case.
+
+    Without a letter that has a case (公園, 50%), a plain case-sensitive search is the same
+    and costs far less than lowering every post's text.
+    """
     if dialect == "postgresql":
-        # Backslash is PostgreSQL's default LIKE escape; the pg_trgm index answers forms of
-        # three characters or more, shorter ones scan.
-        return or_(*(Post.text.ilike(_like_pattern(form)) for form in forms))
-    conditions = [
-        Post.text.like(_like_pattern(form), escape="\\") for form in forms if len(form) < TRIGRAM
-    ]
-    long_forms = [form for form in forms if len(form) >= TRIGRAM]
-    if long_forms:
-        phrases = " OR ".join(_fts_phrase(form) for form in long_forms)
-        conditions.append(
-            Post.id.in_(
-                select(text("rowid"))
-                .select_from(text(FTS_TABLE))
-                .where(text(f"{FTS_TABLE} MATCH :phrases").bindparams(phrases=phrases))
-            )
+        # Backslash is PostgreSQL's default LIKE escape. The pg_trgm index answers forms of
+        # three characters or more (LIKE and ILIKE alike); shorter ones scan.
+        pattern = _like_pattern(form)
+        return Post.text.ilike(pattern) if _has_case(form) else Post.text.like(pattern)
+    if len(form) >= TRIGRAM:
+        index = table(FTS_TABLE, column("rowid"))
+        return Post.id.in_(
+            select(index.c.rowid).where(literal_column(FTS_TABLE).op("MATCH")(_fts_phrase(form)))
         )
-    return or_(*conditions)
+    # One or two characters: at most four spellings, each a plain search (SQLite's LIKE
+    # would fold ASCII letters only).
+    return or_(*(func.instr(Post.text, variant) > 0 for variant in case_variants(form)))
 
 
 def matching_posts(forms: tuple[str, ...], circle_ids: list[int]):
-    """The query of posts found, newest first (a ``select`` of ``Post``)."""
-    thread = aliased(Post)
+    """The ids of the posts found, newest first (a ``select`` of ``Post.id``).
+
+    Newest first is by id, the order posts are written in: a scan for a short query then
+    stops at the newest matches instead of sorting them all (no index on ``created_at``).
+    """
     dialect = db.session.get_bind().dialect.name
+    # The few threads whose first post is not visible (a set looked up once, rather than
+    # each reply's thread read).
+    closed_threads = select(Post.id).where(
+        Post.thread_id.is_(None), Post.state.in_(set(PostState) - {PostState.visible})
+    )
     return (
-        select(Post)
-        .outerjoin(thread, thread.id == Post.thread_id)
+        select(Post.id)
         .where(
             Post.circle_id.in_(circle_ids),
             Post.state == PostState.visible,
-            or_(Post.thread_id.is_(None), thread.state == PostState.visible),
-            _matches(forms, dialect),
+            or_(Post.thread_id.is_(None), Post.thread_id.not_in(closed_threads)),
+            or_(*(_contains(form, dialect) for form in forms)),
         )
-        .order_by(Post.created_at.desc(), Post.id.desc())
+        .order_by(Post.id.desc())
     )
 
 
@@ -191,11 +223,15 @@ def search_posts(data: SearchInput, actor: Actor) -> Results:
     """
     query = clean_query(data.query)
     if not query:
-        return Results(query="", hits=[], pagination=None)
+        return Results(query="", hits=[], pagination=None, more=False)
     forms = query_forms(query)
     circles = readable_circles(actor)
-    pagination = paginate(matching_posts(forms, list(circles)), data.page, PER_PAGE)
-    posts = list(pagination.items)
+    # At most RESULTS_MAX + 1 ids: one scan at most, which stops early for a common word.
+    ids = list(db.session.scalars(matching_posts(forms, list(circles)).limit(RESULTS_MAX + 1)))
+    pagination = paginate_list(ids[:RESULTS_MAX], data.page, PER_PAGE)
+    found = db.session.scalars(select(Post).where(Post.id.in_(pagination.items)))
+    by_id = {post.id: post for post in found}
+    posts = [by_id[post_id] for post_id in pagination.items]
     author_ids = {post.author_id for post in posts if post.author_id is not None}
     names = (
         dict(
@@ -226,4 +262,4 @@ def search_posts(data: SearchInput, actor: Actor) -> Results:
                 collapsed=post.author_id in muted,
             )
         )
-    return Results(query=query, hits=hits, pagination=pagination)
+    return Results(query=query, hits=hits, pagination=pagination, more=len(ids) > RESULTS_MAX)

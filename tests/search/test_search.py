@@ -134,6 +134,16 @@ def test_one_and_two_character_queries_scan_all_posts(client, town, make_post):
     assert found(client, "きれ") == [cherry]
 
 
+def test_short_queries_fold_the_case_of_accented_letters_too(client, town, make_post):
+    school = make_post(town, "ÉCOLE du quartier")
+    cafe = make_post(town, "café")
+
+    assert found(client, "é") == [cafe, school]
+    assert found(client, "É") == [cafe, school]
+    assert found(client, "éc") == [school]
+    assert found(client, "école") == [school]
+
+
 def test_like_wildcards_are_taken_literally(client, town, make_post):
     percent = make_post(town, "Sale: 50% off at the bakery")
     underscore = make_post(town, "file_name here")
@@ -262,6 +272,19 @@ def test_results_are_newest_first_and_paged(client, town, make_post):
     assert "Page 1 of 2" in page
     assert found(client, "notice") == newest_first[:20]
     assert found(client, "notice", page=2) == newest_first[20:]
+
+
+def test_beyond_the_most_results_the_newest_are_shown_and_the_page_says_so(
+    client, town, make_post, monkeypatch
+):
+    from rally.search import operations
+
+    monkeypatch.setattr(operations, "RESULTS_MAX", 3)
+    posts = [make_post(town, f"公園 {number}") for number in range(5)]
+
+    page = client.get("/circles/search?q=公園", headers=EN).get_data(as_text=True)
+    assert "More than 3 posts found. The newest 3 are shown" in page
+    assert found(client, "公園") == posts[:1:-1]
 
 
 def test_a_result_shows_its_circle_author_date_excerpt_and_thread_link(
