@@ -174,19 +174,28 @@ def matching_posts(forms: tuple[str, ...], circle_ids: list[int]):
     """The ids of the posts found, newest first (a ``select`` of ``Post.id``).
 
     Newest first is by id, the order posts are written in: a scan for a short query then
-    stops at the newest matches instead of sorting them all (no index on ``created_at``).
+    walks the table from its end and stops at the newest matches instead of sorting them
+    all (there is no index on ``created_at``).
     """
     dialect = db.session.get_bind().dialect.name
-    # The few threads whose first post is not visible (a set looked up once, rather than
-    # each reply's thread read).
+
+    def usual(condition):
+        # SQLite's planner, without statistics, takes an index on any equality as selective
+        # and reads most of the table through ix_post_state or a circle's index, one row
+        # at a time (100,000 posts: 200 ms instead of 5). likely() says the condition holds
+        # for most rows: the table is scanned, or the search index leads.
+        return func.likely(condition) if dialect == "sqlite" else condition
+
+    # The few threads whose first post is not visible (a set built once through the state's
+    # index, rather than each reply's thread read).
     closed_threads = select(Post.id).where(
-        Post.thread_id.is_(None), Post.state.in_(set(PostState) - {PostState.visible})
+        usual(Post.thread_id.is_(None)), Post.state.in_(set(PostState) - {PostState.visible})
     )
     return (
         select(Post.id)
         .where(
-            Post.circle_id.in_(circle_ids),
-            Post.state == PostState.visible,
+            usual(Post.circle_id.in_(circle_ids)),
+            usual(Post.state == PostState.visible),
             or_(Post.thread_id.is_(None), Post.thread_id.not_in(closed_threads)),
             or_(*(_contains(form, dialect) for form in forms)),
         )
