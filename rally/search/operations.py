@@ -98,11 +98,16 @@ class Results:
 
 
 def clean_query(raw: str | None) -> str:
-    """The query as searched: stripped, inner spaces (any kind, any number) made one.
+    """The query as searched: stripped, inner spaces (any kind, any number) made one,
+    control characters left out.
 
     :raise SearchError: ``query_too_long`` (400).
     """
-    query = " ".join((raw or "").split())
+    # Control characters (a NUL byte, which PostgreSQL refuses) are never in a post's text.
+    query = "".join(
+        char for char in raw or "" if unicodedata.category(char) != "Cc" or char.isspace()
+    )
+    query = " ".join(query.split())
     if len(query) > QUERY_MAX:
         raise SearchError(
             _l("Please search for at most %(count)s characters.", count=QUERY_MAX),

@@ -160,6 +160,20 @@ def test_like_wildcards_are_taken_literally(client, town, make_post):
     assert found(client, '"') == []
 
 
+def test_the_search_index_syntax_is_taken_literally(client, town, make_post):
+    said = make_post(town, 'He said "hi" (twice) NEAR the end* - OR: not ^this')
+    make_post(town, "hi there, by the end")
+
+    for query in ('"hi"', '"', "end*", "NEAR the", "(twice)", "- OR:", "^this", 'd "h'):
+        assert found(client, query) == [said], query
+    assert found(client, "hi OR near") == []
+
+
+def test_control_characters_in_a_query_are_left_out(client, town, make_post):
+    park = make_post(town, "近所の公園")
+    assert found(client, "\x00公園\x07") == [park]
+
+
 def test_a_full_width_query_finds_the_ascii_text_and_itself(client, town, make_post):
     ascii_ = make_post(town, "PTAの集まりは土曜日です")
     wide = make_post(town, "ＰＴＡ会長より")
