@@ -172,6 +172,7 @@ def _register_blueprints(app: Flask) -> None:
     from .register.views import bp as register_bp
     from .residents.views import bp as residents_bp
     from .rewards.views import bp as rewards_bp
+    from .search.views import bp as search_bp
     from .seo.views import bp as seo_bp
     from .site.directory import bp as directory_bp
     from .site.landing import bp as landing_bp
@@ -200,6 +201,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(circles_bp)
     app.register_blueprint(threads_bp)
     app.register_blueprint(moderation_bp)
+    app.register_blueprint(search_bp)
     app.register_blueprint(lottery_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(merchant_figures_bp)

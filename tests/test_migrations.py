@@ -7,6 +7,7 @@ from alembic.migration import MigrationContext
 from flask_migrate import upgrade
 
 from rally.extensions import db
+from rally.search.models import include_object
 
 
 def test_migrations_match_models(app):
@@ -14,7 +15,9 @@ def test_migrations_match_models(app):
         db.drop_all()
         upgrade()
         with db.engine.connect() as connection:
-            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            context = MigrationContext.configure(
+                connection, opts={"compare_type": True, "include_object": include_object}
+            )
             diff = compare_metadata(context, db.metadata)
     assert diff == []
 

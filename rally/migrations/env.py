@@ -4,6 +4,8 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
+from rally.search.models import include_object as search_index_left_out
+
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
 config = context.config
@@ -86,6 +88,9 @@ def run_migrations_online():
     conf_args = current_app.extensions["migrate"].configure_args
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
+    # The search index (an FTS5 table, a pg_trgm index) is made by DDL, not by a model:
+    # autogenerate must not offer to drop it.
+    conf_args.setdefault("include_object", search_index_left_out)
 
     connectable = get_engine()
 
