@@ -5,7 +5,7 @@ post table), written out so that this migration never changes; on SQLite the vis
 already there are indexed too.
 
 Revision ID: a4d2e8c61f93
-Revises: cf6f8cc89d36
+Revises: a7d2e4c91b05
 Create Date: 2026-12-06 06:40:00.000000
 
 """
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'a4d2e8c61f93'
-down_revision = 'cf6f8cc89d36'
+down_revision = 'a7d2e4c91b05'
 branch_labels = None
 depends_on = None
 
