@@ -141,6 +141,7 @@ def _connect_signals() -> None:
     from .campaigns import places  # noqa: F401 (keeps a place's area, see areas.signals)
     from .fraud import checks  # noqa: F401 (flags on stamping's scans)
     from .lottery import receivers as lottery_receivers  # noqa: F401
+    from .notifications import receivers as notifications_receivers  # noqa: F401
     from .residents import receivers as residents_receivers  # noqa: F401 (profile erased)
     from .rewards import receivers as rewards_receivers  # noqa: F401
     from .stamping import tallies  # noqa: F401 (forgets removed checkpoints' tallies)
@@ -164,6 +165,7 @@ def _register_blueprints(app: Flask) -> None:
     from .i18n.views import bp as i18n_bp
     from .lottery.views import bp as lottery_bp
     from .news.views import bp as news_bp
+    from .notifications.views import bp as notifications_bp
     from .paper.views import bp as paper_bp
     from .pins.views import bp as pins_bp
     from .posters.views import bp as posters_bp
@@ -196,6 +198,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(visitors_bp)
     app.register_blueprint(residents_bp)
     app.register_blueprint(circles_bp)
+    app.register_blueprint(notifications_bp)
     app.register_blueprint(lottery_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(merchant_figures_bp)
