@@ -355,3 +355,12 @@ def test_a_visitors_page_counts_with_one_query(make_resident, visitor_client, st
     client = visitor_client(make_resident())
     client.get("/circles")
     assert len([s for s in statements if "FROM notification" in s]) == 1
+
+
+def test_a_scan_and_the_card_page_of_a_card_holder_run_no_notification_query(
+    client, make_campaign, stamp_path, statements
+):
+    campaign_id, checkpoints = make_campaign()
+    assert client.get(stamp_path(checkpoints[0])).status_code == 303
+    assert client.get(f"/card/{campaign_id}").status_code == 200
+    assert not [s for s in statements if "notification" in s]
