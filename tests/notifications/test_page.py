@@ -364,3 +364,35 @@ def test_a_scan_and_the_card_page_of_a_card_holder_run_no_notification_query(
     assert client.get(stamp_path(checkpoints[0])).status_code == 303
     assert client.get(f"/card/{campaign_id}").status_code == 200
     assert not [s for s in statements if "notification" in s]
+
+
+def test_mark_all_without_its_form_token_is_refused(
+    app, database_url, thread, make_resident, react
+):
+    from rally import create_app
+    from rally.passwords import password_stamp
+    from rally.visitors.models import Visitor
+
+    hanako, _, thread_id = thread
+    react(thread_id, make_resident())
+    strict = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret",
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "WTF_CSRF_ENABLED": True,
+            "RATELIMIT_ENABLED": False,
+        }
+    )
+    client = strict.test_client()
+    with strict.app_context():
+        stamp = password_stamp(db.session.get(Visitor, hanako).password_hash)
+    with client.session_transaction() as session:
+        session["visitor_id"], session["visitor_stamp"] = hanako, stamp
+    try:
+        assert client.post("/me/notifications/read").status_code == 400
+        assert len(unread(app, hanako)) == 1
+    finally:
+        with strict.app_context():
+            db.session.remove()
+            db.engine.dispose()
