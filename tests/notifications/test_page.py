@@ -33,10 +33,15 @@ def thread(make_resident, make_circle, make_post):
     return hanako, circle, make_post(circle, hanako, "**公園**の掃除をします")
 
 
-def test_anonymous_visitors_are_sent_to_log_in(client):
-    response = client.get("/me/notifications")
-    assert response.status_code == 302
-    assert response.headers["Location"].endswith("/me/login")
+def test_anonymous_visitors_are_sent_to_log_in(app, thread, make_resident, react, client):
+    hanako, _, thread_id = thread
+    react(thread_id, make_resident())
+    (notification,) = unread(app, hanako)
+    for path in ("/me/notifications", f"/me/notifications/{notification}/open"):
+        response = client.get(path)
+        assert response.status_code == 302
+        assert response.headers["Location"].endswith("/me/login")
+    assert unread(app, hanako) == [notification]
 
 
 def test_each_kind_is_worded_in_japanese_and_english(
