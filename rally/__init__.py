@@ -141,6 +141,7 @@ def _connect_signals() -> None:
     from .campaigns import places  # noqa: F401 (keeps a place's area, see areas.signals)
     from .fraud import checks  # noqa: F401 (flags on stamping's scans)
     from .lottery import receivers as lottery_receivers  # noqa: F401
+    from .notifications import receivers as notifications_receivers  # noqa: F401
     from .residents import receivers as residents_receivers  # noqa: F401 (profile erased)
     from .rewards import receivers as rewards_receivers  # noqa: F401
     from .stamping import tallies  # noqa: F401 (forgets removed checkpoints' tallies)
@@ -165,6 +166,7 @@ def _register_blueprints(app: Flask) -> None:
     from .lottery.views import bp as lottery_bp
     from .moderation.views import bp as moderation_bp
     from .news.views import bp as news_bp
+    from .notifications.views import bp as notifications_bp
     from .paper.views import bp as paper_bp
     from .pins.views import bp as pins_bp
     from .posters.views import bp as posters_bp
@@ -202,6 +204,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(threads_bp)
     app.register_blueprint(moderation_bp)
     app.register_blueprint(search_bp)
+    app.register_blueprint(notifications_bp)
     app.register_blueprint(lottery_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(merchant_figures_bp)
