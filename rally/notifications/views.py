@@ -28,10 +28,10 @@ bp = Blueprint("notifications", __name__, template_folder="templates")
 
 
 def thread_url(circle_id: int, thread_id: int, post_id: int) -> str:
-    """A post in its thread: the one place that builds the thread page's address (the
-    threads room's endpoint, once it exists, should build it instead)."""
-    circle = url_for("circles.circle", circle_id=circle_id)
-    return f"{circle}/threads/{thread_id}#post-{post_id}"
+    """A post in its thread's page."""
+    return url_for(
+        "threads.thread", circle_id=circle_id, post_id=thread_id, _anchor=f"post-{post_id}"
+    )
 
 
 def target_url(item: Shown) -> str:
@@ -39,7 +39,7 @@ def target_url(item: Shown) -> str:
     if item.target == "thread" and item.post is not None:
         return thread_url(item.post.circle_id, item.thread_id, item.post.id)
     if item.target == "circle" and item.circle is not None:
-        return url_for("circles.circle", circle_id=item.circle.id)
+        return url_for("threads.circle", circle_id=item.circle.id)
     return url_for(".index")
 
 

@@ -2,7 +2,7 @@
 resident, post and emoji (issue 19).
 
 Revision ID: a4d2c81f5e90
-Revises: cf6f8cc89d36
+Revises: a4d2e8c61f93
 Create Date: 2026-12-06 06:30:00.000000
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'a4d2c81f5e90'
-down_revision = 'cf6f8cc89d36'
+down_revision = 'a4d2e8c61f93'
 branch_labels = None
 depends_on = None
 
