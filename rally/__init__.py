@@ -178,6 +178,7 @@ def _register_blueprints(app: Flask) -> None:
     from .spots.views import bp as spots_bp
     from .stamping.views import bp as stamping_bp
     from .stores.views import bp as stores_bp
+    from .threads.engagement_views import bp as engagement_bp
     from .visitors.views import bp as visitors_bp
 
     app.register_blueprint(site_bp)
@@ -211,6 +212,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(register_bp)
     app.register_blueprint(paper_bp)
     app.register_blueprint(seo_bp)
+    app.register_blueprint(engagement_bp)
 
 
 def _register_template_helpers(app: Flask) -> None:
