@@ -17,15 +17,15 @@ from rally.threads.signals import reaction_added
 from rally.utils import utcnow
 from rally.visitors.models import Visitor
 from tests.conftest import POSTGRES_URL
-from tests.threads.engagement_world import (  # noqa: F401 (fixtures)
-    CountQueries,
-    add_member,
-    make_circle,
-    make_post,
-    make_visitor,
-    reactions,
-    world,
-)
+from tests.threads import engagement_world
+from tests.threads.engagement_world import CountQueries, reactions
+
+# The fixtures of this file's world (assigned, not imported: pytest finds them by name).
+make_visitor = engagement_world.make_visitor
+make_circle = engagement_world.make_circle
+add_member = engagement_world.add_member
+make_post = engagement_world.make_post
+world = engagement_world.world
 
 EN = {"Accept-Language": "en"}
 
@@ -86,9 +86,7 @@ def test_only_visible_posts_take_reactions(app, ctx, world, make_post, state):
 
 
 def react(client, post_id, emoji="👍", headers=EN, **kw):
-    return client.post(
-        f"/posts/{post_id}/reactions", data={"emoji": emoji}, headers=headers, **kw
-    )
+    return client.post(f"/posts/{post_id}/reactions", data={"emoji": emoji}, headers=headers, **kw)
 
 
 def test_a_member_reacts_and_goes_back_to_the_post(app, world, visitor_client):
@@ -110,13 +108,11 @@ def test_anonymous_visitors_are_sent_to_log_in(app, client, world):
 def test_a_non_member_cannot_react(app, world, visitor_client):
     response = react(visitor_client(world["outsider"]), world["thread"])
     assert response.status_code == 303  # back to the post, told why
-    page = visitor_client(world["outsider"])
     assert reactions(app) == []
     with app.app_context():
         with pytest.raises(EngagementError) as refused:
             toggle(world["thread"], world["outsider"])
     assert refused.value.code == "not_member"
-    del page
 
 
 def test_a_non_member_of_a_members_only_circle_is_told_nothing_exists(
@@ -247,9 +243,7 @@ def test_32_residents_adding_the_same_reaction_at_once_give_32(
 
 
 @pytest.mark.skipif(not POSTGRES_URL, reason="PostgreSQL's row locks")
-def test_32_concurrent_toggles_in_sessions_of_their_own(
-    app, world, make_visitor, add_member, race
-):
+def test_32_concurrent_toggles_in_sessions_of_their_own(app, world, make_visitor, add_member, race):
     """The operation itself, each thread in its own app context, session and transaction."""
     resident = make_visitor()
     add_member(world["circle"], resident)
