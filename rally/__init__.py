@@ -179,6 +179,7 @@ def _register_blueprints(app: Flask) -> None:
     from .stamping.views import bp as stamping_bp
     from .stores.views import bp as stores_bp
     from .threads.engagement_views import bp as engagement_bp
+    from .threads.views import bp as threads_bp
     from .visitors.views import bp as visitors_bp
 
     app.register_blueprint(site_bp)
@@ -197,6 +198,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(visitors_bp)
     app.register_blueprint(residents_bp)
     app.register_blueprint(circles_bp)
+    app.register_blueprint(threads_bp)
     app.register_blueprint(lottery_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(merchant_figures_bp)

@@ -57,5 +57,14 @@ class Defaults:
     RATELIMIT_HEADERS_ENABLED = True
     # How often a dashboard whose period runs to today fetches its figures again.
     RALLY_DASHBOARD_REFRESH_SECONDS = 60
+    # How often an open circle or thread page asks for new posts.
+    RALLY_THREADS_REFRESH_SECONDS = 10
+    # A new resident account (its first hours after sign-up) posts within small limits, the
+    # way spam from fresh accounts is kept small: threads, replies, links, photos in total.
+    RALLY_NEW_ACCOUNT_HOURS = 24
+    RALLY_NEW_ACCOUNT_THREADS = 3
+    RALLY_NEW_ACCOUNT_REPLIES = 10
+    RALLY_NEW_ACCOUNT_LINKS = 2
+    RALLY_NEW_ACCOUNT_PHOTOS = 0
     WTF_CSRF_TIME_LIMIT = None
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024

@@ -1,5 +1,6 @@
-"""Circles: the list, a circle's page, joining and leaving, moderators' answers, and the
-association's circle pages."""
+"""Circles: the list, joining and leaving, moderators' answers, and the association's circle
+pages. A circle's own page (``/circles/<id>``) shows its threads, so the threads room serves
+it (``threads.circle``) with :func:`circle_page_context` from here."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
@@ -18,7 +19,8 @@ from .operations import Actor, CircleError
 bp = Blueprint("circles", __name__, template_folder="templates")
 
 
-def _actor() -> Actor:
+def current_actor() -> Actor:
+    """Who is asking: the logged-in resident and/or back-office account."""
     staff = bool(getattr(current_user, "is_authenticated", False))
     return Actor(
         visitor=current_visitor(),
@@ -27,7 +29,7 @@ def _actor() -> Actor:
     )
 
 
-def _circle(circle_id: int, actor: Actor) -> Circle:
+def find_circle(circle_id: int, actor: Actor) -> Circle:
     """The circle, or 404 when it does not exist for ``actor`` (pending, archived)."""
     circle = db.session.get(Circle, circle_id)
     if circle is None or not operations.may_see(circle, actor):
@@ -54,12 +56,12 @@ def _refused(error: CircleError, circle: Circle):
     if error.status == 404:
         abort(404)
     flash(error.message, "error")
-    return _circle_page(circle, _actor(), error.status)
+    return _circle_page(circle, current_actor(), error.status)
 
 
 @bp.get("/circles")
 def index():
-    actor = _actor()
+    actor = current_actor()
     circles = operations.visible_circles(actor)
     return render_template(
         "circles/index.html",
@@ -69,18 +71,13 @@ def index():
     )
 
 
-@bp.get("/circles/<int:circle_id>")
-def circle(circle_id: int):
-    actor = _actor()
-    return _circle_page(_circle(circle_id, actor), actor)
-
-
-def _circle_page(circle: Circle, actor: Actor, status: int = 200):
+def circle_page_context(circle: Circle, actor: Actor) -> dict:
+    """What the circle page shows above its threads: membership, and requests and members
+    for its moderators."""
     moderator = operations.is_moderator(circle, actor)
     requests = operations.pending_requests(circle) if moderator else []
     members = operations.members(circle) if moderator else []
-    return render_template(
-        "circles/circle.html",
+    return dict(
         circle=circle,
         readable=operations.may_read(circle, actor),
         mine=operations.membership(circle, actor.visitor),
@@ -92,15 +89,20 @@ def _circle_page(circle: Circle, actor: Actor, status: int = 200):
         noindex=circle.is_members_only or not circle.is_active,
         action_form=ConfirmForm(),
         MemberState=MemberState,
-    ), status
+    )
+
+
+def _circle_page(circle: Circle, actor: Actor, status: int = 200):
+    """The circle page without its threads: the answer to a refused join or removal."""
+    return render_template("circles/circle.html", **circle_page_context(circle, actor)), status
 
 
 @bp.post("/circles/<int:circle_id>/join")
 @limiter.limit("30 per hour")
 def join(circle_id: int):
-    actor = _actor()
+    actor = current_actor()
     visitor = _visitor_or_login(actor)
-    circle = _circle(circle_id, actor)
+    circle = find_circle(circle_id, actor)
     _checked_post()
     try:
         row = operations.join(circle, visitor)
@@ -111,24 +113,24 @@ def join(circle_id: int):
         flash(_("Your request to join is sent. A moderator will answer it."), "success")
     else:
         flash(_("Welcome: you are a member of this circle."), "success")
-    return redirect(url_for(".circle", circle_id=circle.id), 303)
+    return redirect(url_for("threads.circle", circle_id=circle.id), 303)
 
 
 @bp.post("/circles/<int:circle_id>/leave")
 def leave(circle_id: int):
-    actor = _actor()
+    actor = current_actor()
     visitor = _visitor_or_login(actor)
-    circle = _circle(circle_id, actor)
+    circle = find_circle(circle_id, actor)
     _checked_post()
     if operations.leave(circle, visitor):
         flash(_("You have left this circle."), "success")
     db.session.commit()
-    return redirect(url_for(".circle", circle_id=circle.id), 303)
+    return redirect(url_for("threads.circle", circle_id=circle.id), 303)
 
 
 def _moderate(circle_id: int, member_id: int, action, done: str):
-    actor = _actor()
-    circle = _circle(circle_id, actor)
+    actor = current_actor()
+    circle = find_circle(circle_id, actor)
     if not operations.is_moderator(circle, actor):
         abort(403)
     _checked_post()
@@ -138,7 +140,7 @@ def _moderate(circle_id: int, member_id: int, action, done: str):
         return _refused(error, circle)
     db.session.commit()
     flash(done, "success")
-    return redirect(url_for(".circle", circle_id=circle.id), 303)
+    return redirect(url_for("threads.circle", circle_id=circle.id), 303)
 
 
 @bp.post("/circles/<int:circle_id>/requests/<int:member_id>/approve")
@@ -159,7 +161,7 @@ def remove(circle_id: int, member_id: int):
 @bp.route("/circles/propose", methods=["GET", "POST"])
 @limiter.limit("10 per day", methods=["POST"])
 def propose():
-    actor = _actor()
+    actor = current_actor()
     visitor = _visitor_or_login(actor)
     if not operations.may_post(visitor):
         flash(_("Please confirm your e-mail address and complete your profile first."), "error")
@@ -174,7 +176,7 @@ def propose():
         else:
             db.session.commit()
             flash(_("Thank you: the association will look at your circle soon."), "success")
-            return redirect(url_for(".circle", circle_id=circle.id), 303)
+            return redirect(url_for("threads.circle", circle_id=circle.id), 303)
     status = 400 if form.errors or form.name.errors else 200
     return render_template("circles/propose.html", form=form), status
 
@@ -213,7 +215,7 @@ def edit(circle_id: int | None = None):
     )
     if form.validate_on_submit():
         try:
-            circle = operations.save_circle(form.to_input(), _actor(), circle)
+            circle = operations.save_circle(form.to_input(), current_actor(), circle)
         except CircleError as error:
             db.session.rollback()
             form.name.errors.append(error.message)
@@ -245,7 +247,7 @@ def set_status(circle_id: int, status: str):
     if status not in CircleStatus.__members__:
         abort(404)
     _checked_post()
-    operations.set_status(circle, CircleStatus(status), _actor())
+    operations.set_status(circle, CircleStatus(status), current_actor())
     db.session.commit()
     flash(_("The circle is saved."), "success")
     return redirect(url_for(".manage"), 303)
@@ -259,7 +261,7 @@ def name_moderator(circle_id: int):
     if not form.validate_on_submit():
         abort(400)
     try:
-        operations.name_moderator(circle, form.handle.data, _actor())
+        operations.name_moderator(circle, form.handle.data, current_actor())
     except CircleError as error:
         db.session.rollback()
         flash(error.message, "error")
@@ -275,7 +277,7 @@ def unname_moderator(circle_id: int, member_id: int):
     circle = db.session.get(Circle, circle_id) or abort(404)
     _checked_post()
     try:
-        operations.unname_moderator(circle, member_id, _actor())
+        operations.unname_moderator(circle, member_id, current_actor())
     except CircleError:
         db.session.rollback()
         abort(404)
@@ -289,7 +291,7 @@ def unname_staff(circle_id: int, staff_id: int):
     circle = db.session.get(Circle, circle_id) or abort(404)
     _checked_post()
     try:
-        operations.unname_staff(circle, staff_id, _actor())
+        operations.unname_staff(circle, staff_id, current_actor())
     except CircleError:
         db.session.rollback()
         abort(404)

@@ -34,7 +34,8 @@ PUBLIC_PAGES: dict[str, tuple[str, ...]] = {
     "landing.campaign": (),
     "lottery.public": (),
     "circles.index": (),
-    "circles.circle": (),
+    "threads.circle": ("page",),
+    "threads.thread": (),
 }
 
 

@@ -1,0 +1,299 @@
+"""Threads: a circle's page with its threads, a thread's page, posting, replying, editing,
+deleting, the photos, and the fragments the live updates fetch."""
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+
+from rally.circles.operations import Actor, is_member, is_moderator, may_read
+from rally.circles.views import circle_page_context, current_actor, find_circle
+from rally.errors import RallyError
+from rally.extensions import db, limiter
+from rally.i18n import _
+from rally.pagination import paginate
+from rally.residents.operations import hidden_authors
+from rally.ugc.photos import send_ugc_photo
+from rally.ugc.text import post_excerpt
+from rally.utils import confirmation_page, utcnow
+
+from . import operations
+from .forms import EditForm, PostForm, ReplyForm
+from .models import Post, PostState
+
+bp = Blueprint("threads", __name__, template_folder="templates")
+
+
+def _readable_circle(circle_id: int, actor: Actor):
+    """The circle, or 404 when ``actor`` may not read it (or it does not exist for them)."""
+    circle = find_circle(circle_id, actor)
+    if not may_read(circle, actor):
+        abort(404)
+    return circle
+
+
+def _thread(circle, post_id: int, actor: Actor) -> Post:
+    thread = operations.find_thread(circle, post_id, actor)
+    if thread is None:
+        abort(404)
+    return thread
+
+
+def _login_first(actor: Actor):
+    if actor.visitor is None:
+        abort(redirect(url_for("visitors.login")))
+
+
+def _shared(circle, actor: Actor, posts: list[Post]) -> dict:
+    """What every template showing posts needs."""
+    visitor_id = actor.visitor.id if actor.visitor else None
+    return dict(
+        authors=operations.authors_of(posts),
+        hidden=hidden_authors(visitor_id),
+        viewer_id=visitor_id,
+        moderator=is_moderator(circle, actor),
+        PostState=PostState,
+        excerpt=post_excerpt,
+        live_seconds=current_app.config["RALLY_THREADS_REFRESH_SECONDS"],
+    )
+
+
+def _circle_page(circle, actor: Actor, form: PostForm | None = None, status: int = 200):
+    readable = may_read(circle, actor)
+    page = paginate(
+        operations.thread_listing(circle, actor),
+        request.args.get("page", 1, type=int),
+        operations.THREADS_PER_PAGE,
+    )
+    threads = list(page.items) if readable else []
+    context = circle_page_context(circle, actor)
+    context.update(_shared(circle, actor, threads))
+    return render_template(
+        "threads/circle.html",
+        **context,
+        threads=threads,
+        page=page,
+        last_post_id=operations.last_post_id(circle, actor) if readable else 0,
+        may_post=operations.may_post_in(circle, actor.visitor, utcnow()),
+        form=form or PostForm(),
+    ), status
+
+
+@bp.get("/circles/<int:circle_id>")
+def circle(circle_id: int):
+    actor = current_actor()
+    return _circle_page(find_circle(circle_id, actor), actor)
+
+
+def _refused(error: RallyError, form, again):
+    """Say why a post was refused on the form, input kept, nothing written."""
+    db.session.rollback()
+    if error.code == "profile_incomplete":
+        flash(error.message, "error")
+        return redirect(url_for("residents.profile"), 303)
+    if error.status == 404:
+        abort(404)
+    form.text.errors = [*form.text.errors, error.message]
+    return again(form, error.status)
+
+
+@bp.post("/circles/<int:circle_id>/threads")
+@limiter.limit("30 per hour")
+def new_thread(circle_id: int):
+    actor = current_actor()
+    _login_first(actor)
+    circle = _readable_circle(circle_id, actor)
+    form = PostForm()
+
+    def again(form, status):
+        return _circle_page(circle, actor, form, status)
+
+    if not form.validate_on_submit():
+        return again(form, 400)
+    try:
+        post = operations.start_thread(circle, actor.visitor, form.to_input(), utcnow(), actor)
+    except RallyError as error:
+        return _refused(error, form, again)
+    db.session.commit()
+    _said_published(post)
+    return redirect(url_for(".thread", circle_id=circle.id, post_id=post.id), 303)
+
+
+def _said_published(post: Post) -> None:
+    if post.state is PostState.held:
+        flash(
+            _("Your post waits for a moderator's review before others can read it."),
+            "success",
+        )
+    else:
+        flash(_("Your post is published."), "success")
+
+
+def _thread_page(circle, thread: Post, actor: Actor, form=None, status: int = 200):
+    posts = [thread, *operations.replies(thread, actor)]
+    context = _shared(circle, actor, posts)
+    return render_template(
+        "threads/thread.html",
+        circle=circle,
+        thread=thread,
+        replies=posts[1:],
+        **context,
+        last_post_id=max(post.id for post in posts),
+        may_post=thread.state is PostState.visible
+        and operations.may_post_in(circle, actor.visitor, utcnow()),
+        is_member=is_member(circle, actor),
+        form=form or ReplyForm(),
+        noindex=circle.is_members_only or not circle.is_active,
+    ), status
+
+
+@bp.get("/circles/<int:circle_id>/threads/<int:post_id>")
+def thread(circle_id: int, post_id: int):
+    actor = current_actor()
+    circle = _readable_circle(circle_id, actor)
+    return _thread_page(circle, _thread(circle, post_id, actor), actor)
+
+
+@bp.post("/circles/<int:circle_id>/threads/<int:post_id>/replies")
+@limiter.limit("120 per hour")
+def reply(circle_id: int, post_id: int):
+    actor = current_actor()
+    _login_first(actor)
+    circle = _readable_circle(circle_id, actor)
+    thread = _thread(circle, post_id, actor)
+    form = ReplyForm()
+
+    def again(form, status):
+        return _thread_page(circle, thread, actor, form, status)
+
+    if not form.validate_on_submit():
+        return again(form, 400)
+    try:
+        post = operations.reply(thread, actor.visitor, form.to_input(), utcnow(), actor)
+    except RallyError as error:
+        return _refused(error, form, again)
+    db.session.commit()
+    _said_published(post)
+    return redirect(
+        url_for(".thread", circle_id=circle.id, post_id=thread.id, _anchor=f"post-{post.id}"),
+        303,
+    )
+
+
+def _own_post(circle_id: int, thread_id: int, post_id: int):
+    actor = current_actor()
+    _login_first(actor)
+    circle = _readable_circle(circle_id, actor)
+    thread = _thread(circle, thread_id, actor)
+    post = operations.find_post(circle, thread, post_id, actor)
+    if post is None:
+        abort(404)
+    return actor, circle, thread, post
+
+
+@bp.route(
+    "/circles/<int:circle_id>/threads/<int:thread_id>/posts/<int:post_id>/edit",
+    methods=["GET", "POST"],
+)
+def edit(circle_id: int, thread_id: int, post_id: int):
+    actor, circle, thread, post = _own_post(circle_id, thread_id, post_id)
+    if not operations.post_is_mine(post, actor.visitor) or post.state is PostState.deleted:
+        abort(403)
+    form = EditForm(data={"text": post.text} if request.method == "GET" else None)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            operations.edit_post(post, actor.visitor, form.text.data, utcnow())
+        except RallyError as error:
+            db.session.rollback()
+            if error.status == 404:
+                abort(404)
+            form.text.errors = [*form.text.errors, error.message]
+            status = error.status
+        else:
+            db.session.commit()
+            if post.state is PostState.held:
+                flash(
+                    _("Your post waits for a moderator's review before others can read it."),
+                    "success",
+                )
+            else:
+                flash(_("Your post is saved."), "success")
+            anchor = f"post-{post.id}"
+            return redirect(
+                url_for(".thread", circle_id=circle.id, post_id=thread.id, _anchor=anchor), 303
+            )
+    elif request.method == "POST":
+        status = 400
+    return render_template(
+        "threads/edit.html", circle=circle, thread=thread, post=post, form=form
+    ), status
+
+
+@bp.post("/circles/<int:circle_id>/threads/<int:thread_id>/posts/<int:post_id>/delete")
+def delete(circle_id: int, thread_id: int, post_id: int):
+    actor, circle, thread, post = _own_post(circle_id, thread_id, post_id)
+    if not operations.may_delete(post, actor):
+        abort(403)
+    back = url_for(".thread", circle_id=circle.id, post_id=thread.id)
+    asked = confirmation_page(_("Delete this post?"), back)
+    if asked is not None:
+        return asked
+    photos = operations.delete_post(post, actor, utcnow())
+    db.session.commit()
+    operations.remove_photo_files(photos)
+    flash(_("The post is deleted."), "success")
+    return redirect(back, 303)
+
+
+# Live updates: the posts newer than the last one the page shows, as an HTML fragment.
+
+
+def _fragment(template: str, **context):
+    response = current_app.make_response(render_template(template, **context))
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/circles/<int:circle_id>/threads/<int:post_id>/since/<int:after_id>")
+def thread_since(circle_id: int, post_id: int, after_id: int):
+    actor = current_actor()
+    circle = _readable_circle(circle_id, actor)
+    thread = _thread(circle, post_id, actor)
+    posts = operations.replies(thread, actor, after_id)
+    return _fragment(
+        "threads/_since_thread.html",
+        circle=circle,
+        thread=thread,
+        replies=posts,
+        last_post_id=max([after_id, *(post.id for post in posts)]),
+        **_shared(circle, actor, posts),
+    )
+
+
+@bp.get("/circles/<int:circle_id>/since/<int:after_id>")
+def circle_since(circle_id: int, after_id: int):
+    actor = current_actor()
+    circle = _readable_circle(circle_id, actor)
+    threads = operations.threads_since(circle, actor, after_id)
+    return _fragment(
+        "threads/_since_circle.html",
+        circle=circle,
+        threads=threads,
+        last_post_id=max(after_id, operations.last_post_id(circle, actor)),
+        **_shared(circle, actor, threads),
+    )
+
+
+# Photos: by their random name only, the reader's permission checked on every request.
+
+
+@bp.get("/circle-photos/<name>")
+def photo(name: str):
+    return send_ugc_photo(name, operations.photo_allowed(name, current_actor()))
