@@ -4,7 +4,6 @@ from babel.lists import format_list
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user
-from werkzeug.routing import BuildError
 
 from rally.circles.operations import Actor
 from rally.database import take_write_lock
@@ -41,12 +40,11 @@ def _post(post_id: int) -> Post:
 
 
 def thread_url(post: Post) -> str:
-    """The post on its thread's page (its anchor), or the circle's page."""
+    """The post on its thread's page (its anchor)."""
     thread_id = post.thread_id or post.id
-    try:
-        return url_for("threads.thread", thread_id=thread_id, _anchor=f"post-{post.id}")
-    except BuildError:  # no thread page in this app
-        return url_for("circles.circle", circle_id=post.circle_id)
+    return url_for(
+        "threads.thread", circle_id=post.circle_id, post_id=thread_id, _anchor=f"post-{post.id}"
+    )
 
 
 def reactions_context(posts, visitor) -> dict:
@@ -108,10 +106,10 @@ def _pin_action(post_id: int, action):
         if error.status == 403:
             abort(403)
         flash(error.message, "error")
-        return redirect(url_for("circles.circle", circle_id=post.circle_id), 303)
+        return redirect(url_for("threads.circle", circle_id=post.circle_id), 303)
     db.session.commit()
     flash(message, "success")
-    return redirect(url_for("circles.circle", circle_id=post.circle_id), 303)
+    return redirect(url_for("threads.circle", circle_id=post.circle_id), 303)
 
 
 @bp.post("/posts/<int:post_id>/pin")

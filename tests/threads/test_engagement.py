@@ -92,8 +92,9 @@ def react(client, post_id, emoji="👍", headers=EN, **kw):
 def test_a_member_reacts_and_goes_back_to_the_post(app, world, visitor_client):
     response = react(visitor_client(world["member"]), world["thread"])
     assert response.status_code == 303
-    assert response.headers["Location"].endswith(f"#post-{world['thread']}") or (
-        response.headers["Location"].endswith(f"/circles/{world['circle']}")
+    thread = world["thread"]
+    assert response.headers["Location"].endswith(
+        f"/circles/{world['circle']}/threads/{thread}#post-{thread}"
     )
     assert reactions(app) == [(world["thread"], world["member"], "👍")]
 
