@@ -101,15 +101,19 @@ def circle(circle_id: int):
     return _circle_page(find_circle(circle_id, actor), actor)
 
 
-def _refused(error: RallyError, form, again):
-    """Say why a post was refused on the form, input kept, nothing written."""
+def _refused(error: RallyError, form, again, circle, actor: Actor):
+    """Say why a post was refused, on the form with the input kept (or, for someone who may
+    not post here at all, above the page); nothing is written."""
     db.session.rollback()
     if error.code == "profile_incomplete":
         flash(error.message, "error")
         return redirect(url_for("residents.profile"), 303)
     if error.status == 404:
         abort(404)
-    form.text.errors = [*form.text.errors, error.message]
+    if operations.may_post_in(circle, actor.visitor, utcnow()):
+        form.text.errors = [*form.text.errors, error.message]
+    else:
+        flash(error.message, "error")
     return again(form, error.status)
 
 
@@ -129,7 +133,7 @@ def new_thread(circle_id: int):
     try:
         post = operations.start_thread(circle, actor.visitor, form.to_input(), utcnow(), actor)
     except RallyError as error:
-        return _refused(error, form, again)
+        return _refused(error, form, again, circle, actor)
     db.session.commit()
     _said_published(post)
     return redirect(url_for(".thread", circle_id=circle.id, post_id=post.id), 303)
@@ -193,7 +197,7 @@ def reply(circle_id: int, post_id: int):
     try:
         post = operations.reply(thread, actor.visitor, form.to_input(), utcnow(), actor)
     except RallyError as error:
-        return _refused(error, form, again)
+        return _refused(error, form, again, circle, actor)
     db.session.commit()
     _said_published(post)
     return redirect(
@@ -203,8 +207,11 @@ def reply(circle_id: int, post_id: int):
 
 
 def _own_post(circle_id: int, thread_id: int, post_id: int):
+    """The post, for its author or (deleting) a moderator: staff moderate without a
+    resident account."""
     actor = current_actor()
-    _login_first(actor)
+    if actor.user_id is None:
+        _login_first(actor)
     circle = _readable_circle(circle_id, actor)
     thread = _thread(circle, thread_id, actor)
     post = operations.find_post(circle, thread, post_id, actor)
