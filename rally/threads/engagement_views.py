@@ -1,9 +1,12 @@
 """Reacting to a post, pinning a thread, and remembering how far a resident has read."""
 
-from babel.lists import format_list
+from dataclasses import dataclass
+
+from babel import Locale
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 
 from rally.circles.operations import Actor
 from rally.database import take_write_lock
@@ -47,24 +50,83 @@ def thread_url(post: Post) -> str:
     )
 
 
+@dataclass(frozen=True)
+class ShownReaction:
+    """One emoji's reactions as a post shows them: ``who`` for the hover title and the list,
+    ``label`` the accessible name when the viewer is among them."""
+
+    emoji: str
+    count: int
+    mine: bool
+    who: str
+    label: str | None
+
+
+@dataclass(frozen=True)
+class ReactionBlock:
+    shown: list[ShownReaction]
+    # The emoji nobody used yet on this post: add-buttons for who may react.
+    unused: tuple[str, ...]
+
+
+def _list_formatter():
+    """Babel's list pattern of the page's language ("A, B, and C" / "A、B、C"), looked up
+    once for a page of hundreds of lists."""
+    patterns = (get_locale() or Locale.parse("ja")).list_patterns["standard"]
+
+    def join(items: list[str]) -> str:
+        if len(items) < 2:
+            return "".join(items)
+        if len(items) == 2:
+            return patterns["2"].format(*items)
+        joined = patterns["end"].format(items[-2], items[-1])
+        for item in reversed(items[1:-2]):
+            joined = patterns["middle"].format(item, joined)
+        return patterns["start"].format(items[0], joined)
+
+    return join
+
+
 def reactions_context(posts, visitor) -> dict:
-    """What ``threads/_reactions.html`` needs for a page of ``posts`` (one query)."""
+    """What ``threads/_reactions.html`` needs for a page of ``posts``: each post's reactions
+    ready to print (one query for the page, names listed in the page's language), whether
+    the viewer may react, and the forms' address and token, made once for the page."""
     posts = list(posts)
+    summaries = engagement.reaction_summaries(
+        [post.id for post in posts], visitor.id if visitor else None
+    )
+    join = _list_formatter()
+    blocks = {}
+    for post_id, found in summaries.items():
+        shown = []
+        for summary in found:
+            names = list(summary.names)
+            if summary.others:
+                names.append(ngettext("%(num)d other", "%(num)d others", summary.others))
+            label = None
+            if summary.mine:
+                label = _(
+                    "%(emoji)s %(count)s, reacted by you",
+                    emoji=summary.emoji,
+                    count=summary.count,
+                )
+            shown.append(
+                ShownReaction(summary.emoji, summary.count, summary.mine, join(names), label)
+            )
+        used = {summary.emoji for summary in found}
+        blocks[post_id] = ReactionBlock(shown, tuple(e for e in REACTIONS if e not in used))
+    may_react = bool(posts) and engagement.may_react(posts[0], visitor)
+    # One address with the post's id left to fill in: url_for per post costs ~0.1 ms.
+    sample = 987654321
+    react_url = url_for("engagement.react", post_id=sample).replace("%", "%%")
     return {
-        "reactions": engagement.reaction_summaries(
-            [post.id for post in posts], visitor.id if visitor else None
-        ),
-        "may_react": bool(posts) and engagement.may_react(posts[0], visitor),
+        "reaction_token": generate_csrf(),
+        "reactions": blocks,
+        "may_react": may_react,
+        "no_reactions": ReactionBlock([], REACTIONS),
+        "react_url": react_url.replace(str(sample), "%d"),
+        "react_with": {emoji: _("React with %(emoji)s", emoji=emoji) for emoji in REACTIONS},
     }
-
-
-@bp.app_template_global()
-def who_reacted(summary: engagement.ReactionSummary) -> str:
-    """ "花子、太郎、他3人" / "Hanako, Taro, and 3 others": the names in the page's language."""
-    names = list(summary.names) or []
-    if summary.others:
-        names.append(ngettext("%(num)d other", "%(num)d others", summary.others))
-    return format_list(names, locale=get_locale() or "ja") if names else ""
 
 
 @bp.post("/posts/<int:post_id>/reactions")
