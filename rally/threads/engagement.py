@@ -115,12 +115,12 @@ def toggle_reaction(post: Post, visitor: Visitor | None, emoji: str, now: dateti
         visible, or in a circle the visitor may not read), ``circle_not_active``,
         ``profile_incomplete``, ``not_member``, ``suspended`` (403).
     """
-    if emoji not in REACTIONS:
+    if post.state is not PostState.visible or not may_read(post.circle, Actor(visitor=visitor)):
+        raise EngagementError(_l("This post does not exist."), code="no_post", status=404)
+    if emoji not in REACTIONS:  # said only to who may know the post exists
         raise EngagementError(
             _l("Please choose one of the reactions shown."), code="unknown_reaction", status=400
         )
-    if post.state is not PostState.visible:
-        raise EngagementError(_l("This post does not exist."), code="no_post", status=404)
     _check_reactor(post.circle, visitor, now)
     added = (
         _insert(Reaction)

@@ -171,6 +171,17 @@ def test_the_refusal_is_said_on_the_page(app, world, visitor_client):
     assert "Join this circle to react to its posts." in response.get_data(as_text=True)
 
 
+def test_an_outsider_sending_an_unknown_emoji_to_a_members_only_post_learns_nothing(
+    app, make_circle, make_visitor, add_member, make_post, visitor_client
+):
+    circle = make_circle(kind=CircleKind.members_only)
+    author, outsider = make_visitor(), make_visitor()
+    add_member(circle, author)
+    post = make_post(circle, author)
+    assert react(visitor_client(outsider), post, "💩").status_code == 404
+    assert reactions(app) == []
+
+
 def test_an_unknown_post_is_not_found(app, world, visitor_client):
     assert react(visitor_client(world["member"]), 999999).status_code == 404
 
