@@ -12,7 +12,8 @@ The page's reactions (``reaction_summaries``: one query) and the circle's unread
 
 Prints a table and appends it, with the date, machine, command and commit, to
 ``bench/results.md`` (what is there is kept). ``--databases sqlite`` runs one database;
-``--renders`` sets the timed requests (300).
+``--renders`` sets the timed requests (300); ``--database-url URL`` measures on that
+database instead (emptied first; e.g. a server from ``scripts/test-postgres``).
 """
 
 import argparse
@@ -234,20 +235,44 @@ def measure_thread(database: str, url: str, renders: int) -> list[tuple[str, ...
     return rows
 
 
+def empty(url: str) -> None:
+    """Drop whatever the given database holds: the measurement builds its own data."""
+    from rally.extensions import db
+
+    app = make_app(url)
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.begin() as connection:
+                connection.exec_driver_sql("DROP SCHEMA public CASCADE")
+                connection.exec_driver_sql("CREATE SCHEMA public")
+        else:
+            db.drop_all()
+        db.session.remove()
+        db.engine.dispose()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--databases", default="sqlite,postgres")
     parser.add_argument("--renders", type=int, default=300)
+    parser.add_argument("--database-url", help="measure on this database (emptied first)")
     args = parser.parse_args()
     started = dt.datetime.now(dt.UTC)
     about = machine()
     log(about)
     work = Path(tempfile.mkdtemp(prefix="rally-bench-thread."))
     rows: list[tuple[str, ...]] = []
-    for database in [name for name in args.databases.split(",") if name]:
+    databases = [name for name in args.databases.split(",") if name]
+    if args.database_url:
+        databases = ["given"]
+    for database in databases:
         folder = None
         try:
-            if database == "sqlite":
+            if database == "given":
+                url = args.database_url
+                database = "postgres" if url.startswith("postgresql") else "sqlite"
+                empty(url)
+            elif database == "sqlite":
                 url = f"sqlite:///{work / 'rally.sqlite'}"
             elif database == "postgres":
                 folder, url = start_postgres()

@@ -3,8 +3,9 @@
 // (data-live-url, an HTML fragment checked like the page itself) and adds them to the list
 // (data-live-list), telling screen readers how many came (the aria-live status). The
 // fragment's data-last-post-id is where the next question starts. It waits while the tab is
-// hidden; an answer refused (logged out, removed from the circle) stops it, a server or
-// network failure is tried again. Without JavaScript the "Show new posts" link reloads.
+// hidden and can be paused (a moving page must offer it); an answer refused (logged out,
+// removed from the circle) stops it, a server or network failure is tried again. Without
+// JavaScript the "Show new posts" link reloads the page.
 (function () {
   "use strict";
   var controls = document.querySelector("[data-live-url]");
@@ -16,10 +17,24 @@
   var seconds = parseInt(controls.getAttribute("data-live-seconds"), 10) || 10;
   var status = controls.querySelector("[data-live-status]");
   var link = controls.querySelector("[data-testid=show-new]");
+  var toggle = controls.querySelector("[data-live-toggle]");
+  var paused = false;
   var newestFirst = list.tagName === "UL"; // a circle's threads; a thread's replies are in order
   var timer = null;
   if (link) {
     link.hidden = true;
+  }
+  if (toggle) {
+    toggle.hidden = false;
+    toggle.addEventListener("click", function () {
+      paused = !paused;
+      toggle.textContent = toggle.getAttribute(paused ? "data-resume" : "data-pause");
+      if (paused) {
+        window.clearTimeout(timer);
+      } else {
+        update();
+      }
+    });
   }
 
   function schedule() {
@@ -66,6 +81,9 @@
   }
 
   function update() {
+    if (paused) {
+      return;
+    }
     if (document.hidden) {
       schedule();
       return;
@@ -84,11 +102,16 @@
         if (link) {
           link.hidden = false; // stopped: a reload is the way to see more
         }
+        if (toggle) {
+          toggle.hidden = true;
+        }
         return;
       }
       announce(add(root));
       url = url.replace(/\/since\/\d+$/, "/since/" + root.getAttribute("data-last-post-id"));
-      schedule();
+      if (!paused) {
+        schedule();
+      }
     };
     request.onerror = request.ontimeout = schedule;
     request.send();

@@ -7,7 +7,6 @@ its author (with a notice) and to the circle's moderators (marked).
 """
 
 import os
-import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -34,14 +33,11 @@ from rally.ugc.words import held_words_in
 from rally.utils import utcnow
 from rally.visitors.models import Visitor
 
+from .mentions import ALL, handles_in, link_mentions
 from .models import Post, PostPhoto, PostRevision, PostState
 from .signals import post_published
 
 THREADS_PER_PAGE = 20
-# ``@handle``: not inside a word or an e-mail address (a letter, digit, "_", "." or "@"
-# before it), so "hanako@example.jp" names nobody; Japanese text may touch it ("@hanakoさん").
-MENTION = re.compile(r"(?<![A-Za-z0-9_.@])@([A-Za-z0-9_]{3,20})(?![A-Za-z0-9_])")
-ALL = "all"
 SHOWN_STATES = (PostState.visible, PostState.deleted)
 
 
@@ -411,16 +407,12 @@ def reply(
     return post
 
 
-def _mentioned_handles(text: str) -> set[str]:
-    return {match.lower() for match in MENTION.findall(text or "")}
-
-
 def mentioned_ids(post: Post, author: Actor) -> set[int]:
     """Whom ``post`` mentions: residents named by ``@handle`` who may read its circle, and
     with ``@all`` from a moderator (of the circle, staff named for it, or an admin) every
     member; never the author, nor anyone who blocks the author."""
     circle = post.circle
-    handles = _mentioned_handles(post.text)
+    handles = handles_in(post.text)
     ids: set[int] = set()
     named = handles - {ALL}
     if named:
@@ -479,35 +471,13 @@ def publish(post: Post, author: Actor | None = None, now: datetime | None = None
 
 
 def _link_mentions(post: Post) -> None:
-    """Make each ``@handle`` of an existing resident a link to their profile in the stored
-    html. Done on the sanitized html, in its text only (never inside a tag or a link): a
-    handle is [a-z0-9_], so the link made needs no escaping."""
-    handles = _mentioned_handles(post.text) - {ALL}
+    """Make each ``@handle`` of an existing resident a link to their profile (see
+    :mod:`rally.threads.mentions`)."""
+    handles = handles_in(post.text) - {ALL}
     if not handles:
         return
     known = set(db.session.scalars(select(Resident.handle).where(Resident.handle.in_(handles))))
-    if not known:
-        return
-    parts = re.split(r"(<[^>]*>)", post.html)
-    inside_link = False
-    for index, part in enumerate(parts):
-        if part.startswith("<"):
-            if part.startswith("<a "):
-                inside_link = True
-            elif part == "</a>":
-                inside_link = False
-            continue
-        if inside_link or "@" not in part:
-            continue
-
-        def link(match: re.Match) -> str:
-            handle = match.group(1).lower()
-            if handle not in known:
-                return match.group(0)
-            return f'<a href="/residents/{handle}" class="mention">@{match.group(1)}</a>'
-
-        parts[index] = MENTION.sub(link, part)
-    post.html = "".join(parts)
+    post.html = link_mentions(post.html, known)
 
 
 # Editing and deleting.

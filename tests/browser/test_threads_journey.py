@@ -1,6 +1,7 @@
 """Threads on a phone: a member of まちの情報 starts a thread with a photo and replies to it,
-in Japanese and in English; a reply written elsewhere appears on the open thread page
-without a reload; the pages have no serious accessibility violation."""
+in Japanese and in English; a reply written elsewhere appears on the open thread page, and a
+new thread on the open circle page, without a reload; the pages have no serious
+accessibility violation."""
 
 import io
 
@@ -101,6 +102,7 @@ def test_a_member_posts_a_thread_with_a_photo_and_replies(browser, live_server, 
         # The same thread open in a second tab shows a reply written in the first one.
         other = context.new_page()
         other.goto(page.url)
+        assert other.get_by_test_id("show-new").is_hidden()  # with JavaScript, no reload
         page.get_by_test_id("post-form").locator("textarea").fill(words["later"])
         page.get_by_test_id("post-form").get_by_role("button", name=words["reply"]).click()
         page.wait_for_load_state()
@@ -110,6 +112,16 @@ def test_a_member_posts_a_thread_with_a_photo_and_replies(browser, live_server, 
         page.goto(f"{live_server}/circles/{demo['town']}")
         assert words["text"] in page.get_by_test_id("threads").inner_text()
         found["circle"] = violations(page)
+
+        # The circle open in the second tab shows a thread started in the first one.
+        other.goto(page.url)
+        page.get_by_text(words["new"]).click()
+        page.get_by_test_id("post-form").locator("textarea").fill(words["later"] + "!")
+        page.get_by_test_id("post-form").get_by_role("button", name=words["post"]).click()
+        page.wait_for_load_state()
+        other.get_by_test_id("threads").get_by_text(words["later"] + "!").wait_for(timeout=10_000)
+        first = other.get_by_test_id("threads").locator("li").first.inner_text()
+        assert words["later"] + "!" in first  # the newest activity comes first
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= PHONE["width"]
     finally:

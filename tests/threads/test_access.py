@@ -140,3 +140,30 @@ def test_unknown_photo_names_are_not_found(world):
     assert client.get("/circle-photos/" + "A" * 32 + ".jpg").status_code == 404
     assert client.get("/circle-photos/" + "A" * 32 + ".thumb.jpg").status_code == 404
     assert client.get("/circle-photos/..%2Fsecret").status_code == 404
+
+
+@pytest.mark.parametrize("kind", KINDS, ids=lambda k: k.value)
+@pytest.mark.parametrize("role", ROLES)
+def test_the_author_edits_and_moderators_delete(app, world, role, kind):
+    client = world["clients"][role]
+    c = world["circles"][kind]
+    post = f"/circles/{c['circle']}/threads/{c['thread']}/posts/{c['thread']}"
+    before = snapshot(app)
+    edit = client.get(f"{post}/edit", headers=EN)
+    changed = client.post(f"{post}/edit", data={"text": "書き換え"}, headers=EN)
+    asked = client.post(f"{post}/delete", headers=EN)  # not confirmed: the question only
+    if role == "anonymous":
+        expected = (302, 302, 302)
+    elif not reads(role, kind):
+        expected = (404, 404, 404)
+    elif role == "member":  # the author
+        expected = (200, 303, 200)
+    elif role in {"moderator", "staff moderator", "admin"}:
+        expected = (403, 403, 200)
+    else:
+        expected = (403, 403, 403)
+    assert (edit.status_code, changed.status_code, asked.status_code) == expected
+    if role != "member":
+        assert snapshot(app) == before
+    if asked.status_code == 200:
+        assert "Delete this post?" in asked.get_data(as_text=True)

@@ -13,6 +13,8 @@ from rally.threads import operations
 from rally.threads.models import Post, PostState
 from rally.threads.signals import post_published
 from rally.ugc.models import HeldWord
+from tests.ugc.test_text import dangers
+from tests.ugc.xss_corpus import PAYLOADS
 
 from .conftest import EN, jpeg, photo_files, posts, revisions, snapshot
 
@@ -297,3 +299,52 @@ def test_the_circle_fragment_brings_threads_with_new_posts(
     assert "静かなスレッド" not in text
     assert text.index("にぎやかなスレッド") < text.index("新しいスレッド")
     assert quiet < new
+
+
+def test_the_xss_corpus_with_mentions_stores_nothing_that_runs(app, circle, author, other, write):
+    for payload in PAYLOADS:
+        if len(payload) > 4900:
+            continue  # longer than a post may be
+        post = write(circle, author, f"@taro {payload} @taro")
+        with app.app_context():
+            stored = db.session.get(Post, post).html
+        # The mention links are the site's own relative addresses; all else as render_post.
+        assert dangers(stored.replace('href="/residents/taro"', 'href="https://x"')) == [], payload
+
+
+def test_a_held_posts_photo_goes_to_its_author_and_moderators_alone(
+    app, circle, author, other, make_visitor, add_member, write, visitor_client
+):
+    moderator = make_visitor()
+    add_member(circle, moderator, moderator=True)
+    thread = write(circle, author, "写真つき", photos=[jpeg()])
+    set_state(app, thread, PostState.held)
+    with app.app_context():
+        name = db.session.get(Post, thread).photos[0].thumbnail
+    for visitor_id, status in ((author, 200), (moderator, 200), (other, 404)):
+        response = visitor_client(visitor_id).get(f"/circle-photos/{name}")
+        assert response.status_code == status
+        response.close()
+
+
+def test_without_javascript_a_link_shows_new_posts(app, circle, author, write, visitor_client):
+    thread = write(circle, author, "スレッド")
+    page = visitor_client(author).get(f"/circles/{circle}/threads/{thread}", headers=EN)
+    text = page.get_data(as_text=True)
+    assert f'href="/circles/{circle}/threads/{thread}#post-{thread}"' in text
+    assert "Show new posts" in text
+    assert 'aria-live="polite"' in text
+    assert f'data-live-url="/circles/{circle}/threads/{thread}/since/{thread}"' in text
+
+
+@pytest.mark.parametrize("lang", ["ja", "en", "zh-Hans", "zh-Hant", "ko"])
+def test_post_times_read_as_everywhere_on_the_site(app, lang):
+    from datetime import datetime
+
+    from rally.i18n import format_when
+    from rally.threads.views import when_formatter
+
+    moments = [datetime(2026, 12, 31, 15, 30), datetime(2026, 6, 1, 0, 5), datetime(2027, 1, 1)]
+    with app.test_request_context(headers={"Accept-Language": lang}):
+        when = when_formatter()
+        assert [when(m) for m in moments] == [format_when(m) for m in moments]
