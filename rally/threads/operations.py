@@ -30,7 +30,7 @@ from rally.ugc.photos import (
 )
 from rally.ugc.text import check_post_text, render_post
 from rally.ugc.words import held_words_in
-from rally.utils import utcnow
+from rally.utils import strip_control_characters, utcnow
 from rally.visitors.models import Visitor
 
 from .mentions import ALL, handles_in, link_mentions
@@ -345,7 +345,8 @@ def _write(
     circle: Circle, visitor: Visitor, data: PostInput, now: datetime, thread: Post | None
 ) -> Post:
     check_may_post(circle, visitor, now)
-    text = check_post_text(data.text)
+    # Control characters (a NUL) break feeds and PostgreSQL refuses them in text.
+    text = check_post_text(strip_control_characters(data.text))
     html = str(render_post(text))
     _check_photos(circle, data)
     _check_new_account(visitor, html, data, thread is None, now)
@@ -497,7 +498,7 @@ def edit_post(post: Post, visitor: Visitor | None, text: str, now: datetime) -> 
     if post.state is PostState.deleted:
         raise _refuse(_l("This post was deleted."), "post_deleted", 409)
     check_may_post(post.circle, visitor, now)
-    text = check_post_text(text)
+    text = check_post_text(strip_control_characters(text))
     if text == post.text:
         return post
     db.session.add(PostRevision(post_id=post.id, text=post.text, replaced_at=now))

@@ -295,3 +295,9 @@ def test_concurrent_replies_are_all_counted(app, circle, member, write, race, vi
     assert race(12, prepare) == [303] * 12
     with app.app_context():
         assert db.session.get(Post, thread).reply_count == 12
+
+
+def test_control_characters_are_dropped_from_a_post(app, circle, member, write):
+    post = write(circle, member, "ご\x00近所\x07の皆さん")
+    with app.app_context():
+        assert db.session.get(Post, post).text == "ご近所の皆さん"
