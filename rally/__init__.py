@@ -145,6 +145,7 @@ def _connect_signals() -> None:
     from .residents import receivers as residents_receivers  # noqa: F401 (profile erased)
     from .rewards import receivers as rewards_receivers  # noqa: F401
     from .stamping import tallies  # noqa: F401 (forgets removed checkpoints' tallies)
+    from .threads import receivers as threads_receivers  # noqa: F401 (unread per circle)
     from .visitors import receivers as visitors_receivers  # noqa: F401 (the account's language)
 
 
@@ -182,6 +183,7 @@ def _register_blueprints(app: Flask) -> None:
     from .spots.views import bp as spots_bp
     from .stamping.views import bp as stamping_bp
     from .stores.views import bp as stores_bp
+    from .threads.engagement_views import bp as engagement_bp
     from .threads.views import bp as threads_bp
     from .visitors.views import bp as visitors_bp
 
@@ -220,6 +222,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(register_bp)
     app.register_blueprint(paper_bp)
     app.register_blueprint(seo_bp)
+    app.register_blueprint(engagement_bp)
 
 
 def _register_template_helpers(app: Flask) -> None:

@@ -15,6 +15,7 @@ from . import operations
 from .forms import CircleForm, ModeratorForm
 from .models import Circle, CircleStatus, MemberState
 from .operations import Actor, CircleError
+from .signals import circles_listed
 
 bp = Blueprint("circles", __name__, template_folder="templates")
 
@@ -63,8 +64,12 @@ def _refused(error: CircleError, circle: Circle):
 def index():
     actor = current_actor()
     circles = operations.visible_circles(actor)
+    added = {}
+    for _receiver, context in circles_listed.send(circles, actor=actor):
+        added.update(context or {})
     return render_template(
         "circles/index.html",
+        **added,
         circles=circles,
         readable={c.id for c in circles if operations.may_read(c, actor)},
         may_propose=actor.visitor is not None,

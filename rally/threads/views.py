@@ -26,7 +26,8 @@ from rally.ugc.photos import send_ugc_photo
 from rally.ugc.text import post_excerpt
 from rally.utils import confirmation_page, utcnow
 
-from . import operations
+from . import engagement, operations
+from .engagement_views import reactions_context, remember_read
 from .forms import EditForm, PostForm, ReplyForm
 from .models import Post, PostState
 
@@ -122,11 +123,20 @@ def _circle_page(circle, actor: Actor, form: PostForm | None = None, status: int
     )
     threads = list(page.items) if readable else []
     context = circle_page_context(circle, actor)
-    context.update(_shared(circle, actor, threads))
+    pins = engagement.active_pins(circle, utcnow()) if readable else []
+    pinned = [
+        pin.post for pin in pins if operations.may_see_post(pin.post, actor, context["moderator"])
+    ]
+    context.update(_shared(circle, actor, threads + pinned))
     return render_template(
         "threads/circle.html",
         **context,
         threads=threads,
+        pinned=pinned,
+        pins={pin.post_id: pin for pin in pins},
+        unread=engagement.unread_in_threads(
+            actor.visitor, [thread.id for thread in threads + pinned]
+        ),
         page=page,
         last_post_id=operations.last_post_id(circle, actor) if readable else 0,
         may_post=operations.may_post_in(circle, actor.visitor, utcnow()),
@@ -191,19 +201,25 @@ def _said_published(post: Post) -> None:
 def _thread_page(circle, thread: Post, actor: Actor, form=None, status: int = 200):
     posts = [thread, *operations.replies(thread, actor)]
     context = _shared(circle, actor, posts)
-    return render_template(
+    last_post_id = max(post.id for post in posts)
+    member = is_member(circle, actor)
+    page = render_template(
         "threads/thread.html",
         circle=circle,
         thread=thread,
         replies=posts[1:],
         **context,
-        last_post_id=max(post.id for post in posts),
+        **reactions_context(posts, actor.visitor),
+        last_post_id=last_post_id,
         may_post=thread.state is PostState.visible
         and operations.may_post_in(circle, actor.visitor, utcnow()),
-        is_member=is_member(circle, actor),
+        is_member=member,
         form=form or ReplyForm(),
         noindex=circle.is_members_only or not circle.is_active,
-    ), status
+    )
+    if member and status == 200:  # only members have unread posts
+        remember_read(actor.visitor, thread, last_post_id)
+    return page, status
 
 
 @bp.get("/circles/<int:circle_id>/threads/<int:post_id>")
@@ -323,14 +339,19 @@ def thread_since(circle_id: int, post_id: int, after_id: int):
     circle = _readable_circle(circle_id, actor)
     thread = _thread(circle, post_id, actor)
     posts = operations.replies(thread, actor, after_id)
-    return _fragment(
+    last_post_id = max([after_id, *(post.id for post in posts)])
+    response = _fragment(
         "threads/_since_thread.html",
         circle=circle,
         thread=thread,
         replies=posts,
-        last_post_id=max([after_id, *(post.id for post in posts)]),
+        last_post_id=last_post_id,
         **_shared(circle, actor, posts),
+        **reactions_context(posts, actor.visitor),
     )
+    if posts and is_member(circle, actor):
+        remember_read(actor.visitor, thread, last_post_id)
+    return response
 
 
 @bp.get("/circles/<int:circle_id>/since/<int:after_id>")
