@@ -178,6 +178,7 @@ def _register_blueprints(app: Flask) -> None:
     from .spots.views import bp as spots_bp
     from .stamping.views import bp as stamping_bp
     from .stores.views import bp as stores_bp
+    from .surveys.views import bp as surveys_bp
     from .visitors.views import bp as visitors_bp
 
     app.register_blueprint(site_bp)
@@ -196,6 +197,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(visitors_bp)
     app.register_blueprint(residents_bp)
     app.register_blueprint(circles_bp)
+    app.register_blueprint(surveys_bp)
     app.register_blueprint(lottery_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(merchant_figures_bp)
