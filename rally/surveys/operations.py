@@ -468,7 +468,7 @@ def results(survey: Survey, with_texts: bool = False) -> list[QuestionResult]:
 
 def export_rows(survey: Survey, lang: str) -> tuple[list[str], list[list]]:
     """The answers, one row per response in the order of their random keys: the
-    response's key, its day, the resident's @handle unless anonymous, then each question's
+    response's key, its day, the resident's handle unless anonymous, then each question's
     answer in ``lang`` (several choices joined by " / ")."""
 
     questions = list(survey.questions)
@@ -500,7 +500,7 @@ def export_rows(survey: Survey, lang: str) -> tuple[list[str], list[list]]:
         row: list = [response.id[:12], response.answered_on.isoformat()]
         if not survey.anonymous:
             handle = handles.get(response.visitor_id)
-            row.append(f"@{handle}" if handle else "")
+            row.append(handle or "")  # no "@": a spreadsheet would take it for a formula
         for question in questions:
             answers = sorted(by_question.get(question.id, []), key=lambda a: a.choice)
             row.append(" / ".join(_answer_text(question, a, lang) for a in answers))
