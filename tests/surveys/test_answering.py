@@ -206,3 +206,13 @@ def test_the_list_shows_open_surveys_and_says_when_there_is_none(client, residen
     make_survey(title="Old survey", closed=True)
     listing = resident[0].get("/surveys", headers=EN).get_data(as_text=True)
     assert "Town survey" in listing and "Old survey" not in listing
+
+
+def test_the_list_says_what_is_answered_anonymous_or_for_verified_residents(
+    make_visitor, visitor_client, make_survey
+):
+    survey_id, questions = make_survey(audience=Audience.verified, anonymous=True)
+    client = visitor_client(make_visitor(verified=True))
+    client.post(f"/surveys/{survey_id}", data=answers(questions))
+    listing = client.get("/surveys", headers=EN).get_data(as_text=True)
+    assert "Answered · Verified residents only · Anonymous" in listing
