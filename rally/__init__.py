@@ -185,6 +185,7 @@ def _register_blueprints(app: Flask) -> None:
     from .stores.views import bp as stores_bp
     from .threads.engagement_views import bp as engagement_bp
     from .threads.views import bp as threads_bp
+    from .surveys.views import bp as surveys_bp
     from .visitors.views import bp as visitors_bp
 
     app.register_blueprint(site_bp)
@@ -207,6 +208,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(moderation_bp)
     app.register_blueprint(search_bp)
     app.register_blueprint(notifications_bp)
+    app.register_blueprint(surveys_bp)
     app.register_blueprint(lottery_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(merchant_figures_bp)

@@ -29,6 +29,7 @@ from rally.news.demo import seed_showcase
 from rally.questionnaires.operations import QuestionInput, add_question
 from rally.spots.models import Spot
 from rally.stores.models import Category, Store, StoreStatus
+from rally.surveys.demo import seed_survey
 
 ADMIN_EMAIL = "admin@example.jp"
 ADMIN_PASSWORD = "rally-admin-demo"
@@ -474,6 +475,7 @@ def seed_demo(now: datetime, timezone: str = "Asia/Tokyo") -> dict:
         _purchase_campaign(now, stores, campaign)
     community = seed_circles()  # rally/circles/demo.py: circles, a resident, a moderator
     seed_conversations()  # rally/communitydemo.py: threads, replies, reactions, a report
+    seed_survey(now)  # rally/surveys/demo.py: a public survey with twenty answers
     return {
         **community,
         "admin": (ADMIN_EMAIL, ADMIN_PASSWORD),

@@ -24,6 +24,7 @@ from .spots import models as spots  # noqa: F401
 from .stamping import models as stamping  # noqa: F401
 from .stores import hours as store_hours  # noqa: F401
 from .stores import models as stores  # noqa: F401
+from .surveys import models as surveys  # noqa: F401
 from .threads import models as threads  # noqa: F401
 from .ugc import models as ugc  # noqa: F401
 from .visitors import models as visitors  # noqa: F401

@@ -2,8 +2,9 @@
 
 from wtforms import BooleanField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
+from wtforms.widgets import CheckboxInput, ListWidget
 
-from rally.forms import Form, RadioField, TranslatedField
+from rally.forms import Form, RadioField, SelectMultipleField, TranslatedField
 from rally.i18n import _l
 
 from .operations import MAX_ANSWER_LENGTH, QuestionInput
@@ -62,14 +63,31 @@ def answers_form(questions, answers: dict) -> Form:
         choices = question.tr_lines("choices")
         label = question.tr("text")
         if choices:
-            field = RadioField(
-                label,
-                choices=[SelectChoice(str(n), choice) for n, choice in enumerate(choices, start=1)],
-                validate_choice=False,
-            )
+            field = choice_field(label, choices)
         else:
-            field = TextAreaField(label, render_kw={"maxlength": MAX_ANSWER_LENGTH, "rows": 3})
+            field = text_answer_field(label, MAX_ANSWER_LENGTH)
         setattr(AnswersForm, name, field)
         if question.id in answers:
             data[name] = answers[question.id].value
     return AnswersForm(data=data)
+
+
+def choice_field(label, choices: list[str], several: bool = False):
+    """An unbound field answering with the 1-based number of a choice (radio buttons), or
+    of several (check boxes). It checks nothing: the operations do, by question. Shared with
+    the surveys (rally.surveys)."""
+    options = [SelectChoice(str(n), choice) for n, choice in enumerate(choices, start=1)]
+    if several:
+        return SelectMultipleField(
+            label,
+            choices=options,
+            validate_choice=False,
+            widget=ListWidget(prefix_label=False),
+            option_widget=CheckboxInput(),
+        )
+    return RadioField(label, choices=options, validate_choice=False)
+
+
+def text_answer_field(label, max_length: int, rows: int = 3):
+    """An unbound text area for a free answer (its length is checked by the operations)."""
+    return TextAreaField(label, render_kw={"maxlength": max_length, "rows": rows})

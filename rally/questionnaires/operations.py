@@ -154,6 +154,36 @@ def _lines(text: str | None) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
+def clean_choices(texts: dict[str, str], error=None) -> dict[str, str]:
+    """Choices typed one per line in each language, as stored: blank lines and languages
+    left out, the same number in every language, none or at least two. Shared by the
+    surveys (rally.surveys), which pass their own error class.
+
+    :raise QuestionnaireError: (or ``error``) ``choices_mismatch``, ``too_few_choices``.
+    """
+    error = error or QuestionnaireError
+    choices = {code: _lines(lines) for code, lines in clean_texts(texts).items()}
+    choices = {code: lines for code, lines in choices.items() if lines}
+    if len({len(lines) for lines in choices.values()}) > 1:
+        raise error(
+            _l("Give the same number of choices in every language, one per line."),
+            code="choices_mismatch",
+        )
+    if any(len(lines) == 1 for lines in choices.values()):
+        raise error(
+            _l("Give at least two choices, or none for a free-text answer."),
+            code="too_few_choices",
+        )
+    return {code: "\n".join(lines) for code, lines in choices.items()}
+
+
+def same_choices(old: dict[str, str] | None, new: dict[str, str]) -> bool:
+    """Whether two stored choice texts list the same choices (blank lines aside)."""
+    return {code: _lines(lines) for code, lines in (old or {}).items()} == {
+        code: _lines(lines) for code, lines in new.items()
+    }
+
+
 def _checked(data: QuestionInput) -> tuple[dict[str, str], dict[str, str]]:
     """The texts to store (trimmed, choices without blank lines), or the refusal."""
     text = clean_texts(data.text)
@@ -161,19 +191,7 @@ def _checked(data: QuestionInput) -> tuple[dict[str, str], dict[str, str]]:
         raise QuestionnaireError(
             _l("Please write the question in at least one language."), code="text_required"
         )
-    choices = {code: _lines(lines) for code, lines in clean_texts(data.choices).items()}
-    choices = {code: lines for code, lines in choices.items() if lines}
-    if len({len(lines) for lines in choices.values()}) > 1:
-        raise QuestionnaireError(
-            _l("Give the same number of choices in every language, one per line."),
-            code="choices_mismatch",
-        )
-    if any(len(lines) == 1 for lines in choices.values()):
-        raise QuestionnaireError(
-            _l("Give at least two choices, or none for a free-text answer."),
-            code="too_few_choices",
-        )
-    return text, {code: "\n".join(lines) for code, lines in choices.items()}
+    return text, clean_choices(data.choices)
 
 
 def question_has_answers(question: Question) -> bool:
@@ -227,10 +245,7 @@ def update_question(question: Question, data: QuestionInput) -> None:
         ``question_has_answers`` (the choices changed on an answered question).
     """
     text, choices = _checked(data)
-    choices_changed = {code: _lines(lines) for code, lines in (question.choices or {}).items()} != {
-        code: _lines(lines) for code, lines in choices.items()
-    }
-    if choices_changed and question_has_answers(question):
+    if not same_choices(question.choices, choices) and question_has_answers(question):
         raise QuestionnaireError(
             _l("Visitors already answered this question: its choices can no longer change."),
             code="question_has_answers",

@@ -1,0 +1,1 @@
+"""Surveys (アンケート): the association asks residents questions and shows the results."""
