@@ -1,7 +1,7 @@
 """surveys: questions, who answered (kept apart from anonymous answers), answers (issue 20).
 
 Revision ID: 1a7d3d098fbc
-Revises: cf6f8cc89d36
+Revises: a4d2c81f5e90
 Create Date: 2026-12-06 06:24:12.508426
 
 """
@@ -12,7 +12,7 @@ from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
 revision = '1a7d3d098fbc'
-down_revision = 'cf6f8cc89d36'
+down_revision = 'a4d2c81f5e90'
 branch_labels = None
 depends_on = None
 
