@@ -24,7 +24,7 @@ from rally.circles.demo import seed_circles
 from rally.demopictures import give_pictures
 from rally.extensions import db
 from rally.i18n.content import texts_sql
-from rally.news.demo import seed_showcase
+from rally.news.demo import seed_events_with_places, seed_showcase
 from rally.questionnaires.operations import QuestionInput, add_question
 from rally.spots.models import Spot
 from rally.stores.models import Category, Store, StoreStatus
@@ -472,6 +472,7 @@ def seed_demo(now: datetime, timezone: str = "Asia/Tokyo") -> dict:
     ):
         _purchase_campaign(now, stores, campaign)
     community = seed_circles()  # rally/circles/demo.py: circles, a resident, a moderator
+    seed_events_with_places(now)  # an online event with a waiting list, one with attendance
     return {
         **community,
         "admin": (ADMIN_EMAIL, ADMIN_PASSWORD),
