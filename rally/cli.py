@@ -188,8 +188,11 @@ def events_remind():
     from .mail import try_send_all
     from .news.registrations import send_reminders
 
-    take_write_lock()
-    mails = send_reminders(utcnow())
-    db.session.commit()  # claimed first: a crash below loses a reminder, never sends two
+    # The mails hold the event's address: a request context at the site's own address.
+    base = current_app.config["RALLY_BASE_URL"]
+    with current_app.test_request_context("/", base_url=base):
+        take_write_lock()
+        mails = send_reminders(utcnow())
+        db.session.commit()  # claimed first: a crash below loses a reminder, never sends two
     sent = try_send_all(mails)
     click.echo(f"Reminders sent: {sent} of {len(mails)}.")

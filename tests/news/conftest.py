@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 
 from rally.extensions import db
-from rally.news.models import Event, EventMode, EventRegistration, RegistrationStatus
+from rally.news.models import Event, EventMode, EventRegistration
 from rally.utils import utcnow
 from rally.visitors.models import Visitor
 
@@ -88,4 +88,3 @@ def registration(app):
             return row
 
     return read
-
