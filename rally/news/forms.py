@@ -87,7 +87,10 @@ class EventForm(Form):
     starts_at = _when(_l("Starts"), required=True)
     ends_at = _when(_l("Ends"), required=True)
     mode = RadioField(
-        _l("Held"), choices=EventMode.choices, coerce=EventMode, default=EventMode.in_person
+        _l("Where it happens"),
+        choices=EventMode.choices,
+        coerce=EventMode,
+        default=EventMode.in_person,
     )
     online_url = StringField(
         _l("Online link (shown to registered residents only)"),

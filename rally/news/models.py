@@ -132,7 +132,7 @@ class RegistrationStatus(TitledEnum):
     @classmethod
     def _titles(cls):
         return {
-            cls.registered: _l("Registered"),
+            cls.registered: _l("Has a seat"),
             cls.waitlisted: _l("On the waiting list"),
             cls.cancelled: _l("Cancelled"),
         }

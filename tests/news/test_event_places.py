@@ -123,7 +123,7 @@ def test_only_the_association_sees_and_exports_registrations(
     assert response.status_code == 200
     lines = response.get_data(as_text=True).lstrip("\ufeff").splitlines()
     assert lines[0].startswith("Registration ID,E-mail,Status,Place in the list")
-    assert [line.split(",")[2] for line in lines[1:]] == ["Registered", "On the waiting list"]
+    assert [line.split(",")[2] for line in lines[1:]] == ["Has a seat", "On the waiting list"]
 
 
 def test_the_export_defuses_formulas(app, admin_client, make_event, make_resident, ctx):
