@@ -106,6 +106,7 @@ class EventForm(Form):
         validators=[Optional(), NumberRange(min=0, max=100000)],
     )
     registration_closes_at = _when(_l("Registration closes (empty: when the event starts)"))
+    checkpoint_id = SelectField(_l("Attending gives the stamp of"), coerce=int, default=0)
     publish_at = _when(_l("Publish from (empty: now)"))
     expires_at = _when(_l("Publish until (empty: until it ends)"))
     submit = SubmitField(_l("Save"))
@@ -125,6 +126,7 @@ class EventForm(Form):
             capacity=self.capacity.data,
             held_seats=self.held_seats.data or 0,
             registration_closes_at=to_utc(self.registration_closes_at.data, timezone),
+            checkpoint_id=self.checkpoint_id.data or None,
             publish_at=to_utc(self.publish_at.data, timezone),
             expires_at=to_utc(self.expires_at.data, timezone),
         )

@@ -76,7 +76,8 @@ class Event(Scheduled, Translated, db.Model):
     ``capacity`` seats (``None``: no limit), of which ``held_seats`` are kept back by the
     association; registration closes at ``registration_closes_at`` (``None``: when the event
     starts). ``online_url`` is shown to registered residents only. ``attendance_key`` signs
-    the venue's attendance QR codes: bumping it revokes every code shown so far.
+    the venue's attendance QR codes: bumping it revokes every code shown so far. With a
+    ``checkpoint_id``, attending also gives that checkpoint's stamp.
     """
 
     __tablename__ = "event"
@@ -101,6 +102,11 @@ class Event(Scheduled, Translated, db.Model):
     held_seats: Mapped[int] = mapped_column(default=0, server_default="0")
     registration_closes_at: Mapped[datetime | None]
     attendance_key: Mapped[int] = mapped_column(default=1, server_default="1")
+    # A checkpoint of a campaign (named by string: campaigns sit below, but the checkpoint
+    # is theirs): attending gives its stamp.
+    checkpoint_id: Mapped[int | None] = mapped_column(
+        ForeignKey("checkpoint.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import false, select
 
+from rally.campaigns.models import Campaign, CampaignState, Checkpoint
 from rally.errors import RallyError
 from rally.extensions import db
 from rally.i18n import _l
@@ -64,6 +65,8 @@ class EventInput:
     capacity: int | None = None  # None: no limit
     held_seats: int = 0
     registration_closes_at: datetime | None = None  # None: when the event starts
+    # A campaign's checkpoint whose stamp attending gives; None: no stamp.
+    checkpoint_id: int | None = None
     publish_at: datetime | None = None
     expires_at: datetime | None = None
 
@@ -188,7 +191,7 @@ def save_event(user, data: EventInput, now: datetime, event: Event | None = None
     :raise PublishError: ``association_only``, ``title_required``,
         ``event_ends_before_start``, ``expires_before_publish``, ``invalid_online_link``,
         ``online_link_required``, ``held_seats_exceed_capacity``,
-        ``registration_closes_after_start``.
+        ``registration_closes_after_start``, ``unknown_checkpoint``.
     """
     check_store_rights(user, None)
     if data.ends_at <= data.starts_at:
@@ -220,6 +223,10 @@ def _check_places(data: EventInput) -> None:
             _l("More seats are held back than the event has."),
             code="held_seats_exceed_capacity",
         )
+    if data.checkpoint_id is not None and db.session.get(Checkpoint, data.checkpoint_id) is None:
+        raise PublishError(
+            _l("This checkpoint does not exist."), code="unknown_checkpoint", status=404
+        )
     if data.registration_closes_at is not None and data.registration_closes_at > data.starts_at:
         raise PublishError(
             _l("Registration must close by the time the event starts."),
@@ -235,6 +242,20 @@ def delete_item(user, item) -> None:
     check_store_rights(user, getattr(item, "store_id", None))
     db.session.delete(item)
     db.session.flush()
+
+
+def checkpoint_choices() -> list[tuple[int, str]]:
+    """``(checkpoint id, "campaign: place")`` of the campaigns not ended, for the event form."""
+    checkpoints = db.session.scalars(
+        select(Checkpoint)
+        .join(Campaign, Campaign.id == Checkpoint.campaign_id)
+        .where(Campaign.state != CampaignState.ended)
+        .order_by(Campaign.id, Checkpoint.id)
+    )
+    return [
+        (checkpoint.id, f"{checkpoint.campaign.tr('title')}: {checkpoint.place.tr('name')}")
+        for checkpoint in checkpoints
+    ]
 
 
 def _stores_of(user):

@@ -17,11 +17,16 @@ from flask_babel import force_locale
 from itsdangerous import BadSignature
 from sqlalchemy import func, select, update
 
+from rally.campaigns.models import Checkpoint
+from rally.cards.models import Stamp
+from rally.cards.reading import open_card
 from rally.errors import RallyError
 from rally.extensions import db
 from rally.i18n import _, _l, format_when, recipient_language
 from rally.mail import Mail
+from rally.stamping.operations import StampError, check_checkpoint_open, grant_stamp
 from rally.utils import signer
+from rally.visitors.operations import card_of
 
 from .models import Event, EventRegistration, RegistrationStatus
 from .signals import seat_promoted
@@ -423,11 +428,37 @@ def check_attendance_token(token: str, now: datetime) -> Event:
     return event
 
 
-def attend(token: str, visitor, now: datetime) -> EventRegistration:
+@dataclass(frozen=True)
+class Attendance:
+    registration: EventRegistration
+    stamp: Stamp | None  # the campaign's stamp attending gave, if the event is a checkpoint
+
+
+def _event_stamp(event: Event, visitor, now: datetime) -> Stamp | None:
+    """The stamp of the event's checkpoint on the resident's card (a card is opened for an
+    account without one). A stamp the campaign refuses (not running, too soon after another)
+    leaves the attendance recorded: the refusal is rolled back to a savepoint."""
+    if event.checkpoint_id is None:
+        return None
+    checkpoint = db.session.get(Checkpoint, event.checkpoint_id)
+    card = card_of(visitor)
+    if card is None:
+        card = open_card(None, visitor.locale)
+        card.visitor_id = visitor.id
+    try:
+        with db.session.begin_nested():
+            check_checkpoint_open(checkpoint, now)
+            return grant_stamp(card, checkpoint, now)
+    except StampError as refusal:
+        return refusal.stamp if refusal.is_repeat else None
+
+
+def attend(token: str, visitor, now: datetime) -> Attendance:
     """Record that ``visitor`` is at the event whose venue code ``token`` is, once.
 
     An event that takes registrations counts its registered residents only; at one that
-    takes none, a resident who scans is counted as they come.
+    takes none, a resident who scans is counted as they come. An event that is a campaign's
+    checkpoint also gives its stamp to the resident's card (:func:`_event_stamp`).
 
     :raise RegistrationError: those of :func:`check_attendance_token`, ``not_registered``,
         ``already_attended`` (the same resident scanning again: nothing changes).
@@ -459,7 +490,7 @@ def attend(token: str, visitor, now: datetime) -> EventRegistration:
     if marked != 1:
         raise RegistrationError(_l("Your attendance is already recorded."), code="already_attended")
     db.session.expire(registration, ["attended_at"])
-    return registration
+    return Attendance(registration, _event_stamp(event, visitor, now))
 
 
 def revoke_attendance_codes(event: Event) -> None:

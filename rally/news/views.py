@@ -392,6 +392,8 @@ def _editable_item(spec: Kind, item_id: int):
 
 
 def _store_choices(form, kind: str) -> None:
+    if "checkpoint_id" in form:
+        form.checkpoint_id.choices = [(0, _("No stamp")), *operations.checkpoint_choices()]
     if "store_id" not in form:
         return
     choices = [(store.id, store.tr("name")) for store in operations.stores_of(current_user)]
@@ -408,7 +410,7 @@ def _fill_form(form, item) -> None:
         value = getattr(item, field.name)
         if isinstance(value, datetime):
             value = operations.to_local(value, zone)
-        if field.name == "store_id" and value is None:
+        if field.name in ("store_id", "checkpoint_id") and value is None:
             value = 0
         field.data = value
 

@@ -136,3 +136,35 @@ def test_the_venue_screen_shows_the_current_code(app, admin_client, make_event):
     assert url in {base + _token(app, event_id), base + _token(app, event_id, 1)}  # a step may end
     image = re.search(r'src="data:image/svg\+xml;base64,([^"]+)"', page).group(1)
     assert base64.b64decode(image) == qr_svg(url)
+
+
+def test_attending_an_event_that_is_a_checkpoint_gives_its_stamp_once(
+    app, make_event, make_resident, visitor_client, make_campaign, stamps_of
+):
+    _, checkpoints = make_campaign(stores=1)
+    event_id = _running(make_event, checkpoint_id=checkpoints[0])
+    resident = make_resident()
+    _seat(app, event_id, resident)
+    client = visitor_client(resident)
+    response = client.post(f"/events/attend/{_token(app, event_id)}", headers=EN)
+    assert "Your stamp card also has the stamp of" in response.get_data(as_text=True)
+    client.post(f"/events/attend/{_token(app, event_id)}")
+    with app.app_context():
+        from rally.cards.models import Card
+
+        card = db.session.scalar(db.select(Card).where(Card.visitor_id == resident))
+        assert stamps_of(checkpoints[0]) == [(card.id, None)]
+    assert _attended(app, event_id) == [resident]
+
+
+def test_a_stamp_the_campaign_refuses_leaves_the_attendance(
+    app, make_event, make_resident, visitor_client, make_campaign, stamps_of
+):
+    _, checkpoints = make_campaign(stores=1, starts=1)  # not started yet
+    event_id = _running(make_event, checkpoint_id=checkpoints[0])
+    resident = make_resident()
+    _seat(app, event_id, resident)
+    response = visitor_client(resident).post(f"/events/attend/{_token(app, event_id)}")
+    assert response.status_code == 200
+    assert _attended(app, event_id) == [resident]
+    assert stamps_of(checkpoints[0]) == []

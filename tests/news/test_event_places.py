@@ -181,3 +181,42 @@ def test_an_online_link_must_be_a_web_address(app, admin_client, ctx):
     )
     assert response.status_code == 400
     assert db.session.query(Event).count() == 0
+
+
+def test_the_association_creates_an_event_and_adding_seats_promotes_at_once(
+    app, admin_client, make_resident, visitor_client, make_campaign
+):
+    from rally.news.models import Event
+
+    _, checkpoints = make_campaign(stores=1)
+    form = {
+        "title-en": "Clean-up",
+        "starts_at": "2030-01-10T10:00",
+        "ends_at": "2030-01-10T12:00",
+        "mode": "mixed",
+        "online_url": "https://meet.example.jp/clean-up",
+        "takes_registrations": "y",
+        "capacity": "2",
+        "held_seats": "1",
+        "checkpoint_id": str(checkpoints[0]),
+    }
+    assert "Attending gives the stamp of" in admin_client.get(
+        "/manage/events/new", headers=EN
+    ).get_data(as_text=True)
+    assert admin_client.post("/manage/events/new", data=form).status_code == 303
+    with app.app_context():
+        event = db.session.scalar(db.select(Event))
+        assert (event.capacity, event.held_seats, event.open_seats) == (2, 1, 1)
+        assert event.checkpoint_id == checkpoints[0]
+        event_id = event.id
+    seated, waiting = make_resident(), make_resident()
+    _register(visitor_client, event_id, seated)
+    _register(visitor_client, event_id, waiting)
+    response = admin_client.post(
+        f"/manage/events/{event_id}/edit", data={**form, "held_seats": "0"}
+    )
+    assert response.status_code == 303
+    with app.app_context():
+        assert [mail["Subject"] for mail in outbox()] == ["席が確保されました: Clean-up"]
+        rows = db.session.scalars(db.select(EventRegistration.status)).all()
+        assert rows == [RegistrationStatus.registered] * 2

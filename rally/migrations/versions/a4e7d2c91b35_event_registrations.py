@@ -1,5 +1,5 @@
 """Events with places: in person or online, registrations with a waiting list, reminders
-and attendance (issue 20).
+and attendance, optionally a campaign's stamp (issue 20).
 
 Revision ID: a4e7d2c91b35
 Revises: cf6f8cc89d36
@@ -26,6 +26,9 @@ def upgrade():
         batch_op.add_column(sa.Column('held_seats', sa.Integer(), server_default='0', nullable=False))
         batch_op.add_column(sa.Column('registration_closes_at', sa.DateTime(), nullable=True))
         batch_op.add_column(sa.Column('attendance_key', sa.Integer(), server_default='1', nullable=False))
+        batch_op.add_column(sa.Column('checkpoint_id', sa.Integer(), nullable=True))
+        batch_op.create_index(batch_op.f('ix_event_checkpoint_id'), ['checkpoint_id'], unique=False)
+        batch_op.create_foreign_key(batch_op.f('fk_event_checkpoint_id_checkpoint'), 'checkpoint', ['checkpoint_id'], ['id'], ondelete='SET NULL')
 
     op.create_table('event_registration',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -55,6 +58,9 @@ def downgrade():
 
     op.drop_table('event_registration')
     with op.batch_alter_table('event', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('fk_event_checkpoint_id_checkpoint'), type_='foreignkey')
+        batch_op.drop_index(batch_op.f('ix_event_checkpoint_id'))
+        batch_op.drop_column('checkpoint_id')
         batch_op.drop_column('attendance_key')
         batch_op.drop_column('registration_closes_at')
         batch_op.drop_column('held_seats')
