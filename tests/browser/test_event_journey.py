@@ -124,3 +124,28 @@ def test_waitlisted_promoted_and_added_to_the_calendar(app, browser, live_server
         for context in contexts:
             context.close()
     assert {name: problems for name, problems in found.items() if problems} == {}
+
+
+def test_the_association_pages_of_an_event_have_no_serious_accessibility_violation(
+    app, browser, live_server, full_event, make_user
+):
+    from rally.auth.models import Role
+
+    from .conftest import log_in
+
+    event_id, _ = full_event
+    admin = make_user(role=Role.admin)
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, locale="ja-JP")
+    found = {}
+    try:
+        page = context.new_page()
+        log_in(page, live_server, admin.email, "correct horse battery")
+        for name in ("registrations", "attendance-code"):
+            page.goto(f"{live_server}/manage/events/{event_id}/{name}")
+            found[name] = violations(page)
+        page.goto(f"{live_server}/manage/events/{event_id}/edit")
+        found["edit"] = violations(page)
+        assert page.get_by_label("参加用リンク(登録した住民にのみ表示)").input_value() == LINK
+    finally:
+        context.close()
+    assert {name: problems for name, problems in found.items() if problems} == {}
