@@ -31,6 +31,7 @@ def test_the_online_link_is_shown_to_registered_residents_only(
         return who.get(f"/events/{event_id}", headers=EN).get_data(as_text=True)
 
     assert ONLINE_URL in page(visitor_client(seated))
+    assert "https://schema.org/OnlineEventAttendanceMode" in page(client)  # JSON-LD
     for other in (client, visitor_client(waiting), visitor_client(stranger)):
         text = page(other)
         assert "Round table" in text
@@ -116,6 +117,12 @@ def test_only_the_association_sees_and_exports_registrations(
         assert client.get(path).status_code == 302  # anonymous: the log-in
         assert merchant_client.get(path).status_code == 403
         assert visitor_client(seated).get(path).status_code == 302
+    revoke = f"/manage/events/{event_id}/attendance-code/revoke"
+    assert merchant_client.post(revoke).status_code == 403
+    with app.app_context():
+        from rally.news.models import Event
+
+        assert db.session.get(Event, event_id).attendance_key == 1  # refused: unchanged
     text = admin_client.get(page, headers=EN).get_data(as_text=True)
     assert 'data-testid="count-registered">1<' in text
     assert 'data-testid="count-waiting">1<' in text
