@@ -18,6 +18,7 @@ POT = os.path.join(ROOT, "messages.pot")
 
 translate = AppGroup("translate", help="Extract, update and compile the message catalogs.")
 lottery = AppGroup("lottery", help="Lotteries anyone can check.")
+events = AppGroup("events", help="Events: reminders to registered residents.")
 
 
 def init_app(app) -> None:
@@ -26,6 +27,7 @@ def init_app(app) -> None:
     app.cli.add_command(qr_links)
     app.cli.add_command(translate)
     app.cli.add_command(lottery)
+    app.cli.add_command(events)
 
 
 def upgrade_database() -> None:
@@ -176,3 +178,21 @@ def lottery_verify(source):
         f"Verified: the seed matches the commitment and {len(data['winners'])} winners "
         f"follow from {len(data['entries'])} entries: {' '.join(data['winners'])}"
     )
+
+
+@events.command("remind")
+def events_remind():
+    """E-mail the residents registered for an event that starts within a day, once each:
+    for a timer (every few minutes or hourly); running it again sends nothing twice."""
+    from .database import take_write_lock
+    from .mail import try_send_all
+    from .news.registrations import send_reminders
+
+    # The mails hold the event's address: a request context at the site's own address.
+    base = current_app.config["RALLY_BASE_URL"]
+    with current_app.test_request_context("/", base_url=base):
+        take_write_lock()
+        mails = send_reminders(utcnow())
+        db.session.commit()  # claimed first: a crash below loses a reminder, never sends two
+    sent = try_send_all(mails)
+    click.echo(f"Reminders sent: {sent} of {len(mails)}.")

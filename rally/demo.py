@@ -25,7 +25,7 @@ from rally.communitydemo import seed_conversations
 from rally.demopictures import give_pictures
 from rally.extensions import db
 from rally.i18n.content import texts_sql
-from rally.news.demo import seed_showcase
+from rally.news.demo import seed_events_with_places, seed_showcase
 from rally.questionnaires.operations import QuestionInput, add_question
 from rally.spots.models import Spot
 from rally.stores.models import Category, Store, StoreStatus
@@ -476,6 +476,7 @@ def seed_demo(now: datetime, timezone: str = "Asia/Tokyo") -> dict:
     community = seed_circles()  # rally/circles/demo.py: circles, a resident, a moderator
     seed_conversations()  # rally/communitydemo.py: threads, replies, reactions, a report
     seed_survey(now)  # rally/surveys/demo.py: a public survey with twenty answers
+    seed_events_with_places(now)  # an online event with a waiting list, one with attendance
     return {
         **community,
         "admin": (ADMIN_EMAIL, ADMIN_PASSWORD),

@@ -20,6 +20,8 @@ from rally.cards.models import Stamp, card_number
 from rally.extensions import db
 from rally.i18n import _, _l, pick
 from rally.i18n.languages import site_languages
+from rally.news.models import Event
+from rally.news.registrations import registrations_of
 from rally.questionnaires.models import Answer, Question
 from rally.questionnaires.operations import answer_text
 from rally.rewards.models import Claim
@@ -240,6 +242,35 @@ class Export:
     title: object  # a lazy translated string
     build: Callable[[int | None], Table]
     by_campaign: bool
+
+
+def event_registrations_table(event: Event) -> Table:
+    """One event's registrations: seats, then the waiting list in its order, then the
+    cancelled ones; who moved up from the list, and who attended."""
+    header = [
+        _("Registration ID"),
+        _("E-mail"),
+        _("Status"),
+        _("Place in the list"),
+        _("Registered"),
+        _("Moved up from the waiting list"),
+        _("Cancelled"),
+        _("Attended"),
+    ]
+    rows = (
+        [
+            row.id,
+            row.visitor.email,
+            row.status.label,
+            position,
+            local_time(row.queued_at),
+            local_time(row.promoted_at),
+            local_time(row.cancelled_at),
+            local_time(row.attended_at),
+        ]
+        for position, row in enumerate(registrations_of(event), start=1)
+    )
+    return Table(header, rows)
 
 
 TABLES: dict[str, Export] = {

@@ -6,10 +6,11 @@ from rally.auth.decorators import admin_required
 from rally.campaigns.listing import all_campaigns
 from rally.campaigns.models import Campaign
 from rally.extensions import db
+from rally.news.models import Event
 from rally.utils import int_arg, utcnow
 
 from .csvfile import csv_text
-from .tables import TABLES, local_time
+from .tables import TABLES, event_registrations_table, local_time
 
 bp = Blueprint("exports", __name__, url_prefix="/admin/exports", template_folder="templates")
 
@@ -31,13 +32,21 @@ def download(name: str):
     campaign_id = int_arg("campaign") if export.by_campaign else None
     if campaign_id is not None and db.session.get(Campaign, campaign_id) is None:
         abort(404)
-    table = export.build(campaign_id)
-    stamp = local_time(utcnow()).replace(" ", "-").replace(":", "")[:15]
     suffix = f"-campaign-{campaign_id}" if campaign_id is not None else ""
+    return _csv(export.build(campaign_id), f"{name}{suffix}")
+
+
+@bp.get("/events/<int:event_id>/registrations.csv")
+def event_registrations(event_id: int):
+    """One event's registrations, waiting list and attendance."""
+    event = db.session.get(Event, event_id) or abort(404)
+    return _csv(event_registrations_table(event), f"event-{event.id}-registrations")
+
+
+def _csv(table, name: str) -> Response:
+    stamp = local_time(utcnow()).replace(" ", "-").replace(":", "")[:15]
     response = Response(csv_text(table.header, table.rows), mimetype="text/csv")
     response.charset = "utf-8"
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="rally-{name}{suffix}-{stamp}.csv"'
-    )
+    response.headers["Content-Disposition"] = f'attachment; filename="rally-{name}-{stamp}.csv"'
     response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -4,6 +4,7 @@ Called by :func:`rally.demo.seed_demo`; idempotent like it (finds what it made b
 Names are fictional or generic.
 """
 
+import secrets
 from datetime import datetime, time, timedelta
 
 from sqlalchemy import select
@@ -12,8 +13,9 @@ from rally.extensions import db
 from rally.i18n.content import texts_sql
 from rally.spots.models import Spot, SpotKind
 from rally.stores.hours import StoreHours
+from rally.visitors.models import Visitor
 
-from .models import Coupon, Event, NewsPost
+from .models import Coupon, Event, EventMode, EventRegistration, NewsPost, RegistrationStatus
 
 SPOTS = [
     (
@@ -281,3 +283,103 @@ def _news(store, title_ja: str, title_en: str, body_ja: str, body_en: str, when:
                 publish_at=when,
             )
         )
+
+
+# Events with places (issue 20): an online event whose seats are taken, with a waiting
+# list, and an in-person event held yesterday, with its attendance.
+ONLINE_EVENT = (
+    "オンライン町役場 座談会",
+    "Online Town Office round table",
+    "商店会と住民がオンラインで集まり、まちの話をします。登録した方にリンクをお送りします。",
+    "Shopkeepers and residents meet online to talk about the town. Registered residents get "
+    "the link.",
+)
+IN_PERSON_EVENT = (
+    "商店街そうじの日",
+    "Shopping street clean-up day",
+    "みんなで駅前通りをきれいにします。軍手とごみ袋は商店会が用意します。",
+    "Together we clean Station Street. The association brings gloves and bags.",
+    "三鷹駅南口 集合",
+    "Meet at Mitaka Station, south exit",
+)
+DEMO_GUESTS = 7  # event-guest1@example.jp ... (no log-in: a random password each)
+
+
+def _guests() -> list[Visitor]:
+    guests = []
+    for number in range(1, DEMO_GUESTS + 1):
+        email = f"event-guest{number}@example.jp"
+        visitor = db.session.scalar(select(Visitor).where(Visitor.email == email))
+        if visitor is None:
+            visitor = Visitor(email=email, locale="ja" if number % 2 else "en")
+            visitor.set_password(secrets.token_urlsafe(24))
+            db.session.add(visitor)
+        guests.append(visitor)
+    db.session.flush()
+    return guests
+
+
+def seed_events_with_places(now: datetime) -> dict:
+    """Add the online event (3 open seats all taken, 2 waiting) and yesterday's clean-up
+    (4 registered, 3 attended); idempotent. Returns the two events."""
+    guests = _guests()
+    title_ja, title_en, body_ja, body_en = ONLINE_EVENT
+    online = db.session.scalar(select(Event).where(texts_sql(Event.title, "ja") == title_ja))
+    if online is None:
+        starts = (now + timedelta(days=3)).replace(minute=0, second=0, microsecond=0)
+        online = Event(
+            title={"ja": title_ja, "en": title_en},
+            body={"ja": body_ja, "en": body_en},
+            starts_at=starts,
+            ends_at=starts + timedelta(hours=1, minutes=30),
+            publish_at=now - timedelta(days=2),
+            mode=EventMode.online,
+            online_url="https://meet.example.jp/online-town-office",
+            takes_registrations=True,
+            capacity=4,
+            held_seats=1,
+        )
+        db.session.add(online)
+        db.session.flush()
+        for index, guest in enumerate(guests[:5]):
+            db.session.add(
+                EventRegistration(
+                    event_id=online.id,
+                    visitor_id=guest.id,
+                    status=RegistrationStatus.registered
+                    if index < 3
+                    else RegistrationStatus.waitlisted,
+                    created_at=now - timedelta(hours=10 - index),
+                    queued_at=now - timedelta(hours=10 - index),
+                )
+            )
+    title_ja, title_en, body_ja, body_en, place_ja, place_en = IN_PERSON_EVENT
+    held = db.session.scalar(select(Event).where(texts_sql(Event.title, "ja") == title_ja))
+    if held is None:
+        starts = (now - timedelta(days=1)).replace(minute=0, second=0, microsecond=0)
+        held = Event(
+            title={"ja": title_ja, "en": title_en},
+            body={"ja": body_ja, "en": body_en},
+            place={"ja": place_ja, "en": place_en},
+            starts_at=starts,
+            ends_at=starts + timedelta(hours=2),
+            publish_at=now - timedelta(days=7),
+            mode=EventMode.in_person,
+            takes_registrations=True,
+            capacity=20,
+        )
+        db.session.add(held)
+        db.session.flush()
+        for index, guest in enumerate(guests[3:7]):
+            db.session.add(
+                EventRegistration(
+                    event_id=held.id,
+                    visitor_id=guest.id,
+                    status=RegistrationStatus.registered,
+                    created_at=now - timedelta(days=5, hours=index),
+                    queued_at=now - timedelta(days=5, hours=index),
+                    attended_at=starts + timedelta(minutes=5 + index) if index < 3 else None,
+                )
+            )
+    db.session.flush()
+    return {"online_event": online, "in_person_event": held}

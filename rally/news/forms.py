@@ -3,12 +3,22 @@
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from wtforms import SubmitField
-from wtforms.validators import DataRequired, Optional
+from wtforms import BooleanField, StringField, SubmitField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from rally.forms import DateTimeLocalField, Form, SelectField, TranslatedField, plausible_date
+from rally.forms import (
+    DateTimeLocalField,
+    Form,
+    IntegerField,
+    RadioField,
+    SelectField,
+    TranslatedField,
+    plausible_date,
+)
 from rally.i18n import _l
+from rally.stores.forms import web_address
 
+from .models import EventMode
 from .operations import CouponInput, EventInput, NewsInput, to_utc
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
@@ -76,6 +86,27 @@ class EventForm(Form):
     place = TranslatedField(_l("Place"), max_length=255)
     starts_at = _when(_l("Starts"), required=True)
     ends_at = _when(_l("Ends"), required=True)
+    mode = RadioField(
+        _l("Where it happens"),
+        choices=EventMode.choices,
+        coerce=EventMode,
+        default=EventMode.in_person,
+    )
+    online_url = StringField(
+        _l("Online link (shown to registered residents only)"),
+        validators=[Optional(), Length(max=500), web_address],
+    )
+    takes_registrations = BooleanField(_l("Residents register for this event"))
+    capacity = IntegerField(
+        _l("Seats (empty: no limit)"), validators=[Optional(), NumberRange(min=1, max=100000)]
+    )
+    held_seats = IntegerField(
+        _l("Seats held back by the association"),
+        default=0,
+        validators=[Optional(), NumberRange(min=0, max=100000)],
+    )
+    registration_closes_at = _when(_l("Registration closes (empty: when the event starts)"))
+    checkpoint_id = SelectField(_l("Attending gives the stamp of"), coerce=int, default=0)
     publish_at = _when(_l("Publish from (empty: now)"))
     expires_at = _when(_l("Publish until (empty: until it ends)"))
     submit = SubmitField(_l("Save"))
@@ -89,6 +120,13 @@ class EventForm(Form):
             place=self.place.data,
             starts_at=to_utc(self.starts_at.data, timezone),
             ends_at=to_utc(self.ends_at.data, timezone),
+            mode=self.mode.data,
+            online_url=(self.online_url.data or "").strip(),
+            takes_registrations=self.takes_registrations.data,
+            capacity=self.capacity.data,
+            held_seats=self.held_seats.data or 0,
+            registration_closes_at=to_utc(self.registration_closes_at.data, timezone),
+            checkpoint_id=self.checkpoint_id.data or None,
             publish_at=to_utc(self.publish_at.data, timezone),
             expires_at=to_utc(self.expires_at.data, timezone),
         )

@@ -5,10 +5,12 @@ Functions here change state and ``flush()``; the request commits once.
 
 from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import false, select
 
+from rally.campaigns.models import Campaign, CampaignState, Checkpoint
 from rally.errors import RallyError
 from rally.extensions import db
 from rally.i18n import _l
@@ -16,7 +18,7 @@ from rally.i18n.content import clean_texts, sort_key_sql
 from rally.pagination import paginate
 from rally.stores.models import Store, StoreStatus
 
-from .models import Coupon, Event, NewsPost
+from .models import Coupon, Event, EventMode, NewsPost
 
 
 class PublishError(RallyError):
@@ -56,6 +58,15 @@ class EventInput:
     ends_at: datetime
     body: dict[str, str] = field(default_factory=dict)
     place: dict[str, str] = field(default_factory=dict)
+    mode: EventMode = EventMode.in_person
+    # Shown to registered residents only (rally/news/registrations.py).
+    online_url: str = ""
+    takes_registrations: bool = False
+    capacity: int | None = None  # None: no limit
+    held_seats: int = 0
+    registration_closes_at: datetime | None = None  # None: when the event starts
+    # A campaign's checkpoint whose stamp attending gives; None: no stamp.
+    checkpoint_id: int | None = None
     publish_at: datetime | None = None
     expires_at: datetime | None = None
 
@@ -178,19 +189,49 @@ def save_event(user, data: EventInput, now: datetime, event: Event | None = None
     :param data: the event's values (times naive UTC, ``publish_at`` ``None`` = now), built
         by :meth:`rally.news.forms.EventForm.to_input`.
     :raise PublishError: ``association_only``, ``title_required``,
-        ``event_ends_before_start``, ``expires_before_publish``.
+        ``event_ends_before_start``, ``expires_before_publish``, ``invalid_online_link``,
+        ``online_link_required``, ``held_seats_exceed_capacity``,
+        ``registration_closes_after_start``, ``unknown_checkpoint``.
     """
     check_store_rights(user, None)
     if data.ends_at <= data.starts_at:
         raise PublishError(
             _l("The event must end after it starts."), code="event_ends_before_start"
         )
+    _check_places(data)
     if event is None:
         event = Event(author_id=user.id)
     _apply(event, data, now)
     db.session.add(event)
     db.session.flush()
     return event
+
+
+def _check_places(data: EventInput) -> None:
+    link = urlsplit(data.online_url)
+    if data.online_url and (link.scheme not in ("http", "https") or not link.netloc):
+        raise PublishError(
+            _l("Please enter a web address starting with http:// or https://."),
+            code="invalid_online_link",
+        )
+    if data.mode is not EventMode.in_person and not data.online_url:
+        raise PublishError(
+            _l("An online event needs its online link."), code="online_link_required"
+        )
+    if data.capacity is not None and data.held_seats > data.capacity:
+        raise PublishError(
+            _l("More seats are held back than the event has."),
+            code="held_seats_exceed_capacity",
+        )
+    if data.checkpoint_id is not None and db.session.get(Checkpoint, data.checkpoint_id) is None:
+        raise PublishError(
+            _l("This checkpoint does not exist."), code="unknown_checkpoint", status=404
+        )
+    if data.registration_closes_at is not None and data.registration_closes_at > data.starts_at:
+        raise PublishError(
+            _l("Registration must close by the time the event starts."),
+            code="registration_closes_after_start",
+        )
 
 
 def delete_item(user, item) -> None:
@@ -201,6 +242,20 @@ def delete_item(user, item) -> None:
     check_store_rights(user, getattr(item, "store_id", None))
     db.session.delete(item)
     db.session.flush()
+
+
+def checkpoint_choices() -> list[tuple[int, str]]:
+    """``(checkpoint id, "campaign: place")`` of the campaigns not ended, for the event form."""
+    checkpoints = db.session.scalars(
+        select(Checkpoint)
+        .join(Campaign, Campaign.id == Checkpoint.campaign_id)
+        .where(Campaign.state != CampaignState.ended)
+        .order_by(Campaign.id, Checkpoint.id)
+    )
+    return [
+        (checkpoint.id, f"{checkpoint.campaign.tr('title')}: {checkpoint.place.tr('name')}")
+        for checkpoint in checkpoints
+    ]
 
 
 def _stores_of(user):

@@ -1,5 +1,7 @@
 """News, events and coupons: the public pages, the feeds and the publishing pages."""
 
+import base64
+import math
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -17,15 +19,22 @@ from flask import (
 from flask_babel import force_locale
 from flask_login import current_user
 
-from rally.auth.decorators import merchant_required
+from rally.auth.decorators import admin_required, merchant_required
+from rally.errors import back_with
 from rally.extensions import db
+from rally.forms import ConfirmForm
 from rally.i18n import _, _l, current_language, district_name, site_languages
+from rally.mail import try_send_all
+from rally.qr import qr_svg
 from rally.stores import search
 from rally.utils import confirmation_page, int_arg, strip_control_characters, utcnow
+from rally.visitors.session import current_visitor
 
-from . import operations
+from . import operations, registrations
+from .calendar import calendar_file
 from .forms import CouponForm, EventForm, NewsForm
-from .models import Coupon, Event, NewsPost
+from .models import Coupon, Event, NewsPost, RegistrationStatus
+from .registrations import RegistrationError
 
 bp = Blueprint("news", __name__, template_folder="templates")
 
@@ -85,8 +94,139 @@ def events():
 
 @bp.get("/events/<int:event_id>")
 def event(event_id: int):
+    now = utcnow()
+    event = operations.visible_event(event_id, now) or abort(404)
+    visitor = current_visitor()
+    registration = registrations.registration_of(event, visitor.id if visitor else None)
+    response = current_app.make_response(
+        render_template(
+            "news/event.html",
+            event=event,
+            visitor=visitor,
+            registration=registration,
+            Status=RegistrationStatus,
+            seats=registrations.seats(event) if event.takes_registrations else None,
+            registration_open=registrations.registration_open(event, now),
+            may_cancel=now < event.starts_at,
+            waiting_position=registration and registrations.waiting_position(registration),
+            online_link=registrations.online_link_for(event, registration),
+            form=ConfirmForm(),
+        )
+    )
+    if visitor is not None:  # the page holds the resident's own seat (and link)
+        response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _resident_event(event_id: int):
+    """The visible event and the logged-in resident; anybody else goes to the log-in."""
     event = operations.visible_event(event_id, utcnow()) or abort(404)
-    return render_template("news/event.html", event=event)
+    visitor = current_visitor()
+    if visitor is None:
+        abort(redirect(url_for("visitors.login"), 303))
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    return event, visitor
+
+
+@bp.post("/events/<int:event_id>/register")
+def register(event_id: int):
+    """One tap: a seat, or a place on the waiting list when the seats are taken."""
+    event, visitor = _resident_event(event_id)
+    back = url_for(".event", event_id=event_id)
+    try:
+        registration = registrations.register(event, visitor, utcnow())
+    except RegistrationError as error:
+        return back_with(error, back)
+    db.session.commit()
+    if registration.status is RegistrationStatus.registered:
+        flash(_("You are registered. See you there!"), "success")
+    else:
+        flash(
+            _(
+                "Every seat is taken: you are on the waiting list. "
+                "We will e-mail you if a seat becomes free."
+            ),
+            "success",
+        )
+    return redirect(back, 303)
+
+
+@bp.post("/events/<int:event_id>/cancel")
+def cancel_registration(event_id: int):
+    """One tap: the seat goes to the first on the waiting list, who is told at once."""
+    event, visitor = _resident_event(event_id)
+    back = url_for(".event", event_id=event_id)
+    try:
+        promoted = registrations.cancel(event, visitor, utcnow())
+    except RegistrationError as error:
+        return back_with(error, back)
+    mails = registrations.promotion_mails(promoted)
+    db.session.commit()
+    try_send_all(mails)  # after the commit: nothing here holds the database
+    flash(_("Your registration is cancelled."), "success")
+    return redirect(back, 303)
+
+
+def _ics_response(body: bytes, filename: str, private: bool) -> Response:
+    response = Response(body, mimetype="text/calendar")
+    response.charset = "utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    if private:
+        response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/events/<int:event_id>/calendar.ics")
+def event_ics(event_id: int):
+    """The event for a phone's calendar; with the online link for a registered resident."""
+    event = operations.visible_event(event_id, utcnow()) or abort(404)
+    visitor = current_visitor()
+    registration = registrations.registration_of(event, visitor.id if visitor else None)
+    link = registrations.online_link_for(event, registration)
+    lang = current_language()
+    body = calendar_file([event], lang, lambda _event: link)
+    return _ics_response(body, f"event-{event.id}.ics", private=visitor is not None)
+
+
+@bp.get("/events/calendar.ics")
+def calendar_feed():
+    """The calendar feed of published events (upcoming ones), to subscribe to; in
+    ``?lang=``. Never an online link: a feed is the same for everybody."""
+    lang = _feed_language()
+    with force_locale(lang):
+        body = calendar_file(operations.upcoming_events(utcnow(), limit=200), lang, lambda _e: None)
+    return _ics_response(body, "events.ics", private=False)
+
+
+@bp.route("/events/attend/<token>", methods=["GET", "POST"])
+def attend(token: str):
+    """Scanned at the venue: a logged-in resident confirms with one tap and is counted."""
+    now = utcnow()
+    try:
+        event = registrations.check_attendance_token(token, now)
+    except RegistrationError as error:
+        db.session.rollback()
+        return render_template("news/attend.html", error=error), error.status
+    visitor = current_visitor()
+    if visitor is None:
+        flash(_("Please log in to record your attendance, then scan the code again."), "error")
+        return redirect(url_for("visitors.login"), 303)
+    form = ConfirmForm()
+    status = 200
+    attended = None
+    if form.validate_on_submit():
+        try:
+            attended = registrations.attend(token, visitor, now)
+        except RegistrationError as error:
+            db.session.rollback()
+            return render_template("news/attend.html", event=event, error=error), error.status
+        db.session.commit()
+    elif request.method == "POST":
+        status = 400
+    return render_template(
+        "news/attend.html", event=event, form=form, attended=attended, token=token
+    ), status
 
 
 # Atom feeds ---------------------------------------------------------------------------
@@ -252,6 +392,8 @@ def _editable_item(spec: Kind, item_id: int):
 
 
 def _store_choices(form, kind: str) -> None:
+    if "checkpoint_id" in form:
+        form.checkpoint_id.choices = [(0, _("No stamp")), *operations.checkpoint_choices()]
     if "store_id" not in form:
         return
     choices = [(store.id, store.tr("name")) for store in operations.stores_of(current_user)]
@@ -268,7 +410,7 @@ def _fill_form(form, item) -> None:
         value = getattr(item, field.name)
         if isinstance(value, datetime):
             value = operations.to_local(value, zone)
-        if field.name == "store_id" and value is None:
+        if field.name in ("store_id", "checkpoint_id") and value is None:
             value = 0
         field.data = value
 
@@ -300,17 +442,22 @@ def edit(kind: str, item_id: int | None = None):
     if request.method == "GET" and item is not None:
         _fill_form(form, item)
     if form.validate_on_submit():
+        now = utcnow()
         try:
-            spec.save(
-                current_user, form.to_input(current_app.config["RALLY_TIMEZONE"]), utcnow(), item
+            saved = spec.save(
+                current_user, form.to_input(current_app.config["RALLY_TIMEZONE"]), now, item
             )
+            # More seats (or fewer held back): the waiting list moves up at once.
+            promoted = registrations.fill_seats(saved, now) if kind == "events" else []
         except operations.PublishError as error:
             db.session.rollback()
             if error.status == 403:
                 abort(403)
             form.form_errors.append(error.message)
         else:
+            mails = registrations.promotion_mails(promoted)
             db.session.commit()
+            try_send_all(mails)
             flash(_("Saved."), "success")
             return redirect(url_for(".manage", kind=kind), 303)
     title = spec.edit_title if item else spec.new_title
@@ -336,3 +483,61 @@ def delete(kind: str, item_id: int):
     db.session.commit()
     flash(_("Deleted."), "success")
     return redirect(url_for(".manage", kind=kind), 303)
+
+
+# The association's view of an event's registrations ------------------------------------
+
+
+def _managed_event(event_id: int) -> Event:
+    return db.session.get(Event, event_id) or abort(404)
+
+
+@bp.get("/manage/events/<int:event_id>/registrations")
+@admin_required
+def registrations_page(event_id: int):
+    """Seats, the waiting list in order, cancellations and attendance of one event."""
+    event = _managed_event(event_id)
+    rows = registrations.registrations_of(event)
+    response = current_app.make_response(
+        render_template(
+            "news/manage/registrations.html",
+            event=event,
+            rows=rows,
+            Status=RegistrationStatus,
+            seats=registrations.seats(event),
+            attended=sum(1 for row in rows if row.attended_at is not None),
+        )
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/manage/events/<int:event_id>/attendance-code")
+@admin_required
+def attendance_code(event_id: int):
+    """The screen shown at the venue: a QR code that changes every 30 seconds (the counter
+    tablet's ``tablet.js`` swaps it in place; without JavaScript the page reloads)."""
+    event = _managed_event(event_id)
+    now = utcnow()
+    url = registrations.attendance_url(event, registrations.time_step(now))
+    image = "data:image/svg+xml;base64," + base64.b64encode(qr_svg(url)).decode()
+    refresh = max(1, math.ceil(registrations.seconds_left_in_step(now)))
+    response = current_app.make_response(
+        render_template(
+            "news/manage/attendance_code.html", event=event, image=image, url=url, refresh=refresh
+        )
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/manage/events/<int:event_id>/attendance-code/revoke")
+@admin_required
+def revoke_attendance_codes(event_id: int):
+    event = _managed_event(event_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    registrations.revoke_attendance_codes(event)
+    db.session.commit()
+    flash(_("Every code shown so far no longer works."), "success")
+    return redirect(url_for(".attendance_code", event_id=event_id), 303)

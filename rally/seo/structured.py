@@ -108,9 +108,23 @@ def _local_iso(moment: datetime) -> str:
     return moment.replace(tzinfo=UTC).astimezone(zone).isoformat(timespec="minutes")
 
 
+ATTENDANCE_MODES = {
+    "in_person": "https://schema.org/OfflineEventAttendanceMode",
+    "online": "https://schema.org/OnlineEventAttendanceMode",
+    "mixed": "https://schema.org/MixedEventAttendanceMode",
+}
+
+
 def event_data(event, url: str, image: str, organizer: str, organizer_url: str) -> dict:
-    """An association event as Event, held in person at its place."""
+    """An association event as Event: in person at its place, online, or both. The online
+    link is for registered residents only: the virtual location points at the event's page."""
     place = event.tr("place")
+    mode = str(getattr(event, "mode", "in_person"))
+    locations = []
+    if mode != "online":
+        locations.append(_compact({"@type": "Place", "name": place, "address": _address(place)}))
+    if mode != "in_person":
+        locations.append({"@type": "VirtualLocation", "url": url})
     return _compact(
         {
             "@context": "https://schema.org",
@@ -119,9 +133,9 @@ def event_data(event, url: str, image: str, organizer: str, organizer_url: str) 
             "description": event.tr("body"),
             "startDate": _local_iso(event.starts_at),
             "endDate": _local_iso(event.ends_at),
-            "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
+            "eventAttendanceMode": ATTENDANCE_MODES.get(mode, ATTENDANCE_MODES["in_person"]),
             "eventStatus": "https://schema.org/EventScheduled",
-            "location": _compact({"@type": "Place", "name": place, "address": _address(place)}),
+            "location": locations[0] if len(locations) == 1 else locations,
             "organizer": {"@type": "Organization", "name": organizer, "url": organizer_url},
             "image": [image],
             "url": url,
