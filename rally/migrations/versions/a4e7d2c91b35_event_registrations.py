@@ -2,7 +2,7 @@
 and attendance, optionally a campaign's stamp (issue 20).
 
 Revision ID: a4e7d2c91b35
-Revises: cf6f8cc89d36
+Revises: 1a7d3d098fbc
 Create Date: 2026-12-06 06:50:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a4e7d2c91b35'
-down_revision = 'cf6f8cc89d36'
+down_revision = '1a7d3d098fbc'
 branch_labels = None
 depends_on = None
 
