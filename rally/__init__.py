@@ -183,9 +183,9 @@ def _register_blueprints(app: Flask) -> None:
     from .spots.views import bp as spots_bp
     from .stamping.views import bp as stamping_bp
     from .stores.views import bp as stores_bp
+    from .surveys.views import bp as surveys_bp
     from .threads.engagement_views import bp as engagement_bp
     from .threads.views import bp as threads_bp
-    from .surveys.views import bp as surveys_bp
     from .visitors.views import bp as visitors_bp
 
     app.register_blueprint(site_bp)
