@@ -17,6 +17,7 @@ from rally.circles.operations import Actor, may_read, may_see
 from rally.errors import RallyError
 from rally.extensions import db
 from rally.i18n import _l
+from rally.news.models import Event
 from rally.pagination import paginate
 from rally.residents.models import Resident, ResidentBlock
 from rally.residents.operations import hidden_authors
@@ -164,6 +165,14 @@ def notify_join_answer(circle: Circle, visitor_id: int, approved: bool) -> list[
     return _tell({visitor_id}, None, kind, circle_id=circle.id)
 
 
+def notify_seat(registration) -> list[Notification]:
+    """Tell a resident they moved up from an event's waiting list to a seat (``detail``: the
+    event's id). Their e-mail is the news room's."""
+    return _tell(
+        {registration.visitor_id}, None, "seat_promoted", detail=str(registration.event_id)
+    )
+
+
 def notify_decision(decision, undone: bool) -> list[Notification]:
     """Tell the resident a moderation decision is about what was decided, and why (or that
     it was undone). The moderator stays unnamed; a muted moderator's decision is told too.
@@ -211,8 +220,10 @@ class Shown:
     quote: str = ""
     # For grouped reactions: how many others reacted with the same emoji.
     others: int = 0
-    # Where its link goes: "thread", "circle" or None.
+    # Where its link goes: "thread", "circle", "event" or None.
     target: str | None = None
+    # For a seat at an event: the event.
+    event: Event | None = None
 
     @property
     def unread(self) -> bool:
@@ -246,6 +257,10 @@ class _Reader:
         if circle.id not in self._see:
             self._see[circle.id] = may_see(circle, self.actor)
         return self._see[circle.id]
+
+
+def _event_id(row: Notification) -> int | None:
+    return int(row.detail) if row.kind == "seat_promoted" and row.detail.isdigit() else None
 
 
 def _by_id(model, key, ids: set) -> dict:
@@ -308,6 +323,12 @@ def _shown(row: Notification, context: dict) -> Shown | None:
         elif reader.may_see(circle):
             item.target = "circle"
         return item
+    if row.kind == "seat_promoted":
+        event = context["events"].get(_event_id(row))
+        if event is None:
+            return None
+        item.event, item.target = event, "event"
+        return item
     # Join requests and answers: about a circle.
     if row.kind == "join_request" and row.actor_id in context["hidden"]:
         return None
@@ -344,6 +365,7 @@ def notification_page(visitor: Visitor, page: int):
         "circles": _by_id(Circle, Circle.id, {row.circle_id for row in rows}),
         "residents": _by_id(Resident, Resident.visitor_id, {row.actor_id for row in rows}),
         "reactions": _reaction_counts(rows, visitor.id, hidden),
+        "events": _by_id(Event, Event.id, {_event_id(row) for row in rows}),
     }
     items, gone = [], []
     for row in rows:
@@ -384,6 +406,7 @@ def own_item(visitor: Visitor, notification_id: int) -> Shown | None:
         "circles": _by_id(Circle, Circle.id, {row.circle_id}),
         "residents": _by_id(Resident, Resident.visitor_id, {row.actor_id}),
         "reactions": {},
+        "events": _by_id(Event, Event.id, {_event_id(row)}),
     }
     return _shown(row, context)
 

@@ -3,6 +3,7 @@ signal into notifications (see :mod:`.operations` for who is told)."""
 
 from rally.circles.signals import join_answered, join_requested
 from rally.moderation.signals import decision_made
+from rally.news.signals import seat_promoted
 from rally.threads.signals import post_published, reaction_added
 
 from . import operations
@@ -31,3 +32,8 @@ def tell_asker(circle, *, visitor_id: int, approved: bool, **extra) -> None:
 @decision_made.connect
 def tell_subject(decision, *, undone: bool = False, **extra) -> None:
     operations.notify_decision(decision, bool(undone))
+
+
+@seat_promoted.connect
+def tell_seat(registration, **extra) -> None:
+    operations.notify_seat(registration)

@@ -38,6 +38,8 @@ def target_url(item: Shown) -> str:
     """Where an item's link goes (the list itself for an item with nowhere to go)."""
     if item.target == "thread" and item.post is not None:
         return thread_url(item.post.circle_id, item.thread_id, item.post.id)
+    if item.target == "event" and item.event is not None:
+        return url_for("news.event", event_id=item.event.id)
     if item.target == "circle" and item.circle is not None:
         return url_for("threads.circle", circle_id=item.circle.id)
     return url_for(".index")
