@@ -32,6 +32,8 @@ WRITERS = [
     ("emma@example.com", "Emma in Sendai", "emma", "en", False, 90),
     ("yuki@example.jp", "ゆき🌸", "yuki", "ja", True, 120),
     ("li@example.com", "Li (digital resident)", "li_wei", "en", False, 60),
+    # A newcomer who only advertises: the reported post is theirs.
+    ("deals@example.com", "Travel Deals", "travel_deals", "en", False, 3),
 ]
 
 TOWN = "まちの情報"
@@ -118,7 +120,7 @@ THREADS = [
 # A post one demo resident reported (a moderator finds it in the queue).
 REPORTED = (
     TOWN,
-    "li_wei",
+    "travel_deals",
     "Cheap flights!!! Visit my page for a special offer → https://example.com/offer",
     2,
 )

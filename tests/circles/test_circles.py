@@ -538,8 +538,8 @@ def test_the_demo_adds_its_circles_once_and_its_resident_and_moderator_log_ins_w
             ("三鷹まちづくり会議室", "Mitaka Town Lab", CircleKind.open),
         ]
         hiroba = circles[1].id
-        # The moderator and the resident in each circle, and the demo's five other writers.
-        assert len(memberships(app)) == 6 + 5 * 3
+        # The moderator and the resident in each circle, and the demo's six other writers.
+        assert len(memberships(app)) == 6 + 6 * 3
         assert ("requested", False) in {(m[2], m[3]) for m in memberships(app) if m[0] == hiroba}
     log_ins = {}
     for role in ("Resident:", "Circle moderator:"):
