@@ -30,7 +30,7 @@ class PostState(TitledEnum):
         return {
             cls.visible: _l("Visible"),
             cls.held: _l("Held for review"),
-            cls.hidden: _l("Hidden"),
+            cls.hidden: _l("Hidden from readers"),
             cls.deleted: _l("Deleted"),
         }
 

@@ -119,7 +119,7 @@ def test_a_moderator_hides_a_reported_post_and_undoes_it(browser, live_server, a
         page.wait_for_load_state()
         assert state_of(app, reported["post"]) is PostState.hidden
         assert page.get_by_test_id("post-state").inner_text() == (
-            "非公開" if lang == "ja" else "Hidden"
+            "非表示" if lang == "ja" else "Hidden from readers"
         )
 
         page.get_by_test_id("undo").first.click()
