@@ -1,10 +1,11 @@
 """Issue 19's journey on a phone, in Japanese, English and Korean (the language the browser
 asks for): after ``flask --app rally demo`` the demo resident asks to join 子育てひろば, the
 demo moderator approves, the resident posts a thread with a photo (first refused without the
-child-photo confirmation, the text kept), the moderator replies and reacts, and the resident
-sees the count in the header, reads both notifications in their language and follows the
-reply to the post. Every page visited fits 390 px and has no serious axe violation; the
-``browser`` fixture fails the test on any Content-Security-Policy violation.
+child-photo confirmation, said at the checkbox, the text kept), the moderator replies and
+reacts, and the resident sees the count in the header, reads both notifications in their
+language and follows the reply to the post. Every page visited fits 390 px and has no
+serious axe violation; the ``browser`` fixture fails the test on any Content-Security-Policy
+violation.
 
 (A moderator hiding a reported post and undoing it: tests/browser/test_moderation_journey.py.)
 """
@@ -195,7 +196,13 @@ def test_a_resident_joins_the_hiroba_posts_a_photo_and_is_told_of_the_answers(
         with app.app_context():
             assert db.session.scalar(select(Post).where(Post.text == words["text"])) is None
 
-        form.get_by_label(words["confirm"]).check()
+        confirm = form.get_by_label(words["confirm"])
+        assert confirm.get_attribute("aria-invalid") == "true"  # read out at the checkbox
+        described = confirm.evaluate(
+            "box => document.getElementById(box.getAttribute('aria-describedby')).textContent"
+        )
+        assert described.strip() == words["refused"]
+        confirm.check()
         form.locator("input[type=file]").set_input_files(demo["photo"])
         with page.expect_response(lambda r: "/circle-photos/" in r.url) as shown:
             form.get_by_role("button", name=words["post"], exact=True).click()
