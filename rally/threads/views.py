@@ -159,7 +159,9 @@ def _refused(error: RallyError, form, again, circle, actor: Actor):
         return redirect(url_for("residents.profile"), 303)
     if error.status == 404:
         abort(404)
-    if operations.may_post_in(circle, actor.visitor, utcnow()):
+    if error.code == "photos_unconfirmed":  # said at the checkbox it is about
+        form.photos_confirmed.errors = [*form.photos_confirmed.errors, error.message]
+    elif operations.may_post_in(circle, actor.visitor, utcnow()):
         form.text.errors = [*form.text.errors, error.message]
     else:
         flash(error.message, "error")

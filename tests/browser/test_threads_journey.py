@@ -25,9 +25,6 @@ def demo(app, runner, tmp_path):
         db.drop_all()  # the demo builds its schema through the migrations
     result = runner.invoke(args=["demo"])
     assert result.exit_code == 0, result.output
-    # The demo's resident signed up just now: a new account posts no photos in its first
-    # day, so this journey lifts the limit (tests/threads checks the limit itself).
-    app.config["RALLY_NEW_ACCOUNT_HOURS"] = 0
     app.config["RALLY_THREADS_REFRESH_SECONDS"] = 1
     with app.app_context():
         town = db.session.scalar(

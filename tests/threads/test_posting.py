@@ -274,7 +274,12 @@ def test_a_child_raising_circle_asks_to_confirm_no_child_is_identifiable(
     before = snapshot(app)
     refused = post_thread(client, circle_id, "運動会", photos=[jpeg()])
     assert refused.status_code == 400
-    assert "Please confirm that no child" in refused.get_data(as_text=True)
+    said = refused.get_data(as_text=True)
+    # Said at the checkbox it is about (read out with it), the text kept.
+    assert '<p class="field-error" id="photos_confirmed-error">Please confirm that no child' in said
+    assert 'aria-describedby="photos_confirmed-error"' in said
+    assert 'aria-describedby="text-error"' not in said
+    assert "運動会</textarea>" in said
     assert snapshot(app) == before
     accepted = post_thread(client, circle_id, "運動会", photos=[jpeg()], photos_confirmed="y")
     assert accepted.status_code == 303
