@@ -81,7 +81,7 @@ WORDS = {
         "link": "알림, 읽지 않음 {}개",
         "told reply": f"{MODERATOR_NAME} 님이 내 스레드 “{{}}”에 답글을 남겼습니다",
         "told reaction": f"{MODERATOR_NAME} 님이 내 게시물 “{{}}”에 👍 반응을 남겼습니다",
-        "told approval": "Child-raising Hiroba 가입 신청이 승인되었습니다",
+        "told approval": "육아 광장 가입 신청이 승인되었습니다",
     },
 }
 

@@ -15,6 +15,7 @@ from rally.circles.models import (
     MemberState,
 )
 from rally.extensions import db
+from rally.i18n.languages import DEFAULT_LANGUAGES as LANGUAGES
 from rally.residents.models import Resident
 from rally.utils import utcnow
 from rally.visitors.models import Visitor
@@ -537,6 +538,8 @@ def test_the_demo_adds_its_circles_once_and_its_resident_and_moderator_log_ins_w
             ("子育てひろば", "Child-raising Hiroba", CircleKind.members_only),
             ("三鷹まちづくり会議室", "Mitaka Town Lab", CircleKind.open),
         ]
+        # Every language of the site has the demo circles' names and descriptions.
+        assert all(set(c.name) == set(c.description) == set(LANGUAGES) for c in circles)
         hiroba = circles[1].id
         # The moderator and the resident in each circle, and the demo's six other writers.
         assert len(memberships(app)) == 6 + 6 * 3
