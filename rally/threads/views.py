@@ -54,11 +54,13 @@ def _login_first(actor: Actor):
         abort(redirect(url_for("visitors.login")))
 
 
-# The partials other rooms add to each post's actions, with ``post`` in their context: the
-# reactions (threads/engagement) and the moderation actions. Jinja caches a template it
-# found but looks for a missing one on disk again at each ``include ... ignore missing``
-# (200 replies: 400 searches through every template folder, about 250 ms), so which of
-# them exist is found out once.
+# The partials other rooms add to each post's actions: the reactions (threads/engagement)
+# and the moderation actions. threads/_post.html imports each once per page and calls its
+# macro ``post_part(post)`` for every post (an include per post costs a new template
+# context each time; rendered alone with ``post``, a partial prints that post's part).
+# Jinja caches a template it found but looks for a missing one on disk again at each
+# ``include ... ignore missing`` (200 replies: 400 searches through every template folder,
+# about 250 ms), so which of them exist is found out once.
 POST_PARTIALS = ("threads/_reactions.html", "moderation/_post_actions.html")
 
 
