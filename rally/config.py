@@ -65,6 +65,9 @@ class Defaults:
     RALLY_DASHBOARD_REFRESH_SECONDS = 60
     # How often an open circle or thread page asks for new posts.
     RALLY_THREADS_REFRESH_SECONDS = 10
+    # A thread page shows its first post and this many replies (the latest, or from a linked
+    # reply on); earlier and later ones are a link away.
+    RALLY_THREAD_REPLIES_SHOWN = 50
     # A new resident account (its first hours after sign-up) posts within small limits, the
     # way spam from fresh accounts is kept small: threads, replies, links, photos in total.
     RALLY_NEW_ACCOUNT_HOURS = 24

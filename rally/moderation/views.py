@@ -235,11 +235,12 @@ def report_post(post_id: int):
 
 
 def _in_thread(post: Post) -> str:
-    """The post in its thread's page."""
+    """The post in its thread's page (a reply: the part of a long thread that shows it)."""
     return url_for(
         "threads.thread",
         circle_id=post.circle_id,
         post_id=post.thread_id or post.id,
+        post=post.id if post.thread_id else None,
         _anchor=f"post-{post.id}",
     )
 

@@ -28,9 +28,13 @@ bp = Blueprint("notifications", __name__, template_folder="templates")
 
 
 def thread_url(circle_id: int, thread_id: int, post_id: int) -> str:
-    """A post in its thread's page."""
+    """A post in its thread's page (a reply: the part of a long thread that shows it)."""
     return url_for(
-        "threads.thread", circle_id=circle_id, post_id=thread_id, _anchor=f"post-{post_id}"
+        "threads.thread",
+        circle_id=circle_id,
+        post_id=thread_id,
+        post=post_id if post_id != thread_id else None,
+        _anchor=f"post-{post_id}",
     )
 
 

@@ -43,10 +43,13 @@ def _post(post_id: int) -> Post:
 
 
 def thread_url(post: Post) -> str:
-    """The post on its thread's page (its anchor)."""
-    thread_id = post.thread_id or post.id
+    """The post on its thread's page (its anchor; a reply: the part of the thread with it)."""
     return url_for(
-        "threads.thread", circle_id=post.circle_id, post_id=thread_id, _anchor=f"post-{post.id}"
+        "threads.thread",
+        circle_id=post.circle_id,
+        post_id=post.thread_id or post.id,
+        post=post.id if post.thread_id else None,
+        _anchor=f"post-{post.id}",
     )
 
 

@@ -160,6 +160,50 @@ def replies(thread: Post, actor: Actor, after_id: int = 0) -> list[Post]:
     )
 
 
+@dataclass(frozen=True)
+class ReplyWindow:
+    """The replies a thread page shows, and whether others come before or after them."""
+
+    replies: list[Post]
+    # How many shown replies come before the window (0: it starts at the first reply).
+    earlier: int
+    # The id of the first reply after the window (None: it ends with the newest reply).
+    later_id: int | None
+
+
+def reply_window(
+    thread: Post, actor: Actor, size: int, from_id: int | None = None, before_id: int | None = None
+) -> ReplyWindow:
+    """At most ``size`` of the replies ``actor`` is shown, oldest first: by default the
+    latest; from reply ``from_id`` on (a link to a reply); or the ``size`` before reply
+    ``before_id`` (the "earlier replies" link). Three small queries, whatever the thread's
+    length."""
+    moderator = is_moderator(thread.circle, actor)
+    shown = (Post.thread_id == thread.id, shown_clause(actor, moderator))
+    query = select(Post).where(*shown)
+    if from_id is not None:
+        rows = list(
+            db.session.scalars(query.where(Post.id >= from_id).order_by(Post.id).limit(size + 1))
+        )
+        later_id = rows[size].id if len(rows) > size else None
+        rows = rows[:size]
+    else:
+        if before_id is not None:
+            query = query.where(Post.id < before_id)
+        rows = list(db.session.scalars(query.order_by(Post.id.desc()).limit(size)))[::-1]
+        later_id = None
+        if before_id is not None:
+            later_id = db.session.scalar(
+                select(func.min(Post.id)).where(*shown, Post.id >= before_id)
+            )
+    earlier = 0
+    if rows:
+        earlier = db.session.scalar(
+            select(func.count()).select_from(Post).where(*shown, Post.id < rows[0].id)
+        )
+    return ReplyWindow(replies=rows, earlier=earlier, later_id=later_id)
+
+
 def authors_of(posts: list[Post]) -> dict[int, Resident]:
     """The public profiles of the posts' authors (never their e-mail address)."""
     ids = {post.author_id for post in posts if post.author_id is not None}

@@ -27,7 +27,7 @@ from rally.ugc.text import post_excerpt
 from rally.utils import confirmation_page, utcnow
 
 from . import engagement, operations
-from .engagement_views import reactions_context, remember_read
+from .engagement_views import reactions_context, remember_read, thread_url
 from .forms import EditForm, PostForm, ReplyForm
 from .models import Post, PostState
 
@@ -203,7 +203,15 @@ def _said_published(post: Post) -> None:
 
 
 def _thread_page(circle, thread: Post, actor: Actor, form=None, status: int = 200):
-    posts = [thread, *operations.replies(thread, actor)]
+    from_id = request.args.get("post", type=int)
+    window = operations.reply_window(
+        thread,
+        actor,
+        current_app.config["RALLY_THREAD_REPLIES_SHOWN"],
+        from_id=from_id if from_id != thread.id else None,
+        before_id=request.args.get("before", type=int),
+    )
+    posts = [thread, *window.replies]
     context = _shared(circle, actor, posts)
     last_post_id = max(post.id for post in posts)
     member = is_member(circle, actor)
@@ -212,6 +220,7 @@ def _thread_page(circle, thread: Post, actor: Actor, form=None, status: int = 20
         circle=circle,
         thread=thread,
         replies=posts[1:],
+        window=window,
         **context,
         **reactions_context(posts, actor.visitor),
         last_post_id=last_post_id,
@@ -301,10 +310,7 @@ def edit(circle_id: int, thread_id: int, post_id: int):
                 )
             else:
                 flash(_("Your post is saved."), "success")
-            anchor = f"post-{post.id}"
-            return redirect(
-                url_for(".thread", circle_id=circle.id, post_id=thread.id, _anchor=anchor), 303
-            )
+            return redirect(thread_url(post), 303)
     elif request.method == "POST":
         status = 400
     return render_template(

@@ -252,7 +252,7 @@ def test_a_resident_joins_the_hiroba_posts_a_photo_and_is_told_of_the_answers(
             "link", name=words["told reply"].format(words["text"])
         ).click()
         page.wait_for_load_state()
-        assert page.url == f"{thread_url}#post-{reply}"
+        assert page.url == f"{thread_url}?post={reply}#post-{reply}"
         assert page.locator(f"#post-{reply}").is_visible()
         assert words["answer"] in page.locator(f"#post-{reply}").inner_text()
         look(page, "thread (from the notification)")

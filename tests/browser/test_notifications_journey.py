@@ -117,7 +117,7 @@ def test_a_resident_opens_notifications_from_the_header(browser, live_server, to
         items.get_by_role("link", name=words["reply"]).click()
         page.wait_for_load_state()
         assert page.url.endswith(
-            f"/circles/{told['circle']}/threads/{told['thread']}#post-{told['reply']}"
+            f"/circles/{told['circle']}/threads/{told['thread']}?post={told['reply']}#post-{told['reply']}"
         )
         page.goto(live_server + "/me/notifications")
         # One read, one unread left: the header says so.

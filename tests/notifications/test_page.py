@@ -195,7 +195,9 @@ def test_opening_an_item_marks_it_read_and_goes_to_the_post(
     for _ in range(2):  # twice: the same answer, read once
         response = client.get(f"/me/notifications/{notification}/open")
         assert response.status_code == 303
-        assert response.headers["Location"] == f"/circles/{circle}/threads/{thread_id}#post-{reply}"
+        assert response.headers["Location"] == (
+            f"/circles/{circle}/threads/{thread_id}?post={reply}#post-{reply}"
+        )
     assert unread(app, hanako) == []
 
 

@@ -313,7 +313,7 @@ def test_a_result_shows_its_circle_author_date_excerpt_and_thread_link(
     page = client.get("/circles/search?q=BENCH", headers=EN).get_data(as_text=True)
     assert "三鷹まちづくり会議室" in page
     assert "はなこ" in page
-    assert f'href="/circles/{circle}/threads/{thread}#post-{reply}"' in page
+    assert f'href="/circles/{circle}/threads/{thread}?post={reply}#post-{reply}"' in page
     # The match is in the excerpt even this far into the post, marked, without Markdown.
     assert "The new <mark>bench</mark> in the park" in page
     assert "**" not in page
