@@ -191,21 +191,33 @@ def measure_thread(database: str, url: str, renders: int) -> list[tuple[str, ...
         assert response.status_code == 200, response.status_code
 
     page()  # the first view writes her read mark; the timed ones only read
-    html = client.get(path).get_data(as_text=True)
-    assert html.count("data-reaction-form") == REPLIES + 1, "reaction forms missing"
-    assert html.count('data-testid="post"') == REPLIES + 1
-    timed(page, 30)  # warm-up
-    times = timed(page, renders)
-    rows = [
-        (
-            f"Thread page, {REPLIES} replies, {REACTIONS_WANTED:,} reactions, a member's view: "
-            "server time",
-            database,
-            f"{summary(times)} ({renders} requests)",
-            f"< {TARGET_MS} ms",
-            "PASS" if statistics.median([w for w, _c in times]) < TARGET_MS else "FAIL",
+    # The page shows the first post and the latest RALLY_THREAD_REPLIES_SHOWN replies (50),
+    # earlier ones a link away: that page is the row. For information, the same thread with
+    # every reply on one page (the setting raised to the thread's length).
+    shown = app.config["RALLY_THREAD_REPLIES_SHOWN"]
+    rows = []
+    for label, replies_shown, target in (
+        (f"the first post and the latest {shown} replies", shown, True),
+        (f"all {REPLIES} replies on one page, for information", REPLIES, False),
+    ):
+        app.config["RALLY_THREAD_REPLIES_SHOWN"] = replies_shown
+        html = client.get(path).get_data(as_text=True)
+        assert html.count("data-reaction-form") == replies_shown + 1, "reaction forms missing"
+        assert html.count('data-testid="post"') == replies_shown + 1
+        timed(page, 30)  # warm-up
+        times = timed(page, renders)
+        median = statistics.median([w for w, _c in times])
+        rows.append(
+            (
+                f"Thread page, {REPLIES} replies, {REACTIONS_WANTED:,} reactions, a member's "
+                f"view ({label}): server time",
+                database,
+                f"{summary(times)} ({renders} requests)",
+                f"< {TARGET_MS} ms" if target else "",
+                ("PASS" if median < TARGET_MS else "FAIL") if target else "n/a",
+            )
         )
-    ]
+    app.config["RALLY_THREAD_REPLIES_SHOWN"] = shown
     with app.test_request_context(path):
         posts = [
             db.session.get(Post, thread_id),
