@@ -202,14 +202,21 @@ def _said_published(post: Post) -> None:
         flash(_("Your post is published."), "success")
 
 
+def _post_id_arg(name: str) -> int | None:
+    """A post id from the query string; None for anything that cannot be one (a database
+    integer is 64 bits)."""
+    value = request.args.get(name, type=int)
+    return value if value is not None and 0 < value < 2**63 else None
+
+
 def _thread_page(circle, thread: Post, actor: Actor, form=None, status: int = 200):
-    from_id = request.args.get("post", type=int)
+    from_id = _post_id_arg("post")
     window = operations.reply_window(
         thread,
         actor,
         current_app.config["RALLY_THREAD_REPLIES_SHOWN"],
         from_id=from_id if from_id != thread.id else None,
-        before_id=request.args.get("before", type=int),
+        before_id=_post_id_arg("before"),
     )
     posts = [thread, *window.replies]
     context = _shared(circle, actor, posts)

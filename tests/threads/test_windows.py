@@ -57,3 +57,7 @@ def test_a_link_to_an_early_reply_opens_the_part_of_the_thread_that_holds_it(cli
         as_text=True
     )
     assert shown(page) == ["返信5", "返信6", "返信7"]
+    for nonsense in (f"post={10**19}", f"before={10**19}", "post=-3"):
+        response = client.get(f"/circles/{circle}/threads/{thread}?{nonsense}", headers=EN)
+        assert response.status_code == 200
+        assert shown(response.get_data(as_text=True)) == ["返信5", "返信6", "返信7"]
