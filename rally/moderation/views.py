@@ -17,6 +17,7 @@ from rally.i18n import _, _l
 from rally.pagination import paginate
 from rally.residents.models import BlockKind, Resident
 from rally.residents.operations import public_profile
+from rally.threads.engagement_views import thread_url
 from rally.threads.models import Post, PostState
 from rally.ugc.models import HeldWord
 from rally.utils import confirmation_page, int_arg, utcnow
@@ -212,10 +213,19 @@ def report_post(post_id: int):
         _refuse(error)
     if post.author_id == visitor.id:
         abort(403)
+    return _report_page(
+        lambda form: operations.report_post(post, visitor, form.to_input(), utcnow()),
+        thread_url(post),
+        post=post,
+    )
+
+
+def _report_page(report, done_url: str, post: Post | None = None, resident=None):
+    """The report form of a post or a resident: ``report(form)`` files it."""
     form = ReportForm()
     if form.validate_on_submit():
         try:
-            report = operations.report_post(post, visitor, form.to_input(), utcnow())
+            filed = report(form)
         except ModerationError as error:
             if error.status in (403, 404):
                 _refuse(error)
@@ -223,26 +233,11 @@ def report_post(post_id: int):
             form.note.errors.append(error.message)
         else:
             db.session.commit()
-            _thank(report)
-            return redirect(_in_thread(post), 303)
+            _thank(filed)
+            return redirect(done_url, 303)
     return render_template(
-        "moderation/report.html",
-        form=form,
-        post=post,
-        resident=None,
-        cancel_url=_in_thread(post),
+        "moderation/report.html", form=form, post=post, resident=resident, cancel_url=done_url
     ), 400 if form.errors else 200
-
-
-def _in_thread(post: Post) -> str:
-    """The post in its thread's page (a reply: the part of a long thread that shows it)."""
-    return url_for(
-        "threads.thread",
-        circle_id=post.circle_id,
-        post_id=post.thread_id or post.id,
-        post=post.id if post.thread_id else None,
-        _anchor=f"post-{post.id}",
-    )
 
 
 def _thank(report: Report | None) -> None:
@@ -260,26 +255,11 @@ def report_resident(handle: str):
     resident = public_profile(handle) or abort(404)
     if resident.visitor_id == visitor.id:
         abort(403)
-    form = ReportForm()
-    if form.validate_on_submit():
-        try:
-            report = operations.report_resident(resident, visitor, form.to_input(), utcnow())
-        except ModerationError as error:
-            if error.status in (403, 404):
-                _refuse(error)
-            db.session.rollback()
-            form.note.errors.append(error.message)
-        else:
-            db.session.commit()
-            _thank(report)
-            return redirect(url_for("residents.public", handle=resident.handle), 303)
-    return render_template(
-        "moderation/report.html",
-        form=form,
-        post=None,
+    return _report_page(
+        lambda form: operations.report_resident(resident, visitor, form.to_input(), utcnow()),
+        url_for("residents.public", handle=resident.handle),
         resident=resident,
-        cancel_url=url_for("residents.public", handle=resident.handle),
-    ), 400 if form.errors else 200
+    )
 
 
 # The queues.

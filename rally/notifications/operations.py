@@ -229,12 +229,6 @@ class Shown:
     def unread(self) -> bool:
         return self.notification.read_at is None
 
-    @property
-    def thread_id(self) -> int | None:
-        if self.post is None:
-            return None
-        return self.post.thread_id or self.post.id
-
 
 class _Reader:
     """What one reader may see, looked up once per circle."""

@@ -18,6 +18,7 @@ from rally.database import take_write_lock, writes
 from rally.extensions import db
 from rally.forms import ConfirmForm
 from rally.i18n import _
+from rally.threads.engagement_views import thread_url
 from rally.utils import utcnow
 from rally.visitors.session import SESSION_KEY, current_visitor
 
@@ -27,21 +28,10 @@ from .operations import NotificationError, Shown
 bp = Blueprint("notifications", __name__, template_folder="templates")
 
 
-def thread_url(circle_id: int, thread_id: int, post_id: int) -> str:
-    """A post in its thread's page (a reply: the part of a long thread that shows it)."""
-    return url_for(
-        "threads.thread",
-        circle_id=circle_id,
-        post_id=thread_id,
-        post=post_id if post_id != thread_id else None,
-        _anchor=f"post-{post_id}",
-    )
-
-
 def target_url(item: Shown) -> str:
     """Where an item's link goes (the list itself for an item with nowhere to go)."""
     if item.target == "thread" and item.post is not None:
-        return thread_url(item.post.circle_id, item.thread_id, item.post.id)
+        return thread_url(item.post)
     if item.target == "event" and item.event is not None:
         return url_for("news.event", event_id=item.event.id)
     if item.target == "circle" and item.circle is not None:
