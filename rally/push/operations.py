@@ -334,19 +334,24 @@ def send_push(subscription_id: int, payload: dict, *, urgent: bool = False) -> s
       mismatch, 413...), a redirect, an endpoint that now resolves to a private address,
       or no VAPID key set up: ``failures`` counted; retrying would not help.
 
-    The row is read on a connection of its own, so no database lock or snapshot is held
-    while waiting for the push service (up to 15 s); the outcome is written with one
-    UPDATE or DELETE in the caller's session, which the caller commits.
+    Called with no transaction open (a job), the row is read on a connection of its own,
+    so no database lock or snapshot is held while waiting for the push service (up to
+    15 s: on SQLite a snapshot held that long would make the later write fail once another
+    writer committed); inside a transaction (a request) the row is read in it. Either way
+    the outcome is written with one UPDATE or DELETE in the caller's session, which the
+    caller commits.
 
     :param subscription_id: a :class:`PushSubscription` id (from :func:`push_to`).
     :param urgent: ``Urgency: high`` (an urgent notice wakes a phone that saves battery).
     """
-    with db.engine.connect() as connection:
-        row = connection.execute(
-            select(PushSubscription.endpoint, PushSubscription.p256dh, PushSubscription.auth).where(
-                PushSubscription.id == subscription_id
-            )
-        ).first()
+    query = select(PushSubscription.endpoint, PushSubscription.p256dh, PushSubscription.auth).where(
+        PushSubscription.id == subscription_id
+    )
+    if db.session().in_transaction():  # the caller's (a request's): its lock is held already
+        row = db.session.execute(query).first()
+    else:
+        with db.engine.connect() as connection:
+            row = connection.execute(query).first()
     if row is None:
         return GONE
     keys = configured_keys()
