@@ -79,6 +79,7 @@ class Defaults:
     # instance/vapid_private_key instead) and the operator's contact for push services.
     RALLY_VAPID_PRIVATE_KEY = ""
     RALLY_VAPID_PUBLIC_KEY = ""
+    RALLY_VAPID_KEY_FILE = ""  # "": instance/vapid_private_key
     RALLY_VAPID_SUBJECT = ""  # "mailto:..." of the association; else RALLY_CONTACT_EMAIL
     # Seconds a push service keeps a message for a device that is off.
     RALLY_PUSH_TTL = 24 * 60 * 60

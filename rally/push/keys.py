@@ -4,7 +4,7 @@ The private key is a P-256 key written as base64url of its 32 raw bytes, the for
 tools exchange; the public key (base64url of the 65-byte uncompressed point) is what a
 browser's ``pushManager.subscribe`` takes as ``applicationServerKey``. They come from
 ``RALLY_VAPID_PRIVATE_KEY`` / ``RALLY_VAPID_PUBLIC_KEY`` (the environment or
-``instance/config.py``), else from ``instance/vapid_private_key``, which
+``instance/config.py``), else from ``instance/vapid_private_key`` (``RALLY_VAPID_KEY_FILE``), which
 ``flask --app rally push keys`` (and the demo) writes.
 """
 
@@ -42,8 +42,11 @@ def public_key_of(private_key: str) -> str:
     return b64urlencode(point)
 
 
-def key_file(app=None) -> str:
-    return os.path.join((app or current_app).instance_path, KEY_FILE)
+def key_file() -> str:
+    """``RALLY_VAPID_KEY_FILE``, by default ``instance/vapid_private_key``."""
+    return current_app.config.get("RALLY_VAPID_KEY_FILE") or os.path.join(
+        current_app.instance_path, KEY_FILE
+    )
 
 
 def write_key_file(path: str, pair: KeyPair, *, force: bool = False) -> bool:

@@ -255,7 +255,6 @@ def test_without_keys_the_page_says_notifications_are_not_set_up(
     app, make_resident, visitor_client, tmp_path
 ):
     app.config["RALLY_VAPID_PRIVATE_KEY"] = ""
-    app.instance_path = str(tmp_path)
     page = visitor_client(make_resident()).get("/me/push", headers=EN).get_data(as_text=True)
     assert "not set up on this site yet" in page
     assert "data-public-key" not in page

@@ -8,8 +8,8 @@ from rally.push.keys import KEY_FILE, check_key_pair, configured_keys, public_ke
 
 
 def in_tmp_instance(app, tmp_path):
-    app.instance_path = str(tmp_path)
     app.config["RALLY_VAPID_PRIVATE_KEY"] = ""
+    app.config["RALLY_VAPID_KEY_FILE"] = str(tmp_path / KEY_FILE)
     return tmp_path / KEY_FILE
 
 
@@ -53,7 +53,7 @@ def test_print_shows_config_lines_and_writes_nothing(app, runner, tmp_path):
 
 
 def test_a_key_in_the_configuration_is_not_shadowed(app, runner, tmp_path, vapid):
-    app.instance_path = str(tmp_path)
+    app.config["RALLY_VAPID_KEY_FILE"] = str(tmp_path / KEY_FILE)
     result = runner.invoke(args=["push", "keys"])
     assert result.exit_code != 0
     assert not (tmp_path / KEY_FILE).exists()

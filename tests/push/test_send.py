@@ -189,7 +189,6 @@ def test_without_a_vapid_key_nothing_is_sent(
 ):
     subscription_id, _ = subscribe_device(make_resident())
     app.config["RALLY_VAPID_PRIVATE_KEY"] = ""
-    app.instance_path = str(tmp_path)  # no instance/vapid_private_key either
 
     assert send(app, subscription_id) == "failed"
     assert push_service.received == []
