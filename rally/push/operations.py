@@ -201,6 +201,8 @@ def subscribe(visitor, data: SubscriptionInput) -> PushSubscription:
     """
     check_endpoint(data.endpoint)
     _check_keys(data.p256dh, data.auth)
+    # A soft limit (two devices subscribing at the same moment may both pass): it keeps a
+    # script from filling the table, not an exact count.
     mine = select(func.count()).where(
         PushSubscription.visitor_id == visitor.id, PushSubscription.endpoint != data.endpoint
     )

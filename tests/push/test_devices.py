@@ -114,6 +114,15 @@ def test_subscribing_needs_a_logged_in_resident(app, push_service, client):
     assert rows(app) == []
 
 
+def test_turning_off_needs_a_logged_in_resident(
+    app, push_service, subscribe_device, make_resident, client
+):
+    _, device = subscribe_device(make_resident())
+    response = client.post("/me/push/unsubscribe", json={"endpoint": push_service.endpoint(device)})
+    assert response.status_code == 401
+    assert len(rows(app)) == 1
+
+
 def test_subscribing_needs_the_csrf_token_in_a_header(
     app, push_service, make_resident, visitor_client
 ):
