@@ -6,7 +6,13 @@
   var form = document.getElementById("life-filters");
   var button = document.getElementById("use-location");
   var status = document.getElementById("location-status");
-  if (!form || !button || !("geolocation" in navigator)) return;
+  if (!form || !button) return;
+  // A landmark chosen after the phone's position replaces it.
+  form.elements.near.addEventListener("change", function () {
+    form.elements.lat.value = "";
+    form.elements.lng.value = "";
+  });
+  if (!("geolocation" in navigator)) return;
   button.hidden = false;
   button.addEventListener("click", function () {
     status.textContent = status.dataset.locating;
