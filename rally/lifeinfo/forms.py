@@ -5,13 +5,12 @@ import re
 from datetime import time
 
 from wtforms import BooleanField, HiddenField, StringField, SubmitField, TextAreaField
-from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from rally.areas.forms import area_field
 from rally.campaigns.forms import MultiCheckboxField
 from rally.forms import (
     DateField,
-    FloatField,
     Form,
     IntegerField,
     RadioField,
@@ -21,6 +20,7 @@ from rally.forms import (
     clean_text,
 )
 from rally.i18n import _l
+from rally.spots.forms import coordinate_fields, website_field
 
 from .models import CorrectionTopic, Department, Facility, Hazard, LifeKind, SpecialKind
 from .operations import CorrectionInput, PlaceInput, SpecialDateInput
@@ -73,25 +73,12 @@ class PlaceForm(Form):
     description = TranslatedField(_l("Description"), max_length=5000, textarea=True)
     address = TranslatedField(_l("Address"), max_length=255)
     notes = TranslatedField(_l("Notes for visitors"), max_length=1000, textarea=True)
-    latitude = FloatField(
-        _l("Latitude"),
-        validators=[Optional(), NumberRange(-90, 90, _l("Enter a latitude between -90 and 90."))],
-    )
-    longitude = FloatField(
-        _l("Longitude"),
-        validators=[
-            Optional(),
-            NumberRange(-180, 180, _l("Enter a longitude between -180 and 180.")),
-        ],
-    )
+    latitude, longitude = coordinate_fields()
     phone = StringField(
         _l("Phone number"),
         validators=[Optional(), Length(max=30), _phone_number],
     )
-    url = StringField(
-        _l("Website"),
-        validators=[Optional(), URL(message=_l("Please enter a web address.")), Length(max=255)],
-    )
+    url = website_field()
     departments = MultiCheckboxField(_l("Departments"), choices=[])
     facilities = MultiCheckboxField(_l("Facilities"), choices=[])
     designated_shelter = BooleanField(_l("Designated evacuation shelter (指定避難所)"))

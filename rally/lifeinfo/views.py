@@ -7,9 +7,7 @@ from babel.dates import get_day_names
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
-    make_response,
     redirect,
     render_template,
     request,
@@ -21,9 +19,8 @@ from flask_login import current_user
 from rally.auth.decorators import admin_required
 from rally.extensions import db
 from rally.forms import ConfirmForm
-from rally.headers import content_security_policy
 from rally.i18n import _
-from rally.spots.views import DEFAULT_ATTRIBUTION, map_tiles, map_tiles_host, map_tiles_sources
+from rally.spots.views import map_page
 from rally.utils import confirmation_page, utcnow
 from rally.visitors.session import current_visitor
 
@@ -118,19 +115,7 @@ def life_map():
          "url": url_for(".place", place_id=place.id), "type": "spot"}
         for place in operations.mapped_places()
     ]  # fmt: skip
-    page = render_template(
-        "lifeinfo/map.html",
-        places=places,
-        tiles=map_tiles(),
-        tiles_host=map_tiles_host(),
-        attribution=current_app.config.get("RALLY_MAP_ATTRIBUTION", DEFAULT_ATTRIBUTION),
-        center=current_app.config.get("RALLY_MAP_CENTER", operations.DEFAULT_POINT),
-    )
-    response = make_response(page)
-    response.headers["Content-Security-Policy"] = content_security_policy(
-        img_sources=map_tiles_sources()
-    )
-    return response
+    return map_page("lifeinfo/map.html", places)
 
 
 @bp.get("/life/<int:place_id>")
@@ -229,12 +214,15 @@ def edit(place_id: int | None = None):
             flash(_("Saved."), "success")
             return redirect(url_for(".edit", place_id=saved.id), 303)
     status = 400 if form.errors or form.form_errors else 200
+    return _edit_page(place, form, SpecialDateForm(formdata=None), status)
+
+
+def _edit_page(place, form: PlaceForm, date_form: SpecialDateForm, status: int):
     return render_template(
         "lifeinfo/edit.html",
         form=form,
         place=place,
-        date_form=SpecialDateForm(formdata=None),
-        action_form=ConfirmForm(),
+        date_form=date_form,
         day_names=get_day_names("wide", locale=get_locale()),
     ), status
 
@@ -254,15 +242,7 @@ def add_date(place_id: int):
             db.session.commit()
             flash(_("Saved."), "success")
             return redirect(url_for(".edit", place_id=place.id, _anchor="dates"), 303)
-    form = _place_form(place)
-    return render_template(
-        "lifeinfo/edit.html",
-        form=form,
-        place=place,
-        date_form=date_form,
-        action_form=ConfirmForm(),
-        day_names=get_day_names("wide", locale=get_locale()),
-    ), 400
+    return _edit_page(place, _place_form(place), date_form, 400)
 
 
 @bp.post("/admin/life/<int:place_id>/dates/<int:special_id>/delete")

@@ -41,7 +41,9 @@ def sunday_morning(app, monkeypatch):
 
 
 @pytest.mark.parametrize("lang", ["ja", "en"])
-def test_the_directory_shows_the_nearest_clinic_open_now(browser, live_server, sunday_morning, lang):
+def test_the_directory_shows_the_nearest_clinic_open_now(
+    browser, live_server, sunday_morning, lang
+):
     text = TEXT[lang]
     context = browser.new_context(
         viewport=PHONE, is_mobile=True, has_touch=True, locale=text["locale"],
@@ -94,7 +96,6 @@ def test_the_association_pages_have_no_serious_accessibility_violation(
     browser, live_server, sunday_morning, make_user
 ):
     from rally.auth.models import Role
-
     from tests.conftest import PASSWORD
 
     from .conftest import log_in
