@@ -151,3 +151,24 @@ def test_a_correction_is_answered_once(app, suggested, admin, state_of):
     assert state_of(correction) == ("accepted", "")
     assert count(app, Notification) == 1
     assert CorrectionState.accepted.value == "accepted"
+
+
+def test_answers_sent_at_once_decide_once(app, suggested, auth, make_user, race, state_of):
+    """On PostgreSQL too: of four administrators answering together, one answer is kept and
+    the resident is told once."""
+    from rally.auth.models import Role
+
+    _place, _resident, correction = suggested
+    clients = [auth.new_client(make_user(role=Role.admin)) for _ in range(4)]
+    answers = [("accept", "Fixed"), ("decline", "No"), ("accept", "Done"), ("decline", "Nope")]
+
+    def prepare(index):
+        button, text = answers[index]
+        url = f"/admin/life/corrections/{correction}/answer"
+        return lambda: clients[index].post(url, data={button: "y", "answer": text}).status_code
+
+    assert race(4, prepare) == [303] * 4
+    state, answer = state_of(correction)
+    assert (state, answer) in {("accepted", "Fixed"), ("declined", "No"),
+                               ("accepted", "Done"), ("declined", "Nope")}  # fmt: skip
+    assert count(app, Notification) == 1
