@@ -67,7 +67,7 @@ def _phone_number(form, field) -> None:
 
 
 class PlaceForm(Form):
-    kind = SelectField(_l("Kind of place"), choices=[], coerce=LifeKind)
+    kind = SelectField(_l("Type of place"), choices=[], coerce=LifeKind)
     area_id = area_field()
     name = TranslatedField(_l("Name"), max_length=120)
     description = TranslatedField(_l("Description"), max_length=5000, textarea=True)
@@ -185,7 +185,7 @@ class DirectoryFilters(Form):
     class Meta:
         csrf = False
 
-    kind = SelectField(_l("Kind of place"), choices=[], validators=[Optional()])
+    kind = SelectField(_l("Type of place"), choices=[], validators=[Optional()])
     department = SelectField(_l("Department"), choices=[], validators=[Optional()])
     facility = SelectField(_l("Facility"), choices=[], validators=[Optional()])
     open_now = BooleanField(_l("Open now"))

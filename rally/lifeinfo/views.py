@@ -130,6 +130,8 @@ def place(place_id: int):
         today=local.date(),
         holiday_today=is_public_holiday(local.date()),
         duties=duty_dates(place, local),
+        # A closed date or holiday duty replaces the week's hours in today's row.
+        today_specials=[row for row in place.special_dates if row.on == local.date()],
         day_names=get_day_names("wide", locale=get_locale()),
         corrections=operations.corrections_of(visitor, place) if visitor else [],
         signed_in=visitor is not None,

@@ -144,6 +144,8 @@ def test_the_place_page_highlights_today_and_lists_duty_dates(client, make_place
     html = client.get(f"/life/{place}", headers=EN).get_data(as_text=True)
     today = re.search(r'<tr class="today" aria-current="date"[^>]*>\s*<th scope="row">(\w+)', html)
     assert today.group(1) == "Sunday"
+    today_row = html[today.start() : html.index("</tr>", today.start())]
+    assert "Holiday duty 09:00–17:00" in today_row  # the duty replaces "Closed" today
     assert '<span class="open-now open">Open now</span>' in html
     assert "Sunday, December 13, 2026: 09:00–17:00" in html
     assert 'href="tel:0422402202"' in html
