@@ -122,6 +122,10 @@ def test_the_association_accepts_and_the_resident_is_told_in_their_language(
     assert "The association accepted your correction to “Sakura Clinic”" in page
     assert "Thank you, the hours are corrected." in reader.get(f"/life/{place}", headers=EN).text
     assert "商店会があなたの訂正" in reader.get("/me/notifications").text
+    with app.app_context():
+        told = db.session.scalar(select(Notification.id))
+    opened = reader.get(f"/me/notifications/{told}/open")
+    assert opened.headers["Location"].endswith(f"/life/{place}")
 
 
 def test_a_decline_needs_a_reason_and_is_told(
