@@ -164,6 +164,7 @@ def _register_blueprints(app: Flask) -> None:
     from .exports.views import bp as exports_bp
     from .fraud.views import bp as fraud_bp
     from .i18n.views import bp as i18n_bp
+    from .lifeinfo.views import bp as lifeinfo_bp
     from .lottery.views import bp as lottery_bp
     from .moderation.views import bp as moderation_bp
     from .news.views import bp as news_bp
@@ -198,6 +199,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(landing_bp)
     app.register_blueprint(directory_bp)
     app.register_blueprint(spots_bp)
+    app.register_blueprint(lifeinfo_bp)
     app.register_blueprint(news_bp)
     app.register_blueprint(rewards_bp)
     app.register_blueprint(fraud_bp)
