@@ -87,6 +87,9 @@ def app(database_url, tmp_path):
             "RALLY_MIN_STAMP_INTERVAL": 0,
             # Photos (the demo draws some) go to the test's folder, never to instance/.
             "RALLY_UPLOAD_FOLDER": str(tmp_path / "uploads"),
+            # Jobs (mails) run when they are queued, after the request's commit: a test
+            # reads the outbox right after the request. tests/jobs runs a real worker too.
+            "RALLY_JOBS_IMMEDIATE": True,
         }
     )
     with app.app_context():
@@ -128,6 +131,7 @@ def make_limited_app(app):
                 "RATELIMIT_STORAGE_URI": "memory://",
                 "RALLY_BASE_URL": app.config["RALLY_BASE_URL"],
                 "RALLY_MIN_STAMP_INTERVAL": 0,
+                "RALLY_JOBS_IMMEDIATE": True,
                 **settings,
             }
         )
