@@ -185,19 +185,18 @@ def lottery_verify(source):
 @events.command("remind")
 def events_remind():
     """E-mail the residents registered for an event that starts within a day, once each:
-    for a timer (every few minutes or hourly); running it again sends nothing twice."""
+    for a timer (every few minutes or hourly); running it again sends nothing twice. The
+    mails go to the job queue, which sends them (and tries again if the server is away)."""
     from .database import take_write_lock
-    from .mail import try_send_all
+    from .jobs import site_request_context
     from .news.registrations import send_reminders
 
     # The mails hold the event's address: a request context at the site's own address.
-    base = current_app.config["RALLY_BASE_URL"]
-    with current_app.test_request_context("/", base_url=base):
+    with site_request_context():
         take_write_lock()
-        mails = send_reminders(utcnow())
-        db.session.commit()  # claimed first: a crash below loses a reminder, never sends two
-    sent = try_send_all(mails)
-    click.echo(f"Reminders sent: {sent} of {len(mails)}.")
+        queued = send_reminders(utcnow())
+        db.session.commit()  # claimed and queued together: never two reminders
+    click.echo(f"Reminders queued: {queued}.")
 
 
 @jobs.command("worker")

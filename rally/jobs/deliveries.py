@@ -25,8 +25,9 @@ from huey.exceptions import RetryTask
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from rally import mail as mailer
 from rally.extensions import db
-from rally.mail import Mail, send_mail
+from rally.mail import Mail
 from rally.utils import utcnow
 
 from .models import Delivery, DeliveryState
@@ -35,6 +36,9 @@ from .queue import enqueue_on_commit, job
 MAIL = "mail"
 CLAIM_LEASE = timedelta(minutes=10)  # longer than any send: a mail server times out in 10 s
 FAILED_PER_PAGE = 50
+# Mails sent over one connection by one job: connecting, STARTTLS and logging in take up
+# to a second each; a server's cap per connection is met by reconnecting (rally.mail).
+MAILS_PER_JOB = 50
 
 _senders: dict[str, Callable[[dict], None]] = {}
 
@@ -46,7 +50,7 @@ def register_channel(channel: str, sender: Callable[[dict], None]) -> None:
 
 
 def _send_mail_payload(payload: dict) -> None:
-    send_mail(payload["to"], payload["subject"], payload["body"])
+    mailer.send_mail(payload["to"], payload["subject"], payload["body"])
 
 
 register_channel(MAIL, _send_mail_payload)
@@ -57,6 +61,33 @@ def _insert():
     if db.session.get_bind().dialect.name == "postgresql":
         return postgresql.insert(Delivery)
     return sqlite.insert(Delivery)
+
+
+def _record(
+    key: str, channel: str, payload: dict, visitor_id: int | None, batch: str | None
+) -> bool:
+    """Insert the delivery ``key`` unless it exists (the unique key decides)."""
+    if channel not in _senders:
+        raise ValueError(f"No sender for the channel {channel!r}.")
+    now = utcnow()
+    inserted = db.session.scalar(
+        _insert()
+        .values(
+            key=key,
+            channel=channel,
+            batch=batch,
+            visitor_id=visitor_id,
+            state=DeliveryState.queued,
+            attempts=0,
+            last_error="",
+            payload=payload,
+            created_at=now,
+            updated_at=now,
+        )
+        .on_conflict_do_nothing(index_elements=["key"])
+        .returning(Delivery.id)
+    )
+    return inserted is not None
 
 
 def queue_delivery(
@@ -77,30 +108,14 @@ def queue_delivery(
     :param visitor_id: the recipient's visitor account, if any.
     :param batch: what the delivery belongs to, for counting (``"announcement:12"``).
     """
-    if channel not in _senders:
-        raise ValueError(f"No sender for the channel {channel!r}.")
-    now = utcnow()
-    queued = db.session.scalar(
-        _insert()
-        .values(
-            key=key,
-            channel=channel,
-            batch=batch,
-            visitor_id=visitor_id,
-            state=DeliveryState.queued,
-            attempts=0,
-            last_error="",
-            payload=payload,
-            created_at=now,
-            updated_at=now,
-        )
-        .on_conflict_do_nothing(index_elements=["key"])
-        .returning(Delivery.id)
-    )
-    if queued is None:
+    if not _record(key, channel, payload, visitor_id, batch):
         return False
     enqueue_on_commit(db.session, deliver, key)
     return True
+
+
+def _mail_payload(mail: Mail) -> dict:
+    return {"to": mail.to, "subject": mail.subject, "body": mail.body}
 
 
 def deliver_mail(
@@ -109,13 +124,28 @@ def deliver_mail(
     """Queue ``mail`` (already written in its reader's language) once per ``key``; it is
     sent after the commit by a worker. Whether this call queued it (see
     :func:`queue_delivery`)."""
-    payload = {"to": mail.to, "subject": mail.subject, "body": mail.body}
-    return queue_delivery(key, MAIL, payload, visitor_id=visitor_id, batch=batch)
+    return queue_delivery(key, MAIL, _mail_payload(mail), visitor_id=visitor_id, batch=batch)
 
 
-def deliver_mails(pairs: Iterable[tuple[Mail, str]], *, batch: str | None = None) -> int:
-    """Queue each ``(mail, key)`` as :func:`deliver_mail` does; how many were new."""
-    return sum(deliver_mail(mail, key, batch=batch) for mail, key in pairs)
+def deliver_mails(
+    pairs: Iterable[tuple[Mail, str] | tuple[Mail, str, int | None]],
+    *,
+    batch: str | None = None,
+) -> int:
+    """Queue each ``(mail, key)`` (or ``(mail, key, visitor id)``) once per key, as
+    :func:`deliver_mail` does, to be sent :data:`MAILS_PER_JOB` at a time over one
+    connection to the mail server (one that fails is retried on its own). How many were
+    new.
+
+    :param batch: what they belong to, for counting (``"lottery:3"``).
+    """
+    keys = []
+    for mail, key, *visitor in pairs:
+        if _record(key, MAIL, _mail_payload(mail), visitor[0] if visitor else None, batch):
+            keys.append(key)
+    for start in range(0, len(keys), MAILS_PER_JOB):
+        enqueue_on_commit(db.session, deliver_mail_batch, keys[start : start + MAILS_PER_JOB])
+    return len(keys)
 
 
 # --- The job -----------------------------------------------------------------------------
@@ -197,6 +227,29 @@ def deliver(key: str) -> None:
             raise RetryTask(delay=delay) if delay > 0 else RetryTask() from error
         return
     record_sent(delivery, utcnow())
+    db.session.commit()
+
+
+@job()
+def deliver_mail_batch(keys: list[str]) -> None:
+    """Send the mail deliveries ``keys`` still to be sent over one connection; each that
+    fails for a passing reason is tried again on its own (:func:`deliver`) after its
+    back-off."""
+    now = utcnow()
+    claimed = [d for d in (claim_delivery(key, now) for key in keys) if d is not None]
+    mails = [Mail(**(delivery.payload or {})) for delivery in claimed]
+    db.session.commit()  # the claims stand, and no transaction waits on the mail server
+    if not claimed:
+        return
+    outcomes = mailer.send_each(mails)
+    now = utcnow()
+    for delivery, error in zip(claimed, outcomes, strict=True):
+        if error is None:
+            record_sent(delivery, now)
+            continue
+        delay = record_failure(delivery, error, now)
+        if delay is not None:
+            enqueue_on_commit(db.session, deliver, delivery.key, delay=delay)
     db.session.commit()
 
 

@@ -19,6 +19,7 @@ back queues nothing. ``flask --app rally jobs worker`` runs the consumer.
 import functools
 import logging
 import os
+from datetime import timedelta
 
 from flask import Flask, current_app, has_app_context
 from huey import Huey
@@ -27,10 +28,12 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from rally.database import take_write_lock
+from rally.utils import utcnow
 
 logger = logging.getLogger(__name__)
 
-_PENDING = "rally_jobs_pending"
+_PENDING = "rally_jobs_pending"  # asked for in the session's transaction
+_READY = "rally_jobs_ready"  # committed: queued when the transaction has ended
 _EXTENSION = "rally_jobs"
 
 
@@ -127,25 +130,36 @@ def job(**options):
     return decorator
 
 
-def enqueue_on_commit(session: Session, task, *args, **kwargs) -> None:
-    """Queue ``task(*args, **kwargs)`` when ``session``'s transaction commits; nothing if it
-    rolls back. Jobs queued in one transaction are queued in that order."""
-    session.info.setdefault(_PENDING, []).append(task.s(*args, **kwargs))
+def enqueue_on_commit(session: Session, task, *args, delay: float = 0, **kwargs) -> None:
+    """Queue ``task(*args, **kwargs)`` when ``session``'s transaction commits, to run
+    ``delay`` seconds later or at once; nothing if it rolls back. Jobs queued in one
+    transaction are queued in that order."""
+    message = task.s(*args, **kwargs)
+    if delay > 0:
+        message.eta = utcnow() + timedelta(seconds=delay)  # Huey's times are naive UTC
+    session.info.setdefault(_PENDING, []).append(message)
 
 
 @event.listens_for(Session, "after_commit")
-def _enqueue_pending(session: Session) -> None:
+def _committed(session: Session) -> None:
     pending = session.info.pop(_PENDING, None)
-    for message in pending or ():
-        try:
-            huey.enqueue(message)
-        except Exception:
-            # The request's data is committed already; a delivery left queued shows on
-            # /admin/jobs with the others, where it can be sent again.
-            logger.exception("Could not queue %s", message)
+    if pending:
+        session.info.setdefault(_READY, []).extend(pending)
 
 
 @event.listens_for(Session, "after_transaction_end")
-def _forget_rolled_back(session: Session, transaction) -> None:
-    if transaction.parent is None and not transaction.nested:
-        session.info.pop(_PENDING, None)  # a commit took them already: what is left rolled back
+def _enqueue_committed(session: Session, transaction) -> None:
+    """Queue what the transaction committed, once its connection is back in the pool: on
+    SQLite that lets go of the write lock, which a job run at once (immediate mode) takes
+    for itself. What a rolled-back transaction asked for is forgotten."""
+    if transaction.parent is not None or transaction.nested:
+        return
+    session.info.pop(_PENDING, None)
+    ready = session.info.pop(_READY, None)
+    for message in ready or ():
+        try:
+            huey.enqueue(message)
+        except Exception:
+            # The request's data is committed already; its deliveries stay queued, shown
+            # on /admin/jobs, where they can be queued again.
+            logger.exception("Could not queue %s", message)
