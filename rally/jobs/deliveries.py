@@ -22,12 +22,13 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from huey.exceptions import RetryTask
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from rally import mail as mailer
 from rally.extensions import db
 from rally.mail import Mail
+from rally.pagination import paginate
 from rally.utils import utcnow
 
 from .models import Delivery, DeliveryState
@@ -35,7 +36,9 @@ from .queue import enqueue_on_commit, job
 
 MAIL = "mail"
 CLAIM_LEASE = timedelta(minutes=10)  # longer than any send: a mail server times out in 10 s
-FAILED_PER_PAGE = 50
+# A delivery queued this long ago and not sent shows on /admin/jobs beside the failed ones.
+STALLED_AFTER = timedelta(hours=1)
+STALLED_SHOWN = 50
 # Mails sent over one connection by one job: connecting, STARTTLS and logging in take up
 # to a second each; a server's cap per connection is met by reconnecting (rally.mail).
 MAILS_PER_JOB = 50
@@ -256,30 +259,61 @@ def deliver_mail_batch(keys: list[str]) -> None:
 # --- The admins' view ------------------------------------------------------------------
 
 
-def failed_deliveries(limit: int = FAILED_PER_PAGE) -> list[Delivery]:
-    """The deliveries that finally failed, the latest first."""
+def _stalled(now: datetime):
+    """Queued long ago, and no worker holds it: its job was lost (the queue's storage
+    failed after the commit) or no worker runs."""
+    return and_(
+        Delivery.state == DeliveryState.queued,
+        Delivery.updated_at < now - STALLED_AFTER,
+        or_(Delivery.claimed_until.is_(None), Delivery.claimed_until < now),
+    )
+
+
+def failed_page(page: int, per_page: int):
+    """One page of the deliveries that finally failed, the latest first (see
+    :func:`rally.pagination.paginate`)."""
+    query = (
+        select(Delivery)
+        .where(Delivery.state == DeliveryState.failed)
+        .order_by(Delivery.updated_at.desc(), Delivery.id.desc())
+    )
+    return paginate(query, page, per_page)
+
+
+def stalled_deliveries(now: datetime, limit: int = STALLED_SHOWN) -> list[Delivery]:
+    """Deliveries queued longer than :data:`STALLED_AFTER` without being sent, oldest
+    first."""
     return list(
         db.session.scalars(
             select(Delivery)
-            .where(Delivery.state == DeliveryState.failed)
-            .order_by(Delivery.updated_at.desc(), Delivery.id.desc())
+            .where(_stalled(now))
+            .order_by(Delivery.updated_at, Delivery.id)
             .limit(limit)
         )
     )
 
 
 def failed_count() -> int:
+    """How many deliveries finally failed (the back office's badge)."""
     return db.session.scalar(
         select(func.count()).select_from(Delivery).where(Delivery.state == DeliveryState.failed)
     )
 
 
 def retry_delivery(delivery_id: int, now: datetime) -> bool:
-    """Queue the failed delivery ``delivery_id`` again, with its tries counted anew, once
-    the session commits; whether it was failed (a second click finds it queued: no-op)."""
+    """Queue a failed (or stalled) delivery again, with its tries counted anew, once the
+    session commits; whether it was waiting for that. One conditional ``UPDATE`` decides:
+    a second click finds it queued and does nothing.
+
+    :param delivery_id: the delivery's id.
+    :param now: the time of the request (naive UTC).
+    """
     key = db.session.scalar(
         update(Delivery)
-        .where(Delivery.id == delivery_id, Delivery.state == DeliveryState.failed)
+        .where(
+            Delivery.id == delivery_id,
+            or_(Delivery.state == DeliveryState.failed, _stalled(now)),
+        )
         .values(state=DeliveryState.queued, attempts=0, claimed_until=None, updated_at=now)
         .returning(Delivery.key)
         .execution_options(synchronize_session=False)

@@ -37,7 +37,7 @@ _READY = "rally_jobs_ready"  # committed: queued when the transaction has ended
 _EXTENSION = "rally_jobs"
 
 
-class _Binding:
+class Binding:
     """One app's queue: its storage (opened when first used) and mode."""
 
     def __init__(self, app: Flask | None, storage_class=MemoryStorage, immediate=True, **kw):
@@ -58,10 +58,10 @@ class AppHuey(Huey):
     process, as tests make, each keep their own), or, outside any app context (the
     consumer's threads), of the app made last: the worker's."""
 
-    _last = _Binding(None)
+    _last = Binding(None)
 
     @staticmethod
-    def binding() -> _Binding:
+    def binding() -> Binding:
         if has_app_context():
             bound = current_app.extensions.get(_EXTENSION)
             if bound is not None:
@@ -97,12 +97,10 @@ def init_app(app: Flask) -> None:
     config = app.config
     url = config.get("RALLY_REDIS_URL") or ""
     if url:
-        bound = _Binding(app, RedisStorage, bool(config["RALLY_JOBS_IMMEDIATE"]), url=url)
+        bound = Binding(app, RedisStorage, bool(config["RALLY_JOBS_IMMEDIATE"]), url=url)
     else:
         filename = config.get("RALLY_JOBS_FILE") or os.path.join(app.instance_path, "jobs.sqlite")
-        bound = _Binding(
-            app, SqliteStorage, bool(config["RALLY_JOBS_IMMEDIATE"]), filename=filename
-        )
+        bound = Binding(app, SqliteStorage, bool(config["RALLY_JOBS_IMMEDIATE"]), filename=filename)
     app.extensions[_EXTENSION] = AppHuey._last = bound
 
 

@@ -5,6 +5,7 @@ import smtplib
 import time
 
 import pytest
+from huey.storage import SqliteStorage
 from sqlalchemy import select
 
 import rally.mail
@@ -12,6 +13,7 @@ from rally import create_app
 from rally.extensions import db
 from rally.jobs import huey
 from rally.jobs.models import Delivery
+from rally.jobs.queue import Binding
 
 
 class FlakyServer:
@@ -97,6 +99,40 @@ def worker_app(app, tmp_path):
     with queued.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+class Queue:
+    """``app``'s jobs wait in a SQLite queue (as in production) instead of running when
+    queued; :meth:`run` then runs what is queued, as a worker would (Huey's dequeue and
+    execute)."""
+
+    def __init__(self, app, path):
+        self.app = app
+        self.binding = Binding(app, SqliteStorage, immediate=False, filename=str(path))
+
+    def __len__(self):
+        with self.app.app_context():
+            return len(huey)
+
+    def names(self) -> list[str]:
+        with self.app.app_context():
+            return [f"{type(task).__module__}.{task.name}" for task in huey.pending()]
+
+    def run(self) -> int:
+        ran = 0
+        with self.app.app_context():
+            while (task := huey.dequeue()) is not None:
+                huey.execute(task)
+                ran += 1
+        return ran
+
+
+@pytest.fixture
+def queue(app, tmp_path, monkeypatch):
+    """``app``'s jobs wait in a queue until the test runs them (:class:`Queue`)."""
+    queued = Queue(app, tmp_path / "jobs.sqlite")
+    monkeypatch.setitem(app.extensions, "rally_jobs", queued.binding)
+    return queued
 
 
 class Worker:
