@@ -126,3 +126,21 @@ def test_outside_immediate_mode_a_job_waits_in_the_queue(worker_app):
         assert len(huey) == 1  # in the SQLite queue, for a worker
         assert outbox() == []
         assert delivery("hello:1").state is DeliveryState.queued
+
+
+def test_mails_queued_together_go_over_one_connection(app, smtp):
+    with app.app_context():
+        deliver_mails((MAIL._replace(to=f"r{n}@example.jp"), f"batch:{n}") for n in range(3))
+        db.session.commit()
+    assert smtp.connections == 1
+    assert [m["To"] for m in smtp.delivered] == [f"r{n}@example.jp" for n in range(3)]
+
+
+def test_a_batch_that_failed_is_retried_one_by_one_and_sent_once(app, smtp):
+    smtp.failures = 1  # the batch's connection is refused; the retries' are not
+    with app.app_context():
+        deliver_mails((MAIL._replace(to=f"r{n}@example.jp"), f"batch:{n}") for n in range(3))
+        db.session.commit()
+        assert sorted(m["To"] for m in smtp.delivered) == [f"r{n}@example.jp" for n in range(3)]
+        assert {delivery(f"batch:{n}").attempts for n in range(3)} == {2}
+        assert {delivery(f"batch:{n}").state for n in range(3)} == {DeliveryState.sent}
