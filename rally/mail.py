@@ -26,8 +26,9 @@ logger = logging.getLogger(__name__)
 class Mail(NamedTuple):
     """A message written (translated) while its data was read, to send after the commit:
     a request must not hold the database, on SQLite the write lock every scan waits for,
-    while a mail server answers, nor tell anybody of a change that was rolled back. Send it
-    with :func:`try_send`, or several with :func:`try_send_all`."""
+    while a mail server answers, nor tell anybody of a change that was rolled back. Queue
+    it with :func:`rally.jobs.deliver_mail` (the app never sends inside a request); the
+    queue's worker sends it with :func:`send_mail`, or several with :func:`send_each`."""
 
     to: str
     subject: str

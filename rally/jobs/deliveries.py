@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from huey.exceptions import RetryTask
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from rally import mail as mailer
@@ -322,6 +322,16 @@ def retry_delivery(delivery_id: int, now: datetime) -> bool:
         return False
     enqueue_on_commit(db.session, deliver, key)
     return True
+
+
+def forget_recipient(visitor_id: int) -> int:
+    """An erased account is sent nothing more and its messages' texts are not kept: its
+    deliveries not sent yet are dropped (their jobs then find nothing to send). How many."""
+    return db.session.execute(
+        delete(Delivery)
+        .where(Delivery.visitor_id == visitor_id, Delivery.state != DeliveryState.sent)
+        .execution_options(synchronize_session=False)
+    ).rowcount
 
 
 def delivery_counts(batch: str) -> dict[tuple[str, DeliveryState], int]:

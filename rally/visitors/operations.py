@@ -15,6 +15,7 @@ from rally.errors import RallyError
 from rally.extensions import db
 from rally.i18n import _, _l, recipient_language
 from rally.jobs import deliver_mail
+from rally.jobs.deliveries import forget_recipient
 from rally.mail import Mail
 from rally.utils import utcnow
 
@@ -258,6 +259,7 @@ def delete_account(visitor: Visitor, password: str) -> int:
     withdrawn = sum(withdrawn for withdrawn, _ in answers)
     kept = sum(kept for _, kept in answers)
     db.session.execute(update(Card).where(Card.visitor_id == visitor.id).values(visitor_id=None))
+    forget_recipient(visitor.id)  # nothing more is sent to the address being erased
     if kept:
         visitor.email = f"erased-{visitor.id}.invalid"
         visitor.password_hash = ERASED_PASSWORD

@@ -2,7 +2,6 @@
 
 from datetime import timedelta
 
-from conftest import delivery
 from sqlalchemy import update
 
 from rally.auth.models import Role
@@ -11,6 +10,8 @@ from rally.jobs import deliver_mail
 from rally.jobs.models import Delivery, DeliveryState
 from rally.mail import Mail, outbox
 from rally.utils import utcnow
+
+from .conftest import delivery
 
 EN = {"Accept-Language": "en"}
 

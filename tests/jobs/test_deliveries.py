@@ -3,7 +3,6 @@ temporary failure, sent once per key, and left for the admins when it finally fa
 
 from datetime import timedelta
 
-from conftest import delivery
 from sqlalchemy import func, select
 
 from rally.extensions import db
@@ -12,6 +11,8 @@ from rally.jobs.deliveries import deliver, delivery_counts
 from rally.jobs.models import Delivery, DeliveryState
 from rally.mail import Mail, outbox
 from rally.utils import utcnow
+
+from .conftest import delivery
 
 MAIL = Mail("hanako@example.jp", "Hello", "A message.")
 

@@ -1,7 +1,6 @@
 """One message, however many ask at once: the unique key and the conditional claim are
 decided by the database (run on PostgreSQL too by scripts/test)."""
 
-from conftest import delivery
 from sqlalchemy import func, select
 
 from rally.extensions import db
@@ -10,6 +9,8 @@ from rally.jobs.deliveries import deliver, retry_delivery
 from rally.jobs.models import Delivery, DeliveryState
 from rally.mail import Mail, outbox
 from rally.utils import utcnow
+
+from .conftest import delivery
 
 MAIL = Mail("hanako@example.jp", "Hello", "A message.")
 RACERS = 8

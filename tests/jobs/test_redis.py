@@ -8,7 +8,6 @@ import subprocess
 import time
 
 import pytest
-from conftest import FlakyServer, Worker, delivery
 
 import rally.mail
 from rally import create_app
@@ -16,6 +15,8 @@ from rally.extensions import db
 from rally.jobs import deliver_mail, huey
 from rally.jobs.models import DeliveryState
 from rally.mail import Mail
+
+from .conftest import FlakyServer, Worker, delivery
 
 
 def _free_port() -> int:

@@ -160,3 +160,21 @@ def test_the_reminder_command_queues_the_reminders(
     with app.app_context():
         assert sent_to(app) == [db.session.get(Visitor, resident).email]
         assert outbox()[0]["Subject"] == "Reminder: Round table"
+
+
+def test_a_deleted_account_is_sent_nothing_still_queued(
+    app, client, queue, make_campaign, stamp_path
+):
+    _, checkpoints = make_campaign()
+    client.get(stamp_path(checkpoints[0]))
+    client.post("/me/save", data=SAVE)  # its verification mail waits in the queue ...
+    response = client.post("/me/delete", data={"password": SAVE["password"]})
+    assert response.status_code == 303  # ... when the account is deleted
+    queue.run()
+    assert sent_to(app) == []
+    with app.app_context():
+        from sqlalchemy import func
+
+        from rally.jobs.models import Delivery
+
+        assert db.session.scalar(select(func.count()).select_from(Delivery)) == 0

@@ -1,7 +1,6 @@
 """A real consumer (Huey's, with worker threads) runs the queued deliveries: retries go
 through Huey's scheduler, as in production."""
 
-from conftest import Worker, delivery
 from sqlalchemy import func, select
 
 import rally.mail
@@ -10,9 +9,11 @@ from rally.jobs import deliver_mail
 from rally.jobs.models import Delivery, DeliveryState
 from rally.mail import Mail
 
+from .conftest import Worker, delivery
+
 
 def test_a_worker_retries_a_mail_that_failed_twice_and_sends_it_once(worker_app, monkeypatch):
-    from conftest import FlakyServer
+    from .conftest import FlakyServer
 
     server = FlakyServer()
     server.failures = 2

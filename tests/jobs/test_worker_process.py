@@ -8,13 +8,13 @@ import subprocess
 import sys
 import time
 
-from conftest import delivery
-from smtp_server import SMTPServer
-
 from rally.extensions import db
 from rally.jobs import deliver_mail
 from rally.jobs.models import DeliveryState
 from rally.mail import Mail
+
+from .conftest import delivery
+from .smtp_server import SMTPServer
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
