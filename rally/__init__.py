@@ -122,6 +122,9 @@ def _init_extensions(app: Flask) -> None:
     login_manager.user_loader(load_session_user)
 
     from . import models as _models  # noqa: F401 (the whole schema: rally/models.py)
+    from .jobs import init_app as init_jobs
+
+    init_jobs(app)
 
 
 def _register_url_converters(app: Flask) -> None:

@@ -19,6 +19,7 @@ POT = os.path.join(ROOT, "messages.pot")
 translate = AppGroup("translate", help="Extract, update and compile the message catalogs.")
 lottery = AppGroup("lottery", help="Lotteries anyone can check.")
 events = AppGroup("events", help="Events: reminders to registered residents.")
+jobs = AppGroup("jobs", help="The job queue: mails and everything else that sends.")
 
 
 def init_app(app) -> None:
@@ -28,6 +29,7 @@ def init_app(app) -> None:
     app.cli.add_command(translate)
     app.cli.add_command(lottery)
     app.cli.add_command(events)
+    app.cli.add_command(jobs)
 
     from .push.commands import push
 
@@ -191,16 +193,43 @@ def lottery_verify(source):
 @events.command("remind")
 def events_remind():
     """E-mail the residents registered for an event that starts within a day, once each:
-    for a timer (every few minutes or hourly); running it again sends nothing twice."""
+    for a timer (every few minutes or hourly); running it again sends nothing twice. The
+    mails go to the job queue, which sends them (and tries again if the server is away)."""
     from .database import take_write_lock
-    from .mail import try_send_all
+    from .jobs import site_request_context
     from .news.registrations import send_reminders
 
     # The mails hold the event's address: a request context at the site's own address.
-    base = current_app.config["RALLY_BASE_URL"]
-    with current_app.test_request_context("/", base_url=base):
+    with site_request_context():
         take_write_lock()
-        mails = send_reminders(utcnow())
-        db.session.commit()  # claimed first: a crash below loses a reminder, never sends two
-    sent = try_send_all(mails)
-    click.echo(f"Reminders sent: {sent} of {len(mails)}.")
+        queued = send_reminders(utcnow())
+        db.session.commit()  # claimed and queued together: never two reminders
+    click.echo(f"Reminders queued: {queued}.")
+
+
+@jobs.command("worker")
+@click.option("--workers", default=2, show_default=True, help="Jobs run at once (threads).")
+@click.option(
+    "--scheduler-interval",
+    default=1,
+    show_default=True,
+    help="Seconds between looks for jobs whose time has come (retries).",
+)
+def jobs_worker(workers: int, scheduler_interval: int):
+    """Run queued jobs until stopped (Ctrl+C or SIGINT finishes the jobs under way, SIGTERM
+    stops at once): as many worker processes as you like, on one machine with the
+    default SQLite queue, on several with RALLY_REDIS_URL."""
+    import logging
+
+    from .jobs import huey
+
+    if huey.immediate:
+        raise click.ClickException(
+            "RALLY_JOBS_IMMEDIATE is set: jobs run where they are queued, not in a worker."
+        )
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    consumer = huey.create_consumer(
+        workers=workers, worker_type="thread", scheduler_interval=scheduler_interval
+    )
+    click.echo(f"Job worker: {workers} thread(s), queue {huey.storage.__class__.__name__}.")
+    consumer.run()

@@ -55,6 +55,17 @@ class Defaults:
     RALLY_SMTP_STARTTLS = True
     RALLY_SMTP_USER = ""
     RALLY_SMTP_PASSWORD = ""
+    # The job queue (rally/jobs, Huey): by default a SQLite file of its own in the instance
+    # folder (RALLY_JOBS_FILE, default instance/jobs.sqlite), run by `flask --app rally jobs
+    # worker`; RALLY_REDIS_URL (redis://host:6379/0) shares one queue between servers.
+    # RALLY_JOBS_IMMEDIATE runs each job in the process that queues it, after the commit
+    # (tests; a demo without a worker): a retry with a delay then never runs.
+    RALLY_REDIS_URL = ""
+    RALLY_JOBS_FILE = ""
+    RALLY_JOBS_IMMEDIATE = False
+    # Seconds before the 2nd, 3rd and 4th try of a delivery that failed for a passing
+    # reason (a mail server away); after the last, it shows on /admin/jobs.
+    RALLY_JOB_RETRY_DELAYS = (30, 120, 600)
     # Seconds a card must wait between two new stamps (0: no minimum).
     RALLY_MIN_STAMP_INTERVAL = 20
     # Faster than this between two stamps raises an "impossible travel" flag (a rental

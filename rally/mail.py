@@ -3,9 +3,10 @@
 ``RALLY_MAIL_BACKEND = "smtp"`` sends through ``RALLY_SMTP_HOST``/``PORT``/``USER``/
 ``PASSWORD`` (STARTTLS when ``RALLY_SMTP_STARTTLS``); ``"outbox"`` (the default) writes each
 message as an ``.eml`` file under ``instance/outbox/`` and keeps it in memory for tests.
-:func:`try_send` sends one message over its own connection; :func:`try_send_all` sends a
+:func:`try_send` sends one message over its own connection; :func:`send_each` sends a
 batch (a lottery's winners) over one connection, as connecting, STARTTLS and logging in can
-take a second each time, which a few dozen messages would multiply past a worker's timeout.
+take a second each time for each message. The app sends through the job queue
+(:mod:`rally.jobs`), which calls these in its worker, never inside a request.
 """
 
 import logging
@@ -25,8 +26,9 @@ logger = logging.getLogger(__name__)
 class Mail(NamedTuple):
     """A message written (translated) while its data was read, to send after the commit:
     a request must not hold the database, on SQLite the write lock every scan waits for,
-    while a mail server answers, nor tell anybody of a change that was rolled back. Send it
-    with :func:`try_send`, or several with :func:`try_send_all`."""
+    while a mail server answers, nor tell anybody of a change that was rolled back. Queue
+    it with :func:`rally.jobs.deliver_mail` (the app never sends inside a request); the
+    queue's worker sends it with :func:`send_mail`, or several with :func:`send_each`."""
 
     to: str
     subject: str
@@ -98,21 +100,34 @@ def _closing(error: smtplib.SMTPException) -> bool:
 
 
 def try_send_all(mails: Iterable[Mail]) -> int:
-    """Send ``mails``, over one SMTP connection; answer how many were sent.
+    """Send ``mails`` as :func:`send_each` does; answer how many were sent."""
+    return sum(error is None for error in send_each(mails))
+
+
+def send_each(mails: Iterable[Mail]) -> list[BaseException | None]:
+    """Send ``mails``, over one SMTP connection; answer, for each, ``None`` if it was sent
+    or the error that kept it back (the job queue tries those again later).
 
     A message the server refuses is logged and skipped. A connection lost after it
     delivered something is opened again and the batch goes on with the message that was
     being sent (that one may then arrive twice, which beats not at all); one that cannot
     be opened, or is lost before delivering anything, ends the batch, and the messages
     not sent are logged. Nothing is raised. The outbox backend sends each with
-    :func:`try_send`.
+    :func:`send_mail`.
 
     :param mails: the messages, sent in this order.
     """
     mails = list(mails)
+    outcomes: list[BaseException | None] = [None] * len(mails)
     if current_app.config["RALLY_MAIL_BACKEND"] != "smtp":
-        return sum(try_send(mail) for mail in mails)
-    sent = index = 0
+        for index, mail in enumerate(mails):
+            try:
+                send_mail(*mail)
+            except (OSError, smtplib.SMTPException) as error:
+                logger.exception("Could not send %r to %s", mail.subject, mail.to)
+                outcomes[index] = error
+        return outcomes
+    index = 0
     while index < len(mails):
         delivered = 0  # over this connection
         smtp = None
@@ -127,11 +142,11 @@ def try_send_all(mails: Iterable[Mail]) -> int:
                     if _closing(error):
                         raise
                     logger.exception("The mail server refused %r to %s", mail.subject, mail.to)
+                    outcomes[index] = error
                 else:
-                    sent += 1
                     delivered += 1
                 index += 1
-        except (OSError, smtplib.SMTPException):
+        except (OSError, smtplib.SMTPException) as error:
             if smtp is not None:
                 smtp.close()  # no QUIT: a server that stopped answering would keep us waiting
             if not delivered:
@@ -140,6 +155,7 @@ def try_send_all(mails: Iterable[Mail]) -> int:
                     len(mails) - index,
                     ", ".join(mail.to for mail in mails[index:]),
                 )
+                outcomes[index:] = [error] * (len(mails) - index)
                 break
             logger.warning(
                 "Lost the mail server after %d message(s); reconnecting", delivered, exc_info=True
@@ -149,4 +165,4 @@ def try_send_all(mails: Iterable[Mail]) -> int:
                 smtp.quit()
             except (OSError, smtplib.SMTPException):
                 smtp.close()  # every message was taken already
-    return sent
+    return outcomes

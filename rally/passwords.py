@@ -1,10 +1,11 @@
 """A forgotten password: a link e-mailed to the account's address sets a new one.
 
 The same for the association's and merchants' accounts (``rally.auth``) and for visitors'
-accounts (``rally.visitors``). The link is signed, works for :data:`RESET_LIFETIME` and
-once: it carries a stamp of the password hash (:func:`password_stamp`), which the new
-password changes. The new password is written by a conditional ``UPDATE``, so of two
-submissions of one link exactly one wins.
+accounts (``rally.visitors``). The request that asks only queues a job with the typed
+address; the job looks the account up and queues the mail, or does nothing. The link is
+signed, works for :data:`RESET_LIFETIME` and once: it carries a stamp of the password hash
+(:func:`password_stamp`), which the new password changes. The new password is written by
+a conditional ``UPDATE``, so of two submissions of one link exactly one wins.
 """
 
 import functools
@@ -21,7 +22,7 @@ from wtforms.validators import Length
 
 from rally.extensions import db
 from rally.i18n import _, _l, recipient_language
-from rally.mail import Mail, try_send
+from rally.mail import Mail
 
 RESET_LIFETIME = timedelta(hours=1)
 MAX_PASSWORD_LENGTH = 200
@@ -99,13 +100,12 @@ def address_limit_key(prefix: str):
     return lambda: f"{prefix}:" + request.form.get("email", "").strip().lower()
 
 
-def send_reset_mail(mail: Mail | None, email: str) -> None:
-    """End the request's transaction, send ``mail`` if the address has an account, and say
-    the same either way. A mail server's failure is logged, not shown: telling the page
-    would tell who has an account."""
-    db.session.commit()  # no database held while a mail server answers
-    if mail is not None:
-        try_send(mail)
+def confirm_reset_asked(email: str) -> None:
+    """End the request's transaction (which queued the job that looks the address up and
+    mails the link, see ``ask_password_reset`` in ``rally.auth`` and ``rally.visitors``)
+    and say the same whether the address has an account or not: the request did the same
+    work either way, so neither its answer nor its time tells who has an account."""
+    db.session.commit()
     flash(
         _(
             "If an account uses %(email)s, we have sent it a link to set a new password. "

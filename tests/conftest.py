@@ -89,6 +89,9 @@ def app(database_url, tmp_path):
             "RALLY_UPLOAD_FOLDER": str(tmp_path / "uploads"),
             # The demo makes a Web Push key if there is none: in the test's folder too.
             "RALLY_VAPID_KEY_FILE": str(tmp_path / "vapid_private_key"),
+            # Jobs (mails) run when they are queued, after the request's commit: a test
+            # reads the outbox right after the request. tests/jobs runs a real worker too.
+            "RALLY_JOBS_IMMEDIATE": True,
         }
     )
     with app.app_context():
@@ -130,6 +133,7 @@ def make_limited_app(app):
                 "RATELIMIT_STORAGE_URI": "memory://",
                 "RALLY_BASE_URL": app.config["RALLY_BASE_URL"],
                 "RALLY_MIN_STAMP_INTERVAL": 0,
+                "RALLY_JOBS_IMMEDIATE": True,
                 **settings,
             }
         )

@@ -7,8 +7,10 @@ from rally.errors import RallyError, back_with
 from rally.extensions import db
 from rally.forms import ConfirmForm
 from rally.i18n import _
+from rally.jobs import deliveries
+from rally.jobs.models import Delivery
 from rally.stores.models import Store, StoreStatus
-from rally.utils import int_arg
+from rally.utils import int_arg, utcnow
 
 from . import operations as back_office
 
@@ -16,6 +18,7 @@ bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="template
 
 STORES_PER_PAGE = 20
 CAMPAIGNS_PER_PAGE = 20
+DELIVERIES_PER_PAGE = 50
 
 
 @bp.before_request
@@ -26,7 +29,11 @@ def _only_administrators():
 
 @bp.get("/")
 def index():
-    return render_template("admin/index.html", pending=back_office.pending_store_count())
+    return render_template(
+        "admin/index.html",
+        pending=back_office.pending_store_count(),
+        failed_deliveries=deliveries.failed_count(),
+    )
 
 
 # --- Stores -------------------------------------------------------------------------------
@@ -103,3 +110,32 @@ def _move_store(store_id: int, transition: str):
     db.session.commit()
     flash(_store_moved(transition, name), "success")
     return redirect(_back_to_stores(), 303)
+
+
+# --- Deliveries (the job queue) ---------------------------------------------------------
+
+
+@bp.get("/jobs")
+def jobs():
+    """Mails (and other messages) that finally failed, with their error, and those queued
+    too long ago: each with a Retry button."""
+    return render_template(
+        "admin/jobs.html",
+        page=deliveries.failed_page(page=int_arg("page", 1), per_page=DELIVERIES_PER_PAGE),
+        stalled=deliveries.stalled_deliveries(utcnow()),
+        form=ConfirmForm(),
+    )
+
+
+@bp.post("/jobs/<int:delivery_id>/retry")
+def retry_delivery(delivery_id: int):
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    db.session.get(Delivery, delivery_id) or abort(404)
+    if deliveries.retry_delivery(delivery_id, utcnow()):
+        db.session.commit()
+        flash(_("Queued again: it will be sent in a moment."), "success")
+    else:
+        db.session.rollback()
+        flash(_("This message is no longer waiting to be sent again."), "error")
+    return redirect(url_for(".jobs"), 303)

@@ -20,10 +20,10 @@ from flask_login import (
 
 from rally import passwords
 from rally.extensions import db, limiter
-from rally.i18n import _
+from rally.i18n import _, current_language
 from rally.utils import safe_next_url, utcnow
 
-from . import operations
+from . import jobs, operations
 from .decorators import admin_required
 from .forms import (
     AcceptInvitationForm,
@@ -177,7 +177,8 @@ def forgot_password():
     """Ask for a link that sets a new password; the answer does not say who has an account."""
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        passwords.send_reset_mail(operations.reset_mail_for(form.email.data), form.email.data)
+        jobs.ask_password_reset(form.email.data, current_language())
+        passwords.confirm_reset_asked(form.email.data)
         return redirect(url_for("auth.login"), 303)
     return render_template(
         "passwords/forgot.html", form=form, login_url=url_for("auth.login")

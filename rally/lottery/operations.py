@@ -14,6 +14,7 @@ from rally.codes import new_redemption_code
 from rally.errors import RallyError
 from rally.extensions import db
 from rally.i18n import _, _l, recipient_language
+from rally.jobs import deliver_mails
 from rally.lottery.rules import entry_due
 from rally.mail import Mail
 from rally.rewards.models import Claim, ClaimKind
@@ -187,8 +188,8 @@ def published_data(lottery: Lottery) -> dict:
 
 
 def draw_lottery(lottery: Lottery, now: datetime) -> list[LotteryEntry]:
-    """Close entries, draw the winners and reveal the seed; :func:`winner_mails` tells them
-    once the draw is committed.
+    """Close entries, draw the winners and reveal the seed; :func:`tell_winners` queues
+    their mails, sent once the draw is committed.
 
     The draw is claimed first with ``UPDATE lottery SET drawn_at = :now WHERE id = :id AND
     drawn_at IS NULL``: of any number of simultaneous confirmations exactly one changes the
@@ -239,10 +240,22 @@ def draw_lottery(lottery: Lottery, now: datetime) -> list[LotteryEntry]:
     return [entry for entry in by_id.values() if entry.won]
 
 
+def tell_winners(lottery: Lottery, winners: list[LotteryEntry]) -> int:
+    """Queue each winner's e-mail (:func:`winner_mails`), once per entry whoever asks
+    again; the queue sends them after the draw's commit (a draw rolled back tells nobody),
+    several over one connection. How many were queued."""
+    mails = winner_mails(lottery, winners)
+    return deliver_mails(
+        (
+            (mail, f"lottery-winner:{lottery.id}:{entry.id}", entry.visitor_id)
+            for mail, entry in zip(mails, winners, strict=True)
+        ),
+        batch=f"lottery:{lottery.id}",
+    )
+
+
 def winner_mails(lottery: Lottery, winners: list[LotteryEntry]) -> list[Mail]:
-    """Each winner's e-mail in their language, written in the draw's own transaction: send
-    them with :func:`rally.mail.try_send` once the draw is committed (a draw rolled back
-    must not have told anybody)."""
+    """Each winner's e-mail in their language, written in the draw's own transaction."""
     prizes = prize_claims(lottery)
     mails = []
     for entry in winners:

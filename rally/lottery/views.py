@@ -11,7 +11,6 @@ from rally.cards.cookie import card_from_cookie
 from rally.extensions import db
 from rally.forms import Form, IntegerField, SelectField
 from rally.i18n import _, _l, ngettext
-from rally.mail import try_send_all
 from rally.utils import utcnow
 from rally.visitors.session import current_visitor
 
@@ -141,29 +140,16 @@ def draw(lottery_id: int):
             db.session.rollback()
             flash(error.message, "error")
         else:
-            mails = operations.winner_mails(lottery, winners)
-            db.session.commit()
-            # Nothing below reads the database: the mails go out without holding it, and
-            # over one connection, as one per mail could outlast the worker's timeout.
-            told = try_send_all(mails)
-            failed = len(mails) - told
+            queued = operations.tell_winners(lottery, winners)
+            db.session.commit()  # the mails are queued with the draw, sent by the worker
             flash(
                 ngettext(
-                    "Drawn: %(num)d winner was told by e-mail.",
-                    "Drawn: %(num)d winners were told by e-mail.",
-                    told,
+                    "Drawn: %(num)d winner will be told by e-mail.",
+                    "Drawn: %(num)d winners will be told by e-mail.",
+                    queued,
                 ),
                 "success",
             )
-            if failed:
-                flash(
-                    ngettext(
-                        "%(num)d winner could not be e-mailed; their stamp card shows the prize.",
-                        "%(num)d winners could not be e-mailed; their stamp cards show the prize.",
-                        failed,
-                    ),
-                    "error",
-                )
         return redirect(url_for(".public", lottery_id=lottery_id), 303)
     campaign = lottery.campaign
     running = campaign.is_collecting(utcnow())

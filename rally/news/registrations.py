@@ -23,6 +23,7 @@ from rally.cards.reading import open_card
 from rally.errors import RallyError
 from rally.extensions import db
 from rally.i18n import _, _l, format_when, recipient_language
+from rally.jobs import deliver_mails
 from rally.mail import Mail
 from rally.stamping.operations import StampError, check_checkpoint_open, grant_stamp
 from rally.utils import signer
@@ -258,8 +259,21 @@ def _event_url(event: Event) -> str:
     return base + url_for("news.event", event_id=event.id)
 
 
+def tell_promoted(promoted: list[EventRegistration]) -> int:
+    """Queue each promoted resident's e-mail (:func:`promotion_mails`), sent by the job
+    queue once the request commits, once per promotion. How many were queued."""
+    return deliver_mails(
+        (
+            mail,
+            f"event-seat:{registration.id}:{registration.promoted_at:%Y%m%dT%H%M%S%f}",
+            registration.visitor_id,
+        )
+        for mail, registration in zip(promotion_mails(promoted), promoted, strict=True)
+    )
+
+
 def promotion_mails(promoted: list[EventRegistration]) -> list[Mail]:
-    """One e-mail per promoted resident, in their language: send after the commit."""
+    """One e-mail per promoted resident, in their language."""
     mails = []
     for registration in promoted:
         visitor, event = registration.visitor, registration.event
@@ -341,15 +355,16 @@ def reminder_mail(registration: EventRegistration) -> Mail:
     return Mail(visitor.email, subject, body)
 
 
-def send_reminders(now: datetime) -> list[Mail]:
-    """Claim every due reminder (:func:`claim_reminder`) and write its e-mail: commit, then
-    send them."""
-    mails = []
+def send_reminders(now: datetime) -> int:
+    """Claim every due reminder (:func:`claim_reminder`) and queue its e-mail, sent by the
+    job queue once the caller commits. How many were queued."""
+    pairs = []
     for registration_id in due_reminders(now):
         registration = claim_reminder(registration_id, now)
         if registration is not None:
-            mails.append(reminder_mail(registration))
-    return mails
+            key = f"event-reminder:{registration.id}:{registration.event.starts_at:%Y%m%dT%H%M}"
+            pairs.append((reminder_mail(registration), key, registration.visitor_id))
+    return deliver_mails(pairs)
 
 
 # Attendance ----------------------------------------------------------------------------

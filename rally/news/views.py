@@ -24,7 +24,6 @@ from rally.errors import back_with
 from rally.extensions import db
 from rally.forms import ConfirmForm
 from rally.i18n import _, _l, current_language, district_name, site_languages
-from rally.mail import try_send_all
 from rally.qr import qr_svg
 from rally.stores import search
 from rally.utils import confirmation_page, int_arg, strip_control_characters, utcnow
@@ -161,9 +160,8 @@ def cancel_registration(event_id: int):
         promoted = registrations.cancel(event, visitor, utcnow())
     except RegistrationError as error:
         return back_with(error, back)
-    mails = registrations.promotion_mails(promoted)
-    db.session.commit()
-    try_send_all(mails)  # after the commit: nothing here holds the database
+    registrations.tell_promoted(promoted)
+    db.session.commit()  # the mails are queued with the change, sent by the worker
     flash(_("Your registration is cancelled."), "success")
     return redirect(back, 303)
 
@@ -455,9 +453,8 @@ def edit(kind: str, item_id: int | None = None):
                 abort(403)
             form.form_errors.append(error.message)
         else:
-            mails = registrations.promotion_mails(promoted)
-            db.session.commit()
-            try_send_all(mails)
+            registrations.tell_promoted(promoted)
+            db.session.commit()  # the mails are queued with the change, sent by the worker
             flash(_("Saved."), "success")
             return redirect(url_for(".manage", kind=kind), 303)
     title = spec.edit_title if item else spec.new_title

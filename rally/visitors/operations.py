@@ -1,6 +1,7 @@
 """Saving a card to a visitor account, verifying its e-mail address, logging in."""
 
 from datetime import datetime
+from uuid import uuid4
 
 from flask import current_app, url_for
 from flask_babel import force_locale
@@ -13,6 +14,8 @@ from rally.cards.models import Card, CardTransfer, new_card_key
 from rally.errors import RallyError
 from rally.extensions import db
 from rally.i18n import _, _l, recipient_language
+from rally.jobs import deliver_mail
+from rally.jobs.deliveries import forget_recipient
 from rally.mail import Mail
 from rally.utils import utcnow
 
@@ -82,9 +85,18 @@ def save_card(card: Card, email: str, password: str, locale: str) -> Visitor:
     return visitor
 
 
+def send_verification(visitor: Visitor) -> None:
+    """Queue the e-mail with the verification link (:func:`verification_mail`), sent by
+    the job queue once the request commits; each request asks for a mail of its own."""
+    deliver_mail(
+        verification_mail(visitor),
+        f"visitor-verification:{visitor.id}:{uuid4().hex}",
+        visitor_id=visitor.id,
+    )
+
+
 def verification_mail(visitor: Visitor) -> Mail:
-    """The e-mail with the verification link, in the visitor's language: send it with
-    :func:`rally.mail.try_send` after the commit."""
+    """The e-mail with the verification link, in the visitor's language."""
     token = _serializer().dumps({"v": visitor.id, "e": visitor.email})
     base = current_app.config["RALLY_BASE_URL"].rstrip("/")
     link = base + url_for("visitors.verify", token=token)
@@ -247,6 +259,7 @@ def delete_account(visitor: Visitor, password: str) -> int:
     withdrawn = sum(withdrawn for withdrawn, _ in answers)
     kept = sum(kept for _, kept in answers)
     db.session.execute(update(Card).where(Card.visitor_id == visitor.id).values(visitor_id=None))
+    forget_recipient(visitor.id)  # nothing more is sent to the address being erased
     if kept:
         visitor.email = f"erased-{visitor.id}.invalid"
         visitor.password_hash = ERASED_PASSWORD

@@ -8,10 +8,9 @@ from rally.cards.cookie import card_from_cookie, remember_card
 from rally.cards.operations import stamp_total
 from rally.extensions import db, limiter
 from rally.i18n import _, current_language
-from rally.mail import try_send
 from rally.utils import utcnow
 
-from . import operations
+from . import jobs, operations
 from .forms import (
     DeleteAccountForm,
     ForgotForm,
@@ -62,17 +61,13 @@ def save():
             form.email.errors.append(error.message)
             status = error.status
         else:
-            mail = operations.verification_mail(visitor)
+            operations.send_verification(visitor)
             log_in(visitor)
-            db.session.commit()
-            if try_send(mail):
-                flash(
-                    _("Your card is saved. Please open the link we sent to your e-mail."),
-                    "success",
-                )
-            else:
-                flash(_("Your card is saved."), "success")
-                flash(_not_sent(), "error")
+            db.session.commit()  # the mail is queued with the account, sent by the worker
+            flash(
+                _("Your card is saved. Please open the link we sent to your e-mail."),
+                "success",
+            )
             return redirect(url_for(".account"), 303)
     elif form.errors:
         status = 400
@@ -102,17 +97,10 @@ def resend():
     if visitor is None or not SimpleForm().validate_on_submit():
         return redirect(url_for(".login"))
     if not visitor.is_verified:
-        mail = operations.verification_mail(visitor)
-        db.session.rollback()  # read only: let go of the database before the mail server
-        if try_send(mail):
-            flash(_("We sent the link again."), "success")
-        else:
-            flash(_not_sent(), "error")
+        operations.send_verification(visitor)
+        db.session.commit()
+        flash(_("We sent the link again."), "success")
     return redirect(url_for(".account"), 303)
-
-
-def _not_sent() -> str:
-    return _("We could not send the e-mail just now. Please try “Send the link again” later.")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -198,7 +186,8 @@ def forgot_password():
     """Ask for a link that sets a new password; the answer does not say who has an account."""
     form = ForgotForm()
     if form.validate_on_submit():
-        passwords.send_reset_mail(operations.reset_mail_for(form.email.data), form.email.data)
+        jobs.ask_password_reset(form.email.data, current_language())
+        passwords.confirm_reset_asked(form.email.data)
         return redirect(url_for(".login"), 303)
     return render_template(
         "passwords/forgot.html", form=form, login_url=url_for(".login")

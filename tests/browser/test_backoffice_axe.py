@@ -24,6 +24,7 @@ from rally.demo import (
 )
 from rally.extensions import db
 from rally.fraud.models import FraudFlag
+from rally.jobs.models import Delivery, DeliveryState
 from rally.lottery.operations import create_lottery
 from rally.news.models import Coupon, NewsPost
 from rally.questionnaires.operations import save_answers
@@ -130,6 +131,11 @@ def district(app, demo):  # noqa: F811  (the imported fixture)
                       detail={"metres": 12345, "seconds": 42})
         )  # fmt: skip
         create_invitation("newshop@example.jp", admin, now)
+        db.session.add(
+            Delivery(key="axe:1", channel="mail", state=DeliveryState.failed, attempts=4,
+                     payload={"to": "hanako@example.jp", "subject": "S", "body": "B"},
+                     last_error="ConnectionRefusedError: [Errno 111] Connection refused")
+        )  # fmt: skip
         db.session.commit()
 
 

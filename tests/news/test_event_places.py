@@ -89,8 +89,8 @@ def test_the_reminder_command_sends_each_reminder_once(
     first = runner.invoke(args=["events", "remind"])
     second = runner.invoke(args=["events", "remind"])
     assert first.exit_code == 0, first.output
-    assert "Reminders sent: 1 of 1." in first.output
-    assert "Reminders sent: 0 of 0." in second.output
+    assert "Reminders queued: 1." in first.output
+    assert "Reminders queued: 0." in second.output
     with app.app_context():
         mails = outbox()
         assert len(mails) == 1
