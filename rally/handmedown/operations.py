@@ -716,3 +716,51 @@ def delete_photos(listing: Listing) -> list[StoredPhoto]:
 def remove_photo_files(photos: list[StoredPhoto]) -> None:
     for photo in photos:
         delete_ugc_photo(photo)
+
+
+# What a listing's page offers (templates print these, never decide).
+
+
+@dataclass(frozen=True)
+class ListingActions:
+    state: ListingState
+    is_giver: bool = False
+    is_reserver: bool = False
+    may_reserve: bool = False
+    may_confirm: bool = False
+    may_cancel: bool = False
+    may_hand_over: bool = False
+    may_withdraw: bool = False
+    may_message: bool = False
+    may_choose_store: bool = False
+    # An unanswered reservation: when it lapses.
+    lapses_at: datetime | None = None
+
+
+def listing_actions(listing: Listing, visitor: Visitor | None, now: datetime) -> ListingActions:
+    state = shown_state(listing, now)
+    giver = _is_giver(listing, visitor)
+    reserver = (
+        visitor is not None
+        and state in (ListingState.reserved, ListingState.handed_over)
+        and listing.reserver_id == visitor.id
+    )
+    reserved = state is ListingState.reserved and listing.is_visible
+    return ListingActions(
+        state=state,
+        is_giver=giver,
+        is_reserver=reserver,
+        may_reserve=(
+            state is ListingState.available
+            and listing.is_visible
+            and not giver
+            and (visitor is None or not blocked_between(listing.giver_id, visitor.id))
+        ),
+        may_confirm=giver and reserved and listing.answered_at is None,
+        may_cancel=(giver or reserver) and reserved,
+        may_hand_over=giver and reserved,
+        may_withdraw=giver and state in (ListingState.available, ListingState.reserved),
+        may_message=(giver or reserver) and is_party(listing, visitor, now),
+        may_choose_store=giver and reserved,
+        lapses_at=lapses_at(listing) if reserved else None,
+    )

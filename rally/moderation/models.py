@@ -1,4 +1,5 @@
-"""Reports of posts, hand-me-down listings and residents, and moderators' decisions (the audit log)."""
+"""Reports of posts, hand-me-down listings and residents, and moderators' decisions (the
+audit log)."""
 
 from datetime import datetime
 
