@@ -19,6 +19,7 @@ POT = os.path.join(ROOT, "messages.pot")
 translate = AppGroup("translate", help="Extract, update and compile the message catalogs.")
 lottery = AppGroup("lottery", help="Lotteries anyone can check.")
 events = AppGroup("events", help="Events: reminders to registered residents.")
+handmedown = AppGroup("handmedown", help="The hand-me-down board.")
 
 
 def init_app(app) -> None:
@@ -28,6 +29,7 @@ def init_app(app) -> None:
     app.cli.add_command(translate)
     app.cli.add_command(lottery)
     app.cli.add_command(events)
+    app.cli.add_command(handmedown)
 
 
 def upgrade_database() -> None:
@@ -196,3 +198,17 @@ def events_remind():
         db.session.commit()  # claimed first: a crash below loses a reminder, never sends two
     sent = try_send_all(mails)
     click.echo(f"Reminders sent: {sent} of {len(mails)}.")
+
+
+@handmedown.command("lapse")
+def handmedown_lapse():
+    """Return to the board the listings whose reservation the giver left unanswered for 3
+    days, and tell the residents who reserved them: for a timer (hourly); running it again
+    changes nothing. Pages already treat such a reservation as lapsed without it."""
+    from .database import take_write_lock
+    from .handmedown.operations import lapse_due
+
+    take_write_lock()
+    lapsed = lapse_due(utcnow())
+    db.session.commit()
+    click.echo(f"Reservations lapsed: {lapsed}.")
