@@ -692,8 +692,8 @@ def listing_actions(listing: Listing) -> ListingActions:
         and listing.moderation_state is PostState.visible
     )
     return ListingActions(
-        report_url=url_for(".report_listing", listing_id=listing.id) if reports else None,
-        moderate_url=url_for(".listing", listing_id=listing.id)
+        report_url=url_for("moderation.report_listing", listing_id=listing.id) if reports else None,
+        moderate_url=url_for("moderation.listing", listing_id=listing.id)
         if may_moderate_listings(actor)
         else None,
     )

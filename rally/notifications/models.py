@@ -40,8 +40,8 @@ class Notification(db.Model):
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("visitor.id", ondelete="SET NULL"))
     circle_id: Mapped[int | None] = mapped_column(ForeignKey("circle.id", ondelete="CASCADE"))
     post_id: Mapped[int | None] = mapped_column(ForeignKey("post.id", ondelete="CASCADE"))
-    # A hand-me-down listing ("listing_reserved", "listing_message", "reservation_lapsed",
-    # "reservation_cancelled", or a moderation decision about it).
+    # A hand-me-down listing ("listing_reserved", "listing_message", "listing_lapsed",
+    # "listing_cancelled", or a moderation decision about it).
     listing_id: Mapped[int | None] = mapped_column(
         ForeignKey("listing.id", ondelete="CASCADE"), index=True
     )

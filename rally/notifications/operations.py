@@ -40,8 +40,8 @@ MODERATION = ("moderation", "moderation_undone")
 LISTING_KINDS = (
     "listing_reserved",
     "listing_message",
-    "reservation_lapsed",
-    "reservation_cancelled",
+    "listing_lapsed",
+    "listing_cancelled",
 )
 
 
@@ -220,7 +220,7 @@ def notify_reservation_lapsed(listing: Listing, reserver_id: int | None) -> list
     """Tell the resident whose reservation lapsed (the giver did not answer in time)."""
     if reserver_id is None:
         return []
-    return _tell({reserver_id}, None, "reservation_lapsed", listing_id=listing.id)
+    return _tell({reserver_id}, None, "listing_lapsed", listing_id=listing.id)
 
 
 def notify_reservation_cancelled(
@@ -230,7 +230,7 @@ def notify_reservation_cancelled(
     other = reserver_id if by_id == listing.giver_id else listing.giver_id
     if other is None:
         return []
-    return _tell({other}, by_id, "reservation_cancelled", listing_id=listing.id)
+    return _tell({other}, by_id, "listing_cancelled", listing_id=listing.id)
 
 
 # The header and the page.
