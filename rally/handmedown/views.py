@@ -92,7 +92,8 @@ def new():
                 return redirect(url_for("residents.profile"), 303)
             if error.status == 404:
                 abort(404)
-            form.title.errors = [*form.title.errors, error.message]
+            field = _field_of(form, error.code)
+            field.errors = [*field.errors, error.message]
             status = error.status
         else:
             db.session.commit()
@@ -111,6 +112,20 @@ def new():
         form=form,
         may_give=operations.may_give(actor.visitor, now),
     ), status
+
+
+def _field_of(form: ListingForm, code: str):
+    """The field a refusal of the offer is said at (read out with it)."""
+    if code.startswith(("photo", "new_account_photos")) or code in (
+        "too_many_photos",
+        "not_an_image",
+    ):
+        return form.photos
+    if code.startswith("post_"):
+        return form.description
+    if code == "no_area":
+        return form.area
+    return form.title
 
 
 def _resident_area(actor: Actor) -> int | None:

@@ -212,3 +212,18 @@ def test_my_hand_me_downs_lists_what_i_offer_and_reserved(
     given = page[page.index('data-testid="given"') : page.index("What I reserved")]
     assert f"/handmedown/{mine}" in given
     assert f"/handmedown/{theirs}" in page[page.index("What I reserved") :]
+
+
+def test_a_refused_photo_is_said_at_the_photo_field_and_nothing_is_kept(
+    app, make_visitor, visitor_client, area
+):
+    data = form(area)
+    data["photos"] = [(io.BytesIO(b"not a picture at all"), "note.jpg")]
+    before = snapshot(app)
+    response = visitor_client(make_visitor()).post(
+        "/handmedown/new", data=data, headers=EN, content_type="multipart/form-data"
+    )
+    assert response.status_code == 400
+    assert 'id="photos-error"' in response.text
+    assert 'value="ベビーカー"' in response.text  # what was typed is kept
+    assert snapshot(app) == before
