@@ -12,7 +12,7 @@ from rally.i18n import _
 from rally.pagination import paginate
 from rally.residents.operations import profile_of
 from rally.ugc.photos import send_ugc_photo
-from rally.utils import confirmation_page, int_arg, utcnow
+from rally.utils import int_arg, utcnow
 
 from . import operations
 from .forms import ListingForm, MessageForm, StoreForm
@@ -22,9 +22,13 @@ from .operations import HandMeDownError
 bp = Blueprint("handmedown", __name__, template_folder="templates")
 
 
-def _login_first(actor: Actor):
+def _login_first(actor: Actor, back: str | None = None):
+    """Send a visitor who is not logged in to log in, then back to ``back`` (by default
+    the page asked for; a form's action cannot be gone back to)."""
     if actor.visitor is None:
-        abort(redirect(url_for("visitors.login", next=request.full_path.rstrip("?")), 303))
+        if back is None and request.method == "GET":
+            back = request.full_path.rstrip("?")
+        abort(redirect(url_for("visitors.login", next=back), 303))
 
 
 def _listing(listing_id: int, actor: Actor) -> Listing:
@@ -163,7 +167,7 @@ def _act(listing_id: int, act, done: str):
     """Run one of the listing's actions for the logged-in resident: a refusal the reader
     may know of is said on the listing's page with its status; 403 and 404 answer alone."""
     actor = current_actor()
-    _login_first(actor)
+    _login_first(actor, url_for(".listing", listing_id=listing_id))
     listing = _listing(listing_id, actor)
     try:
         act(listing, actor.visitor, utcnow())
@@ -183,7 +187,7 @@ def _act(listing_id: int, act, done: str):
 def reserve(listing_id: int):
     if request.form.get("confirmed") != "1":
         actor = current_actor()
-        _login_first(actor)
+        _login_first(actor, url_for(".listing", listing_id=listing_id))
         listing = _listing(listing_id, actor)
         return render_template("handmedown/reserve.html", listing=listing)
     return _act(
@@ -215,11 +219,10 @@ def handed_over(listing_id: int):
 @bp.post("/handmedown/<int:listing_id>/withdraw")
 def withdraw(listing_id: int):
     actor = current_actor()
-    _login_first(actor)
+    _login_first(actor, url_for(".listing", listing_id=listing_id))
     listing = _listing(listing_id, actor)
-    page = confirmation_page(_("Withdraw this listing?"), _listing_url(listing))
-    if page is not None:
-        return page
+    if request.form.get("confirmed") != "1":  # with JavaScript, forms.js asked already
+        return render_template("handmedown/withdraw.html", listing=listing)
     return _act(listing_id, operations.withdraw, _("Your listing is withdrawn."))
 
 
@@ -241,7 +244,7 @@ def choose_store(listing_id: int):
 @limiter.limit("60 per hour")
 def message(listing_id: int):
     actor = current_actor()
-    _login_first(actor)
+    _login_first(actor, url_for(".listing", listing_id=listing_id))
     listing = _listing(listing_id, actor)
     form = MessageForm()
     if not form.validate_on_submit():

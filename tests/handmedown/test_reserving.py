@@ -262,3 +262,21 @@ def test_only_an_approved_store_is_a_hand_over_point(app, make_visitor, offer, a
     assert refused.value.code == "not_giver"
     with app.app_context():
         assert db.session.get(Listing, listing_id).store_id is None
+
+
+def test_withdrawing_asks_first_and_a_visitor_logs_in_back_to_the_listing(
+    app, make_visitor, offer, visitor_client, client
+):
+    giver = make_visitor()
+    listing_id = offer(giver)
+    owner = visitor_client(giver)
+    before = snapshot(app)
+    asked = owner.post(f"/handmedown/{listing_id}/withdraw", headers=EN)
+    assert asked.status_code == 200 and "Withdraw this listing?" in asked.text
+    assert snapshot(app) == before
+    done = owner.post(f"/handmedown/{listing_id}/withdraw", data={"confirmed": "1"})
+    assert done.status_code == 303
+    assert listing_row(app, listing_id)[0] == "withdrawn"
+    other = offer(giver, title="絵本")
+    login = client.post(f"/handmedown/{other}/reserve", data={"confirmed": "1"})
+    assert login.headers["Location"].endswith(f"next=/handmedown/{other}")
