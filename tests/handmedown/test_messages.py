@@ -109,3 +109,22 @@ def test_the_other_side_is_notified_in_their_language(app, reserved, act, visito
     japanese = visitor_client(taker).get("/me/notifications", headers={"Accept-Language": "ja"})
     assert "Giver Gina" in japanese.text
     assert "メッセージ" in japanese.text
+
+
+def test_a_lapsed_reservation_is_told_in_the_reserver_language(
+    app, make_visitor, offer, act, visitor_client
+):
+    from datetime import timedelta
+
+    from rally.utils import utcnow
+
+    giver, taker = make_visitor(), make_visitor(locale="ja")
+    listing_id = offer(giver, title="ベビーカー")
+    act(operations.reserve, listing_id, taker, now=utcnow() - timedelta(days=4))
+    with app.app_context():
+        assert operations.lapse_due(utcnow()) == 1
+        db.session.commit()
+    ja = visitor_client(taker).get("/me/notifications", headers={"Accept-Language": "ja"}).text
+    assert "「ベビーカー」の予約は取り消されました" in ja
+    en = visitor_client(taker).get("/me/notifications", headers=EN).text
+    assert "Your reservation of “ベビーカー” lapsed" in en
