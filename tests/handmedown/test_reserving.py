@@ -280,3 +280,22 @@ def test_withdrawing_asks_first_and_a_visitor_logs_in_back_to_the_listing(
     other = offer(giver, title="絵本")
     login = client.post(f"/handmedown/{other}/reserve", data={"confirmed": "1"})
     assert login.headers["Location"].endswith(f"next=/handmedown/{other}")
+
+
+def test_the_two_see_the_hand_over_store_others_do_not(
+    app, make_visitor, offer, act, make_store, visitor_client, client
+):
+    giver, other = make_visitor(), make_visitor()
+    listing_id = offer(giver)
+    act(operations.reserve, listing_id, other)
+    page = visitor_client(giver).get(f"/handmedown/{listing_id}", headers=EN).text
+    assert 'data-testid="store-form"' in page
+    store_id = make_store(name_en="Station Bakery")
+    chosen = visitor_client(giver).post(
+        f"/handmedown/{listing_id}/store", data={"store": str(store_id)}
+    )
+    assert chosen.status_code == 303
+    shown = visitor_client(other).get(f"/handmedown/{listing_id}", headers=EN).text
+    assert 'data-testid="handover-store"' in shown and "Station Bakery" in shown
+    assert 'data-testid="store-form"' not in shown
+    assert "Station Bakery" not in client.get(f"/handmedown/{listing_id}", headers=EN).text
