@@ -166,6 +166,7 @@ def _register_blueprints(app: Flask) -> None:
     from .designs.views import bp as designs_bp
     from .exports.views import bp as exports_bp
     from .fraud.views import bp as fraud_bp
+    from .handmedown.views import bp as handmedown_bp
     from .i18n.views import bp as i18n_bp
     from .lifeinfo.views import bp as lifeinfo_bp
     from .lottery.views import bp as lottery_bp
@@ -212,6 +213,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(circles_bp)
     app.register_blueprint(threads_bp)
     app.register_blueprint(moderation_bp)
+    app.register_blueprint(handmedown_bp)
     app.register_blueprint(search_bp)
     app.register_blueprint(notifications_bp)
     app.register_blueprint(surveys_bp)

@@ -1,5 +1,6 @@
 """The demo district's conversations (``flask --app rally demo``): threads in the three demo
-circles, replies, reactions, a pinned post, a reported post and the people who wrote them.
+circles, replies, reactions, a pinned post, a reported post and the people who wrote them;
+then the hand-me-down board's listings (:mod:`rally.handmedown.demo`).
 
 Idempotent: a thread is found by its circle and its text, a reaction and a report by their
 unique constraints' columns, an account by its e-mail address. Published posts and new
@@ -15,6 +16,7 @@ from sqlalchemy import select
 from rally.cards.models import Card
 from rally.circles.models import Circle, CircleMember, MemberState
 from rally.extensions import db
+from rally.handmedown.demo import seed_handmedown
 from rally.i18n.content import texts_sql
 from rally.moderation.models import Report, ReportReason
 from rally.residents.models import Resident
@@ -259,7 +261,8 @@ def seed_conversations(now: datetime | None = None) -> dict:
             )
         )
     db.session.flush()
-    return {"threads": threads + 1}
+    handmedown = seed_handmedown(now)  # rally/handmedown/demo.py: the hand-me-down board
+    return {"threads": threads + 1, **handmedown}
 
 
 def _reaction(post: Post, visitor_id: int, emoji: str, now: datetime) -> None:

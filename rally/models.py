@@ -12,6 +12,7 @@ from .campaigns import models as campaigns  # noqa: F401
 from .cards import models as cards  # noqa: F401
 from .circles import models as circles  # noqa: F401
 from .fraud import models as fraud  # noqa: F401
+from .handmedown import models as handmedown  # noqa: F401
 from .jobs import models as jobs  # noqa: F401
 from .lifeinfo import models as lifeinfo  # noqa: F401
 from .lottery import models as lottery  # noqa: F401

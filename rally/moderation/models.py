@@ -1,4 +1,5 @@
-"""Reports of posts and residents, and moderators' decisions (the audit log)."""
+"""Reports of posts, hand-me-down listings and residents, and moderators' decisions (the
+audit log)."""
 
 from datetime import datetime
 
@@ -38,18 +39,23 @@ class Report(db.Model):
     __table_args__ = (
         UniqueConstraint("reporter_id", "post_id"),
         UniqueConstraint("reporter_id", "subject_id"),
+        UniqueConstraint("reporter_id", "listing_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reporter_id: Mapped[int] = mapped_column(
         ForeignKey("visitor.id", ondelete="CASCADE"), index=True
     )
-    # Exactly one of post_id / subject_id is set.
+    # Exactly one of post_id / subject_id / listing_id is set.
     post_id: Mapped[int | None] = mapped_column(
         ForeignKey("post.id", ondelete="CASCADE"), index=True
     )
     subject_id: Mapped[int | None] = mapped_column(
         ForeignKey("visitor.id", ondelete="CASCADE"), index=True
+    )
+    # A hand-me-down listing (rally.handmedown).
+    listing_id: Mapped[int | None] = mapped_column(
+        ForeignKey("listing.id", ondelete="CASCADE"), index=True
     )
     reason: Mapped[ReportReason] = mapped_column(
         Enum(ReportReason, native_enum=False, length=20, validate_strings=True)
@@ -61,6 +67,7 @@ class Report(db.Model):
     resolved_at: Mapped[datetime | None]
 
     post = relationship("Post")
+    listing = relationship("Listing")
 
 
 class Decision(db.Model):
@@ -79,6 +86,10 @@ class Decision(db.Model):
     )
     post_id: Mapped[int | None] = mapped_column(
         ForeignKey("post.id", ondelete="SET NULL"), index=True
+    )
+    # A hand-me-down listing the decision is about (its giver is ``subject_id``).
+    listing_id: Mapped[int | None] = mapped_column(
+        ForeignKey("listing.id", ondelete="SET NULL"), index=True
     )
     # The resident the decision is about (the post's author, or the one suspended).
     subject_id: Mapped[int | None] = mapped_column(

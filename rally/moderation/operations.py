@@ -23,6 +23,8 @@ from rally.circles.operations import Actor, is_moderator, may_read
 from rally.errors import RallyError
 from rally.extensions import db
 from rally.forms import clean_text
+from rally.handmedown import operations as handmedown
+from rally.handmedown.models import Listing
 from rally.i18n import _l
 from rally.residents.models import BlockKind, Resident, ResidentBlock
 from rally.residents.operations import profile_of
@@ -57,6 +59,9 @@ POST_MOVES = {
 RESIDENT_ACTIONS = ("warn", "suspend", "ban")
 #: Every action a moderator may take on a post, in the order the page offers them.
 POST_ACTIONS = ("hide", "restore", "release", "delete", "dismiss", *RESIDENT_ACTIONS)
+#: What the association may decide about a hand-me-down listing (its giver is a resident:
+#: warnings and suspensions go through the resident's page).
+LISTING_ACTIONS = ("hide", "restore", "release", "delete", "dismiss")
 #: Decisions the author is not told of: closing reports that asked for nothing.
 SILENT_ACTIONS = frozenset({"dismiss"})
 UNDO_PREFIX = "undo_"
@@ -265,10 +270,18 @@ def _who(actor: Actor) -> dict:
     return {"moderator_id": actor.visitor.id if actor.visitor else None}
 
 
-def _resolve_reports(decision: Decision, *, post_id=None, subject_id=None) -> None:
+def _report_target(post_id=None, subject_id=None, listing_id=None):
+    if post_id is not None:
+        return Report.post_id == post_id
+    if listing_id is not None:
+        return Report.listing_id == listing_id
+    return Report.subject_id == subject_id
+
+
+def _resolve_reports(decision: Decision, *, post_id=None, subject_id=None, listing_id=None) -> None:
     """Close the open reports the decision answers; they keep its time, so undoing it
     opens them again."""
-    where = Report.post_id == post_id if post_id is not None else Report.subject_id == subject_id
+    where = _report_target(post_id, subject_id, listing_id)
     db.session.execute(
         update(Report)
         .where(where, Report.resolved_at.is_(None))
@@ -504,7 +517,9 @@ def undo_decision(decision: Decision, reason: str, actor: Actor, now: datetime) 
         )
     db.session.expire(decision)
     action = decision.action
-    if action in POST_MOVES or action == "auto_hide":
+    if decision.listing_id is not None and (action in POST_MOVES or action == "auto_hide"):
+        _undo_listing_move(decision, action)
+    elif action in POST_MOVES or action == "auto_hide":
         _undo_post_move(decision, action)
     elif action == "suspend":
         _lift_suspension(decision.subject_id, now)
@@ -518,9 +533,7 @@ def undo_decision(decision: Decision, reason: str, actor: Actor, now: datetime) 
     db.session.execute(
         update(Report)
         .where(
-            Report.post_id == decision.post_id
-            if decision.post_id is not None
-            else Report.subject_id == decision.subject_id,
+            _report_target(decision.post_id, decision.subject_id, decision.listing_id),
             Report.resolved_at == decision.created_at,
         )
         .values(resolved_at=None)
@@ -529,6 +542,7 @@ def undo_decision(decision: Decision, reason: str, actor: Actor, now: datetime) 
     logged = Decision(
         circle_id=decision.circle_id,
         post_id=decision.post_id,
+        listing_id=decision.listing_id,
         subject_id=decision.subject_id,
         action=UNDO_PREFIX + action,
         reason=reason,
@@ -580,6 +594,206 @@ def _lift_suspension(subject_id: int, now: datetime) -> None:
     )
 
 
+# Hand-me-down listings: reported by residents, moderated by the association.
+
+
+def _no_listing() -> ModerationError:
+    return ModerationError(_l("This listing is not here."), code="no_listing", status=404)
+
+
+def readable_listing(
+    listing_id: int, actor: Actor, states=frozenset({PostState.visible})
+) -> Listing:
+    """A listing ``actor`` may see, in one of the moderation ``states``.
+
+    :raise ModerationError: ``no_listing`` (404).
+    """
+    listing = db.session.get(Listing, listing_id)
+    if (
+        listing is None
+        or listing.moderation_state not in states
+        or not handmedown.may_see(listing, actor)
+    ):
+        raise _no_listing()
+    return listing
+
+
+def moderated_listing(listing_id: int, actor: Actor) -> Listing:
+    """A listing (in any state) for the association to review.
+
+    :raise ModerationError: ``no_listing`` (404: missing, or the actor may not see it),
+        ``not_moderator`` (403).
+    """
+    listing = db.session.get(Listing, listing_id)
+    if listing is None:
+        raise _no_listing()
+    if not handmedown.may_moderate(actor):
+        if not handmedown.may_see(listing, actor):
+            raise _no_listing()
+        raise ModerationError(
+            _l("Only the association can moderate the hand-me-down board."),
+            code="not_moderator",
+            status=403,
+        )
+    return listing
+
+
+def report_listing(
+    listing: Listing, reporter: Visitor, data: ReportInput, now: datetime
+) -> Report | None:
+    """Report a listing; ``None`` when this account had reported it already. As for posts,
+    the listing's row is locked first and the third distinct trusted reporter hides it.
+
+    :raise ModerationError: ``own_item`` (403), ``note_too_long``.
+    """
+    if listing.giver_id == reporter.id:
+        raise ModerationError(
+            _l("You cannot report your own listing."), code="own_item", status=403
+        )
+    note = _clean_note(data.note)
+    db.session.execute(select(Listing.id).where(Listing.id == listing.id).with_for_update())
+    report = _add_report(
+        Report(
+            reporter_id=reporter.id,
+            listing_id=listing.id,
+            reason=ReportReason(data.reason),
+            note=note,
+            trusted=is_trusted(reporter, now),
+            created_at=now,
+        )
+    )
+    if report is not None and report.trusted:
+        hide_listing_if_reported(listing, now)
+    return report
+
+
+def hide_listing_if_reported(listing: Listing, now: datetime) -> Decision | None:
+    """Hide a visible listing reported by ``RALLY_REPORTS_TO_HIDE`` distinct trusted
+    accounts, pending review (``UPDATE ... WHERE moderation_state = 'visible'``: once)."""
+    reporters = db.session.scalar(
+        select(func.count(func.distinct(Report.reporter_id))).where(
+            Report.listing_id == listing.id,
+            Report.trusted.is_(True),
+            Report.resolved_at.is_(None),
+        )
+    )
+    if reporters < current_app.config["RALLY_REPORTS_TO_HIDE"]:
+        return None
+    before = f"{listing.moderation_state.value}:{listing.moderation_reason}"
+    hidden = db.session.execute(
+        update(Listing)
+        .where(Listing.id == listing.id, Listing.moderation_state == PostState.visible)
+        .values(moderation_state=PostState.hidden, moderation_reason="reports")
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.expire(listing)
+    if hidden != 1:
+        return None
+    reasons = Counter(
+        db.session.scalars(
+            select(Report.reason).where(
+                Report.listing_id == listing.id, Report.resolved_at.is_(None)
+            )
+        )
+    )
+    decision = Decision(
+        listing_id=listing.id,
+        subject_id=listing.giver_id,
+        action="auto_hide",
+        reason=" ".join(reason.value for reason, _n in reasons.most_common()),
+        previous=before,
+        created_at=now,
+    )
+    db.session.add(decision)
+    db.session.flush()
+    decision_made.send(decision, undone=False)
+    return decision
+
+
+def decide_listing(
+    listing: Listing, action: str, reason: str, actor: Actor, now: datetime
+) -> tuple[Decision, list]:
+    """The association's decision about a listing (:data:`LISTING_ACTIONS`): its
+    moderation state moves as a post's would (``UPDATE ... WHERE`` the state read), the
+    decision is logged, the open reports closed, the giver told. A deleted listing's photos
+    go: the caller removes their files after the commit.
+
+    :return: the decision and the photos whose files to remove.
+    :raise ModerationError: ``not_moderator`` (403), ``unknown_action`` (404),
+        ``reason_empty``, ``reason_too_long``, ``state_changed`` (409).
+    """
+    if not handmedown.may_moderate(actor):
+        raise ModerationError(
+            _l("Only the association can moderate the hand-me-down board."),
+            code="not_moderator",
+            status=403,
+        )
+    if action not in LISTING_ACTIONS:
+        raise ModerationError(_l("Unknown action."), code="unknown_action", status=404)
+    reason = _clean_reason(reason)
+    previous = f"{listing.moderation_state.value}:{listing.moderation_reason}"
+    photos = []
+    if action in POST_MOVES:
+        allowed, after = POST_MOVES[action]
+        if listing.moderation_state not in allowed:
+            raise _changed()
+        values = {
+            "moderation_state": after,
+            "moderation_reason": "moderator" if action != "release" else "",
+        }
+        if after is PostState.deleted:
+            values["deleted_at"] = now
+        moved = db.session.execute(
+            update(Listing)
+            .where(
+                Listing.id == listing.id,
+                Listing.moderation_state == listing.moderation_state,
+                Listing.moderation_reason == listing.moderation_reason,
+            )
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        db.session.expire(listing)
+        if moved != 1:
+            raise _changed()
+        if after is PostState.deleted:
+            photos = handmedown.delete_photos(listing)
+    decision = Decision(
+        listing_id=listing.id,
+        subject_id=listing.giver_id,
+        action=action,
+        reason=reason,
+        previous=previous,
+        created_at=now,
+        **_who(actor),
+    )
+    db.session.add(decision)
+    db.session.flush()
+    _resolve_reports(decision, listing_id=listing.id)
+    if action not in SILENT_ACTIONS:
+        decision_made.send(decision, undone=False)
+    return decision, photos
+
+
+def _undo_listing_move(decision: Decision, action: str) -> None:
+    after = PostState.hidden if action == "auto_hide" else POST_MOVES[action][1]
+    state, _sep, reason = decision.previous.partition(":")
+    values = {"moderation_state": PostState(state), "moderation_reason": reason}
+    if after is PostState.deleted:
+        values["deleted_at"] = None
+    moved = db.session.execute(
+        update(Listing)
+        .where(Listing.id == decision.listing_id, Listing.moderation_state == after)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if moved != 1:
+        raise _changed()
+    listing = db.session.get(Listing, decision.listing_id)
+    if listing is not None:
+        db.session.expire(listing)
+
+
 # The queue and the log.
 
 
@@ -588,6 +802,7 @@ class ReportedItem:
     """An item's open reports, together: how many and why."""
 
     post: Post | None = None
+    listing: Listing | None = None
     subject_id: int | None = None
     count: int = 0
     reasons: Counter = field(default_factory=Counter)
@@ -597,17 +812,25 @@ class ReportedItem:
 
 def open_reports(circle: Circle | None) -> list[ReportedItem]:
     """Open reports grouped per item, most reported first: a circle's posts, or (for the
-    association, ``circle`` None) every post and every reported resident."""
+    association, ``circle`` None) every post, hand-me-down listing and reported resident."""
     query = select(Report).where(Report.resolved_at.is_(None)).order_by(Report.created_at)
     if circle is not None:
         query = query.join(Post, Report.post_id == Post.id).where(Post.circle_id == circle.id)
     items: dict[tuple, ReportedItem] = {}
     for report in db.session.scalars(query):
-        key = ("post", report.post_id) if report.post_id else ("resident", report.subject_id)
+        if report.post_id:
+            key = ("post", report.post_id)
+        elif report.listing_id:
+            key = ("listing", report.listing_id)
+        else:
+            key = ("resident", report.subject_id)
         item = items.get(key)
         if item is None:
             item = items[key] = ReportedItem(
-                post=report.post, subject_id=report.subject_id, first_at=report.created_at
+                post=report.post,
+                listing=report.listing,
+                subject_id=report.subject_id,
+                first_at=report.created_at,
             )
         item.count += 1
         item.reasons[report.reason] += 1
@@ -623,9 +846,18 @@ def posts_in_state(state: PostState, circle: Circle | None, limit: int = 100) ->
     return list(db.session.scalars(query.order_by(Post.created_at, Post.id).limit(limit)))
 
 
-def decisions_query(circle_id: int | None = None, post_id: int | None = None):
-    """The audit log, newest first; maybe of one circle or one post."""
+def listings_in_state(state: PostState, limit: int = 100) -> list[Listing]:
+    query = select(Listing).where(Listing.moderation_state == state)
+    return list(db.session.scalars(query.order_by(Listing.created_at, Listing.id).limit(limit)))
+
+
+def decisions_query(
+    circle_id: int | None = None, post_id: int | None = None, listing_id: int | None = None
+):
+    """The audit log, newest first; maybe of one circle, one post or one listing."""
     query = select(Decision)
+    if listing_id is not None:
+        query = query.where(Decision.listing_id == listing_id)
     if circle_id is not None:
         query = query.where(Decision.circle_id == circle_id)
     if post_id is not None:

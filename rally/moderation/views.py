@@ -13,6 +13,9 @@ from rally.circles.models import Circle
 from rally.circles.operations import Actor, is_moderator, may_see, visible_circles
 from rally.extensions import db, limiter
 from rally.forms import ConfirmForm
+from rally.handmedown.models import Listing
+from rally.handmedown.operations import may_moderate as may_moderate_listings
+from rally.handmedown.operations import remove_photo_files
 from rally.i18n import _, _l
 from rally.pagination import paginate
 from rally.residents.models import BlockKind, Resident
@@ -220,8 +223,8 @@ def report_post(post_id: int):
     )
 
 
-def _report_page(report, done_url: str, post: Post | None = None, resident=None):
-    """The report form of a post or a resident: ``report(form)`` files it."""
+def _report_page(report, done_url: str, post: Post | None = None, resident=None, listing=None):
+    """The report form of a post, a listing or a resident: ``report(form)`` files it."""
     form = ReportForm()
     if form.validate_on_submit():
         try:
@@ -236,7 +239,12 @@ def _report_page(report, done_url: str, post: Post | None = None, resident=None)
             _thank(filed)
             return redirect(done_url, 303)
     return render_template(
-        "moderation/report.html", form=form, post=post, resident=resident, cancel_url=done_url
+        "moderation/report.html",
+        form=form,
+        post=post,
+        resident=resident,
+        listing=listing,
+        cancel_url=done_url,
     ), 400 if form.errors else 200
 
 
@@ -269,11 +277,17 @@ def _queue_page(circle: Circle | None, actor: Actor):
     reported = operations.open_reports(circle)
     held = operations.posts_in_state(PostState.held, circle)
     hidden = operations.posts_in_state(PostState.hidden, circle)
+    # Listings belong to no circle: the association's queue shows them.
+    listings = circle is None and may_moderate_listings(actor)
+    held_listings = operations.listings_in_state(PostState.held) if listings else []
+    hidden_listings = operations.listings_in_state(PostState.hidden) if listings else []
     decisions = operations.recent_decisions(circle)
     residents, users = operations.people(
         [item.subject_id for item in reported]
         + [post.author_id for post in held + hidden]
         + [item.post.author_id for item in reported if item.post]
+        + [item.listing.giver_id for item in reported if item.listing]
+        + [listing.giver_id for listing in held_listings + hidden_listings]
         + [d.subject_id for d in decisions]
         + [d.moderator_id for d in decisions],
         [d.user_id for d in decisions],
@@ -284,6 +298,9 @@ def _queue_page(circle: Circle | None, actor: Actor):
         reported=reported,
         held=held,
         hidden=hidden,
+        held_listings=held_listings,
+        hidden_listings=hidden_listings,
+        show_listings=listings,
         decisions=decisions,
         residents=residents,
         users=users,
@@ -478,6 +495,8 @@ def decide_resident(handle: str, action: str):
 def _back_to(decision: Decision) -> str:
     if decision.post_id is not None:
         return url_for(".post", post_id=decision.post_id)
+    if decision.listing_id is not None:
+        return url_for(".listing", listing_id=decision.listing_id)
     subject = db.session.get(Resident, decision.subject_id) if decision.subject_id else None
     if subject is not None and subject.handle:
         return url_for(".resident", handle=subject.handle)
@@ -522,6 +541,7 @@ def undo(decision_id: int):
         "moderation/decide.html",
         form=form,
         post=post,
+        listing=db.session.get(Listing, decision.listing_id) if decision.listing_id else None,
         resident=None,
         action="undo",
         decision=decision,
@@ -650,3 +670,132 @@ def unblock(handle: str):
 def blocked():
     visitor = _visitor_or_login(_actor())
     return render_template("moderation/blocked.html", rows=operations.blocks_of(visitor))
+
+
+# Hand-me-down listings (rally.handmedown): reported by residents, moderated by the
+# association's admins.
+
+
+@dataclass(frozen=True)
+class ListingActions:
+    report_url: str | None = None
+    moderate_url: str | None = None
+
+
+@bp.app_template_global("moderation_listing_actions")
+def listing_actions(listing: Listing) -> ListingActions:
+    actor = _actor()
+    visitor = actor.visitor
+    reports = (
+        visitor is not None
+        and listing.giver_id != visitor.id
+        and listing.moderation_state is PostState.visible
+    )
+    return ListingActions(
+        report_url=url_for("moderation.report_listing", listing_id=listing.id) if reports else None,
+        moderate_url=url_for("moderation.listing", listing_id=listing.id)
+        if may_moderate_listings(actor)
+        else None,
+    )
+
+
+@bp.route("/handmedown/<int:listing_id>/report", methods=["GET", "POST"])
+@limiter.limit("30 per hour", methods=["POST"])
+def report_listing(listing_id: int):
+    actor = _actor()
+    visitor = _visitor_or_login(actor)
+    states = {PostState.visible}
+    if request.method == "POST":  # hidden by others' reports while this page was open
+        states.add(PostState.hidden)
+    try:
+        listing = operations.readable_listing(listing_id, actor, states)
+    except ModerationError as error:
+        _refuse(error)
+    if listing.giver_id == visitor.id:
+        abort(403)
+    return _report_page(
+        lambda form: operations.report_listing(listing, visitor, form.to_input(), utcnow()),
+        url_for("handmedown.listing", listing_id=listing.id),
+        listing=listing,
+    )
+
+
+def _moderated_listing(listing_id: int, actor: Actor) -> Listing:
+    _login_first(actor)
+    try:
+        return operations.moderated_listing(listing_id, actor)
+    except ModerationError as error:
+        _refuse(error)
+
+
+def _listing_choices(listing: Listing, open_reports: int) -> list[str]:
+    choices = [
+        action
+        for action in operations.LISTING_ACTIONS
+        if action in operations.POST_MOVES
+        and listing.moderation_state in operations.POST_MOVES[action][0]
+    ]
+    if open_reports:
+        choices.append("dismiss")
+    return choices
+
+
+@bp.get("/moderation/listings/<int:listing_id>")
+def listing(listing_id: int):
+    actor = _actor()
+    listing = _moderated_listing(listing_id, actor)
+    reported = [item for item in operations.open_reports(None) if item.listing is listing]
+    decisions = list(db.session.scalars(operations.decisions_query(listing_id=listing.id)))
+    residents, users = operations.people(
+        [listing.giver_id] + [d.moderator_id for d in decisions], [d.user_id for d in decisions]
+    )
+    return render_template(
+        "moderation/listing.html",
+        listing=listing,
+        item=reported[0] if reported else None,
+        decisions=decisions,
+        residents=residents,
+        users=users,
+        choices=_listing_choices(listing, len(reported)),
+        undoable={d.id for d in decisions if operations.may_undo(d, actor)},
+    )
+
+
+@bp.route("/moderation/listings/<int:listing_id>/<action>", methods=["GET", "POST"])
+def decide_listing(listing_id: int, action: str):
+    actor = _actor()
+    listing = _moderated_listing(listing_id, actor)
+    if action not in operations.LISTING_ACTIONS:
+        abort(404)
+    form = DecisionForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            _decision, photos = operations.decide_listing(
+                listing, action, form.reason.data, actor, utcnow()
+            )
+        except ModerationError as error:
+            if error.status in (403, 404):
+                _refuse(error)
+            db.session.rollback()
+            form.reason.errors.append(error.message)
+            status = error.status
+        else:
+            db.session.commit()
+            remove_photo_files(photos)
+            flash(_("Done: %(action)s.", action=_label(action)), "success")
+            return redirect(url_for(".listing", listing_id=listing.id), 303)
+    elif form.errors:
+        status = 400
+    return render_template(
+        "moderation/decide.html",
+        form=form,
+        post=None,
+        listing=listing,
+        resident=None,
+        action=action,
+        title=_label(action),
+        destructive=action in DESTRUCTIVE,
+        step=None,
+        cancel_url=url_for(".listing", listing_id=listing.id),
+    ), status

@@ -40,6 +40,11 @@ class Notification(db.Model):
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("visitor.id", ondelete="SET NULL"))
     circle_id: Mapped[int | None] = mapped_column(ForeignKey("circle.id", ondelete="CASCADE"))
     post_id: Mapped[int | None] = mapped_column(ForeignKey("post.id", ondelete="CASCADE"))
+    # A hand-me-down listing ("listing_reserved", "listing_message", "listing_lapsed",
+    # "listing_cancelled", or a moderation decision about it).
+    listing_id: Mapped[int | None] = mapped_column(
+        ForeignKey("listing.id", ondelete="CASCADE"), index=True
+    )
     # A moderation decision's action or a reaction's emoji.
     detail: Mapped[str] = mapped_column(String(80), default="")
     # A moderation decision's reason, as its moderator wrote it (shown escaped).

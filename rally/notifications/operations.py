@@ -16,6 +16,8 @@ from rally.circles.models import Circle, CircleMember, MemberState
 from rally.circles.operations import Actor, may_read, may_see
 from rally.errors import RallyError
 from rally.extensions import db
+from rally.handmedown.models import Listing
+from rally.handmedown.operations import may_see as may_see_listing
 from rally.i18n import _l
 from rally.lifeinfo.models import LifePlace
 from rally.news.models import Event
@@ -35,6 +37,13 @@ EXCERPT = 60
 # read that post, and never from someone the reader mutes or blocks.
 ABOUT_OTHERS_POSTS = ("reply", "mention", "reaction")
 MODERATION = ("moderation", "moderation_undone")
+#: The kinds about a hand-me-down listing: shown while the reader may still see it.
+LISTING_KINDS = (
+    "listing_reserved",
+    "listing_message",
+    "listing_lapsed",
+    "listing_cancelled",
+)
 
 
 class NotificationError(RallyError):
@@ -196,9 +205,40 @@ def notify_decision(decision, undone: bool) -> list[Notification]:
         "moderation_undone" if undone else "moderation",
         circle_id=decision.circle_id,
         post_id=decision.post_id,
+        listing_id=getattr(decision, "listing_id", None),
         detail=(decision.action or "")[:80],
         reason=decision.reason or "",
     )
+
+
+def notify_listing_reserved(listing: Listing, reserver_id: int) -> list[Notification]:
+    """Tell a listing's giver that a resident reserved it."""
+    return _tell({listing.giver_id}, reserver_id, "listing_reserved", listing_id=listing.id)
+
+
+def notify_listing_message(listing: Listing, message) -> list[Notification]:
+    """Tell the other one of a listing's giver and reserver of a message."""
+    other = listing.reserver_id if message.sender_id == listing.giver_id else listing.giver_id
+    if other is None:
+        return []
+    return _tell({other}, message.sender_id, "listing_message", listing_id=listing.id)
+
+
+def notify_reservation_lapsed(listing: Listing, reserver_id: int | None) -> list[Notification]:
+    """Tell the resident whose reservation lapsed (the giver did not answer in time)."""
+    if reserver_id is None:
+        return []
+    return _tell({reserver_id}, None, "listing_lapsed", listing_id=listing.id)
+
+
+def notify_reservation_cancelled(
+    listing: Listing, reserver_id: int | None, by_id: int
+) -> list[Notification]:
+    """Tell the other side that a reservation was cancelled (or the listing withdrawn)."""
+    other = reserver_id if by_id == listing.giver_id else listing.giver_id
+    if other is None:
+        return []
+    return _tell({other}, by_id, "listing_cancelled", listing_id=listing.id)
 
 
 # The header and the page.
@@ -235,6 +275,8 @@ class Shown:
     # For an answered correction: the daily-life place, and whether it was accepted.
     life_place: LifePlace | None = None
     accepted: bool = False
+    # For a hand-me-down listing: the listing.
+    listing: Listing | None = None
 
     @property
     def unread(self) -> bool:
@@ -324,6 +366,20 @@ def _shown(row: Notification, context: dict) -> Shown | None:
             count = context["reactions"].get((post.id, row.detail), 1)
             item.others = max(count - 1, 0)
         return item
+    if row.listing_id is not None:
+        listing = context["listings"].get(row.listing_id)
+        seen = listing is not None and may_see_listing(listing, reader.actor)
+        if row.kind in MODERATION:  # about the reader's own listing: always told
+            item.listing, item.target = (listing, "listing") if seen else (None, None)
+            if seen and listing.moderation_state is not PostState.deleted:
+                item.excerpt = listing.title
+            return item
+        if not seen:
+            return None
+        if row.kind in LISTING_KINDS and row.actor_id in context["hidden"]:
+            return None
+        item.listing, item.target = listing, "listing"
+        return item
     if row.kind in MODERATION:
         # About the reader's own post or account: always told, the post quoted while the
         # reader may still read its circle (the thread page says what became of it).
@@ -386,6 +442,7 @@ def notification_page(visitor: Visitor, page: int):
         "reactions": _reaction_counts(rows, visitor.id, hidden),
         "events": _by_id(Event, Event.id, {_event_id(row) for row in rows}),
         "life_places": _by_id(LifePlace, LifePlace.id, {_life_place_id(row) for row in rows}),
+        "listings": _by_id(Listing, Listing.id, {row.listing_id for row in rows}),
     }
     items, gone = [], []
     for row in rows:
@@ -428,6 +485,7 @@ def own_item(visitor: Visitor, notification_id: int) -> Shown | None:
         "reactions": {},
         "events": _by_id(Event, Event.id, {_event_id(row)}),
         "life_places": _by_id(LifePlace, LifePlace.id, {_life_place_id(row)}),
+        "listings": _by_id(Listing, Listing.id, {row.listing_id}),
     }
     return _shown(row, context)
 

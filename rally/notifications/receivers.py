@@ -2,6 +2,12 @@
 signal into notifications (see :mod:`.operations` for who is told)."""
 
 from rally.circles.signals import join_answered, join_requested
+from rally.handmedown.signals import (
+    listing_message,
+    listing_reserved,
+    reservation_cancelled,
+    reservation_lapsed,
+)
 from rally.lifeinfo.signals import correction_answered
 from rally.moderation.signals import decision_made
 from rally.news.signals import seat_promoted
@@ -43,3 +49,23 @@ def tell_seat(registration, **extra) -> None:
 @correction_answered.connect
 def tell_correction(correction, **extra) -> None:
     operations.notify_correction(correction)
+
+
+@listing_reserved.connect
+def tell_giver(listing, *, reserver_id: int, **extra) -> None:
+    operations.notify_listing_reserved(listing, reserver_id)
+
+
+@listing_message.connect
+def tell_other_party(listing, *, message, **extra) -> None:
+    operations.notify_listing_message(listing, message)
+
+
+@reservation_lapsed.connect
+def tell_lapsed(listing, *, reserver_id: int | None, **extra) -> None:
+    operations.notify_reservation_lapsed(listing, reserver_id)
+
+
+@reservation_cancelled.connect
+def tell_cancelled(listing, *, reserver_id: int | None, by_id: int, **extra) -> None:
+    operations.notify_reservation_cancelled(listing, reserver_id, by_id)

@@ -38,6 +38,9 @@ def target_url(item: Shown) -> str:
         return url_for("lifeinfo.place", place_id=item.life_place.id)
     if item.target == "circle" and item.circle is not None:
         return url_for("threads.circle", circle_id=item.circle.id)
+    if item.target == "listing" and item.listing is not None:
+        anchor = "messages" if item.notification.kind == "listing_message" else None
+        return url_for("handmedown.listing", listing_id=item.listing.id, _anchor=anchor)
     return url_for(".index")
 
 

@@ -1,0 +1,1 @@
+"""The hand-me-down board (おゆずりします): residents give children's things away."""
