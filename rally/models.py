@@ -12,6 +12,7 @@ from .campaigns import models as campaigns  # noqa: F401
 from .cards import models as cards  # noqa: F401
 from .circles import models as circles  # noqa: F401
 from .fraud import models as fraud  # noqa: F401
+from .ideas import models as ideas  # noqa: F401
 from .lottery import models as lottery  # noqa: F401
 from .moderation import models as moderation  # noqa: F401
 from .news import models as news  # noqa: F401
