@@ -164,6 +164,7 @@ def _register_blueprints(app: Flask) -> None:
     from .exports.views import bp as exports_bp
     from .fraud.views import bp as fraud_bp
     from .i18n.views import bp as i18n_bp
+    from .ideas.views import bp as ideas_bp
     from .lottery.views import bp as lottery_bp
     from .moderation.views import bp as moderation_bp
     from .news.views import bp as news_bp
@@ -209,6 +210,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(search_bp)
     app.register_blueprint(notifications_bp)
     app.register_blueprint(surveys_bp)
+    app.register_blueprint(ideas_bp)
     app.register_blueprint(lottery_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(merchant_figures_bp)

@@ -17,6 +17,9 @@ from rally.circles.operations import Actor, may_read, may_see
 from rally.errors import RallyError
 from rally.extensions import db
 from rally.i18n import _l
+from rally.ideas.models import Idea, IdeaChange
+from rally.ideas.operations import audience as idea_audience
+from rally.ideas.operations import may_see as may_see_idea
 from rally.news.models import Event
 from rally.pagination import paginate
 from rally.residents.models import Resident, ResidentBlock
@@ -173,6 +176,20 @@ def notify_seat(registration) -> list[Notification]:
     )
 
 
+def notify_idea_change(change: IdeaChange) -> list[Notification]:
+    """Tell an idea's author, supporters and followers of its change, each once (a
+    supporter who also follows gets one); never whoever made it (``detail``: the change's
+    id, worded when shown). Their e-mails are :func:`rally.ideas.mails.send_change_mails`.
+    """
+    return _tell(
+        idea_audience(change),
+        change.actor_id,
+        "idea",
+        idea_id=change.idea_id,
+        detail=str(change.id),
+    )
+
+
 def notify_decision(decision, undone: bool) -> list[Notification]:
     """Tell the resident a moderation decision is about what was decided, and why (or that
     it was undone). The moderator stays unnamed; a muted moderator's decision is told too.
@@ -224,6 +241,9 @@ class Shown:
     target: str | None = None
     # For a seat at an event: the event.
     event: Event | None = None
+    # For an idea's change: the change and its idea.
+    change: IdeaChange | None = None
+    idea: Idea | None = None
 
     @property
     def unread(self) -> bool:
@@ -255,6 +275,10 @@ class _Reader:
 
 def _event_id(row: Notification) -> int | None:
     return int(row.detail) if row.kind == "seat_promoted" and row.detail.isdigit() else None
+
+
+def _change_id(row: Notification) -> int | None:
+    return int(row.detail) if row.kind == "idea" and row.detail.isdigit() else None
 
 
 def _by_id(model, key, ids: set) -> dict:
@@ -323,6 +347,12 @@ def _shown(row: Notification, context: dict) -> Shown | None:
             return None
         item.event, item.target = event, "event"
         return item
+    if row.kind == "idea":
+        change = context["changes"].get(_change_id(row))
+        if change is None or not may_see_idea(change.idea, reader.actor.visitor):
+            return None
+        item.change, item.idea, item.target = change, change.idea, "idea"
+        return item
     # Join requests and answers: about a circle.
     if row.kind == "join_request" and row.actor_id in context["hidden"]:
         return None
@@ -360,6 +390,7 @@ def notification_page(visitor: Visitor, page: int):
         "residents": _by_id(Resident, Resident.visitor_id, {row.actor_id for row in rows}),
         "reactions": _reaction_counts(rows, visitor.id, hidden),
         "events": _by_id(Event, Event.id, {_event_id(row) for row in rows}),
+        "changes": _by_id(IdeaChange, IdeaChange.id, {_change_id(row) for row in rows}),
     }
     items, gone = [], []
     for row in rows:
@@ -401,6 +432,7 @@ def own_item(visitor: Visitor, notification_id: int) -> Shown | None:
         "residents": _by_id(Resident, Resident.visitor_id, {row.actor_id}),
         "reactions": {},
         "events": _by_id(Event, Event.id, {_event_id(row)}),
+        "changes": _by_id(IdeaChange, IdeaChange.id, {_change_id(row)}),
     }
     return _shown(row, context)
 

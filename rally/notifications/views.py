@@ -34,6 +34,8 @@ def target_url(item: Shown) -> str:
         return thread_url(item.post)
     if item.target == "event" and item.event is not None:
         return url_for("news.event", event_id=item.event.id)
+    if item.target == "idea" and item.idea is not None:
+        return url_for("ideas.idea", idea_id=item.idea.id)
     if item.target == "circle" and item.circle is not None:
         return url_for("threads.circle", circle_id=item.circle.id)
     return url_for(".index")
