@@ -1,7 +1,7 @@
 """The e-mails about an idea's change: one per recipient (author, supporters, followers),
 each in the recipient's language, sent after the request's commit."""
 
-from flask import current_app, url_for
+from flask import current_app, has_request_context, url_for
 from flask_babel import force_locale, format_percent
 from sqlalchemy import select
 
@@ -15,8 +15,12 @@ from .operations import audience
 
 
 def _idea_url(idea_id: int) -> str:
+    """The idea's address, in a request or not (a command or a job sends these too)."""
     base = current_app.config["RALLY_BASE_URL"].rstrip("/")
-    return base + url_for("ideas.idea", idea_id=idea_id)
+    if has_request_context():
+        return base + url_for("ideas.idea", idea_id=idea_id)
+    with current_app.test_request_context("/"):
+        return base + url_for("ideas.idea", idea_id=idea_id)
 
 
 def _sentence(change: IdeaChange, title: str) -> str:
