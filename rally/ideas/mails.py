@@ -26,27 +26,27 @@ def _idea_url(idea_id: int) -> str:
 def _sentence(change: IdeaChange, title: str) -> str:
     """What happened, in the active language."""
     if change.kind is ChangeKind.answer:
-        return _("The association answered the idea “%(title)s”.", title=title)
+        return _("The association answered the idea “%(title)s”", title=title)
     if change.kind is ChangeKind.progress:
         return _(
-            "The idea “%(title)s” made progress: %(percent)s done.",
+            "The idea “%(title)s” made progress: %(percent)s done",
             title=title,
             percent=format_percent((change.progress or 0) / 100),
         )
     state = change.new_state
     if state is IdeaState.evaluating:
-        return _("The association is evaluating the idea “%(title)s”.", title=title)
+        return _("The association is evaluating the idea “%(title)s”", title=title)
     if state is IdeaState.accepted:
-        return _("The idea “%(title)s” was accepted.", title=title)
+        return _("The idea “%(title)s” was accepted", title=title)
     if state is IdeaState.not_adopted:
-        return _("The idea “%(title)s” was not adopted.", title=title)
+        return _("The idea “%(title)s” was not adopted", title=title)
     if state is IdeaState.in_progress:
-        return _("The idea “%(title)s” is in progress.", title=title)
+        return _("The idea “%(title)s” is in progress", title=title)
     if state is IdeaState.done:
-        return _("The idea “%(title)s” is done.", title=title)
+        return _("The idea “%(title)s” is done", title=title)
     if state is IdeaState.withdrawn:
-        return _("The idea “%(title)s” was withdrawn by its author.", title=title)
-    return _("The idea “%(title)s” changed.", title=title)
+        return _("The idea “%(title)s” was withdrawn by its author", title=title)
+    return _("The idea “%(title)s” changed", title=title)
 
 
 def change_mails(change: IdeaChange) -> list[Mail]:
