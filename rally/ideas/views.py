@@ -136,6 +136,8 @@ def _idea_page(idea: Idea, comment_form: CommentForm | None = None, status: int 
         logged_in=visitor is not None,
         thread_link=thread_url(idea.thread) if idea.thread else None,
         shown=idea.thread is not None and idea.thread.is_visible,
+        # A held or hidden idea (shown to its author) is never indexed.
+        noindex=idea.thread is None or not idea.thread.is_visible,
         form=ConfirmForm(),
     ), status
 

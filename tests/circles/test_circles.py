@@ -537,6 +537,8 @@ def test_the_demo_adds_its_circles_once_and_its_resident_and_moderator_log_ins_w
             ("まちの情報", "Town notes", CircleKind.open),
             ("子育てひろば", "Child-raising Hiroba", CircleKind.members_only),
             ("三鷹まちづくり会議室", "Mitaka Town Lab", CircleKind.open),
+            # The association's circle for the ideas' comments (rally/ideas).
+            ("まちづくりアイデア", "Ideas for the town", CircleKind.open),
         ]
         # Every language of the site has the demo circles' names and descriptions.
         assert all(set(c.name) == set(c.description) == set(LANGUAGES) for c in circles)

@@ -259,3 +259,39 @@ def test_the_association_answers_and_moves_an_idea(app, make_idea, admin_client)
         assert (idea.state, idea.progress) == (IdeaState.accepted, 30)
     page = admin_client.get(f"/ideas/{idea_id}").get_data(as_text=True)
     assert "実施します" in page and "準備中" in page
+
+
+def test_an_idea_page_is_indexed_unless_held(app, make_idea, make_visitor, visitor_client, client):
+    author = make_visitor()
+    idea_id = make_idea(author_id=author)
+    assert 'content="noindex"' not in client.get(f"/ideas/{idea_id}").get_data(as_text=True)
+    with app.app_context():
+        get_idea(idea_id).thread.state = PostState.held
+        db.session.commit()
+    page = visitor_client(author).get(f"/ideas/{idea_id}").get_data(as_text=True)
+    assert 'content="noindex"' in page
+
+
+def test_an_ideas_photos_are_its_threads(app, make_visitor, visitor_client):
+    from tests.threads.conftest import jpeg
+
+    client = visitor_client(make_visitor())
+    response = client.post(
+        "/ideas/new",
+        data={
+            "title": "写真つき",
+            "body": "公園の様子",
+            "photos": [(io.BytesIO(jpeg(gps=True)), "a.jpg")],
+        },
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 303
+    with app.app_context():
+        idea = db.session.scalar(select(Idea))
+        (photo,) = idea.thread.photos
+        idea_id = idea.id
+    page = client.get(f"/ideas/{idea_id}").get_data(as_text=True)
+    assert f"/circle-photos/{photo.thumbnail}" in page
+    shown = client.get(f"/circle-photos/{photo.name}")
+    assert shown.status_code == 200 and b"RallyPhone" not in shown.data
+    shown.close()
