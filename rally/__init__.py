@@ -143,6 +143,7 @@ def _connect_signals() -> None:
     from .auth import receivers as auth_receivers  # noqa: F401 (a staff account's language)
     from .campaigns import places  # noqa: F401 (keeps a place's area, see areas.signals)
     from .fraud import checks  # noqa: F401 (flags on stamping's scans)
+    from .ideas import mails as ideas_mails  # noqa: F401 (a change's e-mails, queued)
     from .lottery import receivers as lottery_receivers  # noqa: F401
     from .notifications import receivers as notifications_receivers  # noqa: F401
     from .residents import receivers as residents_receivers  # noqa: F401 (profile erased)
@@ -168,6 +169,7 @@ def _register_blueprints(app: Flask) -> None:
     from .fraud.views import bp as fraud_bp
     from .handmedown.views import bp as handmedown_bp
     from .i18n.views import bp as i18n_bp
+    from .ideas.views import bp as ideas_bp
     from .lifeinfo.views import bp as lifeinfo_bp
     from .lottery.views import bp as lottery_bp
     from .moderation.views import bp as moderation_bp
@@ -217,6 +219,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(search_bp)
     app.register_blueprint(notifications_bp)
     app.register_blueprint(surveys_bp)
+    app.register_blueprint(ideas_bp)
     app.register_blueprint(lottery_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(merchant_figures_bp)

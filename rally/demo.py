@@ -25,6 +25,7 @@ from rally.communitydemo import seed_conversations
 from rally.demopictures import give_pictures
 from rally.extensions import db
 from rally.i18n.content import texts_sql
+from rally.ideas.demo import seed_ideas
 from rally.lifeinfo.demo import seed_life
 from rally.news.demo import seed_events_with_places, seed_showcase
 from rally.questionnaires.operations import QuestionInput, add_question
@@ -479,6 +480,7 @@ def seed_demo(now: datetime, timezone: str = "Asia/Tokyo") -> dict:
     seed_survey(now)  # rally/surveys/demo.py: a public survey with twenty answers
     seed_events_with_places(now)  # an online event with a waiting list, one with attendance
     seed_life(now)  # rally/lifeinfo/demo.py: clinics, a hospital, parks, shelters
+    seed_ideas(now)  # rally/ideas/demo.py: an idea in every state, one done with its event
     return {
         **community,
         "admin": (ADMIN_EMAIL, ADMIN_PASSWORD),

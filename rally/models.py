@@ -13,6 +13,7 @@ from .cards import models as cards  # noqa: F401
 from .circles import models as circles  # noqa: F401
 from .fraud import models as fraud  # noqa: F401
 from .handmedown import models as handmedown  # noqa: F401
+from .ideas import models as ideas  # noqa: F401
 from .jobs import models as jobs  # noqa: F401
 from .lifeinfo import models as lifeinfo  # noqa: F401
 from .lottery import models as lottery  # noqa: F401

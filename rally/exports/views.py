@@ -6,6 +6,8 @@ from rally.auth.decorators import admin_required
 from rally.campaigns.listing import all_campaigns
 from rally.campaigns.models import Campaign
 from rally.extensions import db
+from rally.i18n.content import current_language
+from rally.ideas.operations import export_rows as idea_rows
 from rally.news.models import Event
 from rally.utils import int_arg, utcnow
 
@@ -41,6 +43,18 @@ def event_registrations(event_id: int):
     """One event's registrations, waiting list and attendance."""
     event = db.session.get(Event, event_id) or abort(404)
     return _csv(event_registrations_table(event), f"event-{event.id}-registrations")
+
+
+@bp.get("/ideas.csv")
+def ideas():
+    """Every idea (held and withdrawn ones too) with its supports, followers and answer."""
+    header, rows = idea_rows(current_language())
+    return _csv(_Table(header, rows), "ideas")
+
+
+class _Table:
+    def __init__(self, header, rows):
+        self.header, self.rows = header, rows
 
 
 def _csv(table, name: str) -> Response:

@@ -19,6 +19,9 @@ from rally.extensions import db
 from rally.handmedown.models import Listing
 from rally.handmedown.operations import may_see as may_see_listing
 from rally.i18n import _l
+from rally.ideas.models import Idea, IdeaChange
+from rally.ideas.operations import audience as idea_audience
+from rally.ideas.operations import may_see as may_see_idea
 from rally.lifeinfo.models import LifePlace
 from rally.news.models import Event
 from rally.pagination import paginate
@@ -190,6 +193,20 @@ def notify_correction(correction) -> list[Notification]:
     return _tell({correction.visitor_id}, None, "life_correction", detail=detail)
 
 
+def notify_idea_change(change: IdeaChange) -> list[Notification]:
+    """Tell an idea's author, supporters and followers of its change, each once (a
+    supporter who also follows gets one); never whoever made it (``detail``: the change's
+    id, worded when shown). Their e-mails: :mod:`rally.ideas.mails` (queued).
+    """
+    return _tell(
+        idea_audience(change),
+        change.actor_id,
+        "idea",
+        idea_id=change.idea_id,
+        detail=str(change.id),
+    )
+
+
 def notify_decision(decision, undone: bool) -> list[Notification]:
     """Tell the resident a moderation decision is about what was decided, and why (or that
     it was undone). The moderator stays unnamed; a muted moderator's decision is told too.
@@ -277,6 +294,9 @@ class Shown:
     accepted: bool = False
     # For a hand-me-down listing: the listing.
     listing: Listing | None = None
+    # For an idea's change: the change and its idea.
+    change: IdeaChange | None = None
+    idea: Idea | None = None
 
     @property
     def unread(self) -> bool:
@@ -315,6 +335,10 @@ def _life_place_id(row: Notification) -> int | None:
         return None
     place_id = row.detail.partition(":")[2]
     return int(place_id) if place_id.isdigit() else None
+
+
+def _change_id(row: Notification) -> int | None:
+    return int(row.detail) if row.kind == "idea" and row.detail.isdigit() else None
 
 
 def _by_id(model, key, ids: set) -> dict:
@@ -404,6 +428,12 @@ def _shown(row: Notification, context: dict) -> Shown | None:
             return None
         item.event, item.target = event, "event"
         return item
+    if row.kind == "idea":
+        change = context["changes"].get(_change_id(row))
+        if change is None or not may_see_idea(change.idea, reader.actor.visitor):
+            return None
+        item.change, item.idea, item.target = change, change.idea, "idea"
+        return item
     # Join requests and answers: about a circle.
     if row.kind == "join_request" and row.actor_id in context["hidden"]:
         return None
@@ -443,6 +473,7 @@ def notification_page(visitor: Visitor, page: int):
         "events": _by_id(Event, Event.id, {_event_id(row) for row in rows}),
         "life_places": _by_id(LifePlace, LifePlace.id, {_life_place_id(row) for row in rows}),
         "listings": _by_id(Listing, Listing.id, {row.listing_id for row in rows}),
+        "changes": _by_id(IdeaChange, IdeaChange.id, {_change_id(row) for row in rows}),
     }
     items, gone = [], []
     for row in rows:
@@ -486,6 +517,7 @@ def own_item(visitor: Visitor, notification_id: int) -> Shown | None:
         "events": _by_id(Event, Event.id, {_event_id(row)}),
         "life_places": _by_id(LifePlace, LifePlace.id, {_life_place_id(row)}),
         "listings": _by_id(Listing, Listing.id, {row.listing_id}),
+        "changes": _by_id(IdeaChange, IdeaChange.id, {_change_id(row)}),
     }
     return _shown(row, context)
 

@@ -8,6 +8,7 @@ from rally.handmedown.signals import (
     reservation_cancelled,
     reservation_lapsed,
 )
+from rally.ideas.signals import idea_changed
 from rally.lifeinfo.signals import correction_answered
 from rally.moderation.signals import decision_made
 from rally.news.signals import seat_promoted
@@ -69,3 +70,8 @@ def tell_lapsed(listing, *, reserver_id: int | None, **extra) -> None:
 @reservation_cancelled.connect
 def tell_cancelled(listing, *, reserver_id: int | None, by_id: int, **extra) -> None:
     operations.notify_reservation_cancelled(listing, reserver_id, by_id)
+
+
+@idea_changed.connect
+def tell_idea_change(change, **extra) -> None:
+    operations.notify_idea_change(change)

@@ -36,6 +36,8 @@ def target_url(item: Shown) -> str:
         return url_for("news.event", event_id=item.event.id)
     if item.target == "life" and item.life_place is not None:
         return url_for("lifeinfo.place", place_id=item.life_place.id)
+    if item.target == "idea" and item.idea is not None:
+        return url_for("ideas.idea", idea_id=item.idea.id)
     if item.target == "circle" and item.circle is not None:
         return url_for("threads.circle", circle_id=item.circle.id)
     if item.target == "listing" and item.listing is not None:

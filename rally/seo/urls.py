@@ -36,6 +36,8 @@ PUBLIC_PAGES: dict[str, tuple[str, ...]] = {
     "circles.index": (),
     "threads.circle": ("page",),
     "threads.thread": (),
+    "ideas.index": ("state", "area", "page"),
+    "ideas.idea": (),
 }
 
 

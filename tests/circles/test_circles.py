@@ -537,12 +537,15 @@ def test_the_demo_adds_its_circles_once_and_its_resident_and_moderator_log_ins_w
             ("まちの情報", "Town notes", CircleKind.open),
             ("子育てひろば", "Child-raising Hiroba", CircleKind.members_only),
             ("三鷹まちづくり会議室", "Mitaka Town Lab", CircleKind.open),
+            # The association's circle for the ideas' comments (rally/ideas).
+            ("まちづくりアイデア", "Ideas for the town", CircleKind.open),
         ]
         # Every language of the site has the demo circles' names and descriptions.
         assert all(set(c.name) == set(c.description) == set(LANGUAGES) for c in circles)
         hiroba = circles[1].id
-        # The moderator and the resident in each circle, and the demo's six other writers.
-        assert len(memberships(app)) == 6 + 6 * 3
+        # The moderator and the resident in each circle, and the demo's six other writers;
+        # the six authors of the demo's ideas joined the ideas' circle (rally/ideas/demo.py).
+        assert len(memberships(app)) == 6 + 6 * 3 + 6
         assert ("requested", False) in {(m[2], m[3]) for m in memberships(app) if m[0] == hiroba}
     log_ins = {}
     for role in ("Resident:", "Circle moderator:"):

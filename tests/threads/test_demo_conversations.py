@@ -36,6 +36,7 @@ def test_the_demo_writes_bilingual_threads_replies_reactions_a_pin_and_a_report_
             "まちの情報",
             "子育てひろば",
             "三鷹まちづくり会議室",
+            "まちづくりアイデア",  # the demo's ideas (rally/ideas/demo.py), a thread each
         }
         assert {thread.language for thread in threads} == {"ja", "en"}
         # Each thread's reply count is its replies'.

@@ -1,0 +1,1 @@
+"""Ideas tracked to action (まちづくりアイデア, issue 20)."""
