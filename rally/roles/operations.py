@@ -11,6 +11,7 @@ from datetime import date, datetime
 
 from flask import g
 from sqlalchemy import and_, or_, select, update
+from sqlalchemy.orm import joinedload
 
 from rally.auth.models import User
 from rally.errors import RallyError
@@ -144,7 +145,7 @@ def roles_listing(which: str, day: date | None = None) -> list[StaffRole]:
     """Roles active on ``day``, upcoming (starting later, not revoked) or ended (past
     their end date, or revoked); ``""`` lists all, newest first."""
     day = day or today()
-    query = select(StaffRole)
+    query = select(StaffRole).options(joinedload(StaffRole.visitor))
     if which == "active":
         query = query.where(_active_clause(day))
     elif which == "upcoming":
@@ -155,7 +156,12 @@ def roles_listing(which: str, day: date | None = None) -> list[StaffRole]:
 
 
 def role_log(limit: int = 200) -> list[RoleLog]:
-    query = select(RoleLog).order_by(RoleLog.created_at.desc(), RoleLog.id.desc()).limit(limit)
+    query = (
+        select(RoleLog)
+        .options(joinedload(RoleLog.role).joinedload(StaffRole.visitor), joinedload(RoleLog.user))
+        .order_by(RoleLog.created_at.desc(), RoleLog.id.desc())
+        .limit(limit)
+    )
     return list(db.session.scalars(query))
 
 
@@ -202,7 +208,9 @@ def _check_scope(data: RoleInput) -> None:
     circle, event = data.circle_id is not None, data.event_id is not None or data.all_events
     if data.kind is RoleKind.circle_moderator:
         if not circle:
-            raise RoleError(_l("Choose the circle this moderator looks after."), code="scope_missing")
+            raise RoleError(
+                _l("Choose the circle this moderator looks after."), code="scope_missing"
+            )
         if event:
             raise RoleError(_l("A circle moderator's scope is one circle."), code="wrong_scope")
     elif data.kind is RoleKind.event_helper:
