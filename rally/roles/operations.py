@@ -78,14 +78,26 @@ def active_roles(visitor_ids, day: date | None = None) -> dict[int, list[StaffRo
     return dict(found)
 
 
-def _roles_today(visitor_id: int) -> list[StaffRole]:
+@dataclass(frozen=True)
+class _Held:
+    """What a role gives, kept for the request as plain values: the session's objects would
+    be read again after each commit."""
+
+    kind: RoleKind
+    circle_id: int | None
+    event_id: int | None
+    all_events: bool
+
+
+def _roles_today(visitor_id: int) -> list[_Held]:
     """Today's active roles of one resident, read once per request (``is_moderator`` asks
     many times a page); granting, changing or revoking forgets what was read."""
     cache = g.setdefault("rally_roles_today", {})
     day = today()
     key = (visitor_id, day)
     if key not in cache:
-        cache[key] = active_roles([visitor_id], day).get(visitor_id, [])
+        roles = active_roles([visitor_id], day).get(visitor_id, [])
+        cache[key] = [_Held(r.kind, r.circle_id, r.event_id, r.all_events) for r in roles]
     return cache[key]
 
 
