@@ -148,6 +148,7 @@ def _connect_signals() -> None:
     from .notifications import receivers as notifications_receivers  # noqa: F401
     from .residents import receivers as residents_receivers  # noqa: F401 (profile erased)
     from .rewards import receivers as rewards_receivers  # noqa: F401
+    from .roles import receivers as roles_receivers  # noqa: F401 (badges on profiles)
     from .stamping import tallies  # noqa: F401 (forgets removed checkpoints' tallies)
     from .threads import receivers as threads_receivers  # noqa: F401 (unread per circle)
     from .visitors import receivers as visitors_receivers  # noqa: F401 (the account's language)

@@ -74,6 +74,7 @@ def demo():
     click.echo(f"  Merchant:          {result['merchant'][0]} / {result['merchant'][1]}")
     click.echo(f"  Resident:          {result['resident'][0]} / {result['resident'][1]}")
     click.echo(f"  Circle moderator:  {result['moderator'][0]} / {result['moderator'][1]}")
+    click.echo(f"  Volunteer staff:   {result['volunteer'][0]} / {result['volunteer'][1]}")
     click.echo("  Stamp links: flask --app rally qr-links")
 
 

@@ -29,6 +29,7 @@ from rally.ideas.demo import seed_ideas
 from rally.lifeinfo.demo import seed_life
 from rally.news.demo import seed_events_with_places, seed_showcase
 from rally.questionnaires.operations import QuestionInput, add_question
+from rally.roles.demo import seed_roles
 from rally.spots.models import Spot
 from rally.stores.models import Category, Store, StoreStatus
 from rally.surveys.demo import seed_survey
@@ -478,11 +479,15 @@ def seed_demo(now: datetime, timezone: str = "Asia/Tokyo") -> dict:
     community = seed_circles()  # rally/circles/demo.py: circles, a resident, a moderator
     seed_conversations()  # rally/communitydemo.py: threads, replies, reactions, a report
     seed_survey(now)  # rally/surveys/demo.py: a public survey with twenty answers
-    seed_events_with_places(now)  # an online event with a waiting list, one with attendance
+    events = seed_events_with_places(now)  # an online event with a waiting list, one attended
     seed_life(now)  # rally/lifeinfo/demo.py: clinics, a hospital, parks, shelters
     seed_ideas(now)  # rally/ideas/demo.py: an idea in every state, one done with its event
+    # rally/roles/demo.py: a volunteer of the Online Town Office (helping at the clean-up)
+    # and a resident helping at the online event.
+    volunteer = seed_roles(now, (events["in_person_event"].id, events["online_event"].id))
     return {
         **community,
+        **volunteer,
         "admin": (ADMIN_EMAIL, ADMIN_PASSWORD),
         "merchant": (MERCHANT_EMAIL, MERCHANT_PASSWORD),
         "stores": len(stores),

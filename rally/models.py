@@ -24,6 +24,7 @@ from .push import models as push  # noqa: F401
 from .questionnaires import models as questionnaires  # noqa: F401
 from .residents import models as residents  # noqa: F401
 from .rewards import models as rewards  # noqa: F401
+from .roles import models as roles  # noqa: F401
 from .search import models as search  # noqa: F401
 from .spots import models as spots  # noqa: F401
 from .stamping import models as stamping  # noqa: F401

@@ -1,6 +1,7 @@
 """The association's back office: approve stores and run campaigns (administrators only)."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from rally.auth.decorators import admin_required
 from rally.errors import RallyError, back_with
@@ -9,10 +10,13 @@ from rally.forms import ConfirmForm
 from rally.i18n import _
 from rally.jobs import deliveries
 from rally.jobs.models import Delivery
+from rally.roles import operations as roles
+from rally.roles.models import StaffRole
 from rally.stores.models import Store, StoreStatus
 from rally.utils import int_arg, utcnow
 
 from . import operations as back_office
+from .forms import RoleDatesForm, RoleForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
 
@@ -139,3 +143,118 @@ def retry_delivery(delivery_id: int):
         db.session.rollback()
         flash(_("This message is no longer waiting to be sent again."), "error")
     return redirect(url_for(".jobs"), 303)
+
+
+# --- Volunteer staff ----------------------------------------------------------------------
+# Here rather than in rally.roles: the scope pickers list circles and events, rooms that sit
+# above rally.roles.
+
+
+def _role(role_id: int) -> StaffRole:
+    return db.session.get(StaffRole, role_id) or abort(404)
+
+
+def _roles_page(which: str):
+    listed = roles.roles_listing(which)
+    circles, events = back_office.scope_names(listed)
+    return render_template(
+        "admin/roles.html",
+        roles=listed,
+        which=which,
+        filters=roles.ROLE_FILTERS,
+        today=roles.today(),
+        residents=roles.residents_of(listed),
+        circles=circles,
+        events=events,
+    )
+
+
+@bp.get("/roles/")
+def staff_roles():
+    which = request.args.get("show", "active")
+    if which not in roles.ROLE_FILTERS:
+        which = ""
+    return _roles_page(which)
+
+
+@bp.route("/roles/new", methods=["GET", "POST"])
+def grant_role():
+    form = RoleForm(back_office.circle_choices(), back_office.event_choices())
+    if request.method == "GET":
+        form.starts_on.data = form.starts_on.data or roles.today()
+    if form.validate_on_submit():
+        try:
+            role = roles.grant_role(form.to_input(), current_user, utcnow())
+        except RallyError as error:
+            db.session.rollback()
+            form.form_errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("The role is granted."), "success")
+            return redirect(url_for(".staff_roles", show=_filter_of(role)), 303)
+    status = 400 if form.errors or form.form_errors else 200
+    return render_template("admin/role_form.html", form=form), status
+
+
+def _filter_of(role: StaffRole) -> str:
+    today = roles.today()
+    if role.is_active_on(today):
+        return "active"
+    return "upcoming" if role.revoked_at is None and role.starts_on > today else "ended"
+
+
+@bp.route("/roles/<int:role_id>/dates", methods=["GET", "POST"])
+def role_dates(role_id: int):
+    role = _role(role_id)
+    form = RoleDatesForm(obj=role)
+    if form.validate_on_submit():
+        try:
+            roles.change_dates(role, form.starts_on.data, form.ends_on.data, current_user, utcnow())
+        except RallyError as error:
+            db.session.rollback()
+            form.form_errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("The dates are saved."), "success")
+            return redirect(url_for(".staff_roles", show=_filter_of(role)), 303)
+    status = 400 if form.errors or form.form_errors else 200
+    return render_template(
+        "admin/role_dates.html",
+        form=form,
+        role=role,
+        resident=roles.residents_of([role]).get(role.visitor_id),
+    ), status
+
+
+@bp.route("/roles/<int:role_id>/revoke", methods=["GET", "POST"])
+def revoke_role(role_id: int):
+    """Revoking ends the rights at once: a confirmation page comes first."""
+    role = _role(role_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        if roles.revoke_role(role, current_user, utcnow()):
+            flash(_("The role is revoked: its rights ended at once."), "success")
+        db.session.commit()
+        return redirect(url_for(".staff_roles", show="ended"), 303)
+    if request.method == "POST":
+        abort(400)
+    return render_template(
+        "admin/role_revoke.html",
+        form=form,
+        role=role,
+        resident=roles.residents_of([role]).get(role.visitor_id),
+    )
+
+
+@bp.get("/roles/log")
+def role_log():
+    entries = roles.role_log()
+    listed = [entry.role for entry in entries if entry.role is not None]
+    circles, events = back_office.scope_names(listed)
+    return render_template(
+        "admin/role_log.html",
+        entries=entries,
+        residents=roles.residents_of(listed),
+        circles=circles,
+        events=events,
+    )

@@ -17,6 +17,8 @@ from rally.i18n import _l
 from rally.i18n.content import clean_texts, sort_key_sql
 from rally.residents.models import Resident
 from rally.residents.operations import may_post, profile_of, public_profile
+from rally.roles.models import RoleKind
+from rally.roles.operations import holds
 from rally.utils import utcnow
 from rally.visitors.models import Visitor
 
@@ -62,7 +64,9 @@ def is_member(circle: Circle, actor: Actor) -> bool:
 
 
 def is_moderator(circle: Circle, actor: Actor) -> bool:
-    """Admins everywhere; a resident or staff member the association named for this circle."""
+    """Admins everywhere; a resident or staff member the association named for this circle;
+    while their role is active (rally.roles), a resident made circle moderator of it, and
+    Online Town Office staff in every circle that is not members-only."""
     if actor.is_admin:
         return True
     if actor.user_id is not None and db.session.scalar(
@@ -72,7 +76,17 @@ def is_moderator(circle: Circle, actor: Actor) -> bool:
     ):
         return True
     row = membership(circle, actor.visitor)
-    return row is not None and row.is_moderator and row.state is MemberState.member
+    if row is not None and row.is_moderator and row.state is MemberState.member:
+        return True
+    return actor.visitor is not None and _holds_a_moderating_role(circle, actor.visitor.id)
+
+
+def _holds_a_moderating_role(circle: Circle, visitor_id: int) -> bool:
+    if holds(visitor_id, RoleKind.circle_moderator, circle_id=circle.id):
+        return True
+    return circle.kind is not CircleKind.members_only and holds(
+        visitor_id, RoleKind.town_office_staff
+    )
 
 
 def may_see(circle: Circle, actor: Actor) -> bool:

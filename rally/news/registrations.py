@@ -25,6 +25,7 @@ from rally.extensions import db
 from rally.i18n import _, _l, format_when, recipient_language
 from rally.jobs import deliver_mails
 from rally.mail import Mail
+from rally.residents.models import Resident
 from rally.stamping.operations import StampError, check_checkpoint_open, grant_stamp
 from rally.utils import signer
 from rally.visitors.operations import card_of
@@ -233,6 +234,18 @@ def online_link_for(event: Event, registration: EventRegistration | None) -> str
     if registration is None or registration.status is not RegistrationStatus.registered:
         return None
     return event.online_url
+
+
+def display_names(rows: list[EventRegistration]) -> dict[int, str]:
+    """The display names of the registered residents (one query): what an event helper
+    sees instead of their e-mail addresses."""
+    ids = {row.visitor_id for row in rows}
+    if not ids:
+        return {}
+    found = db.session.execute(
+        select(Resident.visitor_id, Resident.display_name).where(Resident.visitor_id.in_(ids))
+    )
+    return {visitor_id: name for visitor_id, name in found if name}
 
 
 def registrations_of(event: Event) -> list[EventRegistration]:

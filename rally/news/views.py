@@ -25,6 +25,8 @@ from rally.extensions import db
 from rally.forms import ConfirmForm
 from rally.i18n import _, _l, current_language, district_name, site_languages
 from rally.qr import qr_svg
+from rally.roles.models import RoleKind
+from rally.roles.operations import holds
 from rally.stores import search
 from rally.utils import confirmation_page, int_arg, strip_control_characters, utcnow
 from rally.visitors.session import current_visitor
@@ -489,17 +491,33 @@ def _managed_event(event_id: int) -> Event:
     return db.session.get(Event, event_id) or abort(404)
 
 
+def _event_staff(event_id: int) -> tuple[Event, bool]:
+    """The event, for an admin (``True``) or a resident helping at it today (``False``: an
+    active event helper of this event or of every event, see rally.roles). Anybody else is
+    answered as :func:`admin_required` answers: the log-in page, or 403."""
+    if current_user.is_authenticated and current_user.is_admin:
+        return _managed_event(event_id), True
+    visitor = current_visitor()
+    if visitor is not None and holds(visitor.id, RoleKind.event_helper, event_id=event_id):
+        return _managed_event(event_id), False
+    if not current_user.is_authenticated:
+        abort(current_app.login_manager.unauthorized())
+    abort(403)
+
+
 @bp.get("/manage/events/<int:event_id>/registrations")
-@admin_required
 def registrations_page(event_id: int):
-    """Seats, the waiting list in order, cancellations and attendance of one event."""
-    event = _managed_event(event_id)
+    """Seats, the waiting list in order, cancellations and attendance of one event. A
+    helper sees display names, never e-mail addresses, and no CSV export."""
+    event, is_admin = _event_staff(event_id)
     rows = registrations.registrations_of(event)
     response = current_app.make_response(
         render_template(
             "news/manage/registrations.html",
             event=event,
             rows=rows,
+            is_admin=is_admin,
+            names={} if is_admin else registrations.display_names(rows),
             Status=RegistrationStatus,
             seats=registrations.seats(event),
             attended=sum(1 for row in rows if row.attended_at is not None),
@@ -510,18 +528,23 @@ def registrations_page(event_id: int):
 
 
 @bp.get("/manage/events/<int:event_id>/attendance-code")
-@admin_required
 def attendance_code(event_id: int):
     """The screen shown at the venue: a QR code that changes every 30 seconds (the counter
-    tablet's ``tablet.js`` swaps it in place; without JavaScript the page reloads)."""
-    event = _managed_event(event_id)
+    tablet's ``tablet.js`` swaps it in place; without JavaScript the page reloads). Event
+    helpers show it too; stopping the codes shown so far stays the association's."""
+    event, is_admin = _event_staff(event_id)
     now = utcnow()
     url = registrations.attendance_url(event, registrations.time_step(now))
     image = "data:image/svg+xml;base64," + base64.b64encode(qr_svg(url)).decode()
     refresh = max(1, math.ceil(registrations.seconds_left_in_step(now)))
     response = current_app.make_response(
         render_template(
-            "news/manage/attendance_code.html", event=event, image=image, url=url, refresh=refresh
+            "news/manage/attendance_code.html",
+            event=event,
+            image=image,
+            url=url,
+            refresh=refresh,
+            is_admin=is_admin,
         )
     )
     response.headers["Cache-Control"] = "no-store"

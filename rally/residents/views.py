@@ -21,6 +21,7 @@ from rally.visitors.session import current_visitor
 from . import operations
 from .forms import IssueCodeForm, ProfileForm, ResidentCodeForm, ResidentPhotoForm
 from .models import ResidentCode
+from .signals import profile_shown
 
 bp = Blueprint("residents", __name__, template_folder="templates")
 
@@ -130,7 +131,10 @@ def public(handle: str):
     resident = operations.public_profile(handle)
     if resident is None:
         abort(404)
-    return render_template("residents/public.html", resident=resident)
+    extra: dict = {}
+    for _receiver, context in profile_shown.send(resident):
+        extra.update(context or {})
+    return render_template("residents/public.html", resident=resident, **extra)
 
 
 @bp.get("/residents/<handle>/photo")

@@ -22,6 +22,7 @@ from rally.extensions import db, limiter
 from rally.i18n import _
 from rally.pagination import paginate
 from rally.residents.operations import hidden_authors
+from rally.roles.operations import badges as role_badges
 from rally.ugc.photos import send_ugc_photo
 from rally.ugc.text import post_excerpt
 from rally.utils import confirmation_page, utcnow
@@ -105,6 +106,8 @@ def _shared(circle, actor: Actor, posts: list[Post]) -> dict:
             for author_id, resident in authors.items()
             if resident.handle
         },
+        # Volunteer staff's badges (rally.roles), active today: one query for the page.
+        badges=role_badges(authors),
         hidden=hidden_authors(visitor_id),
         viewer_id=visitor_id,
         moderator=is_moderator(circle, actor),

@@ -1,0 +1,1 @@
+"""Volunteer staff (issue 20): roles the association gives residents, for a time."""
