@@ -174,6 +174,7 @@ def _register_blueprints(app: Flask) -> None:
     from .paper.views import bp as paper_bp
     from .pins.views import bp as pins_bp
     from .posters.views import bp as posters_bp
+    from .push.views import bp as push_bp
     from .questionnaires.views import bp as questionnaires_bp
     from .register.views import bp as register_bp
     from .residents.views import bp as residents_bp
@@ -228,6 +229,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(paper_bp)
     app.register_blueprint(seo_bp)
     app.register_blueprint(engagement_bp)
+    app.register_blueprint(push_bp)
 
 
 def _register_template_helpers(app: Flask) -> None:

@@ -17,6 +17,7 @@ from .lottery import models as lottery  # noqa: F401
 from .moderation import models as moderation  # noqa: F401
 from .news import models as news  # noqa: F401
 from .notifications import models as notifications  # noqa: F401
+from .push import models as push  # noqa: F401
 from .questionnaires import models as questionnaires  # noqa: F401
 from .residents import models as residents  # noqa: F401
 from .rewards import models as rewards  # noqa: F401

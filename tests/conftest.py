@@ -90,6 +90,8 @@ def app(database_url, tmp_path):
             # Jobs (mails) run when they are queued, after the request's commit: a test
             # reads the outbox right after the request. tests/jobs runs a real worker too.
             "RALLY_JOBS_IMMEDIATE": True,
+            # The demo makes a Web Push key if there is none: in the test's folder too.
+            "RALLY_VAPID_KEY_FILE": str(tmp_path / "vapid_private_key"),
         }
     )
     with app.app_context():
