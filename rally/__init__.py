@@ -154,6 +154,7 @@ def _connect_signals() -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from .admin.views import bp as admin_bp
+    from .announcements.views import bp as announcements_bp
     from .areas.views import bp as areas_bp
     from .auth.views import bp as auth_bp
     from .campaigns.views import bp as campaigns_bp
@@ -230,6 +231,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(seo_bp)
     app.register_blueprint(engagement_bp)
     app.register_blueprint(push_bp)
+    app.register_blueprint(announcements_bp)
 
 
 def _register_template_helpers(app: Flask) -> None:

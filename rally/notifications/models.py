@@ -15,7 +15,8 @@ _ONE_UNREAD_REACTION = text("kind = 'reaction' AND read_at IS NULL")
 
 class Notification(db.Model):
     """One thing to tell a resident. ``kind`` says what ("reply", "mention", "reaction",
-    "join_request", "join_approved", "join_refused", "moderation", "moderation_undone"); the
+    "join_request", "join_approved", "join_refused", "moderation", "moderation_undone",
+    "announcement"); the
     other columns name what it is about, so the page words it in the reader's language when
     shown."""
 
@@ -40,6 +41,10 @@ class Notification(db.Model):
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("visitor.id", ondelete="SET NULL"))
     circle_id: Mapped[int | None] = mapped_column(ForeignKey("circle.id", ondelete="CASCADE"))
     post_id: Mapped[int | None] = mapped_column(ForeignKey("post.id", ondelete="CASCADE"))
+    # kind "announcement": the association's announcement (rally.announcements).
+    announcement_id: Mapped[int | None] = mapped_column(
+        ForeignKey("announcement.id", ondelete="CASCADE"), index=True
+    )
     # A moderation decision's action or a reaction's emoji.
     detail: Mapped[str] = mapped_column(String(80), default="")
     # A moderation decision's reason, as its moderator wrote it (shown escaped).

@@ -1,6 +1,7 @@
 """The notifications room's answers to what the rooms below it announce: each turns a
 signal into notifications (see :mod:`.operations` for who is told)."""
 
+from rally.announcements.signals import announcement_sent, opened_count_wanted
 from rally.circles.signals import join_answered, join_requested
 from rally.moderation.signals import decision_made
 from rally.news.signals import seat_promoted
@@ -37,3 +38,13 @@ def tell_subject(decision, *, undone: bool = False, **extra) -> None:
 @seat_promoted.connect
 def tell_seat(registration, **extra) -> None:
     operations.notify_seat(registration)
+
+
+@announcement_sent.connect
+def tell_recipients(announcement, *, visitor_ids=(), **extra) -> None:
+    operations.notify_announcement(announcement, list(visitor_ids))
+
+
+@opened_count_wanted.connect
+def count_opened(announcement, **extra) -> int:
+    return operations.opened_count(announcement)
