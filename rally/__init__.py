@@ -144,6 +144,7 @@ def _connect_signals() -> None:
     from .campaigns import places  # noqa: F401 (keeps a place's area, see areas.signals)
     from .fraud import checks  # noqa: F401 (flags on stamping's scans)
     from .lottery import receivers as lottery_receivers  # noqa: F401
+    from .notifications import digests  # noqa: F401 (periodic digest tasks)
     from .notifications import receivers as notifications_receivers  # noqa: F401
     from .residents import receivers as residents_receivers  # noqa: F401 (profile erased)
     from .rewards import receivers as rewards_receivers  # noqa: F401
