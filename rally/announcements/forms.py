@@ -31,7 +31,7 @@ def _zone():
 class AnnouncementForm(Form):
     title = TranslatedField(_l("Title"), max_length=200, required=True)
     body = TranslatedField(_l("Text"), max_length=5000, textarea=True, required=True)
-    audience = RadioField(_l("Audience"), choices=Audience.choices(), default="everyone")
+    audience = RadioField(_l("Audience"), choices=Audience.choices, default="everyone")
     circle_id = SelectField(_l("Circle"), coerce=int, default=0)
     area_id = SelectField(_l("Area"), coerce=int, default=0)
     campaign_id = SelectField(_l("Campaign"), coerce=int, default=0)
