@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from rally.announcements.demo import seed_announcements
 from rally.areas.models import Area
 from rally.auth.models import Role, User
 from rally.campaigns.editing import CampaignInput, TierInput, create_campaign
@@ -477,6 +478,7 @@ def seed_demo(now: datetime, timezone: str = "Asia/Tokyo") -> dict:
     seed_conversations()  # rally/communitydemo.py: threads, replies, reactions, a report
     seed_survey(now)  # rally/surveys/demo.py: a public survey with twenty answers
     seed_events_with_places(now)  # an online event with a waiting list, one with attendance
+    seed_announcements(now)  # rally/announcements/demo.py: one sent, one scheduled
     return {
         **community,
         "admin": (ADMIN_EMAIL, ADMIN_PASSWORD),
