@@ -211,7 +211,7 @@ def test_urgent_skips_the_digest_choice_but_not_none(app, admin_user, make_resid
         db.session.commit()
     _create(app, urgent=True)
     [mail] = mails_to(app, _email(app, weekly))
-    assert mail["Subject"].startswith("[")
+    assert mail["Subject"] == "【緊急】夏祭り"
     assert mails_to(app, _email(app, never)) == []
 
 
