@@ -11,9 +11,10 @@ went out at once. Runs as Huey periodic tasks (each morning, and on Mondays for 
 """
 
 from collections import defaultdict
+from contextlib import nullcontext
 from datetime import datetime, timedelta
 
-from flask import current_app, has_app_context, url_for
+from flask import current_app, has_app_context, has_request_context, url_for
 from flask_babel import force_locale
 from huey import crontab
 from sqlalchemy import select
@@ -161,6 +162,53 @@ def send_digests(period: Frequency, now: datetime) -> int:
     count = deliver_mails(pairs, batch=f"digest:{period.value}:{day}")
     db.session.commit()
     return count
+
+
+def mail_right_away(rows: list[Notification]) -> int:
+    """Queue an e-mail for each new notification about a circle whose recipient chose to
+    hear of that circle right away (the default is the weekly digest); how many."""
+    about_circles = [row for row in rows if row.circle_id]
+    if not about_circles:
+        return 0
+    chosen = _choices({row.visitor_id for row in about_circles})
+    wanted = [
+        row
+        for row in about_circles
+        if chosen.get((row.visitor_id, row.circle_id)) is Frequency.realtime
+    ]
+    if not wanted:
+        return 0
+    visitors = {
+        v.id: v
+        for v in db.session.scalars(
+            select(Visitor).where(Visitor.id.in_({row.visitor_id for row in wanted}))
+        )
+    }
+    circles = {
+        c.id: c
+        for c in db.session.scalars(
+            select(Circle).where(Circle.id.in_({row.circle_id for row in wanted}))
+        )
+    }
+    base = current_app.config["RALLY_BASE_URL"].rstrip("/")
+    pairs = []
+    # In a request, its own; in a job or a command, one at the site's address.
+    with nullcontext() if has_request_context() else site_request_context():
+        for row in wanted:
+            visitor = visitors[row.visitor_id]
+            lang = recipient_language(visitor.locale)
+            with force_locale(lang):
+                circle = circles[row.circle_id].tr("name", lang)
+                subject = _("New in %(circle)s", circle=circle)
+                body = _(
+                    "There is something new for you in %(circle)s.\n\nRead it: %(link)s\n"
+                    "Choose how often you hear from us: %(settings)s",
+                    circle=circle,
+                    link=base + url_for("notifications.index"),
+                    settings=base + url_for("announcements.settings"),
+                )
+            pairs.append((Mail(visitor.email, subject, body), f"notification:{row.id}", visitor.id))
+    return deliver_mails(pairs)
 
 
 def _run(period: Frequency) -> None:

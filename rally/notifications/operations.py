@@ -27,6 +27,7 @@ from rally.ugc.text import post_excerpt
 from rally.utils import utcnow
 from rally.visitors.models import Visitor
 
+from .digests import mail_right_away
 from .models import Notification
 
 PER_PAGE = 20
@@ -68,6 +69,7 @@ def _tell(recipients: set[int], actor_id: int | None, kind: str, **about) -> lis
     ]
     db.session.add_all(rows)
     db.session.flush()
+    mail_right_away(rows)  # only for circles whose news the reader chose to get at once
     return rows
 
 

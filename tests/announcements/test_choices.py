@@ -170,3 +170,21 @@ def test_a_visit_is_noted_at_most_once_an_hour(app, make_resident, visitor_clien
     client.get("/")  # within the hour: the session knows, no write
     with app.app_context():
         assert db.session.get(Visitor, resident).last_seen_at < utcnow() - timedelta(minutes=29)
+
+
+def test_real_time_mail_for_a_circle_only_when_chosen(app, make_resident, make_circle):
+    from rally.circles.models import Circle
+    from rally.notifications import operations as notifications
+
+    eager, default = make_resident("en"), make_resident("en")
+    circle_id = make_circle(members=[eager, default])
+    with app.app_context():
+        operations.choose(eager, circle_id, Frequency.realtime)
+        circle = db.session.get(Circle, circle_id)
+        before = len(outbox())
+        notifications.notify_join_answer(circle, eager, True)
+        notifications.notify_join_answer(circle, default, True)
+        db.session.commit()
+        sent = outbox()[before:]
+        assert [m["To"] for m in sent] == [db.session.get(Visitor, eager).email]
+        assert sent[0]["Subject"] == "New in Hiroba"
