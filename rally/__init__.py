@@ -145,6 +145,7 @@ def _connect_signals() -> None:
     from .fraud import checks  # noqa: F401 (flags on stamping's scans)
     from .ideas import mails as ideas_mails  # noqa: F401 (a change's e-mails, queued)
     from .lottery import receivers as lottery_receivers  # noqa: F401
+    from .notifications import digests  # noqa: F401 (periodic digest tasks)
     from .notifications import receivers as notifications_receivers  # noqa: F401
     from .residents import receivers as residents_receivers  # noqa: F401 (profile erased)
     from .rewards import receivers as rewards_receivers  # noqa: F401
@@ -156,6 +157,7 @@ def _connect_signals() -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from .admin.views import bp as admin_bp
+    from .announcements.views import bp as announcements_bp
     from .areas.views import bp as areas_bp
     from .auth.views import bp as auth_bp
     from .campaigns.views import bp as campaigns_bp
@@ -238,6 +240,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(seo_bp)
     app.register_blueprint(engagement_bp)
     app.register_blueprint(push_bp)
+    app.register_blueprint(announcements_bp)
 
 
 def _register_template_helpers(app: Flask) -> None:

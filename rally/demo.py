@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from rally.announcements.demo import seed_announcements
 from rally.areas.models import Area
 from rally.auth.models import Role, User
 from rally.campaigns.editing import CampaignInput, TierInput, create_campaign
@@ -485,6 +486,7 @@ def seed_demo(now: datetime, timezone: str = "Asia/Tokyo") -> dict:
     # rally/roles/demo.py: a volunteer of the Online Town Office (helping at the clean-up)
     # and a resident helping at the online event.
     volunteer = seed_roles(now, (events["in_person_event"].id, events["online_event"].id))
+    seed_announcements(now)  # rally/announcements/demo.py: one sent, one scheduled
     return {
         **community,
         **volunteer,

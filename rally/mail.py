@@ -33,6 +33,8 @@ class Mail(NamedTuple):
     to: str
     subject: str
     body: str
+    # Extra headers (``List-Unsubscribe``...), if any.
+    headers: dict[str, str] | None = None
 
 
 def outbox() -> list[EmailMessage]:
@@ -40,11 +42,15 @@ def outbox() -> list[EmailMessage]:
     return current_app.extensions.setdefault("rally_outbox", [])
 
 
-def _compose(to: str, subject: str, body: str) -> EmailMessage:
+def _compose(
+    to: str, subject: str, body: str, headers: dict[str, str] | None = None
+) -> EmailMessage:
     message = EmailMessage()
     message["From"] = current_app.config["RALLY_MAIL_FROM"]
     message["To"] = to
     message["Subject"] = subject
+    for name, value in (headers or {}).items():
+        message[name] = value
     message.set_content(body)
     return message
 
@@ -66,9 +72,11 @@ def _connect() -> smtplib.SMTP:
     return smtp
 
 
-def send_mail(to: str, subject: str, body: str) -> EmailMessage:
+def send_mail(
+    to: str, subject: str, body: str, headers: dict[str, str] | None = None
+) -> EmailMessage:
     """Send a plain-text message. Subject and body are already translated by the caller."""
-    message = _compose(to, subject, body)
+    message = _compose(to, subject, body, headers)
     if current_app.config["RALLY_MAIL_BACKEND"] == "smtp":
         with _connect() as smtp:
             smtp.send_message(message)

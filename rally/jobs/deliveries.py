@@ -53,7 +53,7 @@ def register_channel(channel: str, sender: Callable[[dict], None]) -> None:
 
 
 def _send_mail_payload(payload: dict) -> None:
-    mailer.send_mail(payload["to"], payload["subject"], payload["body"])
+    mailer.send_mail(payload["to"], payload["subject"], payload["body"], payload.get("headers"))
 
 
 register_channel(MAIL, _send_mail_payload)
@@ -118,7 +118,10 @@ def queue_delivery(
 
 
 def _mail_payload(mail: Mail) -> dict:
-    return {"to": mail.to, "subject": mail.subject, "body": mail.body}
+    payload = {"to": mail.to, "subject": mail.subject, "body": mail.body}
+    if mail.headers:
+        payload["headers"] = dict(mail.headers)
+    return payload
 
 
 def deliver_mail(

@@ -16,8 +16,8 @@ _ONE_UNREAD_REACTION = text("kind = 'reaction' AND read_at IS NULL")
 class Notification(db.Model):
     """One thing to tell a resident. ``kind`` says what ("reply", "mention", "reaction",
     "join_request", "join_approved", "join_refused", "moderation", "moderation_undone",
-    "seat_promoted", "life_correction", "idea", "listing_*"); the other columns name what
-    it is about, so the page words it in the reader's language when shown."""
+    "seat_promoted", "life_correction", "idea", "listing_*", "announcement"); the other
+    columns name what it is about, so the page words it in the reader's language when shown."""
 
     __tablename__ = "notification"
     __table_args__ = (
@@ -48,6 +48,10 @@ class Notification(db.Model):
     # An idea's change ("idea"; ``detail``: the change's id).
     idea_id: Mapped[int | None] = mapped_column(
         ForeignKey("idea.id", ondelete="CASCADE"), index=True
+    )
+    # kind "announcement": the association's announcement (rally.announcements).
+    announcement_id: Mapped[int | None] = mapped_column(
+        ForeignKey("announcement.id", ondelete="CASCADE"), index=True
     )
     # A moderation decision's action or a reaction's emoji.
     detail: Mapped[str] = mapped_column(String(80), default="")

@@ -9,9 +9,10 @@ what it is about.
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from rally.announcements.models import Announcement
 from rally.circles.models import Circle, CircleMember, MemberState
 from rally.circles.operations import Actor, may_read, may_see
 from rally.errors import RallyError
@@ -32,6 +33,7 @@ from rally.ugc.text import post_excerpt
 from rally.utils import utcnow
 from rally.visitors.models import Visitor
 
+from .digests import mail_right_away
 from .models import Notification
 
 PER_PAGE = 20
@@ -80,6 +82,7 @@ def _tell(recipients: set[int], actor_id: int | None, kind: str, **about) -> lis
     ]
     db.session.add_all(rows)
     db.session.flush()
+    mail_right_away(rows)  # only for circles whose news the reader chose to get at once
     return rows
 
 
@@ -297,6 +300,8 @@ class Shown:
     # For an idea's change: the change and its idea.
     change: IdeaChange | None = None
     idea: Idea | None = None
+    # For an announcement of the association: it.
+    announcement: Announcement | None = None
 
     @property
     def unread(self) -> bool:
@@ -422,6 +427,12 @@ def _shown(row: Notification, context: dict) -> Shown | None:
         item.life_place, item.accepted = place, row.detail.startswith("accepted:")
         item.target = "life" if place.published else None
         return item
+    if row.kind == "announcement":
+        announcement = context["announcements"].get(row.announcement_id)
+        if announcement is None:
+            return None
+        item.announcement, item.target = announcement, "announcement"
+        return item
     if row.kind == "seat_promoted":
         event = context["events"].get(_event_id(row))
         if event is None:
@@ -474,6 +485,7 @@ def notification_page(visitor: Visitor, page: int):
         "life_places": _by_id(LifePlace, LifePlace.id, {_life_place_id(row) for row in rows}),
         "listings": _by_id(Listing, Listing.id, {row.listing_id for row in rows}),
         "changes": _by_id(IdeaChange, IdeaChange.id, {_change_id(row) for row in rows}),
+        "announcements": _by_id(Announcement, Announcement.id, {r.announcement_id for r in rows}),
     }
     items, gone = [], []
     for row in rows:
@@ -518,6 +530,7 @@ def own_item(visitor: Visitor, notification_id: int) -> Shown | None:
         "life_places": _by_id(LifePlace, LifePlace.id, {_life_place_id(row)}),
         "listings": _by_id(Listing, Listing.id, {row.listing_id}),
         "changes": _by_id(IdeaChange, IdeaChange.id, {_change_id(row)}),
+        "announcements": _by_id(Announcement, Announcement.id, {row.announcement_id}),
     }
     return _shown(row, context)
 
@@ -549,3 +562,66 @@ def mark_all_read(visitor: Visitor, until: datetime | None = None) -> int:
     done = _mark_read(visitor.id, *where)
     db.session.expire_all()
     return done
+
+
+# Announcements (rally.announcements sends ``announcement_sent``).
+
+
+def notify_announcement(announcement: Announcement, visitor_ids: list[int]) -> int:
+    """One unread "announcement" notification per recipient, inserted in bulk (one
+    ``INSERT`` per thousand rows, no ORM objects); how many."""
+    now = utcnow()
+    rows = [
+        {
+            "visitor_id": visitor_id,
+            "kind": "announcement",
+            "announcement_id": announcement.id,
+            "detail": "",
+            "reason": "",
+            "created_at": now,
+        }
+        for visitor_id in visitor_ids
+    ]
+    for start in range(0, len(rows), 1000):
+        db.session.execute(insert(Notification), rows[start : start + 1000])
+    return len(rows)
+
+
+def opened_count(announcement: Announcement) -> int:
+    """How many recipients opened (read or dismissed) the announcement in-app."""
+    return db.session.scalar(
+        select(func.count())
+        .select_from(Notification)
+        .where(Notification.announcement_id == announcement.id, Notification.read_at.is_not(None))
+    )
+
+
+def banner_announcement(visitor_id: int, now) -> tuple[Notification, Announcement] | None:
+    """The reader's latest unread announcement whose banner time has not run out."""
+    row = db.session.execute(
+        select(Notification, Announcement)
+        .join(Announcement, Announcement.id == Notification.announcement_id)
+        .where(
+            Notification.visitor_id == visitor_id,
+            Notification.kind == "announcement",
+            Notification.read_at.is_(None),
+            Announcement.banner_until > now,
+        )
+        .order_by(Notification.created_at.desc(), Notification.id.desc())
+        .limit(1)
+    ).first()
+    return None if row is None else (row[0], row[1])
+
+
+def own_announcement(visitor: Visitor, notification_id: int) -> Announcement:
+    """The announcement a reader's notification is about.
+
+    :raise NotificationError: ``no_notification`` (404): none, another resident's, or
+        not an announcement.
+    """
+    row = db.session.get(Notification, notification_id)
+    if row is None or row.visitor_id != visitor.id or row.announcement_id is None:
+        raise NotificationError(
+            _l("This notification does not exist."), code="no_notification", status=404
+        )
+    return db.session.get(Announcement, row.announcement_id)

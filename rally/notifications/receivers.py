@@ -1,6 +1,7 @@
 """The notifications room's answers to what the rooms below it announce: each turns a
 signal into notifications (see :mod:`.operations` for who is told)."""
 
+from rally.announcements.signals import announcement_sent, opened_count_wanted
 from rally.circles.signals import join_answered, join_requested
 from rally.handmedown.signals import (
     listing_message,
@@ -75,3 +76,13 @@ def tell_cancelled(listing, *, reserver_id: int | None, by_id: int, **extra) -> 
 @idea_changed.connect
 def tell_idea_change(change, **extra) -> None:
     operations.notify_idea_change(change)
+
+
+@announcement_sent.connect
+def tell_recipients(announcement, *, visitor_ids=(), **extra) -> None:
+    operations.notify_announcement(announcement, list(visitor_ids))
+
+
+@opened_count_wanted.connect
+def count_opened(announcement, **extra) -> int:
+    return operations.opened_count(announcement)

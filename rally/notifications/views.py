@@ -38,6 +38,8 @@ def target_url(item: Shown) -> str:
         return url_for("lifeinfo.place", place_id=item.life_place.id)
     if item.target == "idea" and item.idea is not None:
         return url_for("ideas.idea", idea_id=item.idea.id)
+    if item.target == "announcement" and item.announcement is not None:
+        return url_for(".announcement", notification_id=item.notification.id)
     if item.target == "circle" and item.circle is not None:
         return url_for("threads.circle", circle_id=item.circle.id)
     if item.target == "listing" and item.listing is not None:
@@ -56,6 +58,20 @@ def unread_notifications() -> int | None:
         visitor = current_visitor()
         g.unread_notifications = None if visitor is None else operations.unread_count(visitor.id)
     return g.unread_notifications
+
+
+@bp.app_template_global()
+def announcement_banner():
+    """``(notification, announcement)`` for the banner of a logged-in resident with an
+    unread announcement, else None; no query unless the header counts unread ones."""
+    if not unread_notifications():
+        return None
+    if "announcement_banner" not in g:
+        visitor = current_visitor()
+        g.announcement_banner = (
+            None if visitor is None else operations.banner_announcement(visitor.id, utcnow())
+        )
+    return g.announcement_banner
 
 
 def _visitor_or_login():
@@ -121,3 +137,37 @@ def read_all():
     db.session.commit()
     flash(_("All notifications are marked as read."), "success")
     return redirect(url_for(".index"), 303)
+
+
+@bp.get("/me/announcements/<int:notification_id>")
+def announcement(notification_id: int):
+    """An announcement as its recipient reads it (opening it from the list marks it read)."""
+    visitor = _visitor_or_login()
+    try:
+        item = operations.own_announcement(visitor, notification_id)
+    except NotificationError:
+        abort(404)
+    return render_template(
+        "notifications/announcement.html",
+        announcement=item,
+        notification_id=notification_id,
+        form=ConfirmForm(),
+    )
+
+
+@bp.post("/me/announcements/<int:notification_id>/dismiss")
+def dismiss_announcement(notification_id: int):
+    """Hide an announcement's banner: its notification is read."""
+    visitor = _visitor_or_login()
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        operations.own_announcement(visitor, notification_id)
+    except NotificationError:
+        abort(404)
+    operations.mark_read(visitor, notification_id)
+    db.session.commit()
+    back = request.form.get("next", "")
+    if not back.startswith("/") or back.startswith("//") or "\\" in back:
+        back = url_for(".index")
+    return redirect(back, 303)

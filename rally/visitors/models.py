@@ -20,6 +20,9 @@ class Visitor(db.Model):
     locale: Mapped[str] = mapped_column(String(8), default="ja")
     verified_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The latest visit, noted at most once an hour (rally.announcements): digests go to
+    # those away a week, and stop after half a year.
+    last_seen_at: Mapped[datetime | None]
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)

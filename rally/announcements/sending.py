@@ -1,0 +1,242 @@
+"""The jobs that send announcements.
+
+:func:`send_announcement` is queued for the announcement's time (the job's ``eta``) when it
+is scheduled, and at once by "send now"; :func:`send_due_announcements` runs each minute
+in the worker (a Huey periodic task) and sends any that is due and still waiting (a job
+lost with the queue's storage, a worker that was down). Whichever runs first claims it
+(:func:`operations.claim_for_sending`); the others find it sent.
+
+One job fans an announcement out in one transaction: the in-app rows (signal
+``announcement_sent``), one mail :class:`~rally.jobs.models.Delivery` per recipient who
+hears right away (batched by :func:`rally.jobs.deliver_mails`, each in the recipient's
+language with ``List-Unsubscribe``), and one push delivery per device (channel ``push``,
+its own job: a failed device is retried alone, one that got it never twice).
+"""
+
+from datetime import datetime
+
+from flask import current_app, has_app_context, url_for
+from flask_babel import force_locale
+from huey import crontab
+from sqlalchemy import select, update
+
+from rally.extensions import db
+from rally.i18n import _, recipient_language
+from rally.jobs import (
+    deliver_mails,
+    huey,
+    job,
+    queue_delivery,
+    register_channel,
+    site_request_context,
+)
+from rally.mail import Mail
+from rally.push.operations import FAILED, GONE, RETRY, push_to, send_push
+from rally.utils import utcnow
+from rally.visitors.models import Visitor
+
+from . import choices
+from .audience import recipient_ids
+from .models import Announcement, AnnouncementState, Frequency
+from .signals import announcement_sent
+
+PUSH = "push"
+
+
+def claim_for_sending(announcement_id: int, now: datetime) -> Announcement | None:
+    """Turn a due scheduled announcement into a sent one, once (the database decides);
+    None when it is not due, sent, cancelled or unknown."""
+    claimed = db.session.execute(
+        update(Announcement)
+        .where(
+            Announcement.id == announcement_id,
+            Announcement.state == AnnouncementState.scheduled,
+            Announcement.publish_at <= now,
+        )
+        .values(state=AnnouncementState.sent, sent_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed != 1:
+        return None
+    return db.session.scalar(
+        select(Announcement)
+        .where(Announcement.id == announcement_id)
+        .execution_options(populate_existing=True)
+    )
+
+
+def due_ids(now: datetime) -> list[int]:
+    """Scheduled announcements whose time has come (the periodic check's list)."""
+    return list(
+        db.session.scalars(
+            select(Announcement.id).where(
+                Announcement.state == AnnouncementState.scheduled, Announcement.publish_at <= now
+            )
+        )
+    )
+
+
+class PushLater(OSError):
+    """The push service asked us to come back later (429, 5xx, no answer): the queue
+    retries with back-off (an ``OSError`` counts as temporary)."""
+
+
+class PushRefused(RuntimeError):
+    """The push service refused the message for good, or the device is gone."""
+
+
+def _send_push_payload(payload: dict) -> None:
+    outcome = send_push(
+        int(payload["subscription"]), payload["message"], urgent=bool(payload.get("urgent"))
+    )
+    if outcome == RETRY:
+        raise PushLater("the push service asked to try again later")
+    if outcome in (FAILED, GONE):
+        raise PushRefused(f"push {outcome}")
+
+
+register_channel(PUSH, _send_push_payload)
+
+
+@job()
+def send_announcement(announcement_id: int) -> int:
+    """Send the announcement if it is due and not sent yet; how many residents it reached
+    (0 when another job sent it, or its time has not come: a job run early does nothing,
+    the one queued for its time or the periodic check sends it)."""
+    announcement = claim_for_sending(announcement_id, utcnow())
+    if announcement is None:
+        db.session.rollback()
+        return 0
+    count = fan_out(announcement)
+    db.session.commit()
+    return count
+
+
+@huey.periodic_task(crontab(minute="*"))
+def send_due_announcements() -> None:
+    """Each minute: send what is due and still waiting."""
+    app = current_app._get_current_object() if has_app_context() else huey.binding().app
+    if app is None:
+        return
+    with app.app_context():
+        for announcement_id in due_ids(utcnow()):
+            send_announcement.call_local(announcement_id)
+
+
+def fan_out(announcement: Announcement) -> int:
+    """Queue the announcement for each recipient on each channel; how many recipients."""
+    ids = recipient_ids(announcement.audience, announcement.target_id)
+    announcement.recipients = len(ids)
+    announcement_sent.send(announcement, visitor_ids=ids)
+    chosen = choices.announcement_choices(ids)
+    urgent = announcement.urgent
+    # Right away: those who chose it; an urgent notice reaches everyone who did not say
+    # "never" (it skips digests).
+    now_ids = [
+        visitor_id
+        for visitor_id in ids
+        if chosen[visitor_id] is Frequency.realtime
+        or (urgent and chosen[visitor_id] is not Frequency.none)
+    ]
+    with site_request_context():
+        for start in range(0, len(now_ids), 500):
+            visitors = db.session.scalars(
+                select(Visitor).where(Visitor.id.in_(now_ids[start : start + 500]))
+            ).all()
+            pairs = []
+            for visitor in visitors:
+                pairs.append(
+                    (
+                        announcement_mail(announcement, visitor),
+                        _key(announcement, "mail", visitor.id),
+                        visitor.id,
+                    )
+                )
+                _push(announcement, visitor)
+            deliver_mails(pairs, batch=announcement.batch)
+    db.session.flush()
+    return len(ids)
+
+
+def _key(announcement: Announcement, channel: str, suffix) -> str:
+    return f"announcement:{announcement.id}:{channel}:{suffix}"
+
+
+def _absolute(endpoint: str, **values) -> str:
+    return current_app.config["RALLY_BASE_URL"].rstrip("/") + url_for(endpoint, **values)
+
+
+def announcement_mail(announcement: Announcement, visitor: Visitor) -> Mail:
+    """The announcement's e-mail to ``visitor``, in their language, with the one-click
+    unsubscribe headers (RFC 8058)."""
+    lang = recipient_language(visitor.locale)
+    unsubscribe = _absolute(
+        "announcements.unsubscribe", token=choices.unsubscribe_token(visitor.id)
+    )
+    settings = _absolute("announcements.settings")
+    with force_locale(lang):
+        title = announcement.tr("title", lang)
+        subject = _("[Urgent] %(title)s", title=title) if announcement.urgent else title
+        body = _(
+            "%(body)s\n\n"
+            "Choose how often you hear from us: %(settings)s\n"
+            "Stop these e-mails: %(unsubscribe)s",
+            body=announcement.tr("body", lang),
+            settings=settings,
+            unsubscribe=unsubscribe,
+        )
+    headers = {
+        "List-Unsubscribe": f"<{unsubscribe}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+    return Mail(visitor.email, subject, body, headers)
+
+
+def push_message(announcement: Announcement, lang: str) -> dict:
+    """The push payload in ``lang``: title, body, where it opens, and its tag."""
+    return {
+        "title": announcement.tr("title", lang),
+        "body": announcement.tr("body", lang),
+        "url": url_for("notifications.index"),
+        "tag": f"announcement-{announcement.id}",
+    }
+
+
+def _push(announcement: Announcement, visitor: Visitor) -> None:
+    message = push_message(announcement, recipient_language(visitor.locale))
+
+    def enqueue(subscription_id: int, payload: dict) -> None:
+        queue_delivery(
+            _key(announcement, PUSH, subscription_id),
+            PUSH,
+            {"subscription": subscription_id, "message": payload, "urgent": announcement.urgent},
+            visitor_id=visitor.id,
+            batch=announcement.batch,
+        )
+
+    push_to(visitor.id, message, send=enqueue)
+
+
+def figures(announcement: Announcement) -> dict[str, dict[str, int]]:
+    """``{channel: {queued, sent, failed, opened}}`` for the admin page."""
+    from rally.jobs.deliveries import delivery_counts
+    from rally.jobs.models import DeliveryState
+
+    counts = delivery_counts(announcement.batch)
+    result = {}
+    for channel in ("mail", PUSH):
+        result[channel] = {state.value: counts.get((channel, state), 0) for state in DeliveryState}
+    opened = [value for _, value in _opened(announcement) if value is not None]
+    result["inapp"] = {
+        "queued": 0,
+        "sent": announcement.recipients if announcement.sent_at else 0,
+        "failed": 0,
+        "opened": sum(opened),
+    }
+    return result
+
+
+def _opened(announcement: Announcement):
+    from .signals import opened_count_wanted
+
+    return opened_count_wanted.send(announcement)
