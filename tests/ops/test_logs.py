@@ -112,7 +112,9 @@ def test_every_record_carries_the_request_id(json_app, capsys):
     assert {e["request_id"] for e in entries} == {request_id}
 
 
-@pytest.mark.parametrize("offered", ["short", "two words here", "x" * 200, "<script>alert(1)</script>"])
+@pytest.mark.parametrize(
+    "offered", ["short", "two words here", "x" * 200, "<script>alert(1)</script>"]
+)
 def test_an_unusable_request_id_is_replaced(json_app, offered):
     response = json_app.test_client().get("/healthz", headers={REQUEST_ID_HEADER: offered})
     made = response.headers[REQUEST_ID_HEADER]
