@@ -1,13 +1,11 @@
 """A local S3-compatible server (moto's server mode) on a free loopback port, started once
 for the test session, and apps whose uploads go to a bucket of their own on it."""
 
-import itertools
 import os
 import socket
+import uuid
 
 import pytest
-
-_buckets = itertools.count(1)
 
 
 def _free_port() -> int:
@@ -40,7 +38,7 @@ def use_bucket(app, endpoint: str) -> str:
     """Point ``app``'s uploads at a new, empty bucket on the test server; return its name."""
     import boto3
 
-    bucket = f"rally-test-{os.getpid()}-{next(_buckets)}"
+    bucket = f"rally-test-{uuid.uuid4().hex}"
     boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1").create_bucket(Bucket=bucket)
     app.config.update(
         RALLY_STORAGE="s3",

@@ -9,6 +9,7 @@ import pytest
 
 from rally import create_app
 from rally.cards.models import new_card_key
+from rally.extensions import db
 from rally.ops.logs import REQUEST_ID_HEADER, make_handler
 from rally.stamping.tokens import checkpoint_token
 
@@ -33,7 +34,10 @@ def json_app(app):
         logging.getLogger("rally.test").warning("inside the request")
         return "ok"
 
-    return made
+    yield made
+    with made.app_context():
+        db.session.remove()
+        db.engine.dispose()
 
 
 def json_lines(text: str) -> list[dict]:
@@ -125,7 +129,6 @@ def test_a_scan_and_a_card_are_logged_by_endpoint_not_address(json_app, make_cam
     _, checkpoints = make_campaign(stores=1)
     with json_app.app_context():
         from rally.campaigns.models import Checkpoint
-        from rally.extensions import db
 
         token = checkpoint_token(db.session.get(Checkpoint, checkpoints[0]))
     client = json_app.test_client()
