@@ -167,6 +167,7 @@ def _register_blueprints(app: Flask) -> None:
     from .exports.views import bp as exports_bp
     from .fraud.views import bp as fraud_bp
     from .i18n.views import bp as i18n_bp
+    from .lifeinfo.views import bp as lifeinfo_bp
     from .lottery.views import bp as lottery_bp
     from .moderation.views import bp as moderation_bp
     from .news.views import bp as news_bp
@@ -174,6 +175,7 @@ def _register_blueprints(app: Flask) -> None:
     from .paper.views import bp as paper_bp
     from .pins.views import bp as pins_bp
     from .posters.views import bp as posters_bp
+    from .push.views import bp as push_bp
     from .questionnaires.views import bp as questionnaires_bp
     from .register.views import bp as register_bp
     from .residents.views import bp as residents_bp
@@ -200,6 +202,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(landing_bp)
     app.register_blueprint(directory_bp)
     app.register_blueprint(spots_bp)
+    app.register_blueprint(lifeinfo_bp)
     app.register_blueprint(news_bp)
     app.register_blueprint(rewards_bp)
     app.register_blueprint(fraud_bp)
@@ -228,6 +231,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(paper_bp)
     app.register_blueprint(seo_bp)
     app.register_blueprint(engagement_bp)
+    app.register_blueprint(push_bp)
 
 
 def _register_template_helpers(app: Flask) -> None:

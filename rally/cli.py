@@ -31,6 +31,10 @@ def init_app(app) -> None:
     app.cli.add_command(backup)
     app.cli.add_command(restore)
 
+    from .push.commands import push
+
+    app.cli.add_command(push)
+
 
 def upgrade_database() -> None:
     """Bring the schema to the newest migration (creates every table on an empty database)."""
@@ -101,9 +105,13 @@ def demo():
 
     if current_app.config["RALLY_ENV"] == "production":
         raise click.ClickException("The demo district is not for production databases.")
+    from .push.commands import ensure_keys
+
     upgrade_database()
     result = seed_demo(utcnow(), current_app.config["RALLY_TIMEZONE"])
     db.session.commit()
+    if ensure_keys():
+        click.echo("  Web Push: VAPID key made in instance/vapid_private_key.")
     campaign = result["campaign"]
     click.echo(f"Demo district ready: {result['stores']} stores, campaign #{campaign.id}.")
     click.echo(f"  Association admin: {result['admin'][0]} / {result['admin'][1]}")

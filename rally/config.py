@@ -89,5 +89,16 @@ class Defaults:
     RALLY_LOG_FORMAT = "text"
     RALLY_LOG_LEVEL = "INFO"
     RALLY_LOG_REQUESTS = True
+    # Web Push (rally/push): the VAPID key pair (`flask --app rally push keys` writes
+    # instance/vapid_private_key instead) and the operator's contact for push services.
+    RALLY_VAPID_PRIVATE_KEY = ""
+    RALLY_VAPID_PUBLIC_KEY = ""
+    RALLY_VAPID_KEY_FILE = ""  # "": instance/vapid_private_key
+    RALLY_VAPID_SUBJECT = ""  # "mailto:..." of the association; else RALLY_CONTACT_EMAIL
+    # Seconds a push service keeps a message for a device that is off.
+    RALLY_PUSH_TTL = 24 * 60 * 60
+    # Tests only: lets subscriptions point at http:// and local addresses (a test push
+    # service); in production they must be https on a public address (SSRF).
+    RALLY_PUSH_ALLOW_LOCAL_ENDPOINTS = False
     WTF_CSRF_TIME_LIMIT = None
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024

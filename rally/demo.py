@@ -25,6 +25,7 @@ from rally.communitydemo import seed_conversations
 from rally.demopictures import give_pictures
 from rally.extensions import db
 from rally.i18n.content import texts_sql
+from rally.lifeinfo.demo import seed_life
 from rally.news.demo import seed_events_with_places, seed_showcase
 from rally.questionnaires.operations import QuestionInput, add_question
 from rally.spots.models import Spot
@@ -477,6 +478,7 @@ def seed_demo(now: datetime, timezone: str = "Asia/Tokyo") -> dict:
     seed_conversations()  # rally/communitydemo.py: threads, replies, reactions, a report
     seed_survey(now)  # rally/surveys/demo.py: a public survey with twenty answers
     seed_events_with_places(now)  # an online event with a waiting list, one with attendance
+    seed_life(now)  # rally/lifeinfo/demo.py: clinics, a hospital, parks, shelters
     return {
         **community,
         "admin": (ADMIN_EMAIL, ADMIN_PASSWORD),

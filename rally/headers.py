@@ -7,7 +7,8 @@
 # attribute: each behaviour lives in rally/static/*.js, tests/test_csp.py keeps them out of
 # the templates); images from the app and data: URLs (the tablet's and the register's QR
 # codes, Leaflet's empty tile); requests from scripts to the app only (the tablet's refresh);
-# forms post to the app only; no <base> tag. A page that needs more sets its own header with
+# forms post to the app only; the web app manifest and the service worker (rally/push) from
+# the app only; no <base> tag. A page that needs more sets its own header with
 # ``content_security_policy(...)``: only the district map loads images from the tile host,
 # as the privacy page promises.
 #
@@ -24,6 +25,8 @@ CONTENT_SECURITY_POLICY = {
     "style-src": ("'self'",),
     "img-src": ("'self'", "data:"),
     "connect-src": ("'self'",),
+    "manifest-src": ("'self'",),
+    "worker-src": ("'self'",),
     "form-action": ("'self'",),
     "base-uri": ("'none'",),
     "frame-ancestors": ("'none'",),

@@ -12,10 +12,12 @@ from .campaigns import models as campaigns  # noqa: F401
 from .cards import models as cards  # noqa: F401
 from .circles import models as circles  # noqa: F401
 from .fraud import models as fraud  # noqa: F401
+from .lifeinfo import models as lifeinfo  # noqa: F401
 from .lottery import models as lottery  # noqa: F401
 from .moderation import models as moderation  # noqa: F401
 from .news import models as news  # noqa: F401
 from .notifications import models as notifications  # noqa: F401
+from .push import models as push  # noqa: F401
 from .questionnaires import models as questionnaires  # noqa: F401
 from .residents import models as residents  # noqa: F401
 from .rewards import models as rewards  # noqa: F401

@@ -87,6 +87,8 @@ def app(database_url, tmp_path):
             "RALLY_MIN_STAMP_INTERVAL": 0,
             # Photos (the demo draws some) go to the test's folder, never to instance/.
             "RALLY_UPLOAD_FOLDER": str(tmp_path / "uploads"),
+            # The demo makes a Web Push key if there is none: in the test's folder too.
+            "RALLY_VAPID_KEY_FILE": str(tmp_path / "vapid_private_key"),
         }
     )
     with app.app_context():

@@ -32,8 +32,15 @@ def test_demo_is_idempotent_and_complete(app, runner):
             db.session.scalar(select(func.count()).select_from(Campaign)),
             db.session.scalar(select(func.count()).select_from(User)),
         )
+    # Web Push works in the demo: a VAPID key is made once, then kept.
+    assert "VAPID key made" in first.output
+    with open(app.config["RALLY_VAPID_KEY_FILE"]) as handle:
+        vapid_key = handle.read()
     second = runner.invoke(args=["demo"])
     assert second.exit_code == 0, second.output
+    assert "VAPID key made" not in second.output
+    with open(app.config["RALLY_VAPID_KEY_FILE"]) as handle:
+        assert handle.read() == vapid_key
     with app.app_context():
         assert counts == (
             db.session.scalar(select(func.count()).select_from(Store)),

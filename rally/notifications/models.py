@@ -15,9 +15,9 @@ _ONE_UNREAD_REACTION = text("kind = 'reaction' AND read_at IS NULL")
 
 class Notification(db.Model):
     """One thing to tell a resident. ``kind`` says what ("reply", "mention", "reaction",
-    "join_request", "join_approved", "join_refused", "moderation", "moderation_undone"); the
-    other columns name what it is about, so the page words it in the reader's language when
-    shown."""
+    "join_request", "join_approved", "join_refused", "moderation", "moderation_undone",
+    "seat_promoted", "life_correction"); the other columns name what it is about, so the
+    page words it in the reader's language when shown."""
 
     __tablename__ = "notification"
     __table_args__ = (

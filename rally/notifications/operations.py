@@ -17,6 +17,7 @@ from rally.circles.operations import Actor, may_read, may_see
 from rally.errors import RallyError
 from rally.extensions import db
 from rally.i18n import _l
+from rally.lifeinfo.models import LifePlace
 from rally.news.models import Event
 from rally.pagination import paginate
 from rally.residents.models import Resident, ResidentBlock
@@ -173,6 +174,13 @@ def notify_seat(registration) -> list[Notification]:
     )
 
 
+def notify_correction(correction) -> list[Notification]:
+    """Tell a resident the association answered their correction to a daily-life place
+    (``detail``: ``"<accepted|declined>:<place id>"``)."""
+    detail = f"{correction.state.value}:{correction.place_id}"
+    return _tell({correction.visitor_id}, None, "life_correction", detail=detail)
+
+
 def notify_decision(decision, undone: bool) -> list[Notification]:
     """Tell the resident a moderation decision is about what was decided, and why (or that
     it was undone). The moderator stays unnamed; a muted moderator's decision is told too.
@@ -224,6 +232,9 @@ class Shown:
     target: str | None = None
     # For a seat at an event: the event.
     event: Event | None = None
+    # For an answered correction: the daily-life place, and whether it was accepted.
+    life_place: LifePlace | None = None
+    accepted: bool = False
 
     @property
     def unread(self) -> bool:
@@ -255,6 +266,13 @@ class _Reader:
 
 def _event_id(row: Notification) -> int | None:
     return int(row.detail) if row.kind == "seat_promoted" and row.detail.isdigit() else None
+
+
+def _life_place_id(row: Notification) -> int | None:
+    if row.kind != "life_correction":
+        return None
+    place_id = row.detail.partition(":")[2]
+    return int(place_id) if place_id.isdigit() else None
 
 
 def _by_id(model, key, ids: set) -> dict:
@@ -317,6 +335,13 @@ def _shown(row: Notification, context: dict) -> Shown | None:
         elif reader.may_see(circle):
             item.target = "circle"
         return item
+    if row.kind == "life_correction":
+        place = context["life_places"].get(_life_place_id(row))
+        if place is None:
+            return None
+        item.life_place, item.accepted = place, row.detail.startswith("accepted:")
+        item.target = "life" if place.published else None
+        return item
     if row.kind == "seat_promoted":
         event = context["events"].get(_event_id(row))
         if event is None:
@@ -360,6 +385,7 @@ def notification_page(visitor: Visitor, page: int):
         "residents": _by_id(Resident, Resident.visitor_id, {row.actor_id for row in rows}),
         "reactions": _reaction_counts(rows, visitor.id, hidden),
         "events": _by_id(Event, Event.id, {_event_id(row) for row in rows}),
+        "life_places": _by_id(LifePlace, LifePlace.id, {_life_place_id(row) for row in rows}),
     }
     items, gone = [], []
     for row in rows:
@@ -401,6 +427,7 @@ def own_item(visitor: Visitor, notification_id: int) -> Shown | None:
         "residents": _by_id(Resident, Resident.visitor_id, {row.actor_id}),
         "reactions": {},
         "events": _by_id(Event, Event.id, {_event_id(row)}),
+        "life_places": _by_id(LifePlace, LifePlace.id, {_life_place_id(row)}),
     }
     return _shown(row, context)
 

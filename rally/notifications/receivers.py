@@ -2,6 +2,7 @@
 signal into notifications (see :mod:`.operations` for who is told)."""
 
 from rally.circles.signals import join_answered, join_requested
+from rally.lifeinfo.signals import correction_answered
 from rally.moderation.signals import decision_made
 from rally.news.signals import seat_promoted
 from rally.threads.signals import post_published, reaction_added
@@ -37,3 +38,8 @@ def tell_subject(decision, *, undone: bool = False, **extra) -> None:
 @seat_promoted.connect
 def tell_seat(registration, **extra) -> None:
     operations.notify_seat(registration)
+
+
+@correction_answered.connect
+def tell_correction(correction, **extra) -> None:
+    operations.notify_correction(correction)

@@ -34,6 +34,8 @@ def target_url(item: Shown) -> str:
         return thread_url(item.post)
     if item.target == "event" and item.event is not None:
         return url_for("news.event", event_id=item.event.id)
+    if item.target == "life" and item.life_place is not None:
+        return url_for("lifeinfo.place", place_id=item.life_place.id)
     if item.target == "circle" and item.circle is not None:
         return url_for("threads.circle", circle_id=item.circle.id)
     return url_for(".index")

@@ -11,13 +11,8 @@ from .models import SpotKind
 from .operations import SpotInput
 
 
-class SpotForm(Form):
-    kind = SelectField(_l("Kind of place"), choices=[], coerce=SpotKind)
-    area_id = area_field()
-    name = TranslatedField(_l("Name"), max_length=120)
-    description = TranslatedField(_l("Description"), max_length=5000, textarea=True)
-    address = TranslatedField(_l("Address"), max_length=255)
-    hours = TranslatedField(_l("Opening hours"), max_length=255)
+def coordinate_fields() -> tuple[FloatField, FloatField]:
+    """Optional latitude and longitude fields of a place on the map."""
     latitude = FloatField(
         _l("Latitude"),
         validators=[Optional(), NumberRange(-90, 90, _l("Enter a latitude between -90 and 90."))],
@@ -29,10 +24,25 @@ class SpotForm(Form):
             NumberRange(-180, 180, _l("Enter a longitude between -180 and 180.")),
         ],
     )
-    website = StringField(
+    return latitude, longitude
+
+
+def website_field() -> StringField:
+    return StringField(
         _l("Website"),
         validators=[Optional(), URL(message=_l("Please enter a web address.")), Length(max=255)],
     )
+
+
+class SpotForm(Form):
+    kind = SelectField(_l("Kind of place"), choices=[], coerce=SpotKind)
+    area_id = area_field()
+    name = TranslatedField(_l("Name"), max_length=120)
+    description = TranslatedField(_l("Description"), max_length=5000, textarea=True)
+    address = TranslatedField(_l("Address"), max_length=255)
+    hours = TranslatedField(_l("Opening hours"), max_length=255)
+    latitude, longitude = coordinate_fields()
+    website = website_field()
     published = BooleanField(_l("Show on the public pages and the map"), default=True)
     submit = SubmitField(_l("Save"))
 

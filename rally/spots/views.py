@@ -109,17 +109,23 @@ def district_map():
         for spot in operations.public_spots()
         if spot.latitude is not None and spot.longitude is not None
     ]  # fmt: skip
+    return map_page("spots/map.html", places, tag_labels=TAG_LABELS)
+
+
+def map_page(template: str, places: list[dict], **context):
+    """A page showing ``places`` with ``spots/_map.html``: the tiles' settings, and a
+    Content-Security-Policy that lets only map pages load the tiles (the privacy page says
+    so)."""
     page = render_template(
-        "spots/map.html",
+        template,
         places=places,
         tiles=map_tiles(),
         tiles_host=map_tiles_host(),
         attribution=current_app.config.get("RALLY_MAP_ATTRIBUTION", DEFAULT_ATTRIBUTION),
         center=current_app.config.get("RALLY_MAP_CENTER", DEFAULT_CENTER),
-        tag_labels=TAG_LABELS,
+        **context,
     )
     response = make_response(page)
-    # Only this page may load the tiles (the privacy page says so).
     policy = content_security_policy(img_sources=map_tiles_sources())
     response.headers["Content-Security-Policy"] = policy
     return response

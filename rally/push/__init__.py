@@ -1,0 +1,1 @@
+"""Web Push: a resident's devices and the encrypted messages sent to them."""
