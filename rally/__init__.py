@@ -98,7 +98,10 @@ def _ensure_secret_key(app: Flask) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
-    from . import database, headers
+    from . import database, headers, ops
+
+    # First: the request id and the clock start before any other handler can answer.
+    ops.init_app(app)
     from .extensions import babel, csrf, db, limiter, login_manager, migrate
     from .i18n import install_template_gettext, select_locale
 

@@ -31,6 +31,8 @@ def init_app(app) -> None:
     app.cli.add_command(lottery)
     app.cli.add_command(events)
     app.cli.add_command(jobs)
+    app.cli.add_command(backup)
+    app.cli.add_command(restore)
 
     from .push.commands import push
 
@@ -51,6 +53,52 @@ def init_db():
     """Create or upgrade the database schema."""
     upgrade_database()
     click.echo(f"Database ready: {db.engine.url.render_as_string(hide_password=True)}")
+
+
+@click.command("backup")
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, writable=True),
+    help="The archive to write (default: rally-backup-<UTC time>.tar.gz here).",
+)
+@with_appcontext
+def backup(output):
+    """Back up the database and every upload into one .tar.gz (safe while serving)."""
+    from .ops.backup import BackupError, default_output_name, make_backup
+
+    output = output or default_output_name()
+    try:
+        manifest = make_backup(output)
+    except BackupError as error:
+        raise click.ClickException(error.message) from None
+    click.echo(
+        f"Backup written to {output}: {manifest.database} database at revision "
+        f"{manifest.alembic_revision}, {manifest.uploads} uploads."
+    )
+
+
+@click.command("restore")
+@click.argument("archive", type=click.Path(exists=True, dir_okay=False))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.option("--force", is_flag=True, help="Replace a database that is not empty.")
+@with_appcontext
+def restore(archive, yes, force):
+    """Restore a backup made by `flask backup` into an empty database and the uploads."""
+    from .ops.backup import BackupError, read_manifest, restore_backup
+
+    url = db.engine.url.render_as_string(hide_password=True)
+    try:
+        manifest = read_manifest(archive)
+        if not yes:
+            click.confirm(
+                f"Restore the backup of {manifest.created_at} (revision "
+                f"{manifest.alembic_revision}) into {url}?",
+                abort=True,
+            )
+        restore_backup(archive, force=force)
+    except BackupError as error:
+        raise click.ClickException(error.message) from None
+    click.echo(f"Restored {manifest.uploads} uploads and the database into {url}.")
 
 
 @click.command("demo")

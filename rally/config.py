@@ -86,6 +86,20 @@ class Defaults:
     RALLY_NEW_ACCOUNT_REPLIES = 10
     RALLY_NEW_ACCOUNT_LINKS = 2
     RALLY_NEW_ACCOUNT_PHOTOS = 0
+    # Uploads (rally/storage.py): "local" (RALLY_UPLOAD_FOLDER, default instance/uploads) or
+    # "s3" (a bucket of any S3-compatible service; AWS credentials from the environment).
+    RALLY_STORAGE = "local"
+    RALLY_S3_BUCKET = ""
+    RALLY_S3_ENDPOINT_URL = ""
+    RALLY_S3_REGION = ""
+    # /metrics (rally/ops/metrics.py): answered with "Authorization: Bearer <token>" or from
+    # these networks.
+    RALLY_METRICS_TOKEN = ""
+    RALLY_METRICS_ALLOW = ("127.0.0.0/8", "::1/128")
+    # Logs (rally/ops/logs.py): "text" or "json"; a line per request unless turned off.
+    RALLY_LOG_FORMAT = "text"
+    RALLY_LOG_LEVEL = "INFO"
+    RALLY_LOG_REQUESTS = True
     # Web Push (rally/push): the VAPID key pair (`flask --app rally push keys` writes
     # instance/vapid_private_key instead) and the operator's contact for push services.
     RALLY_VAPID_PRIVATE_KEY = ""

@@ -7,8 +7,6 @@ photos (``rally/stores/photos.py``), spots, stamp designs and residents' post ph
 """
 
 import io
-import os
-import secrets
 import warnings
 
 from flask import current_app
@@ -130,25 +128,3 @@ def _flatten(image: Image.Image) -> Image.Image:
         background.paste(rgba, mask=rgba.getchannel("A"))
         return background
     return image.convert("RGB")
-
-
-def write_upload(directory: str, data: bytes, suffix: str, filename: str | None = None) -> str:
-    """Write ``data`` under a random name (or ``filename``, already random) in
-    ``directory``, atomically; return the name."""
-    os.makedirs(directory, exist_ok=True)
-    filename = filename or secrets.token_hex(16) + suffix
-    temporary = os.path.join(directory, "." + filename + ".tmp")
-    with open(temporary, "wb") as handle:
-        handle.write(data)
-    os.replace(temporary, os.path.join(directory, filename))
-    return filename
-
-
-def remove_upload(directory: str, filename: str | None) -> None:
-    """Remove a file nothing points to any more (a missing file or a path: nothing to do)."""
-    if not filename or os.path.basename(filename) != filename:
-        return
-    try:
-        os.remove(os.path.join(directory, filename))
-    except FileNotFoundError:
-        pass

@@ -128,7 +128,8 @@ def test_a_refused_recipient_does_not_stop_the_others(app, server, caplog):
     assert len(server.connections) == 1
     assert server.delivered == [mail.to for mail in mails(5) if mail.to != "winner2@example.jp"]
     [error] = [r for r in caplog.records if r.levelno == logging.ERROR]
-    assert "winner2@example.jp" in error.getMessage()
+    # Logs never hold an address (rally/ops/logs.py masks it): the recipient is "[email]".
+    assert "to [email]" in error.getMessage() and "winner2@example.jp" not in error.getMessage()
 
 
 @pytest.mark.parametrize("failure", ["unreachable", "wrong password"])
@@ -142,7 +143,8 @@ def test_a_server_that_cannot_be_used_sends_nothing_and_logs_it(app, server, cap
         assert outbox() == []
     assert server.delivered == []
     [error] = [r for r in caplog.records if r.levelno == logging.ERROR]
-    assert "3 message(s)" in error.getMessage() and "winner2@example.jp" in error.getMessage()
+    assert "3 message(s)" in error.getMessage() and "[email]" in error.getMessage()
+    assert "winner2@example.jp" not in error.getMessage()
 
 
 @pytest.mark.parametrize("hang_up", ["drop", "421"])
@@ -162,7 +164,8 @@ def test_a_server_lost_for_good_midway_leaves_the_rest_failed(app, server, caplo
         assert try_send_all(mails(5)) == 2
     assert server.delivered == ["winner0@example.jp", "winner1@example.jp"]
     [error] = [r for r in caplog.records if r.levelno == logging.ERROR]
-    assert "3 message(s)" in error.getMessage() and "winner4@example.jp" in error.getMessage()
+    assert "3 message(s)" in error.getMessage() and "[email]" in error.getMessage()
+    assert "winner4@example.jp" not in error.getMessage()
 
 
 def test_a_server_that_takes_nothing_is_not_called_again_and_again(app, server):

@@ -10,7 +10,6 @@ as a 256 px square PNG, transparency kept.
 import hashlib
 import io
 import math
-import os
 import random
 import unicodedata
 from dataclasses import dataclass
@@ -28,13 +27,11 @@ from rally.errors import RallyError
 from rally.extensions import db
 from rally.i18n import _, _l, current_language
 from rally.posters.render import font_path
+from rally.storage import read_stored, remove_upload, save_upload
 from rally.stores.photos import (
     ACCEPTED_FORMATS,
     normalise_photo,
-    photo_directory,
     read_upload,
-    remove_upload,
-    write_upload,
 )
 
 STAMP_SIZE = 256
@@ -93,9 +90,8 @@ def checkpoint_for_design(checkpoint_id: int, user) -> Checkpoint:
 # --- Uploaded designs -----------------------------------------------------------------------
 
 
-def stamp_directory() -> str:
-    """``RALLY_UPLOAD_FOLDER``/stamps, beside the store photos."""
-    return os.path.join(os.path.dirname(photo_directory()), "stamps")
+#: Uploaded stamp designs in the uploads (rally/storage.py): ``stamps/<name>``.
+STAMP_FOLDER = "stamps"
 
 
 def normalise_stamp(data: bytes) -> bytes:
@@ -116,12 +112,12 @@ def normalise_stamp(data: bytes) -> bytes:
 
 
 def _save_stamp_file(png: bytes) -> str:
-    return write_upload(stamp_directory(), png, ".png")
+    return save_upload(STAMP_FOLDER, png, ".png")
 
 
 def delete_stamp_file(filename: str | None) -> None:
     """Remove a design file no checkpoint points to any more."""
-    remove_upload(stamp_directory(), filename)
+    remove_upload(STAMP_FOLDER, filename)
 
 
 def replace_stamp_design(checkpoint: Checkpoint, stream) -> str | None:
@@ -294,9 +290,9 @@ def _wear(image: Image.Image, rng: random.Random) -> None:
 def stamp_image(checkpoint: Checkpoint) -> Image.Image:
     """The stamp of ``checkpoint`` as an RGBA image: its uploaded design, else its hanko."""
     if checkpoint.stamp_image_filename:
-        path = os.path.join(stamp_directory(), checkpoint.stamp_image_filename)
         try:
-            with Image.open(path, formats=("PNG",)) as image:
+            data = read_stored(STAMP_FOLDER, checkpoint.stamp_image_filename)
+            with Image.open(io.BytesIO(data), formats=("PNG",)) as image:
                 return image.convert("RGBA")
         except OSError:
             pass  # a lost file: the generated seal still marks the stamp

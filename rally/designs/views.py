@@ -9,7 +9,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_from_directory,
     url_for,
 )
 from flask_login import current_user, login_required
@@ -18,6 +17,7 @@ from rally.campaigns.models import Campaign, CampaignState
 from rally.cards.cookie import card_from_cookie
 from rally.extensions import db
 from rally.i18n import _
+from rally.storage import send_upload
 from rally.stores.photos import PhotoError, commit_replacing_file, too_large_message
 
 from . import operations
@@ -68,8 +68,8 @@ def stamp_image(checkpoint_id: int):
     """The stamp of a checkpoint: its uploaded design, else the generated hanko."""
     checkpoint = _or_abort(operations.public_checkpoint, checkpoint_id, current_user)
     if checkpoint.stamp_image_filename:
-        response = send_from_directory(
-            operations.stamp_directory(), checkpoint.stamp_image_filename, max_age=IMAGE_MAX_AGE
+        response = send_upload(
+            operations.STAMP_FOLDER, checkpoint.stamp_image_filename, max_age=IMAGE_MAX_AGE
         )
     else:
         response = Response(operations.hanko_png(checkpoint), mimetype="image/png")

@@ -2,7 +2,6 @@
 
 import hashlib
 import hmac
-import os
 import re
 import secrets
 import unicodedata
@@ -19,8 +18,9 @@ from rally.auth.models import User
 from rally.errors import RallyError
 from rally.extensions import db
 from rally.i18n import _l
+from rally.storage import remove_upload, save_upload, send_upload
 from rally.stores.models import Store
-from rally.stores.photos import normalise_photo, read_upload, remove_upload, write_upload
+from rally.stores.photos import normalise_photo, read_upload
 from rally.visitors.models import Visitor
 
 from .models import BlockKind, Resident, ResidentBlock, ResidentCode
@@ -134,12 +134,8 @@ def save_profile(visitor: Visitor, data: ProfileInput) -> Resident:
     return resident
 
 
-def photo_directory() -> str:
-    """``RALLY_UPLOAD_FOLDER``/residents, by default ``instance/uploads/residents``."""
-    root = current_app.config.get("RALLY_UPLOAD_FOLDER") or os.path.join(
-        current_app.instance_path, "uploads"
-    )
-    return os.path.join(root, "residents")
+#: Residents' profile photos in the uploads (rally/storage.py): ``residents/<name>``.
+PHOTO_FOLDER = "residents"
 
 
 def replace_photo(visitor: Visitor, stream) -> str | None:
@@ -151,13 +147,18 @@ def replace_photo(visitor: Visitor, stream) -> str | None:
     jpeg = normalise_photo(read_upload(stream), max_side=PHOTO_SIDE)
     resident = profile_for(visitor)
     old = resident.photo_filename
-    resident.photo_filename = write_upload(photo_directory(), jpeg, ".jpg")
+    resident.photo_filename = save_upload(PHOTO_FOLDER, jpeg, ".jpg")
     db.session.flush()
     return old
 
 
 def delete_photo(filename: str | None) -> None:
-    remove_upload(photo_directory(), filename)
+    remove_upload(PHOTO_FOLDER, filename)
+
+
+def send_photo(filename: str):
+    """A complete profile's photo as the response."""
+    return send_upload(PHOTO_FOLDER, filename, max_age=3600)
 
 
 def public_profile(handle: str) -> Resident | None:

@@ -6,7 +6,6 @@ from flask import (
     flash,
     redirect,
     render_template,
-    send_from_directory,
     session,
     url_for,
 )
@@ -142,7 +141,7 @@ def photo(handle: str):
     resident = operations.public_profile(handle)
     if resident is None or not resident.photo_filename:
         abort(404)
-    return send_from_directory(operations.photo_directory(), resident.photo_filename, max_age=3600)
+    return operations.send_photo(resident.photo_filename)
 
 
 # The back office: staff issue codes.

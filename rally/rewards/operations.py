@@ -16,6 +16,7 @@ from rally.extensions import db
 from rally.i18n import _l, format_when
 from rally.questionnaires.operations import questionnaire_done
 from rally.rewards.rules import claim_period_over, is_first_come
+from rally.rewards.signals import reward_claimed
 
 from .models import Claim, ClaimKind, redemption_counter
 
@@ -144,6 +145,7 @@ def claim_reward(card: Card, tier: RewardTier, now: datetime, occurrence: int = 
             )
             claim.promise(tier)
             db.session.add(claim)
+        reward_claimed.send(tier, claim=claim)
     except IntegrityError:
         # The same card claimed the same occurrence in a parallel request: that claim stands.
         existing = _claim_of(card, tier, occurrence)

@@ -7,7 +7,6 @@ not per request, and drawn again as soon as a name, a photo or the language chan
 """
 
 import hashlib
-import os
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -16,7 +15,8 @@ from io import BytesIO
 from PIL import Image, ImageDraw, ImageFont, ImageOps, UnidentifiedImageError
 
 from rally.posters.render import font_path
-from rally.stores.photos import photo_directory
+from rally.storage import read_stored
+from rally.stores.photos import PHOTO_FOLDER
 
 WIDTH, HEIGHT = 1200, 630
 MARGIN = 80
@@ -85,9 +85,8 @@ def _draw(spec: CardSpec) -> bytes:
 
 
 def _photo(filename: str) -> Image.Image | None:
-    path = os.path.join(photo_directory(), os.path.basename(filename))
     try:
-        with Image.open(path) as source:
+        with Image.open(BytesIO(read_stored(PHOTO_FOLDER, filename))) as source:
             source = ImageOps.exif_transpose(source).convert("RGB")
             return ImageOps.fit(source, (WIDTH, HEIGHT), Image.Resampling.LANCZOS)
     except (OSError, UnidentifiedImageError):  # gone or unreadable: the drawn card instead

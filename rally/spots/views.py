@@ -10,7 +10,6 @@ from flask import (
     make_response,
     redirect,
     render_template,
-    send_from_directory,
     url_for,
 )
 
@@ -25,7 +24,7 @@ from rally.utils import confirmation_page, int_arg
 from . import operations
 from .forms import SpotForm
 from .models import Spot
-from .photos import delete_spot_photo, spot_photo_directory
+from .photos import delete_spot_photo, send_spot_photo
 
 bp = Blueprint(
     "spots", __name__, template_folder="templates", static_folder="static",
@@ -89,7 +88,7 @@ def photo(spot_id: int):
     spot = operations.public_spot(spot_id)
     if spot is None or not spot.photo_filename:
         abort(404)
-    return send_from_directory(spot_photo_directory(), spot.photo_filename, max_age=3600)
+    return send_spot_photo(spot.photo_filename)
 
 
 @bp.get("/map", endpoint="map")

@@ -25,7 +25,7 @@ from rally.cards.models import Card, Stamp
 from rally.errors import RallyError
 from rally.extensions import db
 from rally.i18n import _l
-from rally.stamping.signals import Visit, stamp_scanned
+from rally.stamping.signals import Visit, stamp_given, stamp_scanned
 from rally.stamping.tallies import record_stamp
 from rally.stamping.tokens import InvalidToken, read_checkpoint_token, time_step
 from rally.utils import distance_m, next_local_midnight
@@ -267,10 +267,12 @@ def grant_stamp(
             # Nobody else can hold this card's stamps yet: no savepoint needed.
             _save_stamp(stamp)
             card.is_new = False
+            _announce(stamp, staff)
             return stamp
         try:
             with db.session.begin_nested():
                 _save_stamp(stamp)
+            _announce(stamp, staff)
             return stamp
         except IntegrityError:
             if nonce is not None and _nonce_used(nonce):
@@ -282,6 +284,10 @@ def grant_stamp(
             # A parallel grant took the slot: read it and decide again (it may now be too
             # soon for a repeat check-in, or the purchase takes the following slot).
     raise _already_stamped(_latest_stamp(card, checkpoint))
+
+
+def _announce(stamp: Stamp, staff) -> None:
+    stamp_given.send(stamp.checkpoint_id, channel="visitor" if staff is None else "staff")
 
 
 def last_visit(card: Card) -> Visit | None:

@@ -36,7 +36,7 @@ from rally.stamping.operations import (
     check_rotating_step,
     next_slot,
 )
-from rally.stamping.signals import Visit, stamp_scanned
+from rally.stamping.signals import Visit, stamp_given, stamp_scanned
 from rally.stamping.tallies import record_stamp_on, tally_of, with_tallies
 from rally.stamping.tokens import InvalidToken, read_checkpoint_token
 
@@ -196,6 +196,7 @@ def _scan(cursor, driver, sql, data, card_key, locale, now) -> QuickScan | None:
         del params["card_id"]
         cursor.execute(sql["first_stamp"], params)
         cursor.fetchone()  # the stamp's id: a new card holds no stamp it could conflict with
+        stamp_given.send(target.id, channel="visitor")
         return QuickScan(target.campaign_id, target.id, card_key, True)
     if card is None:
         card_key = new_card_key()
@@ -238,6 +239,7 @@ def _scan(cursor, driver, sql, data, card_key, locale, now) -> QuickScan | None:
         return QuickScan(target.campaign_id, target.id, card_key, False)
     if not tallied:
         record_stamp_on(cursor, driver, stamp)
+    stamp_given.send(target.id, channel="visitor")
     return QuickScan(target.campaign_id, target.id, card_key, True)
 
 

@@ -27,3 +27,9 @@ stamp_scanned = _signals.signal("stamp-scanned")
 #: A campaign asked for the phone's position and the visitor declined; the stamp was given.
 #: Sender: the checkpoint. Keyword arguments: ``card_id`` and ``now``.
 location_declined = _signals.signal("location-declined")
+
+#: A stamp was written (a new row in the request's transaction; a repeat sends nothing).
+#: Sender: the checkpoint's id. Keyword argument: ``channel``, ``"visitor"`` for the
+#: visitor's own act (a scan, a PIN, an event's code), ``"staff"`` for a grant at the
+#: register or on a paper card.
+stamp_given = _signals.signal("stamp-given")

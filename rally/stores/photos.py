@@ -1,9 +1,5 @@
 """Store photos: where they live; checked and re-encoded without EXIF by ``rally.images``."""
 
-import os
-
-from flask import current_app
-
 from rally.extensions import db
 from rally.images import (
     ACCEPTED_FORMATS,
@@ -14,10 +10,9 @@ from rally.images import (
     PhotoError,
     normalise_photo,
     read_upload,
-    remove_upload,
     too_large_message,
-    write_upload,
 )
+from rally.storage import remove_upload, save_upload, send_upload
 
 # The checks and the re-encoding live in rally/images.py (residents' photos use them too);
 # the names stay importable from here, where the other rooms found them first.
@@ -31,21 +26,16 @@ __all__ = [
     "commit_replacing_file",
     "delete_photo",
     "normalise_photo",
-    "photo_directory",
+    "PHOTO_FOLDER",
     "read_upload",
-    "remove_upload",
     "save_photo",
+    "send_photo",
     "too_large_message",
-    "write_upload",
 ]
 
 
-def photo_directory() -> str:
-    """``RALLY_UPLOAD_FOLDER``/stores, by default ``instance/uploads/stores``."""
-    root = current_app.config.get("RALLY_UPLOAD_FOLDER") or os.path.join(
-        current_app.instance_path, "uploads"
-    )
-    return os.path.join(root, "stores")
+#: The stores' photos in the uploads (rally/storage.py): ``stores/<name>``.
+PHOTO_FOLDER = "stores"
 
 
 def commit_replacing_file(old: str | None, new: str | None, remove) -> None:
@@ -63,9 +53,14 @@ def commit_replacing_file(old: str | None, new: str | None, remove) -> None:
 
 def save_photo(jpeg: bytes) -> str:
     """Write a normalised photo under a random name; return that name."""
-    return write_upload(photo_directory(), jpeg, ".jpg")
+    return save_upload(PHOTO_FOLDER, jpeg, ".jpg")
 
 
 def delete_photo(filename: str | None) -> None:
     """Remove a photo file that no store points to any more."""
-    remove_upload(photo_directory(), filename)
+    remove_upload(PHOTO_FOLDER, filename)
+
+
+def send_photo(filename: str, max_age: int = 3600):
+    """The photo as the response (publicly cacheable: the caller may make it private)."""
+    return send_upload(PHOTO_FOLDER, filename, max_age=max_age)

@@ -8,7 +8,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_from_directory,
     url_for,
 )
 from flask_login import current_user, login_user
@@ -26,7 +25,7 @@ from .photos import (
     PhotoError,
     commit_replacing_file,
     delete_photo,
-    photo_directory,
+    send_photo,
     too_large_message,
 )
 
@@ -41,7 +40,7 @@ def photo(store_id: int):
         abort(404)
     if not operations.photo_visible_to(current_user, store):
         abort(404)
-    response = send_from_directory(photo_directory(), store.photo_filename, max_age=3600)
+    response = send_photo(store.photo_filename)
     if not store.is_approved:  # an editor's look: no shared cache keeps it
         response.cache_control.public = False
         response.cache_control.private = True

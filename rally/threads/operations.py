@@ -6,12 +6,10 @@ a reader when it is visible or a tombstone (deleted); a held or hidden post show
 its author (with a notice) and to the circle's moderators (marked).
 """
 
-import os
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from PIL import Image
 from sqlalchemy import ColumnElement, case, func, or_, select, true, update
 from sqlalchemy.orm import aliased
 
@@ -27,7 +25,6 @@ from rally.ugc.photos import (
     check_photo_count,
     delete_ugc_photo,
     save_ugc_photo,
-    ugc_photo_directory,
 )
 from rally.ugc.text import check_post_text, render_post
 from rally.ugc.words import held_words_in
@@ -371,16 +368,14 @@ def _store_photos(post: Post, photos: tuple[bytes, ...]) -> None:
             delete_ugc_photo(photo)
         raise
     for position, photo in enumerate(stored):
-        with Image.open(os.path.join(ugc_photo_directory(), photo.name)) as image:
-            width, height = image.size
         db.session.add(
             PostPhoto(
                 post_id=post.id,
                 name=photo.name,
                 thumbnail=photo.thumbnail,
                 position=position,
-                width=width,
-                height=height,
+                width=photo.width,
+                height=photo.height,
             )
         )
     db.session.flush()

@@ -7,15 +7,17 @@ random URL-safe characters: never the upload's own name, and not listable. A mem
 circle's photo view calls :func:`send_ugc_photo` with its permission check on every request.
 """
 
-import os
+import io
 import re
 import secrets
 from dataclasses import dataclass
 
-from flask import abort, current_app, send_from_directory
+from flask import abort
+from PIL import Image
 
 from rally.i18n import _l
-from rally.images import PhotoError, decode_photo, encode_jpeg, remove_upload, write_upload
+from rally.images import PhotoError, decode_photo, encode_jpeg
+from rally.storage import remove_upload, save_upload, send_upload
 
 MAX_PHOTOS = 4
 MAX_SIDE = 1600
@@ -33,14 +35,12 @@ class StoredPhoto:
 
     name: str
     thumbnail: str
+    width: int = 0  # of the large one, when just saved
+    height: int = 0
 
 
-def ugc_photo_directory() -> str:
-    """``RALLY_UPLOAD_FOLDER``/ugc, by default ``instance/uploads/ugc``."""
-    root = current_app.config.get("RALLY_UPLOAD_FOLDER") or os.path.join(
-        current_app.instance_path, "uploads"
-    )
-    return os.path.join(root, "ugc")
+#: Post photos in the uploads (rally/storage.py): ``ugc/<name>``.
+UGC_FOLDER = "ugc"
 
 
 def check_photo_count(count: int) -> None:
@@ -64,20 +64,21 @@ def save_ugc_photo(data: bytes) -> StoredPhoto:
     image = decode_photo(data)
     large, small = encode_jpeg(image, MAX_SIDE), encode_jpeg(image, THUMB_SIDE)
     token = secrets.token_urlsafe(24)  # 24 bytes: 32 characters, 192 random bits
-    directory = ugc_photo_directory()
-    name = write_upload(directory, large, ".jpg", filename=token + ".jpg")
+    with Image.open(io.BytesIO(large)) as written:
+        width, height = written.size
+    name = save_upload(UGC_FOLDER, large, ".jpg", name=token + ".jpg")
     try:
-        thumbnail = write_upload(directory, small, ".jpg", filename=token + ".thumb.jpg")
-    except OSError:
-        remove_upload(directory, name)
+        thumbnail = save_upload(UGC_FOLDER, small, ".jpg", name=token + ".thumb.jpg")
+    except Exception:
+        remove_upload(UGC_FOLDER, name)
         raise
-    return StoredPhoto(name=name, thumbnail=thumbnail)
+    return StoredPhoto(name=name, thumbnail=thumbnail, width=width, height=height)
 
 
 def delete_ugc_photo(photo: StoredPhoto) -> None:
     """Remove both files of a photo no post shows any more."""
     for name in (photo.name, photo.thumbnail):
-        remove_upload(ugc_photo_directory(), name)
+        remove_upload(UGC_FOLDER, name)
 
 
 def send_ugc_photo(name: str, allowed: bool):
@@ -89,9 +90,7 @@ def send_ugc_photo(name: str, allowed: bool):
     """
     if not allowed or not _NAME.match(name or ""):
         abort(404)
-    response = send_from_directory(
-        ugc_photo_directory(), name, mimetype="image/jpeg", max_age=CACHE_SECONDS
-    )
+    response = send_upload(UGC_FOLDER, name, mimetype="image/jpeg", max_age=CACHE_SECONDS)
     response.cache_control.public = False
     response.cache_control.private = True
     response.headers.pop("Expires", None)

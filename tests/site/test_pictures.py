@@ -2,7 +2,6 @@
 window, spots have a picture served like a store's photo."""
 
 import io
-import os
 
 from PIL import Image
 from sqlalchemy import select
@@ -10,9 +9,10 @@ from sqlalchemy import select
 from rally.demo import seed_demo
 from rally.extensions import db
 from rally.spots.models import Spot
-from rally.spots.photos import spot_photo_directory
+from rally.spots.photos import SPOT_FOLDER
+from rally.storage import read_stored, stored_names
 from rally.stores.models import Category, Store, StoreStatus
-from rally.stores.photos import photo_directory
+from rally.stores.photos import PHOTO_FOLDER
 from rally.stores.search import featured_stores
 from rally.utils import utcnow
 
@@ -26,14 +26,14 @@ def test_demo_gives_every_store_and_spot_a_picture_once(app, client):
         assert stores and spots
         assert all(item.photo_filename for item in [*stores, *spots])
         files = {store.photo_filename for store in stores}
-        assert files == set(os.listdir(photo_directory()))
-        sizes = [os.path.getsize(os.path.join(photo_directory(), name)) for name in files]
+        assert files == set(stored_names(PHOTO_FOLDER))
+        sizes = [len(read_stored(PHOTO_FOLDER, name)) for name in files]
         assert sum(sizes) < 600_000  # small drawings, not photographs
         spot_id, spot_file = spots[0].id, spots[0].photo_filename
-        assert spot_file in os.listdir(spot_photo_directory())
+        assert spot_file in stored_names(SPOT_FOLDER)
         seed_demo(utcnow())  # again: nothing drawn twice
         db.session.commit()
-        assert len(os.listdir(photo_directory())) == len(files)
+        assert len(stored_names(PHOTO_FOLDER)) == len(files)
     response = client.get(f"/spots/{spot_id}/photo")
     assert response.status_code == 200 and response.mimetype == "image/jpeg"
     assert Image.open(io.BytesIO(response.data)).size == (400, 300)

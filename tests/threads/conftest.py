@@ -2,7 +2,6 @@
 
 import io
 import itertools
-import os
 from datetime import timedelta
 
 import pytest
@@ -13,9 +12,10 @@ from rally.circles.models import Circle, CircleKind, CircleMember, CircleStatus,
 from rally.circles.operations import Actor
 from rally.extensions import db
 from rally.residents.models import Resident
+from rally.storage import stored_names
 from rally.threads import operations
 from rally.threads.models import Post, PostPhoto, PostRevision
-from rally.ugc.photos import ugc_photo_directory
+from rally.ugc.photos import UGC_FOLDER
 from rally.utils import utcnow
 from rally.visitors.models import Visitor
 
@@ -132,8 +132,7 @@ def photo_rows(app):
 
 def photo_files(app):
     with app.app_context():
-        folder = ugc_photo_directory()
-    return sorted(os.listdir(folder)) if os.path.isdir(folder) else []
+        return stored_names(UGC_FOLDER)
 
 
 def revisions(app):

@@ -3,7 +3,6 @@ words, photos (at most 4, the child-photo confirmation, no EXIF); bad input answ
 form, input kept, nothing written."""
 
 import io
-import os
 from datetime import timedelta
 
 import pytest
@@ -14,10 +13,11 @@ from rally.circles.models import Circle, CircleKind
 from rally.circles.operations import Actor
 from rally.extensions import db
 from rally.residents.models import Resident
+from rally.storage import read_stored
 from rally.threads import operations
 from rally.threads.models import Post, PostPhoto, PostState
 from rally.ugc.models import HeldWord
-from rally.ugc.photos import ugc_photo_directory
+from rally.ugc.photos import UGC_FOLDER
 from rally.utils import utcnow
 from rally.visitors.models import Visitor
 
@@ -234,11 +234,10 @@ def test_four_photos_are_stored_without_exif_and_shown_as_thumbnails(
         photos = db.session.scalars(select(PostPhoto).order_by(PostPhoto.position)).all()
         assert [p.position for p in photos] == [0, 1, 2, 3]
         assert (photos[0].width, photos[0].height) == (640, 480)
-        folder = ugc_photo_directory()
         for photo in photos:
             assert f'href="/circle-photos/{photo.name}"' in page
             assert f'src="/circle-photos/{photo.thumbnail}"' in page
-            with Image.open(os.path.join(folder, photo.name)) as stored:
+            with Image.open(io.BytesIO(read_stored(UGC_FOLDER, photo.name))) as stored:
                 assert dict(stored.getexif()) == {}
     assert len(photo_files(app)) == 8
 

@@ -2,7 +2,6 @@
 names; served only when allowed, and cached privately."""
 
 import io
-import os
 import re
 
 import pytest
@@ -10,12 +9,13 @@ from flask import Blueprint, request
 from PIL import Image
 
 from rally.images import PhotoError
+from rally.storage import read_stored, stored_names
 from rally.ugc.photos import (
     MAX_PHOTOS,
+    UGC_FOLDER,
     check_photo_count,
     save_ugc_photo,
     send_ugc_photo,
-    ugc_photo_directory,
 )
 
 GPS_IFD = 0x8825
@@ -52,8 +52,8 @@ def phone_photo(size=(2400, 1200)) -> bytes:
 
 def opened(app, name) -> Image.Image:
     with app.app_context():
-        path = os.path.join(ugc_photo_directory(), name)
-    with Image.open(path) as image:
+        data = read_stored(UGC_FOLDER, name)
+    with Image.open(io.BytesIO(data)) as image:
         image.load()
         return image
 
@@ -77,8 +77,7 @@ def test_a_stored_photo_has_no_exif_and_stands_upright(app):
         assert _near(image.getpixel((width // 2, height // 4)), RED)  # the left half is on top
         assert _near(image.getpixel((width // 2, height * 3 // 4)), BLUE)
     with app.app_context():
-        with open(os.path.join(ugc_photo_directory(), stored.name), "rb") as handle:
-            raw = handle.read()
+        raw = read_stored(UGC_FOLDER, stored.name)
     assert b"Exif" not in raw and b"RallyPhone" not in raw
 
 
@@ -96,7 +95,7 @@ def test_a_small_photo_is_not_enlarged(app):
 def test_names_are_random_and_unguessable(app):
     with app.app_context():
         first, second = save_ugc_photo(phone_photo()), save_ugc_photo(phone_photo())
-        assert sorted(os.listdir(ugc_photo_directory())) == sorted(
+        assert stored_names(UGC_FOLDER) == sorted(
             [first.name, first.thumbnail, second.name, second.thumbnail]
         )
     assert first.name != second.name
@@ -117,7 +116,7 @@ def test_what_is_not_a_usable_photo_is_refused_and_nothing_is_written(app, data,
         save_ugc_photo(data)
     assert refused.value.code == code
     with app.app_context():
-        assert not os.path.exists(ugc_photo_directory()) or not os.listdir(ugc_photo_directory())
+        assert stored_names(UGC_FOLDER) == []
 
 
 def test_too_many_pixels_is_refused(app):
