@@ -10,12 +10,10 @@ lapse (:func:`lapse_if_due`), and ``flask --app rally handmedown lapse`` writes 
 and tells the residents whose reservations lapsed.
 """
 
-import os
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from PIL import Image
 from sqlalchemy import ColumnElement, and_, case, func, or_, select, update
 
 from rally.areas.models import Area
@@ -34,7 +32,6 @@ from rally.ugc.photos import (
     check_photo_count,
     delete_ugc_photo,
     save_ugc_photo,
-    ugc_photo_directory,
 )
 from rally.ugc.text import check_post_text, render_post
 from rally.ugc.words import held_words_in
@@ -402,16 +399,14 @@ def _store_photos(listing: Listing, photos: tuple[bytes, ...]) -> None:
             delete_ugc_photo(photo)
         raise
     for position, photo in enumerate(stored):
-        with Image.open(os.path.join(ugc_photo_directory(), photo.name)) as image:
-            width, height = image.size
         db.session.add(
             ListingPhoto(
                 listing_id=listing.id,
                 name=photo.name,
                 thumbnail=photo.thumbnail,
                 position=position,
-                width=width,
-                height=height,
+                width=photo.width,
+                height=photo.height,
             )
         )
     db.session.flush()

@@ -2,7 +2,6 @@
 their listing, the safety warning, escaping, the board's order and filters."""
 
 import io
-import os
 from datetime import timedelta
 
 import pytest
@@ -14,8 +13,9 @@ from rally.extensions import db
 from rally.handmedown import operations
 from rally.handmedown.models import Listing, ListingCategory, ListingPhoto
 from rally.residents.models import Resident
+from rally.storage import read_stored
 from rally.ugc.models import HeldWord
-from rally.ugc.photos import ugc_photo_directory
+from rally.ugc.photos import UGC_FOLDER
 from rally.utils import utcnow
 
 from .conftest import EN, jpeg, snapshot
@@ -54,7 +54,7 @@ def test_a_resident_offers_a_stroller_with_a_photo_without_its_exif(
         assert listing.area_id == area
         photo = db.session.scalar(select(ListingPhoto))
         for name in (photo.name, photo.thumbnail):
-            with Image.open(os.path.join(ugc_photo_directory(), name)) as image:
+            with Image.open(io.BytesIO(read_stored(UGC_FOLDER, name))) as image:
                 assert not image.getexif()
                 assert "exif" not in image.info
         assert "IMG_0001" not in photo.name

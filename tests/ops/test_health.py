@@ -67,6 +67,7 @@ def test_readyz_refuses_a_database_behind_the_code(app, client):
     assert response.get_json()["checks"] == {
         "database": "ok",
         "migrations": "not at the newest migration",
+        "jobs": "ok",
     }
 
 

@@ -92,3 +92,24 @@ def test_the_database_pool_is_shown(client):
     for name in ("size", "checked_out", "checked_in", "overflow"):
         assert f"rally_db_pool_{name}" in found
     assert value("rally_db_pool_checked_out") >= 0
+
+
+def test_queued_and_failed_messages_per_channel(app, client):
+    from rally.jobs.models import Delivery, DeliveryState
+
+    with app.app_context():
+        for key, state in (("a", "queued"), ("b", "queued"), ("c", "failed"), ("d", "sent")):
+            db.session.add(
+                Delivery(
+                    key=f"metrics:{key}",
+                    channel="mail",
+                    state=DeliveryState(state),
+                    payload={},
+                )
+            )
+        db.session.commit()
+    metrics = families(client.get("/metrics"))["rally_deliveries"]
+    figures = {(s.labels["channel"], s.labels["state"]): s.value for s in metrics.samples}
+    assert figures[("mail", "queued")] == 2
+    assert figures[("mail", "failed")] == 1
+    assert ("mail", "sent") not in figures
