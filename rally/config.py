@@ -75,5 +75,10 @@ class Defaults:
     RALLY_NEW_ACCOUNT_REPLIES = 10
     RALLY_NEW_ACCOUNT_LINKS = 2
     RALLY_NEW_ACCOUNT_PHOTOS = 0
+    # The open API (rally/api): requests a minute from one address without a token, from
+    # one personal token, and an app token's limit when the association sets none.
+    RALLY_API_ANONYMOUS_RATE_LIMIT = "300 per minute"
+    RALLY_API_PERSONAL_RATE_LIMIT = "60 per minute"
+    RALLY_API_APP_RATE_LIMIT = "600 per minute"
     WTF_CSRF_TIME_LIMIT = None
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024

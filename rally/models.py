@@ -6,6 +6,7 @@ must see the whole schema. ``create_app`` imports this; so does anything that bu
 without an app.
 """
 
+from .api import models as api  # noqa: F401
 from .areas import models as areas  # noqa: F401
 from .auth import models as auth  # noqa: F401
 from .campaigns import models as campaigns  # noqa: F401
