@@ -8,7 +8,7 @@ CORS, the optional app token and the OpenAPI entries come with it.
 """
 
 from collections.abc import Callable
-from datetime import datetime, time
+from datetime import date, datetime, time, timedelta
 
 import marshmallow as ma
 from flask import abort, current_app, request
@@ -159,16 +159,23 @@ class SpotArgs(PageArgs):
     area = ma.fields.Integer(validate=ma.validate.Range(min=1, max=2**31 - 1))
 
 
+# Days a district's calendar can hold (a far year overflows the time zone's conversion).
+DAYS = ma.validate.Range(min=date(2000, 1, 1), max=date(2999, 12, 31))
+
+
 class EventArgs(PageArgs):
     starts_from = ma.fields.Date(
         data_key="from",
+        validate=DAYS,
         metadata={
             "description": "Events starting on this day (district time) or later, "
             "past ones too; without it, the events not ended yet."
         },
     )
     starts_to = ma.fields.Date(
-        data_key="to", metadata={"description": "Events starting on this day or earlier."}
+        data_key="to",
+        validate=DAYS,
+        metadata={"description": "Events starting on this day or earlier."},
     )
 
 
@@ -190,8 +197,6 @@ def _day_start(day) -> datetime | None:
 
 
 def _next_day_start(day) -> datetime | None:
-    from datetime import timedelta
-
     return None if day is None else _day_start(day + timedelta(days=1))
 
 

@@ -121,7 +121,7 @@ class CheckpointSchema(ma.Schema):
     id = ma.fields.Integer(required=True)
     store_id = ma.fields.Integer(allow_none=True, required=True)
     spot_id = ma.fields.Integer(allow_none=True, required=True)
-    name = ma.fields.String(required=True, attribute="place_label")
+    name = ma.fields.String(required=True)
     area_id = ma.fields.Integer(allow_none=True, required=True)
     points = ma.fields.Integer(required=True)
     latitude = ma.fields.Float(allow_none=True, required=True)

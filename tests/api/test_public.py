@@ -250,6 +250,7 @@ def test_campaigns_with_checkpoints_and_tiers_but_never_drafts(
     campaign = client.get(f"/api/v1/campaigns/{campaign_id}?lang=en").get_json()
     assert campaign["title"] == "Year-End Stamp Rally"
     assert [c["id"] for c in campaign["checkpoints"]] == checkpoint_ids  # not the pending store's
+    assert all(c["name"].startswith("Test Shop") for c in campaign["checkpoints"])
     assert [(t["threshold"], t["name"]) for t in campaign["tiers"]] == [
         (2, "Prize 2"),
         (3, "Prize 3"),
