@@ -17,7 +17,6 @@ from schemathesis.specs.openapi.checks import (
 from rally.auth.models import Role
 from rally.extensions import db
 from rally.spots.models import SpotKind
-
 from tests.conftest import POSTGRES_URL
 
 
