@@ -106,7 +106,7 @@ def test_api_conforms_to_its_schema(api_schema):
 
         @given(case=operation.as_strategy())
         @settings(
-            max_examples=25,
+            max_examples=50,
             deadline=None,
             database=None,
             suppress_health_check=list(HealthCheck),
