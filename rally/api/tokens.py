@@ -18,6 +18,7 @@ from sqlalchemy import select, update
 from rally.errors import RallyError
 from rally.extensions import db
 from rally.i18n import _l
+from rally.visitors.models import Visitor
 
 from .models import ApiToken
 
@@ -63,12 +64,16 @@ def _checked_scopes(scopes, allowed: dict) -> list[str]:
 
 
 def create_personal_token(visitor, data: TokenInput) -> tuple[ApiToken, str]:
-    """Make a personal token for ``visitor``; return it and its secret (shown once).
+    """Make a personal token for ``visitor``; return it and its secret (shown once). An
+    account holds at most :data:`MAX_PERSONAL_TOKENS` tokens not revoked.
 
     :raise TokenError: ``name_required``, ``invalid_scopes``, ``too_many_tokens``.
     """
     name = _checked_name(data.name)
     scopes = _checked_scopes(data.scopes, PERSONAL_SCOPES)
+    # The account's row, for update: two creations at once count one after the other (on
+    # SQLite a writing request holds the write lock already, rally/database.py).
+    db.session.execute(select(Visitor.id).where(Visitor.id == visitor.id).with_for_update())
     active = db.session.scalars(
         select(ApiToken.id).where(ApiToken.visitor_id == visitor.id, ApiToken.revoked_at.is_(None))
     ).all()

@@ -3,11 +3,16 @@ revoked), scopes, the association's app tokens with their own rate limits, and t
 resident's own data read with a token."""
 
 import re
+import threading
 
+import pytest
+
+from rally.api import tokens
 from rally.api.models import ApiToken
 from rally.api.tokens import token_hash
 from rally.extensions import db
 from rally.visitors.models import Visitor
+from tests.conftest import POSTGRES_URL
 
 from .conftest import bearer, stored_tokens
 
@@ -245,3 +250,44 @@ def test_anonymous_reads_are_rate_limited_by_address(make_limited_app):
     assert limited.get("/api/v1/stores").status_code == 200
     assert limited.get("/api/v1/spots").status_code == 200
     assert limited.get("/api/v1/news").status_code == 429
+
+
+def test_an_account_holds_at_most_ten_tokens(app, make_visitor, personal_token, visitor_client):
+    visitor_id = make_visitor()
+    for n in range(10):
+        personal_token(visitor_id, name=f"App {n}")
+    response = visitor_client(visitor_id).post(
+        "/me/tokens", data={"name": "One too many", "scopes": ["me:read"]}
+    )
+    assert response.status_code == 409
+    assert len(stored_tokens(app)) == 10
+
+
+@pytest.mark.skipif(not POSTGRES_URL, reason="row locks: PostgreSQL")
+def test_tokens_made_at_once_never_pass_the_limit(app, make_visitor, personal_token):
+    visitor_id = make_visitor()
+    for n in range(9):
+        personal_token(visitor_id, name=f"App {n}")
+    made, barrier = [], threading.Barrier(6)
+
+    def create():
+        with app.app_context():
+            visitor = db.session.get(Visitor, visitor_id)
+            barrier.wait()
+            try:
+                tokens.create_personal_token(visitor, tokens.TokenInput("Racer", ("me:read",)))
+                db.session.commit()
+                made.append(1)
+            except tokens.TokenError as error:
+                db.session.rollback()
+                assert error.code == "too_many_tokens"
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=create) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert made == [1]
+    assert len(stored_tokens(app)) == 10
