@@ -106,7 +106,9 @@ def handle_http_error(error: HTTPException):
     if isinstance(error, RateLimitExceeded):
         return error_response(status, "rate_limited", ERROR_MESSAGES[429])
     message = ERROR_MESSAGES.get(status) or error.description or ERROR_MESSAGES[500]
-    return error_response(status, _http_code(error), message)
+    allowed = getattr(error, "valid_methods", None)
+    headers = {"Allow": ", ".join(allowed)} if allowed else None
+    return error_response(status, _http_code(error), message, headers=headers)
 
 
 def handle_rally_error(error: RallyError):

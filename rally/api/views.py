@@ -4,9 +4,19 @@ flask-swagger-ui package's files: no CDN), and JSON 404s under /api/v1."""
 
 from importlib.resources import files
 
-from flask import Blueprint, abort, flash, redirect, render_template, send_from_directory, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
 from flask_login import current_user
-from werkzeug.exceptions import NotFound
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
 from rally.auth.decorators import admin_required
 from rally.extensions import db
@@ -143,4 +153,12 @@ install_json_errors(fallback)
 
 @fallback.route("/api/v1/<path:rest>", methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"])
 def not_found(rest: str):
+    """A JSON 404, or a 405 for a write sent to a read (the API offers no writes)."""
+    adapter = current_app.url_map.bind_to_environ(request.environ)
+    try:
+        endpoint, _values = adapter.match(method="GET")
+    except HTTPException:
+        endpoint = None
+    if endpoint is not None and endpoint != "api_fallback.not_found":
+        raise MethodNotAllowed(valid_methods=["GET", "HEAD", "OPTIONS"])
     raise NotFound()

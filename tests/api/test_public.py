@@ -323,3 +323,31 @@ def test_survey_results_only_when_public_and_never_a_members_only_circles(app, c
     assert [bar["label"] for bar in result["questions"][0]["bars"]] == ["A", "B"]
     for hidden in (private, members_only):
         assert client.get(f"/api/v1/survey-results/{hidden}").status_code == 404
+
+
+@pytest.mark.parametrize("path", ["spots", "events", "news"])
+def test_each_list_pages_and_speaks_the_asked_language(
+    client, make_spot, make_event, make_news, path
+):
+    make = {"spots": make_spot, "events": make_event, "news": make_news}[path]
+    made = [make() for _ in range(3)]
+    first = client.get(f"/api/v1/{path}?per_page=2&lang=en").get_json()
+    assert (first["total"], first["pages"], len(first["items"])) == (3, 2, 2)
+    second = client.get(first["links"]["next"].replace("http://localhost", "")).get_json()
+    assert {i["id"] for i in first["items"] + second["items"]} == set(made)
+    text = "name" if path == "spots" else "title"
+    assert {item[text] for item in first["items"]} <= {"A park", "An event", "News"}
+    japanese = client.get(f"/api/v1/{path}/{made[0]}?lang=ja").get_json()
+    assert japanese[text] not in ("A park", "An event", "News")
+
+
+def test_a_write_to_a_read_is_a_json_405(app, client, make_store):
+    app.config["WTF_CSRF_ENABLED"] = True  # as in production: no CSRF page in the way
+    store_id = make_store()
+    for method, path in (("post", "/api/v1/stores"), ("delete", f"/api/v1/stores/{store_id}")):
+        response = getattr(client, method)(path)
+        assert response.status_code == 405
+        assert response.get_json()["code"] == "method_not_allowed"
+        assert "GET" in response.headers["Allow"]
+    assert client.post("/api/v1/nothing").get_json()["code"] == "not_found"
+    assert ids(client.get("/api/v1/stores")) == [store_id]
