@@ -230,23 +230,27 @@ def _news(post):
 
 
 def _campaign(campaign):
-    # The checkpoints the landing page shows: approved stores and published spots only.
-    places = {("store", s.id) for s in campaign_stores(campaign)}
-    places |= {("spot", s.id) for s in campaign_spots(campaign)}
-    checkpoints = [
-        {
-            "id": checkpoint.id,
-            "store_id": checkpoint.store_id,
-            "spot_id": checkpoint.spot_id,
-            "name": checkpoint.place.tr("name"),
-            "area_id": checkpoint.area_id,
-            "points": checkpoint.points,
-            "latitude": checkpoint.latitude,
-            "longitude": checkpoint.longitude,
-        }
-        for checkpoint in campaign.checkpoints
-        if ("store", checkpoint.store_id) in places or ("spot", checkpoint.spot_id) in places
-    ]
+    # The checkpoints the landing page shows: approved stores and published spots only (the
+    # places come in two queries; their names are read from them, not row by row).
+    stores = {store.id: store for store in campaign_stores(campaign)}
+    spots = {spot.id: spot for spot in campaign_spots(campaign)}
+    checkpoints = []
+    for checkpoint in campaign.checkpoints:
+        place = stores.get(checkpoint.store_id) or spots.get(checkpoint.spot_id)
+        if place is None:
+            continue
+        checkpoints.append(
+            {
+                "id": checkpoint.id,
+                "store_id": checkpoint.store_id,
+                "spot_id": checkpoint.spot_id,
+                "name": place.tr("name"),
+                "area_id": place.area_id,
+                "points": checkpoint.points,
+                "latitude": place.latitude,
+                "longitude": place.longitude,
+            }
+        )
     tiers = [
         Shown(tier, lottery_id=tier.lottery.id if tier.lottery is not None else None)
         for tier in campaign.tiers
