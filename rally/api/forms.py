@@ -1,10 +1,10 @@
 """The forms of the token pages."""
 
-from wtforms import SelectMultipleField, StringField, SubmitField
+from wtforms import StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from rally.forms import Form
+from rally.forms import Form, SelectMultipleField
 from rally.i18n import _l
 
 from .tokens import APP_SCOPES, PERSONAL_SCOPES, TokenInput
