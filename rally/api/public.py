@@ -25,7 +25,7 @@ from rally.spots.operations import campaign_spots, public_spot, public_spots_que
 from rally.stores.models import Category
 from rally.stores.search import TOURIST_TAGS, campaign_stores, directory_query, public_store
 from rally.surveys import operations as surveys
-from rally.utils import utcnow
+from rally.utils import strip_control_characters, utcnow
 
 from . import schemas
 from .core import (
@@ -322,7 +322,7 @@ RESOURCES = [
         rows=lambda a: directory_query(
             category=a.get("category"),
             tags=tuple(a.get("tag", ())),
-            text=a.get("q", ""),
+            text=strip_control_characters(a.get("q", "")).strip(),  # as the page does
             area_id=a.get("area"),
         ),
         item=public_store,

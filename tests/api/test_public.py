@@ -57,6 +57,7 @@ def test_stores_filter_by_category_tag_area_and_words(app, client, make_store):
     assert ids(client.get("/api/v1/stores?category=eat&tag=wifi")) == [cafe]
     assert ids(client.get(f"/api/v1/stores?area={area_id}")) == [cafe]
     assert ids(client.get("/api/v1/stores?q=bakery")) == [bakery]
+    assert ids(client.get("/api/v1/stores?q=bak%00ery")) == [bakery]  # PostgreSQL refuses NUL
     assert client.get("/api/v1/stores?category=fly").status_code == 400
     assert client.get("/api/v1/stores?tag=parking").status_code == 400
 
