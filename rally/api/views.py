@@ -151,7 +151,9 @@ fallback = Blueprint("api_fallback", __name__)
 install_json_errors(fallback)
 
 
-@fallback.route("/api/v1/<path:rest>", methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"])
+# No POST: every POST route of the site checks a CSRF token (tests/site/test_csrf_sweep.py);
+# a POST to an API address is refused before any view, as anywhere on the site.
+@fallback.route("/api/v1/<path:rest>", methods=["GET", "HEAD", "PUT", "PATCH", "DELETE"])
 def not_found(rest: str):
     """A JSON 404, or a 405 for a write sent to a read (the API offers no writes)."""
     adapter = current_app.url_map.bind_to_environ(request.environ)
