@@ -44,6 +44,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     _init_extensions(app)
     _register_url_converters(app)
     _register_blueprints(app)
+    _init_api(app)
     _connect_signals()
     errors.init_app(app)
     _register_template_helpers(app)
@@ -143,6 +144,7 @@ def _connect_signals() -> None:
     """Rooms answer what the rooms below them announce (blinker signals): the receivers
     connect when their modules are imported, here, once for the process. A receiver that
     refuses raises a RallyError: the request rolls back whatever another receiver did."""
+    from .api import receivers as api_receivers  # noqa: F401 (an account's tokens)
     from .auth import receivers as auth_receivers  # noqa: F401 (a staff account's language)
     from .campaigns import places  # noqa: F401 (keeps a place's area, see areas.signals)
     from .fraud import checks  # noqa: F401 (flags on stamping's scans)
@@ -244,6 +246,13 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(engagement_bp)
     app.register_blueprint(push_bp)
     app.register_blueprint(announcements_bp)
+
+
+def _init_api(app: Flask) -> None:
+    """The open API under /api/v1 (rally/api)."""
+    from .api.app import init_app
+
+    init_app(app)
 
 
 def _register_template_helpers(app: Flask) -> None:

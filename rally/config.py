@@ -111,5 +111,10 @@ class Defaults:
     # Tests only: lets subscriptions point at http:// and local addresses (a test push
     # service); in production they must be https on a public address (SSRF).
     RALLY_PUSH_ALLOW_LOCAL_ENDPOINTS = False
+    # The open API (rally/api): requests a minute from one address without a token, from
+    # one personal token, and an app token's limit when the association sets none.
+    RALLY_API_ANONYMOUS_RATE_LIMIT = "300 per minute"
+    RALLY_API_PERSONAL_RATE_LIMIT = "60 per minute"
+    RALLY_API_APP_RATE_LIMIT = "600 per minute"
     WTF_CSRF_TIME_LIMIT = None
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024

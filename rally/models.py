@@ -7,6 +7,7 @@ without an app.
 """
 
 from .announcements import models as announcements  # noqa: F401
+from .api import models as api  # noqa: F401
 from .areas import models as areas  # noqa: F401
 from .auth import models as auth  # noqa: F401
 from .campaigns import models as campaigns  # noqa: F401

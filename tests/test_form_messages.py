@@ -106,6 +106,7 @@ def form_pages(app, make_user, make_campaign, stamp_path, auth):
         (admin, "/manage/lotteries"),
         (admin, f"/manage/campaigns/{campaign_id}/counters"),
         (admin, "/manage/dashboard/"),
+        (admin, "/admin/api-tokens"),
         (visitor, f"/card/{visit_id}/pin"),
     ]
 

@@ -31,6 +31,18 @@ def campaign_spot_choices(campaign: Campaign | None) -> list:
     return list(db.session.scalars(select(Spot).where(condition).order_by(Spot.kind, Spot.id)))
 
 
+def public_campaigns_query():
+    """The campaigns the public may see (every one but drafts: running, to come, ended), the
+    latest start first."""
+    return _campaigns_latest_first().where(Campaign.state != CampaignState.draft)
+
+
+def public_campaign(campaign_id: int) -> Campaign | None:
+    """A campaign whose landing page the public may open: not a draft."""
+    campaign = db.session.get(Campaign, campaign_id)
+    return None if campaign is None or campaign.state is CampaignState.draft else campaign
+
+
 def _campaigns_latest_first():
     return select(Campaign).order_by(Campaign.starts_at.desc(), Campaign.id.desc())
 

@@ -7,7 +7,7 @@ from flask_babel import force_locale
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
-from rally.campaigns.models import RewardTier
+from rally.campaigns.models import Campaign, CampaignState, RewardTier
 from rally.campaigns.progress import tier_progress
 from rally.cards.models import Card
 from rally.codes import new_redemption_code
@@ -325,6 +325,29 @@ def lotteries_on_card(
         prizes = prize_claims(lottery, card.id) if won else {}
         found[lottery.tier_id] = (lottery, entries, [prizes[key] for key in sorted(prizes)])
     return found
+
+
+def _public_lotteries():
+    """Lotteries the public may see: not those of a campaign still in draft (its card and
+    landing page answer 404 too)."""
+    return (
+        select(Lottery)
+        .join(Campaign, Campaign.id == Lottery.campaign_id)
+        .where(Campaign.state != CampaignState.draft)
+    )
+
+
+def public_lotteries_query(campaign_id: int | None = None):
+    """:func:`public_lottery`'s lotteries, the newest first, optionally of one campaign."""
+    query = _public_lotteries()
+    if campaign_id is not None:
+        query = query.where(Lottery.campaign_id == campaign_id)
+    return query.order_by(Lottery.created_at.desc(), Lottery.id.desc())
+
+
+def public_lottery(lottery_id: int) -> Lottery | None:
+    """A lottery whose published data (:func:`published_data`) the public may see."""
+    return db.session.scalar(_public_lotteries().where(Lottery.id == lottery_id))
 
 
 def campaign_lotteries(campaign_id: int) -> list[Lottery]:

@@ -75,12 +75,7 @@ def _lottery(lottery_id: int) -> Lottery:
 
 
 def _published_lottery(lottery_id: int) -> Lottery:
-    """A lottery the public may see: not one of a campaign still in draft (its card and
-    landing page answer 404 too)."""
-    lottery = _lottery(lottery_id)
-    if lottery.campaign.is_draft:
-        abort(404)
-    return lottery
+    return operations.public_lottery(lottery_id) or abort(404)
 
 
 @bp.get("/lotteries/<int:lottery_id>")

@@ -303,11 +303,16 @@ def _public_news(now: datetime):
     )
 
 
-def _news_of(now: datetime, store: Store | None):
+def public_news_query(now: datetime, store_id: int | None = None):
+    """The news visitors may read (:func:`_public_news`), newest first, or one store's."""
     query = _public_news(now)
-    if store is not None:
-        query = query.where(NewsPost.store_id == store.id)
+    if store_id is not None:
+        query = query.where(NewsPost.store_id == store_id)
     return query
+
+
+def _news_of(now: datetime, store: Store | None):
+    return public_news_query(now, store.id if store is not None else None)
 
 
 def latest_news(now: datetime, limit: int = 20, store: Store | None = None) -> list[NewsPost]:
@@ -325,12 +330,24 @@ def visible_news(post_id: int, now: datetime) -> NewsPost | None:
     return db.session.scalar(_public_news(now).where(NewsPost.id == post_id))
 
 
+def public_events_query(
+    now: datetime, starts_from: datetime | None = None, starts_before: datetime | None = None
+):
+    """Published events, soonest first: those not ended yet; with ``starts_from``, those
+    starting from then on (past ones too, while published, as their pages stay readable);
+    with ``starts_before``, only those starting before then (times naive UTC)."""
+    query = select(Event).where(Event.visible_clause(now))
+    if starts_from is None:
+        query = query.where(Event.ends_at > now)
+    else:
+        query = query.where(Event.starts_at >= starts_from)
+    if starts_before is not None:
+        query = query.where(Event.starts_at < starts_before)
+    return query.order_by(Event.starts_at, Event.id)
+
+
 def _upcoming_events(now: datetime):
-    return (
-        select(Event)
-        .where(Event.visible_clause(now), Event.ends_at > now)
-        .order_by(Event.starts_at, Event.id)
-    )
+    return public_events_query(now)
 
 
 def upcoming_events(now: datetime, limit: int | None = None) -> list[Event]:

@@ -454,7 +454,7 @@ def _shown(row: Notification, context: dict) -> Shown | None:
     return item
 
 
-def notification_page(visitor: Visitor, page: int):
+def notification_page(visitor: Visitor, page: int, per_page: int = PER_PAGE):
     """One page of the reader's notifications, newest first, worded when shown.
 
     Items the reader may no longer see (a post hidden or deleted since, a circle they left,
@@ -469,7 +469,7 @@ def notification_page(visitor: Visitor, page: int):
         .where(Notification.visitor_id == visitor.id)
         .order_by(Notification.created_at.desc(), Notification.id.desc())
     )
-    pagination = paginate(query, page, PER_PAGE)
+    pagination = paginate(query, page, per_page)
     rows: list[Notification] = list(pagination.items)
     hidden = hidden_authors(visitor.id)
     posts = _by_id(Post, Post.id, {row.post_id for row in rows})

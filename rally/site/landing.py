@@ -2,8 +2,8 @@
 
 from flask import Blueprint, abort, current_app, render_template, url_for
 
-from rally.campaigns.models import Campaign, CampaignState
-from rally.extensions import db
+from rally.campaigns.listing import public_campaign
+from rally.campaigns.models import CampaignState
 from rally.i18n import current_language
 from rally.i18n.languages import bcp47
 from rally.lottery.operations import campaign_lotteries
@@ -18,9 +18,7 @@ bp = Blueprint("landing", __name__, template_folder="templates")
 def campaign(campaign_id: int):
     """The landing page, in the language of its ``?lang=`` when it has one (as every public
     page: see ``select_locale``), so a shared link opens in the language it was shared in."""
-    campaign = db.session.get(Campaign, campaign_id)
-    if campaign is None or campaign.state is CampaignState.draft:
-        abort(404)
+    campaign = public_campaign(campaign_id) or abort(404)
     base = current_app.config["RALLY_BASE_URL"].rstrip("/")
     page_url = base + url_for(".campaign", campaign_id=campaign.id, lang=bcp47(current_language()))
     now = utcnow()

@@ -102,14 +102,19 @@ def campaign_spots(campaign) -> list:
     )
 
 
+def public_spots_query(kind: SpotKind | None = None, area_id: int | None = None):
+    """The spots visitors may see (published ones), by kind then name, optionally of one
+    kind or one area."""
+    query = select(Spot).where(Spot.published.is_(True))
+    if kind is not None:
+        query = query.where(Spot.kind == kind)
+    if area_id is not None:
+        query = query.where(Spot.area_id == area_id)
+    return query.order_by(Spot.kind, sort_key_sql(Spot.name), Spot.id)
+
+
 def public_spots() -> list[Spot]:
-    return list(
-        db.session.scalars(
-            select(Spot)
-            .where(Spot.published.is_(True))
-            .order_by(Spot.kind, sort_key_sql(Spot.name))
-        )
-    )
+    return list(db.session.scalars(public_spots_query()))
 
 
 def public_spot(spot_id: int) -> Spot | None:

@@ -27,14 +27,22 @@ def escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def directory_query(category: Category | None = None, tags: tuple[str, ...] = (), text: str = ""):
+def directory_query(
+    category: Category | None = None,
+    tags: tuple[str, ...] = (),
+    text: str = "",
+    area_id: int | None = None,
+):
     """Approved stores matching every filter; each search word in any language.
 
     :param category: one of the five ways in, or ``None`` for all.
     :param tags: names from :data:`TOURIST_TAGS`; a store must have all of them.
     :param text: words looked up in the names and descriptions, in every site language.
+    :param area_id: the street or neighbourhood (rally/areas), or ``None`` for all.
     """
     query = select(Store).where(Store.status == StoreStatus.approved)
+    if area_id is not None:
+        query = query.where(Store.area_id == area_id)
     if category is not None:
         query = query.where(Store.category == category)
     for tag in tags:

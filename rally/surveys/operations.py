@@ -391,6 +391,17 @@ def may_see_results(survey: Survey, actor: Actor) -> bool:
     return actor.is_admin or (survey.results_public and may_know(survey, actor))
 
 
+def surveys_with_public_results(actor: Actor) -> list[Survey]:
+    """The surveys whose results ``actor`` may see (:func:`may_see_results`) and that are
+    public, newest first: a members-only circle's only to its members."""
+    query = (
+        select(Survey)
+        .where(Survey.results_public.is_(True))
+        .order_by(Survey.opens_at.desc(), Survey.id.desc())
+    )
+    return [survey for survey in db.session.scalars(query) if may_see_results(survey, actor)]
+
+
 @dataclass
 class Bar:
     label: str
