@@ -14,9 +14,16 @@ import marshmallow as ma
 from flask import abort, current_app, request
 from flask_cors import CORS
 from flask_limiter.util import get_remote_address
+from sqlalchemy import select
 
 from rally.campaigns.listing import public_campaign, public_campaigns_query
 from rally.circles.operations import Actor
+from rally.extensions import db
+from rally.ideas import operations as ideas
+from rally.ideas.models import Idea, IdeaState
+from rally.lifeinfo.models import LifeKind, LifePlace
+from rally.lifeinfo.opening import district_time, open_at
+from rally.lifeinfo.operations import public_place
 from rally.lottery import operations as lotteries
 from rally.news import operations as news
 from rally.news.operations import to_utc
@@ -156,6 +163,16 @@ class StoreArgs(PageArgs):
 
 class SpotArgs(PageArgs):
     kind = ma.fields.Enum(SpotKind)
+    area = ma.fields.Integer(validate=ma.validate.Range(min=1, max=2**31 - 1))
+
+
+class IdeaArgs(PageArgs):
+    state = ma.fields.Enum(IdeaState)
+    area = ma.fields.Integer(validate=ma.validate.Range(min=1, max=2**31 - 1))
+
+
+class LifePlaceArgs(PageArgs):
+    kind = ma.fields.Enum(LifeKind)
     area = ma.fields.Integer(validate=ma.validate.Range(min=1, max=2**31 - 1))
 
 
@@ -304,6 +321,52 @@ def _survey(survey):
     }
 
 
+def _ideas(args):
+    """Ideas anyone may see (the ideas room's rule), newest first."""
+    query = select(Idea).where(ideas.shown_clause()).order_by(Idea.created_at.desc(), Idea.id)
+    if args.get("state") is not None:
+        query = query.where(Idea.state == args["state"])
+    if args.get("area") is not None:
+        query = query.where(Idea.area_id == args["area"])
+    return query
+
+
+def _public_idea(idea_id: int):
+    idea = db.session.get(Idea, idea_id)
+    return idea if idea is not None and ideas.may_see(idea, None) else None
+
+
+def _idea(idea):
+    supports = ideas.supports_of([idea.id]).get(idea.id)
+    published = idea.answer_published_at is not None
+    return Shown(
+        idea,
+        category=idea.category.tr("name") if idea.category is not None else None,
+        supports_verified=supports.verified if supports else 0,
+        supports_digital=supports.digital if supports else 0,
+        answer=idea.answer if published else None,
+        url=site_url("ideas.idea", idea_id=idea.id),
+    )
+
+
+def _life_places(args):
+    query = select(LifePlace).where(LifePlace.published).order_by(LifePlace.id)
+    if args.get("kind") is not None:
+        query = query.where(LifePlace.kind == args["kind"])
+    if args.get("area") is not None:
+        query = query.where(LifePlace.area_id == args["area"])
+    return query
+
+
+def _life_place(place):
+    return Shown(
+        place,
+        website=place.url,
+        open_now=open_at(place, district_time(utcnow())),
+        url=site_url("lifeinfo.place", place_id=place.id),
+    )
+
+
 def _anyone() -> Actor:
     return Actor(visitor=None)
 
@@ -383,5 +446,24 @@ RESOURCES = [
         item=_public_survey,
         shown=_survey,
         description="The results of surveys whose results are public.",
+    ),
+    public_resource(
+        "ideas",
+        schema=schemas.IdeaSchema,
+        args=IdeaArgs,
+        rows=_ideas,
+        item=_public_idea,
+        shown=_idea,
+        description="Residents' ideas for the town and what became of them (states, the "
+        "association's published answer, progress); held or hidden ones never.",
+    ),
+    public_resource(
+        "life-places",
+        schema=schemas.LifePlaceSchema,
+        args=LifePlaceArgs,
+        rows=_life_places,
+        item=public_place,
+        shown=_life_place,
+        description="Daily-life places: clinics and hospitals, parks, child care, shelters.",
     ),
 ]

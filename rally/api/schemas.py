@@ -7,6 +7,8 @@ from datetime import UTC
 import marshmallow as ma
 
 from rally.campaigns.models import CampaignKind, CampaignState, TierBasis
+from rally.ideas.models import IdeaState
+from rally.lifeinfo.models import LifeKind
 from rally.news.models import EventMode
 from rally.rewards.models import ClaimKind
 from rally.spots.models import SpotKind
@@ -200,6 +202,52 @@ class SurveyResultSchema(ma.Schema):
 
 
 # --- A resident's own ------------------------------------------------------------------------
+
+
+class IdeaSchema(ma.Schema):
+    """A residents' idea for the town, in the words and language its author wrote it."""
+
+    id = ma.fields.Integer(required=True)
+    title = ma.fields.String(required=True)
+    body = ma.fields.String(required=True)
+    language = ma.fields.String(required=True)
+    state = ma.fields.Enum(IdeaState, required=True)
+    state_label = Label(attribute="state", required=True)
+    category = ma.fields.String(allow_none=True, required=True)
+    area_id = ma.fields.Integer(allow_none=True, required=True)
+    supports_verified = ma.fields.Integer(required=True)
+    supports_digital = ma.fields.Integer(required=True)
+    answer = ma.fields.String(allow_none=True, required=True)
+    answer_published_at = UtcDateTime(allow_none=True, required=True)
+    progress = ma.fields.Integer(required=True)
+    created_at = UtcDateTime(required=True)
+    done_at = UtcDateTime(allow_none=True, required=True)
+    url = _url(required=True)
+
+
+class LifePlaceSchema(ma.Schema):
+    """A place of daily life: a clinic, a park, child care, an evacuation shelter."""
+
+    id = ma.fields.Integer(required=True)
+    kind = ma.fields.Enum(LifeKind, required=True)
+    kind_label = Label(attribute="kind", required=True)
+    name = Text(required=True)
+    description = Text(required=True)
+    address = Text(required=True)
+    notes = Text(required=True)
+    phone = ma.fields.String(required=True)
+    website = ma.fields.String(required=True)
+    latitude = ma.fields.Float(allow_none=True, required=True)
+    longitude = ma.fields.Float(allow_none=True, required=True)
+    area_id = ma.fields.Integer(allow_none=True, required=True)
+    departments = ma.fields.List(ma.fields.String(), required=True)
+    facilities = ma.fields.List(ma.fields.String(), required=True)
+    open_now = ma.fields.Boolean(
+        allow_none=True,
+        required=True,
+        metadata={"description": "Open at the time of the answer; null when hours are unknown."},
+    )
+    url = _url(required=True)
 
 
 class ProfileSchema(ma.Schema):
