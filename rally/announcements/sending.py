@@ -26,12 +26,10 @@ from rally.jobs import (
     deliver_mails,
     huey,
     job,
-    queue_delivery,
-    register_channel,
     site_request_context,
 )
 from rally.mail import Mail
-from rally.push.operations import FAILED, GONE, RETRY, push_to, send_push
+from rally.push.channel import PUSH, queue_push
 from rally.utils import utcnow
 from rally.visitors.models import Visitor
 
@@ -39,8 +37,6 @@ from . import choices
 from .audience import recipient_ids
 from .models import Announcement, AnnouncementState, Frequency
 from .signals import announcement_sent
-
-PUSH = "push"
 
 
 def claim_for_sending(announcement_id: int, now: datetime) -> Announcement | None:
@@ -74,28 +70,6 @@ def due_ids(now: datetime) -> list[int]:
             )
         )
     )
-
-
-class PushLater(OSError):
-    """The push service asked us to come back later (429, 5xx, no answer): the queue
-    retries with back-off (an ``OSError`` counts as temporary)."""
-
-
-class PushRefused(RuntimeError):
-    """The push service refused the message for good, or the device is gone."""
-
-
-def _send_push_payload(payload: dict) -> None:
-    outcome = send_push(
-        int(payload["subscription"]), payload["message"], urgent=bool(payload.get("urgent"))
-    )
-    if outcome == RETRY:
-        raise PushLater("the push service asked to try again later")
-    if outcome in (FAILED, GONE):
-        raise PushRefused(f"push {outcome}")
-
-
-register_channel(PUSH, _send_push_payload)
 
 
 @job()
@@ -205,16 +179,13 @@ def push_message(announcement: Announcement, lang: str) -> dict:
 def _push(announcement: Announcement, visitor: Visitor) -> None:
     message = push_message(announcement, recipient_language(visitor.locale))
 
-    def enqueue(subscription_id: int, payload: dict) -> None:
-        queue_delivery(
-            _key(announcement, PUSH, subscription_id),
-            PUSH,
-            {"subscription": subscription_id, "message": payload, "urgent": announcement.urgent},
-            visitor_id=visitor.id,
-            batch=announcement.batch,
-        )
-
-    push_to(visitor.id, message, send=enqueue)
+    queue_push(
+        visitor.id,
+        message,
+        _key(announcement, PUSH, "device"),
+        urgent=announcement.urgent,
+        batch=announcement.batch,
+    )
 
 
 def figures(announcement: Announcement) -> dict[str, dict[str, int]]:

@@ -343,18 +343,30 @@ def test_send_me_a_test_reaches_my_devices_in_my_language(
     }
 
 
-def test_send_me_a_test_says_when_a_device_was_not_reached(
+def test_send_me_a_test_is_queued_per_device_and_a_gone_device_dropped(
     app, push_service, subscribe_device, make_resident, visitor_client
 ):
+    """The request only queues (one delivery per device, sent by the job queue after the
+    commit); the device whose push service answers 410 is forgotten by its job alone."""
+    from rally.jobs.models import Delivery, DeliveryState
+    from rally.push.channel import PUSH
+
     resident = make_resident()
-    subscribe_device(resident)
+    kept, _ = subscribe_device(resident)
     gone, _ = subscribe_device(resident, answer=410)
 
     response = visitor_client(resident).post("/me/push/test", headers=EN, follow_redirects=True)
 
-    assert "The test message reached 1 of your 2 devices." in response.get_data(as_text=True)
+    assert "A test message is on its way to your devices." in response.get_data(as_text=True)
+    assert len(push_service.received) == 2  # each device's job posted once
     with app.app_context():
         assert db.session.get(PushSubscription, gone) is None
+        assert db.session.get(PushSubscription, kept) is not None
+        states = sorted(
+            delivery.state
+            for delivery in db.session.scalars(select(Delivery).where(Delivery.channel == PUSH))
+        )
+        assert states == [DeliveryState.sent, DeliveryState.failed]
 
 
 # The service worker and the manifest
