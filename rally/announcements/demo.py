@@ -11,7 +11,7 @@ from rally.auth.models import Role, User
 from rally.extensions import db
 from rally.i18n.content import texts_sql
 
-from .models import Announcement, Audience
+from .models import Announcement, AnnouncementState, Audience
 from .operations import AnnouncementInput, save
 from .sending import claim_for_sending, fan_out
 
@@ -43,6 +43,7 @@ def seed_announcements(now: datetime) -> None:
     if not _exists(SENT.title["ja"]):
         sent = save(admin, SENT, now - timedelta(minutes=5))
         sent.publish_at = now - timedelta(minutes=1)
+        sent.state = AnnouncementState.scheduled  # due: sent just below, as a worker would
         db.session.flush()
         claimed = claim_for_sending(sent.id, now)
         if claimed is not None:

@@ -17,7 +17,8 @@ API_SETTINGS = {
     "API_SPEC_OPTIONS": {
         "info": {
             "description": "The district's public data (stores, spots, events, news, "
-            "campaigns, lottery and survey results) for anyone, in any of the site's "
+            "campaigns, lottery and survey results, residents' ideas, daily-life places) for "
+            "anyone, in any of the site's "
             "languages (`lang`), paged, with ETags; a resident's own data with a personal "
             "token (`Authorization: Bearer ...`, scope `me:read`). Read-only: the API "
             "offers no writes."
