@@ -141,3 +141,13 @@ def test_api_export_needs_the_me_read_scope(app, demo, client, personal_token, a
     tokens = body["records"]["api_token"]
     assert [row["name"] for row in tokens] == ["City app"]
     assert "token_hash" not in tokens[0]
+
+
+def test_privacy_page_tells_of_the_download(client):
+    for lang, words in (
+        ("ja", "1つのJSONファイル"),
+        ("en", "download, as one JSON file"),
+        ("ko", "하나의 JSON 파일"),
+    ):
+        page = client.get("/privacy", headers={"Accept-Language": lang}).get_data(as_text=True)
+        assert 'data-testid="privacy-export"' in page and words in page, lang
