@@ -173,6 +173,7 @@ def _register_blueprints(app: Flask) -> None:
     from .dashboard.merchant import bp as merchant_figures_bp
     from .dashboard.views import bp as dashboard_bp
     from .designs.views import bp as designs_bp
+    from .exports.opendata import bp as opendata_bp
     from .exports.views import bp as exports_bp
     from .fraud.views import bp as fraud_bp
     from .handmedown.views import bp as handmedown_bp
@@ -237,6 +238,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(posters_bp)
     app.register_blueprint(designs_bp)
     app.register_blueprint(exports_bp)
+    app.register_blueprint(opendata_bp)
     app.register_blueprint(pins_bp)
     app.register_blueprint(checkpoints_bp)
     app.register_blueprint(questionnaires_bp)

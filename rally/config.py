@@ -7,6 +7,12 @@ class Defaults:
     RALLY_ENV = "development"
     RALLY_BASE_URL = "http://127.0.0.1:5000"
     RALLY_TIMEZONE = "Asia/Tokyo"
+    # Open data (/opendata/): the licence the association publishes its files under, and
+    # the local government columns of the recommended data sets (empty unless set).
+    RALLY_OPENDATA_LICENCE = "CC BY 4.0"
+    RALLY_OPENDATA_AREA_CODE = ""
+    RALLY_OPENDATA_PREFECTURE = ""
+    RALLY_OPENDATA_MUNICIPALITY = ""
     RALLY_DISTRICT_NAME_JA = "三鷹駅前商店街"
     RALLY_DISTRICT_NAME_EN = "Mitaka Station Shopping District"
     # One per site language (RALLY_DISTRICT_NAME_<CODE>); a missing one falls back like any text.

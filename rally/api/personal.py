@@ -24,6 +24,7 @@ from .core import (
     paged,
     site_url,
 )
+from .export import export_resident
 from .public import PREFIX, documented_errors
 
 ME_SCOPE = "me:read"
@@ -183,3 +184,11 @@ def _notification(item) -> dict:
         "quote": item.quote,
         "url": url,
     }
+
+
+@bp.get("/me/export", endpoint="export")
+@bp.response(200, schemas.ExportSchema)
+@documented_errors(bp, ME_ERRORS)
+@_me_doc("My data export: everything Rally keeps about me")
+def export():
+    return export_resident(g.api_token.visitor)

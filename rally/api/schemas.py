@@ -309,3 +309,17 @@ class NotificationSchema(ma.Schema):
     excerpt = ma.fields.String(required=True)
     quote = ma.fields.String(required=True)
     url = ma.fields.String(allow_none=True, required=True)
+
+
+class ExportSchema(ma.Schema):
+    """Everything Rally keeps about the account: ``records`` maps a table's name to its
+    rows (column name to value; times in ISO 8601, UTC)."""
+
+    format = ma.fields.Integer(required=True)
+    exported_at = ma.fields.String(required=True)
+    account_id = ma.fields.Integer(required=True)
+    records = ma.fields.Dict(
+        keys=ma.fields.String(),
+        values=ma.fields.List(ma.fields.Dict(keys=ma.fields.String())),
+        required=True,
+    )

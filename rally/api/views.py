@@ -2,6 +2,7 @@
 association's app tokens, the documentation page (Swagger UI, served from the
 flask-swagger-ui package's files: no CDN), and JSON 404s under /api/v1."""
 
+import json
 from importlib.resources import files
 
 from flask import (
@@ -27,6 +28,7 @@ from rally.visitors.session import current_visitor
 
 from . import tokens
 from .core import install_json_errors
+from .export import export_resident
 from .forms import AppTokenForm, PersonalTokenForm
 
 bp = Blueprint("api", __name__, template_folder="templates")
@@ -44,6 +46,22 @@ def _visitor():
     if visitor is None:
         return None
     return visitor
+
+
+@bp.get("/me/export.json")
+def download_export():
+    """The account page's "Download my data": a read, so a GET (no change, nothing for
+    CSRF to protect; another site cannot read the answer), as an attachment."""
+    visitor = _visitor()
+    if visitor is None:
+        return redirect(url_for("visitors.login"))
+    response = current_app.response_class(
+        json.dumps(export_resident(visitor), ensure_ascii=False, indent=1),
+        mimetype="application/json",
+    )
+    response.headers["Content-Disposition"] = 'attachment; filename="rally-my-data.json"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.route("/me/tokens", methods=["GET", "POST"])

@@ -40,7 +40,9 @@ def test_openapi_document(client):
     me = paths["/api/v1/me"]["get"]
     assert me["security"] == [{"bearerAuth": ["me:read"]}]
     assert {"401", "403"} <= set(me["responses"])
-    assert "/api/v1/me/export" not in paths
+    export = paths["/api/v1/me/export"]["get"]
+    assert export["security"] == [{"bearerAuth": ["me:read"]}]
+    assert {"200", "401", "403"} <= set(export["responses"])
     # Only reads: the API offers no writes.
     assert {method for path in paths.values() for method in path} - {"parameters"} == {"get"}
 

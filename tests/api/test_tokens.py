@@ -16,7 +16,13 @@ from tests.conftest import POSTGRES_URL
 
 from .conftest import bearer, stored_tokens
 
-ME_PATHS = ("/api/v1/me", "/api/v1/me/cards", "/api/v1/me/claims", "/api/v1/me/notifications")
+ME_PATHS = (
+    "/api/v1/me",
+    "/api/v1/me/cards",
+    "/api/v1/me/claims",
+    "/api/v1/me/notifications",
+    "/api/v1/me/export",
+)
 
 
 def _secret_on(page: str) -> str:
