@@ -4,6 +4,7 @@ Whatever server a visitor's request lands on, she sees the same Rally."""
 
 import email
 import email.policy
+import io
 import re
 import signal
 import threading
@@ -11,6 +12,7 @@ import time
 
 import psycopg
 import requests
+from PIL import Image
 
 from .cluster import scan_paths
 
@@ -141,3 +143,36 @@ def test_a_server_killed_under_load_loses_no_answered_write(cluster):
     assert written <= answered["a"] + answered["b"] + len(threads)
     cluster.start_web("a")  # for the tests after this one
     cluster.wait_ready("a")
+
+
+def test_a_photo_uploaded_on_one_server_is_served_by_the_other(cluster):
+    merchant = requests.Session()
+    form = merchant.get(cluster.url("a") + "/auth/login", timeout=30)
+    home = merchant.post(
+        cluster.url("a") + "/auth/login",
+        data={
+            "csrf_token": csrf(form),
+            "email": "merchant@example.jp",
+            "password": "rally-merchant-demo",
+        },
+        timeout=30,
+    )
+    store_id = re.search(r"/merchant/stores/(\d+)/", home.text).group(1)
+    before = requests.get(f"{cluster.url('b')}/stores/{store_id}/photo", timeout=30)
+    picture = io.BytesIO()
+    Image.new("RGB", (640, 480), (200, 30, 90)).save(picture, "JPEG")
+    page = merchant.get(f"{cluster.url('a')}/merchant/stores/{store_id}/photo", timeout=30)
+    saved = merchant.post(
+        f"{cluster.url('a')}/merchant/stores/{store_id}/photo",
+        data={"csrf_token": csrf(page)},
+        files={"photo": ("shop.jpg", picture.getvalue(), "image/jpeg")},
+        allow_redirects=False,
+        timeout=30,
+    )
+    assert saved.status_code == 303, saved.text
+    served = requests.get(f"{cluster.url('b')}/stores/{store_id}/photo", timeout=30)
+    assert served.status_code == 200
+    assert served.headers["Content-Type"] == "image/jpeg"
+    assert served.content != before.content  # the new photo, from the shared store
+    shown = Image.open(io.BytesIO(served.content)).convert("RGB")
+    assert shown.getpixel((shown.width // 2, shown.height // 2))[0] > 150  # the red one
