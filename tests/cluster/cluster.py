@@ -177,7 +177,9 @@ class Cluster:
             name,
             [
                 sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}",
-                "--workers", str(self.web_workers), "--graceful-timeout", "5", "wsgi:app",
+                "--workers", str(self.web_workers), "--graceful-timeout", "5",
+                # Not the one control socket in ~/.gunicorn that every gunicorn would share.
+                "--no-control-socket", "wsgi:app",
             ],
         )  # fmt: skip
 
