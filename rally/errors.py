@@ -88,6 +88,9 @@ def refused(error: RallyError):
 
 def csrf_error(error):
     g.error_page = True
+    # What the view left pending is refused (see below): gone before the page reads anything
+    # (the disaster banner does), or reading would flush it and be refused again.
+    db.session.rollback()
     message = _l("Your form expired or was sent from another site. Please try again.")
     return render_template("error.html", status=400, message=message), 400
 
