@@ -143,6 +143,9 @@ def make_limited_app(app):
 
     yield make
     limiter.reset()
+    # Flask-Limiter keeps a RATELIMIT_DEFAULT it was once given on the one Limiter of the
+    # process: forget it, or every later app would inherit that test's default limit.
+    limiter.limit_manager.set_default_limits([])
     for limited in made:
         with limited.app_context():
             db.session.remove()
