@@ -55,7 +55,7 @@ def test_a_resident_answers_the_survey_and_sees_the_results(browser, live_server
 
         # Sent with a required question left out: refused, what was chosen is kept.
         questions.nth(0).get_by_label(CHOICE[lang], exact=True).check()
-        page.locator("main form [type=submit]").click()
+        page.locator("main form [type=submit][name=submit]").click()  # not the banner's
         page.wait_for_load_state()
         assert page.get_by_role("alert").first.is_visible()
         assert questions.nth(0).get_by_label(CHOICE[lang], exact=True).is_checked()
@@ -65,7 +65,7 @@ def test_a_resident_answers_the_survey_and_sees_the_results(browser, live_server
             questions.nth(1).get_by_label(wish, exact=True).check()
         questions.nth(2).get_by_label("4", exact=True).check()
         questions.nth(3).locator("textarea").fill(COMMENT)
-        page.locator("main form [type=submit]").click()
+        page.locator("main form [type=submit][name=submit]").click()  # not the banner's
         page.wait_for_load_state()
 
         assert page.url.endswith("/results")
