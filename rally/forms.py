@@ -5,6 +5,8 @@ typed text never carries control characters into the database (PostgreSQL refuse
 text, and the news feeds refuse most of the others).
 """
 
+import re
+import unicodedata
 from datetime import date, datetime
 
 import wtforms
@@ -71,6 +73,41 @@ def plausible_date(form, field) -> None:
                 last=LAST_YEAR,
             )
         )
+
+
+# A reading in katakana (名称_カナ of the open-data sets): katakana, the long-vowel mark,
+# the middle dot, spaces and the digits and letters a name may carry.
+_KANA_READING = re.compile(r"[\u30a1-\u30fa\u30fc\u30fb\u3000 0-9A-Za-z０-９Ａ-Ｚａ-ｚ]*")
+
+
+def katakana_reading(value: str | None) -> str:
+    """A typed reading as full-width katakana: hiragana are turned into katakana and
+    half-width katakana widened (NFKC), runs of spaces made one."""
+    text = unicodedata.normalize("NFKC", clean_text(value))
+    text = "".join(chr(ord(c) + 0x60) if "\u3041" <= c <= "\u3096" else c for c in text)
+    return " ".join(text.split())
+
+
+class KanaField(StringField):
+    """A name's reading (フリガナ), typed in hiragana or katakana, kept in katakana."""
+
+    def __init__(self, label=None, validators=None, max_length: int = 200, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.max_length = max_length
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        self.data = katakana_reading(self.data)
+
+    def pre_validate(self, form):
+        if not _KANA_READING.fullmatch(self.data or ""):
+            raise ValidationError(
+                _l("Please write the reading in katakana or hiragana, e.g. ミタカショウテンガイ.")
+            )
+        if len(self.data or "") > self.max_length:
+            raise ValidationError(
+                _l("Please keep it under %(count)d characters.", count=self.max_length)
+            )
 
 
 class _SaysWhatIsExpected:

@@ -75,6 +75,7 @@ def _place(place, number: int, url: str, hours_note: str, phone: str = "") -> di
     row.update(
         {
             "名称": place.tr("name", "ja"),
+            "名称_カナ": place.name_kana,
             "名称_英語": place.tr("name", "en"),
             "住所": place.tr("address", "ja"),
             "緯度": "" if place.latitude is None else place.latitude,
@@ -132,6 +133,7 @@ def events_rows() -> list[list]:
         row.update(
             {
                 "イベント名": event.tr("title", "ja"),
+                "イベント名_カナ": event.title_kana,
                 "イベント名_英語": event.tr("title", "en"),
                 "開始日": starts.date().isoformat(),
                 "終了日": ends.date().isoformat(),

@@ -199,6 +199,19 @@ SHOP_HOURS = {
 }  # fmt: skip
 
 
+# Demo spots' names and events' titles read in katakana (名称_カナ of the open data).
+READINGS = {
+    "下連雀けやき公園": "シモレンジャクケヤキコウエン",
+    "三鷹まちかど文学館": "ミタカマチカドブンガクカン",
+    "下連雀稲荷神社": "シモレンジャクイナリジンジャ",
+    "歳末ふれあい市": "サイマツフレアイイチ",
+    "もちつき大会": "モチツキタイカイ",
+    "玉川上水 ランタンさんぽ": "タマガワジョウスイ ランタンサンポ",
+    "オンライン町役場 座談会": "オンラインマチヤクバ ザダンカイ",
+    "商店街そうじの日": "ショウテンガイソウジノヒ",
+}
+
+
 def seed_showcase(now: datetime, stores: list) -> None:
     """Add the demo spots, news, events, coupons and opening hours (idempotent).
 
@@ -211,6 +224,7 @@ def seed_showcase(now: datetime, stores: list) -> None:
                 Spot(
                     kind=kind,
                     name={"ja": name_ja, "en": name_en},
+                    name_kana=READINGS.get(name_ja, ""),
                     description={"ja": desc_ja, "en": desc_en},
                     address={"ja": addr_ja, "en": addr_en},
                     hours={"ja": h_ja, "en": h_en},
@@ -247,6 +261,7 @@ def seed_showcase(now: datetime, stores: list) -> None:
             db.session.add(
                 Event(
                     title={"ja": title_ja, "en": title_en},
+                    title_kana=READINGS.get(title_ja, ""),
                     body={"ja": body_ja, "en": body_en},
                     place={"ja": place_ja, "en": place_en},
                     starts_at=starts,
@@ -329,6 +344,7 @@ def seed_events_with_places(now: datetime) -> dict:
         starts = (now + timedelta(days=3)).replace(minute=0, second=0, microsecond=0)
         online = Event(
             title={"ja": title_ja, "en": title_en},
+            title_kana=READINGS.get(title_ja, ""),
             body={"ja": body_ja, "en": body_en},
             starts_at=starts,
             ends_at=starts + timedelta(hours=1, minutes=30),
@@ -359,6 +375,7 @@ def seed_events_with_places(now: datetime) -> dict:
         starts = (now - timedelta(days=1)).replace(minute=0, second=0, microsecond=0)
         held = Event(
             title={"ja": title_ja, "en": title_en},
+            title_kana=READINGS.get(title_ja, ""),
             body={"ja": body_ja, "en": body_en},
             place={"ja": place_ja, "en": place_en},
             starts_at=starts,

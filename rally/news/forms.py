@@ -10,6 +10,7 @@ from rally.forms import (
     DateTimeLocalField,
     Form,
     IntegerField,
+    KanaField,
     RadioField,
     SelectField,
     TranslatedField,
@@ -82,6 +83,7 @@ class CouponForm(Form):
 
 class EventForm(Form):
     title = _title(_l("Title"))
+    title_kana = KanaField(_l("Reading of the title (katakana)"))
     body = TranslatedField(_l("Text"), max_length=10000, textarea=True)
     place = TranslatedField(_l("Place"), max_length=255)
     starts_at = _when(_l("Starts"), required=True)
@@ -116,6 +118,7 @@ class EventForm(Form):
         UTC."""
         return EventInput(
             title=self.title.data,
+            title_kana=self.title_kana.data,
             body=self.body.data,
             place=self.place.data,
             starts_at=to_utc(self.starts_at.data, timezone),

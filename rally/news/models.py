@@ -87,6 +87,8 @@ class Event(Scheduled, Translated, db.Model):
         ForeignKey("user.id", ondelete="SET NULL"), index=True
     )
     title: Mapped[dict[str, str]] = translated_column()
+    # The title's reading in katakana (イベント名_カナ of the open data), "" when not given.
+    title_kana: Mapped[str] = mapped_column(String(200), default="", server_default="")
     body: Mapped[dict[str, str]] = translated_column()
     place: Mapped[dict[str, str]] = translated_column()
     starts_at: Mapped[datetime] = mapped_column(index=True)

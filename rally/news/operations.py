@@ -56,6 +56,7 @@ class EventInput:
     title: dict[str, str]
     starts_at: datetime
     ends_at: datetime
+    title_kana: str = ""  # the title's reading in katakana (open data)
     body: dict[str, str] = field(default_factory=dict)
     place: dict[str, str] = field(default_factory=dict)
     mode: EventMode = EventMode.in_person

@@ -4,7 +4,7 @@ from wtforms import BooleanField, StringField, SubmitField
 from wtforms.validators import URL, Length, NumberRange, Optional
 
 from rally.areas.forms import area_field
-from rally.forms import FloatField, Form, SelectField, TranslatedField, clean_text
+from rally.forms import FloatField, Form, KanaField, SelectField, TranslatedField, clean_text
 from rally.i18n import _l
 
 from .models import SpotKind
@@ -38,6 +38,7 @@ class SpotForm(Form):
     kind = SelectField(_l("Kind of place"), choices=[], coerce=SpotKind)
     area_id = area_field()
     name = TranslatedField(_l("Name"), max_length=120)
+    name_kana = KanaField(_l("Reading of the name (katakana)"))
     description = TranslatedField(_l("Description"), max_length=5000, textarea=True)
     address = TranslatedField(_l("Address"), max_length=255)
     hours = TranslatedField(_l("Opening hours"), max_length=255)
@@ -57,6 +58,7 @@ class SpotForm(Form):
             kind=self.kind.data,
             area_id=self.area_id.data,
             name=self.name.data,
+            name_kana=self.name_kana.data,
             description=self.description.data,
             address=self.address.data,
             hours=self.hours.data,

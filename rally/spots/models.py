@@ -38,6 +38,8 @@ class Spot(Translated, db.Model):
         Enum(SpotKind, native_enum=False, length=20, validate_strings=True), index=True
     )
     name: Mapped[dict[str, str]] = translated_column()
+    # The name's reading in katakana (名称_カナ of the open data), "" when not given.
+    name_kana: Mapped[str] = mapped_column(String(200), default="", server_default="")
     description: Mapped[dict[str, str]] = translated_column()
     address: Mapped[dict[str, str]] = translated_column()
     hours: Mapped[dict[str, str]] = translated_column()

@@ -25,6 +25,7 @@ class SpotInput:
     kind: SpotKind
     area_id: int | None = None
     name: dict[str, str] = field(default_factory=dict)
+    name_kana: str = ""  # the name's reading in katakana (open data)
     description: dict[str, str] = field(default_factory=dict)
     address: dict[str, str] = field(default_factory=dict)
     hours: dict[str, str] = field(default_factory=dict)

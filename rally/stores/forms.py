@@ -8,7 +8,7 @@ from wtforms.validators import Length, NumberRange, Optional, Regexp, Validation
 
 from rally.areas.forms import area_field
 from rally.auth.forms import confirm_field, email_field, name_field, password_field
-from rally.forms import FloatField, Form, SelectField, TranslatedField
+from rally.forms import FloatField, Form, KanaField, SelectField, TranslatedField
 from rally.i18n import _l
 
 from .models import Category
@@ -56,6 +56,7 @@ def store_name_field() -> TranslatedField:
 
 class StoreProfileForm(StoreBasicsMixin, Form):
     name = store_name_field()
+    name_kana = KanaField(_l("Reading of the name (katakana)"))
     description = TranslatedField(_l("Description"), max_length=2000, textarea=True)
     latitude = CoordinateField(
         _l("Latitude"),

@@ -53,6 +53,8 @@ class Store(Translated, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     name: Mapped[dict[str, str]] = translated_column()
+    # The name's reading in katakana (名称_カナ of the open data), "" when not given.
+    name_kana: Mapped[str] = mapped_column(String(200), default="", server_default="")
     description: Mapped[dict[str, str]] = translated_column()
     category: Mapped[Category] = mapped_column(
         Enum(Category, native_enum=False, length=20, validate_strings=True), index=True

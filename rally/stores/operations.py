@@ -41,6 +41,7 @@ class StoreProfileInput(StoreInput):
     cashless: bool
     wifi: bool
     area_id: int | None
+    name_kana: str = ""
 
 
 # Fields a merchant may change on its store's profile (never status nor owner).
