@@ -305,7 +305,9 @@ def jobs_prune(days: int | None):
     take_write_lock()
     deleted, cleared = prune_deliveries(utcnow(), days)
     db.session.commit()
-    click.echo(f"Deliveries older than {days} days: {deleted} sent deleted, {cleared} failed cleared.")
+    click.echo(
+        f"Deliveries older than {days} days: {deleted} sent deleted, {cleared} failed cleared."
+    )
 
 
 @handmedown.command("lapse")
