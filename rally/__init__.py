@@ -152,6 +152,7 @@ def _connect_signals() -> None:
     from .lottery import receivers as lottery_receivers  # noqa: F401
     from .notifications import digests  # noqa: F401 (periodic digest tasks)
     from .notifications import receivers as notifications_receivers  # noqa: F401
+    from .push import receivers as push_receivers  # noqa: F401 (logout forgets the device)
     from .residents import receivers as residents_receivers  # noqa: F401 (profile erased)
     from .rewards import receivers as rewards_receivers  # noqa: F401
     from .roles import receivers as roles_receivers  # noqa: F401 (badges on profiles)

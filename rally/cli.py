@@ -286,6 +286,30 @@ def jobs_worker(workers: int, scheduler_interval: int):
     consumer.run()
 
 
+@jobs.command("prune")
+@click.option(
+    "--days",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Age in days of what goes (default RALLY_DELIVERY_KEEP_DAYS, else 90).",
+)
+def jobs_prune(days: int | None):
+    """Delete deliveries sent more than DAYS ago and clear the texts of those that failed
+    more than DAYS ago (a failed reset link must not linger); queued ones stay. The worker
+    does this each night; running it again changes nothing more."""
+    from .database import take_write_lock
+    from .jobs.deliveries import KEEP_DAYS, prune_deliveries
+
+    if days is None:
+        days = int(current_app.config.get("RALLY_DELIVERY_KEEP_DAYS", KEEP_DAYS))
+    take_write_lock()
+    deleted, cleared = prune_deliveries(utcnow(), days)
+    db.session.commit()
+    click.echo(
+        f"Deliveries older than {days} days: {deleted} sent deleted, {cleared} failed cleared."
+    )
+
+
 @handmedown.command("lapse")
 def handmedown_lapse():
     """Return to the board the listings whose reservation the giver left unanswered for 3

@@ -20,9 +20,10 @@ import smtplib
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 
-from flask import current_app
+from flask import current_app, has_app_context
+from huey import crontab
 from huey.exceptions import RetryTask
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import and_, delete, func, null, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from rally import mail as mailer
@@ -32,7 +33,7 @@ from rally.pagination import paginate
 from rally.utils import utcnow
 
 from .models import Delivery, DeliveryState
-from .queue import enqueue_on_commit, job
+from .queue import enqueue_on_commit, huey, job
 
 MAIL = "mail"
 CLAIM_LEASE = timedelta(minutes=10)  # longer than any send: a mail server times out in 10 s
@@ -316,6 +317,7 @@ def retry_delivery(delivery_id: int, now: datetime) -> bool:
         .where(
             Delivery.id == delivery_id,
             or_(Delivery.state == DeliveryState.failed, _stalled(now)),
+            Delivery.payload.is_not(None),  # pruned (prune_deliveries): nothing to send
         )
         .values(state=DeliveryState.queued, attempts=0, claimed_until=None, updated_at=now)
         .returning(Delivery.key)
@@ -345,3 +347,54 @@ def delivery_counts(batch: str) -> dict[tuple[str, DeliveryState], int]:
         .group_by(Delivery.channel, Delivery.state)
     )
     return {(channel, state): count for channel, state, count in rows}
+
+
+# --- Pruning ---------------------------------------------------------------------------
+
+#: Days a delivery is kept once sent or failed (``flask --app rally jobs prune --days``).
+KEEP_DAYS = 90
+
+
+def prune_deliveries(now: datetime, days: int = KEEP_DAYS) -> tuple[int, int]:
+    """Let old deliveries go: those sent more than ``days`` ago are deleted, and those that
+    failed more than ``days`` ago lose their payload (a reset link, an address, a text must
+    not linger) but stay listed for the admins, without a Retry (nothing is left to send).
+    Queued ones are left alone, however old: a worker may still send them. Answers
+    ``(deleted, cleared)``; running it again changes nothing more.
+
+    :param now: the time the ages are counted from.
+    :param days: the age in days (measured on ``updated_at``, the last try); at least 1.
+    """
+    if days < 1:
+        raise ValueError("days must be at least 1")
+    before = now - timedelta(days=days)
+    deleted = db.session.execute(
+        delete(Delivery)
+        .where(Delivery.state == DeliveryState.sent, Delivery.updated_at < before)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    cleared = db.session.execute(
+        update(Delivery)
+        .where(
+            Delivery.state == DeliveryState.failed,
+            Delivery.updated_at < before,
+            Delivery.payload.is_not(None),
+        )
+        # SQL NULL (not JSON's null), so "IS NULL" finds what was cleared.
+        .values(payload=null())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.flush()
+    return deleted, cleared
+
+
+@huey.periodic_task(crontab(minute="30", hour="18"))
+def prune_old_deliveries() -> None:
+    """Each night (03:30 in Tokyo), as ``jobs prune`` does, keeping
+    ``RALLY_DELIVERY_KEEP_DAYS`` (90) days."""
+    app = current_app._get_current_object() if has_app_context() else huey.binding().app
+    if app is None:
+        return
+    with app.app_context():
+        prune_deliveries(utcnow(), int(app.config.get("RALLY_DELIVERY_KEEP_DAYS", KEEP_DAYS)))
+        db.session.commit()

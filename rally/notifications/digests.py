@@ -30,6 +30,7 @@ from rally.utils import utcnow
 from rally.visitors.models import Visitor
 
 from .models import Notification
+from .unsubscribe import digest_unsubscribe_token
 
 AWAY_FROM = timedelta(days=7)
 AWAY_UNTIL = timedelta(days=180)
@@ -133,13 +134,23 @@ def digest_mail(visitor: Visitor, rows: list[Notification], period: Frequency) -
                 )
             )
         subject = _("Your daily digest") if period is Frequency.daily else _("Your weekly digest")
+        unsubscribe = base + url_for(
+            "notifications.digest_unsubscribe", token=digest_unsubscribe_token(visitor)
+        )
         body = _(
-            "%(lines)s\n\nRead them: %(link)s\nChoose how often you hear from us: %(settings)s",
+            "%(lines)s\n\nRead them: %(link)s\nChoose how often you hear from us: %(settings)s\n"
+            "Stop these digests: %(unsubscribe)s",
             lines="\n".join(f"• {line}" for line in lines),
             link=base + url_for("notifications.index"),
             settings=base + url_for("announcements.settings"),
+            unsubscribe=unsubscribe,
         )
-    return Mail(visitor.email, subject, body)
+    # RFC 8058: a mail client's "unsubscribe" button POSTs the link, without a log-in.
+    headers = {
+        "List-Unsubscribe": f"<{unsubscribe}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+    return Mail(visitor.email, subject, body, headers)
 
 
 def send_digests(period: Frequency, now: datetime) -> int:

@@ -15,7 +15,7 @@ from flask import (
 )
 
 from rally.database import take_write_lock, writes
-from rally.extensions import db
+from rally.extensions import csrf, db
 from rally.forms import ConfirmForm
 from rally.i18n import _
 from rally.threads.engagement_views import thread_url
@@ -24,6 +24,7 @@ from rally.visitors.session import SESSION_KEY, current_visitor
 
 from . import operations
 from .operations import NotificationError, Shown
+from .unsubscribe import DigestLinkError, stop_digests, visitor_of_token
 
 bp = Blueprint("notifications", __name__, template_folder="templates")
 
@@ -171,3 +172,20 @@ def dismiss_announcement(notification_id: int):
     if not back.startswith("/") or back.startswith("//") or "\\" in back:
         back = url_for(".index")
     return redirect(back, 303)
+
+
+@bp.route("/me/digests/unsubscribe/<token>", methods=["GET", "POST"])
+@csrf.exempt  # a mail client's one-click POST (RFC 8058) has no form token: the link is signed
+def digest_unsubscribe(token: str):
+    """The digest e-mails' unsubscribe link: GET asks (a mail scanner opening links
+    changes nothing), POST turns the digests off, no log-in needed."""
+    try:
+        if request.method == "POST":
+            stop_digests(token)
+            db.session.commit()
+            return render_template("notifications/digest_unsubscribed.html")
+        visitor_of_token(token)
+    except DigestLinkError:
+        db.session.rollback()
+        abort(404)
+    return render_template("notifications/digest_unsubscribe.html")

@@ -26,7 +26,7 @@ from flask import current_app
 from py_vapid import Vapid
 from py_vapid.utils import b64urldecode
 from pywebpush import WebPushException, webpush
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from rally.errors import RallyError
@@ -266,6 +266,27 @@ def remove_endpoint(visitor, endpoint: str) -> bool:
         )
     )
     return result.rowcount == 1
+
+
+def log_out_device(visitor, subscription_id: int | None, endpoint: str | None) -> int:
+    """The visitor logs out on this device: its subscription is theirs no more, so the next
+    person on a shared tablet gets none of their messages. The device is known by the
+    browser's cookie (``subscription_id``, see :mod:`rally.push.device`) and, when the
+    page's script ran, by the endpoint it read from the browser; only the visitor's own
+    rows go (a cookie or endpoint naming another account's device changes nothing).
+    How many rows went.
+    """
+    mine = []
+    if subscription_id is not None:
+        mine.append(PushSubscription.id == subscription_id)
+    if endpoint:
+        mine.append(PushSubscription.endpoint == endpoint[:1024])
+    if not mine:
+        return 0
+    result = db.session.execute(
+        delete(PushSubscription).where(PushSubscription.visitor_id == visitor.id, or_(*mine))
+    )
+    return result.rowcount
 
 
 def encode_payload(payload: dict) -> bytes:

@@ -23,6 +23,7 @@ from rally.visitors.session import current_visitor
 
 from . import operations
 from .channel import queue_push
+from .device import remember_device
 from .keys import configured_keys
 from .messages import test_message
 from .operations import PushError
@@ -114,7 +115,9 @@ def subscribe():
         db.session.rollback()
         return jsonify(error=error.code, message=str(error.message)), error.status
     db.session.commit()
-    return jsonify(id=subscription.id, device=subscription.user_agent), 201
+    response = jsonify(id=subscription.id, device=subscription.user_agent)
+    response.status_code = 201
+    return remember_device(response, subscription.id)  # logging out forgets this device
 
 
 @bp.post("/me/push/unsubscribe")

@@ -17,3 +17,9 @@ account_deleting = _signals.signal("account-deleting")
 #: Each receiver returns how many (the lottery: entries not drawn yet). Sent by
 #: :func:`rally.visitors.operations.open_lottery_entries`.
 counting_withdrawals = _signals.signal("counting-withdrawals")
+
+#: A visitor logs out (the logout request, still logged in). Sender: the visitor. Receivers
+#: may read the request (its cookies, its form) to know which device this is: Web Push
+#: forgets this browser's subscription, so a shared tablet does not keep receiving the
+#: previous account's messages. Sent by :func:`rally.visitors.views.logout`.
+logging_out = _signals.signal("logging-out")

@@ -10,7 +10,7 @@ from rally.extensions import db, limiter
 from rally.i18n import _, current_language
 from rally.utils import utcnow
 
-from . import jobs, operations
+from . import jobs, operations, signals
 from .forms import (
     DeleteAccountForm,
     ForgotForm,
@@ -136,7 +136,12 @@ def login():
 @bp.post("/logout")
 def logout():
     if SimpleForm().validate_on_submit():
+        visitor = current_visitor()
+        if visitor is not None:
+            # Still logged in: the rooms above let go of this device (Web Push).
+            signals.logging_out.send(visitor)
         log_out()
+        db.session.commit()
         flash(_("You are logged out."), "success")
     return redirect(url_for("cardpage.cards"), 303)
 
