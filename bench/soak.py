@@ -324,12 +324,20 @@ def main() -> None:
         began = time.monotonic()
         for worker in workers:
             worker.start()
-        time.sleep(seconds / 2)
-        memory["middle"] = gunicorn_rss(cluster)
+        # RSS every minute (and at the middle), to tell warm-up from a leak.
+        by_minute = [memory["start"]]
+        for moment in sorted({*range(60, int(seconds), 60), seconds / 2}):
+            time.sleep(max(0, began + moment - time.monotonic()))
+            sizes = gunicorn_rss(cluster)
+            if moment == seconds / 2:
+                memory["middle"] = sizes
+            if moment % 60 == 0:
+                by_minute.append(sizes)
         for worker in workers:
             worker.join()
         elapsed = time.monotonic() - began
         memory["end"] = gunicorn_rss(cluster)
+        by_minute.append(memory["end"])
         written = {
             "scan": count(cluster, "SELECT count(*) FROM stamp") - before["scan"],
             "reply": count(cluster, "SELECT count(*) FROM post") - before["reply"],
@@ -400,6 +408,17 @@ def main() -> None:
     for label in memory["start"]:
         row = [memory[moment].get(label, 0) / 1024 for moment in ("start", "middle", "end")]
         lines.append(f"| {label} | " + " | ".join(f"{value:.1f}" for value in row) + " |")
+    minutes = [f"{m}" for m in range(len(by_minute) - 1)] + ["end"]
+    lines += [
+        "",
+        "RSS MiB by minute of the soak (0: before traffic):",
+        "",
+        "| process | " + " | ".join(minutes) + " |",
+        "| --- " * (len(minutes) + 1) + "|",
+    ]
+    for label in memory["start"]:
+        sizes = [f"{sample.get(label, 0) / 1024:.1f}" for sample in by_minute]
+        lines.append(f"| {label} | " + " | ".join(sizes) + " |")
     report = "\n".join(lines) + "\n"
     print(report)
     if not args.no_write:
