@@ -2,10 +2,13 @@
 and an S3 store, with a job worker (the cluster of tests/cluster/cluster.py).
 
 Visitors scan (a new card and a stamp each), open their card, the store directory, the
-circles and a circle's threads; a resident replies in a thread. Requests alternate between
-servers A and B. Reported: throughput, p99 per kind, server errors (must be 0), writes
-accounted for (answered scans and replies against the rows in the database) and the RSS of
-each gunicorn process at start, middle and end (from /proc).
+circles and a circle's threads; every other visitor scans at the soak's own campaign (set up
+here with the app's operations: a first tier at one stamp, no stock, no questionnaire) and
+claims its reward from the card page's form. A resident reads a thread, replies and toggles
+a reaction on one of its posts with the thread page's form. Requests alternate between
+servers A and B. Reported: throughput, p50 and p99 per kind, server errors (must be 0),
+writes accounted for (answered scans, replies, claims and reaction toggles against the rows
+in the database) and the RSS of each gunicorn process at start, middle and end (from /proc).
 
     python bench/soak.py --minutes 10          # appends a section to bench/results.md
 
@@ -13,6 +16,7 @@ Needs the PostgreSQL server binaries and redis-server (./scripts/test installs t
 """
 
 import argparse
+import html
 import os
 import random
 import re
@@ -28,6 +32,7 @@ import requests
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
+from rally.threads.models import REACTIONS  # noqa: E402
 from tests.cluster.cluster import Cluster, cluster_database, rss_kib, scan_paths  # noqa: E402
 
 
@@ -35,15 +40,71 @@ def csrf(page) -> str:
     return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page.text).group(1)
 
 
+# The soak's own campaign, made as the back office makes one (create, then publish): six
+# approved shops, a first tier at one stamp with no stock and no questionnaire, so every
+# new card can claim once. Prints the campaign id, then the stamp URL of each checkpoint.
+SEED_CLAIMS = """
+from sqlalchemy import select
+from rally import create_app
+from rally.campaigns.editing import CampaignInput, TierInput, create_campaign
+from rally.campaigns.lifecycle import publish_campaign
+from rally.extensions import db
+from rally.stamping.tokens import stamp_url
+from rally.stores.models import Store, StoreStatus
+from rally.utils import utcnow
+from datetime import timedelta
+
+app = create_app()
+with app.app_context():
+    now = utcnow()
+    stores = db.session.scalars(
+        select(Store.id).where(Store.status == StoreStatus.approved).order_by(Store.id).limit(6)
+    ).all()
+    campaign = create_campaign(CampaignInput(
+        title={"ja": "ソーク特典", "en": "Soak reward"},
+        rules={"ja": "1個で特典", "en": "One stamp, one reward"},
+        starts_at=now - timedelta(days=1),
+        ends_at=now + timedelta(days=30),
+        store_ids=list(stores),
+        tiers=[TierInput(None, 1, {"ja": "ソーク特典", "en": "Soak reward"}, None)],
+    ))
+    publish_campaign(campaign, now)
+    db.session.commit()
+    print(campaign.id)
+    for checkpoint in campaign.checkpoints:
+        print(stamp_url(checkpoint))
+"""
+
+
+def seed_claims(cluster: Cluster) -> tuple[int, list[str]]:
+    """The soak campaign's id and the ``/s/<token>`` paths of its checkpoints."""
+    done = subprocess.run(
+        [sys.executable, "-c", SEED_CLAIMS],
+        cwd=ROOT,
+        env=cluster.env(),
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode != 0:
+        raise RuntimeError("seeding the soak campaign failed:\n" + done.stdout + done.stderr)
+    lines = done.stdout.split()
+    return int(lines[0]), ["/s/" + line.rsplit("/s/", 1)[1] for line in lines[1:]]
+
+
 class Soak:
-    def __init__(self, cluster: Cluster, seconds: float):
+    def __init__(self, cluster: Cluster, seconds: float, claim_scans: list[str]):
         self.cluster = cluster
+        self.claim_scans = claim_scans
+        # Reactions the resident toggled: (post id, emoji) -> toggles answered 303.
+        self.toggles = defaultdict(int)
+        self.chance = random.Random(22)  # the resident's
         self.deadline = time.monotonic() + seconds
         self.times = defaultdict(list)  # kind -> seconds
         self.errors = []  # (kind, status or exception)
         self.answered = defaultdict(int)  # write kind -> 303 answers
+        self.refused = defaultdict(int)  # (write kind, status) -> answers refusing it
         self.lock = threading.Lock()
-        self.scans = [p for p in scan_paths(cluster) if self._plain(p)]
+        self.scans = [p for p in scan_paths(cluster) if p not in claim_scans and self._plain(p)]
         self.circles = re.findall(
             r'href="(/circles/\d+)"', requests.get(cluster.url("a") + "/circles", timeout=30).text
         )
@@ -74,19 +135,80 @@ class Soak:
             turn += 1
             server = self.cluster.url("ab"[turn % 2])
             session = requests.Session()
-            path = chance.choice(self.scans)
+            claiming = turn % 2 == 0 and bool(self.claim_scans)
+            path = chance.choice(self.claim_scans if claiming else self.scans)
             scan = self._time("scan", session.get, server + path, allow_redirects=False)
             if scan is not None and scan.status_code == 303:
                 with self.lock:
                     self.answered["scan"] += 1
                 card = scan.headers["Location"]
                 other = self.cluster.url("ab"[(turn + 1) % 2])
-                self._time("card page", session.get, other + card)
+                page = self._time("card page", session.get, other + card)
+                if claiming and page is not None and page.status_code == 200:
+                    self.claim(session, server, page)
             self._time("directory", session.get, server + "/stores")
             self._time("circles", session.get, server + "/circles")
             if self.circles:
                 circle = chance.choice(self.circles)
                 self._time("circle page", session.get, server + circle)
+
+    def claim(self, session: requests.Session, server: str, card_page) -> None:
+        """Claim the first tier with the card page's own form, on the other server than the
+        card page's. A claim is answered 303 to its code's page (a refusal: to the card)."""
+        form = re.search(
+            r'<form method="post" class="tier-claim" action="([^"]+)">(.*?)</form>',
+            card_page.text,
+            re.S,
+        )
+        if form is None:
+            with self.lock:
+                self.errors.append(("claim", "no claim form on a one-stamp card"))
+            return
+        fields = dict(re.findall(r'name="([^"]+)"[^>]*value="([^"]*)"', form.group(2)))
+        answer = self._time(
+            "claim",
+            session.post,
+            server + html.unescape(form.group(1)),
+            data=fields,
+            allow_redirects=False,
+        )
+        if answer is None:
+            return
+        if answer.status_code == 303 and "/card/claims/" in answer.headers["Location"]:
+            with self.lock:
+                self.answered["claim"] += 1
+        elif answer.status_code < 500:
+            with self.lock:
+                self.refused[("claim", answer.status_code)] += 1
+
+    def react(self, session: requests.Session, server: str, page) -> None:
+        """Toggle one reaction on one post of the thread page with its own form."""
+        forms = re.findall(
+            r'<form method="post" action="([^"]*/posts/(\d+)/reactions)"[^>]*>(.*?)</form>',
+            page.text,
+            re.S,
+        )
+        if not forms:
+            return
+        # A few posts and three emoji, picked at random: each reaction is added and taken
+        # back again and again over the soak.
+        action, post_id, body = self.chance.choice(forms[:4])
+        token = re.search(r'name="csrf_token" value="([^"]+)"', body).group(1)
+        emoji = self.chance.choice(REACTIONS[:3])
+        answer = self._time(
+            "reaction",
+            session.post,
+            server + action,
+            data={"csrf_token": token, "emoji": emoji},
+            allow_redirects=False,
+        )
+        if answer is not None and answer.status_code == 303:
+            with self.lock:
+                self.answered["reaction"] += 1
+                self.toggles[(int(post_id), emoji)] += 1
+        elif answer is not None and answer.status_code < 500:
+            with self.lock:
+                self.refused[("reaction", answer.status_code)] += 1
 
     def resident(self) -> None:
         session = requests.Session()
@@ -123,6 +245,10 @@ class Soak:
             if reply is not None and reply.status_code == 303:
                 with self.lock:
                     self.answered["reply"] += 1
+            elif reply is not None and reply.status_code < 500:
+                with self.lock:
+                    self.refused[("reply", reply.status_code)] += 1
+            self.react(session, server, page)
             time.sleep(0.5)
 
 
@@ -141,6 +267,11 @@ def gunicorn_rss(cluster: Cluster) -> dict[str, int]:
 def count(cluster: Cluster, sql: str) -> int:
     with psycopg.connect(cluster.database_url) as connection:
         return connection.execute(sql).fetchone()[0]
+
+
+def rows(cluster: Cluster, sql: str) -> set[tuple]:
+    with psycopg.connect(cluster.database_url) as connection:
+        return {tuple(row) for row in connection.execute(sql)}
 
 
 def p99(values: list[float]) -> float:
@@ -165,16 +296,27 @@ def main() -> None:
         check=True,
     )
     pg_dir, pg_url = pg.stdout.split()
-    cluster = Cluster(cluster_database(pg_url), web_workers=args.web_workers)
+    cluster = Cluster(
+        cluster_database(pg_url),
+        web_workers=args.web_workers,
+        # Every client here is 127.0.0.1: the claims' per-address limit would refuse them.
+        extra_env={"RALLY_CLAIM_LIMIT": "100000 per minute"},
+    )
     started_at = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     load = os.getloadavg()
     try:
         cluster.start()
         seconds = args.minutes * 60
-        soak = Soak(cluster, seconds)
+        campaign_id, claim_scans = seed_claims(cluster)
+        soak = Soak(cluster, seconds, claim_scans)
+        resident = count(cluster, "SELECT id FROM visitor WHERE email = 'resident@example.jp'")
+        reactions_sql = f"SELECT post_id, emoji FROM reaction WHERE visitor_id = {resident}"
+        claims_sql = f"SELECT count(*) FROM claim WHERE campaign_id = {campaign_id}"
         before = {
             "scan": count(cluster, "SELECT count(*) FROM stamp"),
             "reply": count(cluster, "SELECT count(*) FROM post"),
+            "claim": count(cluster, claims_sql),
+            "reaction": rows(cluster, reactions_sql),
         }
         memory = {"start": gunicorn_rss(cluster)}
         workers = [threading.Thread(target=soak.visitor, args=(i,)) for i in range(args.visitors)]
@@ -182,16 +324,30 @@ def main() -> None:
         began = time.monotonic()
         for worker in workers:
             worker.start()
-        time.sleep(seconds / 2)
-        memory["middle"] = gunicorn_rss(cluster)
+        # RSS every minute (and at the middle), to tell warm-up from a leak.
+        by_minute = [memory["start"]]
+        for moment in sorted({*range(60, int(seconds), 60), seconds / 2}):
+            time.sleep(max(0, began + moment - time.monotonic()))
+            sizes = gunicorn_rss(cluster)
+            if moment == seconds / 2:
+                memory["middle"] = sizes
+            if moment % 60 == 0:
+                by_minute.append(sizes)
         for worker in workers:
             worker.join()
         elapsed = time.monotonic() - began
         memory["end"] = gunicorn_rss(cluster)
+        by_minute.append(memory["end"])
         written = {
             "scan": count(cluster, "SELECT count(*) FROM stamp") - before["scan"],
             "reply": count(cluster, "SELECT count(*) FROM post") - before["reply"],
+            "claim": count(cluster, claims_sql) - before["claim"],
         }
+        # Each answered toggle flips its (post, emoji): the resident's reactions at the end
+        # are those at the start with every oddly often toggled one flipped.
+        flipped = {key for key, toggles in soak.toggles.items() if toggles % 2}
+        expected_reactions = before["reaction"] ^ flipped
+        reactions_now = rows(cluster, reactions_sql)
         server_log_errors = sum(
             cluster.log(name).count("Traceback") for name in ("a", "b", "worker")
         )
@@ -224,19 +380,64 @@ def main() -> None:
     for kind, values in sorted(soak.times.items()):
         median = sorted(values)[len(values) // 2]
         lines.append(f"| {kind} | {len(values)} | {median * 1000:.1f} | {p99(values) * 1000:.1f} |")
-    lines += ["", "| write | answered 303 | rows written | verdict |", "| --- | --- | --- | --- |"]
-    for kind in ("scan", "reply"):
-        verdict = "all accounted for" if written[kind] == soak.answered[kind] else "MISMATCH"
-        lines.append(f"| {kind} | {soak.answered[kind]} | {written[kind]} | {verdict} |")
+    lines += [
+        "",
+        "| write | answered 303 | refused (status: n) | rows expected | rows in database "
+        "| verdict |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for kind in ("scan", "claim", "reply", "reaction"):
+        refused = ", ".join(
+            f"{status}: {n}" for (k, status), n in sorted(soak.refused.items()) if k == kind
+        )
+        if kind == "reaction":
+            # Toggles: the rows are the resident's reactions at the end, as a set.
+            expected, found = len(expected_reactions), len(reactions_now)
+            same = reactions_now == expected_reactions
+            label = "reaction toggle (resident's rows at end)"
+        else:
+            expected, found = soak.answered[kind], written[kind]
+            same = expected == found
+            label = f"{kind} (new rows)"
+        verdict = "all accounted for" if same else "MISMATCH"
+        lines.append(
+            f"| {label} | {soak.answered[kind]} | {refused or '-'} | {expected} | {found} "
+            f"| {verdict} |"
+        )
     lines += ["", "| process | RSS start MiB | middle | end |", "| --- | --- | --- | --- |"]
     for label in memory["start"]:
         row = [memory[moment].get(label, 0) / 1024 for moment in ("start", "middle", "end")]
         lines.append(f"| {label} | " + " | ".join(f"{value:.1f}" for value in row) + " |")
+    minutes = [f"{m}" for m in range(len(by_minute) - 1)] + ["end"]
+    lines += [
+        "",
+        "RSS MiB by minute of the soak (0: before traffic):",
+        "",
+        "| process | " + " | ".join(minutes) + " |",
+        "| --- " * (len(minutes) + 1) + "|",
+    ]
+    for label in memory["start"]:
+        sizes = [f"{sample.get(label, 0) / 1024:.1f}" for sample in by_minute]
+        lines.append(f"| {label} | " + " | ".join(sizes) + " |")
     report = "\n".join(lines) + "\n"
     print(report)
     if not args.no_write:
-        with open(os.path.join(ROOT, "bench", "results.md"), "a") as handle:
-            handle.write(report)
+        replace_section(os.path.join(ROOT, "bench", "results.md"), report)
+
+
+def replace_section(path: str, report: str) -> None:
+    """Put ``report`` in place of the soak section of results.md (its heading up to the next
+    ``## ``), or at the end when there is none."""
+    with open(path) as handle:
+        text = handle.read()
+    start = text.find("\n## Soak: two servers")
+    if start < 0:
+        text = text + report
+    else:
+        end = text.find("\n## ", start + 1)
+        text = text[:start] + report + (text[end:] if end >= 0 else "")
+    with open(path, "w") as handle:
+        handle.write(text)
 
 
 if __name__ == "__main__":
