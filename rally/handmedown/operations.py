@@ -31,7 +31,7 @@ from rally.ugc.photos import (
     StoredPhoto,
     check_photo_count,
     delete_ugc_photo,
-    save_ugc_photo,
+    store_ugc_photos,
 )
 from rally.ugc.text import check_post_text, render_post
 from rally.ugc.words import held_words_in
@@ -384,34 +384,6 @@ def _check_new_account(visitor: Visitor, data: ListingInput, now: datetime) -> N
         )
 
 
-def _store_photos(listing: Listing, photos: tuple[bytes, ...]) -> None:
-    """Write the photos' files (no EXIF, no GPS) and rows; on a refused photo, remove the
-    files written.
-
-    :raise PhotoError: ``not_an_image``, ``photo_too_many_pixels``, ``photo_damaged``.
-    """
-    stored: list[StoredPhoto] = []
-    try:
-        for data in photos:
-            stored.append(save_ugc_photo(data))
-    except BaseException:
-        for photo in stored:
-            delete_ugc_photo(photo)
-        raise
-    for position, photo in enumerate(stored):
-        db.session.add(
-            ListingPhoto(
-                listing_id=listing.id,
-                name=photo.name,
-                thumbnail=photo.thumbnail,
-                position=position,
-                width=photo.width,
-                height=photo.height,
-            )
-        )
-    db.session.flush()
-
-
 def create_listing(visitor: Visitor | None, data: ListingInput, now: datetime) -> Listing:
     """Offer a thing: listed at once, or held for a moderator when its text holds a word
     the association listed. Every check comes before anything is written; photo files are
@@ -446,7 +418,7 @@ def create_listing(visitor: Visitor | None, data: ListingInput, now: datetime) -
     )
     db.session.add(listing)
     db.session.flush()
-    _store_photos(listing, data.photos)
+    store_ugc_photos(data.photos, ListingPhoto, listing_id=listing.id)
     return listing
 
 

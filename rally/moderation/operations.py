@@ -10,8 +10,10 @@ Who acts is a circles :class:`~rally.circles.operations.Actor`: a circle's moder
 """
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import delete, func, or_, select, update
@@ -77,42 +79,153 @@ class ReportInput:
     note: str = ""
 
 
-# Reading.
+# What residents report and moderators decide about: a circle's post or a hand-me-down
+# listing. Both go through the same code: reading, reports, hiding at once, moves and
+# their undoing, the audit log; a Target says where each kind keeps its moderation state.
 
 
-def readable_post(post_id: int, actor: Actor, states=frozenset({PostState.visible})) -> Post:
-    """A post ``actor`` may read, in one of ``states`` (visible ones by default; a report
+@dataclass(frozen=True)
+class Target:
+    """A kind of item under moderation.
+
+    Its reports' and decisions' column is ``<kind>_id``; ``model.<state>`` and
+    ``model.<reason>`` are its moderation state (a :class:`PostState`) and why it is in it.
+    """
+
+    kind: str
+    model: type
+    state: str
+    reason: str
+    #: The attribute naming the account the item is by (told of decisions).
+    subject: str
+    #: What it may be told to do (:data:`POST_ACTIONS`, :data:`LISTING_ACTIONS`).
+    actions: tuple[str, ...]
+    missing: Callable[[], ModerationError]
+    not_moderator: Callable[[], ModerationError]
+    own_item: Callable[[], ModerationError]
+    may_read: Callable[[Any, Actor], bool]
+    moderates: Callable[[Any, Actor], bool]
+    #: The circle the item is in (``None``: the association's alone).
+    circle_id: Callable[[Any], int | None]
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}_id"
+
+    def load(self, item_id: int):
+        return db.session.get(self.model, item_id)
+
+    def state_of(self, item) -> PostState:
+        return getattr(item, self.state)
+
+    def subject_of(self, item) -> int | None:
+        return getattr(item, self.subject)
+
+    def previous(self, item) -> str:
+        """The state as the audit log records it, for an undo to bring back."""
+        return f"{self.state_of(item).value}:{getattr(item, self.reason)}"
+
+    def reports(self, item):
+        """The condition on :class:`Report` for this item's reports."""
+        return getattr(Report, self.key) == item.id
+
+    def audit(self, item) -> dict:
+        """A decision's columns naming the item, its circle and its author."""
+        return {
+            "circle_id": self.circle_id(item),
+            self.key: item.id,
+            "subject_id": self.subject_of(item),
+        }
+
+
+def readable(target: Target, item_id: int, actor: Actor, states=frozenset({PostState.visible})):
+    """An item ``actor`` may read, in one of ``states`` (visible ones by default; a report
     sent from a page that showed it is taken while it is hidden pending review too).
 
-    :raise ModerationError: ``no_post`` (404): missing, in another state, or in a circle
-        the actor may not read.
+    :raise ModerationError: ``no_post``/``no_listing`` (404): missing, in another state, or
+        not for the actor to read (a post in a circle they may not read).
     """
-    post = db.session.get(Post, post_id)
-    if post is None or post.state not in states or not may_read(post.circle, actor):
-        raise ModerationError(_l("This post is not here."), code="no_post", status=404)
-    return post
+    item = target.load(item_id)
+    if item is None or target.state_of(item) not in states or not target.may_read(item, actor):
+        raise target.missing()
+    return item
 
 
-def moderated_post(post_id: int, actor: Actor) -> Post:
-    """A post (in any state) of a circle ``actor`` moderates.
+def moderated(target: Target, item_id: int, actor: Actor):
+    """An item (in any state) ``actor`` moderates: a post of a circle they moderate, a
+    listing for the association.
 
-    :raise ModerationError: ``no_post`` (404: missing, or its circle unreadable to the
+    :raise ModerationError: ``no_post``/``no_listing`` (404: missing, or unreadable to the
         actor), ``not_moderator`` (403).
     """
-    post = db.session.get(Post, post_id)
-    if post is None:
-        raise ModerationError(_l("This post is not here."), code="no_post", status=404)
-    if not is_moderator(post.circle, actor):
-        if not may_read(post.circle, actor):
-            raise ModerationError(_l("This post is not here."), code="no_post", status=404)
-        raise _not_moderator()
-    return post
+    item = target.load(item_id)
+    if item is None:
+        raise target.missing()
+    if not target.moderates(item, actor):
+        if not target.may_read(item, actor):
+            raise target.missing()
+        raise target.not_moderator()
+    return item
+
+
+# Reading.
 
 
 def _not_moderator() -> ModerationError:
     return ModerationError(
         _l("Only this circle's moderators can do this."), code="not_moderator", status=403
     )
+
+
+def _no_post() -> ModerationError:
+    return ModerationError(_l("This post is not here."), code="no_post", status=404)
+
+
+def _no_listing() -> ModerationError:
+    return ModerationError(_l("This listing is not here."), code="no_listing", status=404)
+
+
+def _association_only() -> ModerationError:
+    return ModerationError(
+        _l("Only the association can moderate the hand-me-down board."),
+        code="not_moderator",
+        status=403,
+    )
+
+
+POSTS = Target(
+    kind="post",
+    model=Post,
+    state="state",
+    reason="state_reason",
+    subject="author_id",
+    actions=POST_ACTIONS,
+    missing=_no_post,
+    not_moderator=_not_moderator,
+    own_item=lambda: ModerationError(
+        _l("You cannot report your own post."), code="own_item", status=403
+    ),
+    may_read=lambda post, actor: may_read(post.circle, actor),
+    moderates=lambda post, actor: is_moderator(post.circle, actor),
+    circle_id=lambda post: post.circle_id,
+)
+#: Listings belong to no circle: the association's admins moderate them.
+LISTINGS = Target(
+    kind="listing",
+    model=Listing,
+    state="moderation_state",
+    reason="moderation_reason",
+    subject="giver_id",
+    actions=LISTING_ACTIONS,
+    missing=_no_listing,
+    not_moderator=_association_only,
+    own_item=lambda: ModerationError(
+        _l("You cannot report your own listing."), code="own_item", status=403
+    ),
+    may_read=handmedown.may_see,
+    moderates=lambda listing, actor: handmedown.may_moderate(actor),
+    circle_id=lambda listing: None,
+)
 
 
 def is_trusted(visitor: Visitor, now: datetime) -> bool:
@@ -146,24 +259,28 @@ def _add_report(report: Report) -> Report | None:
     return report
 
 
-def report_post(post: Post, reporter: Visitor, data: ReportInput, now: datetime) -> Report | None:
-    """Report a post; ``None`` when this account had reported it already (nothing added).
+def report(
+    target: Target, item, reporter: Visitor, data: ReportInput, now: datetime
+) -> Report | None:
+    """Report a post or a listing; ``None`` when this account had reported it already
+    (nothing added).
 
-    A trusted report may hide the post at once (:func:`hide_if_reported`). The post's row
+    A trusted report may hide the item at once (:func:`hide_if_reported`). The item's row
     is locked first (``SELECT ... FOR UPDATE`` on PostgreSQL; SQLite's writers are one at a
     time already), so of reports arriving together each one counts the ones before it:
-    the third distinct trusted reporter hides the post, exactly once.
+    the third distinct trusted reporter hides the item, exactly once.
 
     :raise ModerationError: ``own_item`` (403), ``note_too_long``.
     """
-    if post.author_id == reporter.id:
-        raise ModerationError(_l("You cannot report your own post."), code="own_item", status=403)
+    if target.subject_of(item) == reporter.id:
+        raise target.own_item()
     note = _clean_note(data.note)
-    db.session.execute(select(Post.id).where(Post.id == post.id).with_for_update())
+    model = target.model
+    db.session.execute(select(model.id).where(model.id == item.id).with_for_update())
     report = _add_report(
         Report(
             reporter_id=reporter.id,
-            post_id=post.id,
+            **{target.key: item.id},
             reason=ReportReason(data.reason),
             note=note,
             trusted=is_trusted(reporter, now),
@@ -171,7 +288,7 @@ def report_post(post: Post, reporter: Visitor, data: ReportInput, now: datetime)
         )
     )
     if report is not None and report.trusted:
-        hide_if_reported(post, now)
+        hide_if_reported(target, item, now)
     return report
 
 
@@ -196,46 +313,45 @@ def report_resident(
     )
 
 
-def hide_if_reported(post: Post, now: datetime) -> Decision | None:
-    """Hide a visible post reported by ``RALLY_REPORTS_TO_HIDE`` distinct trusted accounts
-    (open reports only), pending review; its author is told why (``decision_made``).
+def hide_if_reported(target: Target, item, now: datetime) -> Decision | None:
+    """Hide a visible post or listing reported by ``RALLY_REPORTS_TO_HIDE`` distinct
+    trusted accounts (open reports only), pending review; its author is told why
+    (``decision_made``).
 
-    The count and the change are the database's: ``UPDATE post ... WHERE state =
-    'visible'`` changes one row once, and only that request writes the decision.
+    The count and the change are the database's: ``UPDATE ... WHERE <state> = 'visible'``
+    changes one row once, and only that request writes the decision.
     """
     reporters = db.session.scalar(
         select(func.count(func.distinct(Report.reporter_id))).where(
-            Report.post_id == post.id, Report.trusted.is_(True), Report.resolved_at.is_(None)
+            target.reports(item), Report.trusted.is_(True), Report.resolved_at.is_(None)
         )
     )
     if reporters < current_app.config["RALLY_REPORTS_TO_HIDE"]:
         return None
-    before = db.session.execute(
-        select(Post.state, Post.state_reason).where(Post.id == post.id)
-    ).one()
+    model = target.model
+    state, state_reason = getattr(model, target.state), getattr(model, target.reason)
+    before = db.session.execute(select(state, state_reason).where(model.id == item.id)).one()
     hidden = db.session.execute(
-        update(Post)
-        .where(Post.id == post.id, Post.state == PostState.visible)
-        .values(state=PostState.hidden, state_reason="reports")
+        update(model)
+        .where(model.id == item.id, state == PostState.visible)
+        .values({target.state: PostState.hidden, target.reason: "reports"})
         .execution_options(synchronize_session=False)
     ).rowcount
-    db.session.expire(post, ["state", "state_reason"])
+    db.session.expire(item, [target.state, target.reason])
     if hidden != 1:
         return None
     reasons = Counter(
         db.session.scalars(
-            select(Report.reason).where(Report.post_id == post.id, Report.resolved_at.is_(None))
+            select(Report.reason).where(target.reports(item), Report.resolved_at.is_(None))
         )
     )
     decision = Decision(
-        circle_id=post.circle_id,
-        post_id=post.id,
-        subject_id=post.author_id,
+        **target.audit(item),
         action="auto_hide",
         # The reported reasons' codes, most reported first: the log and the author's
         # notification show their titles.
         reason=" ".join(reason.value for reason, _n in reasons.most_common()),
-        previous=f"{before.state.value}:{before.state_reason}",
+        previous=f"{before[0].value}:{before[1]}",
         created_at=now,
     )
     db.session.add(decision)
@@ -312,44 +428,78 @@ def decide_post(post: Post, action: str, reason: str, actor: Actor, now: datetim
         ``no_author`` (404: a warning or suspension of a deleted account),
         ``already_banned`` (409).
     """
-    if not is_moderator(post.circle, actor):
-        raise _not_moderator()
-    if action not in POST_ACTIONS:
-        raise ModerationError(_l("Unknown action."), code="unknown_action", status=404)
-    reason = _clean_reason(reason)
+    reason = _check_decision(POSTS, post, action, reason, actor)
     if action in RESIDENT_ACTIONS:
         if post.author_id is None or profile_of(post.author) is None:
             raise ModerationError(_l("This account is gone."), code="no_author", status=404)
         return _decide_resident(
             profile_of(post.author), action, reason, actor, now, post=post, circle=post.circle
         )
-    previous = f"{post.state.value}:{post.state_reason}"
+
+    def moved(_after: PostState) -> None:
+        if action != "release":  # a release is counted by publish, below
+            recount_replies(post)
+
+    def logged(_decision: Decision) -> None:
+        if action == "release":
+            publish(post, now=now)  # mentions, the thread's reply count, post_published
+
+    return _decide(POSTS, post, action, reason, actor, now, moved=moved, logged=logged)
+
+
+def _check_decision(target: Target, item, action: str, reason: str, actor: Actor) -> str:
+    """:return: the reason, cleaned. :raise ModerationError: ``not_moderator`` (403),
+    ``unknown_action`` (404), ``reason_empty``, ``reason_too_long``."""
+    if not target.moderates(item, actor):
+        raise target.not_moderator()
+    if action not in target.actions:
+        raise ModerationError(_l("Unknown action."), code="unknown_action", status=404)
+    return _clean_reason(reason)
+
+
+def _decide(
+    target: Target,
+    item,
+    action: str,
+    reason: str,
+    actor: Actor,
+    now: datetime,
+    moved: Callable[[PostState], None],
+    logged: Callable[[Decision], None] | None = None,
+) -> Decision:
+    """Move the item's state as :data:`POST_MOVES` says (``UPDATE ... WHERE`` the state
+    read: of two moderators deciding at once one wins, the other is told it changed), then
+    ``moved(<the new state>)``; log the decision, close the item's open reports,
+    ``logged(decision)``, and tell the author unless it only dismisses reports.
+
+    :raise ModerationError: ``state_changed`` (409).
+    """
+    previous = target.previous(item)
     if action in POST_MOVES:
         allowed, after = POST_MOVES[action]
-        if post.state not in allowed:
+        state, state_reason = target.state_of(item), getattr(item, target.reason)
+        if state not in allowed:
             raise _changed()
-        values = {"state": after, "state_reason": "moderator" if action != "release" else ""}
+        values = {target.state: after, target.reason: "moderator" if action != "release" else ""}
         if after is PostState.deleted:
             values["deleted_at"] = now
-        moved = db.session.execute(
-            update(Post)
+        model = target.model
+        changed = db.session.execute(
+            update(model)
             .where(
-                Post.id == post.id,
-                Post.state == post.state,
-                Post.state_reason == post.state_reason,
+                model.id == item.id,
+                getattr(model, target.state) == state,
+                getattr(model, target.reason) == state_reason,
             )
             .values(**values)
             .execution_options(synchronize_session=False)
         ).rowcount
-        db.session.expire(post)
-        if moved != 1:
+        db.session.expire(item)
+        if changed != 1:
             raise _changed()
-        if action != "release":  # a release is counted by publish, below
-            recount_replies(post)
+        moved(after)
     decision = Decision(
-        circle_id=post.circle_id,
-        post_id=post.id,
-        subject_id=post.author_id,
+        **target.audit(item),
         action=action,
         reason=reason,
         previous=previous,
@@ -358,9 +508,9 @@ def decide_post(post: Post, action: str, reason: str, actor: Actor, now: datetim
     )
     db.session.add(decision)
     db.session.flush()
-    _resolve_reports(decision, post_id=post.id)
-    if action == "release":
-        publish(post, now=now)  # mentions, the thread's reply count, post_published
+    _resolve_reports(decision, **{target.key: item.id})
+    if logged is not None:
+        logged(decision)
     if action not in SILENT_ACTIONS:
         decision_made.send(decision, undone=False)
     return decision
@@ -517,10 +667,11 @@ def undo_decision(decision: Decision, reason: str, actor: Actor, now: datetime) 
         )
     db.session.expire(decision)
     action = decision.action
-    if decision.listing_id is not None and (action in POST_MOVES or action == "auto_hide"):
-        _undo_listing_move(decision, action)
-    elif action in POST_MOVES or action == "auto_hide":
-        _undo_post_move(decision, action)
+    if action in POST_MOVES or action == "auto_hide":
+        target = LISTINGS if decision.listing_id is not None else POSTS
+        item = _undo_move(target, decision, action)
+        if item is not None and target is POSTS:
+            recount_replies(item)
     elif action == "suspend":
         _lift_suspension(decision.subject_id, now)
     elif action == "ban":
@@ -556,24 +707,29 @@ def undo_decision(decision: Decision, reason: str, actor: Actor, now: datetime) 
     return logged
 
 
-def _undo_post_move(decision: Decision, action: str) -> None:
+def _undo_move(target: Target, decision: Decision, action: str):
+    """Bring back the item's state before ``decision`` (only if nobody changed it since).
+
+    :return: the item (``None`` if gone). :raise ModerationError: ``state_changed`` (409).
+    """
     after = PostState.hidden if action == "auto_hide" else POST_MOVES[action][1]
     state, _sep, state_reason = decision.previous.partition(":")
-    values = {"state": PostState(state), "state_reason": state_reason}
+    values = {target.state: PostState(state), target.reason: state_reason}
     if after is PostState.deleted:
         values["deleted_at"] = None
+    model, item_id = target.model, getattr(decision, target.key)
     moved = db.session.execute(
-        update(Post)
-        .where(Post.id == decision.post_id, Post.state == after)
+        update(model)
+        .where(model.id == item_id, getattr(model, target.state) == after)
         .values(**values)
         .execution_options(synchronize_session=False)
     ).rowcount
     if moved != 1:
         raise _changed()
-    post = db.session.get(Post, decision.post_id)
-    if post is not None:
-        db.session.expire(post)
-        recount_replies(post)
+    item = target.load(item_id)
+    if item is not None:
+        db.session.expire(item)
+    return item
 
 
 def _lift_suspension(subject_id: int, now: datetime) -> None:
@@ -597,119 +753,6 @@ def _lift_suspension(subject_id: int, now: datetime) -> None:
 # Hand-me-down listings: reported by residents, moderated by the association.
 
 
-def _no_listing() -> ModerationError:
-    return ModerationError(_l("This listing is not here."), code="no_listing", status=404)
-
-
-def readable_listing(
-    listing_id: int, actor: Actor, states=frozenset({PostState.visible})
-) -> Listing:
-    """A listing ``actor`` may see, in one of the moderation ``states``.
-
-    :raise ModerationError: ``no_listing`` (404).
-    """
-    listing = db.session.get(Listing, listing_id)
-    if (
-        listing is None
-        or listing.moderation_state not in states
-        or not handmedown.may_see(listing, actor)
-    ):
-        raise _no_listing()
-    return listing
-
-
-def moderated_listing(listing_id: int, actor: Actor) -> Listing:
-    """A listing (in any state) for the association to review.
-
-    :raise ModerationError: ``no_listing`` (404: missing, or the actor may not see it),
-        ``not_moderator`` (403).
-    """
-    listing = db.session.get(Listing, listing_id)
-    if listing is None:
-        raise _no_listing()
-    if not handmedown.may_moderate(actor):
-        if not handmedown.may_see(listing, actor):
-            raise _no_listing()
-        raise ModerationError(
-            _l("Only the association can moderate the hand-me-down board."),
-            code="not_moderator",
-            status=403,
-        )
-    return listing
-
-
-def report_listing(
-    listing: Listing, reporter: Visitor, data: ReportInput, now: datetime
-) -> Report | None:
-    """Report a listing; ``None`` when this account had reported it already. As for posts,
-    the listing's row is locked first and the third distinct trusted reporter hides it.
-
-    :raise ModerationError: ``own_item`` (403), ``note_too_long``.
-    """
-    if listing.giver_id == reporter.id:
-        raise ModerationError(
-            _l("You cannot report your own listing."), code="own_item", status=403
-        )
-    note = _clean_note(data.note)
-    db.session.execute(select(Listing.id).where(Listing.id == listing.id).with_for_update())
-    report = _add_report(
-        Report(
-            reporter_id=reporter.id,
-            listing_id=listing.id,
-            reason=ReportReason(data.reason),
-            note=note,
-            trusted=is_trusted(reporter, now),
-            created_at=now,
-        )
-    )
-    if report is not None and report.trusted:
-        hide_listing_if_reported(listing, now)
-    return report
-
-
-def hide_listing_if_reported(listing: Listing, now: datetime) -> Decision | None:
-    """Hide a visible listing reported by ``RALLY_REPORTS_TO_HIDE`` distinct trusted
-    accounts, pending review (``UPDATE ... WHERE moderation_state = 'visible'``: once)."""
-    reporters = db.session.scalar(
-        select(func.count(func.distinct(Report.reporter_id))).where(
-            Report.listing_id == listing.id,
-            Report.trusted.is_(True),
-            Report.resolved_at.is_(None),
-        )
-    )
-    if reporters < current_app.config["RALLY_REPORTS_TO_HIDE"]:
-        return None
-    before = f"{listing.moderation_state.value}:{listing.moderation_reason}"
-    hidden = db.session.execute(
-        update(Listing)
-        .where(Listing.id == listing.id, Listing.moderation_state == PostState.visible)
-        .values(moderation_state=PostState.hidden, moderation_reason="reports")
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    db.session.expire(listing)
-    if hidden != 1:
-        return None
-    reasons = Counter(
-        db.session.scalars(
-            select(Report.reason).where(
-                Report.listing_id == listing.id, Report.resolved_at.is_(None)
-            )
-        )
-    )
-    decision = Decision(
-        listing_id=listing.id,
-        subject_id=listing.giver_id,
-        action="auto_hide",
-        reason=" ".join(reason.value for reason, _n in reasons.most_common()),
-        previous=before,
-        created_at=now,
-    )
-    db.session.add(decision)
-    db.session.flush()
-    decision_made.send(decision, undone=False)
-    return decision
-
-
 def decide_listing(
     listing: Listing, action: str, reason: str, actor: Actor, now: datetime
 ) -> tuple[Decision, list]:
@@ -722,76 +765,14 @@ def decide_listing(
     :raise ModerationError: ``not_moderator`` (403), ``unknown_action`` (404),
         ``reason_empty``, ``reason_too_long``, ``state_changed`` (409).
     """
-    if not handmedown.may_moderate(actor):
-        raise ModerationError(
-            _l("Only the association can moderate the hand-me-down board."),
-            code="not_moderator",
-            status=403,
-        )
-    if action not in LISTING_ACTIONS:
-        raise ModerationError(_l("Unknown action."), code="unknown_action", status=404)
-    reason = _clean_reason(reason)
-    previous = f"{listing.moderation_state.value}:{listing.moderation_reason}"
+    reason = _check_decision(LISTINGS, listing, action, reason, actor)
     photos = []
-    if action in POST_MOVES:
-        allowed, after = POST_MOVES[action]
-        if listing.moderation_state not in allowed:
-            raise _changed()
-        values = {
-            "moderation_state": after,
-            "moderation_reason": "moderator" if action != "release" else "",
-        }
-        if after is PostState.deleted:
-            values["deleted_at"] = now
-        moved = db.session.execute(
-            update(Listing)
-            .where(
-                Listing.id == listing.id,
-                Listing.moderation_state == listing.moderation_state,
-                Listing.moderation_reason == listing.moderation_reason,
-            )
-            .values(**values)
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        db.session.expire(listing)
-        if moved != 1:
-            raise _changed()
-        if after is PostState.deleted:
-            photos = handmedown.delete_photos(listing)
-    decision = Decision(
-        listing_id=listing.id,
-        subject_id=listing.giver_id,
-        action=action,
-        reason=reason,
-        previous=previous,
-        created_at=now,
-        **_who(actor),
-    )
-    db.session.add(decision)
-    db.session.flush()
-    _resolve_reports(decision, listing_id=listing.id)
-    if action not in SILENT_ACTIONS:
-        decision_made.send(decision, undone=False)
-    return decision, photos
 
+    def moved(after: PostState) -> None:
+        if after is PostState.deleted:
+            photos.extend(handmedown.delete_photos(listing))
 
-def _undo_listing_move(decision: Decision, action: str) -> None:
-    after = PostState.hidden if action == "auto_hide" else POST_MOVES[action][1]
-    state, _sep, reason = decision.previous.partition(":")
-    values = {"moderation_state": PostState(state), "moderation_reason": reason}
-    if after is PostState.deleted:
-        values["deleted_at"] = None
-    moved = db.session.execute(
-        update(Listing)
-        .where(Listing.id == decision.listing_id, Listing.moderation_state == after)
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if moved != 1:
-        raise _changed()
-    listing = db.session.get(Listing, decision.listing_id)
-    if listing is not None:
-        db.session.expire(listing)
+    return _decide(LISTINGS, listing, action, reason, actor, now, moved=moved), photos
 
 
 # The queue and the log.

@@ -205,21 +205,26 @@ def resident_actions(resident: Resident) -> ResidentActions:
 @bp.route("/posts/<int:post_id>/report", methods=["GET", "POST"])
 @limiter.limit("30 per hour", methods=["POST"])
 def report_post(post_id: int):
+    return _report_item(operations.POSTS, post_id, thread_url)
+
+
+def _report_item(target: operations.Target, item_id: int, done_url):
+    """The report form of a post or a listing: ``done_url(item)`` is where it goes back."""
     actor = _actor()
     visitor = _visitor_or_login(actor)
     states = {PostState.visible}
     if request.method == "POST":  # hidden by others' reports while this page was open
         states.add(PostState.hidden)
     try:
-        post = operations.readable_post(post_id, actor, states)
+        item = operations.readable(target, item_id, actor, states)
     except ModerationError as error:
         _refuse(error)
-    if post.author_id == visitor.id:
+    if target.subject_of(item) == visitor.id:
         abort(403)
     return _report_page(
-        lambda form: operations.report_post(post, visitor, form.to_input(), utcnow()),
-        thread_url(post),
-        post=post,
+        lambda form: operations.report(target, item, visitor, form.to_input(), utcnow()),
+        done_url(item),
+        **{target.kind: item},
     )
 
 
@@ -329,64 +334,90 @@ def queue():
 # A post under review, and the decisions about it.
 
 
-def _moderated_post(post_id: int, actor: Actor) -> Post:
+def _moderated(target: operations.Target, item_id: int, actor: Actor):
     _login_first(actor)
     try:
-        return operations.moderated_post(post_id, actor)
+        return operations.moderated(target, item_id, actor)
     except ModerationError as error:
         _refuse(error)
 
 
-def _post_choices(post: Post, actor: Actor, open_reports: int) -> list[str]:
-    """The actions that apply to the post as it is now."""
+def _choices(target: operations.Target, item, actor: Actor, open_reports: int) -> list[str]:
+    """The actions that apply to the item as it is now, in the order of its actions."""
     choices = [
         action
         for action, (allowed, _after) in operations.POST_MOVES.items()
-        if post.state in allowed
+        if target.state_of(item) in allowed
     ]
     if open_reports:
         choices.append("dismiss")
-    if post.author_id is not None:
+    if "warn" in target.actions and target.subject_of(item) is not None:
         choices += ["warn", "suspend"]
         if actor.is_admin:
             choices.append("ban")
-    return [action for action in operations.POST_ACTIONS if action in choices]
+    return [action for action in target.actions if action in choices]
 
 
-@bp.get("/moderation/posts/<int:post_id>")
-def post(post_id: int):
+def _review_page(target: operations.Target, item_id: int):
+    """A post's or a listing's page for its moderators: reports, choices, decisions."""
     actor = _actor()
-    post = _moderated_post(post_id, actor)
-    reported = [item for item in operations.open_reports(post.circle) if item.post is post]
-    decisions = list(db.session.scalars(operations.decisions_query(post_id=post.id)))
+    item = _moderated(target, item_id, actor)
+    circle_id = target.circle_id(item)
+    circle = db.session.get(Circle, circle_id) if circle_id is not None else None
+    reported = [
+        entry for entry in operations.open_reports(circle) if getattr(entry, target.kind) is item
+    ]
+    decisions = list(db.session.scalars(operations.decisions_query(**{target.key: item.id})))
     residents, users = operations.people(
-        [post.author_id] + [d.moderator_id for d in decisions], [d.user_id for d in decisions]
+        [target.subject_of(item)] + [d.moderator_id for d in decisions],
+        [d.user_id for d in decisions],
     )
     return render_template(
-        "moderation/post.html",
-        post=post,
+        f"moderation/{target.kind}.html",
+        **{target.kind: item},
         item=reported[0] if reported else None,
         decisions=decisions,
         residents=residents,
         users=users,
-        choices=_post_choices(post, actor, len(reported)),
+        choices=[
+            (action, url_for(f".decide_{target.kind}", **{target.key: item.id}, action=action))
+            for action in _choices(target, item, actor, len(reported))
+        ],
         undoable={d.id for d in decisions if operations.may_undo(d, actor)},
     )
 
 
-@bp.route("/moderation/posts/<int:post_id>/<action>", methods=["GET", "POST"])
-def decide_post(post_id: int, action: str):
+def _decide_page(target: operations.Target, item_id: int, action: str, decide):
+    """A decision's page about a post or a listing: ``decide(item, reason, actor)`` takes
+    it (see :func:`_decision_form`)."""
     actor = _actor()
-    post = _moderated_post(post_id, actor)
-    if action not in operations.POST_ACTIONS:
+    item = _moderated(target, item_id, actor)
+    if action not in target.actions:
         abort(404)
     if action == "ban" and not actor.is_admin:
         abort(403)
+    return _decision_form(
+        lambda reason: decide(item, reason, actor),
+        url_for(f".{target.kind}", **{target.key: item.id}),
+        _("Done: %(action)s.", action=_label(action)),
+        **{"post": None, "listing": None, target.kind: item},
+        resident=None,
+        action=action,
+        title=_label(action),
+        destructive=action in DESTRUCTIVE,
+        step=_step_text(target.subject_of(item)) if action == "suspend" else None,
+    )
+
+
+def _decision_form(decide, done_url: str, done: str, **page):
+    """The reason form of a decision or an undoing (``moderation/decide.html`` with
+    ``page``): ``decide(reason)`` takes it; what it returns, if callable, is called after
+    the commit. Then back to ``done_url``, saying ``done``."""
     form = DecisionForm()
     status = 200
     if form.validate_on_submit():
         try:
-            operations.decide_post(post, action, form.reason.data, actor, utcnow())
+            after_commit = decide(form.reason.data)
         except ModerationError as error:
             if error.status in (403, 404):
                 _refuse(error)
@@ -395,21 +426,28 @@ def decide_post(post_id: int, action: str):
             status = error.status
         else:
             db.session.commit()
-            flash(_("Done: %(action)s.", action=_label(action)), "success")
-            return redirect(url_for(".post", post_id=post.id), 303)
+            if callable(after_commit):
+                after_commit()
+            flash(done, "success")
+            return redirect(done_url, 303)
     elif form.errors:
         status = 400
-    return render_template(
-        "moderation/decide.html",
-        form=form,
-        post=post,
-        resident=None,
-        action=action,
-        title=_label(action),
-        destructive=action in DESTRUCTIVE,
-        step=_step_text(post.author_id) if action == "suspend" else None,
-        cancel_url=url_for(".post", post_id=post.id),
-    ), status
+    return render_template("moderation/decide.html", form=form, cancel_url=done_url, **page), status
+
+
+@bp.get("/moderation/posts/<int:post_id>")
+def post(post_id: int):
+    return _review_page(operations.POSTS, post_id)
+
+
+@bp.route("/moderation/posts/<int:post_id>/<action>", methods=["GET", "POST"])
+def decide_post(post_id: int, action: str):
+    return _decide_page(
+        operations.POSTS,
+        post_id,
+        action,
+        lambda post, reason, actor: operations.decide_post(post, action, reason, actor, utcnow()),
+    )
 
 
 # A reported resident (the association).
@@ -459,34 +497,17 @@ def decide_resident(handle: str, action: str):
     subject = _subject(handle)
     if action not in RESIDENT_LABELS:
         abort(404)
-    form = DecisionForm()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            operations.decide_resident(subject, action, form.reason.data, _actor(), utcnow())
-        except ModerationError as error:
-            if error.status in (403, 404):
-                _refuse(error)
-            db.session.rollback()
-            form.reason.errors.append(error.message)
-            status = error.status
-        else:
-            db.session.commit()
-            flash(_("Done: %(action)s.", action=str(RESIDENT_LABELS[action])), "success")
-            return redirect(url_for(".resident", handle=subject.handle), 303)
-    elif form.errors:
-        status = 400
-    return render_template(
-        "moderation/decide.html",
-        form=form,
+    return _decision_form(
+        lambda reason: operations.decide_resident(subject, action, reason, _actor(), utcnow()),
+        url_for(".resident", handle=subject.handle),
+        _("Done: %(action)s.", action=str(RESIDENT_LABELS[action])),
         post=None,
         resident=subject,
         action=action,
         title=str(RESIDENT_LABELS[action]),
         destructive=action in DESTRUCTIVE,
         step=_step_text(subject.visitor_id) if action == "suspend" else None,
-        cancel_url=url_for(".resident", handle=subject.handle),
-    ), status
+    )
 
 
 # Undoing.
@@ -519,28 +540,11 @@ def undo(decision_id: int):
             abort(403)
         flash(_("This decision has been undone already."))
         return redirect(_back_to(decision), 303)
-    form = DecisionForm()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            operations.undo_decision(decision, form.reason.data, actor, utcnow())
-        except ModerationError as error:
-            if error.status in (403, 404):
-                _refuse(error)
-            db.session.rollback()
-            form.reason.errors.append(error.message)
-            status = error.status
-        else:
-            db.session.commit()
-            flash(_("The decision is undone."), "success")
-            return redirect(_back_to(decision), 303)
-    elif form.errors:
-        status = 400
-    post = db.session.get(Post, decision.post_id) if decision.post_id else None
-    return render_template(
-        "moderation/decide.html",
-        form=form,
-        post=post,
+    return _decision_form(
+        lambda reason: operations.undo_decision(decision, reason, actor, utcnow()),
+        _back_to(decision),
+        _("The decision is undone."),
+        post=db.session.get(Post, decision.post_id) if decision.post_id else None,
         listing=db.session.get(Listing, decision.listing_id) if decision.listing_id else None,
         resident=None,
         action="undo",
@@ -548,8 +552,7 @@ def undo(decision_id: int):
         title=_("Undo: %(action)s", action=_label(decision.action)),
         destructive=False,
         step=None,
-        cancel_url=_back_to(decision),
-    ), status
+    )
 
 
 # The audit log.
@@ -702,100 +705,22 @@ def listing_actions(listing: Listing) -> ListingActions:
 @bp.route("/handmedown/<int:listing_id>/report", methods=["GET", "POST"])
 @limiter.limit("30 per hour", methods=["POST"])
 def report_listing(listing_id: int):
-    actor = _actor()
-    visitor = _visitor_or_login(actor)
-    states = {PostState.visible}
-    if request.method == "POST":  # hidden by others' reports while this page was open
-        states.add(PostState.hidden)
-    try:
-        listing = operations.readable_listing(listing_id, actor, states)
-    except ModerationError as error:
-        _refuse(error)
-    if listing.giver_id == visitor.id:
-        abort(403)
-    return _report_page(
-        lambda form: operations.report_listing(listing, visitor, form.to_input(), utcnow()),
-        url_for("handmedown.listing", listing_id=listing.id),
-        listing=listing,
+    return _report_item(
+        operations.LISTINGS,
+        listing_id,
+        lambda listing: url_for("handmedown.listing", listing_id=listing.id),
     )
-
-
-def _moderated_listing(listing_id: int, actor: Actor) -> Listing:
-    _login_first(actor)
-    try:
-        return operations.moderated_listing(listing_id, actor)
-    except ModerationError as error:
-        _refuse(error)
-
-
-def _listing_choices(listing: Listing, open_reports: int) -> list[str]:
-    choices = [
-        action
-        for action in operations.LISTING_ACTIONS
-        if action in operations.POST_MOVES
-        and listing.moderation_state in operations.POST_MOVES[action][0]
-    ]
-    if open_reports:
-        choices.append("dismiss")
-    return choices
 
 
 @bp.get("/moderation/listings/<int:listing_id>")
 def listing(listing_id: int):
-    actor = _actor()
-    listing = _moderated_listing(listing_id, actor)
-    reported = [item for item in operations.open_reports(None) if item.listing is listing]
-    decisions = list(db.session.scalars(operations.decisions_query(listing_id=listing.id)))
-    residents, users = operations.people(
-        [listing.giver_id] + [d.moderator_id for d in decisions], [d.user_id for d in decisions]
-    )
-    return render_template(
-        "moderation/listing.html",
-        listing=listing,
-        item=reported[0] if reported else None,
-        decisions=decisions,
-        residents=residents,
-        users=users,
-        choices=_listing_choices(listing, len(reported)),
-        undoable={d.id for d in decisions if operations.may_undo(d, actor)},
-    )
+    return _review_page(operations.LISTINGS, listing_id)
 
 
 @bp.route("/moderation/listings/<int:listing_id>/<action>", methods=["GET", "POST"])
 def decide_listing(listing_id: int, action: str):
-    actor = _actor()
-    listing = _moderated_listing(listing_id, actor)
-    if action not in operations.LISTING_ACTIONS:
-        abort(404)
-    form = DecisionForm()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            _decision, photos = operations.decide_listing(
-                listing, action, form.reason.data, actor, utcnow()
-            )
-        except ModerationError as error:
-            if error.status in (403, 404):
-                _refuse(error)
-            db.session.rollback()
-            form.reason.errors.append(error.message)
-            status = error.status
-        else:
-            db.session.commit()
-            remove_photo_files(photos)
-            flash(_("Done: %(action)s.", action=_label(action)), "success")
-            return redirect(url_for(".listing", listing_id=listing.id), 303)
-    elif form.errors:
-        status = 400
-    return render_template(
-        "moderation/decide.html",
-        form=form,
-        post=None,
-        listing=listing,
-        resident=None,
-        action=action,
-        title=_label(action),
-        destructive=action in DESTRUCTIVE,
-        step=None,
-        cancel_url=url_for(".listing", listing_id=listing.id),
-    ), status
+    def decide(listing: Listing, reason: str, actor: Actor):
+        _decision, photos = operations.decide_listing(listing, action, reason, actor, utcnow())
+        return lambda: remove_photo_files(photos)
+
+    return _decide_page(operations.LISTINGS, listing_id, action, decide)

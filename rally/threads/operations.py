@@ -24,7 +24,7 @@ from rally.ugc.photos import (
     StoredPhoto,
     check_photo_count,
     delete_ugc_photo,
-    save_ugc_photo,
+    store_ugc_photos,
 )
 from rally.ugc.text import check_post_text, render_post
 from rally.ugc.words import held_words_in
@@ -354,33 +354,6 @@ def _check_photos(circle: Circle, data: PostInput) -> None:
         )
 
 
-def _store_photos(post: Post, photos: tuple[bytes, ...]) -> None:
-    """Write the photos' files and rows; on a refused photo, remove the files written.
-
-    :raise PhotoError: ``not_an_image``, ``photo_too_many_pixels``, ``photo_damaged``.
-    """
-    stored: list[StoredPhoto] = []
-    try:
-        for data in photos:
-            stored.append(save_ugc_photo(data))
-    except BaseException:
-        for photo in stored:
-            delete_ugc_photo(photo)
-        raise
-    for position, photo in enumerate(stored):
-        db.session.add(
-            PostPhoto(
-                post_id=post.id,
-                name=photo.name,
-                thumbnail=photo.thumbnail,
-                position=position,
-                width=photo.width,
-                height=photo.height,
-            )
-        )
-    db.session.flush()
-
-
 def _write(
     circle: Circle, visitor: Visitor, data: PostInput, now: datetime, thread: Post | None
 ) -> Post:
@@ -406,7 +379,7 @@ def _write(
     )
     db.session.add(post)
     db.session.flush()
-    _store_photos(post, data.photos)
+    store_ugc_photos(data.photos, PostPhoto, post_id=post.id)
     return post
 
 

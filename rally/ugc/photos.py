@@ -10,11 +10,13 @@ circle's photo view calls :func:`send_ugc_photo` with its permission check on ev
 import io
 import re
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from flask import abort
 from PIL import Image
 
+from rally.extensions import db
 from rally.i18n import _l
 from rally.images import PhotoError, decode_photo, encode_jpeg
 from rally.storage import remove_upload, save_upload, send_upload
@@ -73,6 +75,37 @@ def save_ugc_photo(data: bytes) -> StoredPhoto:
         remove_upload(UGC_FOLDER, name)
         raise
     return StoredPhoto(name=name, thumbnail=thumbnail, width=width, height=height)
+
+
+def store_ugc_photos(photos: Iterable[bytes], row: type, **owner) -> list[StoredPhoto]:
+    """Write the photos' files (:func:`save_ugc_photo`) and add a ``row(**owner, name=...,
+    thumbnail=..., position=..., width=..., height=...)`` for each, in order, flushed. On a
+    refused photo the files written so far are removed and nothing is added.
+
+    :param row: the photo model (a post's, a listing's), ``owner`` its owner's key.
+    :raise PhotoError: ``not_an_image``, ``photo_too_many_pixels``, ``photo_damaged``.
+    """
+    stored: list[StoredPhoto] = []
+    try:
+        for data in photos:
+            stored.append(save_ugc_photo(data))
+    except BaseException:
+        for photo in stored:
+            delete_ugc_photo(photo)
+        raise
+    for position, photo in enumerate(stored):
+        db.session.add(
+            row(
+                **owner,
+                name=photo.name,
+                thumbnail=photo.thumbnail,
+                position=position,
+                width=photo.width,
+                height=photo.height,
+            )
+        )
+    db.session.flush()
+    return stored
 
 
 def delete_ugc_photo(photo: StoredPhoto) -> None:
