@@ -13,8 +13,8 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from rally.announcements.models import Announcement
-from rally.circles.models import Circle, CircleMember, MemberState
-from rally.circles.operations import Actor, may_read, may_see
+from rally.circles.models import Circle, CircleMember
+from rally.circles.operations import Actor, may_read, may_see, moderator_ids
 from rally.errors import RallyError
 from rally.extensions import db
 from rally.handmedown.models import Listing
@@ -162,17 +162,10 @@ def notify_reaction(reaction: Reaction, post: Post) -> Notification | None:
 
 
 def notify_join_request(row: CircleMember) -> list[Notification]:
-    """Tell each of the circle's resident moderators that someone asked to join it."""
-    moderators = set(
-        db.session.scalars(
-            select(CircleMember.visitor_id).where(
-                CircleMember.circle_id == row.circle_id,
-                CircleMember.is_moderator.is_(True),
-                CircleMember.state == MemberState.member,
-            )
-        )
-    )
-    return _tell(moderators, row.visitor_id, "join_request", circle_id=row.circle_id)
+    """Tell each of the circle's resident moderators that someone asked to join it: named
+    ones and today's role holders alike (:func:`rally.circles.operations.moderator_ids`)."""
+    circle = db.session.get(Circle, row.circle_id)
+    return _tell(moderator_ids(circle), row.visitor_id, "join_request", circle_id=row.circle_id)
 
 
 def notify_join_answer(circle: Circle, visitor_id: int, approved: bool) -> list[Notification]:
