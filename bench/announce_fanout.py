@@ -9,7 +9,9 @@ in-app rows inserted in bulk, each real-time recipient's e-mail written in their
 with its signed unsubscribe link and queued as a delivery (batched jobs of 50), one push
 delivery per device, and the commit. Jobs go to a SQLite queue nobody runs: the sending
 itself is measured by bench/push_send.py and the mail server's speed. Three rounds (a new
-announcement each), the median shown. Appends the table to ``bench/results.md``.
+announcement each), the median shown, and the longest transaction the job held open (from
+its first statement to its commit: on SQLite the write lock is held at most that long, and
+the pages' writes and scans wait for it). Appends the table to ``bench/results.md``.
 """
 
 import argparse
@@ -31,7 +33,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
 
-    from sqlalchemy import func, insert, select
+    from sqlalchemy import event, func, insert, select
 
     from rally import create_app
     from rally.announcements import operations
@@ -45,7 +47,17 @@ def main() -> None:
     from rally.utils import utcnow
     from rally.visitors.models import Visitor
 
-    timings, written = [], []
+    timings, held, longest, written = [], [], [], []
+    opened: dict = {}
+
+    def began(connection):
+        opened[id(connection)] = time.perf_counter()
+
+    def ended(connection):
+        started = opened.pop(id(connection), None)
+        if started is not None:
+            held.append(time.perf_counter() - started)
+
     with tempfile.TemporaryDirectory() as folder:
         app = create_app(
             {
@@ -113,6 +125,9 @@ def main() -> None:
                 ],
             )
             db.session.commit()
+            event.listen(db.engine, "begin", began)
+            event.listen(db.engine, "commit", ended)
+            event.listen(db.engine, "rollback", ended)
             for _ in range(args.rounds):
                 data = operations.AnnouncementInput(
                     title={"ja": "歩行者天国の中止", "en": "No pedestrian street tomorrow"},
@@ -127,9 +142,11 @@ def main() -> None:
                 db.session.commit()
                 announcement_id = announcement.id
                 db.session.remove()
+                held.clear()
                 started = time.perf_counter()
                 reached = send_announcement.call_local(announcement_id)
                 timings.append(time.perf_counter() - started)
+                longest.append(max(held))
                 assert reached == n, reached
             notes = db.session.scalar(select(func.count()).select_from(Notification))
             deliveries = db.session.execute(
@@ -140,14 +157,16 @@ def main() -> None:
             db.engine.dispose()
     median = statistics.median(timings)
     notes, deliveries = written
+    lock = statistics.median(longest)
     table = "\n".join(
         [
-            "| one announcement to everyone (SQLite) | median s | per resident ms |",
-            "| --- | --- | --- |",
+            "| one announcement to everyone (SQLite) | median s | per resident ms "
+            "| longest transaction s |",
+            "| --- | --- | --- | --- |",
             f"| send_announcement job: claim, {n:,} in-app rows, "
             f"{deliveries.get('mail', 0) // args.rounds:,} mails queued, "
             f"{deliveries.get('push', 0) // args.rounds:,} push deliveries, commit "
-            f"| {median:.2f} | {median * 1000 / n:.2f} |",
+            f"| {median:.2f} | {median * 1000 / n:.2f} | {lock:.2f} |",
         ]
     )
     summary = f"Rounds: {', '.join(f'{t:.2f} s' for t in timings)}; rows: {notes:,} notifications."

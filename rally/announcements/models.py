@@ -91,6 +91,12 @@ class Announcement(Translated, db.Model):
     banner_until: Mapped[datetime | None]
     sent_at: Mapped[datetime | None]
     recipients: Mapped[int] = mapped_column(default=0)
+    # The fan-out (rally.announcements.sending), committed in chunks of residents by id:
+    # the last resident done, until when the running job holds it (another job resumes
+    # after that), and when every recipient was done.
+    fanout_cursor: Mapped[int] = mapped_column(default=0, server_default="0")
+    fanout_lease_until: Mapped[datetime | None]
+    fanned_out_at: Mapped[datetime | None]
     author_id: Mapped[int | None] = mapped_column(
         ForeignKey("user.id", ondelete="SET NULL"), index=True
     )

@@ -18,7 +18,7 @@ from rally.i18n.content import clean_texts, sort_key_sql
 from rally.residents.models import Resident
 from rally.residents.operations import may_post, profile_of, public_profile
 from rally.roles.models import RoleKind
-from rally.roles.operations import holds
+from rally.roles.operations import holder_ids, holds
 from rally.utils import utcnow
 from rally.visitors.models import Visitor
 
@@ -87,6 +87,26 @@ def _holds_a_moderating_role(circle: Circle, visitor_id: int) -> bool:
     return circle.kind is not CircleKind.members_only and holds(
         visitor_id, RoleKind.town_office_staff
     )
+
+
+def moderator_ids(circle: Circle) -> set[int]:
+    """The residents who moderate ``circle`` as :func:`is_moderator` decides, each once:
+    its named moderators who are members, and today's active role holders (its circle
+    moderators; Online Town Office staff unless the circle is members-only). Whom the
+    moderators' notifications go to."""
+    named = set(
+        db.session.scalars(
+            select(CircleMember.visitor_id).where(
+                CircleMember.circle_id == circle.id,
+                CircleMember.is_moderator.is_(True),
+                CircleMember.state == MemberState.member,
+            )
+        )
+    )
+    named |= holder_ids(RoleKind.circle_moderator, circle_id=circle.id)
+    if circle.kind is not CircleKind.members_only:
+        named |= holder_ids(RoleKind.town_office_staff)
+    return named
 
 
 def may_see(circle: Circle, actor: Actor) -> bool:

@@ -93,8 +93,16 @@ class CommentForm(Form):
 
 
 class StateForm(Form):
+    """The next state; accepting or not adopting brings the answer in the same form
+    (``text``, published with the decision; its Save button keeps it as a draft)."""
+
     to = SelectField(_l("New state"), choices=[])
+    text = TextAreaField(
+        _l("The association's answer, published with the decision"),
+        validators=[Length(max=_TEXT_BOUND)],
+    )
     submit = SubmitField(_l("Change the state"))
+    save = SubmitField(_l("Save the draft"))
 
     def __init__(self, targets: list[IdeaState], **kwargs):
         super().__init__(**kwargs)

@@ -438,13 +438,29 @@ def check_transition(idea: Idea, to: IdeaState) -> None:
         )
 
 
-def change_state(idea: Idea, to: IdeaState, now: datetime) -> IdeaChange:
+def change_state(idea: Idea, to: IdeaState, now: datetime, answer: str | None = None) -> IdeaChange:
     """The association moves an idea on: submitted → evaluating → accepted or not adopted
     (each needing a published answer), accepted → in progress → done.
 
+    Accepting or not adopting may bring its ``answer``: published with the decision, as
+    part of this one change (one :data:`idea_changed`, so everyone concerned is told once,
+    the answer in their mail). An empty ``answer`` keeps the one already published; for
+    other moves ``answer`` is ignored.
+
     :raise IdeaError: ``transition_refused``, ``answer_required``, ``changed_meanwhile``
         (all 409).
+    :raise PostTextError: ``post_too_long`` (the answer).
     """
+    if to not in TRANSITIONS.get(idea.state, ()):
+        check_transition(idea, to)  # refused before anything is written
+    text = _answer_text(answer) if to in ANSWER_NEEDED else ""
+    if text and not (idea.has_answer and idea.answer == text):
+        text = check_post_text(text)
+        idea.answer_draft = text
+        idea.answer = text
+        idea.answer_html = str(render_post(text))
+        idea.answer_published_at = now
+        db.session.flush()
     check_transition(idea, to)
     return _move(idea, to, now, None)
 

@@ -332,7 +332,9 @@ def _admin_page(idea: Idea, status: int = 200, **forms):
         idea=idea,
         supports=operations.supports_of([idea.id])[idea.id],
         history=operations.history(idea),
-        state_form=forms.get("state_form") or StateForm(targets),
+        state_form=forms.get("state_form")
+        or StateForm(targets, data={"text": idea.answer_draft or idea.answer}),
+        with_answer=bool(operations.ANSWER_NEEDED & set(targets)),
         answer_form=forms.get("answer_form") or AnswerForm(data={"text": idea.answer_draft}),
         update_form=forms.get("update_form")
         or UpdateForm(list(news), list(events), all_campaigns(), data={"progress": idea.progress}),
@@ -357,8 +359,8 @@ def move(idea_id: int):
     if not form.validate_on_submit():
         return _admin_page(idea, 400, state_form=StateForm(targets))
     try:
-        operations.change_state(idea, IdeaState(form.to.data), utcnow())
-    except IdeaError as error:
+        operations.change_state(idea, IdeaState(form.to.data), utcnow(), form.text.data)
+    except RallyError as error:
         db.session.rollback()
         flash(error.message, "error")
         return redirect(url_for(".admin_idea", idea_id=idea.id), 303)

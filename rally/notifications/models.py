@@ -13,6 +13,11 @@ from rally.utils import utcnow
 _ONE_UNREAD_REACTION = text("kind = 'reaction' AND read_at IS NULL")
 
 
+# One announcement notification per resident: a fan-out retried or resumed after a crash
+# never tells anyone twice.
+_ANNOUNCEMENT = text("announcement_id IS NOT NULL")
+
+
 class Notification(db.Model):
     """One thing to tell a resident. ``kind`` says what ("reply", "mention", "reaction",
     "join_request", "join_approved", "join_refused", "moderation", "moderation_undone",
@@ -30,6 +35,14 @@ class Notification(db.Model):
             unique=True,
             sqlite_where=_ONE_UNREAD_REACTION,
             postgresql_where=_ONE_UNREAD_REACTION,
+        ),
+        Index(
+            "uq_notification_announcement_visitor",
+            "announcement_id",
+            "visitor_id",
+            unique=True,
+            sqlite_where=_ANNOUNCEMENT,
+            postgresql_where=_ANNOUNCEMENT,
         ),
     )
 

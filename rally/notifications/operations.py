@@ -9,12 +9,13 @@ what it is about.
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from rally.announcements.models import Announcement
-from rally.circles.models import Circle, CircleMember, MemberState
-from rally.circles.operations import Actor, may_read, may_see
+from rally.circles.models import Circle, CircleMember
+from rally.circles.operations import Actor, may_read, may_see, moderator_ids
 from rally.errors import RallyError
 from rally.extensions import db
 from rally.handmedown.models import Listing
@@ -162,17 +163,10 @@ def notify_reaction(reaction: Reaction, post: Post) -> Notification | None:
 
 
 def notify_join_request(row: CircleMember) -> list[Notification]:
-    """Tell each of the circle's resident moderators that someone asked to join it."""
-    moderators = set(
-        db.session.scalars(
-            select(CircleMember.visitor_id).where(
-                CircleMember.circle_id == row.circle_id,
-                CircleMember.is_moderator.is_(True),
-                CircleMember.state == MemberState.member,
-            )
-        )
-    )
-    return _tell(moderators, row.visitor_id, "join_request", circle_id=row.circle_id)
+    """Tell each of the circle's resident moderators that someone asked to join it: named
+    ones and today's role holders alike (:func:`rally.circles.operations.moderator_ids`)."""
+    circle = db.session.get(Circle, row.circle_id)
+    return _tell(moderator_ids(circle), row.visitor_id, "join_request", circle_id=row.circle_id)
 
 
 def notify_join_answer(circle: Circle, visitor_id: int, approved: bool) -> list[Notification]:
@@ -567,9 +561,18 @@ def mark_all_read(visitor: Visitor, until: datetime | None = None) -> int:
 # Announcements (rally.announcements sends ``announcement_sent``).
 
 
+def _insert_once(model):
+    """``INSERT ... ON CONFLICT DO NOTHING`` for the session's database."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert(model).on_conflict_do_nothing()
+    return sqlite.insert(model).on_conflict_do_nothing()
+
+
 def notify_announcement(announcement: Announcement, visitor_ids: list[int]) -> int:
     """One unread "announcement" notification per recipient, inserted in bulk (one
-    ``INSERT`` per thousand rows, no ORM objects); how many."""
+    ``INSERT`` per thousand rows, no ORM objects), once: a recipient who has it already
+    (a resumed fan-out) is skipped by the unique (announcement, resident) index; how many
+    were asked for."""
     now = utcnow()
     rows = [
         {
@@ -583,7 +586,7 @@ def notify_announcement(announcement: Announcement, visitor_ids: list[int]) -> i
         for visitor_id in visitor_ids
     ]
     for start in range(0, len(rows), 1000):
-        db.session.execute(insert(Notification), rows[start : start + 1000])
+        db.session.execute(_insert_once(Notification), rows[start : start + 1000])
     return len(rows)
 
 

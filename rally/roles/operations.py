@@ -78,6 +78,19 @@ def active_roles(visitor_ids, day: date | None = None) -> dict[int, list[StaffRo
     return dict(found)
 
 
+def holder_ids(
+    kind: RoleKind, *, circle_id: int | None = None, day: date | None = None
+) -> set[int]:
+    """Who holds an active role of ``kind`` on ``day`` (default: the district's day now,
+    first and last days included), in one query; for a circle moderator, of ``circle_id``."""
+    query = select(StaffRole.visitor_id).where(
+        StaffRole.kind == kind, _active_clause(day or today())
+    )
+    if kind is RoleKind.circle_moderator:
+        query = query.where(StaffRole.circle_id == circle_id)
+    return set(db.session.scalars(query.distinct()))
+
+
 @dataclass(frozen=True)
 class _Held:
     """What a role gives, kept for the request as plain values: the session's objects would

@@ -31,7 +31,6 @@ WORDS = {
         "support": "このアイデアに賛同する",
         "supported": "賛同1人",
         "answer": "商店会で花壇を整備します。",
-        "publish": "回答を公開",
         "change": "状態を変更",
         "told": "アイデア「駅前に花壇をつくる」が採用されました",
         "state": "採用",
@@ -45,7 +44,6 @@ WORDS = {
         "support": "Support this idea",
         "supported": "1 supporter",
         "answer": "The association will make the flower beds.",
-        "publish": "Publish the answer",
         "change": "Change the state",
         "told": "The idea “Flower beds at the station” was accepted",
         "state": "Accepted",
@@ -99,7 +97,7 @@ def test_a_resident_proposes_an_idea_that_is_supported_answered_and_accepted(
         assert words["supported"] in other.get_by_test_id("supports").inner_text()
         look(other, "idea (supporter)")
 
-        # The association answers, then moves the idea on and accepts it.
+        # The association moves the idea on, then accepts it with its answer.
         desk = staff.new_page()
         staff_log_in(desk, live_server, *ADMIN)
         desk.goto(f"{live_server}/admin/ideas/{idea_id}")
@@ -108,23 +106,22 @@ def test_a_resident_proposes_an_idea_that_is_supported_answered_and_accepted(
             "button", name=words["change"], exact=True
         ).click()
         desk.wait_for_load_state()
-        desk.get_by_test_id("answer-form").locator("textarea").fill(words["answer"])
-        desk.get_by_role("button", name=words["publish"], exact=True).click()
-        desk.wait_for_load_state()
-        assert words["answer"] in desk.get_by_test_id("published-answer").inner_text()
+        # Accepting brings the answer in the same form: supporters are told once.
         desk.get_by_test_id("state-form").locator("select").select_option("accepted")
+        desk.get_by_test_id("state-form").locator("textarea").fill(words["answer"])
         desk.get_by_test_id("state-form").get_by_role(
             "button", name=words["change"], exact=True
         ).click()
         desk.wait_for_load_state()
         assert desk.get_by_test_id("idea-state").inner_text() == words["state"]
+        assert words["answer"] in desk.get_by_test_id("published-answer").inner_text()
         look(desk, "idea (association, accepted)")
         with app.app_context():
             assert db.session.get(Idea, idea_id).state is IdeaState.accepted
 
         # The author is told, in their language, and follows the notification to the idea.
         page.goto(live_server + "/")
-        assert unread_in_header(page) == before + 3  # evaluating, answered, accepted
+        assert unread_in_header(page) == before + 2  # evaluating, accepted with the answer
         page.get_by_test_id("notifications-link").click()
         page.wait_for_load_state()
         told = flat(page.get_by_test_id("notifications").inner_text())
