@@ -60,14 +60,6 @@ def make_circle(app):
     return make
 
 
-@pytest.fixture
-def add_member(app):
-    def add(circle_id, visitor_id, state=MemberState.member, moderator=False):
-        return factories.add_member(app, circle_id, visitor_id, state=state, moderator=moderator)
-
-    return add
-
-
 def memberships(app):
     with app.app_context():
         rows = db.session.scalars(select(CircleMember).order_by(CircleMember.id))

@@ -6,7 +6,7 @@ import itertools
 import pytest
 from sqlalchemy import select
 
-from rally.circles.models import CircleKind, MemberState
+from rally.circles.models import CircleKind
 from rally.extensions import db
 from rally.moderation.models import Decision
 from rally.moderation.signals import decision_made
@@ -50,14 +50,6 @@ def make_circle(app):
         )
 
     return make
-
-
-@pytest.fixture
-def add_member(app):
-    def add(circle_id, visitor_id, state=MemberState.member, moderator=False):
-        return factories.add_member(app, circle_id, visitor_id, state=state, moderator=moderator)
-
-    return add
 
 
 @pytest.fixture

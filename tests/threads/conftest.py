@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 from sqlalchemy import select
 
-from rally.circles.models import Circle, CircleKind, CircleStatus, MemberState
+from rally.circles.models import Circle, CircleKind, CircleStatus
 from rally.circles.operations import Actor
 from rally.extensions import db
 from rally.storage import stored_names
@@ -62,14 +62,6 @@ def make_circle(app):
         )
 
     return make
-
-
-@pytest.fixture
-def add_member(app):
-    def add(circle_id, visitor_id, state=MemberState.member, moderator=False):
-        return factories.add_member(app, circle_id, visitor_id, state=state, moderator=moderator)
-
-    return add
 
 
 @pytest.fixture
