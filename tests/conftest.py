@@ -11,11 +11,13 @@ import rally.models  # noqa: F401 (tests that build models without an app need e
 from rally import create_app
 from rally.auth.models import Role, User
 from rally.campaigns.models import Campaign, CampaignState, Checkpoint, RewardTier
+from rally.circles.models import MemberState
 from rally.extensions import db
 from rally.passwords import password_stamp
 from rally.stores.models import Category, Store, StoreStatus
 from rally.utils import utcnow
 from rally.visitors.models import Visitor
+from tests import factories
 
 _counter = itertools.count(1)
 
@@ -235,6 +237,18 @@ def stamp_path(app):
 
 
 # Users, logged-in clients and data that the tests of several rooms share.
+
+
+@pytest.fixture
+def add_member(app):
+    """``add(circle_id, visitor_id, state=member, moderator=False)``: a circle membership
+    (tests/factories.py); returns its id. Packages whose tests want other defaults define
+    their own."""
+
+    def add(circle_id, visitor_id, state=MemberState.member, moderator=False):
+        return factories.add_member(app, circle_id, visitor_id, state=state, moderator=moderator)
+
+    return add
 
 
 @pytest.fixture

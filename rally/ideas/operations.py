@@ -275,6 +275,43 @@ def _check_resident(idea: Idea, visitor: Visitor | None) -> None:
         )
 
 
+def _add_once(
+    model: type[IdeaSupport] | type[IdeaFollow], idea: Idea, visitor: Visitor, now: datetime
+) -> bool:
+    """One ``model`` row of (idea, visitor): the unique (idea, resident) constraint decides
+    (``INSERT ... ON CONFLICT DO NOTHING``). True when the row is new."""
+    added = db.session.scalar(
+        _insert(model)
+        .values(idea_id=idea.id, visitor_id=visitor.id, created_at=now)
+        .on_conflict_do_nothing(index_elements=["idea_id", "visitor_id"])
+        .returning(model.id)
+    )
+    return added is not None
+
+
+def _take_back(
+    model: type[IdeaSupport] | type[IdeaFollow], idea: Idea, visitor: Visitor | None
+) -> bool:
+    """Delete the ``model`` row of (idea, visitor); True when there was one."""
+    if visitor is None:
+        return False
+    return (
+        db.session.execute(
+            delete(model).where(model.idea_id == idea.id, model.visitor_id == visitor.id)
+        ).rowcount
+        == 1
+    )
+
+
+def _holds(model: type[IdeaSupport] | type[IdeaFollow], idea: Idea, visitor: Visitor) -> bool:
+    return (
+        db.session.scalar(
+            select(model.id).where(model.idea_id == idea.id, model.visitor_id == visitor.id)
+        )
+        is not None
+    )
+
+
 def support(idea: Idea, visitor: Visitor | None, now: datetime) -> bool:
     """Support an idea: once per resident, decided by the unique (idea, resident)
     constraint (``INSERT ... ON CONFLICT DO NOTHING``). True when the support is new.
@@ -287,27 +324,12 @@ def support(idea: Idea, visitor: Visitor | None, now: datetime) -> bool:
         raise IdeaError(_l("You cannot support your own idea."), code="own_idea", status=409)
     if idea.state in (IdeaState.withdrawn, IdeaState.not_adopted):
         raise IdeaError(_l("This idea no longer takes support."), code="idea_closed", status=409)
-    added = db.session.scalar(
-        _insert(IdeaSupport)
-        .values(idea_id=idea.id, visitor_id=visitor.id, created_at=now)
-        .on_conflict_do_nothing(index_elements=["idea_id", "visitor_id"])
-        .returning(IdeaSupport.id)
-    )
-    return added is not None
+    return _add_once(IdeaSupport, idea, visitor, now)
 
 
 def withdraw_support(idea: Idea, visitor: Visitor | None) -> bool:
     """Take a support back; True when there was one."""
-    if visitor is None:
-        return False
-    return (
-        db.session.execute(
-            delete(IdeaSupport).where(
-                IdeaSupport.idea_id == idea.id, IdeaSupport.visitor_id == visitor.id
-            )
-        ).rowcount
-        == 1
-    )
+    return _take_back(IdeaSupport, idea, visitor)
 
 
 def follow(idea: Idea, visitor: Visitor | None, now: datetime) -> bool:
@@ -316,26 +338,11 @@ def follow(idea: Idea, visitor: Visitor | None, now: datetime) -> bool:
     :raise IdeaError: ``not_resident``, ``profile_incomplete`` (403).
     """
     _check_resident(idea, visitor)
-    added = db.session.scalar(
-        _insert(IdeaFollow)
-        .values(idea_id=idea.id, visitor_id=visitor.id, created_at=now)
-        .on_conflict_do_nothing(index_elements=["idea_id", "visitor_id"])
-        .returning(IdeaFollow.id)
-    )
-    return added is not None
+    return _add_once(IdeaFollow, idea, visitor, now)
 
 
 def unfollow(idea: Idea, visitor: Visitor | None) -> bool:
-    if visitor is None:
-        return False
-    return (
-        db.session.execute(
-            delete(IdeaFollow).where(
-                IdeaFollow.idea_id == idea.id, IdeaFollow.visitor_id == visitor.id
-            )
-        ).rowcount
-        == 1
-    )
+    return _take_back(IdeaFollow, idea, visitor)
 
 
 @dataclass(frozen=True)
@@ -368,17 +375,7 @@ def standing(idea: Idea, visitor: Visitor | None) -> tuple[bool, bool]:
     """Whether ``visitor`` supports and follows ``idea``."""
     if visitor is None:
         return False, False
-    supports = db.session.scalar(
-        select(IdeaSupport.id).where(
-            IdeaSupport.idea_id == idea.id, IdeaSupport.visitor_id == visitor.id
-        )
-    )
-    follows = db.session.scalar(
-        select(IdeaFollow.id).where(
-            IdeaFollow.idea_id == idea.id, IdeaFollow.visitor_id == visitor.id
-        )
-    )
-    return supports is not None, follows is not None
+    return _holds(IdeaSupport, idea, visitor), _holds(IdeaFollow, idea, visitor)
 
 
 # Changes: state, answer, result.

@@ -1,6 +1,8 @@
 """Ideas: the public list, an idea's page (supports, answer, result, history, comments),
 proposing, the Atom feed of changes, and the association's pages."""
 
+from functools import partial
+
 from flask import (
     Blueprint,
     Response,
@@ -23,7 +25,7 @@ from rally.circles.operations import Actor
 from rally.errors import RallyError
 from rally.extensions import db, limiter
 from rally.forms import ConfirmForm
-from rally.i18n import _
+from rally.i18n import _, _l
 from rally.i18n.content import current_language
 from rally.i18n.languages import district_name, site_languages
 from rally.news.models import Event, NewsPost
@@ -192,38 +194,33 @@ def _resident_action(idea_id: int, act, done_message):
         flash(error.message, "error")
         return redirect(url_for(".idea", idea_id=idea.id), 303)
     db.session.commit()
-    flash(done_message, "success")
+    flash(str(done_message), "success")
     return redirect(url_for(".idea", idea_id=idea.id), 303)
 
 
-@bp.post("/ideas/<int:idea_id>/support")
-def support(idea_id: int):
-    return _resident_action(
-        idea_id,
+# Supporting and following: the same shape twice (a resident's standing taken once, or
+# given back), one POST route each way: (endpoint and URL's last part, operation, message).
+_STANDINGS = (
+    (
+        "support",
         lambda idea, visitor: operations.support(idea, visitor, utcnow()),
-        _("You support this idea."),
-    )
-
-
-@bp.post("/ideas/<int:idea_id>/unsupport")
-def unsupport(idea_id: int):
-    return _resident_action(
-        idea_id, operations.withdraw_support, _("You no longer support this idea.")
-    )
-
-
-@bp.post("/ideas/<int:idea_id>/follow")
-def follow(idea_id: int):
-    return _resident_action(
-        idea_id,
+        _l("You support this idea."),
+    ),
+    ("unsupport", operations.withdraw_support, _l("You no longer support this idea.")),
+    (
+        "follow",
         lambda idea, visitor: operations.follow(idea, visitor, utcnow()),
-        _("You follow this idea: you will be told of its changes."),
+        _l("You follow this idea: you will be told of its changes."),
+    ),
+    ("unfollow", operations.unfollow, _l("You no longer follow this idea.")),
+)
+for _endpoint, _act, _done in _STANDINGS:
+    bp.add_url_rule(
+        f"/ideas/<int:idea_id>/{_endpoint}",
+        _endpoint,
+        partial(_resident_action, act=_act, done_message=_done),
+        methods=["POST"],
     )
-
-
-@bp.post("/ideas/<int:idea_id>/unfollow")
-def unfollow(idea_id: int):
-    return _resident_action(idea_id, operations.unfollow, _("You no longer follow this idea."))
 
 
 @bp.post("/ideas/<int:idea_id>/withdraw")

@@ -11,13 +11,12 @@ from sqlalchemy import select
 
 from rally.areas.models import Area
 from rally.auth.models import Role
-from rally.circles.models import Circle, CircleKind, CircleMember, CircleStatus, MemberState
+from rally.circles.models import CircleKind
 from rally.extensions import db
 from rally.jobs.models import Delivery
 from rally.mail import outbox
-from rally.residents.models import Resident
 from rally.utils import utcnow
-from rally.visitors.models import Visitor
+from tests import factories
 
 
 def _load(name: str, path: Path):
@@ -46,28 +45,20 @@ def make_resident(app):
     """A resident with an account; returns the visitor id."""
 
     def make(locale="ja", area_id=None, verified=False, seen_days_ago=None, profile=True):
-        with app.app_context():
-            number = next(_n)
-            visitor = Visitor(email=f"ann{number}@example.jp", locale=locale)
-            visitor.set_password("long enough pw")
-            visitor.verified_at = utcnow()
-            if seen_days_ago is not None:
-                visitor.last_seen_at = utcnow() - timedelta(days=seen_days_ago)
-            db.session.add(visitor)
-            db.session.flush()
-            if profile:
-                db.session.add(
-                    Resident(
-                        visitor_id=visitor.id,
-                        display_name=f"住民{number}",
-                        handle=f"ann{number}",
-                        code_tries=0,
-                        area_id=area_id,
-                        resident_verified_at=utcnow() if verified else None,
-                    )
-                )
-            db.session.commit()
-            return visitor.id
+        number = next(_n)
+        return factories.create_visitor(
+            app,
+            email=f"ann{number}@example.jp",
+            handle=f"ann{number}",
+            display_name=f"住民{number}",
+            locale=locale,
+            profile=profile,
+            verified=verified,
+            last_seen_at=None
+            if seen_days_ago is None
+            else utcnow() - timedelta(days=seen_days_ago),
+            area_id=area_id,
+        )
 
     return make
 
@@ -87,27 +78,14 @@ def make_area(app):
 @pytest.fixture
 def make_circle(app):
     def make(name="子育てひろば", members=()):
-        with app.app_context():
-            circle = Circle(
-                kind=CircleKind.open,
-                status=CircleStatus.active,
-                name={"ja": name, "en": "Hiroba"},
-                description={"ja": "説明", "en": "About"},
-                icon="🧸",
-            )
-            db.session.add(circle)
-            db.session.flush()
-            for visitor_id in members:
-                db.session.add(
-                    CircleMember(
-                        circle_id=circle.id,
-                        visitor_id=visitor_id,
-                        state=MemberState.member,
-                        joined_at=utcnow(),
-                    )
-                )
-            db.session.commit()
-            return circle.id
+        return factories.create_circle(
+            app,
+            kind=CircleKind.open,
+            name={"ja": name, "en": "Hiroba"},
+            description={"ja": "説明", "en": "About"},
+            icon="🧸",
+            members=members,
+        )
 
     return make
 

@@ -10,10 +10,10 @@ from rally.api.models import ApiToken
 from rally.auth.models import User
 from rally.extensions import db
 from rally.news.models import Event, NewsPost
-from rally.residents.models import Resident
 from rally.spots.models import Spot, SpotKind
 from rally.utils import utcnow
 from rally.visitors.models import Visitor
+from tests import factories
 
 _n = itertools.count(1)
 
@@ -23,22 +23,13 @@ def make_visitor(app):
     """A resident's account with a profile; returns its id."""
 
     def make(display_name=None):
-        with app.app_context():
-            number = next(_n)
-            visitor = Visitor(email=f"api{number}@example.jp", locale="ja", verified_at=utcnow())
-            visitor.set_password("long enough pw")
-            db.session.add(visitor)
-            db.session.flush()
-            db.session.add(
-                Resident(
-                    visitor_id=visitor.id,
-                    display_name=display_name or f"住民{number}",
-                    handle=f"apiresident{number}",
-                    code_tries=0,
-                )
-            )
-            db.session.commit()
-            return visitor.id
+        number = next(_n)
+        return factories.create_visitor(
+            app,
+            email=f"api{number}@example.jp",
+            handle=f"apiresident{number}",
+            display_name=display_name or f"住民{number}",
+        )
 
     return make
 

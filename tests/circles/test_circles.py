@@ -17,8 +17,7 @@ from rally.circles.models import (
 from rally.extensions import db
 from rally.i18n.languages import DEFAULT_LANGUAGES as LANGUAGES
 from rally.residents.models import Resident
-from rally.utils import utcnow
-from rally.visitors.models import Visitor
+from tests import factories
 
 EN = {"Accept-Language": "en"}
 SECRET = "Only for the families of the Hiroba"
@@ -31,25 +30,16 @@ def make_visitor(app):
     verified resident."""
 
     def make(profile=True, verified=False, confirmed=True):
-        with app.app_context():
-            number = next(_n)
-            visitor = Visitor(email=f"circle{number}@example.jp", locale="ja")
-            visitor.set_password("long enough pw")
-            visitor.verified_at = utcnow() if confirmed else None
-            db.session.add(visitor)
-            db.session.flush()
-            if profile:
-                db.session.add(
-                    Resident(
-                        visitor_id=visitor.id,
-                        display_name=f"住民{number}",
-                        handle=f"resident{number}",
-                        code_tries=0,
-                        resident_verified_at=utcnow() if verified else None,
-                    )
-                )
-            db.session.commit()
-            return visitor.id
+        number = next(_n)
+        return factories.create_visitor(
+            app,
+            email=f"circle{number}@example.jp",
+            handle=f"resident{number}",
+            display_name=f"住民{number}",
+            profile=profile,
+            verified=verified,
+            confirmed=confirmed,
+        )
 
     return make
 
@@ -57,38 +47,17 @@ def make_visitor(app):
 @pytest.fixture
 def make_circle(app):
     def make(kind=CircleKind.open, status=CircleStatus.active, name="子育てひろば", **kw):
-        with app.app_context():
-            circle = Circle(
-                kind=kind,
-                status=status,
-                name={"ja": name, "en": "Hiroba"},
-                description={"ja": SECRET, "en": SECRET},
-                icon="🧸",
-                **kw,
-            )
-            db.session.add(circle)
-            db.session.commit()
-            return circle.id
+        return factories.create_circle(
+            app,
+            kind=kind,
+            status=status,
+            name={"ja": name, "en": "Hiroba"},
+            description={"ja": SECRET, "en": SECRET},
+            icon="🧸",
+            **kw,
+        )
 
     return make
-
-
-@pytest.fixture
-def add_member(app):
-    def add(circle_id, visitor_id, state=MemberState.member, moderator=False):
-        with app.app_context():
-            row = CircleMember(
-                circle_id=circle_id,
-                visitor_id=visitor_id,
-                state=state,
-                is_moderator=moderator,
-                joined_at=utcnow() if state is MemberState.member else None,
-            )
-            db.session.add(row)
-            db.session.commit()
-            return row.id
-
-    return add
 
 
 def memberships(app):

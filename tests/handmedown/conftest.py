@@ -18,9 +18,9 @@ from rally.handmedown.models import (
 )
 from rally.moderation.models import Decision, Report
 from rally.notifications.models import Notification
-from rally.residents.models import Resident
 from rally.utils import utcnow
 from rally.visitors.models import Visitor
+from tests import factories
 from tests.threads.conftest import jpeg  # noqa: F401 (a JPEG with GPS data, for photo tests)
 
 EN = {"Accept-Language": "en"}
@@ -32,25 +32,17 @@ def make_visitor(app):
     """A visitor account with a complete profile, 30 days old unless ``new``."""
 
     def make(profile=True, confirmed=True, new=False, locale="ja", name=None):
-        with app.app_context():
-            number = next(_n)
-            visitor = Visitor(email=f"giver{number}@example.jp", locale=locale)
-            visitor.set_password("long enough pw")
-            visitor.verified_at = utcnow() if confirmed else None
-            visitor.created_at = utcnow() - (timedelta(hours=1) if new else timedelta(days=30))
-            db.session.add(visitor)
-            db.session.flush()
-            if profile:
-                db.session.add(
-                    Resident(
-                        visitor_id=visitor.id,
-                        display_name=name or f"住民{number}",
-                        handle=f"giver{number}",
-                        code_tries=0,
-                    )
-                )
-            db.session.commit()
-            return visitor.id
+        number = next(_n)
+        return factories.create_visitor(
+            app,
+            email=f"giver{number}@example.jp",
+            handle=f"giver{number}",
+            display_name=name or f"住民{number}",
+            locale=locale,
+            profile=profile,
+            confirmed=confirmed,
+            created_at=utcnow() - (timedelta(hours=1) if new else timedelta(days=30)),
+        )
 
     return make
 

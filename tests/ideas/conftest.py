@@ -10,9 +10,9 @@ from rally.extensions import db
 from rally.ideas import operations
 from rally.ideas.models import Idea, IdeaChange, IdeaState, IdeaSupport
 from rally.notifications.models import Notification
-from rally.residents.models import Resident
 from rally.utils import utcnow
 from rally.visitors.models import Visitor
+from tests import factories
 
 _n = itertools.count(1)
 
@@ -22,26 +22,17 @@ def make_visitor(app):
     """A resident with a confirmed address and a complete profile, 30 days old."""
 
     def make(locale="ja", verified=False, profile=True):
-        with app.app_context():
-            number = next(_n)
-            visitor = Visitor(email=f"idea{number}@example.jp", locale=locale)
-            visitor.set_password("long enough pw")
-            visitor.verified_at = utcnow()
-            visitor.created_at = utcnow() - timedelta(days=30)
-            db.session.add(visitor)
-            db.session.flush()
-            if profile:
-                db.session.add(
-                    Resident(
-                        visitor_id=visitor.id,
-                        display_name=f"住民{number}",
-                        handle=f"idea{number}",
-                        code_tries=0,
-                        resident_verified_at=utcnow() if verified else None,
-                    )
-                )
-            db.session.commit()
-            return visitor.id
+        number = next(_n)
+        return factories.create_visitor(
+            app,
+            email=f"idea{number}@example.jp",
+            handle=f"idea{number}",
+            display_name=f"住民{number}",
+            locale=locale,
+            profile=profile,
+            verified=verified,
+            created_at=utcnow() - timedelta(days=30),
+        )
 
     return make
 

@@ -7,12 +7,8 @@ import pytest
 from sqlalchemy import select
 
 from rally.circles.models import (
-    Circle,
     CircleKind,
-    CircleMember,
     CircleStaff,
-    CircleStatus,
-    MemberState,
 )
 from rally.extensions import db
 from rally.moderation.models import Decision, Report
@@ -22,7 +18,7 @@ from rally.threads.models import Post, PostState
 from rally.ugc.models import HeldWord
 from rally.ugc.text import render_post
 from rally.utils import utcnow
-from rally.visitors.models import Visitor
+from tests import factories
 
 _n = itertools.count(1)
 
@@ -33,26 +29,16 @@ def make_visitor(app):
     resident; ``age_days``: how old the account is."""
 
     def make(verified=False, age_days=0, profile=True):
-        with app.app_context():
-            number = next(_n)
-            visitor = Visitor(email=f"mod{number}@example.jp", locale="ja")
-            visitor.set_password("long enough pw")
-            visitor.verified_at = utcnow()
-            visitor.created_at = utcnow() - timedelta(days=age_days)
-            db.session.add(visitor)
-            db.session.flush()
-            if profile:
-                db.session.add(
-                    Resident(
-                        visitor_id=visitor.id,
-                        display_name=f"住民{number}",
-                        handle=f"resident{number}",
-                        code_tries=0,
-                        resident_verified_at=utcnow() if verified else None,
-                    )
-                )
-            db.session.commit()
-            return visitor.id
+        number = next(_n)
+        return factories.create_visitor(
+            app,
+            email=f"mod{number}@example.jp",
+            handle=f"resident{number}",
+            display_name=f"住民{number}",
+            profile=profile,
+            verified=verified,
+            created_at=utcnow() - timedelta(days=age_days),
+        )
 
     return make
 
@@ -60,17 +46,9 @@ def make_visitor(app):
 @pytest.fixture
 def make_circle(app):
     def make(kind=CircleKind.members_only, name="子育てひろば"):
-        with app.app_context():
-            circle = Circle(
-                kind=kind,
-                status=CircleStatus.active,
-                name={"ja": name, "en": "Hiroba"},
-                description={},
-                icon="🧸",
-            )
-            db.session.add(circle)
-            db.session.commit()
-            return circle.id
+        return factories.create_circle(
+            app, kind=kind, name={"ja": name, "en": "Hiroba"}, description={}, icon="🧸"
+        )
 
     return make
 
@@ -78,17 +56,7 @@ def make_circle(app):
 @pytest.fixture
 def add_member(app):
     def add(circle_id, visitor_id, moderator=False):
-        with app.app_context():
-            db.session.add(
-                CircleMember(
-                    circle_id=circle_id,
-                    visitor_id=visitor_id,
-                    state=MemberState.member,
-                    is_moderator=moderator,
-                    joined_at=utcnow(),
-                )
-            )
-            db.session.commit()
+        factories.add_member(app, circle_id, visitor_id, moderator=moderator)
 
     return add
 

@@ -6,17 +6,17 @@ import itertools
 import pytest
 from sqlalchemy import select
 
-from rally.circles.models import Circle, CircleKind, CircleMember, CircleStatus, MemberState
+from rally.circles.models import CircleKind
 from rally.extensions import db
 from rally.moderation.models import Decision
 from rally.moderation.signals import decision_made
 from rally.notifications.models import Notification
-from rally.residents.models import BlockKind, Resident, ResidentBlock
+from rally.residents.models import BlockKind, ResidentBlock
 from rally.threads.models import Post, PostState, Reaction
 from rally.threads.signals import post_published, reaction_added
 from rally.ugc.text import render_post
 from rally.utils import utcnow
-from rally.visitors.models import Visitor
+from tests import factories
 
 _n = itertools.count(1)
 
@@ -26,23 +26,14 @@ def make_resident(app):
     """A resident (confirmed e-mail, complete profile) named ``name``; returns the id."""
 
     def make(name=None, locale="ja"):
-        with app.app_context():
-            number = next(_n)
-            visitor = Visitor(email=f"notify{number}@example.jp", locale=locale)
-            visitor.set_password("long enough pw")
-            visitor.verified_at = utcnow()
-            db.session.add(visitor)
-            db.session.flush()
-            db.session.add(
-                Resident(
-                    visitor_id=visitor.id,
-                    display_name=name or f"住民{number}",
-                    handle=f"notify{number}",
-                    code_tries=0,
-                )
-            )
-            db.session.commit()
-            return visitor.id
+        number = next(_n)
+        return factories.create_visitor(
+            app,
+            email=f"notify{number}@example.jp",
+            handle=f"notify{number}",
+            display_name=name or f"住民{number}",
+            locale=locale,
+        )
 
     return make
 
@@ -50,37 +41,15 @@ def make_resident(app):
 @pytest.fixture
 def make_circle(app):
     def make(kind=CircleKind.open, name="子育てひろば", name_en="Child-raising Hiroba"):
-        with app.app_context():
-            circle = Circle(
-                kind=kind,
-                status=CircleStatus.active,
-                name={"ja": name, "en": name_en},
-                description={"ja": "説明"},
-                icon="🧸",
-            )
-            db.session.add(circle)
-            db.session.commit()
-            return circle.id
+        return factories.create_circle(
+            app,
+            kind=kind,
+            name={"ja": name, "en": name_en},
+            description={"ja": "説明"},
+            icon="🧸",
+        )
 
     return make
-
-
-@pytest.fixture
-def add_member(app):
-    def add(circle_id, visitor_id, state=MemberState.member, moderator=False):
-        with app.app_context():
-            row = CircleMember(
-                circle_id=circle_id,
-                visitor_id=visitor_id,
-                state=state,
-                is_moderator=moderator,
-                joined_at=utcnow() if state is MemberState.member else None,
-            )
-            db.session.add(row)
-            db.session.commit()
-            return row.id
-
-    return add
 
 
 @pytest.fixture

@@ -7,9 +7,7 @@ import pytest
 from rally.extensions import db
 from rally.push.keys import generate_key_pair
 from rally.push.models import PushSubscription
-from rally.residents.models import Resident
-from rally.utils import utcnow
-from rally.visitors.models import Visitor
+from tests import factories
 
 from .pushservice import PushService
 
@@ -36,23 +34,14 @@ def push_service(vapid):
 @pytest.fixture
 def make_resident(app):
     def make(locale="ja"):
-        with app.app_context():
-            number = next(_n)
-            visitor = Visitor(email=f"push{number}@example.jp", locale=locale)
-            visitor.set_password("long enough pw")
-            visitor.verified_at = utcnow()
-            db.session.add(visitor)
-            db.session.flush()
-            db.session.add(
-                Resident(
-                    visitor_id=visitor.id,
-                    display_name=f"住民{number}",
-                    handle=f"push{number}",
-                    code_tries=0,
-                )
-            )
-            db.session.commit()
-            return visitor.id
+        number = next(_n)
+        return factories.create_visitor(
+            app,
+            email=f"push{number}@example.jp",
+            handle=f"push{number}",
+            display_name=f"住民{number}",
+            locale=locale,
+        )
 
     return make
 

@@ -12,7 +12,7 @@ from rally.roles import operations
 from rally.roles.models import RoleKind, RoleLog, StaffRole
 from rally.utils import utcnow
 from tests.news.conftest import make_event  # noqa: F401 (a fixture)
-from tests.threads.conftest import add_member, make_circle, make_visitor, write  # noqa: F401
+from tests.threads.conftest import make_circle, make_visitor, write  # noqa: F401
 
 EN = {"Accept-Language": "en"}
 TOKYO = ZoneInfo("Asia/Tokyo")

@@ -9,13 +9,13 @@ import pytest
 from sqlalchemy import delete, update
 
 from rally.auth.models import Role
-from rally.circles.models import Circle, CircleKind, CircleMember, CircleStatus, MemberState
+from rally.circles.models import CircleKind, CircleMember, CircleStatus, MemberState
 from rally.extensions import db
-from rally.residents.models import BlockKind, Resident, ResidentBlock
+from rally.residents.models import BlockKind, ResidentBlock
 from rally.threads.models import Post, PostState
 from rally.ugc.text import render_post
 from rally.utils import utcnow
-from rally.visitors.models import Visitor
+from tests import factories
 
 EN = {"Accept-Language": "en"}
 _n = itertools.count(1)
@@ -25,23 +25,13 @@ _clock = itertools.count(1)
 @pytest.fixture
 def make_visitor(app):
     def make(name=None):
-        with app.app_context():
-            number = next(_n)
-            visitor = Visitor(email=f"search{number}@example.jp", locale="ja")
-            visitor.set_password("long enough pw")
-            visitor.verified_at = utcnow()
-            db.session.add(visitor)
-            db.session.flush()
-            db.session.add(
-                Resident(
-                    visitor_id=visitor.id,
-                    display_name=name or f"住民{number}",
-                    handle=f"searcher{number}",
-                    code_tries=0,
-                )
-            )
-            db.session.commit()
-            return visitor.id
+        number = next(_n)
+        return factories.create_visitor(
+            app,
+            email=f"search{number}@example.jp",
+            handle=f"searcher{number}",
+            display_name=name or f"住民{number}",
+        )
 
     return make
 
@@ -49,21 +39,9 @@ def make_visitor(app):
 @pytest.fixture
 def make_circle(app):
     def make(kind=CircleKind.open, status=CircleStatus.active, name="まちの情報", members=()):
-        with app.app_context():
-            circle = Circle(kind=kind, status=status, name={"ja": name, "en": name}, icon="")
-            db.session.add(circle)
-            db.session.flush()
-            for visitor_id in members:
-                db.session.add(
-                    CircleMember(
-                        circle_id=circle.id,
-                        visitor_id=visitor_id,
-                        state=MemberState.member,
-                        joined_at=utcnow(),
-                    )
-                )
-            db.session.commit()
-            return circle.id
+        return factories.create_circle(
+            app, kind=kind, status=status, name={"ja": name, "en": name}, icon="", members=members
+        )
 
     return make
 

@@ -6,9 +6,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from rally.circles.models import Circle, CircleKind, CircleMember, CircleStatus, MemberState
+from rally.circles.models import CircleKind
 from rally.extensions import db
-from rally.residents.models import Resident
 from rally.surveys.models import (
     Audience,
     QuestionKind,
@@ -19,7 +18,7 @@ from rally.surveys.models import (
     SurveyResponse,
 )
 from rally.utils import utcnow
-from rally.visitors.models import Visitor
+from tests import factories
 
 EN = {"Accept-Language": "en"}
 _n = itertools.count(1)
@@ -38,24 +37,14 @@ def make_visitor(app):
     """A visitor account with a resident profile; ``verified``: a verified resident."""
 
     def make(verified=False):
-        with app.app_context():
-            number = next(_n)
-            visitor = Visitor(email=f"survey{number}@example.jp", locale="ja")
-            visitor.set_password("long enough pw")
-            visitor.verified_at = utcnow()
-            db.session.add(visitor)
-            db.session.flush()
-            db.session.add(
-                Resident(
-                    visitor_id=visitor.id,
-                    display_name=f"住民{number}",
-                    handle=f"surveyor{number}",
-                    code_tries=0,
-                    resident_verified_at=utcnow() if verified else None,
-                )
-            )
-            db.session.commit()
-            return visitor.id
+        number = next(_n)
+        return factories.create_visitor(
+            app,
+            email=f"survey{number}@example.jp",
+            handle=f"surveyor{number}",
+            display_name=f"住民{number}",
+            verified=verified,
+        )
 
     return make
 
@@ -63,23 +52,9 @@ def make_visitor(app):
 @pytest.fixture
 def make_circle(app):
     def make(kind=CircleKind.open, members=()):
-        with app.app_context():
-            circle = Circle(
-                kind=kind, status=CircleStatus.active, name={"ja": "サークル", "en": "Circle"}
-            )
-            db.session.add(circle)
-            db.session.flush()
-            for visitor_id in members:
-                db.session.add(
-                    CircleMember(
-                        circle_id=circle.id,
-                        visitor_id=visitor_id,
-                        state=MemberState.member,
-                        joined_at=utcnow(),
-                    )
-                )
-            db.session.commit()
-            return circle.id
+        return factories.create_circle(
+            app, kind=kind, name={"ja": "サークル", "en": "Circle"}, members=members
+        )
 
     return make
 

@@ -8,16 +8,16 @@ import pytest
 from PIL import Image
 from sqlalchemy import select
 
-from rally.circles.models import Circle, CircleKind, CircleMember, CircleStatus, MemberState
+from rally.circles.models import Circle, CircleKind, CircleStatus
 from rally.circles.operations import Actor
 from rally.extensions import db
-from rally.residents.models import Resident
 from rally.storage import stored_names
 from rally.threads import operations
 from rally.threads.models import Post, PostPhoto, PostRevision
 from rally.ugc.photos import UGC_FOLDER
 from rally.utils import utcnow
 from rally.visitors.models import Visitor
+from tests import factories
 
 EN = {"Accept-Language": "en"}
 _n = itertools.count(1)
@@ -39,26 +39,17 @@ def make_visitor(app):
     """A visitor account with a complete profile, 30 days old unless ``new``."""
 
     def make(profile=True, verified=False, confirmed=True, new=False, handle=None):
-        with app.app_context():
-            number = next(_n)
-            visitor = Visitor(email=f"thread{number}@example.jp", locale="ja")
-            visitor.set_password("long enough pw")
-            visitor.verified_at = utcnow() if confirmed else None
-            visitor.created_at = utcnow() - (timedelta(hours=1) if new else timedelta(days=30))
-            db.session.add(visitor)
-            db.session.flush()
-            if profile:
-                db.session.add(
-                    Resident(
-                        visitor_id=visitor.id,
-                        display_name=f"住民{number}",
-                        handle=handle or f"resident{number}",
-                        code_tries=0,
-                        resident_verified_at=utcnow() if verified else None,
-                    )
-                )
-            db.session.commit()
-            return visitor.id
+        number = next(_n)
+        return factories.create_visitor(
+            app,
+            email=f"thread{number}@example.jp",
+            handle=handle or f"resident{number}",
+            display_name=f"住民{number}",
+            profile=profile,
+            verified=verified,
+            confirmed=confirmed,
+            created_at=utcnow() - (timedelta(hours=1) if new else timedelta(days=30)),
+        )
 
     return make
 
@@ -66,33 +57,11 @@ def make_visitor(app):
 @pytest.fixture
 def make_circle(app):
     def make(kind=CircleKind.open, status=CircleStatus.active, **kw):
-        with app.app_context():
-            circle = Circle(
-                kind=kind, status=status, name={"ja": "ひろば", "en": "Hiroba"}, icon="🧸", **kw
-            )
-            db.session.add(circle)
-            db.session.commit()
-            return circle.id
+        return factories.create_circle(
+            app, kind=kind, status=status, name={"ja": "ひろば", "en": "Hiroba"}, icon="🧸", **kw
+        )
 
     return make
-
-
-@pytest.fixture
-def add_member(app):
-    def add(circle_id, visitor_id, state=MemberState.member, moderator=False):
-        with app.app_context():
-            row = CircleMember(
-                circle_id=circle_id,
-                visitor_id=visitor_id,
-                state=state,
-                is_moderator=moderator,
-                joined_at=utcnow() if state is MemberState.member else None,
-            )
-            db.session.add(row)
-            db.session.commit()
-            return row.id
-
-    return add
 
 
 @pytest.fixture

@@ -6,12 +6,11 @@ from datetime import datetime
 import pytest
 from sqlalchemy import event, func, select
 
-from rally.circles.models import Circle, CircleKind, CircleMember, CircleStatus, MemberState
+from rally.circles.models import CircleKind, CircleStatus, MemberState
 from rally.extensions import db
-from rally.residents.models import Resident
 from rally.threads.models import Pin, Post, PostState, Reaction, ReadMark
 from rally.utils import utcnow
-from rally.visitors.models import Visitor
+from tests import factories
 
 _n = itertools.count(1)
 
@@ -21,25 +20,16 @@ def make_visitor(app):
     """A visitor account with a complete resident profile (``profile=False``: none)."""
 
     def make(profile=True, confirmed=True, name=None, **resident):
-        with app.app_context():
-            number = next(_n)
-            visitor = Visitor(email=f"engage{number}@example.jp", locale="ja")
-            visitor.set_password("long enough pw")
-            visitor.verified_at = utcnow() if confirmed else None
-            db.session.add(visitor)
-            db.session.flush()
-            if profile:
-                db.session.add(
-                    Resident(
-                        visitor_id=visitor.id,
-                        display_name=name or f"住民{number}",
-                        handle=f"engage{number}",
-                        code_tries=0,
-                        **resident,
-                    )
-                )
-            db.session.commit()
-            return visitor.id
+        number = next(_n)
+        return factories.create_visitor(
+            app,
+            email=f"engage{number}@example.jp",
+            handle=f"engage{number}",
+            display_name=name or f"住民{number}",
+            profile=profile,
+            confirmed=confirmed,
+            **resident,
+        )
 
     return make
 
@@ -47,13 +37,9 @@ def make_visitor(app):
 @pytest.fixture
 def make_circle(app):
     def make(kind=CircleKind.open, status=CircleStatus.active):
-        with app.app_context():
-            circle = Circle(
-                kind=kind, status=status, name={"ja": "まちの情報", "en": "Town notes"}, icon="📣"
-            )
-            db.session.add(circle)
-            db.session.commit()
-            return circle.id
+        return factories.create_circle(
+            app, kind=kind, status=status, name={"ja": "まちの情報", "en": "Town notes"}, icon="📣"
+        )
 
     return make
 
@@ -61,17 +47,14 @@ def make_circle(app):
 @pytest.fixture
 def add_member(app):
     def add(circle_id, visitor_id, moderator=False, joined_at=None, state=MemberState.member):
-        with app.app_context():
-            db.session.add(
-                CircleMember(
-                    circle_id=circle_id,
-                    visitor_id=visitor_id,
-                    state=state,
-                    is_moderator=moderator,
-                    joined_at=joined_at or datetime(2026, 1, 1),
-                )
-            )
-            db.session.commit()
+        factories.add_member(
+            app,
+            circle_id,
+            visitor_id,
+            state=state,
+            moderator=moderator,
+            joined_at=joined_at or datetime(2026, 1, 1),
+        )
 
     return add
 
