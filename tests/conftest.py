@@ -56,6 +56,8 @@ def from_form_keys(values: dict) -> dict:
 
 
 PASSWORD = "correct horse battery"  # every user make_user creates, unless told otherwise
+# The suite's password hashes: one PBKDF2 round instead of scrypt's deliberate cost.
+TEST_PASSWORD_HASH = "pbkdf2:sha256:1"
 
 # scripts/test runs the suite twice: on SQLite files, then on PostgreSQL through this URL.
 POSTGRES_URL = os.environ.get("RALLY_TEST_DATABASE_URL")
@@ -92,6 +94,9 @@ def app(database_url, tmp_path):
             # Jobs (mails) run when they are queued, after the request's commit: a test
             # reads the outbox right after the request. tests/jobs runs a real worker too.
             "RALLY_JOBS_IMMEDIATE": True,
+            # A cheap hash for the suite's thousands of passwords (honoured only under
+            # TESTING); tests/auth/test_password_hash.py proves production's scrypt.
+            "RALLY_TEST_PASSWORD_HASH": TEST_PASSWORD_HASH,
         }
     )
     with app.app_context():
@@ -134,6 +139,7 @@ def make_limited_app(app):
                 "RALLY_BASE_URL": app.config["RALLY_BASE_URL"],
                 "RALLY_MIN_STAMP_INTERVAL": 0,
                 "RALLY_JOBS_IMMEDIATE": True,
+                "RALLY_TEST_PASSWORD_HASH": TEST_PASSWORD_HASH,
                 **settings,
             }
         )
