@@ -3,6 +3,8 @@
 import itertools
 import os
 import re
+import shutil
+import sqlite3
 from datetime import timedelta
 
 import pytest
@@ -75,8 +77,33 @@ def database_url(tmp_path):
     return POSTGRES_URL or f"sqlite:///{tmp_path / 'rally.sqlite'}"
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory):
+    """A SQLite file holding the empty schema (``db.create_all()``), made once per run:
+    each test's database starts as a copy of it, which is what ``create_all`` would make."""
+    path = tmp_path_factory.mktemp("template") / "rally.sqlite"
+    template = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
+        }
+    )
+    with template.app_context():
+        db.create_all()
+        db.session.remove()
+        db.engine.dispose()  # the last connection closed: the WAL is folded into the file
+    with sqlite3.connect(path) as connection:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    connection.close()
+    return path
+
+
 @pytest.fixture
-def app(database_url, tmp_path):
+def app(database_url, tmp_path, request):
+    from_template = database_url == f"sqlite:///{tmp_path / 'rally.sqlite'}"
+    if from_template:
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), tmp_path / "rally.sqlite")
     app = create_app(
         {
             "TESTING": True,
@@ -99,10 +126,11 @@ def app(database_url, tmp_path):
             "RALLY_TEST_PASSWORD_HASH": TEST_PASSWORD_HASH,
         }
     )
-    with app.app_context():
-        if POSTGRES_URL:
-            reset_postgres_schema()
-        db.create_all()
+    if not from_template:
+        with app.app_context():
+            if POSTGRES_URL:
+                reset_postgres_schema()
+            db.create_all()
     yield app
     with app.app_context():
         db.session.remove()
