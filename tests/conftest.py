@@ -8,6 +8,7 @@ import sqlite3
 from datetime import timedelta
 
 import pytest
+from werkzeug.routing.rules import Rule
 
 import rally.models  # noqa: F401 (tests that build models without an app need every mapper)
 from rally import create_app
@@ -20,6 +21,28 @@ from rally.utils import utcnow
 from rally.visitors.models import Visitor
 
 _counter = itertools.count(1)
+
+# Every test makes its app, and werkzeug compiles two URL builders (Python code through
+# ``ast`` and ``compile``) for each of its ~300 routes: two thirds of ``create_app``'s time.
+# In the suite a builder is compiled the first time its route is built, with werkzeug's
+# own code, so it builds the same URL; test_every_route_compiles_its_builders compiles
+# them all up front as a server does.
+WERKZEUG_COMPILE_BUILDER = Rule._compile_builder
+
+
+def _compile_builder_when_first_used(rule, append_unknown=True):
+    builder = None
+
+    def build(self, /, **values):
+        nonlocal builder
+        if builder is None:
+            builder = WERKZEUG_COMPILE_BUILDER(self, append_unknown)
+        return builder(self, **values)
+
+    return build
+
+
+Rule._compile_builder = _compile_builder_when_first_used
 
 # Translatable fields of the models (one JSON column each, ``{language: text}``).
 TEXT_FIELDS = (
