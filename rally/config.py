@@ -117,6 +117,9 @@ class Defaults:
     # Tests only: lets subscriptions point at http:// and local addresses (a test push
     # service); in production they must be https on a public address (SSRF).
     RALLY_PUSH_ALLOW_LOCAL_ENDPOINTS = False
+    # Tests only (honoured only with TESTING): a cheap werkzeug hash method for the
+    # suite's thousands of passwords, e.g. "pbkdf2:sha256:1". "": werkzeug's strong default.
+    RALLY_TEST_PASSWORD_HASH = ""
     # The open API (rally/api): requests a minute from one address without a token, from
     # one personal token, and an app token's limit when the association sets none.
     RALLY_API_ANONYMOUS_RATE_LIMIT = "300 per minute"

@@ -13,7 +13,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from flask import current_app, flash, render_template, request
+from flask import current_app, flash, has_app_context, render_template, request
 from flask_babel import force_locale
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import update
@@ -46,10 +46,30 @@ def password_length(min_length: int) -> list[Length]:
     ]
 
 
+def _hash_method() -> str | None:
+    """The method of new hashes: werkzeug's default (``None``), or under ``TESTING`` only,
+    ``RALLY_TEST_PASSWORD_HASH`` (the suite's cheap one; never honoured in production)."""
+    if has_app_context() and current_app.testing:
+        return current_app.config.get("RALLY_TEST_PASSWORD_HASH") or None
+    return None
+
+
+def hash_password(password: str) -> str:
+    """The stored hash of a new password (werkzeug's scrypt)."""
+    method = _hash_method()
+    if method is None:
+        return generate_password_hash(password)
+    return generate_password_hash(password, method)
+
+
 @functools.cache
+def _dummy_hash_of(method: str | None) -> str:
+    return hash_password(secrets.token_urlsafe(16))
+
+
 def _dummy_hash() -> str:
     """A hash of a random password, of the algorithm and cost new passwords get; made once."""
-    return generate_password_hash(secrets.token_urlsafe(16))
+    return _dummy_hash_of(_hash_method())
 
 
 def check_password(password_hash: str | None, password: str) -> bool:
@@ -177,7 +197,7 @@ def replace_password(model, account, old_hash: str, new: str) -> bool:
     changed = db.session.execute(
         update(model)
         .where(model.id == account.id, model.password_hash == old_hash)
-        .values(password_hash=generate_password_hash(new))
+        .values(password_hash=hash_password(new))
         .execution_options(synchronize_session=False)
     ).rowcount
     if changed != 1:

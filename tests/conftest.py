@@ -3,9 +3,12 @@
 import itertools
 import os
 import re
+import shutil
+import sqlite3
 from datetime import timedelta
 
 import pytest
+from werkzeug.routing.rules import Rule
 
 import rally.models  # noqa: F401 (tests that build models without an app need every mapper)
 from rally import create_app
@@ -20,6 +23,28 @@ from rally.visitors.models import Visitor
 from tests import factories
 
 _counter = itertools.count(1)
+
+# Every test makes its app, and werkzeug compiles two URL builders (Python code through
+# ``ast`` and ``compile``) for each of its ~300 routes: two thirds of ``create_app``'s time.
+# In the suite a builder is compiled the first time its route is built, with werkzeug's
+# own code, so it builds the same URL; test_every_route_compiles_its_builders compiles
+# them all up front as a server does.
+WERKZEUG_COMPILE_BUILDER = Rule._compile_builder
+
+
+def _compile_builder_when_first_used(rule, append_unknown=True):
+    builder = None
+
+    def build(self, /, **values):
+        nonlocal builder
+        if builder is None:
+            builder = WERKZEUG_COMPILE_BUILDER(self, append_unknown)
+        return builder(self, **values)
+
+    return build
+
+
+Rule._compile_builder = _compile_builder_when_first_used
 
 # Translatable fields of the models (one JSON column each, ``{language: text}``).
 TEXT_FIELDS = (
@@ -58,6 +83,8 @@ def from_form_keys(values: dict) -> dict:
 
 
 PASSWORD = "correct horse battery"  # every user make_user creates, unless told otherwise
+# The suite's password hashes: one PBKDF2 round instead of scrypt's deliberate cost.
+TEST_PASSWORD_HASH = "pbkdf2:sha256:1"
 
 # scripts/test runs the suite twice: on SQLite files, then on PostgreSQL through this URL.
 POSTGRES_URL = os.environ.get("RALLY_TEST_DATABASE_URL")
@@ -70,13 +97,111 @@ def reset_postgres_schema() -> None:
         connection.exec_driver_sql("CREATE SCHEMA public")
 
 
+# What the public schema is made of (its tables, columns, constraints, indexes, triggers,
+# types, functions and extensions, each with its oid): any DDL a test ran since changes it.
+SCHEMA_FINGERPRINT = """
+SELECT md5(coalesce(string_agg(item, ';' ORDER BY item), '')) FROM (
+  SELECT 'c' || c.oid || c.relname || c.relkind::text || c.relnatts AS item
+    FROM pg_class c WHERE c.relnamespace = 'public'::regnamespace
+  UNION ALL SELECT 'a' || a.attrelid || a.attname || a.atttypid || a.attnotnull
+      || a.attisdropped || coalesce(pg_get_expr(d.adbin, d.adrelid), '')
+    FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+    LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+    WHERE c.relnamespace = 'public'::regnamespace AND a.attnum > 0
+  UNION ALL SELECT 'n' || n.oid || n.conname || pg_get_constraintdef(n.oid)
+    FROM pg_constraint n WHERE n.connamespace = 'public'::regnamespace
+  UNION ALL SELECT 'i' || i.indexrelid || pg_get_indexdef(i.indexrelid)
+    FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid
+    WHERE c.relnamespace = 'public'::regnamespace
+  UNION ALL SELECT 't' || t.oid || t.tgname || t.tgenabled::text
+    FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+    WHERE c.relnamespace = 'public'::regnamespace
+  UNION ALL SELECT 'y' || t.oid || t.typname FROM pg_type t
+    WHERE t.typnamespace = 'public'::regnamespace
+  UNION ALL SELECT 'e' || e.enumtypid || e.enumlabel || e.enumsortorder FROM pg_enum e
+  UNION ALL SELECT 'p' || p.oid || p.proname || md5(p.prosrc) FROM pg_proc p
+    WHERE p.pronamespace = 'public'::regnamespace
+  UNION ALL SELECT 'x' || x.oid || x.extname || x.extversion FROM pg_extension x
+  UNION ALL SELECT 'r' || r.oid || r.rulename FROM pg_rewrite r
+    JOIN pg_class c ON c.oid = r.ev_class WHERE c.relnamespace = 'public'::regnamespace
+) AS items
+"""
+
+
+class FreshPostgres:
+    """The PostgreSQL database of each test, as ``DROP SCHEMA`` and ``create_all`` make it.
+
+    Dropping and creating ~70 tables takes a second or more per test; when no test has
+    changed the schema since (its :data:`SCHEMA_FINGERPRINT` is the one ``create_all``
+    left), emptying every table (``TRUNCATE ... RESTART IDENTITY``, sequences from 1 again)
+    and putting back the rows ``create_all`` inserts (``content_revision``) makes the same
+    database. Any other schema (a migration test, a restored backup) is dropped and made
+    again as before."""
+
+    fingerprint: str | None = None
+    seeded: dict = {}
+
+    @classmethod
+    def make(cls) -> None:
+        with db.engine.connect() as connection:
+            fingerprint = connection.exec_driver_sql(SCHEMA_FINGERPRINT).scalar_one()
+        if fingerprint != cls.fingerprint:
+            cls.fingerprint = None
+            reset_postgres_schema()
+            db.create_all()
+            with db.engine.connect() as connection:
+                cls.seeded = {
+                    table: rows
+                    for table in db.metadata.sorted_tables
+                    if (rows := connection.execute(table.select()).mappings().all())
+                }
+                cls.fingerprint = connection.exec_driver_sql(SCHEMA_FINGERPRINT).scalar_one()
+            return
+        names = ", ".join(f'"{table.name}"' for table in db.metadata.sorted_tables)
+        with db.engine.begin() as connection:
+            connection.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+            for table, rows in cls.seeded.items():
+                connection.execute(table.insert(), [dict(row) for row in rows])
+
+
+@pytest.fixture
+def fresh_postgres():
+    """The :class:`FreshPostgres` the ``app`` fixture uses (this module as pytest loaded it)."""
+    return FreshPostgres
+
+
 @pytest.fixture
 def database_url(tmp_path):
     return POSTGRES_URL or f"sqlite:///{tmp_path / 'rally.sqlite'}"
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory):
+    """A SQLite file holding the empty schema (``db.create_all()``), made once per run:
+    each test's database starts as a copy of it, which is what ``create_all`` would make."""
+    path = tmp_path_factory.mktemp("template") / "rally.sqlite"
+    template = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
+        }
+    )
+    with template.app_context():
+        db.create_all()
+        db.session.remove()
+        db.engine.dispose()  # the last connection closed: the WAL is folded into the file
+    with sqlite3.connect(path) as connection:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    connection.close()
+    return path
+
+
 @pytest.fixture
-def app(database_url, tmp_path):
+def app(database_url, tmp_path, request):
+    from_template = database_url == f"sqlite:///{tmp_path / 'rally.sqlite'}"
+    if from_template:
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), tmp_path / "rally.sqlite")
     app = create_app(
         {
             "TESTING": True,
@@ -94,12 +219,17 @@ def app(database_url, tmp_path):
             # Jobs (mails) run when they are queued, after the request's commit: a test
             # reads the outbox right after the request. tests/jobs runs a real worker too.
             "RALLY_JOBS_IMMEDIATE": True,
+            # A cheap hash for the suite's thousands of passwords (honoured only under
+            # TESTING); tests/auth/test_password_hash.py proves production's scrypt.
+            "RALLY_TEST_PASSWORD_HASH": TEST_PASSWORD_HASH,
         }
     )
-    with app.app_context():
-        if POSTGRES_URL:
-            reset_postgres_schema()
-        db.create_all()
+    if POSTGRES_URL:
+        with app.app_context():
+            FreshPostgres.make()
+    elif not from_template:
+        with app.app_context():
+            db.create_all()
     yield app
     with app.app_context():
         db.session.remove()
@@ -136,6 +266,7 @@ def make_limited_app(app):
                 "RALLY_BASE_URL": app.config["RALLY_BASE_URL"],
                 "RALLY_MIN_STAMP_INTERVAL": 0,
                 "RALLY_JOBS_IMMEDIATE": True,
+                "RALLY_TEST_PASSWORD_HASH": TEST_PASSWORD_HASH,
                 **settings,
             }
         )

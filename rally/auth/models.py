@@ -7,12 +7,11 @@ from datetime import datetime
 from flask_login import UserMixin
 from sqlalchemy import Enum, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
-from werkzeug.security import generate_password_hash
 
 from rally.extensions import db
 from rally.i18n import _l
 from rally.i18n.enums import TitledEnum
-from rally.passwords import check_password, password_stamp
+from rally.passwords import check_password, hash_password, password_stamp
 from rally.utils import utcnow
 
 
@@ -63,7 +62,7 @@ class User(UserMixin, db.Model):
         return f"{self.id}.{self.session_stamp}"
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
+        self.password_hash = hash_password(password)
 
     def check_password(self, password: str) -> bool:
         return check_password(self.password_hash, password)

@@ -11,11 +11,11 @@ import secrets
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
-from werkzeug.security import generate_password_hash
 
 from rally.cards.models import Card
 from rally.extensions import db
 from rally.i18n.content import texts_sql
+from rally.passwords import hash_password
 from rally.residents.models import Resident
 from rally.visitors.models import Visitor
 
@@ -94,7 +94,7 @@ def _demo_residents(count: int) -> list[Visitor]:
         email = EMAIL.format(number)
         visitor = db.session.scalar(select(Visitor).where(Visitor.email == email))
         if visitor is None:
-            password_hash = password_hash or generate_password_hash(secrets.token_urlsafe(24))
+            password_hash = password_hash or hash_password(secrets.token_urlsafe(24))
             visitor = Visitor(email=email, locale="ja", verified_at=datetime(2026, 1, 1))
             visitor.password_hash = password_hash
             db.session.add(visitor)

@@ -2,10 +2,9 @@ from datetime import datetime
 
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
-from werkzeug.security import generate_password_hash
 
 from rally.extensions import db
-from rally.passwords import check_password
+from rally.passwords import check_password, hash_password
 from rally.utils import utcnow
 
 
@@ -25,7 +24,7 @@ class Visitor(db.Model):
     last_seen_at: Mapped[datetime | None]
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
+        self.password_hash = hash_password(password)
 
     def check_password(self, password: str) -> bool:
         return check_password(self.password_hash, password)
