@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from rally.announcements import operations
+from rally.announcements.models import Audience
 from rally.areas.models import Area
-from rally.auth.models import Role
+from rally.auth.models import Role, User
 from rally.circles.models import CircleKind
 from rally.extensions import db
 from rally.jobs.models import Delivery
@@ -133,3 +135,18 @@ def deliveries(app, channel=None):
         for row in rows:
             db.session.expunge(row)
         return rows
+
+
+def due_announcement(app, admin_user) -> int:
+    """An announcement to everyone, saved as scheduled and now due; returns its id."""
+    with app.app_context():
+        data = operations.AnnouncementInput(
+            title={"ja": "お知らせ"},
+            body={"ja": "本文"},
+            audience=Audience.everyone,
+            publish_at=utcnow() + timedelta(hours=1),
+        )
+        announcement = operations.save(db.session.get(User, admin_user.id), data, utcnow())
+        announcement.publish_at = utcnow() - timedelta(seconds=1)
+        db.session.commit()
+        return announcement.id

@@ -10,32 +10,19 @@ import pytest
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from rally.announcements import operations, sending
-from rally.announcements.models import Announcement, AnnouncementState, Audience
-from rally.auth.models import User
+from rally.announcements import sending
+from rally.announcements.models import Announcement, AnnouncementState
 from rally.extensions import db
 from rally.jobs.models import Delivery
 from rally.notifications.models import Notification
 from rally.utils import utcnow
 
+from .conftest import due_announcement
+
 
 @pytest.fixture
 def small_chunks(monkeypatch):
     monkeypatch.setattr(sending, "CHUNK", 2)
-
-
-def _due(app, admin_user) -> int:
-    with app.app_context():
-        data = operations.AnnouncementInput(
-            title={"ja": "お知らせ"},
-            body={"ja": "本文"},
-            audience=Audience.everyone,
-            publish_at=utcnow() + timedelta(hours=1),
-        )
-        announcement = operations.save(db.session.get(User, admin_user.id), data, utcnow())
-        announcement.publish_at = utcnow() - timedelta(seconds=1)
-        db.session.commit()
-        return announcement.id
 
 
 def _told(announcement_id) -> Counter:
@@ -74,7 +61,7 @@ def test_the_fan_out_commits_each_chunk_and_tells_everyone_once(
     app, admin_user, make_resident, small_chunks
 ):
     residents = {make_resident() for _ in range(5)}
-    announcement_id = _due(app, admin_user)
+    announcement_id = due_announcement(app, admin_user)
     with app.app_context():
         assert sending.send_announcement.call_local(announcement_id) == 5
         announcement = db.session.get(Announcement, announcement_id)
@@ -88,7 +75,7 @@ def test_a_fan_out_that_stops_half_way_keeps_its_chunks_and_is_resumed_once(
     app, admin_user, make_resident, small_chunks, monkeypatch
 ):
     residents = sorted(make_resident() for _ in range(5))
-    announcement_id = _due(app, admin_user)
+    announcement_id = due_announcement(app, admin_user)
     _crash_on_chunk(monkeypatch, 2)
     with app.app_context():
         with pytest.raises(RuntimeError):
@@ -124,7 +111,7 @@ def test_a_fan_out_run_again_from_the_start_tells_nobody_twice(
     app, admin_user, make_resident, small_chunks
 ):
     residents = {make_resident() for _ in range(3)}
-    announcement_id = _due(app, admin_user)
+    announcement_id = due_announcement(app, admin_user)
     with app.app_context():
         sending.send_announcement.call_local(announcement_id)
         # As if the cursor were lost: every chunk is written again.
@@ -143,7 +130,7 @@ def test_the_database_keeps_one_announcement_notification_per_resident(
     app, admin_user, make_resident
 ):
     resident = make_resident()
-    announcement_id = _due(app, admin_user)
+    announcement_id = due_announcement(app, admin_user)
     with app.app_context():
         sending.send_announcement.call_local(announcement_id)
         db.session.add(
@@ -159,7 +146,7 @@ def test_jobs_resuming_one_stopped_fan_out_at_once_finish_it_once(
     app, admin_user, make_resident, small_chunks, monkeypatch, race
 ):
     residents = sorted(make_resident() for _ in range(5))
-    announcement_id = _due(app, admin_user)
+    announcement_id = due_announcement(app, admin_user)
     _crash_on_chunk(monkeypatch, 1)
     with app.app_context():
         with pytest.raises(RuntimeError):

@@ -1,8 +1,6 @@
 """Sent once, however many ask at once (on PostgreSQL too): the conditional UPDATE from
 scheduled to sent decides."""
 
-from datetime import timedelta
-
 from sqlalchemy import func, select
 
 from rally.announcements import operations
@@ -14,22 +12,14 @@ from rally.jobs.models import Delivery
 from rally.notifications.models import Notification
 from rally.utils import utcnow
 
+from .conftest import due_announcement
+
 
 def test_eight_jobs_sending_one_announcement_at_once_send_it_once(
     app, admin_user, make_resident, race
 ):
     residents = [make_resident() for _ in range(3)]
-    with app.app_context():
-        data = operations.AnnouncementInput(
-            title={"ja": "お知らせ"},
-            body={"ja": "本文"},
-            audience=Audience.everyone,
-            publish_at=utcnow() + timedelta(hours=1),
-        )
-        announcement = operations.save(db.session.get(User, admin_user.id), data, utcnow())
-        announcement.publish_at = utcnow() - timedelta(seconds=1)
-        db.session.commit()
-        announcement_id = announcement.id
+    announcement_id = due_announcement(app, admin_user)
 
     def prepare(index):
         return lambda: send_announcement.call_local(announcement_id)
