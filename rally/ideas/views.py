@@ -1,8 +1,6 @@
 """Ideas: the public list, an idea's page (supports, answer, result, history, comments),
 proposing, the Atom feed of changes, and the association's pages."""
 
-from functools import partial
-
 from flask import (
     Blueprint,
     Response,
@@ -214,11 +212,24 @@ _STANDINGS = (
     ),
     ("unfollow", operations.unfollow, _l("You no longer follow this idea.")),
 )
+
+
+def _standing_view(endpoint: str, act, done_message):
+    """The view of one of :data:`_STANDINGS`: a real function with its endpoint's name (as
+    Flask-WTF's CSRF check and Flask itself read views' ``__module__`` and ``__name__``)."""
+
+    def view(idea_id: int):
+        return _resident_action(idea_id, act, done_message)
+
+    view.__name__ = view.__qualname__ = endpoint
+    return view
+
+
 for _endpoint, _act, _done in _STANDINGS:
     bp.add_url_rule(
         f"/ideas/<int:idea_id>/{_endpoint}",
         _endpoint,
-        partial(_resident_action, act=_act, done_message=_done),
+        _standing_view(_endpoint, _act, _done),
         methods=["POST"],
     )
 

@@ -103,7 +103,7 @@ def _path(rule) -> str:
 
 # Exempt by design: a mail client's one-click unsubscribe (RFC 8058) posts without a form
 # token; the signed link is what protects it, so a forged one is not found (404).
-SIGNED_LINK_ROUTES = {"/unsubscribe/<token>"}
+SIGNED_LINK_ROUTES = {"/unsubscribe/<token>", "/me/digests/unsubscribe/<token>"}
 
 
 def test_every_post_route_refuses_a_missing_or_forged_token_and_writes_nothing(
