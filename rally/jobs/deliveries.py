@@ -356,11 +356,12 @@ KEEP_DAYS = 90
 
 
 def prune_deliveries(now: datetime, days: int = KEEP_DAYS) -> tuple[int, int]:
-    """Let old deliveries go: those sent more than ``days`` ago are deleted, and those that
-    failed more than ``days`` ago lose their payload (a reset link, an address, a text must
-    not linger) but stay listed for the admins, without a Retry (nothing is left to send).
-    Queued ones are left alone, however old: a worker may still send them. Answers
-    ``(deleted, cleared)``; running it again changes nothing more.
+    """Let old deliveries go: those sent more than ``days`` ago are deleted, unless they belong to
+    a batch (an announcement's figures count its rows: they stay, their payload long
+    cleared), and those that failed more than ``days`` ago lose their payload (a reset link,
+    an address, a text must not linger) but stay listed for the admins, without a Retry
+    (nothing is left to send). Queued ones are left alone, however old: a worker may still
+    send them. Answers ``(deleted, cleared)``; running it again changes nothing more.
 
     :param now: the time the ages are counted from.
     :param days: the age in days (measured on ``updated_at``, the last try); at least 1.
@@ -370,7 +371,11 @@ def prune_deliveries(now: datetime, days: int = KEEP_DAYS) -> tuple[int, int]:
     before = now - timedelta(days=days)
     deleted = db.session.execute(
         delete(Delivery)
-        .where(Delivery.state == DeliveryState.sent, Delivery.updated_at < before)
+        .where(
+            Delivery.state == DeliveryState.sent,
+            Delivery.updated_at < before,
+            Delivery.batch.is_(None),
+        )
         .execution_options(synchronize_session=False)
     ).rowcount
     cleared = db.session.execute(

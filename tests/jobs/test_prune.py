@@ -14,12 +14,13 @@ EN = {"Accept-Language": "en"}
 RESET = {"to": "hanako@example.jp", "subject": "Reset", "body": "https://x/reset/SECRET"}
 
 
-def _add(key, state, days_old, payload=RESET):
+def _add(key, state, days_old, payload=RESET, batch=None):
     when = utcnow() - timedelta(days=days_old)
     db.session.add(
         Delivery(
             key=key,
             channel="mail",
+            batch=batch,
             state=state,
             payload=None if state is DeliveryState.sent else dict(payload),
             created_at=when,
@@ -43,6 +44,7 @@ def _seed(app):
         _add("failed-old", DeliveryState.failed, 91)
         _add("failed-new", DeliveryState.failed, 10)
         _add("queued-old", DeliveryState.queued, 200)
+        _add("announced-old", DeliveryState.sent, 300, batch="announcement:1")
         db.session.commit()
 
 
@@ -52,7 +54,14 @@ def test_prune_deletes_old_sent_and_clears_old_failed(app):
         assert prune_deliveries(utcnow(), 90) == (1, 1)
         db.session.commit()
     rows = _rows(app)
-    assert set(rows) == {"sent-edge", "sent-new", "failed-old", "failed-new", "queued-old"}
+    assert set(rows) == {
+        "sent-edge",
+        "sent-new",
+        "failed-old",
+        "failed-new",
+        "queued-old",
+        "announced-old",
+    }
     assert rows["failed-old"].payload is None
     assert rows["failed-old"].state is DeliveryState.failed  # still listed for the admins
     assert rows["failed-new"].payload == RESET
@@ -67,7 +76,7 @@ def test_prune_command_takes_days(app):
     assert result.exit_code == 0, result.output
     assert "2 sent deleted, 2 failed cleared" in result.output
     rows = _rows(app)
-    assert set(rows) == {"sent-new", "failed-old", "failed-new", "queued-old"}
+    assert set(rows) == {"sent-new", "failed-old", "failed-new", "queued-old", "announced-old"}
     assert rows["failed-new"].payload is None
 
 
@@ -102,3 +111,14 @@ def test_a_pruned_failed_delivery_cannot_be_retried(app, admin_client):
     assert f"/admin/jobs/{old}/retry" not in html and f"/admin/jobs/{new}/retry" in html
     admin_client.post(f"/admin/jobs/{old}/retry")
     assert _rows(app)["failed-old"].state is DeliveryState.failed
+
+
+def test_an_announcements_figures_stay_whole_after_pruning(app):
+    from rally.jobs.deliveries import delivery_counts
+
+    _seed(app)
+    with app.app_context():
+        before = delivery_counts("announcement:1")
+        prune_deliveries(utcnow(), 5)
+        db.session.commit()
+        assert delivery_counts("announcement:1") == before == {("mail", DeliveryState.sent): 1}
