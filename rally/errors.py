@@ -171,7 +171,16 @@ def rate_limited(error):
     return response
 
 
+def answer_json_errors_under(app, prefix: str, handler) -> None:
+    """Let a room above answer the HTTP errors no view raised (the router's 404 and 405)
+    under ``prefix`` itself, e.g. the API's JSON errors for ``/api/v1/``."""
+    app.extensions.setdefault("rally_error_prefixes", []).append((prefix, handler))
+
+
 def _error_page(error):
+    for prefix, handler in current_app.extensions.get("rally_error_prefixes", ()):
+        if request.path.startswith(prefix):
+            return handler(error)
     g.error_page = True
     status = getattr(error, "code", 500) or 500
     message = ERROR_MESSAGES.get(status, ERROR_MESSAGES[500])

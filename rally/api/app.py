@@ -3,9 +3,10 @@ OpenAPI document at /api/v1/openapi.json, the pages."""
 
 from flask import Flask
 
+from rally.errors import answer_json_errors_under
 from rally.extensions import csrf
 
-from .core import BEARER, RallyApi
+from .core import BEARER, RallyApi, handle_http_error
 from .schemas import CUSTOM_FIELDS
 
 API_SETTINGS = {
@@ -52,3 +53,6 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.register_blueprint(fallback)
     csrf.exempt(fallback)  # no form under /api/v1: a write gets the API's 405, not a CSRF page
+    # A POST matches no API route (the fallback takes none: every POST route of the site
+    # checks a CSRF token), so the router's 405 is answered in the API's JSON as well.
+    answer_json_errors_under(app, "/api/v1/", handle_http_error)

@@ -351,5 +351,9 @@ def test_a_write_to_a_read_is_a_json_405(app, client, make_store):
         assert response.get_json()["code"] == "method_not_allowed"
         assert "GET" in response.headers["Allow"]
     assert client.delete("/api/v1/nothing").get_json()["code"] == "not_found"
-    assert client.post("/api/v1/stores").status_code in (400, 405)  # no write either way
+    posted = client.post("/api/v1/stores", data={"name": "x"})  # no write either way
+    assert posted.status_code == 405 and posted.mimetype == "application/json"
+    assert posted.get_json()["code"] == "method_not_allowed" and "GET" in posted.headers["Allow"]
+    site_page = client.post("/stores")  # the site's own pages keep their HTML answer
+    assert site_page.status_code == 405 and site_page.mimetype == "text/html"
     assert ids(client.get("/api/v1/stores")) == [store_id]
