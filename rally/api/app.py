@@ -1,7 +1,7 @@
 """The API's place in the app: the flask-smorest ``Api`` over the API blueprints, the
 OpenAPI document at /api/v1/openapi.json, the pages."""
 
-from flask import Flask
+from flask import Flask, request
 
 from rally.errors import answer_json_errors_under
 from rally.extensions import csrf
@@ -56,3 +56,22 @@ def init_app(app: Flask) -> None:
     # A POST matches no API route (the fallback takes none: every POST route of the site
     # checks a CSRF token), so the router's 405 is answered in the API's JSON as well.
     answer_json_errors_under(app, "/api/v1/", handle_http_error)
+    app.session_interface = _session_interface_without_the_api(app.session_interface)
+
+
+def _session_interface_without_the_api(interface):
+    """The site's session interface, except that answers under ``/api/v1/`` set no cookie
+    and do not say ``Vary: Cookie``: the API authenticates with ``Authorization`` only, so
+    its answers are the same whatever cookies come along and shared caches may keep them.
+    (Hooks of the site's rooms read the session on every request, and Flask-Login clears
+    its remember cookie for a session it did not make, a resident's; saving the session is
+    the last step of an answer, after every ``after_request``.)"""
+
+    class WithoutTheApi(type(interface)):
+        def save_session(self, app, session, response):
+            if request.path.startswith("/api/v1/"):
+                response.headers.pop("Set-Cookie", None)
+                return None
+            return super().save_session(app, session, response)
+
+    return WithoutTheApi()

@@ -126,6 +126,19 @@ def test_without_lang_accept_language_decides(client, make_store):
     assert client.get(f"/api/v1/stores/{store_id}").get_json()["name"] == "八百辰"
 
 
+def test_api_answers_set_no_cookie_and_do_not_vary_by_cookie(
+    make_store, make_visitor, visitor_client
+):
+    """Shared caches may keep a public answer: it is the same whatever cookies come along."""
+    store_id = make_store()
+    client = visitor_client(make_visitor())  # a resident's browser, logged in on the site
+    for path in ("/api/v1/stores", f"/api/v1/stores/{store_id}", "/api/v1/nothing"):
+        response = client.get(path, headers={"Accept-Language": "en"})
+        assert "Set-Cookie" not in response.headers, path
+        assert "Cookie" not in response.headers.get("Vary", ""), path
+    assert "Cookie" in client.get("/stores").headers["Vary"]  # the site's pages still do
+
+
 # --- ETags and CORS -------------------------------------------------------------------------
 
 
