@@ -28,7 +28,22 @@ class Base(DeclarativeBase):
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
-login_manager = LoginManager()
+
+
+class StaffLoginManager(LoginManager):
+    """Flask-Login's manager for the staff's log-ins, whose session protection looks only at a
+    session holding one. A resident's session (``rally.visitors`` keeps its own keys) or an
+    anonymous one holding a CSRF token has nothing of Flask-Login's: "strong" protection
+    would otherwise take it for a stolen one on every request, answering each with a cookie
+    that clears ``remember_token`` and a rewritten session."""
+
+    def _session_protection_failed(self):
+        if "_user_id" not in session:
+            return False
+        return super()._session_protection_failed()
+
+
+login_manager = StaffLoginManager()
 babel = Babel()
 
 

@@ -109,3 +109,22 @@ def test_next_with_a_line_break_is_ignored(client, auth, merchant):
     assert response.status_code == 303
     assert response.headers["Location"] == "/merchant/"
     assert client.get("/merchant/").status_code == 200
+
+
+def test_a_staff_session_from_another_browser_is_logged_out(client, auth, merchant):
+    auth.login(merchant)
+    assert client.get("/merchant/").status_code == 200
+    stolen = client.get("/merchant/", headers={"User-Agent": "another browser"})
+    assert stolen.status_code == 302  # "strong" protection: the log-in is gone
+    assert client.get("/merchant/").status_code == 302
+
+
+def test_a_session_without_a_staff_log_in_is_left_alone(app, client):
+    """An anonymous visitor's session (a form's CSRF token) is not rewritten on each page,
+    nor does each answer clear a remember cookie it never had."""
+    app.config["WTF_CSRF_ENABLED"] = True  # as in production
+    client.get("/me/login")  # a form page: the session now holds a CSRF token
+    assert client.get_cookie("session") is not None
+    for path in ("/stores", "/"):
+        response = client.get(path)
+        assert response.headers.getlist("Set-Cookie") == [], path
