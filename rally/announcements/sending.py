@@ -265,9 +265,14 @@ def figures(announcement: Announcement) -> dict[str, dict[str, int]]:
     for channel in ("mail", PUSH):
         result[channel] = {state.value: counts.get((channel, state), 0) for state in DeliveryState}
     opened = [value for _, value in _opened(announcement) if value is not None]
+    told = announcement.recipients if announcement.sent_at else 0
+    if announcement.sent_at and announcement.fanned_out_at is None:  # still reaching them
+        from .signals import told_count_wanted
+
+        told = sum(value for _, value in told_count_wanted.send(announcement) if value)
     result["inapp"] = {
-        "queued": 0,
-        "sent": announcement.recipients if announcement.sent_at else 0,
+        "queued": max(announcement.recipients - told, 0) if announcement.sent_at else 0,
+        "sent": told,
         "failed": 0,
         "opened": sum(opened),
     }

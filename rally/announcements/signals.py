@@ -9,3 +9,6 @@ _signals = Namespace()
 announcement_sent = _signals.signal("announcement-sent")
 # Asked with (announcement): a receiver answers how many recipients opened it in-app.
 opened_count_wanted = _signals.signal("announcement-opened-count")
+# Asked with (announcement): a receiver answers how many in-app rows it has so far (while a
+# fan-out goes on, chunk by chunk).
+told_count_wanted = _signals.signal("announcement-told-count")

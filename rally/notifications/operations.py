@@ -599,6 +599,15 @@ def opened_count(announcement: Announcement) -> int:
     )
 
 
+def told_count(announcement: Announcement) -> int:
+    """How many recipients have the announcement in-app so far."""
+    return db.session.scalar(
+        select(func.count())
+        .select_from(Notification)
+        .where(Notification.announcement_id == announcement.id)
+    )
+
+
 def banner_announcement(visitor_id: int, now) -> tuple[Notification, Announcement] | None:
     """The reader's latest unread announcement whose banner time has not run out."""
     row = db.session.execute(

@@ -1,7 +1,11 @@
 """The notifications room's answers to what the rooms below it announce: each turns a
 signal into notifications (see :mod:`.operations` for who is told)."""
 
-from rally.announcements.signals import announcement_sent, opened_count_wanted
+from rally.announcements.signals import (
+    announcement_sent,
+    opened_count_wanted,
+    told_count_wanted,
+)
 from rally.circles.signals import join_answered, join_requested
 from rally.handmedown.signals import (
     listing_message,
@@ -86,3 +90,8 @@ def tell_recipients(announcement, *, visitor_ids=(), **extra) -> None:
 @opened_count_wanted.connect
 def count_opened(announcement, **extra) -> int:
     return operations.opened_count(announcement)
+
+
+@told_count_wanted.connect
+def count_told(announcement, **extra) -> int:
+    return operations.told_count(announcement)

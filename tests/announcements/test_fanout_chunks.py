@@ -3,6 +3,7 @@ write lock is not held for the whole audience); a job that stops half-way is res
 the last committed chunk, and nobody is told twice or skipped, even if the cursor were lost
 (the notification and each delivery are keyed by announcement and resident)."""
 
+import re
 from collections import Counter
 from datetime import timedelta
 
@@ -175,3 +176,30 @@ def test_jobs_resuming_one_stopped_fan_out_at_once_finish_it_once(
     with app.app_context():
         assert _told(announcement_id) == Counter(residents[2:])
         assert db.session.scalar(select(func.count()).select_from(Notification)) == 3
+
+
+def test_the_admin_page_shows_a_fan_out_still_under_way(
+    app, admin_user, announcer, make_resident, small_chunks, monkeypatch
+):
+    for _ in range(5):
+        make_resident()
+    announcement_id = due_announcement(app, admin_user)
+    _crash_on_chunk(monkeypatch, 2)  # chunk 1 committed, chunk 2 died with its worker
+    with app.app_context():
+        with pytest.raises(RuntimeError):
+            sending.send_announcement.call_local(announcement_id)
+        db.session.rollback()
+    path = f"/admin/announcements/{announcement_id}"
+    page = announcer.get(path, headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Still reaching residents" in page
+    inapp = re.search(r'data-testid="figures-inapp">(.*?)</tr>', page, re.S)[1]
+    assert re.findall(r"<td>(\d+)</td>", inapp)[:2] == ["3", "2"]  # queued, sent so far
+    monkeypatch.undo()
+    with app.app_context():
+        later = utcnow() + sending.LEASE + timedelta(seconds=1)
+        monkeypatch.setattr("rally.announcements.sending.utcnow", lambda: later)
+        sending.send_due_announcements.call_local()
+    page = announcer.get(path, headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Still reaching residents" not in page
+    inapp = re.search(r'data-testid="figures-inapp">(.*?)</tr>', page, re.S)[1]
+    assert re.findall(r"<td>(\d+)</td>", inapp)[:2] == ["0", "5"]
