@@ -289,6 +289,16 @@ def log_out_device(visitor, subscription_id: int | None, endpoint: str | None) -
     return result.rowcount
 
 
+def forget_every_device(visitor) -> int:
+    """Every push subscription of ``visitor`` goes (the password was reset: a lost phone
+    must not keep showing the account's messages); how many. The resident subscribes again
+    on the devices they log in on."""
+    result = db.session.execute(
+        delete(PushSubscription).where(PushSubscription.visitor_id == visitor.id)
+    )
+    return result.rowcount
+
+
 def encode_payload(payload: dict) -> bytes:
     """The message's JSON for the service worker: ``title``, ``body``, ``url`` (a path on
     this site: the worker opens nothing else) and ``tag`` (a later message with the same

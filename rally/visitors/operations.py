@@ -20,7 +20,7 @@ from rally.mail import Mail
 from rally.utils import utcnow
 
 from .models import Visitor
-from .signals import account_deleting, counting_withdrawals
+from .signals import account_deleting, counting_withdrawals, password_reset
 
 VERIFY_SALT = "rally.visitor.verify.v1"
 RESET_SALT = "rally.visitor.password-reset.v1"
@@ -222,6 +222,7 @@ def reset_password(token: str, new: str) -> Visitor:
         .values(key=new_card_key())
         .execution_options(synchronize_session=False)
     )
+    password_reset.send(visitor)
     return visitor
 
 

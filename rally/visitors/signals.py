@@ -23,3 +23,9 @@ counting_withdrawals = _signals.signal("counting-withdrawals")
 #: forgets this browser's subscription, so a shared tablet does not keep receiving the
 #: previous account's messages. Sent by :func:`rally.visitors.views.logout`.
 logging_out = _signals.signal("logging-out")
+
+#: A visitor's password was reset from the e-mailed link (how someone locks out a lost
+#: phone: its card key is changed in the same transaction). Sender: the visitor. Web Push
+#: forgets every device of the account, so the lost phone stops showing its messages. Sent
+#: by :func:`rally.visitors.operations.reset_password`.
+password_reset = _signals.signal("password-reset")

@@ -103,3 +103,24 @@ def test_the_logout_form_runs_the_unsubscribing_script(make_resident, visitor_cl
     html = visitor_client(make_resident()).get("/me/", headers=EN).get_data(as_text=True)
     assert "data-push-logout" in html and 'name="push_endpoint"' in html
     assert 'src="/static/logout.js' in html
+
+
+def test_a_password_reset_ends_every_devices_notifications(
+    app, push_service, make_resident, subscribe_device
+):
+    """The reset is how a lost phone is locked out: it stops showing the account's messages
+    (another resident's devices keep theirs)."""
+    from rally import passwords
+    from rally.visitors import operations as visitors
+    from rally.visitors.models import Visitor
+
+    resident, neighbour = make_resident(), make_resident()
+    subscribe_device(resident)
+    subscribe_device(resident)
+    _, kept = subscribe_device(neighbour)
+    with app.app_context():
+        token = passwords.reset_token(visitors.RESET_SALT, db.session.get(Visitor, resident))
+        visitors.reset_password(token, "a brand new passphrase")
+        db.session.commit()
+    assert endpoints(app, resident) == set()
+    assert endpoints(app, neighbour) == {push_service.endpoint(kept)}
