@@ -10,6 +10,7 @@ from rally.forms import ConfirmForm
 from rally.i18n import _
 from rally.jobs import deliveries
 from rally.jobs.models import Delivery
+from rally.pagination import paginate
 from rally.roles import operations as roles
 from rally.roles.models import StaffRole
 from rally.stores.models import Store, StoreStatus
@@ -246,10 +247,13 @@ def revoke_role(role_id: int):
     )
 
 
+ROLE_LOG_PER_PAGE = 50
+
+
 @bp.get("/roles/log")
 def role_log():
-    entries = roles.role_log()
-    listed = [entry.role for entry in entries if entry.role is not None]
+    entries = paginate(roles.role_log_query(), int_arg("page", 1), ROLE_LOG_PER_PAGE)
+    listed = [entry.role for entry in entries.items if entry.role is not None]
     circles, events = back_office.scope_names(listed)
     return render_template(
         "admin/role_log.html",

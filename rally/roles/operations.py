@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask import g
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import Select, and_, or_, select, update
 from sqlalchemy.orm import joinedload
 
 from rally.auth.models import User
@@ -180,14 +180,13 @@ def roles_listing(which: str, day: date | None = None) -> list[StaffRole]:
     return list(db.session.scalars(query.order_by(StaffRole.starts_on.desc(), StaffRole.id.desc())))
 
 
-def role_log(limit: int = 200) -> list[RoleLog]:
-    query = (
+def role_log_query() -> Select:
+    """The audit log, newest first (a total order: it is paged)."""
+    return (
         select(RoleLog)
         .options(joinedload(RoleLog.role).joinedload(StaffRole.visitor), joinedload(RoleLog.user))
         .order_by(RoleLog.created_at.desc(), RoleLog.id.desc())
-        .limit(limit)
     )
-    return list(db.session.scalars(query))
 
 
 def residents_of(roles) -> dict[int, Resident]:

@@ -180,3 +180,30 @@ def test_the_list_filters_active_upcoming_and_ended_roles(
         assert shown == ids, which
     html = admin_client.get("/admin/roles/?show=all").get_data(True)
     assert all(f'data-testid="role-{i}"' in html for i in (active, upcoming, ended, revoked))
+
+
+def test_the_audit_log_is_paged_newest_first(app, make_visitor, grant, admin_client):
+    from rally.roles.models import RoleAction, RoleLog
+
+    role_id = grant(make_visitor())
+    with app.app_context():
+        first = db.session.scalar(db.select(RoleLog))
+        for number in range(54):  # 55 entries: 50 on the first page, 5 on the second
+            db.session.add(
+                RoleLog(
+                    role_id=role_id,
+                    action=RoleAction.dates_changed,
+                    kind=first.kind,
+                    starts_on=first.starts_on,
+                    ends_on=first.ends_on + timedelta(days=number + 1),
+                    created_at=first.created_at + timedelta(minutes=number + 1),
+                )
+            )
+        db.session.commit()
+    page_one = admin_client.get("/admin/roles/log", headers=EN).get_data(True)
+    assert page_one.count('data-testid="log-') == 50
+    assert 'data-testid="log-granted"' not in page_one  # the oldest is on the last page
+    assert 'href="/admin/roles/log?page=2"' in page_one
+    page_two = admin_client.get("/admin/roles/log?page=2", headers=EN).get_data(True)
+    assert page_two.count('data-testid="log-') == 5
+    assert 'data-testid="log-granted"' in page_two
