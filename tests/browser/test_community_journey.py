@@ -213,7 +213,11 @@ def test_a_resident_joins_the_hiroba_posts_a_photo_and_is_told_of_the_answers(
         assert words["text"] in page.get_by_test_id("thread").inner_text()
         image = page.get_by_test_id("thread").locator(".post-photos img").first
         image.wait_for()
-        assert image.evaluate("img => img.complete && img.naturalWidth > 0")
+        page.wait_for_function(  # lazily loaded: wait until the browser has it
+            "img => img.complete && img.naturalWidth > 0",
+            arg=image.element_handle(),
+            timeout=15_000,
+        )
         look(page, "thread (resident)")
 
         # The moderator replies and reacts 👍 to the thread.

@@ -139,7 +139,11 @@ def test_a_resident_offers_a_stroller_another_reserves_it_and_they_message(
         assert page.get_by_role("heading", level=1).inner_text() == words["item"]
         image = page.get_by_test_id("listing-photos").locator("img").first
         image.wait_for()
-        assert image.evaluate("img => img.complete && img.naturalWidth > 0")
+        page.wait_for_function(  # lazily loaded: wait until the browser has it
+            "img => img.complete && img.naturalWidth > 0",
+            arg=image.element_handle(),
+            timeout=15_000,
+        )
         listing_url = page.url
         look(page, "listing (giver)")
         with app.app_context():

@@ -88,7 +88,12 @@ def test_a_member_posts_a_thread_with_a_photo_and_replies(browser, live_server, 
         assert words["text"] in thread.inner_text()
         image = thread.locator(".post-photos img")
         image.wait_for()
-        assert page.evaluate("img => img.complete && img.naturalWidth > 0", image.element_handle())
+        # Lazily loaded: wait until the browser has it (a loaded machine takes a while).
+        page.wait_for_function(
+            "img => img.complete && img.naturalWidth > 0",
+            arg=image.element_handle(),
+            timeout=15_000,
+        )
         found["thread"] = violations(page)
 
         page.get_by_test_id("post-form").locator("textarea").fill(words["answer"])
