@@ -25,6 +25,7 @@ from functools import cache
 
 from flask import current_app, g, has_app_context, request
 from sqlalchemy import DateTime, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import Pool
@@ -308,3 +309,12 @@ __all__ = [
     "DriverSQL",
     "driver_sql",
 ]
+
+
+def insert_for(model):
+    """``INSERT`` for the session's database, with its ``ON CONFLICT`` clauses
+    (``on_conflict_do_nothing`` / ``on_conflict_do_update``: PostgreSQL's and SQLite's
+    dialects share them)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert(model)
+    return sqlite.insert(model)

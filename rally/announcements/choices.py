@@ -4,8 +4,8 @@ unsubscribe link that sets one to "none"."""
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 
+from rally.database import insert_for
 from rally.errors import RallyError
 from rally.extensions import db
 from rally.i18n import _l
@@ -21,17 +21,11 @@ class ChoiceError(RallyError):
     """A choice or an unsubscribe link that cannot be used; ``code`` says why."""
 
 
-def _insert(model):
-    if db.session.get_bind().dialect.name == "postgresql":
-        return postgresql.insert(model)
-    return sqlite.insert(model)
-
-
 def choose(visitor_id: int, circle_id: int | None, frequency: Frequency) -> None:
     """Keep a resident's choice for announcements (``circle_id`` None) or one circle
     (one row per pair: ``INSERT ... ON CONFLICT DO UPDATE``)."""
     key = circle_id or 0
-    statement = _insert(NotificationChoice).values(
+    statement = insert_for(NotificationChoice).values(
         visitor_id=visitor_id, circle_id=circle_id, circle_key=key, frequency=frequency
     )
     statement = statement.on_conflict_do_update(

@@ -14,13 +14,13 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import case, delete, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from rally.areas.models import Area
 from rally.campaigns.models import Campaign
 from rally.circles.models import Circle, CircleKind, CircleStatus
 from rally.circles.operations import Actor, is_member, join
+from rally.database import insert_for
 from rally.errors import RallyError
 from rally.extensions import db
 from rally.i18n import _l
@@ -114,13 +114,6 @@ class UpdateInput:
 class CategoryInput:
     name: dict[str, str]
     position: int = 0
-
-
-def _insert(model):
-    """``INSERT`` with ``ON CONFLICT`` for the session's database (PostgreSQL or SQLite)."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        return postgresql.insert(model)
-    return sqlite.insert(model)
 
 
 # The comments' circle.
@@ -281,7 +274,7 @@ def _add_once(
     """One ``model`` row of (idea, visitor): the unique (idea, resident) constraint decides
     (``INSERT ... ON CONFLICT DO NOTHING``). True when the row is new."""
     added = db.session.scalar(
-        _insert(model)
+        insert_for(model)
         .values(idea_id=idea.id, visitor_id=visitor.id, created_at=now)
         .on_conflict_do_nothing(index_elements=["idea_id", "visitor_id"])
         .returning(model.id)

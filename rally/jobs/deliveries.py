@@ -24,9 +24,9 @@ from flask import current_app, has_app_context
 from huey import crontab
 from huey.exceptions import RetryTask
 from sqlalchemy import and_, delete, func, null, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from rally import mail as mailer
+from rally.database import insert_for
 from rally.extensions import db
 from rally.mail import Mail
 from rally.pagination import paginate
@@ -60,13 +60,6 @@ def _send_mail_payload(payload: dict) -> None:
 register_channel(MAIL, _send_mail_payload)
 
 
-def _insert():
-    """``INSERT`` with ``ON CONFLICT`` for the session's database (PostgreSQL or SQLite)."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        return postgresql.insert(Delivery)
-    return sqlite.insert(Delivery)
-
-
 def _record(
     key: str, channel: str, payload: dict, visitor_id: int | None, batch: str | None
 ) -> bool:
@@ -75,7 +68,7 @@ def _record(
         raise ValueError(f"No sender for the channel {channel!r}.")
     now = utcnow()
     inserted = db.session.scalar(
-        _insert()
+        insert_for(Delivery)
         .values(
             key=key,
             channel=channel,

@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from rally.announcements.models import Announcement
 from rally.circles.models import Circle, CircleMember
 from rally.circles.operations import Actor, may_read, may_see, moderator_ids
+from rally.database import insert_for
 from rally.errors import RallyError
 from rally.extensions import db
 from rally.handmedown.models import Listing
@@ -561,13 +561,6 @@ def mark_all_read(visitor: Visitor, until: datetime | None = None) -> int:
 # Announcements (rally.announcements sends ``announcement_sent``).
 
 
-def _insert_once(model):
-    """``INSERT ... ON CONFLICT DO NOTHING`` for the session's database."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        return postgresql.insert(model).on_conflict_do_nothing()
-    return sqlite.insert(model).on_conflict_do_nothing()
-
-
 def notify_announcement(announcement: Announcement, visitor_ids: list[int]) -> int:
     """One unread "announcement" notification per recipient, inserted in bulk (one
     ``INSERT`` per thousand rows, no ORM objects), once: a recipient who has it already
@@ -586,7 +579,9 @@ def notify_announcement(announcement: Announcement, visitor_ids: list[int]) -> i
         for visitor_id in visitor_ids
     ]
     for start in range(0, len(rows), 1000):
-        db.session.execute(_insert_once(Notification), rows[start : start + 1000])
+        db.session.execute(
+            insert_for(Notification).on_conflict_do_nothing(), rows[start : start + 1000]
+        )
     return len(rows)
 
 

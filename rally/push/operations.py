@@ -27,8 +27,8 @@ from py_vapid import Vapid
 from py_vapid.utils import b64urldecode
 from pywebpush import WebPushException, webpush
 from sqlalchemy import delete, func, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
+from rally.database import insert_for
 from rally.errors import RallyError
 from rally.extensions import db
 from rally.i18n import _l
@@ -180,12 +180,6 @@ def device_label(user_agent: str) -> str:
     return browser
 
 
-def _insert(model):
-    if db.session.get_bind().dialect.name == "postgresql":
-        return postgresql.insert(model)
-    return sqlite.insert(model)
-
-
 def subscribe(visitor, data: SubscriptionInput) -> PushSubscription:
     """Keep a device's subscription for ``visitor``: one row per endpoint, so the same
     browser subscribing again updates its keys, and a device where another account logs in
@@ -221,7 +215,7 @@ def subscribe(visitor, data: SubscriptionInput) -> PushSubscription:
         "created_at": now,
         "failures": 0,
     }
-    statement = _insert(PushSubscription).values(endpoint=data.endpoint, **values)
+    statement = insert_for(PushSubscription).values(endpoint=data.endpoint, **values)
     statement = statement.on_conflict_do_update(index_elements=["endpoint"], set_=values)
     db.session.execute(statement)
     db.session.flush()

@@ -12,10 +12,10 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import and_, delete, func, or_, select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from rally.circles.models import Circle, CircleMember, MemberState
 from rally.circles.operations import Actor, is_member, is_moderator, may_read
+from rally.database import insert_for
 from rally.errors import RallyError
 from rally.extensions import db
 from rally.i18n import _l
@@ -38,13 +38,6 @@ _TOGGLE_TRIES = 50
 
 class EngagementError(RallyError):
     """A reaction, pin or read mark that cannot be made; ``code`` says why."""
-
-
-def _insert(model):
-    """``INSERT`` with ``ON CONFLICT`` for the session's database (PostgreSQL or SQLite)."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        return postgresql.insert(model)
-    return sqlite.insert(model)
 
 
 # Reactions.
@@ -123,7 +116,7 @@ def toggle_reaction(post: Post, visitor: Visitor | None, emoji: str, now: dateti
         )
     _check_reactor(post.circle, visitor, now)
     added = (
-        _insert(Reaction)
+        insert_for(Reaction)
         .values(post_id=post.id, visitor_id=visitor.id, emoji=emoji, created_at=now)
         .on_conflict_do_nothing(index_elements=["post_id", "visitor_id", "emoji"])
         .returning(Reaction.id)
@@ -303,7 +296,7 @@ def mark_read(visitor: Visitor, thread: Post, last_post_id: int, now: datetime) 
     an older page loaded late, or two tabs at once, cannot make read posts unread again.
     """
     biggest = func.greatest if db.session.get_bind().dialect.name == "postgresql" else func.max
-    statement = _insert(ReadMark).values(
+    statement = insert_for(ReadMark).values(
         visitor_id=visitor.id, thread_id=thread.id, last_post_id=last_post_id, read_at=now
     )
     db.session.execute(
